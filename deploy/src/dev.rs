@@ -1,0 +1,106 @@
+//! `edge dev`: serve one app on a local port with error details in responses, and reload it
+//! when one of its source files changes.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{anyhow, Context, Result};
+use clap::Args;
+use edge_isolates::{AppConfig, AppHost, IsolateOptions};
+use edge_router::ServerConfig;
+
+use crate::watch::Watcher;
+
+#[derive(Args)]
+pub struct DevArgs {
+    /// The app: an entry file, or a folder holding index.ts / index.js.
+    entry: PathBuf,
+    /// Port to listen on (0 picks a free one).
+    #[arg(long, default_value_t = 8787)]
+    port: u16,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    host: String,
+    /// A variable for `env`, as KEY=VALUE (repeatable).
+    #[arg(long = "var", value_name = "KEY=VALUE", value_parser = parse_var)]
+    vars: Vec<(String, String)>,
+    /// Do not reload when files change.
+    #[arg(long)]
+    no_watch: bool,
+}
+
+fn parse_var(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
+        _ => Err(format!("expected KEY=VALUE, got '{s}'")),
+    }
+}
+
+pub fn main(args: DevArgs) -> Result<ExitCode> {
+    crate::init_tracing("info");
+    let entry = crate::entry::resolve(&args.entry)?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    rt.block_on(async move {
+        let config = AppConfig {
+            entry: entry.clone(),
+            isolate: IsolateOptions {
+                env: args.vars.clone(),
+                ..IsolateOptions::default()
+            },
+        };
+        let host = AppHost::start(config)
+            .await
+            .map_err(|e| anyhow!("{e}"))
+            .with_context(|| format!("cannot load {}", entry.display()))?;
+        let host = Arc::new(host);
+        let addr: SocketAddr = format!("{}:{}", args.host, args.port)
+            .parse()
+            .with_context(|| format!("invalid address {}:{}", args.host, args.port))?;
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("cannot listen on {addr}"))?;
+        let bound = listener.local_addr()?;
+        println!("edge dev: serving {} on http://{bound}", entry.display());
+        if !args.no_watch {
+            tokio::spawn(watch_loop(host.clone()));
+        }
+        let server = edge_router::serve(
+            listener,
+            host,
+            ServerConfig {
+                expose_errors: true,
+            },
+            async {
+                let _ = tokio::signal::ctrl_c().await;
+            },
+        );
+        server.await;
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+async fn watch_loop(host: Arc<AppHost>) {
+    let mut watcher = Watcher::new(host.files());
+    let mut interval = tokio::time::interval(Duration::from_millis(250));
+    loop {
+        interval.tick().await;
+        if !watcher.changed() {
+            continue;
+        }
+        match host.reload().await {
+            Ok(()) => {
+                println!("edge dev: reloaded");
+                watcher.reset(host.files());
+            }
+            Err(e) => {
+                eprintln!("edge dev: reload failed, still serving the previous version:\n{e}")
+            }
+        }
+    }
+}

@@ -1,0 +1,19 @@
+//! Errors of the host, for the front end to turn into HTTP answers.
+
+use edge_runtime::{DispatchError, RuntimeError};
+
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum HostError {
+    /// The app's queue is full; try again shortly.
+    #[error("the app is overloaded; retry shortly")]
+    Overloaded,
+    /// The app's isolate is not running (it failed to load or stopped).
+    #[error("the app is not available: {0}")]
+    Unavailable(String),
+    /// Loading the app failed.
+    #[error("{0}")]
+    Load(#[from] RuntimeError),
+    /// The app got the request but failed it.
+    #[error("{0}")]
+    Dispatch(#[from] DispatchError),
+}

@@ -1,0 +1,599 @@
+//! One isolate: a QuickJS runtime and context with the Web APIs installed, an app loaded from
+//! an ES module, and the request dispatch that turns an `AppRequest` into an `AppResponse`
+//! whose body streams as the app produces it. An isolate is `!Send`: it lives on one thread,
+//! whose async executor must also poll `Isolate::driver()`.
+
+use std::cell::RefCell;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use http::HeaderMap;
+use rquickjs::function::This;
+use rquickjs::prelude::Func;
+use rquickjs::{
+    AsyncContext, AsyncRuntime, Class, Ctx, Error, Function, JsLifetime, Module, Object, Promise,
+    Value,
+};
+use tokio::sync::oneshot;
+
+use crate::body::{Body, BodyError};
+use crate::error::{JsError, RuntimeError};
+use crate::loader::{self, FileLoader, FileResolver, LoaderState, SharedLoaderState};
+use crate::web::console::{self, LogLevel, LogSink};
+use crate::web::intrinsics::Intrinsics;
+use crate::web::request::Request;
+use crate::web::response::Response;
+use crate::web::util::{buffer_source_bytes, caught, describe_exception};
+use crate::web::{self, body_mixin::BodyInner};
+
+/// How an isolate is set up.
+#[derive(Clone)]
+pub struct IsolateOptions {
+    /// `env` as the fetch handler sees it: string variables.
+    pub env: Vec<(String, String)>,
+    /// Where console output and uncaught errors go.
+    pub log: LogSink,
+    /// The engine's heap limit in bytes, if any.
+    pub memory_limit: Option<usize>,
+}
+
+impl Default for IsolateOptions {
+    fn default() -> Self {
+        IsolateOptions {
+            env: Vec::new(),
+            log: console::stdio_sink(),
+            memory_limit: None,
+        }
+    }
+}
+
+/// An HTTP request as the host hands it to the app.
+#[derive(Debug)]
+pub struct AppRequest {
+    pub method: http::Method,
+    /// The absolute URL of the request.
+    pub url: String,
+    pub headers: HeaderMap,
+    pub body: Body,
+}
+
+/// The app's answer: status and headers at once, the body as it is produced.
+#[derive(Debug)]
+pub struct AppResponse {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Body,
+}
+
+/// Why a request got no response from the app.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum DispatchError {
+    /// The handler threw or its promise rejected.
+    #[error("{0}")]
+    Handler(JsError),
+    /// The handler returned something other than a Response.
+    #[error("{0}")]
+    InvalidResponse(String),
+    /// No app is loaded in this isolate.
+    #[error("no app is loaded")]
+    NoApp,
+    /// The isolate stopped before answering.
+    #[error("the isolate stopped before answering")]
+    Gone,
+}
+
+/// The loaded app, kept in the context.
+#[derive(JsLifetime, Clone)]
+struct App<'js> {
+    /// The `default` export; `None` for service-worker style apps.
+    module: Option<Object<'js>>,
+    /// Its `fetch` method.
+    fetch: Option<Function<'js>>,
+    env: Object<'js>,
+    exec_ctx: Object<'js>,
+}
+
+/// Rejected promises waiting one turn of the event loop for a handler.
+#[derive(JsLifetime, Default)]
+struct PendingRejections<'js> {
+    list: RefCell<Vec<Rejection<'js>>>,
+}
+
+#[derive(JsLifetime)]
+struct Rejection<'js> {
+    promise: Value<'js>,
+    reason: Value<'js>,
+}
+
+pub struct Isolate {
+    runtime: AsyncRuntime,
+    context: AsyncContext,
+    loader: SharedLoaderState,
+    options: IsolateOptions,
+    uncaught: Arc<AtomicUsize>,
+}
+
+fn engine(e: impl std::fmt::Display) -> RuntimeError {
+    RuntimeError::Engine(e.to_string())
+}
+
+impl Isolate {
+    /// Creates an isolate with every global installed and no app loaded.
+    pub async fn new(options: IsolateOptions) -> Result<Self, RuntimeError> {
+        let runtime = AsyncRuntime::new().map_err(engine)?;
+        if let Some(limit) = options.memory_limit {
+            runtime.set_memory_limit(limit).await;
+        }
+        let loader: SharedLoaderState = Arc::new(Mutex::new(LoaderState::default()));
+        runtime
+            .set_loader(
+                FileResolver,
+                FileLoader {
+                    state: loader.clone(),
+                },
+            )
+            .await;
+        let uncaught = Arc::new(AtomicUsize::new(0));
+        runtime
+            .set_host_promise_rejection_tracker(Some(Box::new(track_rejection)))
+            .await;
+        let context = AsyncContext::full(&runtime).await.map_err(engine)?;
+        let log = options.log.clone();
+        let counter = uncaught.clone();
+        context
+            .with(move |ctx| -> Result<(), RuntimeError> {
+                let _ = ctx.store_userdata(PendingRejections::default());
+                let _ = ctx.store_userdata(UncaughtCounter(counter));
+                web::install(&ctx, log)
+                    .map_err(|e| RuntimeError::Engine(caught(&ctx, e).to_string()))
+            })
+            .await?;
+        Ok(Isolate {
+            runtime,
+            context,
+            loader,
+            options,
+            uncaught,
+        })
+    }
+
+    /// A future that runs the isolate's timers, promise jobs and body pumps; it must be polled
+    /// on the isolate's thread for as long as the isolate is used.
+    pub fn driver(&self) -> impl std::future::Future<Output = ()> + 'static {
+        self.runtime.drive()
+    }
+
+    /// Every source file loaded so far.
+    pub fn loaded_files(&self) -> Vec<PathBuf> {
+        self.loader.lock().unwrap().files.clone()
+    }
+
+    /// How many errors went uncaught (timers, unhandled rejections) since creation.
+    pub fn uncaught_errors(&self) -> usize {
+        self.uncaught.load(Ordering::Relaxed)
+    }
+
+    /// Imports and evaluates a module, awaiting its top-level await; returns its namespace
+    /// through `then`.
+    async fn import<F>(&self, entry: &Path, then: F) -> Result<(), RuntimeError>
+    where
+        F: for<'js> FnOnce(&Ctx<'js>, Object<'js>) -> Result<(), RuntimeError>,
+    {
+        let path = std::fs::canonicalize(entry).map_err(|e| RuntimeError::Load {
+            specifier: entry.display().to_string(),
+            reason: e.to_string(),
+        })?;
+        let name = loader::module_name(&path);
+        let loader_state = self.loader.clone();
+        self.context
+            .async_with(async move |ctx| {
+                let outcome = async {
+                    let promise = Module::import(&ctx, name.clone())?;
+                    promise.into_future::<Object>().await
+                }
+                .await;
+                match outcome {
+                    Ok(namespace) => then(&ctx, namespace),
+                    Err(err) => {
+                        if let Some(e) = loader_state.lock().unwrap().error.take() {
+                            return Err(e);
+                        }
+                        let value = if matches!(err, Error::Exception) {
+                            ctx.catch()
+                        } else {
+                            return Err(RuntimeError::Load {
+                                specifier: name,
+                                reason: err.to_string(),
+                            });
+                        };
+                        let js = describe_exception(&value);
+                        let is_syntax = value
+                            .as_object()
+                            .and_then(|o| o.get::<_, String>("name").ok())
+                            .is_some_and(|n| n == "SyntaxError");
+                        if is_syntax {
+                            let message = js.message.trim_start_matches("SyntaxError: ");
+                            if let Some(e) =
+                                loader::describe_syntax_error(message, js.stack.as_deref())
+                            {
+                                return Err(e);
+                            }
+                        }
+                        Err(RuntimeError::Uncaught(js))
+                    }
+                }
+            })
+            .await
+    }
+
+    /// Loads the app's entry module and finds its fetch handler.
+    pub async fn load_app(&self, entry: &Path) -> Result<(), RuntimeError> {
+        let env_vars = self.options.env.clone();
+        self.import(entry, move |ctx, namespace| {
+            let default: Value = namespace.get("default").map_err(engine)?;
+            let mut module = None;
+            let mut fetch = None;
+            if let Some(obj) = default.as_object() {
+                if let Some(f) = obj
+                    .get::<_, Value>("fetch")
+                    .map_err(engine)?
+                    .into_function()
+                {
+                    module = Some(obj.clone());
+                    fetch = Some(f);
+                }
+            }
+            if fetch.is_none() {
+                let intrinsics = Intrinsics::get(ctx).map_err(engine)?;
+                let has: bool = intrinsics.has_fetch_listeners.call(()).map_err(engine)?;
+                if !has {
+                    return Err(RuntimeError::NoHandler);
+                }
+            }
+            let app = App {
+                module,
+                fetch,
+                env: make_env(ctx, &env_vars).map_err(engine)?,
+                exec_ctx: make_exec_ctx(ctx).map_err(engine)?,
+            };
+            let _ = ctx.store_userdata(app);
+            Ok(())
+        })
+        .await
+    }
+
+    /// Runs a script or module to completion: evaluates it, then runs the event loop until no
+    /// work is left. Fails on an uncaught exception or unhandled rejection.
+    pub async fn run_main(&self, entry: &Path) -> Result<(), RuntimeError> {
+        self.import(entry, |_, _| Ok(())).await?;
+        self.runtime.idle().await;
+        let n = self.uncaught_errors();
+        if n > 0 {
+            return Err(RuntimeError::Uncaught(JsError {
+                message: format!("{n} uncaught error(s); see above"),
+                stack: None,
+            }));
+        }
+        Ok(())
+    }
+
+    /// Hands a request to the app. Resolves when status and headers are known; the body keeps
+    /// streaming from the isolate's event loop.
+    pub async fn dispatch(&self, request: AppRequest) -> Result<AppResponse, DispatchError> {
+        let (tx, rx) = oneshot::channel();
+        self.start(request, tx).await;
+        rx.await.unwrap_or(Err(DispatchError::Gone))
+    }
+
+    /// Starts a request and returns at once; the outcome goes to `reply` when the head is
+    /// known. This is what a host calls on the isolate's thread.
+    pub async fn start(&self, request: AppRequest, reply: ResponseSender) {
+        self.context
+            .with(move |ctx| {
+                let ctx2 = ctx.clone();
+                ctx.spawn(handle(ctx2, request, reply));
+            })
+            .await;
+    }
+}
+
+struct UncaughtCounter(Arc<AtomicUsize>);
+
+// SAFETY: holds no JS values, so it is the same type for every lifetime.
+unsafe impl<'js> JsLifetime<'js> for UncaughtCounter {
+    type Changed<'to> = UncaughtCounter;
+}
+
+/// Counts and logs an error that nothing caught.
+fn uncaught(ctx: &Ctx<'_>, error: &JsError) {
+    if let Some(c) = ctx.userdata::<UncaughtCounter>() {
+        c.0.fetch_add(1, Ordering::Relaxed);
+    }
+    console::emit(ctx, LogLevel::Error, &format!("Uncaught {error}"));
+}
+
+/// The engine's rejection tracker: a rejection is reported only if no handler was attached by
+/// the time the pending jobs ran.
+fn track_rejection<'js>(ctx: Ctx<'js>, promise: Value<'js>, reason: Value<'js>, handled: bool) {
+    let Some(pending) = ctx.userdata::<PendingRejections>() else {
+        return;
+    };
+    if handled {
+        pending.list.borrow_mut().retain(|r| r.promise != promise);
+        return;
+    }
+    pending.list.borrow_mut().push(Rejection {
+        promise: promise.clone(),
+        reason,
+    });
+    drop(pending);
+    let ctx2 = ctx.clone();
+    ctx.spawn(async move {
+        YieldOnce(false).await;
+        let Some(pending) = ctx2.userdata::<PendingRejections>() else {
+            return;
+        };
+        let found = {
+            let mut list = pending.list.borrow_mut();
+            list.iter()
+                .position(|r| r.promise == promise)
+                .map(|i| list.remove(i))
+        };
+        drop(pending);
+        if let Some(rejection) = found {
+            let mut e = describe_exception(&rejection.reason);
+            e.message = format!("(in promise) {}", e.message);
+            uncaught(&ctx2, &e);
+        }
+    });
+}
+
+/// Returns `Pending` once, so that the engine runs its pending jobs before the next poll.
+struct YieldOnce(bool);
+
+impl std::future::Future for YieldOnce {
+    type Output = ();
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<()> {
+        if self.0 {
+            return std::task::Poll::Ready(());
+        }
+        self.0 = true;
+        cx.waker().wake_by_ref();
+        std::task::Poll::Pending
+    }
+}
+
+fn make_env<'js>(ctx: &Ctx<'js>, vars: &[(String, String)]) -> rquickjs::Result<Object<'js>> {
+    let env = Object::new(ctx.clone())?;
+    for (k, v) in vars {
+        env.set(k.as_str(), v.as_str())?;
+    }
+    Ok(env)
+}
+
+/// The `ctx` argument of `fetch(request, env, ctx)`.
+fn make_exec_ctx<'js>(ctx: &Ctx<'js>) -> rquickjs::Result<Object<'js>> {
+    let exec = Object::new(ctx.clone())?;
+    exec.set("waitUntil", Func::from(wait_until))?;
+    exec.set("passThroughOnException", Func::from(|| ()))?;
+    Ok(exec)
+}
+
+/// `ctx.waitUntil(promise)`: the promise keeps running after the response; its failure is
+/// logged.
+fn wait_until<'js>(ctx: Ctx<'js>, value: Value<'js>) {
+    let Some(promise) = value.into_promise() else {
+        return;
+    };
+    let ctx2 = ctx.clone();
+    ctx.spawn(async move {
+        if let Err(err) = promise.into_future::<Value>().await {
+            let e = caught(&ctx2, err);
+            uncaught(&ctx2, &e);
+        }
+    });
+}
+
+/// Where the outcome of a request goes.
+pub type ResponseSender = oneshot::Sender<Result<AppResponse, DispatchError>>;
+
+/// Runs one request through the app and streams its response body.
+async fn handle<'js>(ctx: Ctx<'js>, request: AppRequest, reply: ResponseSender) {
+    let response = match call_handler(&ctx, request).await {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = reply.send(Err(e));
+            return;
+        }
+    };
+    match into_app_response(&ctx, response) {
+        Ok((head, pump)) => {
+            if reply.send(Ok(head)).is_err() {
+                return;
+            }
+            if let Some(pump) = pump {
+                pump.run(&ctx).await;
+            }
+        }
+        Err(e) => {
+            let _ = reply.send(Err(e));
+        }
+    }
+}
+
+async fn call_handler<'js>(
+    ctx: &Ctx<'js>,
+    request: AppRequest,
+) -> Result<Class<'js, Response<'js>>, DispatchError> {
+    let app = ctx
+        .userdata::<App>()
+        .map(|a| a.clone())
+        .ok_or(DispatchError::NoApp)?;
+    let js_err = |e: Error| DispatchError::Handler(caught(ctx, e));
+    let req = Request::incoming(
+        ctx,
+        request.method.as_str(),
+        request.url,
+        request.headers,
+        request.body,
+    )
+    .and_then(|r| Class::instance(ctx.clone(), r))
+    .map_err(js_err)?;
+    let result: Value = match (&app.module, &app.fetch) {
+        (Some(object), Some(fetch)) => fetch.call((
+            This(object.clone()),
+            req,
+            app.env.clone(),
+            app.exec_ctx.clone(),
+        )),
+        _ => Intrinsics::get(ctx)
+            .and_then(|i| i.dispatch_fetch_event.call((req, app.exec_ctx.clone()))),
+    }
+    .map_err(js_err)?;
+    let value = match result.as_promise() {
+        Some(p) => p.clone().into_future::<Value>().await.map_err(js_err)?,
+        None => result,
+    };
+    Class::<Response>::from_value(&value).map_err(|_| {
+        DispatchError::InvalidResponse(format!(
+            "the fetch handler must return a Response (or a Promise of one), got {}",
+            value.type_name()
+        ))
+    })
+}
+
+/// Reads a response body from a JS ReadableStream into the body channel.
+struct Pump<'js> {
+    reader: Object<'js>,
+    sender: crate::body::BodySender,
+}
+
+impl<'js> Pump<'js> {
+    async fn run(self, ctx: &Ctx<'js>) {
+        let read: Function = match self.reader.get("read") {
+            Ok(f) => f,
+            Err(_) => return,
+        };
+        loop {
+            let step = async {
+                let p: Promise = read.call((This(self.reader.clone()),))?;
+                let r: Object = p.into_future().await?;
+                let done: bool = r.get("done")?;
+                let value: Value = r.get("value")?;
+                Ok::<_, Error>((done, value))
+            }
+            .await;
+            let (done, value) = match step {
+                Ok(x) => x,
+                Err(err) => {
+                    let e = caught(ctx, err);
+                    console::emit(
+                        ctx,
+                        LogLevel::Error,
+                        &format!("Response body stream failed: {e}"),
+                    );
+                    let _ = self.sender.send(Err(BodyError::Aborted(e.message))).await;
+                    return;
+                }
+            };
+            if done {
+                return;
+            }
+            let Some(bytes) = buffer_source_bytes(&value) else {
+                let msg = format!(
+                    "response body chunks must be Uint8Array (or another ArrayBufferView), got {}",
+                    value.type_name()
+                );
+                console::emit(ctx, LogLevel::Error, &format!("TypeError: {msg}"));
+                self.cancel(&msg);
+                let _ = self.sender.send(Err(BodyError::Aborted(msg))).await;
+                return;
+            };
+            if bytes.is_empty() {
+                continue;
+            }
+            if self.sender.send(Ok(bytes)).await.is_err() {
+                // The client went away: tell the app's stream.
+                self.cancel("the client disconnected");
+                return;
+            }
+        }
+    }
+
+    fn cancel(&self, reason: &str) {
+        if let Ok(cancel) = self.reader.get::<_, Function>("cancel") {
+            if let Ok(p) = cancel.call::<_, Value>((This(self.reader.clone()), reason)) {
+                if let Some(p) = p.into_promise() {
+                    // Nobody awaits this; swallow its rejection.
+                    if let Ok(catch) = p.get::<_, Function>("catch") {
+                        let _ = catch.call::<_, Value>((This(p.clone()), Func::from(|| ())));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Splits a Response into head and body; a JS stream body gets a pump.
+fn into_app_response<'js>(
+    ctx: &Ctx<'js>,
+    response: Class<'js, Response<'js>>,
+) -> Result<(AppResponse, Option<Pump<'js>>), DispatchError> {
+    let js_err = |e: Error| DispatchError::Handler(caught(ctx, e));
+    let mut r = response.borrow_mut();
+    if r.kind == "error" {
+        return Err(DispatchError::InvalidResponse(
+            "the fetch handler returned Response.error()".into(),
+        ));
+    }
+    let headers = r.headers.borrow().map.clone();
+    let status = r.status;
+    if r.body.body_used(ctx).map_err(js_err)? {
+        return Err(DispatchError::InvalidResponse(
+            "the fetch handler returned a Response whose body was already used".into(),
+        ));
+    }
+    let inner = match &r.body.inner {
+        BodyInner::Bytes(b) => BodyInner::Bytes(b.clone()),
+        _ => {
+            r.body.used = true;
+            std::mem::replace(&mut r.body.inner, BodyInner::Null)
+        }
+    };
+    drop(r);
+    let (body, pump) = match inner {
+        BodyInner::Null => (Body::empty(), None),
+        BodyInner::Bytes(b) => (Body::full(b), None),
+        BodyInner::Native(body) => (body, None),
+        BodyInner::Stream(stream) => {
+            let intrinsics = Intrinsics::get(ctx).map_err(js_err)?;
+            let native: Value = intrinsics
+                .take_native_source
+                .call((stream.clone(),))
+                .map_err(js_err)?;
+            let passthrough = Class::<web::body_mixin::NativeSource>::from_value(&native)
+                .ok()
+                .and_then(|n| n.borrow_mut().body.take());
+            match passthrough {
+                Some(body) => (body, None),
+                None => {
+                    let reader: Object = intrinsics.get_reader.call((stream,)).map_err(js_err)?;
+                    let (sender, body) = Body::channel();
+                    (body, Some(Pump { reader, sender }))
+                }
+            }
+        }
+    };
+    Ok((
+        AppResponse {
+            status,
+            headers,
+            body,
+        },
+        pump,
+    ))
+}

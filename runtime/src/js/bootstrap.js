@@ -1,0 +1,91 @@
+// The bootstrap: puts the Web APIs on globalThis, wires the fetch event for service-worker
+// style apps, and returns the intrinsics the native classes call. It runs once per isolate
+// from bytecode compiled once per process.
+
+const FETCH_LISTENERS = [];
+
+class FetchEvent extends Event {
+  constructor(type, init) {
+    super(type, init);
+    this.request = init.request;
+    this.respondWith = init.respondWith;
+    this.waitUntil = init.waitUntil;
+    this.passThroughOnException = () => {};
+  }
+}
+
+function hasFetchListeners() {
+  return FETCH_LISTENERS.length > 0;
+}
+
+function dispatchFetchEvent(request, ctx) {
+  let response;
+  let responded = false;
+  const event = new FetchEvent("fetch", {
+    request,
+    respondWith(r) {
+      if (responded) throw new DOMException("respondWith was already called", "InvalidStateError");
+      responded = true;
+      response = r;
+    },
+    waitUntil: (p) => ctx.waitUntil(p),
+  });
+  for (const listener of FETCH_LISTENERS.slice()) {
+    if (typeof listener === "function") listener.call(globalThis, event);
+    else listener.handleEvent(event);
+    if (responded) break;
+  }
+  if (!responded) throw new Error("No fetch listener called event.respondWith()");
+  return Promise.resolve(response);
+}
+
+function defineGlobal(name, value) {
+  Object.defineProperty(globalThis, name, { value, writable: true, enumerable: false, configurable: true });
+}
+
+export default function install(native) {
+  const console = makeConsole(native.print);
+  defineGlobal("console", console);
+  for (const [name, value] of Object.entries({
+    DOMException,
+    Event,
+    CustomEvent,
+    EventTarget,
+    AbortController,
+    AbortSignal,
+    structuredClone,
+    FetchEvent,
+  })) {
+    defineGlobal(name, value);
+  }
+  for (const [name, value] of Object.entries(streams)) defineGlobal(name, value);
+  defineGlobal("self", globalThis);
+  defineGlobal("navigator", Object.freeze({ userAgent: native.userAgent, hardwareConcurrency: 1, language: "en-US" }));
+  defineGlobal("reportError", reportError);
+
+  // The global scope is an EventTarget for "fetch" listeners (service-worker style apps).
+  defineGlobal("addEventListener", function addEventListener(type, listener) {
+    if (String(type) === "fetch") {
+      if (listener && !FETCH_LISTENERS.includes(listener)) FETCH_LISTENERS.push(listener);
+      return;
+    }
+    GLOBAL_TARGET.addEventListener(type, listener);
+  });
+  defineGlobal("removeEventListener", function removeEventListener(type, listener) {
+    if (String(type) === "fetch") {
+      const i = FETCH_LISTENERS.indexOf(listener);
+      if (i >= 0) FETCH_LISTENERS.splice(i, 1);
+      return;
+    }
+    GLOBAL_TARGET.removeEventListener(type, listener);
+  });
+  defineGlobal("dispatchEvent", (event) => GLOBAL_TARGET.dispatchEvent(event));
+
+  return {
+    ...streamHooks,
+    dispatchFetchEvent,
+    hasFetchListeners,
+  };
+}
+
+const GLOBAL_TARGET = new EventTarget();

@@ -1,0 +1,175 @@
+// console: formats values the way developers know from Node and Deno (printf-style
+// substitutions, inspected objects) and hands each line to the native log sink.
+
+function inspect(value, depth = 2, seen = new Set(), top = true) {
+  switch (typeof value) {
+    case "string":
+      return top ? value : JSON.stringify(value);
+    case "number":
+      return Object.is(value, -0) ? "-0" : String(value);
+    case "bigint":
+      return `${value}n`;
+    case "undefined":
+      return "undefined";
+    case "boolean":
+      return String(value);
+    case "symbol":
+      return value.toString();
+    case "function": {
+      const name = value.name ? `: ${value.name}` : " (anonymous)";
+      return /^class\s/.test(Function.prototype.toString.call(value)) ? `[class${name.slice(1) ? " " + value.name : ""}]` : `[Function${name}]`;
+    }
+  }
+  if (value === null) return "null";
+  if (seen.has(value)) return "[Circular]";
+  if (value instanceof Error) {
+    const stack = value.stack ? `\n${String(value.stack).trimEnd()}` : "";
+    const head = value.message ? `${value.name}: ${value.message}` : String(value.name);
+    return head + stack;
+  }
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? "Invalid Date" : value.toISOString();
+  if (value instanceof RegExp) return String(value);
+  if (value instanceof Promise) return "Promise { <pending> }";
+  if (typeof URL === "function" && value instanceof URL) return `URL '${value.href}'`;
+  if (depth < 0) return Array.isArray(value) ? "[Array]" : "[Object]";
+  seen.add(value);
+  try {
+    if (Array.isArray(value)) {
+      const items = value.slice(0, 100).map((v) => inspect(v, depth - 1, seen, false));
+      if (value.length > 100) items.push(`... ${value.length - 100} more items`);
+      return items.length ? `[ ${items.join(", ")} ]` : "[]";
+    }
+    if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+      const name = value.constructor.name;
+      const items = Array.from(value.slice(0, 100), (v) => inspect(v, 0, seen, false));
+      if (value.length > 100) items.push(`... ${value.length - 100} more items`);
+      return `${name}(${value.length}) [ ${items.join(", ")} ]`;
+    }
+    if (value instanceof ArrayBuffer) return `ArrayBuffer { byteLength: ${value.byteLength} }`;
+    if (value instanceof Map) {
+      const items = [...value].map(([k, v]) => `${inspect(k, depth - 1, seen, false)} => ${inspect(v, depth - 1, seen, false)}`);
+      return `Map(${value.size}) { ${items.join(", ")} }`;
+    }
+    if (value instanceof Set) {
+      const items = [...value].map((v) => inspect(v, depth - 1, seen, false));
+      return `Set(${value.size}) { ${items.join(", ")} }`;
+    }
+    if (typeof Headers === "function" && value instanceof Headers) {
+      const items = [...value].map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`);
+      return `Headers { ${items.join(", ")} }`;
+    }
+    const proto = Object.getPrototypeOf(value);
+    const ctorName = proto && proto.constructor && proto.constructor.name;
+    const tag = value[Symbol.toStringTag];
+    let prefix = "";
+    if (ctorName && ctorName !== "Object") prefix = `${ctorName} `;
+    else if (proto === null) prefix = "[Object: null prototype] ";
+    else if (typeof tag === "string" && tag !== "Object") prefix = `${tag} `;
+    const keys = Object.keys(value);
+    if (keys.length === 0) return `${prefix}{}`;
+    const items = keys.map((k) => {
+      const key = /^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k);
+      let v;
+      try {
+        v = inspect(value[k], depth - 1, seen, false);
+      } catch {
+        v = "[Getter]";
+      }
+      return `${key}: ${v}`;
+    });
+    return `${prefix}{ ${items.join(", ")} }`;
+  } finally {
+    seen.delete(value);
+  }
+}
+
+function formatArgs(args) {
+  if (args.length === 0) return "";
+  let first = args[0];
+  let rest = 1;
+  let out;
+  if (typeof first === "string" && first.includes("%")) {
+    out = first.replace(/%[sdifjoOc%]/g, (m) => {
+      if (m === "%%") return "%";
+      if (rest >= args.length) return m;
+      const arg = args[rest++];
+      switch (m) {
+        case "%s":
+          return typeof arg === "string" ? arg : inspect(arg, 1, new Set(), false);
+        case "%d":
+        case "%i":
+          return typeof arg === "bigint" ? `${arg}n` : String(m === "%i" ? Math.trunc(Number(arg)) : Number(arg));
+        case "%f":
+          return String(Number(arg));
+        case "%j":
+          try {
+            return JSON.stringify(arg);
+          } catch {
+            return "[Circular]";
+          }
+        case "%c":
+          return "";
+        default:
+          return inspect(arg, 4, new Set(), false);
+      }
+    });
+  } else {
+    out = inspect(first);
+  }
+  for (; rest < args.length; rest++) out += " " + inspect(args[rest]);
+  return out;
+}
+
+function makeConsole(print) {
+  const counts = new Map();
+  const timers = new Map();
+  let indent = "";
+  const emit = (level, args) => {
+    let text = formatArgs(args);
+    if (indent) text = text.split("\n").map((l) => indent + l).join("\n");
+    print(level, text);
+  };
+  const console = {
+    log: (...args) => emit("log", args),
+    info: (...args) => emit("info", args),
+    debug: (...args) => emit("debug", args),
+    warn: (...args) => emit("warn", args),
+    error: (...args) => emit("error", args),
+    trace: (...args) => {
+      const stack = new Error().stack.split("\n").slice(1).join("\n");
+      emit("debug", ["Trace" + (args.length ? ": " + formatArgs(args) : "") + "\n" + stack]);
+    },
+    assert: (condition, ...args) => {
+      if (!condition) emit("error", ["Assertion failed" + (args.length ? ": " + formatArgs(args) : "")]);
+    },
+    dir: (value) => emit("log", [inspect(value, 2, new Set(), false)]),
+    table: (value) => emit("log", [value]),
+    count: (label = "default") => {
+      const n = (counts.get(label) || 0) + 1;
+      counts.set(label, n);
+      emit("info", [`${label}: ${n}`]);
+    },
+    countReset: (label = "default") => counts.delete(label),
+    time: (label = "default") => timers.set(label, performance.now()),
+    timeLog: (label = "default", ...args) => {
+      const start = timers.get(label);
+      if (start !== undefined) emit("info", [`${label}: ${(performance.now() - start).toFixed(3)}ms`, ...args]);
+    },
+    timeEnd: (label = "default") => {
+      const start = timers.get(label);
+      if (start !== undefined) {
+        timers.delete(label);
+        emit("info", [`${label}: ${(performance.now() - start).toFixed(3)}ms`]);
+      }
+    },
+    group: (...args) => {
+      if (args.length) emit("log", args);
+      indent += "  ";
+    },
+    groupCollapsed: (...args) => console.group(...args),
+    groupEnd: () => {
+      indent = indent.slice(2);
+    },
+  };
+  return console;
+}

@@ -1,0 +1,343 @@
+// DOMException, Event, CustomEvent, EventTarget, AbortController and AbortSignal.
+
+const EV = Symbol("event");
+const ET = Symbol("listeners");
+
+const DOM_EXCEPTION_CODES = {
+  IndexSizeError: 1,
+  HierarchyRequestError: 3,
+  WrongDocumentError: 4,
+  InvalidCharacterError: 5,
+  NoModificationAllowedError: 7,
+  NotFoundError: 8,
+  NotSupportedError: 9,
+  InvalidStateError: 11,
+  SyntaxError: 12,
+  InvalidModificationError: 13,
+  NamespaceError: 14,
+  InvalidAccessError: 15,
+  TypeMismatchError: 17,
+  SecurityError: 18,
+  NetworkError: 19,
+  AbortError: 20,
+  URLMismatchError: 21,
+  QuotaExceededError: 22,
+  TimeoutError: 23,
+  InvalidNodeTypeError: 24,
+  DataCloneError: 25,
+};
+
+class DOMException extends Error {
+  constructor(message = "", options = undefined) {
+    let name = "Error";
+    let cause;
+    if (options !== null && typeof options === "object") {
+      if ("name" in options) name = String(options.name);
+      if ("cause" in options) cause = options.cause;
+    } else if (options !== undefined) {
+      name = String(options);
+    }
+    super(String(message), cause === undefined ? undefined : { cause });
+    Object.defineProperty(this, EV, { value: { name }, enumerable: false });
+  }
+  get name() {
+    return this[EV].name;
+  }
+  get code() {
+    return DOM_EXCEPTION_CODES[this[EV].name] || 0;
+  }
+}
+Object.defineProperty(DOMException.prototype, Symbol.toStringTag, { value: "DOMException", configurable: true });
+for (const [name, code] of Object.entries(DOM_EXCEPTION_CODES)) {
+  const constant = name.replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase().replace(/_ERROR$/, "_ERR");
+  Object.defineProperty(DOMException, constant, { value: code, enumerable: true });
+  Object.defineProperty(DOMException.prototype, constant, { value: code, enumerable: true });
+}
+
+class Event {
+  constructor(type, init = undefined) {
+    if (arguments.length === 0) throw new TypeError("Event: type is required");
+    this[EV] = {
+      type: String(type),
+      bubbles: !!(init && init.bubbles),
+      cancelable: !!(init && init.cancelable),
+      composed: !!(init && init.composed),
+      defaultPrevented: false,
+      stop: false,
+      stopImmediate: false,
+      target: null,
+      currentTarget: null,
+      phase: 0,
+      timeStamp: performance.now(),
+      dispatching: false,
+      passive: false,
+    };
+  }
+  get type() {
+    return this[EV].type;
+  }
+  get bubbles() {
+    return this[EV].bubbles;
+  }
+  get cancelable() {
+    return this[EV].cancelable;
+  }
+  get composed() {
+    return this[EV].composed;
+  }
+  get defaultPrevented() {
+    return this[EV].defaultPrevented;
+  }
+  get target() {
+    return this[EV].target;
+  }
+  get srcElement() {
+    return this[EV].target;
+  }
+  get currentTarget() {
+    return this[EV].currentTarget;
+  }
+  get eventPhase() {
+    return this[EV].phase;
+  }
+  get timeStamp() {
+    return this[EV].timeStamp;
+  }
+  get isTrusted() {
+    return false;
+  }
+  get returnValue() {
+    return !this[EV].defaultPrevented;
+  }
+  set returnValue(v) {
+    if (!v) this.preventDefault();
+  }
+  get cancelBubble() {
+    return this[EV].stop;
+  }
+  set cancelBubble(v) {
+    if (v) this[EV].stop = true;
+  }
+  composedPath() {
+    return this[EV].dispatching && this[EV].currentTarget ? [this[EV].currentTarget] : [];
+  }
+  preventDefault() {
+    if (this[EV].cancelable && !this[EV].passive) this[EV].defaultPrevented = true;
+  }
+  stopPropagation() {
+    this[EV].stop = true;
+  }
+  stopImmediatePropagation() {
+    this[EV].stop = true;
+    this[EV].stopImmediate = true;
+  }
+  get [Symbol.toStringTag]() {
+    return "Event";
+  }
+}
+for (const [name, value] of [["NONE", 0], ["CAPTURING_PHASE", 1], ["AT_TARGET", 2], ["BUBBLING_PHASE", 3]]) {
+  Object.defineProperty(Event, name, { value, enumerable: true });
+  Object.defineProperty(Event.prototype, name, { value, enumerable: true });
+}
+
+class CustomEvent extends Event {
+  constructor(type, init = undefined) {
+    super(type, init);
+    this[EV].detail = init && init.detail !== undefined ? init.detail : null;
+  }
+  get detail() {
+    return this[EV].detail;
+  }
+  get [Symbol.toStringTag]() {
+    return "CustomEvent";
+  }
+}
+
+function listenersOf(target) {
+  let map = target[ET];
+  if (map === undefined) {
+    map = new Map();
+    Object.defineProperty(target, ET, { value: map, enumerable: false });
+  }
+  return map;
+}
+
+function flattenOptions(options) {
+  if (typeof options === "boolean") return { capture: options, once: false, passive: false, signal: undefined };
+  if (options === null || typeof options !== "object") return { capture: false, once: false, passive: false, signal: undefined };
+  return { capture: !!options.capture, once: !!options.once, passive: !!options.passive, signal: options.signal };
+}
+
+class EventTarget {
+  constructor() {
+    listenersOf(this);
+  }
+
+  addEventListener(type, callback, options = undefined) {
+    if (callback === null || callback === undefined) return;
+    if (typeof callback !== "function" && typeof callback !== "object") {
+      throw new TypeError("addEventListener: listener must be a function or an object");
+    }
+    const opts = flattenOptions(options);
+    if (opts.signal !== undefined && opts.signal.aborted) return;
+    type = String(type);
+    const map = listenersOf(this);
+    let list = map.get(type);
+    if (list === undefined) {
+      list = [];
+      map.set(type, list);
+    }
+    if (list.some((l) => l.callback === callback && l.capture === opts.capture)) return;
+    const entry = { callback, capture: opts.capture, once: opts.once, passive: opts.passive, removed: false };
+    list.push(entry);
+    if (opts.signal !== undefined) {
+      opts.signal.addEventListener("abort", () => this.removeEventListener(type, callback, opts.capture));
+    }
+  }
+
+  removeEventListener(type, callback, options = undefined) {
+    const capture = flattenOptions(options).capture;
+    const list = listenersOf(this).get(String(type));
+    if (list === undefined) return;
+    const i = list.findIndex((l) => l.callback === callback && l.capture === capture);
+    if (i >= 0) {
+      list[i].removed = true;
+      list.splice(i, 1);
+    }
+  }
+
+  dispatchEvent(event) {
+    if (!(event instanceof Event)) throw new TypeError("dispatchEvent: argument must be an Event");
+    const state = event[EV];
+    if (state.dispatching) throw new DOMException("The event is already being dispatched", "InvalidStateError");
+    state.dispatching = true;
+    state.target = this;
+    state.currentTarget = this;
+    state.phase = 2;
+    const list = listenersOf(this).get(state.type);
+    if (list !== undefined) {
+      for (const entry of list.slice()) {
+        if (entry.removed) continue;
+        if (entry.once) this.removeEventListener(state.type, entry.callback, entry.capture);
+        state.passive = entry.passive;
+        try {
+          if (typeof entry.callback === "function") entry.callback.call(this, event);
+          else if (typeof entry.callback.handleEvent === "function") entry.callback.handleEvent(event);
+        } catch (e) {
+          reportError(e);
+        }
+        state.passive = false;
+        if (state.stopImmediate) break;
+      }
+    }
+    state.dispatching = false;
+    state.currentTarget = null;
+    state.phase = 0;
+    return !state.defaultPrevented;
+  }
+
+  get [Symbol.toStringTag]() {
+    return "EventTarget";
+  }
+}
+
+function reportError(e) {
+  console.error("Uncaught", e);
+}
+
+const SIGNAL = Symbol("signal");
+
+class AbortSignal extends EventTarget {
+  constructor(key) {
+    if (key !== SIGNAL) throw new TypeError("Illegal constructor");
+    super();
+    this[SIGNAL] = { aborted: false, reason: undefined, onabort: null, dependents: [] };
+  }
+
+  get aborted() {
+    return this[SIGNAL].aborted;
+  }
+
+  get reason() {
+    return this[SIGNAL].reason;
+  }
+
+  get onabort() {
+    return this[SIGNAL].onabort;
+  }
+
+  set onabort(f) {
+    const s = this[SIGNAL];
+    if (s.onabort) this.removeEventListener("abort", s.onabort);
+    s.onabort = typeof f === "function" ? f : null;
+    if (s.onabort) this.addEventListener("abort", s.onabort);
+  }
+
+  throwIfAborted() {
+    if (this[SIGNAL].aborted) throw this[SIGNAL].reason;
+  }
+
+  static abort(reason = undefined) {
+    const signal = new AbortSignal(SIGNAL);
+    signal[SIGNAL].aborted = true;
+    signal[SIGNAL].reason = reason === undefined ? new DOMException("This operation was aborted", "AbortError") : reason;
+    return signal;
+  }
+
+  static timeout(ms) {
+    ms = Number(ms);
+    if (!Number.isFinite(ms) || ms < 0) throw new TypeError("AbortSignal.timeout: invalid delay");
+    const signal = new AbortSignal(SIGNAL);
+    setTimeout(() => {
+      signalAbort(signal, new DOMException("The operation timed out", "TimeoutError"));
+    }, ms);
+    return signal;
+  }
+
+  static any(signals) {
+    const result = new AbortSignal(SIGNAL);
+    for (const s of signals) {
+      if (!(s instanceof AbortSignal)) throw new TypeError("AbortSignal.any: expected AbortSignals");
+      if (s.aborted) {
+        result[SIGNAL].aborted = true;
+        result[SIGNAL].reason = s.reason;
+        return result;
+      }
+    }
+    for (const s of signals) s[SIGNAL].dependents.push(new WeakRef(result));
+    return result;
+  }
+
+  get [Symbol.toStringTag]() {
+    return "AbortSignal";
+  }
+}
+
+function signalAbort(signal, reason) {
+  const s = signal[SIGNAL];
+  if (s.aborted) return;
+  s.aborted = true;
+  s.reason = reason === undefined ? new DOMException("This operation was aborted", "AbortError") : reason;
+  const dependents = s.dependents;
+  s.dependents = [];
+  signal.dispatchEvent(new Event("abort"));
+  for (const ref of dependents) {
+    const dep = ref.deref();
+    if (dep !== undefined) signalAbort(dep, s.reason);
+  }
+}
+
+class AbortController {
+  constructor() {
+    this[SIGNAL] = new AbortSignal(SIGNAL);
+  }
+  get signal() {
+    return this[SIGNAL];
+  }
+  abort(reason = undefined) {
+    signalAbort(this[SIGNAL], reason);
+  }
+  get [Symbol.toStringTag]() {
+    return "AbortController";
+  }
+}

@@ -1,0 +1,1558 @@
+// WHATWG Streams: ReadableStream (default controller and reader), WritableStream,
+// TransformStream, queuing strategies, piping and teeing. Internal slots are module-private
+// symbols, so user code cannot reach them. Installed on globalThis by the bootstrap.
+
+const S = Symbol("state");
+
+function isObject(x) {
+  return (typeof x === "object" && x !== null) || typeof x === "function";
+}
+
+function resolved(v) {
+  return Promise.resolve(v);
+}
+
+function rejected(e) {
+  return Promise.reject(e);
+}
+
+function deferred() {
+  const d = { promise: undefined, resolve: undefined, reject: undefined, settled: false };
+  d.promise = new Promise((res, rej) => {
+    d.resolve = (v) => {
+      d.settled = true;
+      res(v);
+    };
+    d.reject = (e) => {
+      d.settled = true;
+      rej(e);
+    };
+  });
+  return d;
+}
+
+function markHandled(p) {
+  p.then(undefined, () => {});
+  return p;
+}
+
+function typeError(msg) {
+  return new TypeError(msg);
+}
+
+function extractHighWaterMark(strategy, fallback) {
+  if (strategy === undefined || strategy.highWaterMark === undefined) return fallback;
+  const hwm = Number(strategy.highWaterMark);
+  if (Number.isNaN(hwm) || hwm < 0) throw new RangeError("Invalid highWaterMark");
+  return hwm;
+}
+
+function extractSizeAlgorithm(strategy) {
+  if (strategy === undefined || strategy.size === undefined) return () => 1;
+  const size = strategy.size;
+  if (typeof size !== "function") throw typeError("strategy.size must be a function");
+  return (chunk) => size(chunk);
+}
+
+function callMethod(obj, name, args, fallback) {
+  if (obj === undefined || obj === null) return fallback;
+  const f = obj[name];
+  if (f === undefined) return fallback;
+  if (typeof f !== "function") throw typeError(`${name} must be a function`);
+  return f.apply(obj, args);
+}
+
+function promiseCall(obj, name, args) {
+  try {
+    return resolved(callMethod(obj, name, args, undefined));
+  } catch (e) {
+    return rejected(e);
+  }
+}
+
+// ---------------------------------------------------------------- queue with sizes
+
+function enqueueValueWithSize(c, value, size) {
+  size = Number(size);
+  if (!Number.isFinite(size) || size < 0) throw new RangeError("Invalid chunk size");
+  c.queue.push({ value, size });
+  c.queueTotalSize += size;
+}
+
+function dequeueValue(c) {
+  const pair = c.queue.shift();
+  c.queueTotalSize -= pair.size;
+  if (c.queueTotalSize < 0) c.queueTotalSize = 0;
+  return pair.value;
+}
+
+function resetQueue(c) {
+  c.queue = [];
+  c.queueTotalSize = 0;
+}
+
+// ---------------------------------------------------------------- ReadableStream
+
+class ReadableStreamDefaultController {
+  constructor(key) {
+    if (key !== S) throw typeError("Illegal constructor");
+  }
+  get desiredSize() {
+    return controllerDesiredSize(this[S]);
+  }
+  close() {
+    const c = this[S];
+    if (!canCloseOrEnqueue(c)) throw typeError("The stream is not in a state that permits close");
+    controllerClose(c);
+  }
+  enqueue(chunk) {
+    const c = this[S];
+    if (!canCloseOrEnqueue(c)) throw typeError("The stream is not in a state that permits enqueue");
+    controllerEnqueue(c, chunk);
+  }
+  error(e) {
+    controllerError(this[S], e);
+  }
+  get byobRequest() {
+    return null;
+  }
+}
+
+function controllerDesiredSize(c) {
+  const state = c.stream[S].state;
+  if (state === "errored") return null;
+  if (state === "closed") return 0;
+  return c.strategyHWM - c.queueTotalSize;
+}
+
+function canCloseOrEnqueue(c) {
+  return !c.closeRequested && c.stream[S].state === "readable";
+}
+
+function controllerClose(c) {
+  c.closeRequested = true;
+  if (c.queue.length === 0) {
+    clearAlgorithms(c);
+    streamClose(c.stream);
+  }
+}
+
+function controllerEnqueue(c, chunk) {
+  const stream = c.stream;
+  const st = stream[S];
+  if (st.reader && st.reader[S].readRequests.length > 0) {
+    fulfillReadRequest(stream, chunk, false);
+  } else {
+    let size;
+    try {
+      size = c.sizeAlgorithm(chunk);
+    } catch (e) {
+      controllerError(c, e);
+      throw e;
+    }
+    try {
+      enqueueValueWithSize(c, chunk, size);
+    } catch (e) {
+      controllerError(c, e);
+      throw e;
+    }
+  }
+  callPullIfNeeded(c);
+}
+
+function controllerError(c, e) {
+  if (c.stream[S].state !== "readable") return;
+  resetQueue(c);
+  clearAlgorithms(c);
+  streamError(c.stream, e);
+}
+
+function clearAlgorithms(c) {
+  c.pullAlgorithm = undefined;
+  c.cancelAlgorithm = undefined;
+  c.sizeAlgorithm = undefined;
+}
+
+function shouldCallPull(c) {
+  if (!canCloseOrEnqueue(c) || !c.started) return false;
+  const st = c.stream[S];
+  if (st.reader && st.reader[S].readRequests.length > 0) return true;
+  return controllerDesiredSize(c) > 0;
+}
+
+function callPullIfNeeded(c) {
+  if (!shouldCallPull(c)) return;
+  if (c.pulling) {
+    c.pullAgain = true;
+    return;
+  }
+  c.pulling = true;
+  c.pullAlgorithm().then(
+    () => {
+      c.pulling = false;
+      if (c.pullAgain) {
+        c.pullAgain = false;
+        callPullIfNeeded(c);
+      }
+    },
+    (e) => controllerError(c, e),
+  );
+}
+
+function setUpDefaultController(stream, startAlgorithm, pullAlgorithm, cancelAlgorithm, hwm, sizeAlgorithm) {
+  const controller = new ReadableStreamDefaultController(S);
+  const c = {
+    stream,
+    controller,
+    queue: [],
+    queueTotalSize: 0,
+    started: false,
+    closeRequested: false,
+    pullAgain: false,
+    pulling: false,
+    strategyHWM: hwm,
+    sizeAlgorithm,
+    pullAlgorithm,
+    cancelAlgorithm,
+  };
+  controller[S] = c;
+  stream[S].controller = c;
+  let startResult;
+  try {
+    startResult = startAlgorithm(controller);
+  } catch (e) {
+    controllerError(c, e);
+    return;
+  }
+  resolved(startResult).then(
+    () => {
+      c.started = true;
+      callPullIfNeeded(c);
+    },
+    (e) => controllerError(c, e),
+  );
+}
+
+function initReadableState(stream) {
+  stream[S] = {
+    state: "readable",
+    reader: undefined,
+    storedError: undefined,
+    disturbed: false,
+    controller: undefined,
+    native: undefined,
+  };
+}
+
+class ReadableStream {
+  constructor(underlyingSource = undefined, strategy = undefined) {
+    initReadableState(this);
+    const source = underlyingSource === null ? undefined : underlyingSource;
+    const type = source === undefined ? undefined : source.type;
+    if (type !== undefined && String(type) !== "bytes") throw new RangeError(`Invalid type: ${type}`);
+    const hwm = extractHighWaterMark(strategy, type === "bytes" ? 0 : 1);
+    const sizeAlgorithm = type === "bytes" ? () => 1 : extractSizeAlgorithm(strategy);
+    if (source !== undefined) {
+      for (const name of ["start", "pull", "cancel"]) {
+        if (source[name] !== undefined && typeof source[name] !== "function") {
+          throw typeError(`underlyingSource.${name} must be a function`);
+        }
+      }
+    }
+    const controllerRef = {};
+    setUpDefaultController(
+      this,
+      (controller) => {
+        controllerRef.c = controller;
+        return callMethod(source, "start", [controller], undefined);
+      },
+      () => promiseCall(source, "pull", [controllerRef.c]),
+      (reason) => promiseCall(source, "cancel", [reason]),
+      hwm,
+      sizeAlgorithm,
+    );
+  }
+
+  get locked() {
+    return this[S].reader !== undefined;
+  }
+
+  cancel(reason) {
+    if (this[S].reader !== undefined) return rejected(typeError("Cannot cancel a locked stream"));
+    return streamCancel(this, reason);
+  }
+
+  getReader(options = undefined) {
+    const mode = options === undefined ? undefined : options.mode;
+    if (mode === undefined) return new ReadableStreamDefaultReader(this);
+    if (String(mode) === "byob") throw typeError("BYOB readers are not supported yet");
+    throw new RangeError(`Invalid reader mode: ${mode}`);
+  }
+
+  pipeThrough(transform, options = {}) {
+    if (!isObject(transform) || !(transform.readable instanceof ReadableStream)) {
+      throw typeError("pipeThrough: transform.readable must be a ReadableStream");
+    }
+    if (!(transform.writable instanceof WritableStream)) {
+      throw typeError("pipeThrough: transform.writable must be a WritableStream");
+    }
+    if (this.locked) throw typeError("pipeThrough: the stream is locked");
+    if (transform.writable.locked) throw typeError("pipeThrough: the writable is locked");
+    markHandled(pipe(this, transform.writable, options));
+    return transform.readable;
+  }
+
+  pipeTo(destination, options = {}) {
+    if (!(destination instanceof WritableStream)) {
+      return rejected(typeError("pipeTo: destination must be a WritableStream"));
+    }
+    if (this.locked) return rejected(typeError("pipeTo: the stream is locked"));
+    if (destination.locked) return rejected(typeError("pipeTo: the destination is locked"));
+    return pipe(this, destination, options);
+  }
+
+  tee() {
+    return teeStream(this);
+  }
+
+  values(options = undefined) {
+    const preventCancel = !!(options && options.preventCancel);
+    const reader = this.getReader();
+    let done = false;
+    const iterator = {
+      next() {
+        if (done) return resolved({ value: undefined, done: true });
+        return reader.read().then((r) => {
+          if (r.done) {
+            done = true;
+            reader.releaseLock();
+          }
+          return r;
+        }, (e) => {
+          done = true;
+          reader.releaseLock();
+          throw e;
+        });
+      },
+      return(value) {
+        if (done) return resolved({ value, done: true });
+        done = true;
+        if (!preventCancel) {
+          const p = reader.cancel(value);
+          reader.releaseLock();
+          return p.then(() => ({ value, done: true }));
+        }
+        reader.releaseLock();
+        return resolved({ value, done: true });
+      },
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
+    Object.setPrototypeOf(iterator, AsyncIteratorPrototype);
+    return iterator;
+  }
+
+  [Symbol.asyncIterator](options) {
+    return this.values(options);
+  }
+
+  static from(asyncIterable) {
+    if (asyncIterable instanceof ReadableStream) return asyncIterable;
+    let iterator;
+    const asyncMethod = asyncIterable != null ? asyncIterable[Symbol.asyncIterator] : undefined;
+    if (typeof asyncMethod === "function") {
+      iterator = asyncMethod.call(asyncIterable);
+    } else {
+      const syncMethod = asyncIterable != null ? asyncIterable[Symbol.iterator] : undefined;
+      if (typeof syncMethod !== "function") throw typeError("ReadableStream.from: argument is not iterable");
+      const sync = syncMethod.call(asyncIterable);
+      iterator = {
+        next: () => {
+          const r = sync.next();
+          return resolved(r.value).then((value) => ({ value, done: r.done }));
+        },
+        return: (v) => resolved(typeof sync.return === "function" ? sync.return(v) : { value: v, done: true }),
+      };
+    }
+    if (!isObject(iterator)) throw typeError("ReadableStream.from: iterator is not an object");
+    return new ReadableStream(
+      {
+        pull(controller) {
+          return resolved(iterator.next()).then((r) => {
+            if (!isObject(r)) throw typeError("iterator result is not an object");
+            if (r.done) controller.close();
+            else controller.enqueue(r.value);
+          });
+        },
+        cancel(reason) {
+          if (typeof iterator.return !== "function") return undefined;
+          return resolved(iterator.return(reason)).then((r) => {
+            if (!isObject(r)) throw typeError("iterator return result is not an object");
+          });
+        },
+      },
+      { highWaterMark: 0 },
+    );
+  }
+
+  get [Symbol.toStringTag]() {
+    return "ReadableStream";
+  }
+}
+
+const AsyncIteratorPrototype = Object.getPrototypeOf(
+  Object.getPrototypeOf(async function* () {}).prototype,
+);
+
+function streamCancel(stream, reason) {
+  const st = stream[S];
+  st.disturbed = true;
+  if (st.state === "closed") return resolved(undefined);
+  if (st.state === "errored") return rejected(st.storedError);
+  streamClose(stream);
+  const c = st.controller;
+  resetQueue(c);
+  const cancel = c.cancelAlgorithm;
+  clearAlgorithms(c);
+  const p = cancel ? cancel(reason) : resolved(undefined);
+  return p.then(() => undefined);
+}
+
+function streamClose(stream) {
+  const st = stream[S];
+  st.state = "closed";
+  const reader = st.reader;
+  if (reader === undefined) return;
+  const rs = reader[S];
+  const requests = rs.readRequests;
+  rs.readRequests = [];
+  for (const req of requests) req.resolve({ value: undefined, done: true });
+  rs.closed.resolve(undefined);
+}
+
+function streamError(stream, e) {
+  const st = stream[S];
+  st.state = "errored";
+  st.storedError = e;
+  const reader = st.reader;
+  if (reader === undefined) return;
+  const rs = reader[S];
+  rs.closed.reject(e);
+  markHandled(rs.closed.promise);
+  const requests = rs.readRequests;
+  rs.readRequests = [];
+  for (const req of requests) req.reject(e);
+}
+
+function fulfillReadRequest(stream, chunk, done) {
+  const rs = stream[S].reader[S];
+  const req = rs.readRequests.shift();
+  req.resolve({ value: chunk, done });
+}
+
+class ReadableStreamDefaultReader {
+  constructor(stream) {
+    if (!(stream instanceof ReadableStream)) throw typeError("ReadableStreamDefaultReader needs a ReadableStream");
+    if (stream.locked) throw typeError("The stream is already locked to a reader");
+    const closed = deferred();
+    this[S] = { stream, readRequests: [], closed };
+    stream[S].reader = this;
+    const state = stream[S].state;
+    if (state === "closed") closed.resolve(undefined);
+    else if (state === "errored") {
+      closed.reject(stream[S].storedError);
+      markHandled(closed.promise);
+    }
+  }
+
+  get closed() {
+    return this[S].closed.promise;
+  }
+
+  read() {
+    const stream = this[S].stream;
+    if (stream === undefined) return rejected(typeError("The reader has been released"));
+    const st = stream[S];
+    st.disturbed = true;
+    if (st.state === "closed") return resolved({ value: undefined, done: true });
+    if (st.state === "errored") return rejected(st.storedError);
+    const c = st.controller;
+    if (c.queue.length > 0) {
+      const chunk = dequeueValue(c);
+      if (c.closeRequested && c.queue.length === 0) {
+        clearAlgorithms(c);
+        streamClose(stream);
+      } else {
+        callPullIfNeeded(c);
+      }
+      return resolved({ value: chunk, done: false });
+    }
+    const d = deferred();
+    this[S].readRequests.push(d);
+    callPullIfNeeded(c);
+    return d.promise;
+  }
+
+  releaseLock() {
+    const rs = this[S];
+    const stream = rs.stream;
+    if (stream === undefined) return;
+    const err = typeError("The reader was released");
+    if (stream[S].state === "readable") rs.closed.reject(err);
+    else rs.closed = { promise: rejected(err), resolve() {}, reject() {}, settled: true };
+    markHandled(rs.closed.promise);
+    const requests = rs.readRequests;
+    rs.readRequests = [];
+    for (const req of requests) req.reject(err);
+    stream[S].reader = undefined;
+    rs.stream = undefined;
+  }
+
+  cancel(reason) {
+    const stream = this[S].stream;
+    if (stream === undefined) return rejected(typeError("The reader has been released"));
+    return streamCancel(stream, reason);
+  }
+
+  get [Symbol.toStringTag]() {
+    return "ReadableStreamDefaultReader";
+  }
+}
+
+function teeStream(stream) {
+  const reader = new ReadableStreamDefaultReader(stream);
+  let reading = false;
+  let readAgain = false;
+  let canceled1 = false;
+  let canceled2 = false;
+  let reason1, reason2;
+  let branch1, branch2;
+  const cancelPromise = deferred();
+  function pull() {
+    if (reading) {
+      readAgain = true;
+      return resolved(undefined);
+    }
+    reading = true;
+    reader.read().then(
+      (r) => {
+        queueMicrotask(() => {
+          readAgain = false;
+          if (r.done) {
+            reading = false;
+            if (!canceled1) branch1[S].controller.controller.close();
+            if (!canceled2) branch2[S].controller.controller.close();
+            if (!canceled1 || !canceled2) cancelPromise.resolve(undefined);
+            return;
+          }
+          const chunk = r.value;
+          if (!canceled1) controllerEnqueue(branch1[S].controller, chunk);
+          if (!canceled2) controllerEnqueue(branch2[S].controller, chunk);
+          reading = false;
+          if (readAgain) pull();
+        });
+      },
+      () => {
+        reading = false;
+      },
+    );
+    return resolved(undefined);
+  }
+  function cancelBranch(which, reason) {
+    if (which === 1) {
+      canceled1 = true;
+      reason1 = reason;
+    } else {
+      canceled2 = true;
+      reason2 = reason;
+    }
+    if (canceled1 && canceled2) {
+      cancelPromise.resolve(streamCancel(stream, [reason1, reason2]));
+    }
+    return cancelPromise.promise;
+  }
+  branch1 = new ReadableStream({ pull, cancel: (r) => cancelBranch(1, r) }, { highWaterMark: 0 });
+  branch2 = new ReadableStream({ pull, cancel: (r) => cancelBranch(2, r) }, { highWaterMark: 0 });
+  reader[S].closed.promise.then(undefined, (e) => {
+    controllerError(branch1[S].controller, e);
+    controllerError(branch2[S].controller, e);
+    if (!canceled1 || !canceled2) cancelPromise.resolve(undefined);
+  });
+  return [branch1, branch2];
+}
+
+// ---------------------------------------------------------------- WritableStream
+
+class WritableStreamDefaultController {
+  constructor(key) {
+    if (key !== S) throw typeError("Illegal constructor");
+  }
+  get signal() {
+    return this[S].abortController.signal;
+  }
+  error(e) {
+    const c = this[S];
+    if (c.stream[S].state !== "writable") return;
+    writableControllerError(c, e);
+  }
+}
+
+class WritableStream {
+  constructor(underlyingSink = undefined, strategy = undefined) {
+    const sink = underlyingSink === null ? undefined : underlyingSink;
+    if (sink !== undefined && sink.type !== undefined) throw new RangeError("Invalid sink type");
+    const hwm = extractHighWaterMark(strategy, 1);
+    const sizeAlgorithm = extractSizeAlgorithm(strategy);
+    initWritableState(this);
+    let controllerObj;
+    setUpWritableController(
+      this,
+      (controller) => {
+        controllerObj = controller;
+        return callMethod(sink, "start", [controller], undefined);
+      },
+      (chunk) => promiseCall(sink, "write", [chunk, controllerObj]),
+      () => promiseCall(sink, "close", []),
+      (reason) => promiseCall(sink, "abort", [reason]),
+      hwm,
+      sizeAlgorithm,
+    );
+  }
+
+  get locked() {
+    return this[S].writer !== undefined;
+  }
+
+  abort(reason) {
+    if (this.locked) return rejected(typeError("Cannot abort a locked stream"));
+    return writableAbort(this, reason);
+  }
+
+  close() {
+    if (this.locked) return rejected(typeError("Cannot close a locked stream"));
+    if (closeQueuedOrInFlight(this)) return rejected(typeError("The stream is already closing"));
+    return writableClose(this);
+  }
+
+  getWriter() {
+    return new WritableStreamDefaultWriter(this);
+  }
+
+  get [Symbol.toStringTag]() {
+    return "WritableStream";
+  }
+}
+
+function initWritableState(stream) {
+  stream[S] = {
+    state: "writable",
+    storedError: undefined,
+    writer: undefined,
+    controller: undefined,
+    inFlightWriteRequest: undefined,
+    closeRequest: undefined,
+    inFlightCloseRequest: undefined,
+    pendingAbortRequest: undefined,
+    writeRequests: [],
+    backpressure: false,
+  };
+}
+
+const CLOSE_SENTINEL = Symbol("close");
+
+function setUpWritableController(stream, start, write, close, abort, hwm, sizeAlgorithm) {
+  const controller = new WritableStreamDefaultController(S);
+  const c = {
+    stream,
+    controller,
+    queue: [],
+    queueTotalSize: 0,
+    started: false,
+    strategyHWM: hwm,
+    sizeAlgorithm,
+    writeAlgorithm: write,
+    closeAlgorithm: close,
+    abortAlgorithm: abort,
+    abortController: new AbortController(),
+  };
+  controller[S] = c;
+  stream[S].controller = c;
+  updateBackpressure(stream, writableDesiredSize(c) <= 0);
+  let startResult;
+  try {
+    startResult = start(controller);
+  } catch (e) {
+    startResult = rejected(e);
+  }
+  resolved(startResult).then(
+    () => {
+      c.started = true;
+      advanceQueueIfNeeded(c);
+    },
+    (e) => {
+      c.started = true;
+      dealWithRejection(stream, e);
+    },
+  );
+}
+
+function writableDesiredSize(c) {
+  return c.strategyHWM - c.queueTotalSize;
+}
+
+function closeQueuedOrInFlight(stream) {
+  const st = stream[S];
+  return st.closeRequest !== undefined || st.inFlightCloseRequest !== undefined;
+}
+
+function hasInFlight(stream) {
+  const st = stream[S];
+  return st.inFlightWriteRequest !== undefined || st.inFlightCloseRequest !== undefined;
+}
+
+function updateBackpressure(stream, backpressure) {
+  const st = stream[S];
+  const writer = st.writer;
+  if (writer !== undefined && backpressure !== st.backpressure) {
+    if (backpressure) writer[S].ready = deferred();
+    else writer[S].ready.resolve(undefined);
+  }
+  st.backpressure = backpressure;
+}
+
+function writableAbort(stream, reason) {
+  const st = stream[S];
+  if (st.state === "closed" || st.state === "errored") return resolved(undefined);
+  st.controller.abortController.abort(reason);
+  const state = st.state;
+  if (state === "closed" || state === "errored") return resolved(undefined);
+  if (st.pendingAbortRequest !== undefined) return st.pendingAbortRequest.d.promise;
+  let wasAlreadyErroring = false;
+  if (state === "erroring") {
+    wasAlreadyErroring = true;
+    reason = undefined;
+  }
+  const d = deferred();
+  st.pendingAbortRequest = { d, reason, wasAlreadyErroring };
+  if (!wasAlreadyErroring) startErroring(stream, reason);
+  return d.promise;
+}
+
+function writableClose(stream) {
+  const st = stream[S];
+  if (st.state === "closed" || st.state === "errored") {
+    return rejected(typeError("The stream is closed or errored"));
+  }
+  const d = deferred();
+  st.closeRequest = d;
+  const writer = st.writer;
+  if (writer !== undefined && st.backpressure && st.state === "writable") writer[S].ready.resolve(undefined);
+  const c = st.controller;
+  enqueueValueWithSize(c, CLOSE_SENTINEL, 0);
+  advanceQueueIfNeeded(c);
+  return d.promise;
+}
+
+function startErroring(stream, reason) {
+  const st = stream[S];
+  const c = st.controller;
+  st.state = "erroring";
+  st.storedError = reason;
+  const writer = st.writer;
+  if (writer !== undefined) writerEnsureReadyRejected(writer, reason);
+  if (!hasInFlight(stream) && c.started) finishErroring(stream);
+}
+
+function finishErroring(stream) {
+  const st = stream[S];
+  st.state = "errored";
+  const c = st.controller;
+  resetQueue(c);
+  const storedError = st.storedError;
+  for (const req of st.writeRequests) req.reject(storedError);
+  st.writeRequests = [];
+  const abortRequest = st.pendingAbortRequest;
+  if (abortRequest === undefined) {
+    rejectCloseAndClosedIfNeeded(stream);
+    return;
+  }
+  st.pendingAbortRequest = undefined;
+  if (abortRequest.wasAlreadyErroring) {
+    abortRequest.d.reject(storedError);
+    rejectCloseAndClosedIfNeeded(stream);
+    return;
+  }
+  const abort = c.abortAlgorithm;
+  clearWritableAlgorithms(c);
+  abort(abortRequest.reason).then(
+    () => {
+      abortRequest.d.resolve(undefined);
+      rejectCloseAndClosedIfNeeded(stream);
+    },
+    (e) => {
+      abortRequest.d.reject(e);
+      rejectCloseAndClosedIfNeeded(stream);
+    },
+  );
+}
+
+function rejectCloseAndClosedIfNeeded(stream) {
+  const st = stream[S];
+  if (st.closeRequest !== undefined) {
+    st.closeRequest.reject(st.storedError);
+    st.closeRequest = undefined;
+  }
+  const writer = st.writer;
+  if (writer !== undefined) {
+    writer[S].closed.reject(st.storedError);
+    markHandled(writer[S].closed.promise);
+  }
+}
+
+function dealWithRejection(stream, e) {
+  if (stream[S].state === "writable") {
+    startErroring(stream, e);
+    return;
+  }
+  finishErroring(stream);
+}
+
+function clearWritableAlgorithms(c) {
+  c.writeAlgorithm = undefined;
+  c.closeAlgorithm = undefined;
+  c.abortAlgorithm = undefined;
+  c.sizeAlgorithm = undefined;
+}
+
+function writableControllerError(c, e) {
+  clearWritableAlgorithms(c);
+  startErroring(c.stream, e);
+}
+
+function advanceQueueIfNeeded(c) {
+  const stream = c.stream;
+  const st = stream[S];
+  if (!c.started || st.inFlightWriteRequest !== undefined) return;
+  if (st.state === "erroring") {
+    finishErroring(stream);
+    return;
+  }
+  if (c.queue.length === 0) return;
+  const value = c.queue[0].value;
+  if (value === CLOSE_SENTINEL) {
+    st.inFlightCloseRequest = st.closeRequest;
+    st.closeRequest = undefined;
+    dequeueValue(c);
+    const close = c.closeAlgorithm;
+    clearWritableAlgorithms(c);
+    close().then(
+      () => {
+        st.inFlightCloseRequest.resolve(undefined);
+        st.inFlightCloseRequest = undefined;
+        if (st.state === "erroring") {
+          st.storedError = undefined;
+          if (st.pendingAbortRequest !== undefined) {
+            st.pendingAbortRequest.d.resolve(undefined);
+            st.pendingAbortRequest = undefined;
+          }
+        }
+        st.state = "closed";
+        if (st.writer !== undefined) st.writer[S].closed.resolve(undefined);
+      },
+      (e) => {
+        st.inFlightCloseRequest.reject(e);
+        st.inFlightCloseRequest = undefined;
+        if (st.pendingAbortRequest !== undefined) {
+          st.pendingAbortRequest.d.reject(e);
+          st.pendingAbortRequest = undefined;
+        }
+        dealWithRejection(stream, e);
+      },
+    );
+    return;
+  }
+  st.inFlightWriteRequest = st.writeRequests.shift();
+  c.writeAlgorithm(value).then(
+    () => {
+      st.inFlightWriteRequest.resolve(undefined);
+      st.inFlightWriteRequest = undefined;
+      const state = st.state;
+      dequeueValue(c);
+      if (!closeQueuedOrInFlight(stream) && state === "writable") {
+        updateBackpressure(stream, writableDesiredSize(c) <= 0);
+      }
+      advanceQueueIfNeeded(c);
+    },
+    (e) => {
+      st.inFlightWriteRequest.reject(e);
+      st.inFlightWriteRequest = undefined;
+      if (st.state === "writable") clearWritableAlgorithms(c);
+      dealWithRejection(stream, e);
+    },
+  );
+}
+
+function writerEnsureReadyRejected(writer, e) {
+  const ws = writer[S];
+  if (ws.ready.settled) ws.ready = deferred();
+  ws.ready.reject(e);
+  markHandled(ws.ready.promise);
+}
+
+class WritableStreamDefaultWriter {
+  constructor(stream) {
+    if (!(stream instanceof WritableStream)) throw typeError("WritableStreamDefaultWriter needs a WritableStream");
+    if (stream.locked) throw typeError("The stream is already locked to a writer");
+    const st = stream[S];
+    const ws = { stream, ready: deferred(), closed: deferred() };
+    this[S] = ws;
+    st.writer = this;
+    const state = st.state;
+    if (state === "writable") {
+      if (!closeQueuedOrInFlight(stream) && st.backpressure) {
+        // pending
+      } else ws.ready.resolve(undefined);
+    } else if (state === "erroring") {
+      ws.ready.reject(st.storedError);
+      markHandled(ws.ready.promise);
+    } else if (state === "closed") {
+      ws.ready.resolve(undefined);
+      ws.closed.resolve(undefined);
+    } else {
+      ws.ready.reject(st.storedError);
+      markHandled(ws.ready.promise);
+      ws.closed.reject(st.storedError);
+      markHandled(ws.closed.promise);
+    }
+  }
+
+  get closed() {
+    return this[S].closed.promise;
+  }
+
+  get ready() {
+    return this[S].ready.promise;
+  }
+
+  get desiredSize() {
+    const stream = this[S].stream;
+    if (stream === undefined) throw typeError("The writer has been released");
+    const state = stream[S].state;
+    if (state === "errored" || state === "erroring") return null;
+    if (state === "closed") return 0;
+    return writableDesiredSize(stream[S].controller);
+  }
+
+  abort(reason) {
+    const stream = this[S].stream;
+    if (stream === undefined) return rejected(typeError("The writer has been released"));
+    return writableAbort(stream, reason);
+  }
+
+  close() {
+    const stream = this[S].stream;
+    if (stream === undefined) return rejected(typeError("The writer has been released"));
+    if (closeQueuedOrInFlight(stream)) return rejected(typeError("The stream is already closing"));
+    return writableClose(stream);
+  }
+
+  releaseLock() {
+    const ws = this[S];
+    const stream = ws.stream;
+    if (stream === undefined) return;
+    const err = typeError("The writer was released");
+    writerEnsureReadyRejected(this, err);
+    if (stream[S].state === "writable" && !ws.closed.settled) ws.closed.reject(err);
+    else ws.closed = { promise: rejected(err), resolve() {}, reject() {}, settled: true };
+    markHandled(ws.closed.promise);
+    stream[S].writer = undefined;
+    ws.stream = undefined;
+  }
+
+  write(chunk) {
+    const stream = this[S].stream;
+    if (stream === undefined) return rejected(typeError("The writer has been released"));
+    const st = stream[S];
+    const c = st.controller;
+    let size;
+    try {
+      size = c.sizeAlgorithm ? c.sizeAlgorithm(chunk) : 1;
+    } catch (e) {
+      if (st.state === "writable") writableControllerError(c, e);
+      return rejected(e);
+    }
+    if (stream !== this[S].stream) return rejected(typeError("The writer has been released"));
+    const state = st.state;
+    if (state === "errored") return rejected(st.storedError);
+    if (closeQueuedOrInFlight(stream) || state === "closed") {
+      return rejected(typeError("The stream is closing or closed"));
+    }
+    if (state === "erroring") return rejected(st.storedError);
+    const d = deferred();
+    st.writeRequests.push(d);
+    try {
+      enqueueValueWithSize(c, chunk, size);
+    } catch (e) {
+      writableControllerError(c, e);
+      return d.promise;
+    }
+    if (!closeQueuedOrInFlight(stream) && st.state === "writable") {
+      updateBackpressure(stream, writableDesiredSize(c) <= 0);
+    }
+    advanceQueueIfNeeded(c);
+    return d.promise;
+  }
+
+  get [Symbol.toStringTag]() {
+    return "WritableStreamDefaultWriter";
+  }
+}
+
+// ---------------------------------------------------------------- piping
+
+function pipe(source, dest, options) {
+  const preventClose = !!(options && options.preventClose);
+  const preventAbort = !!(options && options.preventAbort);
+  const preventCancel = !!(options && options.preventCancel);
+  const signal = options ? options.signal : undefined;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    return rejected(typeError("pipeTo: signal must be an AbortSignal"));
+  }
+  const reader = new ReadableStreamDefaultReader(source);
+  const writer = new WritableStreamDefaultWriter(dest);
+  source[S].disturbed = true;
+  const done = deferred();
+  let shuttingDown = false;
+  let currentWrite = resolved(undefined);
+
+  function finalize(isError, error) {
+    writer.releaseLock();
+    reader.releaseLock();
+    if (signal !== undefined) signal.removeEventListener("abort", onAbort);
+    if (isError) done.reject(error);
+    else done.resolve(undefined);
+  }
+
+  function waitForWrites() {
+    const last = currentWrite;
+    return last.then(() => (last !== currentWrite ? waitForWrites() : undefined), () => undefined);
+  }
+
+  function shutdown(action, isError, error) {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    const run = () => {
+      if (!action) return finalize(isError, error);
+      action().then(
+        () => finalize(isError, error),
+        (e) => finalize(true, e),
+      );
+    };
+    if (dest[S].state === "writable" && !closeQueuedOrInFlight(dest)) waitForWrites().then(run);
+    else run();
+  }
+
+  function onAbort() {
+    const error = signal.reason;
+    const actions = [];
+    if (!preventAbort) {
+      actions.push(() => (dest[S].state === "writable" ? writableAbort(dest, error) : resolved(undefined)));
+    }
+    if (!preventCancel) {
+      actions.push(() => (source[S].state === "readable" ? streamCancel(source, error) : resolved(undefined)));
+    }
+    shutdown(() => Promise.all(actions.map((a) => a())), true, error);
+  }
+
+  if (signal !== undefined) {
+    if (signal.aborted) {
+      onAbort();
+      return done.promise;
+    }
+    signal.addEventListener("abort", onAbort);
+  }
+
+  function checkStates() {
+    const sst = source[S];
+    const dst = dest[S];
+    if (sst.state === "errored") {
+      if (!preventAbort) shutdown(() => writableAbort(dest, sst.storedError), true, sst.storedError);
+      else shutdown(undefined, true, sst.storedError);
+      return true;
+    }
+    if (dst.state === "errored" || dst.state === "erroring") {
+      if (!preventCancel) shutdown(() => streamCancel(source, dst.storedError), true, dst.storedError);
+      else shutdown(undefined, true, dst.storedError);
+      return true;
+    }
+    if (sst.state === "closed") {
+      if (!preventClose) {
+        shutdown(() => {
+          if (closeQueuedOrInFlight(dest) || dest[S].state === "closed") return resolved(undefined);
+          return writableClose(dest);
+        }, false);
+      } else shutdown(undefined, false);
+      return true;
+    }
+    if (closeQueuedOrInFlight(dest) || dst.state === "closed") {
+      const err = typeError("the destination is closed");
+      if (!preventCancel) shutdown(() => streamCancel(source, err), true, err);
+      else shutdown(undefined, true, err);
+      return true;
+    }
+    return false;
+  }
+
+  reader.closed.then(() => checkStates(), () => checkStates());
+  writer.closed.then(() => checkStates(), () => checkStates());
+
+  function step() {
+    if (shuttingDown || checkStates()) return;
+    writer.ready.then(
+      () => {
+        if (shuttingDown) return;
+        reader.read().then(
+          (r) => {
+            if (shuttingDown) return;
+            if (r.done) {
+              checkStates();
+              return;
+            }
+            currentWrite = markHandled(writer.write(r.value));
+            step();
+          },
+          () => checkStates(),
+        );
+      },
+      () => checkStates(),
+    );
+  }
+  step();
+  return done.promise;
+}
+
+// ---------------------------------------------------------------- TransformStream
+
+class TransformStreamDefaultController {
+  constructor(key) {
+    if (key !== S) throw typeError("Illegal constructor");
+  }
+  get desiredSize() {
+    return controllerDesiredSize(this[S].stream[S].readable[S].controller);
+  }
+  enqueue(chunk) {
+    transformEnqueue(this[S].stream, chunk);
+  }
+  error(e) {
+    transformError(this[S].stream, e);
+  }
+  terminate() {
+    const ts = this[S].stream;
+    const rc = ts[S].readable[S].controller;
+    if (canCloseOrEnqueue(rc)) controllerClose(rc);
+    transformErrorWritableAndUnblockWrite(ts, typeError("The transform stream has been terminated"));
+  }
+}
+
+function transformEnqueue(ts, chunk) {
+  const rc = ts[S].readable[S].controller;
+  if (!canCloseOrEnqueue(rc)) throw typeError("The readable side cannot accept more chunks");
+  try {
+    controllerEnqueue(rc, chunk);
+  } catch (e) {
+    transformErrorWritableAndUnblockWrite(ts, e);
+    throw ts[S].readable[S].storedError;
+  }
+  const backpressure = !(controllerDesiredSize(rc) > 0);
+  if (backpressure !== ts[S].backpressure) setTransformBackpressure(ts, true);
+}
+
+function transformError(ts, e) {
+  controllerError(ts[S].readable[S].controller, e);
+  transformErrorWritableAndUnblockWrite(ts, e);
+}
+
+function transformErrorWritableAndUnblockWrite(ts, e) {
+  const c = ts[S].controllerState;
+  c.transformAlgorithm = undefined;
+  c.flushAlgorithm = undefined;
+  const wc = ts[S].writable[S].controller;
+  if (ts[S].writable[S].state === "writable") writableControllerError(wc, e);
+  if (ts[S].backpressure) setTransformBackpressure(ts, false);
+}
+
+function setTransformBackpressure(ts, backpressure) {
+  if (ts[S].backpressureChange !== undefined) ts[S].backpressureChange.resolve(undefined);
+  ts[S].backpressureChange = deferred();
+  ts[S].backpressure = backpressure;
+}
+
+class TransformStream {
+  constructor(transformer = undefined, writableStrategy = undefined, readableStrategy = undefined) {
+    const t = transformer === null ? undefined : transformer;
+    if (t !== undefined && (t.readableType !== undefined || t.writableType !== undefined)) {
+      throw new RangeError("Invalid transformer type");
+    }
+    const readableHWM = extractHighWaterMark(readableStrategy, 0);
+    const readableSize = extractSizeAlgorithm(readableStrategy);
+    const writableHWM = extractHighWaterMark(writableStrategy, 1);
+    const writableSize = extractSizeAlgorithm(writableStrategy);
+    const startPromise = deferred();
+    const ts = this;
+    const controller = new TransformStreamDefaultController(S);
+    const cstate = {
+      stream: this,
+      transformAlgorithm: (chunk) => {
+        if (t !== undefined && t.transform !== undefined) return promiseCall(t, "transform", [chunk, controller]);
+        try {
+          transformEnqueue(ts, chunk);
+          return resolved(undefined);
+        } catch (e) {
+          return rejected(e);
+        }
+      },
+      flushAlgorithm: () => promiseCall(t, "flush", [controller]),
+      cancelAlgorithm: (reason) => promiseCall(t, "cancel", [reason]),
+      finishPromise: undefined,
+    };
+    controller[S] = cstate;
+    this[S] = { backpressure: undefined, backpressureChange: undefined, controllerState: cstate };
+
+    const writable = Object.create(WritableStream.prototype);
+    initWritableState(writable);
+    setUpWritableController(
+      writable,
+      () => startPromise.promise,
+      (chunk) => transformSinkWrite(ts, chunk),
+      () => transformSinkClose(ts),
+      (reason) => transformSinkAbort(ts, reason),
+      writableHWM,
+      writableSize,
+    );
+    const readable = Object.create(ReadableStream.prototype);
+    initReadableState(readable);
+    setUpDefaultController(
+      readable,
+      () => startPromise.promise,
+      () => {
+        setTransformBackpressure(ts, false);
+        return ts[S].backpressureChange.promise;
+      },
+      (reason) => transformSourceCancel(ts, reason),
+      readableHWM,
+      readableSize,
+    );
+    this[S].writable = writable;
+    this[S].readable = readable;
+    setTransformBackpressure(this, true);
+    let startResult;
+    try {
+      startResult = callMethod(t, "start", [controller], undefined);
+    } catch (e) {
+      startPromise.reject(e);
+      throw e;
+    }
+    startPromise.resolve(startResult);
+  }
+
+  get readable() {
+    return this[S].readable;
+  }
+
+  get writable() {
+    return this[S].writable;
+  }
+
+  get [Symbol.toStringTag]() {
+    return "TransformStream";
+  }
+}
+
+function transformSinkWrite(ts, chunk) {
+  const c = ts[S].controllerState;
+  const perform = () =>
+    c.transformAlgorithm(chunk).then(undefined, (e) => {
+      transformError(ts, e);
+      throw e;
+    });
+  if (ts[S].backpressure) {
+    return ts[S].backpressureChange.promise.then(() => {
+      const ws = ts[S].writable[S];
+      if (ws.state === "erroring") throw ws.storedError;
+      return perform();
+    });
+  }
+  return perform();
+}
+
+function transformSinkClose(ts) {
+  const c = ts[S].controllerState;
+  if (c.finishPromise !== undefined) return c.finishPromise;
+  const readable = ts[S].readable;
+  const flush = c.flushAlgorithm;
+  c.transformAlgorithm = undefined;
+  c.flushAlgorithm = undefined;
+  c.finishPromise = flush().then(
+    () => {
+      if (readable[S].state === "errored") throw readable[S].storedError;
+      const rc = readable[S].controller;
+      if (canCloseOrEnqueue(rc)) controllerClose(rc);
+    },
+    (e) => {
+      controllerError(readable[S].controller, e);
+      throw readable[S].storedError;
+    },
+  );
+  return c.finishPromise;
+}
+
+function transformSinkAbort(ts, reason) {
+  const c = ts[S].controllerState;
+  if (c.finishPromise !== undefined) return c.finishPromise;
+  const readable = ts[S].readable;
+  const cancel = c.cancelAlgorithm;
+  c.cancelAlgorithm = undefined;
+  c.finishPromise = cancel(reason).then(
+    () => {
+      if (readable[S].state === "errored") throw readable[S].storedError;
+      controllerError(readable[S].controller, reason);
+    },
+    (e) => {
+      controllerError(readable[S].controller, e);
+      throw readable[S].storedError;
+    },
+  );
+  return c.finishPromise;
+}
+
+function transformSourceCancel(ts, reason) {
+  const c = ts[S].controllerState;
+  if (c.finishPromise !== undefined) return c.finishPromise;
+  const writable = ts[S].writable;
+  const cancel = c.cancelAlgorithm;
+  c.cancelAlgorithm = undefined;
+  c.transformAlgorithm = undefined;
+  c.flushAlgorithm = undefined;
+  c.finishPromise = cancel(reason).then(
+    () => {
+      if (writable[S].state === "errored") throw writable[S].storedError;
+      const wc = writable[S].controller;
+      if (writable[S].state === "writable") writableControllerError(wc, reason);
+      if (ts[S].backpressure) setTransformBackpressure(ts, false);
+    },
+    (e) => {
+      const wc = writable[S].controller;
+      if (writable[S].state === "writable") writableControllerError(wc, e);
+      if (ts[S].backpressure) setTransformBackpressure(ts, false);
+      throw e;
+    },
+  );
+  return c.finishPromise;
+}
+
+// ---------------------------------------------------------------- strategies
+
+class ByteLengthQueuingStrategy {
+  constructor(init) {
+    if (!isObject(init) || init.highWaterMark === undefined) throw typeError("highWaterMark is required");
+    this[S] = Number(init.highWaterMark);
+  }
+  get highWaterMark() {
+    return this[S];
+  }
+  get size() {
+    return byteLengthSize;
+  }
+}
+const byteLengthSize = function size(chunk) {
+  return chunk.byteLength;
+};
+
+class CountQueuingStrategy {
+  constructor(init) {
+    if (!isObject(init) || init.highWaterMark === undefined) throw typeError("highWaterMark is required");
+    this[S] = Number(init.highWaterMark);
+  }
+  get highWaterMark() {
+    return this[S];
+  }
+  get size() {
+    return countSize;
+  }
+}
+const countSize = function size() {
+  return 1;
+};
+
+// ---------------------------------------------------------------- text streams
+
+class TextEncoderStream {
+  constructor() {
+    const encoder = new TextEncoder();
+    let pendingHigh = "";
+    this[S] = new TransformStream({
+      transform(chunk, controller) {
+        let text = pendingHigh + String(chunk);
+        pendingHigh = "";
+        const last = text.charCodeAt(text.length - 1);
+        if (last >= 0xd800 && last <= 0xdbff) {
+          pendingHigh = text[text.length - 1];
+          text = text.slice(0, -1);
+        }
+        if (text.length > 0) controller.enqueue(encoder.encode(text));
+      },
+      flush(controller) {
+        if (pendingHigh) controller.enqueue(new Uint8Array([0xef, 0xbf, 0xbd]));
+      },
+    });
+  }
+  get encoding() {
+    return "utf-8";
+  }
+  get readable() {
+    return this[S].readable;
+  }
+  get writable() {
+    return this[S].writable;
+  }
+}
+
+class TextDecoderStream {
+  constructor(label = "utf-8", options = {}) {
+    const decoder = new TextDecoder(label, options);
+    this[S] = { decoder };
+    this[S].transform = new TransformStream({
+      transform(chunk, controller) {
+        const text = decoder.decode(chunk, { stream: true });
+        if (text) controller.enqueue(text);
+      },
+      flush(controller) {
+        const text = decoder.decode();
+        if (text) controller.enqueue(text);
+      },
+    });
+  }
+  get encoding() {
+    return this[S].decoder.encoding;
+  }
+  get fatal() {
+    return this[S].decoder.fatal;
+  }
+  get ignoreBOM() {
+    return this[S].decoder.ignoreBOM;
+  }
+  get readable() {
+    return this[S].transform.readable;
+  }
+  get writable() {
+    return this[S].transform.writable;
+  }
+}
+
+// ---------------------------------------------------------------- hooks for the runtime
+
+function streamFromNative(source) {
+  const stream = new ReadableStream(
+    {
+      pull(controller) {
+        return source.read().then((chunk) => {
+          if (chunk === undefined) controller.close();
+          else controller.enqueue(chunk);
+        });
+      },
+      cancel() {
+        source.cancel();
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  stream[S].native = source;
+  return stream;
+}
+
+function streamFromBytes(bytes) {
+  return new ReadableStream({
+    start(controller) {
+      if (bytes.byteLength > 0) controller.enqueue(bytes);
+      controller.close();
+    },
+  });
+}
+
+function isReadableStream(value) {
+  return isObject(value) && value[S] !== undefined && value instanceof ReadableStream;
+}
+
+function isStreamUnusable(stream) {
+  return stream[S].disturbed || stream[S].reader !== undefined;
+}
+
+// The native source behind an untouched stream; the stream is marked used and closed.
+function takeNativeSource(stream) {
+  const st = stream[S];
+  if (st.native === undefined || st.disturbed || st.reader !== undefined) return undefined;
+  if (st.controller.queue.length > 0 || st.controller.pulling) return undefined;
+  const source = st.native;
+  st.native = undefined;
+  st.disturbed = true;
+  streamClose(stream);
+  return source;
+}
+
+function readAll(stream) {
+  const reader = new ReadableStreamDefaultReader(stream);
+  const chunks = [];
+  let total = 0;
+  function loop() {
+    return reader.read().then((r) => {
+      if (r.done) {
+        const out = new Uint8Array(total);
+        let offset = 0;
+        for (const c of chunks) {
+          out.set(c, offset);
+          offset += c.byteLength;
+        }
+        return out;
+      }
+      const chunk = r.value;
+      if (!(chunk instanceof Uint8Array)) {
+        throw typeError("Body stream chunks must be Uint8Array");
+      }
+      chunks.push(chunk);
+      total += chunk.byteLength;
+      return loop();
+    });
+  }
+  return loop();
+}
+
+function getReader(stream) {
+  return new ReadableStreamDefaultReader(stream);
+}
+
+const streams = {
+  ReadableStream,
+  ReadableStreamDefaultReader,
+  ReadableStreamDefaultController,
+  WritableStream,
+  WritableStreamDefaultWriter,
+  WritableStreamDefaultController,
+  TransformStream,
+  TransformStreamDefaultController,
+  ByteLengthQueuingStrategy,
+  CountQueuingStrategy,
+  TextEncoderStream,
+  TextDecoderStream,
+};
+
+const streamHooks = {
+  streamFromNative,
+  streamFromBytes,
+  isReadableStream,
+  isStreamUnusable,
+  takeNativeSource,
+  readAll,
+  getReader,
+  tee: teeStream,
+};

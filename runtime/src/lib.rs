@@ -1,0 +1,23 @@
+//! The JavaScript runtime of Edge: QuickJS-ng (through rquickjs) with the Web APIs a
+//! fetch-handler app needs, ES module loading with TypeScript, and the streamed request /
+//! response exchange with the host.
+//!
+//! The public surface is engine-neutral on purpose: [`Isolate`], [`AppRequest`],
+//! [`AppResponse`], [`Body`] and the errors. Nothing of rquickjs leaks out, so another engine
+//! could stand behind the same interface. The runtime knows nothing of tenants or sockets.
+
+mod body;
+mod error;
+mod isolate;
+mod loader;
+mod typescript;
+mod web;
+
+pub use body::{Body, BodyError, BodySender, CHANNEL_DEPTH};
+pub use error::{JsError, RuntimeError, SourceLocation};
+pub use isolate::{
+    AppRequest, AppResponse, DispatchError, Isolate, IsolateOptions, ResponseSender,
+};
+pub use typescript::{is_typescript, strip_types};
+pub use web::console::{stdio_sink, LogLevel, LogSink};
+pub use web::USER_AGENT;

@@ -1,0 +1,203 @@
+//! ES module resolution and loading from the file system: relative and absolute specifiers,
+//! `file://` URLs, TypeScript sources (types stripped on load), JSON modules, and
+//! `import.meta.url`. Modules are named by their `file://` URL. It remembers every file it
+//! loaded so that `edge dev` can watch them.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use rquickjs::loader::{ImportAttributes, Loader, Resolver};
+use rquickjs::module::Declared;
+use rquickjs::{Ctx, Exception, Module};
+
+use crate::error::RuntimeError;
+use crate::typescript;
+
+/// State shared between the loader (owned by the engine) and the isolate.
+#[derive(Default)]
+pub struct LoaderState {
+    /// Every source file loaded, in load order.
+    pub files: Vec<PathBuf>,
+    /// The first load error with a better description than the engine's exception.
+    pub error: Option<RuntimeError>,
+}
+
+pub type SharedLoaderState = Arc<Mutex<LoaderState>>;
+
+/// Turns a path into the module name used by the engine.
+pub fn module_name(path: &Path) -> String {
+    url::Url::from_file_path(path)
+        .map(String::from)
+        .unwrap_or_else(|_| path.display().to_string())
+}
+
+/// The file path a module name stands for.
+pub fn module_path(name: &str) -> PathBuf {
+    url::Url::parse(name)
+        .ok()
+        .filter(|u| u.scheme() == "file")
+        .and_then(|u| u.to_file_path().ok())
+        .unwrap_or_else(|| PathBuf::from(name))
+}
+
+const EXTENSIONS: [&str; 4] = ["ts", "js", "mjs", "mts"];
+
+/// Finds the file a path specifier designates, trying the usual extensions and index files.
+fn probe(path: &Path) -> Option<PathBuf> {
+    if path.is_file() {
+        return Some(path.to_path_buf());
+    }
+    // `./x.js` written in TypeScript sources for a file that is really `./x.ts`.
+    if let Some(ext) = path.extension().and_then(|e| e.to_str()) {
+        let ts = match ext {
+            "js" => Some("ts"),
+            "mjs" => Some("mts"),
+            _ => None,
+        };
+        if let Some(ts) = ts {
+            let candidate = path.with_extension(ts);
+            if candidate.is_file() {
+                return Some(candidate);
+            }
+        }
+    }
+    for ext in EXTENSIONS {
+        let mut candidate = path.as_os_str().to_owned();
+        candidate.push(".");
+        candidate.push(ext);
+        let candidate = PathBuf::from(candidate);
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+    }
+    if path.is_dir() {
+        for ext in EXTENSIONS {
+            let candidate = path.join(format!("index.{ext}"));
+            if candidate.is_file() {
+                return Some(candidate);
+            }
+        }
+    }
+    None
+}
+
+/// Resolves specifiers relative to the importing module's file.
+pub struct FileResolver;
+
+impl Resolver for FileResolver {
+    fn resolve<'js>(
+        &mut self,
+        ctx: &Ctx<'js>,
+        base: &str,
+        name: &str,
+        _attributes: Option<ImportAttributes<'js>>,
+    ) -> rquickjs::Result<String> {
+        let target = if name.starts_with("file://") {
+            module_path(name)
+        } else if name.starts_with('/') {
+            PathBuf::from(name)
+        } else if name.starts_with("./") || name.starts_with("../") {
+            let base_path = module_path(base);
+            base_path
+                .parent()
+                .unwrap_or_else(|| Path::new("."))
+                .join(name)
+        } else {
+            return Err(Exception::throw_message(
+                ctx,
+                &format!(
+                    "cannot resolve '{name}' from {base}: only relative, absolute and file:// imports are supported"
+                ),
+            ));
+        };
+        match probe(&normalize(&target)) {
+            Some(found) => Ok(module_name(&found)),
+            None => Err(Exception::throw_message(
+                ctx,
+                &format!("module not found: '{name}' (imported from {base})"),
+            )),
+        }
+    }
+}
+
+/// Removes `.` and `..` components without touching the file system.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// Reads module sources from disk, transpiling TypeScript and wrapping JSON.
+pub struct FileLoader {
+    pub state: SharedLoaderState,
+}
+
+impl Loader for FileLoader {
+    fn load<'js>(
+        &mut self,
+        ctx: &Ctx<'js>,
+        name: &str,
+        attributes: Option<ImportAttributes<'js>>,
+    ) -> rquickjs::Result<Module<'js, Declared>> {
+        let path = module_path(name);
+        let source = match std::fs::read_to_string(&path) {
+            Ok(s) => s,
+            Err(e) => {
+                return Err(Exception::throw_message(
+                    ctx,
+                    &format!("cannot read {}: {e}", path.display()),
+                ))
+            }
+        };
+        self.state.lock().unwrap().files.push(path.clone());
+        let is_json = attributes
+            .and_then(|a| a.get_type().ok().flatten())
+            .is_some_and(|t| t == "json")
+            || path.extension().is_some_and(|e| e == "json");
+        let code = if is_json {
+            if let Err(e) = ctx.json_parse(source.as_str()) {
+                return Err(e);
+            }
+            format!("export default {source};")
+        } else if typescript::is_typescript(&path) {
+            match typescript::strip_types(&path, &source) {
+                Ok(js) => js,
+                Err(err) => {
+                    let text = err.to_string();
+                    let mut state = self.state.lock().unwrap();
+                    state.error.get_or_insert(err);
+                    return Err(Exception::throw_syntax(ctx, &text));
+                }
+            }
+        } else {
+            source
+        };
+        let module = Module::declare(ctx.clone(), name, code)?;
+        module.meta()?.set("url", name)?;
+        Ok(module)
+    }
+}
+
+/// Converts the engine's description of a failed declare into our error, keeping location.
+pub fn describe_syntax_error(message: &str, stack: Option<&str>) -> Option<RuntimeError> {
+    // QuickJS puts the location of a syntax error in the first stack frame:
+    // "    at file:///path/app.js:3:14"
+    let frame = stack?.lines().next()?.trim().strip_prefix("at ")?;
+    let frame = frame.trim_start_matches("file://");
+    let mut parts = frame.rsplitn(3, ':');
+    let column = parts.next()?.parse().ok()?;
+    let line = parts.next()?.parse().ok()?;
+    let file = parts.next()?.to_string();
+    Some(RuntimeError::Syntax {
+        location: crate::error::SourceLocation { file, line, column },
+        message: message.to_string(),
+    })
+}

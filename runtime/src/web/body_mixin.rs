@@ -1,0 +1,279 @@
+//! The Fetch "body mixin" shared by `Request` and `Response`: what a body holds (nothing, bytes,
+//! a native stream from the socket, or a JS ReadableStream), how it is built from a `BodyInit`,
+//! and how `text()`, `json()`, `arrayBuffer()` and `bytes()` consume it. Native bodies are read
+//! in Rust without creating a JS stream unless the app asks for `.body`.
+
+use bytes::Bytes;
+use rquickjs::class::{Trace, Tracer};
+use rquickjs::function::This;
+use rquickjs::prelude::Coerced;
+use rquickjs::{
+    ArrayBuffer, Class, Ctx, Exception, JsLifetime, Object, Promise, Result, TypedArray, Value,
+};
+
+use super::intrinsics::Intrinsics;
+use super::util::buffer_source_bytes;
+use crate::body::Body;
+
+/// The content of a body.
+pub enum BodyInner<'js> {
+    Null,
+    Bytes(Bytes),
+    Native(Body),
+    Stream(Object<'js>),
+}
+
+/// A body and whether it was consumed.
+pub struct BodySlot<'js> {
+    pub inner: BodyInner<'js>,
+    pub used: bool,
+}
+
+impl<'js> Trace<'js> for BodySlot<'js> {
+    fn trace<'a>(&self, tracer: Tracer<'a, 'js>) {
+        if let BodyInner::Stream(obj) = &self.inner {
+            obj.trace(tracer);
+        }
+    }
+}
+
+// SAFETY: `BodySlot<'js>` only holds JS values of lifetime `'js`, and `Changed` swaps exactly
+// that lifetime.
+unsafe impl<'js> JsLifetime<'js> for BodySlot<'js> {
+    type Changed<'to> = BodySlot<'to>;
+}
+
+impl Default for BodySlot<'_> {
+    fn default() -> Self {
+        BodySlot {
+            inner: BodyInner::Null,
+            used: false,
+        }
+    }
+}
+
+/// What `Response`/`Request` constructors accept as a body, with the implied content type.
+pub fn extract<'js>(
+    ctx: &Ctx<'js>,
+    value: Value<'js>,
+) -> Result<(BodyInner<'js>, Option<&'static str>)> {
+    if value.is_undefined() || value.is_null() {
+        return Ok((BodyInner::Null, None));
+    }
+    if let Some(s) = value.as_string() {
+        return Ok((
+            BodyInner::Bytes(Bytes::from(s.to_string()?)),
+            Some("text/plain;charset=UTF-8"),
+        ));
+    }
+    if let Some(obj) = value.as_object() {
+        if let Some(bytes) = buffer_source_bytes(&value) {
+            return Ok((BodyInner::Bytes(bytes), None));
+        }
+        let intrinsics = Intrinsics::get(ctx)?;
+        if intrinsics
+            .is_readable_stream
+            .call::<_, bool>((value.clone(),))?
+        {
+            if intrinsics
+                .is_stream_unusable
+                .call::<_, bool>((value.clone(),))?
+            {
+                return Err(Exception::throw_type(
+                    ctx,
+                    "ReadableStream is locked or disturbed and cannot be used as a body",
+                ));
+            }
+            return Ok((BodyInner::Stream(obj.clone()), None));
+        }
+        if let Ok(params) = Class::<super::url::URLSearchParams>::from_value(&value) {
+            let text = params.borrow().serialize();
+            return Ok((
+                BodyInner::Bytes(Bytes::from(text)),
+                Some("application/x-www-form-urlencoded;charset=UTF-8"),
+            ));
+        }
+    }
+    let text: Coerced<String> = value.get()?;
+    Ok((
+        BodyInner::Bytes(Bytes::from(text.0)),
+        Some("text/plain;charset=UTF-8"),
+    ))
+}
+
+impl<'js> BodySlot<'js> {
+    pub fn new(inner: BodyInner<'js>) -> Self {
+        BodySlot { inner, used: false }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self.inner, BodyInner::Null)
+    }
+
+    /// `body.bodyUsed`.
+    pub fn body_used(&self, ctx: &Ctx<'js>) -> Result<bool> {
+        if self.used {
+            return Ok(true);
+        }
+        if let BodyInner::Stream(s) = &self.inner {
+            return Intrinsics::get(ctx)?.is_stream_unusable.call((s.clone(),));
+        }
+        Ok(false)
+    }
+
+    /// `body.body`: the body as a ReadableStream, created on first access.
+    pub fn stream(&mut self, ctx: &Ctx<'js>) -> Result<Value<'js>> {
+        let intrinsics = Intrinsics::get(ctx)?;
+        let stream: Object = match std::mem::replace(&mut self.inner, BodyInner::Null) {
+            BodyInner::Null => return Ok(Value::new_null(ctx.clone())),
+            BodyInner::Stream(s) => s,
+            BodyInner::Bytes(b) => {
+                let arr = TypedArray::<u8>::new(ctx.clone(), b.to_vec())?;
+                intrinsics.stream_from_bytes.call((arr,))?
+            }
+            BodyInner::Native(body) => {
+                let source = Class::instance(ctx.clone(), NativeSource { body: Some(body) })?;
+                intrinsics.stream_from_native.call((source,))?
+            }
+        };
+        self.inner = BodyInner::Stream(stream.clone());
+        Ok(stream.into_value())
+    }
+
+    /// Takes the body out for reading, failing if it was used.
+    fn take(&mut self, ctx: &Ctx<'js>) -> Result<BodyInner<'js>> {
+        if self.body_used(ctx)? {
+            return Err(Exception::throw_type(ctx, "Body has already been used"));
+        }
+        self.used = true;
+        Ok(std::mem::replace(&mut self.inner, BodyInner::Null))
+    }
+
+    /// Duplicates the body for `clone()`.
+    pub fn tee(&mut self, ctx: &Ctx<'js>) -> Result<BodySlot<'js>> {
+        if self.body_used(ctx)? {
+            return Err(Exception::throw_type(ctx, "Body has already been used"));
+        }
+        match &self.inner {
+            BodyInner::Null => Ok(BodySlot::default()),
+            BodyInner::Bytes(b) => Ok(BodySlot::new(BodyInner::Bytes(b.clone()))),
+            _ => {
+                let stream = self.stream(ctx)?;
+                let pair: rquickjs::Array = Intrinsics::get(ctx)?.tee.call((stream,))?;
+                self.inner = BodyInner::Stream(pair.get(0)?);
+                Ok(BodySlot::new(BodyInner::Stream(pair.get(1)?)))
+            }
+        }
+    }
+
+    /// Starts reading the whole body: `text()`, `json()`, `arrayBuffer()`, `bytes()`.
+    pub fn consume(&mut self, ctx: &Ctx<'js>, kind: Consume) -> Result<Promise<'js>> {
+        let source = match self.take(ctx)? {
+            BodyInner::Null => Source::Ready(Bytes::new()),
+            BodyInner::Bytes(b) => Source::Ready(b),
+            BodyInner::Native(body) => Source::Native(body),
+            BodyInner::Stream(s) => {
+                let intrinsics = Intrinsics::get(ctx)?;
+                let native: Value = intrinsics.take_native_source.call((s.clone(),))?;
+                match Class::<NativeSource>::from_value(&native)
+                    .ok()
+                    .and_then(|n| n.borrow_mut().body.take())
+                {
+                    Some(body) => Source::Native(body),
+                    None => Source::Stream(intrinsics.read_all.call((s,))?),
+                }
+            }
+        };
+        let ctx2 = ctx.clone();
+        Promise::wrap_future(ctx, async move {
+            let bytes = match source {
+                Source::Ready(b) => b,
+                Source::Native(body) => body
+                    .collect()
+                    .await
+                    .map_err(|e| Exception::throw_type(&ctx2, &e.to_string()))?,
+                Source::Stream(p) => {
+                    let arr: Value = p.into_future().await?;
+                    buffer_source_bytes(&arr).unwrap_or_default()
+                }
+            };
+            kind.convert(&ctx2, bytes)
+        })
+    }
+}
+
+enum Source<'js> {
+    Ready(Bytes),
+    Native(Body),
+    Stream(Promise<'js>),
+}
+
+/// The four ways to read a whole body.
+#[derive(Clone, Copy)]
+pub enum Consume {
+    Text,
+    Json,
+    ArrayBuffer,
+    Bytes,
+}
+
+impl Consume {
+    fn convert<'js>(self, ctx: &Ctx<'js>, bytes: Bytes) -> Result<Value<'js>> {
+        match self {
+            Consume::Text => {
+                let text = utf8_decode(&bytes);
+                rquickjs::String::from_str(ctx.clone(), &text).map(|s| s.into_value())
+            }
+            Consume::Json => ctx.json_parse(utf8_decode(&bytes).into_owned()),
+            Consume::ArrayBuffer => {
+                ArrayBuffer::new(ctx.clone(), bytes.to_vec()).map(|b| b.into_value())
+            }
+            Consume::Bytes => {
+                TypedArray::<u8>::new(ctx.clone(), bytes.to_vec()).map(|b| b.into_value())
+            }
+        }
+    }
+}
+
+/// UTF-8 decode with BOM removal and replacement characters, as the Encoding standard's
+/// "UTF-8 decode" does.
+pub fn utf8_decode(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    String::from_utf8_lossy(bytes)
+}
+
+/// A native body exposed to JS as the source of a ReadableStream.
+#[derive(Trace, JsLifetime)]
+#[rquickjs::class]
+pub struct NativeSource {
+    #[qjs(skip_trace)]
+    pub body: Option<Body>,
+}
+
+#[rquickjs::methods]
+impl NativeSource {
+    /// Resolves to the next chunk as a Uint8Array, or `undefined` at the end.
+    pub fn read<'js>(this: This<Class<'js, Self>>, ctx: Ctx<'js>) -> Result<Promise<'js>> {
+        let this = this.0;
+        let ctx2 = ctx.clone();
+        Promise::wrap_future(&ctx, async move {
+            let Some(mut body) = this.borrow_mut().body.take() else {
+                return Ok(Value::new_undefined(ctx2));
+            };
+            let chunk = body.chunk().await;
+            match chunk {
+                None => Ok(Value::new_undefined(ctx2)),
+                Some(Err(e)) => Err(Exception::throw_type(&ctx2, &e.to_string())),
+                Some(Ok(bytes)) => {
+                    this.borrow_mut().body = Some(body);
+                    TypedArray::<u8>::new(ctx2, bytes.to_vec()).map(|a| a.into_value())
+                }
+            }
+        })
+    }
+
+    /// Drops the native body (the stream was cancelled).
+    pub fn cancel(&mut self) {
+        self.body = None;
+    }
+}

@@ -1,0 +1,64 @@
+//! Where the isolate's output goes: `console.*` (formatted by the JS bootstrap) and uncaught
+//! errors from timers and callbacks end up in the host's log sink.
+
+use std::sync::Arc;
+
+use rquickjs::{Ctx, Error, JsLifetime};
+
+use super::util::caught;
+
+/// The level of a console line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogLevel {
+    Debug,
+    Info,
+    Warn,
+    Error,
+}
+
+impl LogLevel {
+    fn from_name(name: &str) -> Self {
+        match name {
+            "debug" | "trace" => LogLevel::Debug,
+            "warn" => LogLevel::Warn,
+            "error" => LogLevel::Error,
+            _ => LogLevel::Info,
+        }
+    }
+}
+
+/// Receives every line the isolate prints.
+pub type LogSink = Arc<dyn Fn(LogLevel, &str) + Send + Sync>;
+
+/// A sink writing info and debug to stdout, warnings and errors to stderr.
+pub fn stdio_sink() -> LogSink {
+    Arc::new(|level, line| match level {
+        LogLevel::Debug | LogLevel::Info => println!("{line}"),
+        LogLevel::Warn | LogLevel::Error => eprintln!("{line}"),
+    })
+}
+
+#[derive(Clone)]
+pub struct Output(pub LogSink);
+
+// SAFETY: `Output` holds no JS values, so it is the same type for every lifetime.
+unsafe impl<'js> JsLifetime<'js> for Output {
+    type Changed<'to> = Output;
+}
+
+/// Writes one line at a level given by name (the JS console's native end).
+pub fn print(ctx: Ctx<'_>, level: String, line: String) {
+    emit(&ctx, LogLevel::from_name(&level), &line);
+}
+
+pub fn emit(ctx: &Ctx<'_>, level: LogLevel, line: &str) {
+    if let Some(out) = ctx.userdata::<Output>() {
+        (out.0)(level, line);
+    }
+}
+
+/// Logs an error nobody caught (a timer callback, a rejected promise nobody handled).
+pub fn report_uncaught(ctx: &Ctx<'_>, err: Error) {
+    let e = caught(ctx, err);
+    emit(ctx, LogLevel::Error, &format!("Uncaught {e}"));
+}

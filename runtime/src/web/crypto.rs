@@ -1,0 +1,86 @@
+//! `crypto.getRandomValues` and `crypto.randomUUID` from the operating system's generator.
+
+use rquickjs::{Ctx, Exception, Object, Result, Value};
+
+use super::util::throw_dom;
+
+fn fill(ctx: &Ctx<'_>, buf: &mut [u8]) -> Result<()> {
+    getrandom::fill(buf)
+        .map_err(|e| Exception::throw_internal(ctx, &format!("random source failed: {e}")))
+}
+
+pub fn get_random_values<'js>(ctx: Ctx<'js>, array: Value<'js>) -> Result<Value<'js>> {
+    let obj = array.as_object().ok_or_else(|| {
+        throw_dom(
+            &ctx,
+            "TypeMismatchError",
+            "getRandomValues: argument must be an integer typed array",
+        )
+    })?;
+    let ctor: Option<String> = obj
+        .get::<_, Object>("constructor")
+        .ok()
+        .and_then(|c| c.get("name").ok());
+    let integer = matches!(
+        ctor.as_deref(),
+        Some(
+            "Int8Array"
+                | "Uint8Array"
+                | "Uint8ClampedArray"
+                | "Int16Array"
+                | "Uint16Array"
+                | "Int32Array"
+                | "Uint32Array"
+                | "BigInt64Array"
+                | "BigUint64Array"
+        )
+    );
+    if !integer {
+        return Err(throw_dom(
+            &ctx,
+            "TypeMismatchError",
+            "getRandomValues: argument must be an integer typed array",
+        ));
+    }
+    let buffer: rquickjs::ArrayBuffer = obj.get("buffer")?;
+    let offset: usize = obj.get("byteOffset")?;
+    let len: usize = obj.get("byteLength")?;
+    if len > 65536 {
+        return Err(throw_dom(
+            &ctx,
+            "QuotaExceededError",
+            &format!("getRandomValues: {len} bytes requested, at most 65536 allowed"),
+        ));
+    }
+    let raw = buffer
+        .as_raw()
+        .ok_or_else(|| Exception::throw_type(&ctx, "getRandomValues: buffer is detached"))?;
+    if offset + len > raw.len() {
+        return Err(Exception::throw_range(
+            &ctx,
+            "getRandomValues: view out of bounds",
+        ));
+    }
+    // SAFETY: the range was checked against the buffer's length; the engine owns the memory
+    // and keeps it alive while `buffer` is held; no JavaScript runs while the slice is used.
+    let slice =
+        unsafe { std::slice::from_raw_parts_mut((raw.as_ptr() as *mut u8).add(offset), len) };
+    fill(&ctx, slice)?;
+    Ok(array)
+}
+
+pub fn random_uuid(ctx: Ctx<'_>) -> Result<String> {
+    let mut b = [0u8; 16];
+    fill(&ctx, &mut b)?;
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    Ok(format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    ))
+}

@@ -1,0 +1,56 @@
+//! Functions of the JS bootstrap that the native classes call (stream construction and
+//! reading, event dispatch). They are captured once per isolate after the bootstrap runs.
+
+use rquickjs::{Ctx, Exception, Function, JsLifetime, Object, Result};
+
+#[derive(JsLifetime, Clone)]
+pub struct Intrinsics<'js> {
+    /// `(source: NativeSource) => ReadableStream` pulling from a native body.
+    pub stream_from_native: Function<'js>,
+    /// `(bytes: Uint8Array) => ReadableStream` with one chunk.
+    pub stream_from_bytes: Function<'js>,
+    /// `(value) => boolean`: is it a ReadableStream?
+    pub is_readable_stream: Function<'js>,
+    /// `(stream) => boolean`: locked or already read from.
+    pub is_stream_unusable: Function<'js>,
+    /// `(stream) => Promise<Uint8Array>` reading a stream to its end.
+    pub read_all: Function<'js>,
+    /// `(stream) => NativeSource | undefined`: the untouched native source behind a stream.
+    pub take_native_source: Function<'js>,
+    /// `(stream) => [ReadableStream, ReadableStream]`.
+    pub tee: Function<'js>,
+    /// `(stream) => reader` with `read()` for the response pump.
+    pub get_reader: Function<'js>,
+    /// `(request, ctx) => Promise<Response>` dispatching a FetchEvent to the listeners.
+    pub dispatch_fetch_event: Function<'js>,
+    /// `() => boolean`: are there fetch event listeners?
+    pub has_fetch_listeners: Function<'js>,
+}
+
+impl<'js> Intrinsics<'js> {
+    pub fn from_object(obj: &Object<'js>) -> Result<Self> {
+        Ok(Intrinsics {
+            stream_from_native: obj.get("streamFromNative")?,
+            stream_from_bytes: obj.get("streamFromBytes")?,
+            is_readable_stream: obj.get("isReadableStream")?,
+            is_stream_unusable: obj.get("isStreamUnusable")?,
+            read_all: obj.get("readAll")?,
+            take_native_source: obj.get("takeNativeSource")?,
+            tee: obj.get("tee")?,
+            get_reader: obj.get("getReader")?,
+            dispatch_fetch_event: obj.get("dispatchFetchEvent")?,
+            has_fetch_listeners: obj.get("hasFetchListeners")?,
+        })
+    }
+
+    /// The isolate's intrinsics; fails only if the bootstrap did not run.
+    pub fn get(ctx: &Ctx<'js>) -> Result<Self> {
+        match ctx.userdata::<Intrinsics>() {
+            Some(i) => Ok(i.clone()),
+            None => Err(Exception::throw_internal(
+                ctx,
+                "runtime intrinsics are not installed",
+            )),
+        }
+    }
+}

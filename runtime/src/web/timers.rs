@@ -1,0 +1,112 @@
+//! `setTimeout`, `setInterval` and their `clear*` functions. Each timer is a future on the
+//! isolate's event loop; clearing drops its cancel handle, which ends the future at once.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::time::Duration;
+
+use rquickjs::function::{Opt, Rest};
+use rquickjs::prelude::Coerced;
+use rquickjs::{Ctx, Exception, Function, JsLifetime, Result, Value};
+use tokio::sync::oneshot;
+
+use super::console::report_uncaught;
+
+#[derive(Default)]
+pub struct Timers {
+    next_id: Cell<u32>,
+    active: RefCell<HashMap<u32, oneshot::Sender<()>>>,
+}
+
+// SAFETY: `Timers` holds no JS values, so it is the same type for every lifetime.
+unsafe impl<'js> JsLifetime<'js> for Timers {
+    type Changed<'to> = Timers;
+}
+
+fn delay(ms: Option<Coerced<f64>>) -> Duration {
+    let ms = ms.map(|c| c.0).unwrap_or(0.0);
+    let ms = if ms.is_finite() && ms > 0.0 { ms } else { 0.0 };
+    Duration::from_secs_f64(ms.min(2_147_483_647.0) / 1000.0)
+}
+
+fn schedule<'js>(
+    ctx: Ctx<'js>,
+    callback: Value<'js>,
+    ms: Opt<Coerced<f64>>,
+    args: Rest<Value<'js>>,
+    repeat: bool,
+) -> Result<u32> {
+    let Some(callback) = callback.into_function() else {
+        return Err(Exception::throw_type(
+            &ctx,
+            "Timer callback must be a function",
+        ));
+    };
+    let period = delay(ms.0);
+    let timers = ctx
+        .userdata::<Timers>()
+        .ok_or_else(|| Exception::throw_internal(&ctx, "timers are not installed"))?;
+    let id = timers.next_id.get().wrapping_add(1).max(1);
+    timers.next_id.set(id);
+    let (tx, mut rx) = oneshot::channel();
+    timers.active.borrow_mut().insert(id, tx);
+    drop(timers);
+    let args = args.0;
+    let ctx2 = ctx.clone();
+    ctx.spawn(async move {
+        loop {
+            tokio::select! {
+                _ = tokio::time::sleep(period) => {}
+                _ = &mut rx => return,
+            }
+            if !repeat {
+                if let Some(t) = ctx2.userdata::<Timers>() {
+                    t.active.borrow_mut().remove(&id);
+                }
+            }
+            fire(&ctx2, &callback, &args);
+            if !repeat {
+                return;
+            }
+        }
+    });
+    Ok(id)
+}
+
+fn fire<'js>(ctx: &Ctx<'js>, callback: &Function<'js>, args: &[Value<'js>]) {
+    let mut call_args = rquickjs::function::Args::new(ctx.clone(), args.len());
+    let result = match call_args.push_args(args.iter().cloned()) {
+        Ok(()) => callback.call_arg::<()>(call_args),
+        Err(e) => Err(e),
+    };
+    if let Err(err) = result {
+        report_uncaught(ctx, err);
+    }
+}
+
+pub fn set_timeout<'js>(
+    ctx: Ctx<'js>,
+    callback: Value<'js>,
+    ms: Opt<Coerced<f64>>,
+    args: Rest<Value<'js>>,
+) -> Result<u32> {
+    schedule(ctx, callback, ms, args, false)
+}
+
+pub fn set_interval<'js>(
+    ctx: Ctx<'js>,
+    callback: Value<'js>,
+    ms: Opt<Coerced<f64>>,
+    args: Rest<Value<'js>>,
+) -> Result<u32> {
+    schedule(ctx, callback, ms, args, true)
+}
+
+pub fn clear_timer(ctx: Ctx<'_>, id: Opt<Value<'_>>) {
+    let Some(id) = id.0.and_then(|v| v.as_number()) else {
+        return;
+    };
+    if let Some(t) = ctx.userdata::<Timers>() {
+        t.active.borrow_mut().remove(&(id as u32));
+    }
+}

@@ -1,0 +1,98 @@
+//! Small conversions shared by the native Web API classes: buffer sources to bytes, iterators,
+//! DOMExceptions, and caught exceptions to Rust errors.
+
+use bytes::Bytes;
+use rquickjs::atom::PredefinedAtom;
+use rquickjs::{Array, ArrayBuffer, Ctx, Error, Function, Result, TypedArray, Value};
+
+use crate::error::JsError;
+
+/// Returns `array[Symbol.iterator]()`.
+pub fn array_iterator<'js>(_ctx: &Ctx<'js>, array: Array<'js>) -> Result<Value<'js>> {
+    let f: Function = array.as_object().get(PredefinedAtom::SymbolIterator)?;
+    f.call((rquickjs::function::This(array),))
+}
+
+/// Copies the bytes of an ArrayBuffer or ArrayBufferView; `None` for anything else.
+pub fn buffer_source_bytes(value: &Value<'_>) -> Option<Bytes> {
+    let obj = value.as_object()?;
+    if let Ok(u8s) = TypedArray::<u8>::from_object(obj.clone()) {
+        let raw = u8s.as_raw()?;
+        // SAFETY: the slice is copied at once, before any JavaScript can run.
+        return Some(Bytes::copy_from_slice(unsafe { raw.as_ref() }));
+    }
+    if let Some(buffer) = ArrayBuffer::from_object(obj.clone()) {
+        // SAFETY: copied at once, no JavaScript runs while the slice lives.
+        return Some(Bytes::copy_from_slice(unsafe { buffer.as_bytes()? }));
+    }
+    let buffer: ArrayBuffer = obj
+        .get::<_, Value>("buffer")
+        .ok()
+        .and_then(|v| v.as_object().cloned().and_then(ArrayBuffer::from_object))?;
+    let offset: usize = obj.get("byteOffset").ok()?;
+    let len: usize = obj.get("byteLength").ok()?;
+    // SAFETY: copied at once, no JavaScript runs while the slice lives.
+    let all = unsafe { buffer.as_bytes()? };
+    let end = offset.checked_add(len)?.min(all.len());
+    Some(Bytes::copy_from_slice(all.get(offset.min(end)..end)?))
+}
+
+/// Creates a `DOMException` (defined by the JS bootstrap) and returns it as a thrown error.
+pub fn throw_dom<'js>(ctx: &Ctx<'js>, name: &str, message: &str) -> Error {
+    let make = || -> Result<Value<'js>> {
+        let ctor: rquickjs::Constructor = ctx.globals().get("DOMException")?;
+        ctor.construct((message, name))
+    };
+    match make() {
+        Ok(exc) => ctx.throw(exc),
+        Err(e) => e,
+    }
+}
+
+/// Describes a caught JS value (an Error or anything thrown) as message and stack.
+pub fn describe_exception(value: &Value<'_>) -> JsError {
+    if let Some(obj) = value.as_object() {
+        let stack: Option<String> = obj.get("stack").ok();
+        let message: Option<String> = obj.get("message").ok();
+        let name: Option<String> = obj.get("name").ok();
+        if message.is_some() || name.is_some() {
+            let message = match (name, message) {
+                (Some(n), Some(m)) if !m.is_empty() => format!("{n}: {m}"),
+                (Some(n), _) => n,
+                (None, Some(m)) => m,
+                (None, None) => String::new(),
+            };
+            return JsError { message, stack };
+        }
+    }
+    let text = value
+        .clone()
+        .try_into_string()
+        .ok()
+        .and_then(|s| s.to_string().ok())
+        .or_else(|| {
+            value
+                .ctx()
+                .json_stringify(value.clone())
+                .ok()
+                .flatten()
+                .and_then(|s| s.to_string().ok())
+        })
+        .unwrap_or_else(|| format!("{:?}", value.type_of()));
+    JsError {
+        message: text,
+        stack: None,
+    }
+}
+
+/// Turns an rquickjs error into a `JsError`, taking the pending exception if there is one.
+pub fn caught<'js>(ctx: &Ctx<'js>, err: Error) -> JsError {
+    if matches!(err, Error::Exception) {
+        describe_exception(&ctx.catch())
+    } else {
+        JsError {
+            message: err.to_string(),
+            stack: None,
+        }
+    }
+}
