@@ -68,6 +68,8 @@ pub enum RuntimeError {
     Load { specifier: String, reason: String },
     #[error("Uncaught {0}")]
     Uncaught(JsError),
+    #[error("{0} uncaught error(s) while running; see the log above")]
+    UncaughtErrors(usize),
     #[error("the app exports no fetch handler: export default {{ fetch(request, env, ctx) {{ ... }} }} or call addEventListener(\"fetch\", ...)")]
     NoHandler,
     #[error("engine error: {0}")]

@@ -270,10 +270,7 @@ impl Isolate {
         self.runtime.idle().await;
         let n = self.uncaught_errors();
         if n > 0 {
-            return Err(RuntimeError::Uncaught(JsError {
-                message: format!("{n} uncaught error(s); see above"),
-                stack: None,
-            }));
+            return Err(RuntimeError::UncaughtErrors(n));
         }
         Ok(())
     }
@@ -298,20 +295,7 @@ impl Isolate {
     }
 }
 
-struct UncaughtCounter(Arc<AtomicUsize>);
-
-// SAFETY: holds no JS values, so it is the same type for every lifetime.
-unsafe impl<'js> JsLifetime<'js> for UncaughtCounter {
-    type Changed<'to> = UncaughtCounter;
-}
-
-/// Counts and logs an error that nothing caught.
-fn uncaught(ctx: &Ctx<'_>, error: &JsError) {
-    if let Some(c) = ctx.userdata::<UncaughtCounter>() {
-        c.0.fetch_add(1, Ordering::Relaxed);
-    }
-    console::emit(ctx, LogLevel::Error, &format!("Uncaught {error}"));
-}
+use console::{report_uncaught_error as uncaught, UncaughtCounter};
 
 /// The engine's rejection tracker: a rejection is reported only if no handler was attached by
 /// the time the pending jobs ran.

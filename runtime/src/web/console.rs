@@ -1,11 +1,13 @@
 //! Where the isolate's output goes: `console.*` (formatted by the JS bootstrap) and uncaught
 //! errors from timers and callbacks end up in the host's log sink.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use rquickjs::{Ctx, Error, JsLifetime};
 
 use super::util::caught;
+use crate::error::JsError;
 
 /// The level of a console line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,8 +59,25 @@ pub fn emit(ctx: &Ctx<'_>, level: LogLevel, line: &str) {
     }
 }
 
-/// Logs an error nobody caught (a timer callback, a rejected promise nobody handled).
+/// Counts the errors nobody caught, for `edge run`'s exit status and the host's metrics.
+pub struct UncaughtCounter(pub Arc<AtomicUsize>);
+
+// SAFETY: holds no JS values, so it is the same type for every lifetime.
+unsafe impl<'js> JsLifetime<'js> for UncaughtCounter {
+    type Changed<'to> = UncaughtCounter;
+}
+
+/// Logs and counts an error nobody caught (a timer callback, a rejected promise nobody
+/// handled, a failed `waitUntil`).
+pub fn report_uncaught_error(ctx: &Ctx<'_>, error: &JsError) {
+    if let Some(c) = ctx.userdata::<UncaughtCounter>() {
+        c.0.fetch_add(1, Ordering::Relaxed);
+    }
+    emit(ctx, LogLevel::Error, &format!("Uncaught {error}"));
+}
+
+/// Like `report_uncaught_error`, for an engine error (taking the pending exception).
 pub fn report_uncaught(ctx: &Ctx<'_>, err: Error) {
     let e = caught(ctx, err);
-    emit(ctx, LogLevel::Error, &format!("Uncaught {e}"));
+    report_uncaught_error(ctx, &e);
 }

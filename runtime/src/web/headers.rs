@@ -202,12 +202,12 @@ impl Headers {
         Ok(())
     }
 
-    pub fn get(&self, ctx: Ctx<'_>, name: Coerced<String>) -> Result<Option<String>> {
+    pub fn get<'js>(&self, ctx: Ctx<'js>, name: Coerced<String>) -> Result<Value<'js>> {
         let name = header_name(&ctx, &name.0)?;
         if !self.map.contains_key(&name) {
-            return Ok(None);
+            return Ok(Value::new_null(ctx));
         }
-        Ok(Some(self.combined(&name)))
+        rquickjs::String::from_str(ctx, &self.combined(&name)).map(|s| s.into_value())
     }
 
     pub fn has(&self, ctx: Ctx<'_>, name: Coerced<String>) -> Result<bool> {

@@ -335,11 +335,11 @@ impl<'js> URLSearchParams<'js> {
         Ok(())
     }
 
-    pub fn get(&self, name: Coerced<String>) -> Option<String> {
-        self.list
-            .iter()
-            .find(|(k, _)| k == &name.0)
-            .map(|(_, v)| v.clone())
+    pub fn get(&self, ctx: Ctx<'js>, name: Coerced<String>) -> Result<Value<'js>> {
+        match self.list.iter().find(|(k, _)| k == &name.0) {
+            Some((_, v)) => rquickjs::String::from_str(ctx, v).map(|s| s.into_value()),
+            None => Ok(Value::new_null(ctx)),
+        }
     }
 
     #[qjs(rename = "getAll")]

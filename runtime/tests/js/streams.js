@@ -1,0 +1,190 @@
+import { test, run, assert, assertEquals, assertDeepEquals, assertThrows, assertRejects } from "./harness.js";
+
+async function collect(stream) {
+  const out = [];
+  for await (const chunk of stream) out.push(chunk);
+  return out;
+}
+
+test("ReadableStream pulls on demand and respects highWaterMark", async () => {
+  let pulls = 0;
+  const s = new ReadableStream(
+    {
+      pull(c) {
+        pulls++;
+        if (pulls > 3) c.close();
+        else c.enqueue(pulls);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  await Promise.resolve();
+  assertEquals(pulls, 0);
+  assertDeepEquals(await collect(s), [1, 2, 3]);
+});
+
+test("desiredSize reflects the queue", () => {
+  let ctrl;
+  new ReadableStream({ start: (c) => (ctrl = c) }, { highWaterMark: 2 });
+  assertEquals(ctrl.desiredSize, 2);
+  ctrl.enqueue("a");
+  assertEquals(ctrl.desiredSize, 1);
+  ctrl.close();
+  assertThrows(() => ctrl.enqueue("b"), TypeError);
+});
+
+test("errors propagate to readers", async () => {
+  const s = new ReadableStream({ start: (c) => c.error(new RangeError("bad")) });
+  const r = s.getReader();
+  await assertRejects(() => r.read(), RangeError);
+  await assertRejects(() => r.closed, RangeError);
+});
+
+test("locking and releaseLock", async () => {
+  const s = new ReadableStream({ start: (c) => c.enqueue(1) });
+  const r = s.getReader();
+  assert(s.locked);
+  assertThrows(() => s.getReader(), TypeError);
+  r.releaseLock();
+  assert(!s.locked);
+  assertEquals((await s.getReader().read()).value, 1);
+});
+
+test("cancel reaches the source", async () => {
+  let reason;
+  const s = new ReadableStream({ cancel: (r) => (reason = r) });
+  await s.cancel("stop");
+  assertEquals(reason, "stop");
+  assertEquals((await s.getReader().read()).done, true);
+});
+
+test("async iteration with break cancels", async () => {
+  let canceled = false;
+  let n = 0;
+  const s = new ReadableStream({ pull: (c) => c.enqueue(n++), cancel: () => (canceled = true) });
+  for await (const v of s) {
+    if (v === 2) break;
+  }
+  assert(canceled);
+});
+
+test("ReadableStream.from iterables", async () => {
+  assertDeepEquals(await collect(ReadableStream.from([1, 2, 3])), [1, 2, 3]);
+  async function* gen() {
+    yield "a";
+    yield "b";
+  }
+  assertDeepEquals(await collect(ReadableStream.from(gen())), ["a", "b"]);
+});
+
+test("tee gives both branches every chunk", async () => {
+  const [a, b] = ReadableStream.from([1, 2, 3]).tee();
+  const [x, y] = await Promise.all([collect(a), collect(b)]);
+  assertDeepEquals(x, [1, 2, 3]);
+  assertDeepEquals(y, [1, 2, 3]);
+});
+
+test("WritableStream writes in order and closes", async () => {
+  const got = [];
+  let closed = false;
+  const w = new WritableStream({
+    async write(chunk) {
+      await new Promise((r) => setTimeout(r, 1));
+      got.push(chunk);
+    },
+    close() {
+      closed = true;
+    },
+  });
+  const writer = w.getWriter();
+  writer.write("a");
+  writer.write("b");
+  await writer.close();
+  assertDeepEquals(got, ["a", "b"]);
+  assert(closed);
+});
+
+test("WritableStream backpressure via ready and desiredSize", async () => {
+  let release;
+  const w = new WritableStream(
+    { write: () => new Promise((r) => (release = r)) },
+    { highWaterMark: 1 },
+  );
+  const writer = w.getWriter();
+  await writer.ready;
+  assertEquals(writer.desiredSize, 1);
+  writer.write("x");
+  assertEquals(writer.desiredSize, 0);
+  await new Promise((r) => setTimeout(r, 1));
+  release();
+  await writer.ready;
+  assertEquals(writer.desiredSize, 1);
+});
+
+test("WritableStream abort and sink errors", async () => {
+  let aborted;
+  const w = new WritableStream({ abort: (r) => (aborted = r) });
+  await w.abort("why");
+  assertEquals(aborted, "why");
+  const bad = new WritableStream({ write: () => Promise.reject(new TypeError("no")) });
+  const writer = bad.getWriter();
+  await assertRejects(() => writer.write(1), TypeError);
+  await assertRejects(() => writer.closed, TypeError);
+});
+
+test("TransformStream transforms and flushes", async () => {
+  const t = new TransformStream({
+    transform(chunk, c) {
+      c.enqueue(chunk.toUpperCase());
+    },
+    flush(c) {
+      c.enqueue("!");
+    },
+  });
+  const out = ReadableStream.from(["a", "b"]).pipeThrough(t);
+  assertDeepEquals(await collect(out), ["A", "B", "!"]);
+});
+
+test("identity TransformStream passes chunks through", async () => {
+  const { readable, writable } = new TransformStream();
+  const w = writable.getWriter();
+  w.write(1);
+  w.write(2);
+  w.close();
+  assertDeepEquals(await collect(readable), [1, 2]);
+});
+
+test("pipeTo copies and closes, and reports errors", async () => {
+  const got = [];
+  await ReadableStream.from([1, 2]).pipeTo(new WritableStream({ write: (c) => got.push(c) }));
+  assertDeepEquals(got, [1, 2]);
+  const failing = new ReadableStream({ start: (c) => c.error(new RangeError("src")) });
+  await assertRejects(() => failing.pipeTo(new WritableStream()), RangeError);
+});
+
+test("pipeTo stops on abort signal", async () => {
+  const ctrl = new AbortController();
+  const s = new ReadableStream({
+    pull: (c) => new Promise((r) => setTimeout(() => r(c.desiredSize !== null && c.desiredSize > 0 && c.enqueue(1)), 1)),
+  });
+  const p = s.pipeTo(new WritableStream(), { signal: ctrl.signal });
+  setTimeout(() => ctrl.abort(), 5);
+  const e = await assertRejects(() => p, DOMException);
+  assertEquals(e.name, "AbortError");
+});
+
+test("TextEncoderStream and TextDecoderStream", async () => {
+  const bytes = await collect(ReadableStream.from(["h€", "llo"]).pipeThrough(new TextEncoderStream()));
+  assert(bytes[0] instanceof Uint8Array);
+  const all = bytes.flatMap((b) => [...b]);
+  const halves = [new Uint8Array(all.slice(0, 2)), new Uint8Array(all.slice(2))];
+  const text = await collect(ReadableStream.from(halves).pipeThrough(new TextDecoderStream()));
+  assertEquals(text.join(""), "h€llo");
+});
+
+test("queuing strategies", () => {
+  assertEquals(new CountQueuingStrategy({ highWaterMark: 3 }).size(), 1);
+  assertEquals(new ByteLengthQueuingStrategy({ highWaterMark: 3 }).size(new Uint8Array(7)), 7);
+});
+
+await run();

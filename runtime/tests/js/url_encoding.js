@@ -1,0 +1,118 @@
+import { test, run, assert, assertEquals, assertDeepEquals, assertThrows } from "./harness.js";
+
+test("URL parses and exposes its parts", () => {
+  const u = new URL("https://user:pw@example.com:8443/a/b?x=1&y=2#frag");
+  assertEquals(u.protocol, "https:");
+  assertEquals(u.username, "user");
+  assertEquals(u.password, "pw");
+  assertEquals(u.host, "example.com:8443");
+  assertEquals(u.hostname, "example.com");
+  assertEquals(u.port, "8443");
+  assertEquals(u.pathname, "/a/b");
+  assertEquals(u.search, "?x=1&y=2");
+  assertEquals(u.hash, "#frag");
+  assertEquals(u.origin, "https://example.com:8443");
+  assertEquals(String(u), u.href);
+  assertEquals(JSON.stringify({ u }), `{"u":"${u.href}"}`);
+});
+
+test("URL resolves against a base and rejects garbage", () => {
+  assertEquals(new URL("../c", "https://x.test/a/b/").href, "https://x.test/a/c");
+  assertThrows(() => new URL("nope"), TypeError);
+  assertEquals(URL.canParse("https://ok"), true);
+  assertEquals(URL.canParse("::"), false);
+  assertEquals(URL.parse("::"), null);
+  assertEquals(URL.parse("/p", "https://h").href, "https://h/p");
+});
+
+test("URL setters follow the URL standard", () => {
+  const u = new URL("http://example.com/");
+  u.pathname = "/a b";
+  assertEquals(u.pathname, "/a%20b");
+  u.port = "8080";
+  u.hash = "h";
+  u.protocol = "https";
+  assertEquals(u.href, "https://example.com:8080/a%20b#h");
+  u.href = "http://other/";
+  assertEquals(u.host, "other");
+  assertThrows(() => (u.href = "bad"), TypeError);
+});
+
+test("searchParams stays in sync with the URL", () => {
+  const u = new URL("https://x/?a=1&b=2&a=3");
+  assertEquals(u.searchParams.get("a"), "1");
+  assertDeepEquals(u.searchParams.getAll("a"), ["1", "3"]);
+  u.searchParams.append("c", "x y");
+  assertEquals(u.search, "?a=1&b=2&a=3&c=x+y");
+  u.search = "?z=9";
+  assertEquals(u.searchParams.get("z"), "9");
+  assertEquals(u.searchParams.get("a"), null);
+  u.searchParams.delete("z");
+  assertEquals(u.href, "https://x/");
+});
+
+test("URLSearchParams from every init", () => {
+  assertEquals(new URLSearchParams("?a=1&b=%20").get("b"), " ");
+  assertEquals(new URLSearchParams({ a: "1", b: "2" }).toString(), "a=1&b=2");
+  assertEquals(new URLSearchParams([["a", "1"], ["a", "2"]]).toString(), "a=1&a=2");
+  const p = new URLSearchParams("b=2&a=1&a=0");
+  p.sort();
+  assertEquals(p.toString(), "a=1&a=0&b=2");
+  p.set("a", "x");
+  assertEquals(p.toString(), "a=x&b=2");
+  assertEquals(p.size, 2);
+  assertEquals(p.has("a", "x"), true);
+  assertEquals(p.has("a", "y"), false);
+  assertDeepEquals([...p], [["a", "x"], ["b", "2"]]);
+  assertThrows(() => new URLSearchParams([["only"]]), TypeError);
+});
+
+test("TextEncoder and TextDecoder round-trip UTF-8", () => {
+  const enc = new TextEncoder();
+  const bytes = enc.encode("héllo €𝄞");
+  assertEquals(bytes.length, 14);
+  assertEquals(new TextDecoder().decode(bytes), "héllo €𝄞");
+  assertEquals(enc.encoding, "utf-8");
+  const dest = new Uint8Array(4);
+  const r = enc.encodeInto("a€b", dest);
+  assertDeepEquals(r, { read: 2, written: 4 });
+});
+
+test("TextDecoder streaming, BOM, fatal and labels", () => {
+  const d = new TextDecoder();
+  const euro = new Uint8Array([0xe2, 0x82, 0xac]);
+  assertEquals(d.decode(euro.subarray(0, 1), { stream: true }), "");
+  assertEquals(d.decode(euro.subarray(1), { stream: true }), "€");
+  assertEquals(d.decode(), "");
+  assertEquals(new TextDecoder().decode(new Uint8Array([0xef, 0xbb, 0xbf, 0x41])), "A");
+  assertEquals(new TextDecoder("utf-8", { ignoreBOM: true }).decode(new Uint8Array([0xef, 0xbb, 0xbf, 0x41])), "\ufeffA");
+  assertEquals(new TextDecoder().decode(new Uint8Array([0xff])), "\ufffd");
+  assertThrows(() => new TextDecoder("utf-8", { fatal: true }).decode(new Uint8Array([0xff])), TypeError);
+  assertEquals(new TextDecoder("latin1").encoding, "windows-1252");
+  assertEquals(new TextDecoder("utf-16le").decode(new Uint8Array([0x41, 0])), "A");
+  assertThrows(() => new TextDecoder("no-such-encoding"), RangeError);
+});
+
+test("atob and btoa", () => {
+  assertEquals(btoa("hello"), "aGVsbG8=");
+  assertEquals(atob("aGVsbG8="), "hello");
+  assertEquals(atob(" aGVs bG8 "), "hello");
+  assertEquals(atob("aGVsbG8"), "hello");
+  assertThrows(() => atob("a"), DOMException);
+  assertThrows(() => btoa("€"), DOMException);
+  assertEquals(btoa(String.fromCharCode(255)), "/w==");
+});
+
+test("crypto randomness", () => {
+  const a = crypto.getRandomValues(new Uint8Array(32));
+  const b = crypto.getRandomValues(new Uint32Array(4));
+  assert(a.some((x) => x !== 0));
+  assertEquals(b.length, 4);
+  assertThrows(() => crypto.getRandomValues(new Float32Array(2)), DOMException);
+  assertThrows(() => crypto.getRandomValues(new Uint8Array(70000)), DOMException);
+  const id = crypto.randomUUID();
+  assert(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(id), id);
+  assert(id !== crypto.randomUUID());
+});
+
+await run();
