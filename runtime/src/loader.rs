@@ -163,9 +163,7 @@ impl Loader for FileLoader {
             .is_some_and(|t| t == "json")
             || path.extension().is_some_and(|e| e == "json");
         let code = if is_json {
-            if let Err(e) = ctx.json_parse(source.as_str()) {
-                return Err(e);
-            }
+            ctx.json_parse(source.as_str())?;
             format!("export default {source};")
         } else if typescript::is_typescript(&path) {
             match typescript::strip_types(&path, &source) {

@@ -193,10 +193,7 @@ pub fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 /// Decodes a complete chunked body.
 pub fn dechunk(mut data: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
-    loop {
-        let Some(eol) = find(data, b"\r\n") else {
-            break;
-        };
+    while let Some(eol) = find(data, b"\r\n") {
         let size_text = std::str::from_utf8(&data[..eol]).unwrap();
         let size = usize::from_str_radix(size_text.split(';').next().unwrap().trim(), 16).unwrap();
         data = &data[eol + 2..];

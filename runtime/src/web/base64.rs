@@ -29,7 +29,7 @@ pub fn atob(ctx: Ctx<'_>, data: Coerced<String>) -> Result<String> {
         )
     };
     let mut input = cleaned.as_str();
-    if input.len() % 4 == 0 {
+    if input.len().is_multiple_of(4) {
         input = input
             .strip_suffix("==")
             .or_else(|| input.strip_suffix('='))

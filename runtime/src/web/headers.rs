@@ -107,7 +107,7 @@ impl Headers {
         if init.is_undefined() || init.is_null() {
             return Ok(());
         }
-        if let Some(other) = Class::<Headers>::from_value(&init).ok() {
+        if let Ok(other) = Class::<Headers>::from_value(&init) {
             let other = other.borrow();
             for (k, v) in other.map.iter() {
                 map.append(k.clone(), v.clone());
