@@ -11,6 +11,27 @@ fn example(name: &str) -> std::path::PathBuf {
     repo_root().join("examples").join(name)
 }
 
+/// Acceptance 1: the README's run command serves examples/hello.
+#[test]
+fn readme_run_command_serves_hello() {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let command = readme
+        .lines()
+        .find(|l| l.starts_with("cargo run ") && l.contains(" -- dev "))
+        .expect("the README shows a `cargo run ... -- dev ...` command");
+    let args: Vec<&str> = command
+        .split(" -- ")
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    assert!(args.contains(&"examples/hello"), "{command}");
+    let server = DevServer::spawn(&args);
+    let res = server.get("/");
+    assert_eq!(res.status, 200);
+    assert_eq!(res.text(), "Hello from Edge! You asked for /\n");
+}
+
 #[test]
 fn hello_example_answers() {
     let server = DevServer::start(&example("hello"), &[]);

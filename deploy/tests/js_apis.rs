@@ -35,6 +35,14 @@ fn streams() {
     run_script("streams.js");
 }
 
+#[test]
+fn typescript_features() {
+    let path = repo_root().join("runtime/tests/js/typescript_features.ts");
+    let (code, stdout, stderr) = run_edge(&["run", path.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    assert!(stdout.contains("ts ok 6 1"), "{stdout}");
+}
+
 fn write_temp(name: &str, text: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("edge-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

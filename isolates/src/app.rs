@@ -72,15 +72,13 @@ impl AppHost {
     /// Hands a request to the app; resolves when the response head is ready.
     pub async fn dispatch(&self, request: AppRequest) -> Result<AppResponse, HostError> {
         let (reply, rx) = oneshot::channel();
-        let queue = self.current.load().queue.clone();
-        queue
-            .try_send(Job { request, reply })
-            .map_err(|e| match e {
-                mpsc::error::TrySendError::Full(_) => HostError::Overloaded,
-                mpsc::error::TrySendError::Closed(_) => {
-                    HostError::Unavailable("the isolate has stopped".into())
-                }
-            })?;
+        let sent = self.current.load().queue.try_send(Job { request, reply });
+        sent.map_err(|e| match e {
+            mpsc::error::TrySendError::Full(_) => HostError::Overloaded,
+            mpsc::error::TrySendError::Closed(_) => {
+                HostError::Unavailable("the isolate has stopped".into())
+            }
+        })?;
         match rx.await {
             Ok(result) => result.map_err(HostError::from),
             Err(_) => Err(HostError::Dispatch(DispatchError::Gone)),

@@ -39,11 +39,18 @@ pub struct DevServer {
 
 impl DevServer {
     pub fn start(entry: &Path, extra: &[&str]) -> DevServer {
+        let entry = entry.to_str().unwrap();
+        let mut args = vec!["dev", entry];
+        args.extend_from_slice(extra);
+        DevServer::spawn(&args)
+    }
+
+    /// Runs `edge <args> --port 0` from the repository root.
+    pub fn spawn(args: &[&str]) -> DevServer {
         let mut child = Command::new(edge_bin())
-            .arg("dev")
-            .arg(entry)
+            .args(args)
             .args(["--port", "0"])
-            .args(extra)
+            .current_dir(repo_root())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()

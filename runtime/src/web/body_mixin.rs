@@ -11,6 +11,7 @@ use rquickjs::{
     ArrayBuffer, Class, Ctx, Exception, JsLifetime, Object, Promise, Result, TypedArray, Value,
 };
 
+use super::blob::Blob;
 use super::intrinsics::Intrinsics;
 use super::util::buffer_source_bytes;
 use crate::body::Body;
@@ -53,20 +54,22 @@ impl Default for BodySlot<'_> {
 }
 
 /// What `Response`/`Request` constructors accept as a body, with the implied content type.
-pub fn extract<'js>(
-    ctx: &Ctx<'js>,
-    value: Value<'js>,
-) -> Result<(BodyInner<'js>, Option<&'static str>)> {
+pub fn extract<'js>(ctx: &Ctx<'js>, value: Value<'js>) -> Result<(BodyInner<'js>, Option<String>)> {
     if value.is_undefined() || value.is_null() {
         return Ok((BodyInner::Null, None));
     }
     if let Some(s) = value.as_string() {
         return Ok((
             BodyInner::Bytes(Bytes::from(s.to_string()?)),
-            Some("text/plain;charset=UTF-8"),
+            Some("text/plain;charset=UTF-8".into()),
         ));
     }
     if let Some(obj) = value.as_object() {
+        if let Ok(blob) = Class::<Blob>::from_value(&value) {
+            let blob = blob.borrow();
+            let mime = Some(blob.mime.clone()).filter(|m| !m.is_empty());
+            return Ok((BodyInner::Bytes(blob.data.clone()), mime));
+        }
         if let Some(bytes) = buffer_source_bytes(&value) {
             return Ok((BodyInner::Bytes(bytes), None));
         }
@@ -90,14 +93,14 @@ pub fn extract<'js>(
             let text = params.borrow().serialize();
             return Ok((
                 BodyInner::Bytes(Bytes::from(text)),
-                Some("application/x-www-form-urlencoded;charset=UTF-8"),
+                Some("application/x-www-form-urlencoded;charset=UTF-8".into()),
             ));
         }
     }
     let text: Coerced<String> = value.get()?;
     Ok((
         BodyInner::Bytes(Bytes::from(text.0)),
-        Some("text/plain;charset=UTF-8"),
+        Some("text/plain;charset=UTF-8".into()),
     ))
 }
 
@@ -208,13 +211,15 @@ enum Source<'js> {
     Stream(Promise<'js>),
 }
 
-/// The four ways to read a whole body.
-#[derive(Clone, Copy)]
+/// The ways to read a whole body.
+#[derive(Clone)]
 pub enum Consume {
     Text,
     Json,
     ArrayBuffer,
     Bytes,
+    /// A Blob with this MIME type (the body's content type).
+    Blob(String),
 }
 
 impl Consume {
@@ -230,6 +235,9 @@ impl Consume {
             }
             Consume::Bytes => {
                 TypedArray::<u8>::new(ctx.clone(), bytes.to_vec()).map(|b| b.into_value())
+            }
+            Consume::Blob(mime) => {
+                Class::instance(ctx.clone(), Blob::new_bytes(bytes, &mime)).map(|b| b.into_value())
             }
         }
     }

@@ -3,6 +3,7 @@
 //! randomness) and the JS bootstrap (streams, events, abort, console, structuredClone).
 
 pub mod base64;
+pub mod blob;
 pub mod body_mixin;
 pub mod console;
 pub mod crypto;
@@ -54,6 +55,7 @@ pub fn install(ctx: &Ctx<'_>, log: LogSink) -> Result<()> {
     let _ = ctx.store_userdata(Output(log));
     let _ = ctx.store_userdata(timers::Timers::default());
 
+    Class::<blob::Blob>::define(&globals)?;
     Class::<headers::Headers>::define(&globals)?;
     Class::<request::Request>::define(&globals)?;
     Class::<response::Response>::define(&globals)?;

@@ -8,7 +8,7 @@ use rquickjs::prelude::Coerced;
 use rquickjs::{Class, Ctx, Exception, JsLifetime, Object, Promise, Result, Value};
 
 use super::body_mixin::{extract, BodyInner, BodySlot, Consume};
-use super::headers::{Guard, Headers};
+use super::headers::{header_value, Guard, Headers};
 
 #[derive(Trace, JsLifetime)]
 #[rquickjs::class]
@@ -162,10 +162,7 @@ impl<'js> Request<'js> {
         }
         if let Some(ct) = content_type {
             if !headers.contains_key(http::header::CONTENT_TYPE) {
-                headers.insert(
-                    http::header::CONTENT_TYPE,
-                    http::HeaderValue::from_static(ct),
-                );
+                headers.insert(http::header::CONTENT_TYPE, header_value(&ctx, &ct)?);
             }
         }
         Ok(Request {
@@ -237,6 +234,17 @@ impl<'js> Request<'js> {
 
     pub fn bytes(&mut self, ctx: Ctx<'js>) -> Result<Promise<'js>> {
         self.body.consume(&ctx, Consume::Bytes)
+    }
+
+    pub fn blob(&mut self, ctx: Ctx<'js>) -> Result<Promise<'js>> {
+        let mime = self
+            .headers
+            .borrow()
+            .map
+            .get(http::header::CONTENT_TYPE)
+            .map(super::headers::value_string)
+            .unwrap_or_default();
+        self.body.consume(&ctx, Consume::Blob(mime))
     }
 
     #[qjs(rename = "clone")]

@@ -36,7 +36,7 @@ fn is_redirect_status(status: u16) -> bool {
 /// Reads `ResponseInit` and builds a response around an extracted body.
 fn build<'js>(
     ctx: &Ctx<'js>,
-    body: Option<(BodyInner<'js>, Option<&'static str>)>,
+    body: Option<(BodyInner<'js>, Option<String>)>,
     init: Option<Value<'js>>,
 ) -> Result<Response<'js>> {
     let mut status = 200u16;
@@ -82,10 +82,7 @@ fn build<'js>(
             }
             if let Some(ct) = content_type {
                 if !map.contains_key(http::header::CONTENT_TYPE) {
-                    map.insert(
-                        http::header::CONTENT_TYPE,
-                        http::HeaderValue::from_static(ct),
-                    );
+                    map.insert(http::header::CONTENT_TYPE, header_value(ctx, &ct)?);
                 }
             }
         }
@@ -123,7 +120,7 @@ impl<'js> Response<'js> {
         let bytes = bytes::Bytes::from(text.to_string()?);
         build(
             &ctx,
-            Some((BodyInner::Bytes(bytes), Some("application/json"))),
+            Some((BodyInner::Bytes(bytes), Some("application/json".into()))),
             init.0,
         )
     }
@@ -226,6 +223,17 @@ impl<'js> Response<'js> {
 
     pub fn bytes(&mut self, ctx: Ctx<'js>) -> Result<Promise<'js>> {
         self.body.consume(&ctx, Consume::Bytes)
+    }
+
+    pub fn blob(&mut self, ctx: Ctx<'js>) -> Result<Promise<'js>> {
+        let mime = self
+            .headers
+            .borrow()
+            .map
+            .get(http::header::CONTENT_TYPE)
+            .map(super::headers::value_string)
+            .unwrap_or_default();
+        self.body.consume(&ctx, Consume::Blob(mime))
     }
 
     #[qjs(rename = "clone")]

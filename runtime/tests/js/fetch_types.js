@@ -165,4 +165,28 @@ test("a locked stream cannot become a body", () => {
   assertThrows(() => new Response(s), TypeError);
 });
 
+test("Blob parts, type, slice and reading", async () => {
+  const b = new Blob(["ab", new Uint8Array([99]), new Blob(["d"])], { type: "Text/Plain" });
+  assertEquals(b.size, 4);
+  assertEquals(b.type, "text/plain");
+  assertEquals(await b.text(), "abcd");
+  assertEquals(await b.slice(1, -1).text(), "bc");
+  assertEquals(await b.slice(-2).text(), "cd");
+  assertEquals((await b.arrayBuffer()).byteLength, 4);
+  const chunks = [];
+  for await (const c of b.stream()) chunks.push(...c);
+  assertEquals(chunks.length, 4);
+});
+
+test("Blob bodies carry their type; blob() reads one back", async () => {
+  const r = new Response(new Blob(["<p>"], { type: "text/html" }));
+  assertEquals(r.headers.get("content-type"), "text/html");
+  const blob = await r.blob();
+  assert(blob instanceof Blob);
+  assertEquals(blob.type, "text/html");
+  assertEquals(await blob.text(), "<p>");
+  const req = new Request("https://x/", { method: "POST", body: new Blob(["z"]) });
+  assertEquals(await (await req.blob()).text(), "z");
+});
+
 await run();
