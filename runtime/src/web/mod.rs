@@ -12,6 +12,7 @@ pub mod headers;
 pub mod intrinsics;
 pub mod request;
 pub mod response;
+pub mod subtle;
 pub mod timers;
 pub mod url;
 pub mod util;
@@ -74,6 +75,9 @@ pub fn install(ctx: &Ctx<'_>, log: LogSink) -> Result<()> {
     let crypto = Object::new(ctx.clone())?;
     crypto.set("getRandomValues", Func::from(crypto::get_random_values))?;
     crypto.set("randomUUID", Func::from(crypto::random_uuid))?;
+    let subtle = Object::new(ctx.clone())?;
+    subtle.set("digest", Func::from(subtle::digest))?;
+    crypto.set("subtle", subtle)?;
     globals.set("crypto", crypto)?;
 
     let bytes = bootstrap_bytecode(ctx)?;

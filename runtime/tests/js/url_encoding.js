@@ -1,4 +1,4 @@
-import { test, run, assert, assertEquals, assertDeepEquals, assertThrows } from "./harness.js";
+import { test, run, assert, assertEquals, assertDeepEquals, assertThrows, assertRejects } from "./harness.js";
 
 test("URL parses and exposes its parts", () => {
   const u = new URL("https://user:pw@example.com:8443/a/b?x=1&y=2#frag");
@@ -113,6 +113,18 @@ test("crypto randomness", () => {
   const id = crypto.randomUUID();
   assert(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(id), id);
   assert(id !== crypto.randomUUID());
+});
+
+test("crypto.subtle.digest", async () => {
+  const hex = (buf) => [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  const abc = new TextEncoder().encode("abc");
+  assertEquals(hex(await crypto.subtle.digest("SHA-256", abc)), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  assertEquals(hex(await crypto.subtle.digest({ name: "sha-1" }, abc)), "a9993e364706816aba3e25717850c26c9cd0d89d");
+  assertEquals((await crypto.subtle.digest("SHA-512", abc)).byteLength, 64);
+  assertEquals((await crypto.subtle.digest("SHA-384", abc.buffer)).byteLength, 48);
+  const e = await assertRejects(() => crypto.subtle.digest("MD5", abc), DOMException);
+  assertEquals(e.name, "NotSupportedError");
+  await assertRejects(() => crypto.subtle.digest("SHA-256", "text"), TypeError);
 });
 
 await run();
