@@ -11,20 +11,22 @@ use std::sync::{Arc, Mutex};
 use http::HeaderMap;
 use rquickjs::function::This;
 use rquickjs::prelude::Func;
+use rquickjs::promise::PromiseState;
 use rquickjs::{
     AsyncContext, AsyncRuntime, Class, Ctx, Error, Function, JsLifetime, Module, Object, Promise,
     Value,
 };
 use tokio::sync::oneshot;
 
-use crate::body::{Body, BodyError};
+use crate::body::Body;
 use crate::error::{JsError, RuntimeError};
 use crate::loader::{self, FileLoader, FileResolver, LoaderState, SharedLoaderState};
-use crate::web::console::{self, LogLevel, LogSink};
+use crate::web::body_sink::BodySink;
+use crate::web::console::{self, LogSink};
 use crate::web::intrinsics::Intrinsics;
 use crate::web::request::Request;
 use crate::web::response::Response;
-use crate::web::util::{buffer_source_bytes, caught, describe_exception};
+use crate::web::util::{caught, describe_exception};
 use crate::web::{self, body_mixin::BodyInner};
 
 /// How an isolate is set up.
@@ -287,9 +289,18 @@ impl Isolate {
     /// known. This is what a host calls on the isolate's thread.
     pub async fn start(&self, request: AppRequest, reply: ResponseSender) {
         self.context
-            .with(move |ctx| {
-                let ctx2 = ctx.clone();
-                ctx.spawn(handle(ctx2, request, reply));
+            .with(move |ctx| match call_handler(&ctx, request) {
+                // Settled without waiting on I/O: answer at once, no task needed.
+                Ok(Outcome::Ready(value)) => {
+                    let _ = reply.send(respond(&ctx, value));
+                }
+                Ok(Outcome::Pending(promise)) => {
+                    let ctx2 = ctx.clone();
+                    ctx.spawn(finish(ctx2, promise, reply));
+                }
+                Err(e) => {
+                    let _ = reply.send(Err(e));
+                }
             })
             .await;
     }
@@ -314,7 +325,7 @@ fn track_rejection<'js>(ctx: Ctx<'js>, promise: Value<'js>, reason: Value<'js>, 
     drop(pending);
     let ctx2 = ctx.clone();
     ctx.spawn(async move {
-        YieldOnce(false).await;
+        YieldOnce::default().await;
         let Some(pending) = ctx2.userdata::<PendingRejections>() else {
             return;
         };
@@ -334,7 +345,8 @@ fn track_rejection<'js>(ctx: Ctx<'js>, promise: Value<'js>, reason: Value<'js>, 
 }
 
 /// Returns `Pending` once, so that the engine runs its pending jobs before the next poll.
-struct YieldOnce(bool);
+#[derive(Default)]
+pub(crate) struct YieldOnce(bool);
 
 impl std::future::Future for YieldOnce {
     type Output = ();
@@ -385,48 +397,27 @@ fn wait_until<'js>(ctx: Ctx<'js>, value: Value<'js>) {
 /// Where the outcome of a request goes.
 pub type ResponseSender = oneshot::Sender<Result<AppResponse, DispatchError>>;
 
-/// Runs one request through the app and streams its response body.
-async fn handle<'js>(ctx: Ctx<'js>, request: AppRequest, reply: ResponseSender) {
-    let response = match call_handler(&ctx, request).await {
-        Ok(r) => r,
-        Err(e) => {
-            let _ = reply.send(Err(e));
-            return;
-        }
-    };
-    match into_app_response(&ctx, response) {
-        Ok((head, pump)) => {
-            if reply.send(Ok(head)).is_err() {
-                return;
-            }
-            if let Some(pump) = pump {
-                pump.run(&ctx).await;
-            }
-        }
-        Err(e) => {
-            let _ = reply.send(Err(e));
-        }
-    }
+/// What the handler gave back: a value now, or a promise still waiting on I/O.
+enum Outcome<'js> {
+    Ready(Value<'js>),
+    Pending(Promise<'js>),
 }
 
-async fn call_handler<'js>(
-    ctx: &Ctx<'js>,
-    request: AppRequest,
-) -> Result<Class<'js, Response<'js>>, DispatchError> {
+/// Calls the app's handler for a request. A returned promise gets the engine's pending jobs
+/// run once, which settles the common `async fetch` that awaits nothing slow.
+fn call_handler<'js>(ctx: &Ctx<'js>, request: AppRequest) -> Result<Outcome<'js>, DispatchError> {
     let app = ctx
         .userdata::<App>()
         .map(|a| a.clone())
         .ok_or(DispatchError::NoApp)?;
     let js_err = |e: Error| DispatchError::Handler(caught(ctx, e));
     let req = Request::incoming(
-        ctx,
         request.method.as_str(),
         request.url,
         request.headers,
         request.body,
-    )
-    .and_then(|r| Class::instance(ctx.clone(), r))
-    .map_err(js_err)?;
+    );
+    let req = Class::instance(ctx.clone(), req).map_err(js_err)?;
     let result: Value = match (&app.module, &app.fetch) {
         (Some(object), Some(fetch)) => fetch.call((
             This(object.clone()),
@@ -438,95 +429,46 @@ async fn call_handler<'js>(
             .and_then(|i| i.dispatch_fetch_event.call((req, app.exec_ctx.clone()))),
     }
     .map_err(js_err)?;
-    let value = match result.as_promise() {
-        Some(p) => p.clone().into_future::<Value>().await.map_err(js_err)?,
-        None => result,
+    let Some(promise) = result.as_promise().cloned() else {
+        return Ok(Outcome::Ready(result));
     };
-    Class::<Response>::from_value(&value).map_err(|_| {
+    while ctx.execute_pending_job() {}
+    match promise.state() {
+        PromiseState::Pending => Ok(Outcome::Pending(promise)),
+        _ => match promise.result::<Value>() {
+            Some(Ok(value)) => Ok(Outcome::Ready(value)),
+            Some(Err(e)) => Err(js_err(e)),
+            None => Ok(Outcome::Pending(promise)),
+        },
+    }
+}
+
+/// Waits for a handler's promise, then answers.
+async fn finish<'js>(ctx: Ctx<'js>, promise: Promise<'js>, reply: ResponseSender) {
+    let result = match promise.into_future::<Value>().await {
+        Ok(value) => respond(&ctx, value),
+        Err(e) => Err(DispatchError::Handler(caught(&ctx, e))),
+    };
+    let _ = reply.send(result);
+}
+
+/// Turns the handler's value into the response head and body.
+fn respond<'js>(ctx: &Ctx<'js>, value: Value<'js>) -> Result<AppResponse, DispatchError> {
+    let response = Class::<Response>::from_value(&value).map_err(|_| {
         DispatchError::InvalidResponse(format!(
             "the fetch handler must return a Response (or a Promise of one), got {}",
             value.type_name()
         ))
-    })
+    })?;
+    into_app_response(ctx, response)
 }
 
-/// Reads a response body from a JS ReadableStream into the body channel.
-struct Pump<'js> {
-    reader: Object<'js>,
-    sender: crate::body::BodySender,
-}
-
-impl<'js> Pump<'js> {
-    async fn run(self, ctx: &Ctx<'js>) {
-        let read: Function = match self.reader.get("read") {
-            Ok(f) => f,
-            Err(_) => return,
-        };
-        loop {
-            let step = async {
-                let p: Promise = read.call((This(self.reader.clone()),))?;
-                let r: Object = p.into_future().await?;
-                let done: bool = r.get("done")?;
-                let value: Value = r.get("value")?;
-                Ok::<_, Error>((done, value))
-            }
-            .await;
-            let (done, value) = match step {
-                Ok(x) => x,
-                Err(err) => {
-                    let e = caught(ctx, err);
-                    console::emit(
-                        ctx,
-                        LogLevel::Error,
-                        &format!("Response body stream failed: {e}"),
-                    );
-                    let _ = self.sender.send(Err(BodyError::Aborted(e.message))).await;
-                    return;
-                }
-            };
-            if done {
-                return;
-            }
-            let Some(bytes) = buffer_source_bytes(&value) else {
-                let msg = format!(
-                    "response body chunks must be Uint8Array (or another ArrayBufferView), got {}",
-                    value.type_name()
-                );
-                console::emit(ctx, LogLevel::Error, &format!("TypeError: {msg}"));
-                self.cancel(&msg);
-                let _ = self.sender.send(Err(BodyError::Aborted(msg))).await;
-                return;
-            };
-            if bytes.is_empty() {
-                continue;
-            }
-            if self.sender.send(Ok(bytes)).await.is_err() {
-                // The client went away: tell the app's stream.
-                self.cancel("the client disconnected");
-                return;
-            }
-        }
-    }
-
-    fn cancel(&self, reason: &str) {
-        if let Ok(cancel) = self.reader.get::<_, Function>("cancel") {
-            if let Ok(p) = cancel.call::<_, Value>((This(self.reader.clone()), reason)) {
-                if let Some(p) = p.into_promise() {
-                    // Nobody awaits this; swallow its rejection.
-                    if let Ok(catch) = p.get::<_, Function>("catch") {
-                        let _ = catch.call::<_, Value>((This(p.clone()), Func::from(|| ())));
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// Splits a Response into head and body; a JS stream body gets a pump.
+/// Splits a Response into head and body. A JS stream body is pumped by the bootstrap into a
+/// native `BodySink` feeding the body channel.
 fn into_app_response<'js>(
     ctx: &Ctx<'js>,
     response: Class<'js, Response<'js>>,
-) -> Result<(AppResponse, Option<Pump<'js>>), DispatchError> {
+) -> Result<AppResponse, DispatchError> {
     let js_err = |e: Error| DispatchError::Handler(caught(ctx, e));
     let mut r = response.borrow_mut();
     if r.kind == "error" {
@@ -534,8 +476,15 @@ fn into_app_response<'js>(
             "the fetch handler returned Response.error()".into(),
         ));
     }
-    let headers = r.headers.borrow().map.clone();
     let status = r.status;
+    // A bytes body can be sent again (apps return a cached Response); anything else is
+    // single-use, so its headers can be moved out.
+    let reusable = matches!(r.body.inner, BodyInner::Bytes(_));
+    let headers = if reusable {
+        r.headers.to_map()
+    } else {
+        r.headers.take_map()
+    };
     if r.body.body_used(ctx).map_err(js_err)? {
         return Err(DispatchError::InvalidResponse(
             "the fetch handler returned a Response whose body was already used".into(),
@@ -549,10 +498,10 @@ fn into_app_response<'js>(
         }
     };
     drop(r);
-    let (body, pump) = match inner {
-        BodyInner::Null => (Body::empty(), None),
-        BodyInner::Bytes(b) => (Body::full(b), None),
-        BodyInner::Native(body) => (body, None),
+    let body = match inner {
+        BodyInner::Null => Body::empty(),
+        BodyInner::Bytes(b) => Body::full(b),
+        BodyInner::Native(body) => body,
         BodyInner::Stream(stream) => {
             let intrinsics = Intrinsics::get(ctx).map_err(js_err)?;
             let native: Value = intrinsics
@@ -563,21 +512,24 @@ fn into_app_response<'js>(
                 .ok()
                 .and_then(|n| n.borrow_mut().body.take());
             match passthrough {
-                Some(body) => (body, None),
+                Some(body) => body,
                 None => {
-                    let reader: Object = intrinsics.get_reader.call((stream,)).map_err(js_err)?;
                     let (sender, body) = Body::channel();
-                    (body, Some(Pump { reader, sender }))
+                    let sink =
+                        Class::instance(ctx.clone(), BodySink::new(sender)).map_err(js_err)?;
+                    // The pump catches every error itself; its promise needs no handler.
+                    let _: Value = intrinsics
+                        .pump_to_sink
+                        .call((stream, sink))
+                        .map_err(js_err)?;
+                    body
                 }
             }
         }
     };
-    Ok((
-        AppResponse {
-            status,
-            headers,
-            body,
-        },
-        pump,
-    ))
+    Ok(AppResponse {
+        status,
+        headers,
+        body,
+    })
 }

@@ -451,6 +451,30 @@ function fulfillReadRequest(stream, chunk, done) {
   req.resolve({ value: chunk, done });
 }
 
+// Takes the first queued chunk of a readable stream whose queue is not empty.
+function takeQueued(stream) {
+  const c = stream[S].controller;
+  const chunk = dequeueValue(c);
+  if (c.closeRequested && c.queue.length === 0) {
+    clearAlgorithms(c);
+    streamClose(stream);
+  } else {
+    callPullIfNeeded(c);
+  }
+  return chunk;
+}
+
+const NOTHING_QUEUED = Symbol("nothing queued");
+
+// A queued chunk without waiting for a promise, or NOTHING_QUEUED.
+function readQueued(reader) {
+  const stream = reader[S].stream;
+  const st = stream[S];
+  if (st.state !== "readable" || st.controller.queue.length === 0) return NOTHING_QUEUED;
+  st.disturbed = true;
+  return takeQueued(stream);
+}
+
 class ReadableStreamDefaultReader {
   constructor(stream) {
     if (!(stream instanceof ReadableStream)) throw typeError("ReadableStreamDefaultReader needs a ReadableStream");
@@ -478,16 +502,7 @@ class ReadableStreamDefaultReader {
     if (st.state === "closed") return resolved({ value: undefined, done: true });
     if (st.state === "errored") return rejected(st.storedError);
     const c = st.controller;
-    if (c.queue.length > 0) {
-      const chunk = dequeueValue(c);
-      if (c.closeRequested && c.queue.length === 0) {
-        clearAlgorithms(c);
-        streamClose(stream);
-      } else {
-        callPullIfNeeded(c);
-      }
-      return resolved({ value: chunk, done: false });
-    }
+    if (c.queue.length > 0) return resolved({ value: takeQueued(stream), done: false });
     const d = deferred();
     this[S].readRequests.push(d);
     callPullIfNeeded(c);
@@ -1527,8 +1542,27 @@ function readAll(stream) {
   return loop();
 }
 
-function getReader(stream) {
-  return new ReadableStreamDefaultReader(stream);
+// Reads a response body stream into the native sink as fast as the sink accepts it.
+async function pumpToSink(stream, sink) {
+  const reader = new ReadableStreamDefaultReader(stream);
+  try {
+    for (;;) {
+      // Drain what is already queued without a promise per chunk, then wait for more.
+      let chunk;
+      while ((chunk = readQueued(reader)) !== NOTHING_QUEUED) {
+        const wait = sink.write(chunk);
+        if (wait !== undefined) await wait;
+      }
+      const { done, value } = await reader.read();
+      if (done) break;
+      const wait = sink.write(value);
+      if (wait !== undefined) await wait;
+    }
+    sink.close();
+  } catch (e) {
+    sink.abort(e);
+    reader.cancel(e).then(undefined, () => {});
+  }
 }
 
 const streams = {
@@ -1553,6 +1587,6 @@ const streamHooks = {
   isStreamUnusable,
   takeNativeSource,
   readAll,
-  getReader,
+  pumpToSink,
   tee: teeStream,
 };

@@ -282,3 +282,61 @@ impl Headers {
         "Headers"
     }
 }
+
+/// The headers of a Request or Response: a plain `HeaderMap` until the app asks for
+/// `.headers`, then the `Headers` object. Most requests never touch it, so no JS object is made.
+pub enum LazyHeaders<'js> {
+    Map(HeaderMap, Guard),
+    Object(Class<'js, Headers>),
+}
+
+impl<'js> Trace<'js> for LazyHeaders<'js> {
+    fn trace<'a>(&self, tracer: rquickjs::class::Tracer<'a, 'js>) {
+        if let LazyHeaders::Object(obj) = self {
+            obj.trace(tracer);
+        }
+    }
+}
+
+// SAFETY: only holds JS values of lifetime `'js`, and `Changed` swaps exactly that lifetime.
+unsafe impl<'js> JsLifetime<'js> for LazyHeaders<'js> {
+    type Changed<'to> = LazyHeaders<'to>;
+}
+
+impl<'js> LazyHeaders<'js> {
+    /// The `Headers` object, made on first use.
+    pub fn object(&mut self, ctx: &Ctx<'js>) -> Result<Class<'js, Headers>> {
+        if let LazyHeaders::Map(map, guard) = self {
+            let obj = Class::instance(ctx.clone(), Headers::from_map(std::mem::take(map), *guard))?;
+            *self = LazyHeaders::Object(obj);
+        }
+        match self {
+            LazyHeaders::Object(obj) => Ok(obj.clone()),
+            LazyHeaders::Map(..) => unreachable!("materialized above"),
+        }
+    }
+
+    /// A copy of the current header list.
+    pub fn to_map(&self) -> HeaderMap {
+        match self {
+            LazyHeaders::Map(map, _) => map.clone(),
+            LazyHeaders::Object(obj) => obj.borrow().map.clone(),
+        }
+    }
+
+    /// The current header list, moved out when no JS object can see it.
+    pub fn take_map(&mut self) -> HeaderMap {
+        match self {
+            LazyHeaders::Map(map, _) => std::mem::take(map),
+            LazyHeaders::Object(obj) => obj.borrow().map.clone(),
+        }
+    }
+
+    /// One header's value as text.
+    pub fn get_text(&self, name: http::header::HeaderName) -> Option<String> {
+        match self {
+            LazyHeaders::Map(map, _) => map.get(name).map(value_string),
+            LazyHeaders::Object(obj) => obj.borrow().map.get(name).map(value_string),
+        }
+    }
+}

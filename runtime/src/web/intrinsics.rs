@@ -19,8 +19,8 @@ pub struct Intrinsics<'js> {
     pub take_native_source: Function<'js>,
     /// `(stream) => [ReadableStream, ReadableStream]`.
     pub tee: Function<'js>,
-    /// `(stream) => reader` with `read()` for the response pump.
-    pub get_reader: Function<'js>,
+    /// `(stream, sink: BodySink) => Promise` writing the stream into the sink.
+    pub pump_to_sink: Function<'js>,
     /// `(request, ctx) => Promise<Response>` dispatching a FetchEvent to the listeners.
     pub dispatch_fetch_event: Function<'js>,
     /// `() => boolean`: are there fetch event listeners?
@@ -37,7 +37,7 @@ impl<'js> Intrinsics<'js> {
             read_all: obj.get("readAll")?,
             take_native_source: obj.get("takeNativeSource")?,
             tee: obj.get("tee")?,
-            get_reader: obj.get("getReader")?,
+            pump_to_sink: obj.get("pumpToSink")?,
             dispatch_fetch_event: obj.get("dispatchFetchEvent")?,
             has_fetch_listeners: obj.get("hasFetchListeners")?,
         })

@@ -5,6 +5,7 @@
 pub mod base64;
 pub mod blob;
 pub mod body_mixin;
+pub mod body_sink;
 pub mod console;
 pub mod crypto;
 pub mod encoding;

@@ -8,7 +8,7 @@ use rquickjs::prelude::Coerced;
 use rquickjs::{Class, Ctx, Exception, JsLifetime, Object, Promise, Result, Value};
 
 use super::body_mixin::{extract, BodyInner, BodySlot, Consume};
-use super::headers::{header_value, Guard, Headers};
+use super::headers::{header_value, Guard, Headers, LazyHeaders};
 
 #[derive(Trace, JsLifetime)]
 #[rquickjs::class]
@@ -17,7 +17,7 @@ pub struct Request<'js> {
     pub method: String,
     #[qjs(skip_trace)]
     pub url: String,
-    pub headers: Class<'js, Headers>,
+    pub headers: LazyHeaders<'js>,
     pub body: BodySlot<'js>,
     pub signal: Option<Object<'js>>,
     #[qjs(skip_trace)]
@@ -50,25 +50,24 @@ fn normalize_method(ctx: &Ctx<'_>, method: &str) -> Result<String> {
 impl<'js> Request<'js> {
     /// A request as it arrives from the host, with immutable headers.
     pub fn incoming(
-        ctx: &Ctx<'js>,
         method: &str,
         url: String,
         headers: HeaderMap,
         body: crate::body::Body,
-    ) -> Result<Self> {
+    ) -> Self {
         let body = if body.is_empty() || method == "GET" || method == "HEAD" {
             BodySlot::default()
         } else {
             BodySlot::new(BodyInner::Native(body))
         };
-        Ok(Request {
+        Request {
             method: method.to_owned(),
             url,
-            headers: Class::instance(ctx.clone(), Headers::from_map(headers, Guard::Immutable))?,
+            headers: LazyHeaders::Map(headers, Guard::Immutable),
             body,
             signal: None,
             redirect: "follow".into(),
-        })
+        }
     }
 }
 
@@ -84,7 +83,7 @@ impl<'js> Request<'js> {
         let url = if let Ok(other) = Class::<Request>::from_value(&input) {
             let mut other = other.borrow_mut();
             method = other.method.clone();
-            headers = other.headers.borrow().map.clone();
+            headers = other.headers.to_map();
             signal = other.signal.clone();
             redirect = other.redirect.clone();
             let init_has_body = init
@@ -168,7 +167,7 @@ impl<'js> Request<'js> {
         Ok(Request {
             method,
             url,
-            headers: Class::instance(ctx.clone(), Headers::from_map(headers, Guard::None))?,
+            headers: LazyHeaders::Map(headers, Guard::None),
             body,
             signal,
             redirect,
@@ -186,8 +185,8 @@ impl<'js> Request<'js> {
     }
 
     #[qjs(get)]
-    pub fn headers(&self) -> Class<'js, Headers> {
-        self.headers.clone()
+    pub fn headers(&mut self, ctx: Ctx<'js>) -> Result<Class<'js, Headers>> {
+        self.headers.object(&ctx)
     }
 
     #[qjs(get)]
@@ -239,10 +238,7 @@ impl<'js> Request<'js> {
     pub fn blob(&mut self, ctx: Ctx<'js>) -> Result<Promise<'js>> {
         let mime = self
             .headers
-            .borrow()
-            .map
-            .get(http::header::CONTENT_TYPE)
-            .map(super::headers::value_string)
+            .get_text(http::header::CONTENT_TYPE)
             .unwrap_or_default();
         self.body.consume(&ctx, Consume::Blob(mime))
     }
@@ -250,11 +246,11 @@ impl<'js> Request<'js> {
     #[qjs(rename = "clone")]
     pub fn clone_request(&mut self, ctx: Ctx<'js>) -> Result<Request<'js>> {
         let body = self.body.tee(&ctx)?;
-        let headers = self.headers.borrow().clone();
+        let headers = LazyHeaders::Map(self.headers.to_map(), Guard::None);
         Ok(Request {
             method: self.method.clone(),
             url: self.url.clone(),
-            headers: Class::instance(ctx.clone(), headers)?,
+            headers,
             body,
             signal: self.signal.clone(),
             redirect: self.redirect.clone(),

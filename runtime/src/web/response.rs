@@ -8,7 +8,7 @@ use rquickjs::prelude::Coerced;
 use rquickjs::{Class, Ctx, Exception, JsLifetime, Object, Promise, Result, Value};
 
 use super::body_mixin::{extract, BodyInner, BodySlot, Consume};
-use super::headers::{header_value, Guard, Headers};
+use super::headers::{header_value, Guard, Headers, LazyHeaders};
 
 #[derive(Trace, JsLifetime)]
 #[rquickjs::class]
@@ -17,7 +17,7 @@ pub struct Response<'js> {
     pub status: u16,
     #[qjs(skip_trace)]
     pub status_text: String,
-    pub headers: Class<'js, Headers>,
+    pub headers: LazyHeaders<'js>,
     pub body: BodySlot<'js>,
     #[qjs(skip_trace)]
     pub kind: &'static str,
@@ -91,7 +91,7 @@ fn build<'js>(
     Ok(Response {
         status,
         status_text,
-        headers: Class::instance(ctx.clone(), Headers::from_map(map, Guard::None))?,
+        headers: LazyHeaders::Map(map, Guard::None),
         body: slot,
         kind: "default",
         url: String::new(),
@@ -141,7 +141,7 @@ impl<'js> Response<'js> {
         Ok(Response {
             status,
             status_text: String::new(),
-            headers: Class::instance(ctx.clone(), Headers::from_map(map, Guard::Immutable))?,
+            headers: LazyHeaders::Map(map, Guard::Immutable),
             body: BodySlot::default(),
             kind: "default",
             url: String::new(),
@@ -149,14 +149,11 @@ impl<'js> Response<'js> {
     }
 
     #[qjs(static)]
-    pub fn error(ctx: Ctx<'js>) -> Result<Self> {
+    pub fn error() -> Result<Self> {
         Ok(Response {
             status: 0,
             status_text: String::new(),
-            headers: Class::instance(
-                ctx.clone(),
-                Headers::from_map(HeaderMap::new(), Guard::Immutable),
-            )?,
+            headers: LazyHeaders::Map(HeaderMap::new(), Guard::Immutable),
             body: BodySlot::default(),
             kind: "error",
             url: String::new(),
@@ -179,8 +176,8 @@ impl<'js> Response<'js> {
     }
 
     #[qjs(get)]
-    pub fn headers(&self) -> Class<'js, Headers> {
-        self.headers.clone()
+    pub fn headers(&mut self, ctx: Ctx<'js>) -> Result<Class<'js, Headers>> {
+        self.headers.object(&ctx)
     }
 
     #[qjs(get, rename = "type")]
@@ -228,10 +225,7 @@ impl<'js> Response<'js> {
     pub fn blob(&mut self, ctx: Ctx<'js>) -> Result<Promise<'js>> {
         let mime = self
             .headers
-            .borrow()
-            .map
-            .get(http::header::CONTENT_TYPE)
-            .map(super::headers::value_string)
+            .get_text(http::header::CONTENT_TYPE)
             .unwrap_or_default();
         self.body.consume(&ctx, Consume::Blob(mime))
     }
@@ -239,11 +233,11 @@ impl<'js> Response<'js> {
     #[qjs(rename = "clone")]
     pub fn clone_response(&mut self, ctx: Ctx<'js>) -> Result<Response<'js>> {
         let body = self.body.tee(&ctx)?;
-        let headers = self.headers.borrow().clone();
+        let headers = LazyHeaders::Map(self.headers.to_map(), Guard::None);
         Ok(Response {
             status: self.status,
             status_text: self.status_text.clone(),
-            headers: Class::instance(ctx.clone(), headers)?,
+            headers,
             body,
             kind: self.kind,
             url: self.url.clone(),

@@ -1,0 +1,263 @@
+//! `edge-bench`: measures Edge and its peers (workerd, Deno, Bun, Node) side by side on this
+//! machine, in one run: requests per second and latency, streaming (SSE) throughput and time to
+//! first event, JSON + SHA-256 work, cold start, memory per app, and a 1 GiB streaming echo.
+//! Servers run pinned to core 0 and wrk to core 1. Prints a markdown table (each figure the
+//! median of the runs, with its ratio to Edge) and writes it with the raw samples as JSON.
+
+mod inprocess;
+mod peers;
+mod probe;
+mod report;
+mod runtimes;
+mod server;
+mod wrk;
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use anyhow::{Context, Result};
+use clap::Parser;
+
+use report::Metric;
+use runtimes::{Runtime, Setup};
+use server::{free_port, Server};
+
+#[derive(Parser)]
+#[command(
+    name = "edge-bench",
+    about = "Benchmark Edge against workerd, Deno, Bun and Node"
+)]
+struct Args {
+    /// Where the peers are installed from npm.
+    #[arg(long, default_value = "bench/.peers")]
+    peers: PathBuf,
+    /// How many times each measurement is repeated (the report shows medians).
+    #[arg(long, default_value_t = 3)]
+    runs: usize,
+    /// Seconds of load per wrk measurement.
+    #[arg(long, default_value_t = 5)]
+    duration: u64,
+    /// Only these runtimes (edge,deno,bun,node,workerd).
+    #[arg(long, value_delimiter = ',')]
+    runtimes: Vec<String>,
+    /// Bytes echoed in the streaming echo measurement.
+    #[arg(long, default_value_t = 1 << 30)]
+    echo_bytes: u64,
+    /// How many apps the density measurement loads into one Edge process.
+    #[arg(long, default_value_t = 1000)]
+    apps: usize,
+    /// Where the report is written.
+    #[arg(long, default_value = "bench/results")]
+    out: PathBuf,
+    /// The edge binary; by default `cargo build --release -p edge-cli` builds it first.
+    #[arg(long)]
+    edge: Option<PathBuf>,
+}
+
+struct Metrics {
+    hello_rps: Metric,
+    hello_p50: Metric,
+    hello_p99: Metric,
+    sse_rps: Metric,
+    sse_start_rps: Metric,
+    sse_ttfb: Metric,
+    json_rps: Metric,
+    cold_start: Metric,
+    isolate_start: Metric,
+    idle_rss: Metric,
+    per_app: Metric,
+    echo_rate: Metric,
+    echo_rss: Metric,
+}
+
+impl Metrics {
+    fn new() -> Self {
+        Metrics {
+            hello_rps: Metric::new("hello world", "req/s", true),
+            hello_p50: Metric::new("hello world p50 latency", "ms", false),
+            hello_p99: Metric::new("hello world p99 latency", "ms", false),
+            sse_rps: Metric::new("SSE 100 x 1 KiB, pull()", "req/s", true),
+            sse_start_rps: Metric::new("SSE 100 x 1 KiB, enqueued in start()", "req/s", true),
+            sse_ttfb: Metric::new("SSE time to first event", "ms", false),
+            json_rps: Metric::new("JSON 1,000 items + SHA-256", "req/s", true),
+            cold_start: Metric::new("process start to first response", "ms", false),
+            isolate_start: Metric::new("new isolate to first response (in process)", "ms", false),
+            idle_rss: Metric::new("idle RSS of a server with one app", "MiB", false),
+            per_app: Metric::new(
+                "memory per loaded app (peers: a process per app)",
+                "KiB",
+                false,
+            ),
+            echo_rate: Metric::new("1 GiB streaming echo", "MiB/s", true),
+            echo_rss: Metric::new("1 GiB streaming echo, peak RSS", "MiB", false),
+        }
+    }
+
+    fn all(self) -> Vec<Metric> {
+        vec![
+            self.hello_rps,
+            self.hello_p50,
+            self.hello_p99,
+            self.sse_rps,
+            self.sse_start_rps,
+            self.sse_ttfb,
+            self.json_rps,
+            self.cold_start,
+            self.isolate_start,
+            self.idle_rss,
+            self.per_app,
+            self.echo_rate,
+            self.echo_rss,
+        ]
+    }
+}
+
+const MIB: f64 = (1 << 20) as f64;
+
+fn main() -> Result<()> {
+    let args = Args::parse();
+    let edge = match &args.edge {
+        Some(path) => path.clone(),
+        None => {
+            eprintln!("bench: building the edge binary (release)");
+            let status = Command::new("cargo")
+                .args(["build", "--release", "-p", "edge-cli"])
+                .status()?;
+            anyhow::ensure!(status.success(), "cargo build failed");
+            PathBuf::from("target/release/edge")
+        }
+    };
+    let wanted: Vec<Runtime> = Runtime::ALL
+        .into_iter()
+        .filter(|rt| args.runtimes.is_empty() || args.runtimes.iter().any(|n| n == rt.name()))
+        .collect();
+    let want_peers = wanted.iter().any(|rt| *rt != Runtime::Edge);
+    let tools = peers::ensure(&args.peers, want_peers)?;
+    let work = std::env::temp_dir().join(format!("edge-bench-{}", std::process::id()));
+    let setup = Setup::new(work.clone(), std::fs::canonicalize(&edge)?, tools)?;
+    let runtimes: Vec<Runtime> = wanted
+        .into_iter()
+        .filter(|rt| setup.available(*rt))
+        .collect();
+    let mut m = Metrics::new();
+
+    for run in 1..=args.runs {
+        for &rt in &runtimes {
+            eprintln!("bench: run {run}/{}: {}", args.runs, rt.name());
+            if let Err(e) = measure_server(&setup, rt, &args, &mut m) {
+                eprintln!("bench: {} failed: {e:#}", rt.name());
+            }
+        }
+    }
+    eprintln!(
+        "bench: edge in-process isolate start and density ({} apps)",
+        args.apps
+    );
+    let mut samples = Vec::new();
+    for _ in 0..args.runs {
+        samples.push(inprocess::isolate_cold_start(&work.join("isolates"), 50)?);
+    }
+    for s in samples {
+        m.isolate_start.add(Runtime::Edge, s);
+    }
+    let per_app = inprocess::density(&work.join("density"), args.apps)?;
+    m.per_app.add(Runtime::Edge, per_app / 1024.0);
+
+    let metrics = m.all();
+    let header = format!(
+        "Measured {} on {} ({} runs, {} s of load each; ratio = runtime / Edge).",
+        today(),
+        machine(),
+        args.runs,
+        args.duration
+    );
+    let table = report::markdown(&metrics, &runtimes, &header);
+    println!("{table}");
+    std::fs::create_dir_all(&args.out)?;
+    std::fs::write(args.out.join("latest.md"), &table)?;
+    std::fs::write(
+        args.out.join("latest.json"),
+        serde_json::to_string_pretty(&report::json(&metrics))?,
+    )?;
+    let _ = std::fs::remove_dir_all(&work);
+    Ok(())
+}
+
+/// Starts `rt`'s server once and takes every per-server measurement of one run.
+fn measure_server(setup: &Setup, rt: Runtime, args: &Args, m: &mut Metrics) -> Result<()> {
+    let port = free_port();
+    let cmd = setup.command(rt, port)?;
+    let server = Server::start(&cmd, port).context("starting")?;
+    m.cold_start
+        .add(rt, server.started_in.as_secs_f64() * 1000.0);
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    m.idle_rss.add(rt, server.rss() as f64 / MIB);
+    if rt != Runtime::Edge {
+        m.per_app.add(rt, server.rss() as f64 / 1024.0);
+    }
+    let wrk = &setup.tools.wrk;
+    let load = |path: &str| -> Result<wrk::LoadResult> {
+        wrk::run(wrk, port, path, 1, 50)?; // warm-up (JITs, caches)
+        wrk::run(wrk, port, path, args.duration, 50)
+    };
+    // Each scenario stands alone: one that fails is reported and the others still run.
+    let report = |name: &str, r: Result<()>| {
+        if let Err(e) = r {
+            eprintln!("bench: {} {name} failed: {e:#}", rt.name());
+        }
+    };
+    report(
+        "hello",
+        load("/hello").map(|r| {
+            m.hello_rps.add(rt, r.requests_per_sec);
+            m.hello_p50.add(rt, r.p50_ms);
+            m.hello_p99.add(rt, r.p99_ms);
+        }),
+    );
+    report(
+        "sse",
+        load("/sse").map(|r| m.sse_rps.add(rt, r.requests_per_sec)),
+    );
+    report(
+        "sse-start",
+        load("/sse-start").map(|r| m.sse_start_rps.add(rt, r.requests_per_sec)),
+    );
+    report(
+        "sse ttfb",
+        probe::time_to_first(port, "/sse", b"data: ", 200).map(|v| m.sse_ttfb.add(rt, v)),
+    );
+    report(
+        "json",
+        load("/json").map(|r| m.json_rps.add(rt, r.requests_per_sec)),
+    );
+    report(
+        "echo",
+        probe::echo(port, server.pid(), args.echo_bytes).map(|e| {
+            m.echo_rate.add(rt, e.mib_per_sec);
+            m.echo_rss.add(rt, e.peak_rss as f64 / MIB);
+        }),
+    );
+    Ok(())
+}
+
+fn today() -> String {
+    Command::new("date")
+        .arg("+%Y-%m-%d")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default()
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| {
+            c.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|s| s.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    format!("{cpu}, {cores} cores; servers pinned to core 0, wrk to core 1")
+}
