@@ -18,37 +18,33 @@ pub mod timers;
 pub mod url;
 pub mod util;
 
-use std::sync::OnceLock;
-
-use rquickjs::module::WriteOptions;
 use rquickjs::prelude::Func;
 use rquickjs::{Class, Ctx, Function, Module, Object, Result};
 
 use self::console::{LogSink, Output};
 use self::intrinsics::Intrinsics;
 
-/// The bootstrap's JS sources, concatenated into one module.
-const BOOTSTRAP_SOURCE: &str = concat!(
-    include_str!("../js/events.js"),
-    include_str!("../js/streams.js"),
-    include_str!("../js/console.js"),
-    include_str!("../js/clone.js"),
-    include_str!("../js/bootstrap.js"),
-);
+/// The bootstrap, compiled to bytecode by `build.rs`.
+static BOOTSTRAP_BYTECODE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/bootstrap.qjsbc"));
 
-/// The bootstrap compiled to bytecode, once per process.
-static BOOTSTRAP_BYTECODE: OnceLock<Vec<u8>> = OnceLock::new();
+/// Its source, for the unlikely case that the bytecode does not load.
+const BOOTSTRAP_SOURCE: &str = include_str!(concat!(env!("OUT_DIR"), "/bootstrap.js"));
 
 /// The `navigator.userAgent` of every isolate.
 pub const USER_AGENT: &str = concat!("Edge/", env!("CARGO_PKG_VERSION"));
 
-fn bootstrap_bytecode(ctx: &Ctx<'_>) -> Result<&'static [u8]> {
-    if let Some(b) = BOOTSTRAP_BYTECODE.get() {
-        return Ok(b);
+/// Loads the bootstrap module from bytecode (or, failing that, from source).
+fn load_bootstrap<'js>(ctx: &Ctx<'js>) -> Result<Module<'js>> {
+    // SAFETY: the bytecode was written by `build.rs` from our own source with this same
+    // engine version; a mismatch is detected by the engine's version check and falls back.
+    match unsafe { Module::load(ctx.clone(), BOOTSTRAP_BYTECODE) } {
+        Ok(module) => Ok(module),
+        Err(_) => {
+            let _ = ctx.catch();
+            tracing::warn!("bootstrap bytecode did not load; compiling it from source");
+            Module::declare(ctx.clone(), "edge:bootstrap", BOOTSTRAP_SOURCE)
+        }
     }
-    let module = Module::declare(ctx.clone(), "edge:bootstrap", BOOTSTRAP_SOURCE)?;
-    let bytes = module.write(WriteOptions::default())?;
-    Ok(BOOTSTRAP_BYTECODE.get_or_init(|| bytes))
 }
 
 /// Installs every global of the runtime into a fresh context.
@@ -81,10 +77,7 @@ pub fn install(ctx: &Ctx<'_>, log: LogSink) -> Result<()> {
     crypto.set("subtle", subtle)?;
     globals.set("crypto", crypto)?;
 
-    let bytes = bootstrap_bytecode(ctx)?;
-    // SAFETY: the bytecode was produced by this same engine build from our own source.
-    let module = unsafe { Module::load(ctx.clone(), bytes)? };
-    let (module, promise) = module.eval()?;
+    let (module, promise) = load_bootstrap(ctx)?.eval()?;
     promise.finish::<()>()?;
     let install: Function = module.get("default")?;
     let native = Object::new(ctx.clone())?;
@@ -93,4 +86,21 @@ pub fn install(ctx: &Ctx<'_>, log: LogSink) -> Result<()> {
     let hooks: Object = install.call((native,))?;
     let _ = ctx.store_userdata(Intrinsics::from_object(&hooks)?);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The build-time bytecode must load in this engine; the source fallback is for safety only.
+    #[test]
+    fn bootstrap_bytecode_loads() {
+        let rt = rquickjs::Runtime::new().unwrap();
+        let ctx = rquickjs::Context::full(&rt).unwrap();
+        ctx.with(|ctx| {
+            // SAFETY: as in `load_bootstrap`.
+            let module = unsafe { Module::load(ctx.clone(), BOOTSTRAP_BYTECODE) };
+            assert!(module.is_ok(), "bootstrap bytecode does not load");
+        });
+    }
 }
