@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use anyhow::{anyhow, Context, Result};
 use clap::Args;
-use edge_isolates::{AppConfig, AppHost, IsolateOptions};
+use edge_isolates::{AppConfig, AppHost, IsolateOptions, WorkerPool};
 use edge_router::ServerConfig;
 
 use crate::watch::Watcher;
@@ -42,8 +42,12 @@ fn parse_var(s: &str) -> Result<(String, String), String> {
 pub fn main(args: DevArgs) -> Result<ExitCode> {
     crate::init_tracing("info");
     let entry = crate::entry::resolve(&args.entry)?;
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+    let addr: SocketAddr = format!("{}:{}", args.host, args.port)
+        .parse()
+        .with_context(|| format!("invalid address {}:{}", args.host, args.port))?;
+    // One worker runs the app's isolate and serves its connections on the same thread.
+    let pool = Arc::new(WorkerPool::new(1).context("cannot start the worker thread")?);
+    let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     rt.block_on(async move {
@@ -54,33 +58,27 @@ pub fn main(args: DevArgs) -> Result<ExitCode> {
                 ..IsolateOptions::default()
             },
         };
-        let host = AppHost::start(config)
+        let host = AppHost::start(config, pool.clone())
             .await
             .map_err(|e| anyhow!("{e}"))
             .with_context(|| format!("cannot load {}", entry.display()))?;
         let host = Arc::new(host);
-        let addr: SocketAddr = format!("{}:{}", args.host, args.port)
-            .parse()
-            .with_context(|| format!("invalid address {}:{}", args.host, args.port))?;
-        let listener = tokio::net::TcpListener::bind(addr)
-            .await
+        let listener = std::net::TcpListener::bind(addr)
             .with_context(|| format!("cannot listen on {addr}"))?;
         let bound = listener.local_addr()?;
-        println!("edge dev: serving {} on http://{bound}", entry.display());
-        if !args.no_watch {
-            tokio::spawn(watch_loop(host.clone()));
-        }
-        let server = edge_router::serve(
+        edge_router::serve(
             listener,
-            host,
+            host.clone(),
+            &pool,
             ServerConfig {
                 expose_errors: true,
             },
-            async {
-                let _ = tokio::signal::ctrl_c().await;
-            },
-        );
-        server.await;
+        )?;
+        println!("edge dev: serving {} on http://{bound}", entry.display());
+        if !args.no_watch {
+            tokio::spawn(watch_loop(host));
+        }
+        let _ = tokio::signal::ctrl_c().await;
         Ok(ExitCode::SUCCESS)
     })
 }

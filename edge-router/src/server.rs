@@ -1,11 +1,12 @@
-//! The HTTP/1.1 server loop: one task per connection, keep-alive, streamed bodies both ways.
+//! The HTTP/1.1 server: accept loops on the host's worker threads, one local task per
+//! connection, keep-alive, streamed bodies both ways.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use edge_isolates::{AppHost, AppRequest, Body};
+use edge_isolates::{AppHost, AppRequest, Body, WorkerPool};
 use http::{header, Request, Response, StatusCode};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
@@ -22,32 +23,48 @@ pub struct ServerConfig {
     pub expose_errors: bool,
 }
 
-/// Serves HTTP on `listener` until `shutdown` resolves.
-pub async fn serve(
-    listener: TcpListener,
+/// Serves HTTP on `listener` from every worker of `pool`: each worker accepts connections
+/// and runs them itself, so a request for an isolate on that worker stays on its thread.
+/// Returns once the accept loops are running; they stop when the pool does.
+pub fn serve(
+    listener: std::net::TcpListener,
     host: Arc<AppHost>,
+    pool: &WorkerPool,
     config: ServerConfig,
-    shutdown: impl std::future::Future<Output = ()>,
-) {
-    tokio::pin!(shutdown);
+) -> std::io::Result<()> {
+    listener.set_nonblocking(true)?;
+    for index in 0..pool.len() {
+        let listener = listener.try_clone()?;
+        let host = host.clone();
+        let config = config.clone();
+        pool.spawn_on(index, move || accept_loop(listener, host, config));
+    }
+    Ok(())
+}
+
+async fn accept_loop(listener: std::net::TcpListener, host: Arc<AppHost>, config: ServerConfig) {
+    let listener = match TcpListener::from_std(listener) {
+        Ok(l) => l,
+        Err(e) => {
+            tracing::error!("cannot listen on this worker: {e}");
+            return;
+        }
+    };
     loop {
-        let (stream, peer) = tokio::select! {
-            _ = &mut shutdown => return,
-            accepted = listener.accept() => match accepted {
-                Ok(x) => x,
-                Err(e) => {
-                    // Out of file descriptors and the like: back off instead of spinning.
-                    tracing::warn!("accept failed: {e}");
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                    continue;
-                }
-            },
+        let (stream, peer) = match listener.accept().await {
+            Ok(x) => x,
+            Err(e) => {
+                // Out of file descriptors and the like: back off instead of spinning.
+                tracing::warn!("accept failed: {e}");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
         };
         let _ = stream.set_nodelay(true);
         let local = stream.local_addr().ok();
         let host = host.clone();
         let config = config.clone();
-        tokio::spawn(async move {
+        tokio::task::spawn_local(async move {
             let service = service_fn(move |req| {
                 let host = host.clone();
                 let config = config.clone();
@@ -56,6 +73,7 @@ pub async fn serve(
             let result = http1::Builder::new()
                 .timer(TokioTimer::new())
                 .header_read_timeout(Duration::from_secs(30))
+                .writev(false)
                 .serve_connection(TokioIo::new(stream), service)
                 .await;
             if let Err(e) = result {

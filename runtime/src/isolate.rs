@@ -289,18 +289,23 @@ impl Isolate {
     /// known. This is what a host calls on the isolate's thread.
     pub async fn start(&self, request: AppRequest, reply: ResponseSender) {
         self.context
-            .with(move |ctx| match call_handler(&ctx, request) {
-                // Settled without waiting on I/O: answer at once, no task needed.
-                Ok(Outcome::Ready(value)) => {
-                    let _ = reply.send(respond(&ctx, value));
+            .with(move |ctx| {
+                match call_handler(&ctx, request) {
+                    // Settled without waiting on I/O: answer at once, no task needed.
+                    Ok(Outcome::Ready(value)) => {
+                        let _ = reply.send(respond(&ctx, value));
+                    }
+                    Ok(Outcome::Pending(promise)) => {
+                        let ctx2 = ctx.clone();
+                        ctx.spawn(finish(ctx2, promise, reply));
+                    }
+                    Err(e) => {
+                        let _ = reply.send(Err(e));
+                    }
                 }
-                Ok(Outcome::Pending(promise)) => {
-                    let ctx2 = ctx.clone();
-                    ctx.spawn(finish(ctx2, promise, reply));
-                }
-                Err(e) => {
-                    let _ = reply.send(Err(e));
-                }
+                // Run the jobs the handler queued (a body stream starting, say) now rather
+                // than whenever the event loop is next woken.
+                while ctx.execute_pending_job() {}
             })
             .await;
     }

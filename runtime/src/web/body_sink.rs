@@ -32,6 +32,8 @@ struct State {
     flushing: bool,
     close_requested: bool,
     disconnected: bool,
+    /// Whether the first chunk was handed over.
+    started: bool,
     /// Flushes completed so far; writers waiting for room watch it.
     flushed: u64,
 }
@@ -55,6 +57,7 @@ impl BodySink {
                 flushing: false,
                 close_requested: false,
                 disconnected: false,
+                started: false,
                 flushed: 0,
             })),
             notify: Rc::new(Notify::new()),
@@ -145,7 +148,17 @@ impl BodySink {
             if st.pending.is_empty() && !st.flushing {
                 if let Some(sender) = &st.sender {
                     match sender.try_send(Ok(bytes)) {
-                        Ok(()) => return Ok(Value::new_undefined(ctx)),
+                        Ok(()) if st.started => return Ok(Value::new_undefined(ctx)),
+                        Ok(()) => {
+                            // The first chunk: let the connection (which may share this
+                            // thread) write the head and this chunk before producing more.
+                            st.started = true;
+                            drop(st);
+                            let promise = Promise::wrap_future(&ctx, async {
+                                tokio::task::yield_now().await;
+                            })?;
+                            return Ok(promise.into_value());
+                        }
                         Err(TrySendError::Full(Ok(b))) => bytes = b,
                         Err(_) => {
                             st.disconnected = true;
@@ -171,14 +184,16 @@ impl BodySink {
                 let notified = notify.notified();
                 tokio::pin!(notified);
                 notified.as_mut().enable();
-                let st = state.borrow();
-                if st.disconnected {
+                let (disconnected, flushed) = {
+                    let st = state.borrow();
+                    (st.disconnected, st.flushed)
+                };
+                if disconnected {
                     return Err(Exception::throw_type(&ctx2, DISCONNECTED));
                 }
-                if st.flushed >= target {
+                if flushed >= target {
                     return Ok(());
                 }
-                drop(st);
                 notified.await;
             }
         })?;
