@@ -48,6 +48,9 @@ pub struct EchoResult {
     pub peak_rss: u64,
 }
 
+/// How long the echo may take before the runtime is reported as too slow for it.
+const ECHO_DEADLINE: Duration = Duration::from_secs(90);
+
 /// Streams `total` bytes to `/echo` while reading the echo back; samples the server's RSS.
 pub fn echo(port: u16, pid: u32, total: u64) -> Result<EchoResult> {
     let peak = Arc::new(AtomicU64::new(rss_of(pid)));
@@ -81,6 +84,17 @@ pub fn echo(port: u16, pid: u32, total: u64) -> Result<EchoResult> {
     let mut received = 0u64;
     let mut buf = vec![0u8; 1 << 16];
     loop {
+        if started.elapsed() > ECHO_DEADLINE {
+            let _ = stream.shutdown(std::net::Shutdown::Both);
+            done.store(true, Ordering::Relaxed);
+            let _ = sampler.join();
+            let _ = upload.join();
+            bail!(
+                "echoed only {} MiB in {} s",
+                received >> 20,
+                ECHO_DEADLINE.as_secs()
+            );
+        }
         let n = stream.read(&mut buf)?;
         if n == 0 {
             break;
