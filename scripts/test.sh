@@ -21,3 +21,7 @@ cargo test --workspace --locked
 
 step "bounded-memory echo (1 GiB through examples/echo)"
 cargo test --locked -p edge-cli --test echo_memory -- --ignored --nocapture
+
+step "WPT conformance (needs a checkout: WPT_ROOT=/path/to/wpt; without one the runner says so)"
+cargo run --locked -q -p edge-conformance -- wpt --root "${WPT_ROOT:-/nonexistent-wpt-checkout}" \
+  url encoding streams dom FileAPI compression hr-time html urlpattern console WebCryptoAPI

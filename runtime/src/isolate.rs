@@ -277,6 +277,34 @@ impl Isolate {
         Ok(())
     }
 
+    /// Evaluates a classic script in the global scope (as a browser's `<script>` does) and
+    /// returns its completion value as JSON, if it has one. Conformance runners load test
+    /// harnesses this way.
+    pub async fn eval_script(
+        &self,
+        name: &str,
+        source: &str,
+    ) -> Result<Option<String>, RuntimeError> {
+        let name = name.to_owned();
+        let source = source.to_owned();
+        self.context
+            .with(move |ctx| {
+                let mut options = rquickjs::context::EvalOptions::default();
+                options.global = true;
+                options.strict = false;
+                options.filename = Some(name);
+                let value: Value = ctx
+                    .eval_with_options(source, options)
+                    .map_err(|e| RuntimeError::Uncaught(caught(&ctx, e)))?;
+                while ctx.execute_pending_job() {}
+                let json = ctx
+                    .json_stringify(value)
+                    .map_err(|e| RuntimeError::Uncaught(caught(&ctx, e)))?;
+                Ok(json.and_then(|s| s.to_string().ok()))
+            })
+            .await
+    }
+
     /// Hands a request to the app. Resolves when status and headers are known; the body keeps
     /// streaming from the isolate's event loop.
     pub async fn dispatch(&self, request: AppRequest) -> Result<AppResponse, DispatchError> {

@@ -1,0 +1,226 @@
+//! Runs one WPT test file (one variant) in a fresh isolate: the checkout's testharness.js, a
+//! reporter that collects every subtest's result, the META scripts, then the test itself; the
+//! event loop runs until the harness reports completion or the timeout passes.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{anyhow, Result};
+use edge_runtime::{Isolate, IsolateOptions};
+
+use crate::meta::Meta;
+
+/// The outcome of one subtest, as testharness.js names it.
+#[derive(Debug, Clone)]
+pub struct Subtest {
+    pub name: String,
+    pub passed: bool,
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct FileResult {
+    pub subtests: Vec<Subtest>,
+    /// Set when the file as a whole failed: a load error, a harness error or a timeout.
+    pub error: Option<String>,
+}
+
+const REPORTER: &str = r#"
+globalThis.__wpt = { results: [], done: false, status: null };
+{
+  // Names may hold lone surrogates; the report must be well-formed JSON.
+  const text = (v) => (v == null ? null : String(v).toWellFormed());
+  add_result_callback((t) => __wpt.results.push([text(t.name), t.status, text(t.message)]));
+  add_completion_callback((tests, status) => {
+    __wpt.done = true;
+    __wpt.status = [status.status, text(status.message)];
+  });
+}
+"#;
+
+/// Serves the files a test fetches by a literal path (its data tables) from the checkout, as
+/// WPT's own server would; anything else goes to the runtime's `fetch`, if it has one.
+fn fetch_shim(root: &Path, file: &Path, meta: &Meta) -> Result<String> {
+    let mut sources = vec![read(&root.join(file))?];
+    for script in &meta.scripts {
+        if let Some(abs) = script.strip_prefix('/') {
+            sources.push(read(&root.join(abs)).unwrap_or_default());
+        }
+    }
+    let dir = file.parent().unwrap_or(Path::new(""));
+    let mut files = serde_json::Map::new();
+    for source in &sources {
+        for literal in fetched_literals(source) {
+            let path = normalize(&dir.join(&literal));
+            let Ok(text) = std::fs::read_to_string(root.join(&path)) else {
+                continue;
+            };
+            let key = format!("/{}", path.to_string_lossy().replace('\\', "/"));
+            files.insert(key, serde_json::Value::String(text));
+        }
+    }
+    Ok(format!(
+        r#"(function (files) {{
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = function fetch(input, init) {{
+    const url = new URL(String(input instanceof Request ? input.url : input), location.href);
+    if (url.origin === location.origin && Object.prototype.hasOwnProperty.call(files, url.pathname)) {{
+      const type = url.pathname.endsWith(".json") ? "application/json" : "text/plain";
+      return Promise.resolve(new Response(files[url.pathname], {{ headers: {{ "content-type": type }} }}));
+    }}
+    if (typeof realFetch === "function") return realFetch(input, init);
+    return Promise.reject(new TypeError("fetch is not available for " + url.href));
+  }};
+}})({});"#,
+        serde_json::Value::Object(files)
+    ))
+}
+
+/// The string literals passed straight to `fetch(...)` in a source.
+fn fetched_literals(source: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = source;
+    while let Some(i) = rest.find("fetch(") {
+        rest = &rest[i + 6..];
+        let mut chars = rest.chars();
+        let Some(quote) = chars.next().filter(|c| *c == '"' || *c == '\'') else {
+            continue;
+        };
+        if let Some(end) = rest[1..].find(quote) {
+            out.push(rest[1..1 + end].to_string());
+        }
+    }
+    out
+}
+
+/// Resolves `.` and `..` in a relative path.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+fn read(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).map_err(|e| anyhow!("cannot read {}: {e}", path.display()))
+}
+
+/// Runs `file` (relative to `root`) with the query `variant`.
+pub async fn run(
+    root: &Path,
+    file: &Path,
+    meta: &Meta,
+    variant: &str,
+    timeout: Duration,
+) -> Result<FileResult> {
+    let isolate = Isolate::new(IsolateOptions {
+        log: Arc::new(|_, _| {}),
+        ..IsolateOptions::default()
+    })
+    .await
+    .map_err(|e| anyhow!("{e}"))?;
+    let _driver = tokio::task::spawn_local(isolate.driver());
+    let rel = file.to_string_lossy().replace('\\', "/");
+    let location = format!("http://web-platform.test:8000/{rel}{variant}");
+    let eval = |name: String, src: String| {
+        let isolate = &isolate;
+        async move {
+            isolate
+                .eval_script(&name, &src)
+                .await
+                .map_err(|e| anyhow!("{e}"))
+        }
+    };
+    eval(
+        "location.js".into(),
+        format!(
+            "{{ const u = new URL({location:?}); globalThis.location = {{ href: u.href, origin: u.origin, protocol: u.protocol, host: u.host, hostname: u.hostname, port: u.port, pathname: u.pathname, search: u.search, hash: u.hash, toString() {{ return u.href; }} }}; }}
+globalThis.GLOBAL = {{ isWindow: () => false, isWorker: () => true, isShadowRealm: () => false }};"
+        ),
+    )
+    .await?;
+    eval("fetch-shim.js".into(), fetch_shim(root, file, meta)?).await?;
+    let harness = root.join("resources/testharness.js");
+    eval(harness.display().to_string(), read(&harness)?).await?;
+    eval("reporter.js".into(), REPORTER.into()).await?;
+    let mut result = FileResult::default();
+    let dir = file.parent().unwrap_or(Path::new(""));
+    for script in &meta.scripts {
+        let path = match script.strip_prefix('/') {
+            Some(abs) => root.join(abs),
+            None => root.join(dir).join(script),
+        };
+        if let Err(e) = async { eval(path.display().to_string(), read(&path)?).await }.await {
+            result.error = Some(format!("META script {script}: {e}"));
+            return Ok(result);
+        }
+    }
+    let test_path = root.join(file);
+    let mut timeout = timeout;
+    if let Err(e) = eval(test_path.display().to_string(), read(&test_path)?).await {
+        result.error = Some(format!("test file threw: {e}"));
+        // Tests it registered before throwing may still finish; nothing else will.
+        timeout = timeout.min(Duration::from_secs(1));
+    }
+    let started = Instant::now();
+    loop {
+        let done = eval("poll.js".into(), "__wpt.done".into()).await?;
+        if done.as_deref() == Some("true") {
+            break;
+        }
+        if started.elapsed() > timeout {
+            result
+                .error
+                .get_or_insert_with(|| format!("timed out after {} s", timeout.as_secs()));
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    let json = eval("collect.js".into(), "__wpt".into())
+        .await?
+        .unwrap_or_else(|| "{}".into());
+    let report: serde_json::Value = serde_json::from_str(&json)?;
+    if let Some(items) = report["results"].as_array() {
+        for item in items {
+            result.subtests.push(Subtest {
+                name: item[0].as_str().unwrap_or_default().to_string(),
+                passed: item[1].as_i64() == Some(0),
+                message: item[2].as_str().map(str::to_string),
+            });
+        }
+    }
+    if let Some(status) = report["status"].as_array() {
+        if status[0].as_i64().unwrap_or(0) != 0 && result.error.is_none() {
+            result.error = Some(format!(
+                "harness status {}: {}",
+                status[0],
+                status[1].as_str().unwrap_or("")
+            ));
+        }
+    }
+    Ok(result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_literal_fetches() {
+        let src = r#"promise_test(() => fetch("resources/a.json").then(r => r.json()));
+fetch('../b.txt'); fetch(url); fetch(`c`);"#;
+        assert_eq!(fetched_literals(src), vec!["resources/a.json", "../b.txt"]);
+        assert_eq!(
+            normalize(Path::new("url/../x/./y.json")),
+            PathBuf::from("x/y.json")
+        );
+    }
+}

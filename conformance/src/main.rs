@@ -1,0 +1,351 @@
+//! `edge-conformance`: runs conformance suites from a checkout given on the command line, in
+//! Edge's runtime, and compares the results with the known failures kept in this repository.
+//!
+//! `edge-conformance wpt --root <wpt checkout> [dir ...]` runs the `*.any.js` tests of those
+//! directories and prints subtest pass counts per directory (and per file with `--json`).
+
+mod expectations;
+mod harness;
+mod meta;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "edge-conformance",
+    about = "Run conformance suites in Edge's runtime"
+)]
+struct Cli {
+    #[command(subcommand)]
+    suite: Suite,
+}
+
+#[derive(Subcommand)]
+enum Suite {
+    /// web-platform-tests: the `*.any.js` tests of a WPT checkout.
+    Wpt(WptArgs),
+    /// Runs one WPT file and prints its result as JSON (each file runs in a child process, so
+    /// that a hang or a crash costs only that file).
+    #[command(hide = true)]
+    WptFile {
+        #[arg(long)]
+        root: PathBuf,
+        #[arg(long)]
+        file: PathBuf,
+        #[arg(long, default_value = "")]
+        variant: String,
+        #[arg(long)]
+        timeout: u64,
+    },
+}
+
+#[derive(clap::Args)]
+struct WptArgs {
+    /// The WPT checkout (the folder holding `resources/testharness.js`).
+    #[arg(long)]
+    root: PathBuf,
+    /// Directories under the root to run (default: all that hold `*.any.js` tests).
+    dirs: Vec<String>,
+    /// Only files whose path contains this text.
+    #[arg(long)]
+    filter: Option<String>,
+    /// Write per-file results as JSON here.
+    #[arg(long)]
+    json: Option<PathBuf>,
+    /// Where the known failures live.
+    #[arg(long, default_value = "conformance/expectations/wpt")]
+    expectations: PathBuf,
+    /// Rewrite the known failures from this run instead of comparing.
+    #[arg(long)]
+    update: bool,
+    /// Seconds a test file may run (`timeout=long` files get three times as long).
+    #[arg(long, default_value_t = 10)]
+    timeout: u64,
+    /// Print every failing subtest.
+    #[arg(long)]
+    verbose: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.suite {
+        Suite::Wpt(args) => run_wpt(args),
+        Suite::WptFile {
+            root,
+            file,
+            variant,
+            timeout,
+        } => run_one(&root, &file, &variant, timeout),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The child's side: run one file, print the result.
+fn run_one(root: &Path, file: &Path, variant: &str, timeout: u64) -> Result<ExitCode> {
+    let source = std::fs::read_to_string(root.join(file))?;
+    let meta = meta::parse(&source);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let local = tokio::task::LocalSet::new();
+    let result = local.block_on(
+        &rt,
+        harness::run(root, file, &meta, variant, Duration::from_secs(timeout)),
+    )?;
+    let subtests: Vec<_> = result
+        .subtests
+        .iter()
+        .map(|s| serde_json::json!([s.name, s.passed, s.message]))
+        .collect();
+    println!(
+        "{}",
+        serde_json::json!({ "subtests": subtests, "error": result.error })
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The parent's side: run one file in a child process, killed if it overstays.
+fn run_child(root: &Path, file: &Path, variant: &str, timeout: Duration) -> harness::FileResult {
+    let failed = |error: String| harness::FileResult {
+        subtests: Vec::new(),
+        error: Some(error),
+    };
+    let exe = match std::env::current_exe() {
+        Ok(e) => e,
+        Err(e) => return failed(e.to_string()),
+    };
+    let mut child = match std::process::Command::new(exe)
+        .args(["wpt-file", "--root"])
+        .arg(root)
+        .arg("--file")
+        .arg(file)
+        .args([
+            "--variant",
+            variant,
+            "--timeout",
+            &timeout.as_secs().to_string(),
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+    {
+        Ok(c) => c,
+        Err(e) => return failed(e.to_string()),
+    };
+    let deadline = std::time::Instant::now() + timeout + Duration::from_secs(5);
+    loop {
+        match child.try_wait() {
+            Ok(Some(_)) => break,
+            Ok(None) if std::time::Instant::now() > deadline => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return failed(format!(
+                    "killed after {} s (hang or endless loop)",
+                    timeout.as_secs() + 5
+                ));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+            Err(e) => return failed(e.to_string()),
+        }
+    }
+    let mut out = String::new();
+    if let Some(mut stdout) = child.stdout.take() {
+        use std::io::Read;
+        let _ = stdout.read_to_string(&mut out);
+    }
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(out.trim()) else {
+        return failed("the test process crashed or printed no result".into());
+    };
+    let subtests = value["subtests"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|s| harness::Subtest {
+            name: s[0].as_str().unwrap_or_default().to_string(),
+            passed: s[1].as_bool().unwrap_or(false),
+            message: s[2].as_str().map(str::to_string),
+        })
+        .collect();
+    harness::FileResult {
+        subtests,
+        error: value["error"].as_str().map(str::to_string),
+    }
+}
+
+fn collect(dir: &Path, root: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            collect(&path, root, out);
+        } else if path.to_string_lossy().ends_with(".any.js") {
+            if let Ok(rel) = path.strip_prefix(root) {
+                out.push(rel.to_path_buf());
+            }
+        }
+    }
+}
+
+#[derive(Default)]
+struct DirTotals {
+    files: usize,
+    passed: usize,
+    total: usize,
+    file_errors: usize,
+}
+
+fn run_wpt(args: WptArgs) -> Result<ExitCode> {
+    if !args.root.join("resources/testharness.js").is_file() {
+        println!(
+            "no WPT checkout at {} (resources/testharness.js is missing): nothing to run",
+            args.root.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let root = std::fs::canonicalize(&args.root)?;
+    let dirs: Vec<String> = if args.dirs.is_empty() {
+        let mut all: Vec<String> = std::fs::read_dir(&root)?
+            .flatten()
+            .filter(|e| e.path().is_dir())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        all.sort();
+        all
+    } else {
+        args.dirs.clone()
+    };
+    let mut totals: BTreeMap<String, DirTotals> = BTreeMap::new();
+    let mut per_file = serde_json::Map::new();
+    let mut differences = Vec::new();
+    let mut by_top: BTreeMap<String, expectations::DirExpectations> = BTreeMap::new();
+    for dir in &dirs {
+        let mut files = Vec::new();
+        collect(&root.join(dir), &root, &mut files);
+        for file in files {
+            let rel = file.to_string_lossy().replace('\\', "/");
+            if args
+                .filter
+                .as_ref()
+                .is_some_and(|f| !rel.contains(f.as_str()))
+            {
+                continue;
+            }
+            let top = rel.split('/').next().unwrap_or_default().to_string();
+            let source = std::fs::read_to_string(root.join(&file))?;
+            let meta = meta::parse(&source);
+            let variants = if meta.variants.is_empty() {
+                vec![String::new()]
+            } else {
+                meta.variants.clone()
+            };
+            let timeout = Duration::from_secs(args.timeout * if meta.long { 3 } else { 1 });
+            for variant in variants {
+                let id = format!("{rel}{variant}");
+                let result = run_child(&root, &file, &variant, timeout);
+                let passed = result.subtests.iter().filter(|s| s.passed).count();
+                eprintln!(
+                    "{id}: {passed}/{}{}",
+                    result.subtests.len(),
+                    result
+                        .error
+                        .as_ref()
+                        .map(|e| format!(" ({e})"))
+                        .unwrap_or_default()
+                );
+                let t = totals.entry(top.clone()).or_default();
+                t.files += 1;
+                t.passed += passed;
+                t.total += result.subtests.len();
+                t.file_errors += usize::from(result.error.is_some());
+                if args.verbose {
+                    for s in result.subtests.iter().filter(|s| !s.passed) {
+                        println!(
+                            "FAIL {id}: {} ({})",
+                            s.name,
+                            s.message.as_deref().unwrap_or("")
+                        );
+                    }
+                    if let Some(e) = &result.error {
+                        println!("ERROR {id}: {e}");
+                    }
+                }
+                per_file.insert(
+                    id.clone(),
+                    serde_json::json!({
+                        "passed": passed,
+                        "total": result.subtests.len(),
+                        "error": result.error,
+                    }),
+                );
+                let exp = match by_top.get(&top) {
+                    Some(_) => by_top.get_mut(&top).unwrap(),
+                    None => {
+                        let loaded =
+                            expectations::load(&args.expectations.join(format!("{top}.json")))?;
+                        by_top.entry(top.clone()).or_insert(loaded)
+                    }
+                };
+                let actual = expectations::known_of(&result);
+                if args.update {
+                    exp.insert(id, actual);
+                } else {
+                    differences.extend(expectations::compare(&id, exp.get(&id), &actual));
+                }
+            }
+        }
+    }
+    println!("| directory | files | files failed as a whole | subtests passed | % |");
+    println!("|---|---|---|---|---|");
+    for (dir, t) in &totals {
+        let pct = if t.total == 0 {
+            0.0
+        } else {
+            100.0 * t.passed as f64 / t.total as f64
+        };
+        println!(
+            "| {dir} | {} | {} | {} / {} | {pct:.1} |",
+            t.files, t.file_errors, t.passed, t.total
+        );
+    }
+    if let Some(path) = &args.json {
+        std::fs::write(
+            path,
+            serde_json::to_string_pretty(&serde_json::Value::Object(per_file))?,
+        )?;
+    }
+    if args.update {
+        for (top, exp) in &by_top {
+            expectations::save(&args.expectations.join(format!("{top}.json")), exp)?;
+        }
+        println!("expectations updated in {}", args.expectations.display());
+        return Ok(ExitCode::SUCCESS);
+    }
+    for d in &differences {
+        println!("{d}");
+    }
+    if differences.is_empty() {
+        println!("matches the expectations");
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!(
+            "{} difference(s) from the expectations (run with --update to accept)",
+            differences.len()
+        );
+        Ok(ExitCode::FAILURE)
+    }
+}
