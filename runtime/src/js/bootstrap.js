@@ -45,6 +45,7 @@ function defineGlobal(name, value) {
 
 export default function install(native) {
   const console = makeConsole(native.print);
+  Object.defineProperty(console, Symbol.toStringTag, { value: "console", configurable: true });
   defineGlobal("console", console);
   for (const [name, value] of Object.entries({
     DOMException,
@@ -62,6 +63,19 @@ export default function install(native) {
   defineGlobal("self", globalThis);
   defineGlobal("navigator", Object.freeze({ userAgent: native.userAgent, hardwareConcurrency: 1, language: "en-US" }));
   defineGlobal("reportError", reportError);
+  defineGlobal("ErrorEvent", ErrorEvent);
+  errorTarget = GLOBAL_TARGET;
+  const nativeQueueMicrotask = globalThis.queueMicrotask;
+  defineGlobal("queueMicrotask", function queueMicrotask(callback) {
+    if (typeof callback !== "function") throw new TypeError("queueMicrotask: callback must be a function");
+    nativeQueueMicrotask(() => {
+      try {
+        callback();
+      } catch (e) {
+        reportError(e);
+      }
+    });
+  });
 
   // The global scope is an EventTarget for "fetch" listeners (service-worker style apps).
   defineGlobal("addEventListener", function addEventListener(type, listener) {

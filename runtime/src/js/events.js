@@ -54,9 +54,13 @@ for (const [name, code] of Object.entries(DOM_EXCEPTION_CODES)) {
   Object.defineProperty(DOMException.prototype, constant, { value: code, enumerable: true });
 }
 
+// `isTrusted` is an own, unforgeable property of every event, with one shared getter.
+const IS_TRUSTED = { get: function isTrusted() { return false; }, enumerable: true, configurable: false };
+
 class Event {
   constructor(type, init = undefined) {
     if (arguments.length === 0) throw new TypeError("Event: type is required");
+    Object.defineProperty(this, "isTrusted", IS_TRUSTED);
     this[EV] = {
       type: String(type),
       bubbles: !!(init && init.bubbles),
@@ -102,9 +106,6 @@ class Event {
   }
   get timeStamp() {
     return this[EV].timeStamp;
-  }
-  get isTrusted() {
-    return false;
   }
   get returnValue() {
     return !this[EV].defaultPrevented;
@@ -174,11 +175,11 @@ class EventTarget {
   }
 
   addEventListener(type, callback, options = undefined) {
+    const opts = flattenOptions(options);
     if (callback === null || callback === undefined) return;
     if (typeof callback !== "function" && typeof callback !== "object") {
       throw new TypeError("addEventListener: listener must be a function or an object");
     }
-    const opts = flattenOptions(options);
     if (opts.signal !== undefined && opts.signal.aborted) return;
     type = String(type);
     const map = listenersOf(this);
@@ -241,8 +242,60 @@ class EventTarget {
   }
 }
 
+class ErrorEvent extends Event {
+  constructor(type, init = undefined) {
+    super(type, init);
+    const i = init || {};
+    this[EV].error = i.error;
+    this[EV].message = i.message === undefined ? "" : String(i.message);
+    this[EV].filename = i.filename === undefined ? "" : String(i.filename);
+    this[EV].lineno = i.lineno >>> 0;
+    this[EV].colno = i.colno >>> 0;
+  }
+  get error() {
+    return this[EV].error;
+  }
+  get message() {
+    return this[EV].message;
+  }
+  get filename() {
+    return this[EV].filename;
+  }
+  get lineno() {
+    return this[EV].lineno;
+  }
+  get colno() {
+    return this[EV].colno;
+  }
+  get [Symbol.toStringTag]() {
+    return "ErrorEvent";
+  }
+}
+
+// The global "error" event target; set by the bootstrap.
+let errorTarget;
+
+// Reports an exception nobody caught: an "error" event on the global scope, and the console
+// unless a listener called preventDefault().
+let reporting = false;
+
 function reportError(e) {
-  console.error("Uncaught", e);
+  // An error thrown by an "error" listener itself goes to the console only.
+  if (reporting || errorTarget === undefined) {
+    console.error("Uncaught", e);
+    return;
+  }
+  reporting = true;
+  try {
+    const event = new ErrorEvent("error", {
+      cancelable: true,
+      error: e,
+      message: e instanceof Error ? e.message : String(e),
+    });
+    if (errorTarget.dispatchEvent(event)) console.error("Uncaught", e);
+  } finally {
+    reporting = false;
+  }
 }
 
 const SIGNAL = Symbol("signal");

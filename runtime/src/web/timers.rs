@@ -23,10 +23,20 @@ unsafe impl<'js> JsLifetime<'js> for Timers {
     type Changed<'to> = Timers;
 }
 
+/// The delay as HTML computes it: converted to a WebIDL `long` (wrapping modulo 2^32, as
+/// browsers do, so 2^32 ms is 0), negative values meaning 0.
 fn delay(ms: Option<Coerced<f64>>) -> Duration {
     let ms = ms.map(|c| c.0).unwrap_or(0.0);
-    let ms = if ms.is_finite() && ms > 0.0 { ms } else { 0.0 };
-    Duration::from_secs_f64(ms.min(2_147_483_647.0) / 1000.0)
+    if !ms.is_finite() {
+        return Duration::ZERO;
+    }
+    let wrapped = ms.trunc().rem_euclid(4_294_967_296.0);
+    let long = if wrapped >= 2_147_483_648.0 {
+        wrapped - 4_294_967_296.0
+    } else {
+        wrapped
+    };
+    Duration::from_millis(long.max(0.0) as u64)
 }
 
 fn schedule<'js>(

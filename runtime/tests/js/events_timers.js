@@ -113,6 +113,43 @@ test("structuredClone copies deeply and keeps cycles", () => {
   assertEquals(err.message, "boom");
 });
 
+test("exceptions in microtasks reach the global error event", async () => {
+  const error = new Error("from a microtask");
+  const seen = await new Promise((resolve) => {
+    const listener = (e) => {
+      e.preventDefault();
+      removeEventListener("error", listener);
+      resolve(e);
+    };
+    addEventListener("error", listener);
+    queueMicrotask(() => {
+      throw error;
+    });
+  });
+  assert(seen instanceof ErrorEvent);
+  assertEquals(seen.error, error);
+});
+
+test("timer delays wrap like a WebIDL long", async () => {
+  await new Promise((resolve) => setTimeout(resolve, 2 ** 32));
+});
+
+test("isTrusted is an own property; passive is read even without a listener", () => {
+  const a = new Event("x");
+  const d = Object.getOwnPropertyDescriptor(a, "isTrusted");
+  assert(d !== undefined && d.get === Object.getOwnPropertyDescriptor(new Event("y"), "isTrusted").get);
+  let read = false;
+  new EventTarget().addEventListener("x", null, { get passive() { read = true; return false; } });
+  assert(read);
+});
+
+test("structuredClone copies Blobs", async () => {
+  const b = structuredClone(new Blob(["abc"], { type: "text/plain" }));
+  assert(b instanceof Blob);
+  assertEquals(b.type, "text/plain");
+  assertEquals(await b.text(), "abc");
+});
+
 test("globals: self, navigator, performance", () => {
   assertEquals(self, globalThis);
   assert(navigator.userAgent.startsWith("Edge/"));
