@@ -47,11 +47,19 @@ function extractHighWaterMark(strategy, fallback) {
   return hwm;
 }
 
+// `undefined` stands for the default size algorithm: every chunk counts 1.
 function extractSizeAlgorithm(strategy) {
-  if (strategy === undefined || strategy.size === undefined) return () => 1;
+  if (strategy === undefined || strategy.size === undefined) return undefined;
   const size = strategy.size;
   if (typeof size !== "function") throw typeError("strategy.size must be a function");
   return (chunk) => size(chunk);
+}
+
+function sourceMethod(source, name) {
+  if (source === undefined) return undefined;
+  const f = source[name];
+  if (f !== undefined && typeof f !== "function") throw typeError(`underlyingSource.${name} must be a function`);
+  return f;
 }
 
 function callMethod(obj, name, args, fallback) {
@@ -72,22 +80,51 @@ function promiseCall(obj, name, args) {
 
 // ---------------------------------------------------------------- queue with sizes
 
+// A controller's queue: values in `c.queue` from index `c.qhead` on, their sizes in the
+// parallel `c.qsizes`. Dequeuing moves the head instead of shifting the array.
+
+function queueLength(c) {
+  return c.queue.length - c.qhead;
+}
+
+function peekQueueValue(c) {
+  return c.queue[c.qhead];
+}
+
 function enqueueValueWithSize(c, value, size) {
-  size = Number(size);
-  if (!Number.isFinite(size) || size < 0) throw new RangeError("Invalid chunk size");
-  c.queue.push({ value, size });
+  if (size !== 1) {
+    size = Number(size);
+    if (!Number.isFinite(size) || size < 0) throw new RangeError("Invalid chunk size");
+  }
+  c.queue.push(value);
+  c.qsizes.push(size);
   c.queueTotalSize += size;
 }
 
 function dequeueValue(c) {
-  const pair = c.queue.shift();
-  c.queueTotalSize -= pair.size;
+  const i = c.qhead;
+  const value = c.queue[i];
+  c.queueTotalSize -= c.qsizes[i];
   if (c.queueTotalSize < 0) c.queueTotalSize = 0;
-  return pair.value;
+  if (i + 1 === c.queue.length) {
+    c.queue.length = 0;
+    c.qsizes.length = 0;
+    c.qhead = 0;
+  } else if (i >= 1024 && i * 2 >= c.queue.length) {
+    c.queue.splice(0, i + 1);
+    c.qsizes.splice(0, i + 1);
+    c.qhead = 0;
+  } else {
+    c.queue[i] = undefined;
+    c.qhead = i + 1;
+  }
+  return value;
 }
 
 function resetQueue(c) {
   c.queue = [];
+  c.qsizes = [];
+  c.qhead = 0;
   c.queueTotalSize = 0;
 }
 
@@ -131,7 +168,7 @@ function canCloseOrEnqueue(c) {
 
 function controllerClose(c) {
   c.closeRequested = true;
-  if (c.queue.length === 0) {
+  if (queueLength(c) === 0) {
     clearAlgorithms(c);
     streamClose(c.stream);
   }
@@ -141,14 +178,16 @@ function controllerEnqueue(c, chunk) {
   const stream = c.stream;
   const st = stream[S];
   if (st.reader && st.reader[S].readRequests.length > 0) {
-    fulfillReadRequest(stream, chunk, false);
+    st.reader[S].readRequests.shift().chunk(chunk);
   } else {
-    let size;
-    try {
-      size = c.sizeAlgorithm(chunk);
-    } catch (e) {
-      controllerError(c, e);
-      throw e;
+    let size = 1;
+    if (c.sizeAlgorithm !== undefined) {
+      try {
+        size = c.sizeAlgorithm(chunk);
+      } catch (e) {
+        controllerError(c, e);
+        throw e;
+      }
     }
     try {
       enqueueValueWithSize(c, chunk, size);
@@ -180,23 +219,16 @@ function shouldCallPull(c) {
   return controllerDesiredSize(c) > 0;
 }
 
+// `c.pullAlgorithm` is undefined when the source has no pull(): nothing to call, and no user
+// code could observe the promise the spec would wait for.
 function callPullIfNeeded(c) {
-  if (!shouldCallPull(c)) return;
+  if (c.pullAlgorithm === undefined || !shouldCallPull(c)) return;
   if (c.pulling) {
     c.pullAgain = true;
     return;
   }
   c.pulling = true;
-  c.pullAlgorithm().then(
-    () => {
-      c.pulling = false;
-      if (c.pullAgain) {
-        c.pullAgain = false;
-        callPullIfNeeded(c);
-      }
-    },
-    (e) => controllerError(c, e),
-  );
+  c.pullAlgorithm().then(c.onPulled, c.onPullFailed);
 }
 
 function setUpDefaultController(stream, startAlgorithm, pullAlgorithm, cancelAlgorithm, hwm, sizeAlgorithm) {
@@ -205,6 +237,8 @@ function setUpDefaultController(stream, startAlgorithm, pullAlgorithm, cancelAlg
     stream,
     controller,
     queue: [],
+    qsizes: [],
+    qhead: 0,
     queueTotalSize: 0,
     started: false,
     closeRequested: false,
@@ -214,6 +248,17 @@ function setUpDefaultController(stream, startAlgorithm, pullAlgorithm, cancelAlg
     sizeAlgorithm,
     pullAlgorithm,
     cancelAlgorithm,
+    // The reactions to a pull's promise, made once per stream rather than once per pull.
+    onPulled() {
+      c.pulling = false;
+      if (c.pullAgain) {
+        c.pullAgain = false;
+        callPullIfNeeded(c);
+      }
+    },
+    onPullFailed(e) {
+      controllerError(c, e);
+    },
   };
   controller[S] = c;
   stream[S].controller = c;
@@ -251,23 +296,34 @@ class ReadableStream {
     const type = source === undefined ? undefined : source.type;
     if (type !== undefined && String(type) !== "bytes") throw new RangeError(`Invalid type: ${type}`);
     const hwm = extractHighWaterMark(strategy, type === "bytes" ? 0 : 1);
-    const sizeAlgorithm = type === "bytes" ? () => 1 : extractSizeAlgorithm(strategy);
-    if (source !== undefined) {
-      for (const name of ["start", "pull", "cancel"]) {
-        if (source[name] !== undefined && typeof source[name] !== "function") {
-          throw typeError(`underlyingSource.${name} must be a function`);
-        }
-      }
-    }
-    const controllerRef = {};
+    const sizeAlgorithm = type === "bytes" ? undefined : extractSizeAlgorithm(strategy);
+    // The source's methods are read once, as WebIDL converts the dictionary.
+    const start = sourceMethod(source, "start");
+    const pull = sourceMethod(source, "pull");
+    const cancel = sourceMethod(source, "cancel");
+    let controllerObj;
     setUpDefaultController(
       this,
       (controller) => {
-        controllerRef.c = controller;
-        return callMethod(source, "start", [controller], undefined);
+        controllerObj = controller;
+        return start === undefined ? undefined : start.call(source, controller);
       },
-      () => promiseCall(source, "pull", [controllerRef.c]),
-      (reason) => promiseCall(source, "cancel", [reason]),
+      pull === undefined
+        ? undefined
+        : () => {
+            try {
+              return resolved(pull.call(source, controllerObj));
+            } catch (e) {
+              return rejected(e);
+            }
+          },
+      (reason) => {
+        try {
+          return resolved(cancel === undefined ? undefined : cancel.call(source, reason));
+        } catch (e) {
+          return rejected(e);
+        }
+      },
       hwm,
       sizeAlgorithm,
     );
@@ -427,7 +483,7 @@ function streamClose(stream) {
   const rs = reader[S];
   const requests = rs.readRequests;
   rs.readRequests = [];
-  for (const req of requests) req.resolve({ value: undefined, done: true });
+  for (const req of requests) req.close();
   rs.closed.resolve(undefined);
 }
 
@@ -442,20 +498,34 @@ function streamError(stream, e) {
   markHandled(rs.closed.promise);
   const requests = rs.readRequests;
   rs.readRequests = [];
-  for (const req of requests) req.reject(e);
+  for (const req of requests) req.error(e);
 }
 
-function fulfillReadRequest(stream, chunk, done) {
-  const rs = stream[S].reader[S];
-  const req = rs.readRequests.shift();
-  req.resolve({ value: chunk, done });
+// A read request as the spec has it: steps for a chunk, for the end, and for an error.
+// read() turns one into a promise; the response pump handles them without promises.
+class PromiseReadRequest {
+  constructor() {
+    this.promise = new Promise((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+  }
+  chunk(value) {
+    this.resolve({ value, done: false });
+  }
+  close() {
+    this.resolve({ value: undefined, done: true });
+  }
+  error(e) {
+    this.reject(e);
+  }
 }
 
 // Takes the first queued chunk of a readable stream whose queue is not empty.
 function takeQueued(stream) {
   const c = stream[S].controller;
   const chunk = dequeueValue(c);
-  if (c.closeRequested && c.queue.length === 0) {
+  if (c.closeRequested && queueLength(c) === 0) {
     clearAlgorithms(c);
     streamClose(stream);
   } else {
@@ -470,7 +540,7 @@ const NOTHING_QUEUED = Symbol("nothing queued");
 function readQueued(reader) {
   const stream = reader[S].stream;
   const st = stream[S];
-  if (st.state !== "readable" || st.controller.queue.length === 0) return NOTHING_QUEUED;
+  if (st.state !== "readable" || queueLength(st.controller) === 0) return NOTHING_QUEUED;
   st.disturbed = true;
   return takeQueued(stream);
 }
@@ -502,11 +572,11 @@ class ReadableStreamDefaultReader {
     if (st.state === "closed") return resolved({ value: undefined, done: true });
     if (st.state === "errored") return rejected(st.storedError);
     const c = st.controller;
-    if (c.queue.length > 0) return resolved({ value: takeQueued(stream), done: false });
-    const d = deferred();
-    this[S].readRequests.push(d);
+    if (queueLength(c) > 0) return resolved({ value: takeQueued(stream), done: false });
+    const request = new PromiseReadRequest();
+    this[S].readRequests.push(request);
     callPullIfNeeded(c);
-    return d.promise;
+    return request.promise;
   }
 
   releaseLock() {
@@ -519,7 +589,7 @@ class ReadableStreamDefaultReader {
     markHandled(rs.closed.promise);
     const requests = rs.readRequests;
     rs.readRequests = [];
-    for (const req of requests) req.reject(err);
+    for (const req of requests) req.error(err);
     stream[S].reader = undefined;
     rs.stream = undefined;
   }
@@ -682,6 +752,8 @@ function setUpWritableController(stream, start, write, close, abort, hwm, sizeAl
     stream,
     controller,
     queue: [],
+    qsizes: [],
+    qhead: 0,
     queueTotalSize: 0,
     started: false,
     strategyHWM: hwm,
@@ -853,8 +925,8 @@ function advanceQueueIfNeeded(c) {
     finishErroring(stream);
     return;
   }
-  if (c.queue.length === 0) return;
-  const value = c.queue[0].value;
+  if (queueLength(c) === 0) return;
+  const value = peekQueueValue(c);
   if (value === CLOSE_SENTINEL) {
     st.inFlightCloseRequest = st.closeRequest;
     st.closeRequest = undefined;
@@ -1507,7 +1579,7 @@ function isStreamUnusable(stream) {
 function takeNativeSource(stream) {
   const st = stream[S];
   if (st.native === undefined || st.disturbed || st.reader !== undefined) return undefined;
-  if (st.controller.queue.length > 0 || st.controller.pulling) return undefined;
+  if (queueLength(st.controller) > 0 || st.controller.pulling) return undefined;
   const source = st.native;
   st.native = undefined;
   st.disturbed = true;
@@ -1542,27 +1614,76 @@ function readAll(stream) {
   return loop();
 }
 
-// Reads a response body stream into the native sink as fast as the sink accepts it.
-async function pumpToSink(stream, sink) {
+// Reads a response body stream into the native sink as fast as the sink accepts it. The pump
+// is the stream's only reader, so it serves its read requests itself, without a promise per
+// chunk: a chunk the app enqueues while the pump waits goes to the sink synchronously. The
+// sink's `write` returns a promise only when the pump must wait (backpressure, first chunk).
+function pumpToSink(stream, sink) {
   const reader = new ReadableStreamDefaultReader(stream);
-  try {
-    for (;;) {
-      // Drain what is already queued without a promise per chunk, then wait for more.
-      let chunk;
-      while ((chunk = readQueued(reader)) !== NOTHING_QUEUED) {
-        const wait = sink.write(chunk);
-        if (wait !== undefined) await wait;
-      }
-      const { done, value } = await reader.read();
-      if (done) break;
-      const wait = sink.write(value);
-      if (wait !== undefined) await wait;
+  const requests = reader[S].readRequests;
+  let finished = false;
+  const request = {
+    chunk(value) {
+      // Called from inside the app's enqueue(): never throw back into it.
+      if (write(value)) requests.push(request);
+    },
+    close() {
+      finish();
+    },
+    error(e) {
+      fail(e);
+    },
+  };
+
+  // Writes one chunk; true when the pump may go on at once.
+  function write(value) {
+    let wait;
+    try {
+      wait = sink.write(value);
+    } catch (e) {
+      // The sink refuses (the client went away, a chunk that is not bytes): cancel the stream
+      // from a fresh job, not from inside the app's call.
+      resolved(undefined).then(() => fail(e));
+      return false;
     }
+    if (wait === undefined) return true;
+    wait.then(next, fail);
+    return false;
+  }
+
+  // Drains what is queued, then waits for the next chunk with a read request.
+  function next() {
+    if (finished) return;
+    const st = stream[S];
+    for (;;) {
+      if (st.state === "closed") return finish();
+      if (st.state === "errored") return fail(st.storedError);
+      const c = st.controller;
+      if (queueLength(c) === 0) {
+        requests.push(request);
+        callPullIfNeeded(c);
+        return;
+      }
+      st.disturbed = true;
+      if (!write(takeQueued(stream))) return;
+    }
+  }
+
+  function finish() {
+    if (finished) return;
+    finished = true;
     sink.close();
-  } catch (e) {
+  }
+
+  function fail(e) {
+    if (finished) return;
+    finished = true;
     sink.abort(e);
     reader.cancel(e).then(undefined, () => {});
   }
+
+  stream[S].disturbed = true;
+  next();
 }
 
 const streams = {
