@@ -54,12 +54,15 @@ pub fn ensure(dir: &Path, want_peers: bool) -> Result<Tools> {
         }
     }
     let wrk = which("wrk").context("wrk is not installed")?;
+    // Servers run with the work folder as their current directory: the peers' paths must be
+    // absolute.
+    std::fs::create_dir_all(dir)?;
+    let dir = &std::fs::canonicalize(dir)?;
     if want_peers && find_binary(dir, "@deno/linux-x64-glibc", "deno").is_none() {
         eprintln!(
             "bench: installing workerd, deno and bun from npm into {}",
             dir.display()
         );
-        std::fs::create_dir_all(dir)?;
         let status = Command::new("npm")
             .args(["install", "--prefix"])
             .arg(dir)

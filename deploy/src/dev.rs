@@ -12,6 +12,7 @@ use clap::Args;
 use edge_isolates::{AppConfig, AppHost, IsolateOptions, WorkerPool};
 use edge_router::ServerConfig;
 
+use crate::outbound::OutboundArgs;
 use crate::watch::Watcher;
 
 #[derive(Args)]
@@ -30,6 +31,8 @@ pub struct DevArgs {
     /// Do not reload when files change.
     #[arg(long)]
     no_watch: bool,
+    #[command(flatten)]
+    outbound: OutboundArgs,
 }
 
 fn parse_var(s: &str) -> Result<(String, String), String> {
@@ -42,6 +45,7 @@ fn parse_var(s: &str) -> Result<(String, String), String> {
 pub fn main(args: DevArgs) -> Result<ExitCode> {
     crate::init_tracing("info");
     let entry = crate::entry::resolve(&args.entry)?;
+    let outbound = args.outbound.config()?;
     let addr: SocketAddr = format!("{}:{}", args.host, args.port)
         .parse()
         .with_context(|| format!("invalid address {}:{}", args.host, args.port))?;
@@ -55,6 +59,7 @@ pub fn main(args: DevArgs) -> Result<ExitCode> {
             entry: entry.clone(),
             isolate: IsolateOptions {
                 env: args.vars.clone(),
+                outbound: Some(outbound),
                 ..IsolateOptions::default()
             },
         };
@@ -75,6 +80,12 @@ pub fn main(args: DevArgs) -> Result<ExitCode> {
             },
         )?;
         println!("edge dev: serving {} on http://{bound}", entry.display());
+        if args.outbound.policy().allows_private() {
+            println!(
+                "edge dev: fetch() may reach loopback and private addresses on this machine \
+                 (--deny-private-network applies the production policy)"
+            );
+        }
         if !args.no_watch {
             tokio::spawn(watch_loop(host));
         }

@@ -3,6 +3,7 @@
 
 mod dev;
 mod entry;
+mod outbound;
 mod run;
 mod watch;
 

@@ -6,11 +6,13 @@
 
 mod app;
 mod error;
+mod outbound;
 mod worker;
 
 pub use app::{AppConfig, AppHost};
 pub use edge_runtime::{
-    AppRequest, AppResponse, Body, DispatchError, IsolateOptions, LogLevel, LogSink,
+    AppRequest, AppResponse, Body, DispatchError, IsolateOptions, LogLevel, LogSink, OutboundConfig,
 };
 pub use error::HostError;
+pub use outbound::{is_public, NetPolicy};
 pub use worker::{current_worker, WorkerPool};

@@ -74,4 +74,7 @@ pub enum RuntimeError {
     NoHandler,
     #[error("engine error: {0}")]
     Engine(String),
+    /// The embedder's configuration is unusable (a CA file that holds no certificate, ...).
+    #[error("{0}")]
+    Config(String),
 }

@@ -21,13 +21,14 @@ use tokio::sync::oneshot;
 use crate::body::Body;
 use crate::error::{JsError, RuntimeError};
 use crate::loader::{self, FileLoader, FileResolver, LoaderState, SharedLoaderState};
-use crate::web::body_sink::BodySink;
+use crate::net::OutboundConfig;
+use crate::web;
+use crate::web::body_mixin::{stream_to_body, BodyInner};
 use crate::web::console::{self, LogSink};
 use crate::web::intrinsics::Intrinsics;
 use crate::web::request::Request;
 use crate::web::response::Response;
 use crate::web::util::{caught, describe_exception};
-use crate::web::{self, body_mixin::BodyInner};
 
 /// How an isolate is set up.
 #[derive(Clone)]
@@ -38,6 +39,8 @@ pub struct IsolateOptions {
     pub log: LogSink,
     /// The engine's heap limit in bytes, if any.
     pub memory_limit: Option<usize>,
+    /// How `fetch()` reaches the network; without it, `fetch()` rejects.
+    pub outbound: Option<OutboundConfig>,
 }
 
 impl Default for IsolateOptions {
@@ -46,6 +49,7 @@ impl Default for IsolateOptions {
             env: Vec::new(),
             log: console::stdio_sink(),
             memory_limit: None,
+            outbound: None,
         }
     }
 }
@@ -142,12 +146,13 @@ impl Isolate {
             .await;
         let context = AsyncContext::full(&runtime).await.map_err(engine)?;
         let log = options.log.clone();
+        let outbound = options.outbound.clone();
         let counter = uncaught.clone();
         context
             .with(move |ctx| -> Result<(), RuntimeError> {
                 let _ = ctx.store_userdata(PendingRejections::default());
                 let _ = ctx.store_userdata(UncaughtCounter(counter));
-                web::install(&ctx, log)
+                web::install(&ctx, log, outbound)
                     .map_err(|e| RuntimeError::Engine(caught(&ctx, e).to_string()))
             })
             .await?;
@@ -535,30 +540,7 @@ fn into_app_response<'js>(
         BodyInner::Null => Body::empty(),
         BodyInner::Bytes(b) => Body::full(b),
         BodyInner::Native(body) => body,
-        BodyInner::Stream(stream) => {
-            let intrinsics = Intrinsics::get(ctx).map_err(js_err)?;
-            let native: Value = intrinsics
-                .take_native_source
-                .call((stream.clone(),))
-                .map_err(js_err)?;
-            let passthrough = Class::<web::body_mixin::NativeSource>::from_value(&native)
-                .ok()
-                .and_then(|n| n.borrow_mut().body.take());
-            match passthrough {
-                Some(body) => body,
-                None => {
-                    let (sender, body) = Body::channel();
-                    let sink =
-                        Class::instance(ctx.clone(), BodySink::new(sender)).map_err(js_err)?;
-                    // The pump catches every error itself; its promise needs no handler.
-                    let _: Value = intrinsics
-                        .pump_to_sink
-                        .call((stream, sink))
-                        .map_err(js_err)?;
-                    body
-                }
-            }
-        }
+        BodyInner::Stream(stream) => stream_to_body(ctx, stream).map_err(js_err)?,
     };
     Ok(AppResponse {
         status,

@@ -4,12 +4,14 @@
 //!
 //! The public surface is engine-neutral on purpose: [`Isolate`], [`AppRequest`],
 //! [`AppResponse`], [`Body`] and the errors. Nothing of rquickjs leaks out, so another engine
-//! could stand behind the same interface. The runtime knows nothing of tenants or sockets.
+//! could stand behind the same interface. The runtime knows nothing of tenants or sockets:
+//! `fetch()` gets its connections from the embedder's [`Connector`].
 
 mod body;
 mod error;
 mod isolate;
 mod loader;
+mod net;
 mod typescript;
 mod web;
 
@@ -18,6 +20,7 @@ pub use error::{JsError, RuntimeError, SourceLocation};
 pub use isolate::{
     AppRequest, AppResponse, DispatchError, Isolate, IsolateOptions, ResponseSender,
 };
+pub use net::{ConnectError, ConnectFuture, Connector, OutboundConfig, OutboundIo};
 pub use typescript::{is_typescript, strip_types};
 pub use web::console::{stdio_sink, LogLevel, LogSink};
 pub use web::USER_AGENT;

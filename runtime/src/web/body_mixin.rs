@@ -12,6 +12,7 @@ use rquickjs::{
 };
 
 use super::blob::Blob;
+use super::body_sink::BodySink;
 use super::intrinsics::Intrinsics;
 use super::util::buffer_source_bytes;
 use crate::body::Body;
@@ -248,6 +249,25 @@ impl Consume {
 pub fn utf8_decode(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     String::from_utf8_lossy(bytes)
+}
+
+/// A JS ReadableStream as a native body: an untouched native stream (a request body passed on
+/// as is) is taken over without JS; any other stream is pumped by the bootstrap into a
+/// `BodySink` feeding a bounded channel.
+pub fn stream_to_body<'js>(ctx: &Ctx<'js>, stream: Object<'js>) -> Result<Body> {
+    let intrinsics = Intrinsics::get(ctx)?;
+    let native: Value = intrinsics.take_native_source.call((stream.clone(),))?;
+    if let Some(body) = Class::<NativeSource>::from_value(&native)
+        .ok()
+        .and_then(|n| n.borrow_mut().body.take())
+    {
+        return Ok(body);
+    }
+    let (sender, body) = Body::channel();
+    let sink = Class::instance(ctx.clone(), BodySink::new(sender))?;
+    // The pump catches every error itself.
+    let _: Value = intrinsics.pump_to_sink.call((stream, sink))?;
+    Ok(body)
 }
 
 /// A native body exposed to JS as the source of a ReadableStream.

@@ -1,6 +1,6 @@
 //! The Web APIs of an isolate: native classes (Headers, Request, Response, URL,
-//! URLSearchParams, TextEncoder, TextDecoder), native functions (timers, atob/btoa, crypto
-//! randomness) and the JS bootstrap (streams, events, abort, console, structuredClone).
+//! URLSearchParams, TextEncoder, TextDecoder), native functions (fetch, timers, atob/btoa,
+//! crypto randomness) and the JS bootstrap (streams, events, abort, console, structuredClone).
 
 pub mod base64;
 pub mod blob;
@@ -9,6 +9,7 @@ pub mod body_sink;
 pub mod console;
 pub mod crypto;
 pub mod encoding;
+pub mod fetch;
 pub mod headers;
 pub mod intrinsics;
 pub mod request;
@@ -48,9 +49,14 @@ fn load_bootstrap<'js>(ctx: &Ctx<'js>) -> Result<Module<'js>> {
 }
 
 /// Installs every global of the runtime into a fresh context.
-pub fn install(ctx: &Ctx<'_>, log: LogSink) -> Result<()> {
+pub fn install(
+    ctx: &Ctx<'_>,
+    log: LogSink,
+    outbound: Option<crate::net::OutboundConfig>,
+) -> Result<()> {
     let globals = ctx.globals();
     let _ = ctx.store_userdata(Output(log));
+    let _ = ctx.store_userdata(fetch::FetchState::new(outbound));
     let _ = ctx.store_userdata(timers::Timers::default());
 
     Class::<blob::Blob>::define(&globals)?;
@@ -63,6 +69,7 @@ pub fn install(ctx: &Ctx<'_>, log: LogSink) -> Result<()> {
     Class::<encoding::TextDecoder>::define(&globals)?;
     response::install_json_method(ctx)?;
 
+    globals.set("fetch", Func::from(fetch::fetch))?;
     globals.set("atob", Func::from(base64::atob))?;
     globals.set("btoa", Func::from(base64::btoa))?;
     globals.set("setTimeout", Func::from(timers::set_timeout))?;

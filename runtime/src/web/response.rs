@@ -23,6 +23,9 @@ pub struct Response<'js> {
     pub kind: &'static str,
     #[qjs(skip_trace)]
     pub url: String,
+    /// Whether fetch() followed a redirect to get it.
+    #[qjs(skip_trace)]
+    pub redirected: bool,
 }
 
 fn is_null_body_status(status: u16) -> bool {
@@ -95,6 +98,7 @@ fn build<'js>(
         body: slot,
         kind: "default",
         url: String::new(),
+        redirected: false,
     })
 }
 
@@ -145,6 +149,7 @@ impl<'js> Response<'js> {
             body: BodySlot::default(),
             kind: "default",
             url: String::new(),
+            redirected: false,
         })
     }
 
@@ -157,6 +162,7 @@ impl<'js> Response<'js> {
             body: BodySlot::default(),
             kind: "error",
             url: String::new(),
+            redirected: false,
         })
     }
 
@@ -192,7 +198,7 @@ impl<'js> Response<'js> {
 
     #[qjs(get)]
     pub fn redirected(&self) -> bool {
-        false
+        self.redirected
     }
 
     #[qjs(get)]
@@ -241,6 +247,7 @@ impl<'js> Response<'js> {
             body,
             kind: self.kind,
             url: self.url.clone(),
+            redirected: self.redirected,
         })
     }
 }

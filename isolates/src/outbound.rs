@@ -1,0 +1,158 @@
+//! The outbound network policy: the [`Connector`] through which every `fetch()` of an isolate
+//! opens its connections. It resolves the name itself and checks each address it would
+//! connect to, so a name that resolves (or re-resolves) to a private address is refused too.
+//! The production policy refuses loopback, private, link-local (cloud metadata), and other
+//! non-public addresses; local development may allow them.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::time::Duration;
+
+use edge_runtime::{ConnectError, ConnectFuture, Connector};
+use tokio::net::TcpStream;
+
+/// How long one TCP connection attempt may take.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Which destinations isolates may connect to.
+#[derive(Clone, Debug)]
+pub struct NetPolicy {
+    allow_private: bool,
+}
+
+impl NetPolicy {
+    /// Public internet addresses only: for servers shared by tenants.
+    pub fn production() -> Self {
+        NetPolicy {
+            allow_private: false,
+        }
+    }
+
+    /// Any address, loopback and private networks included: for a developer's own machine.
+    pub fn local_development() -> Self {
+        NetPolicy {
+            allow_private: true,
+        }
+    }
+
+    pub fn allows_private(&self) -> bool {
+        self.allow_private
+    }
+}
+
+impl Connector for NetPolicy {
+    fn connect(&self, host: &str, port: u16) -> ConnectFuture {
+        let host = host.to_owned();
+        let allow_private = self.allow_private;
+        Box::pin(async move {
+            let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), port))
+                .await
+                .map_err(|e| ConnectError::Failed(format!("cannot resolve {host}: {e}")))?
+                .collect();
+            let mut refused = None;
+            let mut failure = None;
+            for addr in addrs {
+                if !allow_private && !is_public(addr.ip()) {
+                    refused = Some(addr.ip());
+                    continue;
+                }
+                match tokio::time::timeout(CONNECT_TIMEOUT, TcpStream::connect(addr)).await {
+                    Ok(Ok(stream)) => {
+                        let _ = stream.set_nodelay(true);
+                        return Ok(Box::new(stream) as Box<dyn edge_runtime::OutboundIo>);
+                    }
+                    Ok(Err(e)) => failure = Some(format!("cannot connect to {addr}: {e}")),
+                    Err(_) => failure = Some(format!("connecting to {addr} timed out")),
+                }
+            }
+            if let Some(failure) = failure {
+                return Err(ConnectError::Failed(failure));
+            }
+            match refused {
+                Some(ip) => Err(ConnectError::Denied(format!(
+                    "connection to {host} ({ip}) refused by the outbound policy: loopback, \
+                     private and link-local addresses are not reachable"
+                ))),
+                None => Err(ConnectError::Failed(format!("{host} has no address"))),
+            }
+        })
+    }
+}
+
+/// True for addresses on the public internet.
+pub fn is_public(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => is_public_v4(v4),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => is_public_v4(v4),
+            None => is_public_v6(v6),
+        },
+    }
+}
+
+fn is_public_v4(ip: Ipv4Addr) -> bool {
+    let [a, b, ..] = ip.octets();
+    !(ip.is_unspecified()
+        || ip.is_loopback()
+        || ip.is_private()
+        || ip.is_link_local() // 169.254/16: cloud metadata services live here
+        || ip.is_broadcast()
+        || ip.is_multicast()
+        || ip.is_documentation()
+        || a == 0
+        || (a == 100 && (64..128).contains(&b)) // shared address space (carrier NAT)
+        || (a == 192 && b == 0 && ip.octets()[2] == 0) // IETF protocol assignments
+        || (a == 198 && (b == 18 || b == 19)) // benchmarking
+        || a >= 240)
+}
+
+fn is_public_v6(ip: Ipv6Addr) -> bool {
+    let first = ip.segments()[0];
+    !(ip.is_unspecified()
+        || ip.is_loopback()
+        || ip.is_multicast()
+        || (first & 0xfe00) == 0xfc00 // unique local, incl. fd00:ec2::254 (metadata)
+        || (first & 0xffc0) == 0xfe80 // link-local
+        || (first == 0x2001 && ip.segments()[1] == 0x0db8) // documentation
+        || (first == 0x0064 && ip.segments()[1] == 0xff9b)) // NAT64 of any IPv4 address
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_addresses() {
+        for private in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "0.0.0.0",
+            "100.64.0.1",
+            "::1",
+            "fd00:ec2::254",
+            "fe80::1",
+            "::ffff:127.0.0.1",
+            "::ffff:10.0.0.1",
+            "64:ff9b::a00:1",
+        ] {
+            assert!(!is_public(private.parse().unwrap()), "{private}");
+        }
+        for public in ["1.1.1.1", "8.8.8.8", "2606:4700::1111", "172.32.0.1"] {
+            assert!(is_public(public.parse().unwrap()), "{public}");
+        }
+    }
+
+    #[tokio::test]
+    async fn production_refuses_loopback() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let refused = NetPolicy::production().connect("localhost", port).await;
+        assert!(matches!(refused, Err(ConnectError::Denied(_))));
+        let allowed = NetPolicy::local_development()
+            .connect("127.0.0.1", port)
+            .await;
+        assert!(allowed.is_ok());
+    }
+}
