@@ -133,7 +133,12 @@ fn abort_cancels_the_request_and_the_body() {
     let ca = up.ca_file.to_str().unwrap().to_owned();
     let dev = DevServer::start(&fixture("fetch-app.js"), &["--var", &var, "--ca-file", &ca]);
     let res = dev.get("/abort-body");
-    assert_eq!(res.text(), "first=first then TypeError", "{}", dev.output());
+    assert_eq!(
+        res.text(),
+        "first=first then AbortError",
+        "{}",
+        dev.output()
+    );
     assert_eq!(dev.get("/abort-head").text(), "AbortError");
     // A fetched response returned as is: decoded, without the encoding header.
     let proxied = dev.get("/proxy");

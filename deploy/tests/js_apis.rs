@@ -31,6 +31,11 @@ fn events_and_timers() {
 }
 
 #[test]
+fn crypto_subtle() {
+    run_script("crypto_subtle.js");
+}
+
+#[test]
 fn streams() {
     run_script("streams.js");
 }

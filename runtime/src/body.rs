@@ -15,6 +15,9 @@ pub enum BodyError {
     /// The producer (usually the app's ReadableStream) errored or was cancelled.
     #[error("body stream aborted: {0}")]
     Aborted(String),
+    /// The reader's AbortSignal fired (a fetch() whose signal aborted while its body streamed).
+    #[error("the operation was aborted")]
+    AbortedBySignal,
     /// The peer or the transport failed while the body was read.
     #[error("body transport error: {0}")]
     Transport(String),
@@ -76,6 +79,16 @@ impl Body {
     {
         Body {
             inner: Inner::Boxed(Box::pin(MapErr(body))),
+        }
+    }
+
+    /// Wraps a body that already speaks `BodyError`, keeping its errors as they are.
+    pub fn from_body<B>(body: B) -> Self
+    where
+        B: http_body::Body<Data = Bytes, Error = BodyError> + Send + 'static,
+    {
+        Body {
+            inner: Inner::Boxed(Box::pin(body)),
         }
     }
 

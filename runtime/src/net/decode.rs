@@ -32,5 +32,5 @@ pub(crate) fn decode_body(body: Body, encoding: &str) -> Option<Body> {
         r.map(Frame::data)
             .map_err(|e| BodyError::Transport(format!("decoding the response body failed: {e}")))
     });
-    Some(Body::from_http(StreamBody::new(frames)))
+    Some(Body::from_body(StreamBody::new(frames)))
 }

@@ -192,10 +192,7 @@ impl<'js> BodySlot<'js> {
         Promise::wrap_future(ctx, async move {
             let bytes = match source {
                 Source::Ready(b) => b,
-                Source::Native(body) => body
-                    .collect()
-                    .await
-                    .map_err(|e| Exception::throw_type(&ctx2, &e.to_string()))?,
+                Source::Native(body) => body.collect().await.map_err(|e| body_error(&ctx2, e))?,
                 Source::Stream(p) => {
                     let arr: Value = p.into_future().await?;
                     buffer_source_bytes(&arr).unwrap_or_default()
@@ -270,6 +267,17 @@ pub fn stream_to_body<'js>(ctx: &Ctx<'js>, stream: Object<'js>) -> Result<Body> 
     Ok(body)
 }
 
+/// The JS error for a failed native body: an `AbortError` DOMException when a signal aborted
+/// it, a TypeError otherwise.
+fn body_error(ctx: &Ctx<'_>, e: crate::body::BodyError) -> rquickjs::Error {
+    match e {
+        crate::body::BodyError::AbortedBySignal => {
+            super::util::throw_dom(ctx, "AbortError", "The operation was aborted")
+        }
+        other => Exception::throw_type(ctx, &other.to_string()),
+    }
+}
+
 /// A native body exposed to JS as the source of a ReadableStream.
 #[derive(Trace, JsLifetime)]
 #[rquickjs::class]
@@ -291,7 +299,7 @@ impl NativeSource {
             let chunk = body.chunk().await;
             match chunk {
                 None => Ok(Value::new_undefined(ctx2)),
-                Some(Err(e)) => Err(Exception::throw_type(&ctx2, &e.to_string())),
+                Some(Err(e)) => Err(body_error(&ctx2, e)),
                 Some(Ok(bytes)) => {
                     this.borrow_mut().body = Some(body);
                     TypedArray::<u8>::new(ctx2, bytes.to_vec()).map(|a| a.into_value())

@@ -1,6 +1,10 @@
-//! `crypto.getRandomValues` and `crypto.randomUUID` from the operating system's generator.
+//! The `crypto` global (class `Crypto`): `getRandomValues` and `randomUUID` from the operating
+//! system's generator, and `subtle`.
 
-use rquickjs::{Ctx, Exception, Object, Result, Value};
+use rquickjs::class::Trace;
+use rquickjs::{Class, Ctx, Exception, JsLifetime, Object, Result, Value};
+
+use super::subtle::SubtleCrypto;
 
 use super::util::throw_dom;
 
@@ -83,4 +87,49 @@ pub fn random_uuid(ctx: Ctx<'_>) -> Result<String> {
         &hex[16..20],
         &hex[20..32]
     ))
+}
+
+/// The `crypto` global: randomness and `crypto.subtle`.
+#[derive(Trace, JsLifetime)]
+#[rquickjs::class]
+pub struct Crypto<'js> {
+    subtle: Class<'js, SubtleCrypto>,
+}
+
+impl<'js> Crypto<'js> {
+    pub fn new(ctx: &Ctx<'js>) -> Result<Self> {
+        Ok(Crypto {
+            subtle: Class::instance(ctx.clone(), SubtleCrypto::default())?,
+        })
+    }
+}
+
+#[rquickjs::methods]
+impl<'js> Crypto<'js> {
+    /// Keys, the `crypto` object and `crypto.subtle` are made by the runtime only.
+    #[qjs(constructor)]
+    pub fn illegal(ctx: Ctx<'js>) -> Result<Self> {
+        Err(rquickjs::Exception::throw_type(&ctx, "Illegal constructor"))
+    }
+
+
+    #[qjs(get)]
+    pub fn subtle(&self) -> Class<'js, SubtleCrypto> {
+        self.subtle.clone()
+    }
+
+    #[qjs(rename = "getRandomValues")]
+    pub fn get_random_values_method(&self, ctx: Ctx<'js>, array: Value<'js>) -> Result<Value<'js>> {
+        get_random_values(ctx, array)
+    }
+
+    #[qjs(rename = "randomUUID")]
+    pub fn random_uuid_method(&self, ctx: Ctx<'js>) -> Result<String> {
+        random_uuid(ctx)
+    }
+
+    #[qjs(get, rename = rquickjs::atom::PredefinedAtom::SymbolToStringTag)]
+    pub fn to_string_tag(&self) -> &'static str {
+        "Crypto"
+    }
 }

@@ -329,7 +329,7 @@ fn make_response<'js>(
             body = decoded;
         }
         if let Some((_, flag)) = &out.signal {
-            body = Body::from_http(Abortable {
+            body = Body::from_body(Abortable {
                 inner: body,
                 flag: flag.clone(),
             });
@@ -389,9 +389,7 @@ impl http_body::Body for Abortable {
         cx: &mut Context<'_>,
     ) -> Poll<Option<std::result::Result<Frame<Bytes>, BodyError>>> {
         if self.flag.poll_aborted(cx).is_ready() {
-            return Poll::Ready(Some(Err(BodyError::Aborted(
-                "AbortError: the fetch was aborted".into(),
-            ))));
+            return Poll::Ready(Some(Err(BodyError::AbortedBySignal)));
         }
         Pin::new(&mut self.inner).poll_frame(cx)
     }

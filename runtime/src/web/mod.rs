@@ -8,6 +8,7 @@ pub mod body_mixin;
 pub mod body_sink;
 pub mod console;
 pub mod crypto;
+pub mod crypto_key;
 pub mod encoding;
 pub mod fetch;
 pub mod headers;
@@ -76,13 +77,10 @@ pub fn install(
     globals.set("setInterval", Func::from(timers::set_interval))?;
     globals.set("clearTimeout", Func::from(timers::clear_timer))?;
     globals.set("clearInterval", Func::from(timers::clear_timer))?;
-    let crypto = Object::new(ctx.clone())?;
-    crypto.set("getRandomValues", Func::from(crypto::get_random_values))?;
-    crypto.set("randomUUID", Func::from(crypto::random_uuid))?;
-    let subtle = Object::new(ctx.clone())?;
-    subtle.set("digest", Func::from(subtle::digest))?;
-    crypto.set("subtle", subtle)?;
-    globals.set("crypto", crypto)?;
+    Class::<crypto::Crypto>::define(&globals)?;
+    Class::<crypto_key::CryptoKey>::define(&globals)?;
+    Class::<subtle::SubtleCrypto>::define(&globals)?;
+    globals.set("crypto", Class::instance(ctx.clone(), crypto::Crypto::new(ctx)?)?)?;
 
     let (module, promise) = load_bootstrap(ctx)?.eval()?;
     promise.finish::<()>()?;

@@ -1,0 +1,248 @@
+//! ECDSA keys on P-256 and P-384 (RustCrypto `p256`/`p384`): import and export in raw, spki,
+//! pkcs8 and jwk, generation, and signatures in the IEEE P1363 form (r || s) Web Crypto uses.
+
+use rquickjs::{ArrayBuffer, Ctx, Object, Result, Value};
+
+use super::jwk;
+use super::params::{bytes, check_usages, data_error, invalid_access, not_supported, string_member};
+use super::Format;
+use crate::web::crypto_key::{CryptoKey, Curve, Hash, KeyData};
+
+/// The same operations for each curve, over that curve's crate.
+macro_rules! curve_ops {
+    ($module:ident) => {
+        mod $module {
+            use ::$module::ecdsa::signature::hazmat::{PrehashSigner, PrehashVerifier};
+            use ::$module::ecdsa::{Signature, SigningKey, VerifyingKey};
+            use ::$module::elliptic_curve::sec1::ToEncodedPoint;
+            use ::$module::pkcs8::{
+                DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey,
+            };
+            use ::$module::{PublicKey, SecretKey};
+
+            pub fn public_from_sec1(bytes: &[u8]) -> Option<Vec<u8>> {
+                let key = PublicKey::from_sec1_bytes(bytes).ok()?;
+                Some(key.to_encoded_point(false).as_bytes().to_vec())
+            }
+
+            pub fn public_from_spki(der: &[u8]) -> Option<Vec<u8>> {
+                let key = PublicKey::from_public_key_der(der).ok()?;
+                Some(key.to_encoded_point(false).as_bytes().to_vec())
+            }
+
+            pub fn public_to_spki(point: &[u8]) -> Option<Vec<u8>> {
+                let key = PublicKey::from_sec1_bytes(point).ok()?;
+                Some(key.to_public_key_der().ok()?.as_bytes().to_vec())
+            }
+
+            pub fn secret_from_pkcs8(der: &[u8]) -> Option<Vec<u8>> {
+                let key = SecretKey::from_pkcs8_der(der).ok()?;
+                Some(key.to_bytes().to_vec())
+            }
+
+            pub fn secret_to_pkcs8(scalar: &[u8]) -> Option<Vec<u8>> {
+                let key = SecretKey::from_slice(scalar).ok()?;
+                Some(key.to_pkcs8_der().ok()?.as_bytes().to_vec())
+            }
+
+            pub fn public_of(scalar: &[u8]) -> Option<Vec<u8>> {
+                let key = SecretKey::from_slice(scalar).ok()?;
+                Some(key.public_key().to_encoded_point(false).as_bytes().to_vec())
+            }
+
+            pub fn sign_prehash(scalar: &[u8], prehash: &[u8]) -> Option<Vec<u8>> {
+                let key = SigningKey::from_slice(scalar).ok()?;
+                let sig: Signature = key.sign_prehash(prehash).ok()?;
+                Some(sig.to_bytes().to_vec())
+            }
+
+            pub fn verify_prehash(point: &[u8], prehash: &[u8], sig: &[u8]) -> bool {
+                let (Ok(key), Ok(sig)) = (
+                    VerifyingKey::from_sec1_bytes(point),
+                    Signature::from_slice(sig),
+                ) else {
+                    return false;
+                };
+                key.verify_prehash(prehash, &sig).is_ok()
+            }
+        }
+    };
+}
+
+curve_ops!(p256);
+curve_ops!(p384);
+
+macro_rules! on_curve {
+    ($curve:expr, $f:ident ( $($arg:expr),* )) => {
+        match $curve {
+            Curve::P256 => p256::$f($($arg),*),
+            Curve::P384 => p384::$f($($arg),*),
+        }
+    };
+}
+
+fn jwk_alg(curve: Curve) -> &'static str {
+    match curve {
+        Curve::P256 => "ES256",
+        Curve::P384 => "ES384",
+    }
+}
+
+fn named_curve<'js>(ctx: &Ctx<'js>, params: &Option<Object<'js>>) -> Result<Curve> {
+    let Some(name) = string_member(params, "namedCurve")? else {
+        return Err(rquickjs::Exception::throw_type(ctx, "EcKeyParams: namedCurve is required"));
+    };
+    Curve::from_name(&name).ok_or_else(|| not_supported(ctx, &format!("Unsupported curve: {name}")))
+}
+
+fn usages_for(data: &KeyData) -> &'static [&'static str] {
+    match data {
+        KeyData::EcPrivate { .. } => &["sign"],
+        _ => &["verify"],
+    }
+}
+
+pub fn import<'js>(
+    ctx: &Ctx<'js>,
+    format: Format,
+    data: &Value<'js>,
+    params: &Option<Object<'js>>,
+    extractable: bool,
+    usages: &[&'static str],
+) -> Result<KeyData> {
+    let curve = named_curve(ctx, params)?;
+    let bad = |what: &str| data_error(ctx, &format!("invalid {} {what}", curve.name()));
+    let key = match format {
+        Format::Raw => {
+            let point = on_curve!(curve, public_from_sec1(&bytes(ctx, data, "keyData")?))
+                .ok_or_else(|| bad("public key"))?;
+            KeyData::EcPublic { curve, point }
+        }
+        Format::Spki => {
+            let point = on_curve!(curve, public_from_spki(&bytes(ctx, data, "keyData")?))
+                .ok_or_else(|| bad("SubjectPublicKeyInfo"))?;
+            KeyData::EcPublic { curve, point }
+        }
+        Format::Pkcs8 => {
+            let scalar = on_curve!(curve, secret_from_pkcs8(&bytes(ctx, data, "keyData")?))
+                .ok_or_else(|| bad("PKCS #8 key"))?;
+            KeyData::EcPrivate { curve, scalar }
+        }
+        Format::Jwk => {
+            let jwk = jwk::read(ctx, data, extractable, usages)?;
+            if jwk.kty != "EC" {
+                return Err(data_error(ctx, "an EC JWK must have kty \"EC\""));
+            }
+            if jwk.crv.as_deref() != Some(curve.name()) {
+                return Err(data_error(ctx, "JWK crv does not match namedCurve"));
+            }
+            if let Some(alg) = &jwk.alg {
+                if alg != jwk_alg(curve) {
+                    return Err(data_error(ctx, &format!("JWK alg {alg} does not match the curve")));
+                }
+            }
+            let n = curve.field_len();
+            let (Some(x), Some(y)) = (jwk.x, jwk.y) else {
+                return Err(data_error(ctx, "an EC JWK needs x and y"));
+            };
+            if x.len() != n || y.len() != n {
+                return Err(bad("JWK coordinates"));
+            }
+            let mut point = vec![4u8];
+            point.extend_from_slice(&x);
+            point.extend_from_slice(&y);
+            let point = on_curve!(curve, public_from_sec1(&point)).ok_or_else(|| bad("JWK point"))?;
+            match jwk.d {
+                Some(d) => {
+                    if d.len() != n || on_curve!(curve, public_of(&d)).as_deref() != Some(&point[..]) {
+                        return Err(bad("JWK private key"));
+                    }
+                    KeyData::EcPrivate { curve, scalar: d }
+                }
+                None => KeyData::EcPublic { curve, point },
+            }
+        }
+    };
+    check_usages(ctx, usages, usages_for(&key))?;
+    Ok(key)
+}
+
+/// A new key pair: (private, public).
+pub fn generate<'js>(
+    ctx: &Ctx<'js>,
+    params: &Option<Object<'js>>,
+    usages: &[&'static str],
+) -> Result<(KeyData, KeyData)> {
+    let curve = named_curve(ctx, params)?;
+    check_usages(ctx, usages, &["sign", "verify"])?;
+    loop {
+        let mut scalar = vec![0u8; curve.field_len()];
+        getrandom::fill(&mut scalar).map_err(|e| data_error(ctx, &e.to_string()))?;
+        // A few scalars (zero, or at least the group order) are not keys: draw again.
+        if let Some(point) = on_curve!(curve, public_of(&scalar)) {
+            return Ok((
+                KeyData::EcPrivate { curve, scalar },
+                KeyData::EcPublic { curve, point },
+            ));
+        }
+    }
+}
+
+pub fn export<'js>(ctx: &Ctx<'js>, key: &CryptoKey<'js>, format: Format) -> Result<Value<'js>> {
+    let failed = || data_error(ctx, "the key could not be encoded");
+    let buffer = |bytes: Vec<u8>| Ok(ArrayBuffer::new(ctx.clone(), bytes)?.into_value());
+    match (&key.data, format) {
+        (KeyData::EcPublic { point, .. }, Format::Raw) => buffer(point.clone()),
+        (KeyData::EcPublic { curve, point }, Format::Spki) => {
+            buffer(on_curve!(*curve, public_to_spki(point)).ok_or_else(failed)?)
+        }
+        (KeyData::EcPrivate { curve, scalar }, Format::Pkcs8) => {
+            buffer(on_curve!(*curve, secret_to_pkcs8(scalar)).ok_or_else(failed)?)
+        }
+        (KeyData::EcPublic { curve, point }, Format::Jwk) => {
+            let obj = jwk::start(ctx, "EC", &key.usages, key.extractable)?;
+            set_coordinates(&obj, *curve, point)?;
+            Ok(obj.into_value())
+        }
+        (KeyData::EcPrivate { curve, scalar }, Format::Jwk) => {
+            let obj = jwk::start(ctx, "EC", &key.usages, key.extractable)?;
+            let point = on_curve!(*curve, public_of(scalar)).ok_or_else(failed)?;
+            set_coordinates(&obj, *curve, &point)?;
+            obj.set("d", jwk::encode(scalar))?;
+            Ok(obj.into_value())
+        }
+        _ => Err(invalid_access(ctx, &format!("cannot export a {} key as {format:?}", key.data.kind()))),
+    }
+}
+
+fn set_coordinates<'js>(obj: &Object<'js>, curve: Curve, point: &[u8]) -> Result<()> {
+    let n = curve.field_len();
+    obj.set("crv", curve.name())?;
+    obj.set("x", jwk::encode(&point[1..1 + n]))?;
+    obj.set("y", jwk::encode(&point[1 + n..1 + 2 * n]))?;
+    Ok(())
+}
+
+pub fn sign<'js>(ctx: &Ctx<'js>, data: &KeyData, hash: Hash, message: &[u8]) -> Result<Vec<u8>> {
+    let KeyData::EcPrivate { curve, scalar } = data else {
+        return Err(invalid_access(ctx, "ECDSA signing needs a private key"));
+    };
+    on_curve!(*curve, sign_prehash(scalar, &hash.digest(message)))
+        .ok_or_else(|| super::super::util::throw_dom(ctx, "OperationError", "ECDSA signing failed"))
+}
+
+pub fn verify<'js>(
+    ctx: &Ctx<'js>,
+    data: &KeyData,
+    hash: Hash,
+    signature: &[u8],
+    message: &[u8],
+) -> Result<bool> {
+    let KeyData::EcPublic { curve, point } = data else {
+        return Err(invalid_access(ctx, "ECDSA verification needs a public key"));
+    };
+    if signature.len() != 2 * curve.field_len() {
+        return Ok(false);
+    }
+    Ok(on_curve!(*curve, verify_prehash(point, &hash.digest(message), signature)))
+}

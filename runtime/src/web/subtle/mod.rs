@@ -1,0 +1,284 @@
+//! `crypto.subtle`: the Web Crypto API, native. Every method returns a promise and reports
+//! failures by rejecting it with the error the spec names (TypeError, NotSupportedError,
+//! DataError, InvalidAccessError, SyntaxError, OperationError).
+//!
+//! Supported so far: `digest` (SHA-1/256/384/512); HMAC, ECDSA (P-256, P-384) and Ed25519
+//! keys with `importKey`/`exportKey` (raw, spki, pkcs8, jwk), `generateKey`, `sign` and
+//! `verify`. The ciphers, key agreement and derivation are still to come and reject with
+//! NotSupportedError.
+
+mod ec;
+mod ed25519;
+mod hmac;
+mod jwk;
+mod params;
+
+use rquickjs::class::Trace;
+use rquickjs::function::Opt;
+use rquickjs::prelude::Coerced;
+use rquickjs::{ArrayBuffer, Class, Ctx, Exception, JsLifetime, Object, Promise, Result, Value};
+
+use super::crypto_key::{CryptoKey, Hash};
+use super::util::{buffer_source_bytes, throw_dom};
+use params::{algorithm, bytes, hash_member, invalid_access, not_supported, usages};
+
+/// A key format of `importKey`/`exportKey`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Raw,
+    Spki,
+    Pkcs8,
+    Jwk,
+}
+
+fn format(ctx: &Ctx<'_>, value: &Value<'_>) -> Result<Format> {
+    let name: Coerced<String> = value.get()?;
+    match name.0.as_str() {
+        "raw" => Ok(Format::Raw),
+        "spki" => Ok(Format::Spki),
+        "pkcs8" => Ok(Format::Pkcs8),
+        "jwk" => Ok(Format::Jwk),
+        other => Err(Exception::throw_type(ctx, &format!("Invalid key format: {other}"))),
+    }
+}
+
+/// Settles a promise with the outcome of a synchronous computation.
+fn settle<'js>(ctx: &Ctx<'js>, outcome: Result<Value<'js>>) -> Result<Promise<'js>> {
+    let (promise, resolve, reject) = ctx.promise()?;
+    match outcome {
+        Ok(value) => resolve.call::<_, ()>((value,))?,
+        Err(e) => {
+            let reason = if matches!(e, rquickjs::Error::Exception) {
+                ctx.catch()
+            } else {
+                let _ = Exception::throw_type(ctx, &e.to_string());
+                ctx.catch()
+            };
+            reject.call::<_, ()>((reason,))?
+        }
+    }
+    Ok(promise)
+}
+
+fn key_arg<'js>(ctx: &Ctx<'js>, value: &Value<'js>) -> Result<Class<'js, CryptoKey<'js>>> {
+    Class::<CryptoKey>::from_value(value)
+        .map_err(|_| Exception::throw_type(ctx, "key must be a CryptoKey"))
+}
+
+/// Checks that `key` is for `name` and may be used for `usage`.
+fn check_key(ctx: &Ctx<'_>, key: &CryptoKey<'_>, name: &str, usage: &str) -> Result<()> {
+    if key.name != name {
+        return Err(invalid_access(ctx, &format!("the key is for {}, not {name}", key.name)));
+    }
+    if !key.allows(usage) {
+        return Err(invalid_access(ctx, &format!("the key does not allow {usage}")));
+    }
+    Ok(())
+}
+
+fn boolean(value: &Value<'_>) -> bool {
+    value.as_bool().unwrap_or_else(|| {
+        !(value.is_undefined()
+            || value.is_null()
+            || value.as_int() == Some(0)
+            || value.as_string().is_some_and(|s| s.to_string().is_ok_and(|s| s.is_empty())))
+    })
+}
+
+#[derive(Trace, JsLifetime, Default)]
+#[rquickjs::class]
+pub struct SubtleCrypto {}
+
+#[rquickjs::methods]
+impl SubtleCrypto {
+    /// Only the runtime makes the one instance, `crypto.subtle`.
+    #[qjs(constructor)]
+    pub fn illegal(ctx: Ctx<'_>) -> Result<Self> {
+        Err(Exception::throw_type(&ctx, "Illegal constructor"))
+    }
+
+    pub fn digest<'js>(&self, ctx: Ctx<'js>, alg: Value<'js>, data: Opt<Value<'js>>) -> Result<Promise<'js>> {
+        let outcome = (|| {
+            let alg = algorithm(&ctx, &alg)?;
+            let hash = Hash::from_name(alg.name)
+                .ok_or_else(|| not_supported(&ctx, &format!("{} is not a digest", alg.name)))?;
+            let data = data.0.unwrap_or_else(|| Value::new_undefined(ctx.clone()));
+            let data = bytes(&ctx, &data, "data")?;
+            Ok(ArrayBuffer::new(ctx.clone(), hash.digest(&data))?.into_value())
+        })();
+        settle(&ctx, outcome)
+    }
+
+    #[qjs(rename = "importKey")]
+    pub fn import_key<'js>(
+        &self,
+        ctx: Ctx<'js>,
+        fmt: Value<'js>,
+        data: Value<'js>,
+        alg: Value<'js>,
+        extractable: Value<'js>,
+        key_usages: Value<'js>,
+    ) -> Result<Promise<'js>> {
+        let outcome = (|| {
+            let format = format(&ctx, &fmt)?;
+            let alg = algorithm(&ctx, &alg)?;
+            let extractable = boolean(&extractable);
+            let usages = usages(&ctx, &key_usages)?;
+            if format == Format::Jwk && !data.is_object() {
+                return Err(Exception::throw_type(&ctx, "a JWK must be an object"));
+            }
+            if format != Format::Jwk && buffer_source_bytes(&data).is_none() {
+                return Err(Exception::throw_type(&ctx, "keyData must be a BufferSource"));
+            }
+            let key = match alg.name {
+                "HMAC" => hmac::import(&ctx, format, &data, &alg.params, extractable, &usages)?,
+                "ECDSA" => ec::import(&ctx, format, &data, &alg.params, extractable, &usages)?,
+                "Ed25519" => ed25519::import(&ctx, format, &data, &alg.params, extractable, &usages)?,
+                other => return Err(not_supported(&ctx, &format!("importKey: {other} is not supported"))),
+            };
+            if key.kind() != "public" && usages.is_empty() {
+                return Err(throw_dom(&ctx, "SyntaxError", "keyUsages cannot be empty"));
+            }
+            let key = CryptoKey::new(&ctx, alg.name, key, extractable, usages)?;
+            Ok(Class::instance(ctx.clone(), key)?.into_value())
+        })();
+        settle(&ctx, outcome)
+    }
+
+    #[qjs(rename = "exportKey")]
+    pub fn export_key<'js>(&self, ctx: Ctx<'js>, fmt: Value<'js>, key: Value<'js>) -> Result<Promise<'js>> {
+        let outcome = (|| {
+            let format = format(&ctx, &fmt)?;
+            let key = key_arg(&ctx, &key)?;
+            let key = key.borrow();
+            if !key.extractable {
+                return Err(invalid_access(&ctx, "the key is not extractable"));
+            }
+            match key.name {
+                "HMAC" => hmac::export(&ctx, &key, format),
+                "ECDSA" => ec::export(&ctx, &key, format),
+                "Ed25519" => ed25519::export(&ctx, &key, format),
+                other => Err(not_supported(&ctx, &format!("exportKey: {other} is not supported"))),
+            }
+        })();
+        settle(&ctx, outcome)
+    }
+
+    #[qjs(rename = "generateKey")]
+    pub fn generate_key<'js>(
+        &self,
+        ctx: Ctx<'js>,
+        alg: Value<'js>,
+        extractable: Value<'js>,
+        key_usages: Value<'js>,
+    ) -> Result<Promise<'js>> {
+        let outcome = (|| {
+            let alg = algorithm(&ctx, &alg)?;
+            let extractable = boolean(&extractable);
+            let usages = usages(&ctx, &key_usages)?;
+            let pair = match alg.name {
+                "HMAC" => {
+                    let data = hmac::generate(&ctx, &alg.params, &usages)?;
+                    if usages.is_empty() {
+                        return Err(throw_dom(&ctx, "SyntaxError", "keyUsages cannot be empty"));
+                    }
+                    let key = CryptoKey::new(&ctx, "HMAC", data, extractable, usages)?;
+                    return Ok(Class::instance(ctx.clone(), key)?.into_value());
+                }
+                "ECDSA" => ec::generate(&ctx, &alg.params, &usages)?,
+                "Ed25519" => ed25519::generate(&ctx, &usages)?,
+                other => return Err(not_supported(&ctx, &format!("generateKey: {other} is not supported"))),
+            };
+            let private_usages: Vec<_> = usages.iter().copied().filter(|u| *u == "sign").collect();
+            let public_usages: Vec<_> = usages.iter().copied().filter(|u| *u == "verify").collect();
+            if private_usages.is_empty() {
+                return Err(throw_dom(&ctx, "SyntaxError", "keyUsages must include sign"));
+            }
+            let (private, public) = pair;
+            let out = Object::new(ctx.clone())?;
+            let public = CryptoKey::new(&ctx, alg.name, public, true, public_usages)?;
+            let private = CryptoKey::new(&ctx, alg.name, private, extractable, private_usages)?;
+            out.set("publicKey", Class::instance(ctx.clone(), public)?)?;
+            out.set("privateKey", Class::instance(ctx.clone(), private)?)?;
+            Ok(out.into_value())
+        })();
+        settle(&ctx, outcome)
+    }
+
+    pub fn sign<'js>(&self, ctx: Ctx<'js>, alg: Value<'js>, key: Value<'js>, data: Value<'js>) -> Result<Promise<'js>> {
+        let outcome = (|| {
+            let alg = algorithm(&ctx, &alg)?;
+            let key = key_arg(&ctx, &key)?;
+            let data = bytes(&ctx, &data, "data")?;
+            let key = key.borrow();
+            check_key(&ctx, &key, alg.name, "sign")?;
+            let signature = match alg.name {
+                "HMAC" => hmac::sign(&key.data, &data),
+                "ECDSA" => ec::sign(&ctx, &key.data, hash_member(&ctx, &alg.params)?, &data)?,
+                "Ed25519" => ed25519::sign(&ctx, &key.data, &data)?,
+                other => return Err(not_supported(&ctx, &format!("sign: {other} is not supported"))),
+            };
+            Ok(ArrayBuffer::new(ctx.clone(), signature)?.into_value())
+        })();
+        settle(&ctx, outcome)
+    }
+
+    pub fn verify<'js>(
+        &self,
+        ctx: Ctx<'js>,
+        alg: Value<'js>,
+        key: Value<'js>,
+        signature: Value<'js>,
+        data: Value<'js>,
+    ) -> Result<Promise<'js>> {
+        let outcome = (|| {
+            let alg = algorithm(&ctx, &alg)?;
+            let key = key_arg(&ctx, &key)?;
+            let signature = bytes(&ctx, &signature, "signature")?;
+            let data = bytes(&ctx, &data, "data")?;
+            let key = key.borrow();
+            check_key(&ctx, &key, alg.name, "verify")?;
+            let ok = match alg.name {
+                "HMAC" => hmac::verify(&key.data, &signature, &data),
+                "ECDSA" => ec::verify(&ctx, &key.data, hash_member(&ctx, &alg.params)?, &signature, &data)?,
+                "Ed25519" => ed25519::verify(&ctx, &key.data, &signature, &data)?,
+                other => return Err(not_supported(&ctx, &format!("verify: {other} is not supported"))),
+            };
+            Ok(Value::new_bool(ctx.clone(), ok))
+        })();
+        settle(&ctx, outcome)
+    }
+
+    pub fn encrypt<'js>(&self, ctx: Ctx<'js>) -> Result<Promise<'js>> {
+        settle(&ctx, Err(not_supported(&ctx, "encrypt is not supported yet")))
+    }
+
+    pub fn decrypt<'js>(&self, ctx: Ctx<'js>) -> Result<Promise<'js>> {
+        settle(&ctx, Err(not_supported(&ctx, "decrypt is not supported yet")))
+    }
+
+    #[qjs(rename = "deriveBits")]
+    pub fn derive_bits<'js>(&self, ctx: Ctx<'js>) -> Result<Promise<'js>> {
+        settle(&ctx, Err(not_supported(&ctx, "deriveBits is not supported yet")))
+    }
+
+    #[qjs(rename = "deriveKey")]
+    pub fn derive_key<'js>(&self, ctx: Ctx<'js>) -> Result<Promise<'js>> {
+        settle(&ctx, Err(not_supported(&ctx, "deriveKey is not supported yet")))
+    }
+
+    #[qjs(rename = "wrapKey")]
+    pub fn wrap_key<'js>(&self, ctx: Ctx<'js>) -> Result<Promise<'js>> {
+        settle(&ctx, Err(not_supported(&ctx, "wrapKey is not supported yet")))
+    }
+
+    #[qjs(rename = "unwrapKey")]
+    pub fn unwrap_key<'js>(&self, ctx: Ctx<'js>) -> Result<Promise<'js>> {
+        settle(&ctx, Err(not_supported(&ctx, "unwrapKey is not supported yet")))
+    }
+
+    #[qjs(get, rename = rquickjs::atom::PredefinedAtom::SymbolToStringTag)]
+    pub fn to_string_tag(&self) -> &'static str {
+        "SubtleCrypto"
+    }
+}

@@ -1,0 +1,122 @@
+//! Reading the arguments of `crypto.subtle` methods: algorithm identifiers (a name or a
+//! dictionary with `name`), hashes, key usages and buffers, with the spec's error names.
+
+use rquickjs::prelude::Coerced;
+use rquickjs::{Ctx, Error, Exception, Object, Result, Value};
+
+use super::super::crypto_key::Hash;
+use super::super::util::{buffer_source_bytes, throw_dom};
+
+/// Every usage the spec knows, for validating `keyUsages`.
+const USAGES: [&str; 8] = [
+    "encrypt",
+    "decrypt",
+    "sign",
+    "verify",
+    "deriveKey",
+    "deriveBits",
+    "wrapKey",
+    "unwrapKey",
+];
+
+/// An algorithm identifier: its canonical name and its dictionary (if it was one).
+pub struct Algorithm<'js> {
+    pub name: &'static str,
+    pub params: Option<Object<'js>>,
+}
+
+/// Algorithm names as the spec spells them; matched without regard to case.
+const NAMES: [&str; 9] = [
+    "HMAC", "ECDSA", "Ed25519", "SHA-1", "SHA-256", "SHA-384", "SHA-512", "ECDH", "X25519",
+];
+
+pub fn algorithm<'js>(ctx: &Ctx<'js>, value: &Value<'js>) -> Result<Algorithm<'js>> {
+    let (raw, params) = match value.as_object() {
+        Some(obj) => {
+            let name: Value = obj.get("name")?;
+            if name.is_undefined() {
+                return Err(Exception::throw_type(ctx, "Algorithm: name is required"));
+            }
+            let name: Coerced<String> = name.get()?;
+            (name.0, Some(obj.clone()))
+        }
+        None => (value.get::<Coerced<String>>()?.0, None),
+    };
+    match NAMES.iter().find(|n| n.eq_ignore_ascii_case(&raw)) {
+        Some(name) => Ok(Algorithm { name, params }),
+        None => Err(not_supported(ctx, &format!("Unrecognized algorithm name: {raw}"))),
+    }
+}
+
+/// The `hash` member of an algorithm dictionary.
+pub fn hash_member<'js>(ctx: &Ctx<'js>, params: &Option<Object<'js>>) -> Result<Hash> {
+    let value: Value = match params {
+        Some(p) => p.get("hash")?,
+        None => return Err(Exception::throw_type(ctx, "Algorithm: hash is required")),
+    };
+    if value.is_undefined() {
+        return Err(Exception::throw_type(ctx, "Algorithm: hash is required"));
+    }
+    let alg = algorithm(ctx, &value)?;
+    Hash::from_name(alg.name).ok_or_else(|| not_supported(ctx, &format!("{} is not a hash", alg.name)))
+}
+
+/// A string member of the dictionary, if present.
+pub fn string_member(params: &Option<Object<'_>>, name: &str) -> Result<Option<String>> {
+    match params {
+        Some(p) => {
+            let v: Value = p.get(name)?;
+            if v.is_undefined() {
+                Ok(None)
+            } else {
+                Ok(Some(v.get::<Coerced<String>>()?.0))
+            }
+        }
+        None => Ok(None),
+    }
+}
+
+/// `keyUsages`: a sequence of known usage strings.
+pub fn usages(ctx: &Ctx<'_>, value: &Value<'_>) -> Result<Vec<&'static str>> {
+    let Some(obj) = value.as_object() else {
+        return Err(Exception::throw_type(ctx, "keyUsages must be a sequence"));
+    };
+    let len: usize = obj.get::<_, Option<usize>>("length")?.unwrap_or(0);
+    let mut out = Vec::new();
+    for i in 0..len {
+        let u: Coerced<String> = obj.get(i as u32)?;
+        let Some(known) = USAGES.iter().find(|k| **k == u.0) else {
+            return Err(Exception::throw_type(ctx, &format!("Invalid key usage: {}", u.0)));
+        };
+        if !out.contains(known) {
+            out.push(*known);
+        }
+    }
+    Ok(out)
+}
+
+/// Fails with SyntaxError unless every usage is one of `allowed`.
+pub fn check_usages(ctx: &Ctx<'_>, usages: &[&'static str], allowed: &[&str]) -> Result<()> {
+    match usages.iter().find(|u| !allowed.contains(u)) {
+        Some(bad) => Err(throw_dom(ctx, "SyntaxError", &format!("Unsupported key usage: {bad}"))),
+        None => Ok(()),
+    }
+}
+
+pub fn bytes(ctx: &Ctx<'_>, value: &Value<'_>, what: &str) -> Result<Vec<u8>> {
+    buffer_source_bytes(value)
+        .map(|b| b.to_vec())
+        .ok_or_else(|| Exception::throw_type(ctx, &format!("{what} must be a BufferSource")))
+}
+
+pub fn not_supported(ctx: &Ctx<'_>, message: &str) -> Error {
+    throw_dom(ctx, "NotSupportedError", message)
+}
+
+pub fn data_error(ctx: &Ctx<'_>, message: &str) -> Error {
+    throw_dom(ctx, "DataError", message)
+}
+
+pub fn invalid_access(ctx: &Ctx<'_>, message: &str) -> Error {
+    throw_dom(ctx, "InvalidAccessError", message)
+}

@@ -1,0 +1,119 @@
+// crypto.subtle: HMAC, ECDSA and Ed25519 keys, known answers, round trips through every
+// format, and the errors the spec names.
+import { test, run, assert, assertEquals, assertRejects } from "./harness.js";
+
+const enc = new TextEncoder();
+const hex = (buf) => [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, "0")).join("");
+const unhex = (s) => new Uint8Array(s.match(/../g).map((h) => parseInt(h, 16)));
+const b64url = (bytes) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+
+test("classes and prototype chain", () => {
+  assert(crypto instanceof Crypto);
+  assert(crypto.subtle instanceof SubtleCrypto);
+  assertEquals(crypto.subtle, crypto.subtle);
+  assertEquals(Object.prototype.toString.call(crypto.subtle), "[object SubtleCrypto]");
+  let threw = false;
+  try {
+    new CryptoKey();
+  } catch (e) {
+    threw = e instanceof TypeError;
+  }
+  assert(threw, "CryptoKey is not constructible");
+});
+
+test("HMAC: RFC 4231 case 2, verify, jwk round trip", async () => {
+  const key = await crypto.subtle.importKey("raw", enc.encode("Jefe"), { name: "HMAC", hash: "SHA-256" }, true, ["sign", "verify"]);
+  assert(key instanceof CryptoKey);
+  assertEquals(key.type, "secret");
+  assertEquals(key.algorithm.name, "HMAC");
+  assertEquals(key.algorithm.hash.name, "SHA-256");
+  assertEquals(key.algorithm.length, 32);
+  assertEquals(key.usages.join(), "sign,verify");
+  const data = enc.encode("what do ya want for nothing?");
+  const mac = await crypto.subtle.sign("HMAC", key, data);
+  assertEquals(hex(mac), "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  assert(await crypto.subtle.verify("HMAC", key, mac, data));
+  assert(!(await crypto.subtle.verify("HMAC", key, mac, enc.encode("other"))));
+  const jwk = await crypto.subtle.exportKey("jwk", key);
+  assertEquals(jwk.kty, "oct");
+  assertEquals(jwk.alg, "HS256");
+  assertEquals(jwk.k, "SmVmZQ");
+  assertEquals(jwk.ext, true);
+  const again = await crypto.subtle.importKey("jwk", jwk, { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
+  assert(await crypto.subtle.verify("HMAC", again, mac, data));
+  await assertRejects(() => crypto.subtle.exportKey("raw", again), DOMException);
+  await assertRejects(() => crypto.subtle.sign("HMAC", again, data), DOMException);
+});
+
+test("HMAC: generateKey defaults to the block size", async () => {
+  const key = await crypto.subtle.generateKey({ name: "HMAC", hash: "SHA-512" }, true, ["sign"]);
+  assertEquals(key.algorithm.length, 1024);
+  assertEquals((await crypto.subtle.exportKey("raw", key)).byteLength, 128);
+});
+
+test("Ed25519: RFC 8032 test 1", async () => {
+  const d = unhex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
+  const x = unhex("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
+  const priv = await crypto.subtle.importKey("jwk", { kty: "OKP", crv: "Ed25519", d: b64url(d), x: b64url(x) }, "Ed25519", true, ["sign"]);
+  const sig = await crypto.subtle.sign("Ed25519", priv, new Uint8Array(0));
+  assertEquals(
+    hex(sig),
+    "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b",
+  );
+  const pub = await crypto.subtle.importKey("raw", x, { name: "Ed25519" }, true, ["verify"]);
+  assertEquals(pub.type, "public");
+  assert(await crypto.subtle.verify("Ed25519", pub, sig, new Uint8Array(0)));
+  assert(!(await crypto.subtle.verify("Ed25519", pub, sig, new Uint8Array(1))));
+  // pkcs8 and spki round trips.
+  const pkcs8 = await crypto.subtle.exportKey("pkcs8", priv);
+  const priv2 = await crypto.subtle.importKey("pkcs8", pkcs8, "Ed25519", false, ["sign"]);
+  assertEquals(hex(await crypto.subtle.sign("Ed25519", priv2, new Uint8Array(0))), hex(sig));
+  const spki = await crypto.subtle.exportKey("spki", pub);
+  const pub2 = await crypto.subtle.importKey("spki", spki, "Ed25519", true, ["verify"]);
+  assertEquals(hex(await crypto.subtle.exportKey("raw", pub2)), hex(x));
+  await assertRejects(() => crypto.subtle.importKey("raw", x, "Ed25519", true, ["sign"]), DOMException);
+});
+
+for (const [curve, hash, size] of [["P-256", "SHA-256", 64], ["P-384", "SHA-384", 96]]) {
+  test(`ECDSA ${curve}: generate, sign, verify, every format`, async () => {
+    const { publicKey, privateKey } = await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: curve }, true, ["sign", "verify"]);
+    assertEquals(publicKey.usages.join(), "verify");
+    assertEquals(privateKey.usages.join(), "sign");
+    assertEquals(privateKey.algorithm.namedCurve, curve);
+    const data = enc.encode("message");
+    const sig = await crypto.subtle.sign({ name: "ECDSA", hash }, privateKey, data);
+    assertEquals(sig.byteLength, size);
+    assert(await crypto.subtle.verify({ name: "ECDSA", hash }, publicKey, sig, data));
+    assert(!(await crypto.subtle.verify({ name: "ECDSA", hash }, publicKey, sig, enc.encode("massage"))));
+    for (const [format, key, usages] of [["raw", publicKey, ["verify"]], ["spki", publicKey, ["verify"]], ["jwk", publicKey, ["verify"]]]) {
+      const exported = await crypto.subtle.exportKey(format, key);
+      const imported = await crypto.subtle.importKey(format, exported, { name: "ECDSA", namedCurve: curve }, true, usages);
+      assert(await crypto.subtle.verify({ name: "ECDSA", hash }, imported, sig, data), format);
+    }
+    for (const format of ["pkcs8", "jwk"]) {
+      const exported = await crypto.subtle.exportKey(format, privateKey);
+      const imported = await crypto.subtle.importKey(format, exported, { name: "ECDSA", namedCurve: curve }, false, ["sign"]);
+      const sig2 = await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, imported, data);
+      assert(await crypto.subtle.verify({ name: "ECDSA", hash: "SHA-256" }, publicKey, sig2, data), format);
+    }
+    const jwk = await crypto.subtle.exportKey("jwk", privateKey);
+    assertEquals(jwk.kty, "EC");
+    assertEquals(jwk.crv, curve);
+    assert(typeof jwk.d === "string" && typeof jwk.x === "string");
+  });
+}
+
+test("errors carry the spec's names", async () => {
+  const e1 = await assertRejects(() => crypto.subtle.digest("MD5", new Uint8Array(1)), DOMException);
+  assertEquals(e1.name, "NotSupportedError");
+  const e2 = await assertRejects(() => crypto.subtle.importKey("raw", new Uint8Array(3), { name: "ECDSA", namedCurve: "P-256" }, true, ["verify"]), DOMException);
+  assertEquals(e2.name, "DataError");
+  const e3 = await assertRejects(() => crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, ["encrypt"]), DOMException);
+  assertEquals(e3.name, "SyntaxError");
+  await assertRejects(() => crypto.subtle.importKey("bogus", new Uint8Array(3), "HMAC", true, ["sign"]), TypeError);
+  const hmac = await crypto.subtle.generateKey({ name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const e4 = await assertRejects(() => crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, hmac, new Uint8Array(1)), DOMException);
+  assertEquals(e4.name, "InvalidAccessError");
+});
+
+await run();
