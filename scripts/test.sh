@@ -7,8 +7,14 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n==> %s\n' "$*"; }
 
-# Nothing to install yet beyond the Rust toolchain: later suites (npm fixtures, databases)
-# install their packages here, so that a fresh machine needs no manual step.
+# What the tests need beyond the Rust toolchain is installed here, so that a fresh machine
+# needs no manual step: Node and npm (the npm fixtures, and Node as a second implementation
+# to check interoperability against), then the fixtures themselves.
+step "npm fixtures (deploy/tests/fixtures/npm)"
+if ! command -v npm >/dev/null 2>&1; then
+  apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null
+fi
+(cd deploy/tests/fixtures/npm && npm ci --no-audit --no-fund --silent)
 
 step "cargo fmt --check"
 cargo fmt --all -- --check

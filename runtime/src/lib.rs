@@ -12,6 +12,7 @@ mod error;
 mod isolate;
 mod loader;
 mod net;
+mod packages;
 mod typescript;
 mod web;
 

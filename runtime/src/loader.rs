@@ -102,13 +102,17 @@ impl Resolver for FileResolver {
                 .parent()
                 .unwrap_or_else(|| Path::new("."))
                 .join(name)
-        } else {
+        } else if name.contains(':') {
             return Err(Exception::throw_message(
                 ctx,
-                &format!(
-                    "cannot resolve '{name}' from {base}: only relative, absolute and file:// imports are supported"
-                ),
+                &format!("cannot resolve '{name}' from {base}: unsupported import scheme"),
             ));
+        } else {
+            let base_path = module_path(base);
+            let dir = base_path.parent().unwrap_or_else(|| Path::new("."));
+            crate::packages::resolve(name, dir).map_err(|e| {
+                Exception::throw_message(ctx, &format!("cannot resolve '{name}' from {base}: {e}"))
+            })?
         };
         match probe(&normalize(&target)) {
             Some(found) => Ok(module_name(&found)),

@@ -112,7 +112,6 @@ impl<'js> Crypto<'js> {
         Err(rquickjs::Exception::throw_type(&ctx, "Illegal constructor"))
     }
 
-
     #[qjs(get)]
     pub fn subtle(&self) -> Class<'js, SubtleCrypto> {
         self.subtle.clone()

@@ -88,11 +88,20 @@ impl Curve {
 /// The key material.
 #[derive(Clone)]
 pub enum KeyData {
-    Hmac { key: Vec<u8>, hash: Hash },
+    Hmac {
+        key: Vec<u8>,
+        hash: Hash,
+    },
     /// A private scalar (big-endian, `field_len` bytes).
-    EcPrivate { curve: Curve, scalar: Vec<u8> },
+    EcPrivate {
+        curve: Curve,
+        scalar: Vec<u8>,
+    },
     /// An uncompressed SEC1 point.
-    EcPublic { curve: Curve, point: Vec<u8> },
+    EcPublic {
+        curve: Curve,
+        point: Vec<u8>,
+    },
     Ed25519Private([u8; 32]),
     Ed25519Public([u8; 32]),
 }
@@ -171,7 +180,6 @@ impl<'js> CryptoKey<'js> {
     pub fn illegal(ctx: Ctx<'js>) -> Result<Self> {
         Err(rquickjs::Exception::throw_type(&ctx, "Illegal constructor"))
     }
-
 
     #[qjs(get, rename = "type")]
     pub fn kind(&self) -> &'static str {

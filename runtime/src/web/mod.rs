@@ -80,7 +80,10 @@ pub fn install(
     Class::<crypto::Crypto>::define(&globals)?;
     Class::<crypto_key::CryptoKey>::define(&globals)?;
     Class::<subtle::SubtleCrypto>::define(&globals)?;
-    globals.set("crypto", Class::instance(ctx.clone(), crypto::Crypto::new(ctx)?)?)?;
+    globals.set(
+        "crypto",
+        Class::instance(ctx.clone(), crypto::Crypto::new(ctx)?)?,
+    )?;
 
     let (module, promise) = load_bootstrap(ctx)?.eval()?;
     promise.finish::<()>()?;

@@ -4,7 +4,9 @@
 use rquickjs::{ArrayBuffer, Ctx, Object, Result, Value};
 
 use super::jwk;
-use super::params::{bytes, check_usages, data_error, invalid_access, not_supported, string_member};
+use super::params::{
+    bytes, check_usages, data_error, invalid_access, not_supported, string_member,
+};
 use super::Format;
 use crate::web::crypto_key::{CryptoKey, Curve, Hash, KeyData};
 
@@ -90,7 +92,10 @@ fn jwk_alg(curve: Curve) -> &'static str {
 
 fn named_curve<'js>(ctx: &Ctx<'js>, params: &Option<Object<'js>>) -> Result<Curve> {
     let Some(name) = string_member(params, "namedCurve")? else {
-        return Err(rquickjs::Exception::throw_type(ctx, "EcKeyParams: namedCurve is required"));
+        return Err(rquickjs::Exception::throw_type(
+            ctx,
+            "EcKeyParams: namedCurve is required",
+        ));
     };
     Curve::from_name(&name).ok_or_else(|| not_supported(ctx, &format!("Unsupported curve: {name}")))
 }
@@ -138,7 +143,10 @@ pub fn import<'js>(
             }
             if let Some(alg) = &jwk.alg {
                 if alg != jwk_alg(curve) {
-                    return Err(data_error(ctx, &format!("JWK alg {alg} does not match the curve")));
+                    return Err(data_error(
+                        ctx,
+                        &format!("JWK alg {alg} does not match the curve"),
+                    ));
                 }
             }
             let n = curve.field_len();
@@ -151,10 +159,13 @@ pub fn import<'js>(
             let mut point = vec![4u8];
             point.extend_from_slice(&x);
             point.extend_from_slice(&y);
-            let point = on_curve!(curve, public_from_sec1(&point)).ok_or_else(|| bad("JWK point"))?;
+            let point =
+                on_curve!(curve, public_from_sec1(&point)).ok_or_else(|| bad("JWK point"))?;
             match jwk.d {
                 Some(d) => {
-                    if d.len() != n || on_curve!(curve, public_of(&d)).as_deref() != Some(&point[..]) {
+                    if d.len() != n
+                        || on_curve!(curve, public_of(&d)).as_deref() != Some(&point[..])
+                    {
                         return Err(bad("JWK private key"));
                     }
                     KeyData::EcPrivate { curve, scalar: d }
@@ -211,7 +222,10 @@ pub fn export<'js>(ctx: &Ctx<'js>, key: &CryptoKey<'js>, format: Format) -> Resu
             obj.set("d", jwk::encode(scalar))?;
             Ok(obj.into_value())
         }
-        _ => Err(invalid_access(ctx, &format!("cannot export a {} key as {format:?}", key.data.kind()))),
+        _ => Err(invalid_access(
+            ctx,
+            &format!("cannot export a {} key as {format:?}", key.data.kind()),
+        )),
     }
 }
 
@@ -244,5 +258,8 @@ pub fn verify<'js>(
     if signature.len() != 2 * curve.field_len() {
         return Ok(false);
     }
-    Ok(on_curve!(*curve, verify_prehash(point, &hash.digest(message), signature)))
+    Ok(on_curve!(
+        *curve,
+        verify_prehash(point, &hash.digest(message), signature)
+    ))
 }

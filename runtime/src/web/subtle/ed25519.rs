@@ -89,7 +89,10 @@ pub fn generate<'js>(ctx: &Ctx<'js>, usages: &[&'static str]) -> Result<(KeyData
     let mut seed = [0u8; 32];
     getrandom::fill(&mut seed).map_err(|e| data_error(ctx, &e.to_string()))?;
     let public = SigningKey::from_bytes(&seed).verifying_key().to_bytes();
-    Ok((KeyData::Ed25519Private(seed), KeyData::Ed25519Public(public)))
+    Ok((
+        KeyData::Ed25519Private(seed),
+        KeyData::Ed25519Public(public),
+    ))
 }
 
 pub fn export<'js>(ctx: &Ctx<'js>, key: &CryptoKey<'js>, format: Format) -> Result<Value<'js>> {
@@ -99,10 +102,17 @@ pub fn export<'js>(ctx: &Ctx<'js>, key: &CryptoKey<'js>, format: Format) -> Resu
         (KeyData::Ed25519Public(x), Format::Raw) => buffer(x.to_vec()),
         (KeyData::Ed25519Public(x), Format::Spki) => {
             let key = VerifyingKey::from_bytes(x).map_err(|_| failed())?;
-            buffer(key.to_public_key_der().map_err(|_| failed())?.as_bytes().to_vec())
+            buffer(
+                key.to_public_key_der()
+                    .map_err(|_| failed())?
+                    .as_bytes()
+                    .to_vec(),
+            )
         }
         (KeyData::Ed25519Private(d), Format::Pkcs8) => {
-            let der = SigningKey::from_bytes(d).to_pkcs8_der().map_err(|_| failed())?;
+            let der = SigningKey::from_bytes(d)
+                .to_pkcs8_der()
+                .map_err(|_| failed())?;
             buffer(der.as_bytes().to_vec())
         }
         (KeyData::Ed25519Public(x), Format::Jwk) => {
@@ -114,11 +124,17 @@ pub fn export<'js>(ctx: &Ctx<'js>, key: &CryptoKey<'js>, format: Format) -> Resu
         (KeyData::Ed25519Private(d), Format::Jwk) => {
             let obj = jwk::start(ctx, "OKP", &key.usages, key.extractable)?;
             obj.set("crv", "Ed25519")?;
-            obj.set("x", jwk::encode(&SigningKey::from_bytes(d).verifying_key().to_bytes()))?;
+            obj.set(
+                "x",
+                jwk::encode(&SigningKey::from_bytes(d).verifying_key().to_bytes()),
+            )?;
             obj.set("d", jwk::encode(d))?;
             Ok(obj.into_value())
         }
-        _ => Err(invalid_access(ctx, &format!("cannot export a {} key as {format:?}", key.data.kind()))),
+        _ => Err(invalid_access(
+            ctx,
+            &format!("cannot export a {} key as {format:?}", key.data.kind()),
+        )),
     }
 }
 
@@ -129,11 +145,22 @@ pub fn sign<'js>(ctx: &Ctx<'js>, data: &KeyData, message: &[u8]) -> Result<Vec<u
     Ok(SigningKey::from_bytes(d).sign(message).to_bytes().to_vec())
 }
 
-pub fn verify<'js>(ctx: &Ctx<'js>, data: &KeyData, signature: &[u8], message: &[u8]) -> Result<bool> {
+pub fn verify<'js>(
+    ctx: &Ctx<'js>,
+    data: &KeyData,
+    signature: &[u8],
+    message: &[u8],
+) -> Result<bool> {
     let KeyData::Ed25519Public(x) = data else {
-        return Err(invalid_access(ctx, "Ed25519 verification needs a public key"));
+        return Err(invalid_access(
+            ctx,
+            "Ed25519 verification needs a public key",
+        ));
     };
-    let (Ok(key), Ok(sig)) = (VerifyingKey::from_bytes(x), Signature::from_slice(signature)) else {
+    let (Ok(key), Ok(sig)) = (
+        VerifyingKey::from_bytes(x),
+        Signature::from_slice(signature),
+    ) else {
         return Ok(false);
     };
     Ok(key.verify(message, &sig).is_ok())

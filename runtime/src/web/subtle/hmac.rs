@@ -52,10 +52,14 @@ pub fn import<'js>(
             }
             if let Some(alg) = &jwk.alg {
                 if alg != jwk_alg(hash) {
-                    return Err(data_error(ctx, &format!("JWK alg {alg} does not match {}", hash.name())));
+                    return Err(data_error(
+                        ctx,
+                        &format!("JWK alg {alg} does not match {}", hash.name()),
+                    ));
                 }
             }
-            jwk.k.ok_or_else(|| data_error(ctx, "an HMAC JWK needs k"))?
+            jwk.k
+                .ok_or_else(|| data_error(ctx, "an HMAC JWK needs k"))?
         }
         Format::Spki | Format::Pkcs8 => {
             return Err(not_supported(ctx, "HMAC keys import as raw or jwk"))

@@ -25,7 +25,10 @@ fn member(ctx: &Ctx<'_>, obj: &Object<'_>, name: &str) -> Result<Option<String>>
     }
     match v.as_string() {
         Some(s) => Ok(Some(s.to_string()?)),
-        None => Err(data_error(ctx, &format!("JWK member {name} must be a string"))),
+        None => Err(data_error(
+            ctx,
+            &format!("JWK member {name} must be a string"),
+        )),
     }
 }
 
@@ -47,14 +50,20 @@ pub fn read(
     usages: &[&'static str],
 ) -> Result<Jwk> {
     let Some(obj) = value.as_object() else {
-        return Err(rquickjs::Exception::throw_type(ctx, "a JWK must be an object"));
+        return Err(rquickjs::Exception::throw_type(
+            ctx,
+            "a JWK must be an object",
+        ));
     };
     let Some(kty) = member(ctx, obj, "kty")? else {
         return Err(data_error(ctx, "JWK kty is required"));
     };
     let ext: Value = obj.get("ext")?;
     if ext.as_bool() == Some(false) && extractable {
-        return Err(data_error(ctx, "JWK ext is false but the key would be extractable"));
+        return Err(data_error(
+            ctx,
+            "JWK ext is false but the key would be extractable",
+        ));
     }
     let ops: Value = obj.get("key_ops")?;
     if let Some(ops) = ops.as_object() {
@@ -68,7 +77,10 @@ pub fn read(
             listed.push(op);
         }
         if let Some(missing) = usages.iter().find(|u| !listed.iter().any(|l| l == *u)) {
-            return Err(data_error(ctx, &format!("JWK key_ops does not allow {missing}")));
+            return Err(data_error(
+                ctx,
+                &format!("JWK key_ops does not allow {missing}"),
+            ));
         }
     }
     let jwk = Jwk {
@@ -87,7 +99,10 @@ pub fn read(
             "enc"
         };
         if !usages.is_empty() && use_ != expected {
-            return Err(data_error(ctx, &format!("JWK use {use_} does not match the usages")));
+            return Err(data_error(
+                ctx,
+                &format!("JWK use {use_} does not match the usages"),
+            ));
         }
     }
     Ok(jwk)

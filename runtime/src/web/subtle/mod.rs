@@ -38,7 +38,10 @@ fn format(ctx: &Ctx<'_>, value: &Value<'_>) -> Result<Format> {
         "spki" => Ok(Format::Spki),
         "pkcs8" => Ok(Format::Pkcs8),
         "jwk" => Ok(Format::Jwk),
-        other => Err(Exception::throw_type(ctx, &format!("Invalid key format: {other}"))),
+        other => Err(Exception::throw_type(
+            ctx,
+            &format!("Invalid key format: {other}"),
+        )),
     }
 }
 
@@ -68,10 +71,16 @@ fn key_arg<'js>(ctx: &Ctx<'js>, value: &Value<'js>) -> Result<Class<'js, CryptoK
 /// Checks that `key` is for `name` and may be used for `usage`.
 fn check_key(ctx: &Ctx<'_>, key: &CryptoKey<'_>, name: &str, usage: &str) -> Result<()> {
     if key.name != name {
-        return Err(invalid_access(ctx, &format!("the key is for {}, not {name}", key.name)));
+        return Err(invalid_access(
+            ctx,
+            &format!("the key is for {}, not {name}", key.name),
+        ));
     }
     if !key.allows(usage) {
-        return Err(invalid_access(ctx, &format!("the key does not allow {usage}")));
+        return Err(invalid_access(
+            ctx,
+            &format!("the key does not allow {usage}"),
+        ));
     }
     Ok(())
 }
@@ -81,7 +90,9 @@ fn boolean(value: &Value<'_>) -> bool {
         !(value.is_undefined()
             || value.is_null()
             || value.as_int() == Some(0)
-            || value.as_string().is_some_and(|s| s.to_string().is_ok_and(|s| s.is_empty())))
+            || value
+                .as_string()
+                .is_some_and(|s| s.to_string().is_ok_and(|s| s.is_empty())))
     })
 }
 
@@ -97,7 +108,12 @@ impl SubtleCrypto {
         Err(Exception::throw_type(&ctx, "Illegal constructor"))
     }
 
-    pub fn digest<'js>(&self, ctx: Ctx<'js>, alg: Value<'js>, data: Opt<Value<'js>>) -> Result<Promise<'js>> {
+    pub fn digest<'js>(
+        &self,
+        ctx: Ctx<'js>,
+        alg: Value<'js>,
+        data: Opt<Value<'js>>,
+    ) -> Result<Promise<'js>> {
         let outcome = (|| {
             let alg = algorithm(&ctx, &alg)?;
             let hash = Hash::from_name(alg.name)
@@ -128,13 +144,23 @@ impl SubtleCrypto {
                 return Err(Exception::throw_type(&ctx, "a JWK must be an object"));
             }
             if format != Format::Jwk && buffer_source_bytes(&data).is_none() {
-                return Err(Exception::throw_type(&ctx, "keyData must be a BufferSource"));
+                return Err(Exception::throw_type(
+                    &ctx,
+                    "keyData must be a BufferSource",
+                ));
             }
             let key = match alg.name {
                 "HMAC" => hmac::import(&ctx, format, &data, &alg.params, extractable, &usages)?,
                 "ECDSA" => ec::import(&ctx, format, &data, &alg.params, extractable, &usages)?,
-                "Ed25519" => ed25519::import(&ctx, format, &data, &alg.params, extractable, &usages)?,
-                other => return Err(not_supported(&ctx, &format!("importKey: {other} is not supported"))),
+                "Ed25519" => {
+                    ed25519::import(&ctx, format, &data, &alg.params, extractable, &usages)?
+                }
+                other => {
+                    return Err(not_supported(
+                        &ctx,
+                        &format!("importKey: {other} is not supported"),
+                    ))
+                }
             };
             if key.kind() != "public" && usages.is_empty() {
                 return Err(throw_dom(&ctx, "SyntaxError", "keyUsages cannot be empty"));
@@ -146,7 +172,12 @@ impl SubtleCrypto {
     }
 
     #[qjs(rename = "exportKey")]
-    pub fn export_key<'js>(&self, ctx: Ctx<'js>, fmt: Value<'js>, key: Value<'js>) -> Result<Promise<'js>> {
+    pub fn export_key<'js>(
+        &self,
+        ctx: Ctx<'js>,
+        fmt: Value<'js>,
+        key: Value<'js>,
+    ) -> Result<Promise<'js>> {
         let outcome = (|| {
             let format = format(&ctx, &fmt)?;
             let key = key_arg(&ctx, &key)?;
@@ -158,7 +189,10 @@ impl SubtleCrypto {
                 "HMAC" => hmac::export(&ctx, &key, format),
                 "ECDSA" => ec::export(&ctx, &key, format),
                 "Ed25519" => ed25519::export(&ctx, &key, format),
-                other => Err(not_supported(&ctx, &format!("exportKey: {other} is not supported"))),
+                other => Err(not_supported(
+                    &ctx,
+                    &format!("exportKey: {other} is not supported"),
+                )),
             }
         })();
         settle(&ctx, outcome)
@@ -187,12 +221,21 @@ impl SubtleCrypto {
                 }
                 "ECDSA" => ec::generate(&ctx, &alg.params, &usages)?,
                 "Ed25519" => ed25519::generate(&ctx, &usages)?,
-                other => return Err(not_supported(&ctx, &format!("generateKey: {other} is not supported"))),
+                other => {
+                    return Err(not_supported(
+                        &ctx,
+                        &format!("generateKey: {other} is not supported"),
+                    ))
+                }
             };
             let private_usages: Vec<_> = usages.iter().copied().filter(|u| *u == "sign").collect();
             let public_usages: Vec<_> = usages.iter().copied().filter(|u| *u == "verify").collect();
             if private_usages.is_empty() {
-                return Err(throw_dom(&ctx, "SyntaxError", "keyUsages must include sign"));
+                return Err(throw_dom(
+                    &ctx,
+                    "SyntaxError",
+                    "keyUsages must include sign",
+                ));
             }
             let (private, public) = pair;
             let out = Object::new(ctx.clone())?;
@@ -205,7 +248,13 @@ impl SubtleCrypto {
         settle(&ctx, outcome)
     }
 
-    pub fn sign<'js>(&self, ctx: Ctx<'js>, alg: Value<'js>, key: Value<'js>, data: Value<'js>) -> Result<Promise<'js>> {
+    pub fn sign<'js>(
+        &self,
+        ctx: Ctx<'js>,
+        alg: Value<'js>,
+        key: Value<'js>,
+        data: Value<'js>,
+    ) -> Result<Promise<'js>> {
         let outcome = (|| {
             let alg = algorithm(&ctx, &alg)?;
             let key = key_arg(&ctx, &key)?;
@@ -216,7 +265,12 @@ impl SubtleCrypto {
                 "HMAC" => hmac::sign(&key.data, &data),
                 "ECDSA" => ec::sign(&ctx, &key.data, hash_member(&ctx, &alg.params)?, &data)?,
                 "Ed25519" => ed25519::sign(&ctx, &key.data, &data)?,
-                other => return Err(not_supported(&ctx, &format!("sign: {other} is not supported"))),
+                other => {
+                    return Err(not_supported(
+                        &ctx,
+                        &format!("sign: {other} is not supported"),
+                    ))
+                }
             };
             Ok(ArrayBuffer::new(ctx.clone(), signature)?.into_value())
         })();
@@ -240,9 +294,20 @@ impl SubtleCrypto {
             check_key(&ctx, &key, alg.name, "verify")?;
             let ok = match alg.name {
                 "HMAC" => hmac::verify(&key.data, &signature, &data),
-                "ECDSA" => ec::verify(&ctx, &key.data, hash_member(&ctx, &alg.params)?, &signature, &data)?,
+                "ECDSA" => ec::verify(
+                    &ctx,
+                    &key.data,
+                    hash_member(&ctx, &alg.params)?,
+                    &signature,
+                    &data,
+                )?,
                 "Ed25519" => ed25519::verify(&ctx, &key.data, &signature, &data)?,
-                other => return Err(not_supported(&ctx, &format!("verify: {other} is not supported"))),
+                other => {
+                    return Err(not_supported(
+                        &ctx,
+                        &format!("verify: {other} is not supported"),
+                    ))
+                }
             };
             Ok(Value::new_bool(ctx.clone(), ok))
         })();
@@ -250,31 +315,49 @@ impl SubtleCrypto {
     }
 
     pub fn encrypt<'js>(&self, ctx: Ctx<'js>) -> Result<Promise<'js>> {
-        settle(&ctx, Err(not_supported(&ctx, "encrypt is not supported yet")))
+        settle(
+            &ctx,
+            Err(not_supported(&ctx, "encrypt is not supported yet")),
+        )
     }
 
     pub fn decrypt<'js>(&self, ctx: Ctx<'js>) -> Result<Promise<'js>> {
-        settle(&ctx, Err(not_supported(&ctx, "decrypt is not supported yet")))
+        settle(
+            &ctx,
+            Err(not_supported(&ctx, "decrypt is not supported yet")),
+        )
     }
 
     #[qjs(rename = "deriveBits")]
     pub fn derive_bits<'js>(&self, ctx: Ctx<'js>) -> Result<Promise<'js>> {
-        settle(&ctx, Err(not_supported(&ctx, "deriveBits is not supported yet")))
+        settle(
+            &ctx,
+            Err(not_supported(&ctx, "deriveBits is not supported yet")),
+        )
     }
 
     #[qjs(rename = "deriveKey")]
     pub fn derive_key<'js>(&self, ctx: Ctx<'js>) -> Result<Promise<'js>> {
-        settle(&ctx, Err(not_supported(&ctx, "deriveKey is not supported yet")))
+        settle(
+            &ctx,
+            Err(not_supported(&ctx, "deriveKey is not supported yet")),
+        )
     }
 
     #[qjs(rename = "wrapKey")]
     pub fn wrap_key<'js>(&self, ctx: Ctx<'js>) -> Result<Promise<'js>> {
-        settle(&ctx, Err(not_supported(&ctx, "wrapKey is not supported yet")))
+        settle(
+            &ctx,
+            Err(not_supported(&ctx, "wrapKey is not supported yet")),
+        )
     }
 
     #[qjs(rename = "unwrapKey")]
     pub fn unwrap_key<'js>(&self, ctx: Ctx<'js>) -> Result<Promise<'js>> {
-        settle(&ctx, Err(not_supported(&ctx, "unwrapKey is not supported yet")))
+        settle(
+            &ctx,
+            Err(not_supported(&ctx, "unwrapKey is not supported yet")),
+        )
     }
 
     #[qjs(get, rename = rquickjs::atom::PredefinedAtom::SymbolToStringTag)]

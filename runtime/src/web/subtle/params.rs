@@ -44,7 +44,10 @@ pub fn algorithm<'js>(ctx: &Ctx<'js>, value: &Value<'js>) -> Result<Algorithm<'j
     };
     match NAMES.iter().find(|n| n.eq_ignore_ascii_case(&raw)) {
         Some(name) => Ok(Algorithm { name, params }),
-        None => Err(not_supported(ctx, &format!("Unrecognized algorithm name: {raw}"))),
+        None => Err(not_supported(
+            ctx,
+            &format!("Unrecognized algorithm name: {raw}"),
+        )),
     }
 }
 
@@ -58,7 +61,8 @@ pub fn hash_member<'js>(ctx: &Ctx<'js>, params: &Option<Object<'js>>) -> Result<
         return Err(Exception::throw_type(ctx, "Algorithm: hash is required"));
     }
     let alg = algorithm(ctx, &value)?;
-    Hash::from_name(alg.name).ok_or_else(|| not_supported(ctx, &format!("{} is not a hash", alg.name)))
+    Hash::from_name(alg.name)
+        .ok_or_else(|| not_supported(ctx, &format!("{} is not a hash", alg.name)))
 }
 
 /// A string member of the dictionary, if present.
@@ -86,7 +90,10 @@ pub fn usages(ctx: &Ctx<'_>, value: &Value<'_>) -> Result<Vec<&'static str>> {
     for i in 0..len {
         let u: Coerced<String> = obj.get(i as u32)?;
         let Some(known) = USAGES.iter().find(|k| **k == u.0) else {
-            return Err(Exception::throw_type(ctx, &format!("Invalid key usage: {}", u.0)));
+            return Err(Exception::throw_type(
+                ctx,
+                &format!("Invalid key usage: {}", u.0),
+            ));
         };
         if !out.contains(known) {
             out.push(*known);
@@ -98,7 +105,11 @@ pub fn usages(ctx: &Ctx<'_>, value: &Value<'_>) -> Result<Vec<&'static str>> {
 /// Fails with SyntaxError unless every usage is one of `allowed`.
 pub fn check_usages(ctx: &Ctx<'_>, usages: &[&'static str], allowed: &[&str]) -> Result<()> {
     match usages.iter().find(|u| !allowed.contains(u)) {
-        Some(bad) => Err(throw_dom(ctx, "SyntaxError", &format!("Unsupported key usage: {bad}"))),
+        Some(bad) => Err(throw_dom(
+            ctx,
+            "SyntaxError",
+            &format!("Unsupported key usage: {bad}"),
+        )),
         None => Ok(()),
     }
 }
