@@ -4,9 +4,10 @@
 use std::path::Path;
 
 /// The bootstrap's files, concatenated in this order into one module.
-const FILES: [&str; 5] = [
+const FILES: [&str; 6] = [
     "events.js",
     "streams.js",
+    "compression.js",
     "console.js",
     "clone.js",
     "bootstrap.js",

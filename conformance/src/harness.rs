@@ -43,12 +43,14 @@ globalThis.__wpt = { results: [], done: false, status: null };
 /// WPT's own server would; anything else goes to the runtime's `fetch`, if it has one.
 fn fetch_shim(root: &Path, file: &Path, meta: &Meta) -> Result<String> {
     let mut sources = vec![read(&root.join(file))?];
-    for script in &meta.scripts {
-        if let Some(abs) = script.strip_prefix('/') {
-            sources.push(read(&root.join(abs)).unwrap_or_default());
-        }
-    }
     let dir = file.parent().unwrap_or(Path::new(""));
+    for script in &meta.scripts {
+        let path = match script.strip_prefix('/') {
+            Some(abs) => root.join(abs),
+            None => root.join(dir).join(script),
+        };
+        sources.push(read(&path).unwrap_or_default());
+    }
     let mut files = serde_json::Map::new();
     for source in &sources {
         for literal in fetched_literals(source) {
@@ -170,6 +172,14 @@ globalThis.GLOBAL = {{ isWindow: () => false, isWorker: () => true, isShadowReal
         // Tests it registered before throwing may still finish; nothing else will.
         timeout = timeout.min(Duration::from_secs(1));
     }
+    // As WPT's generated worker wrappers do after the test's scripts: tests that asked for an
+    // explicit end (`setup({explicit_done})`, or only `explicit_timeout`) finish once their
+    // subtests have.
+    eval(
+        "done.js".into(),
+        "if (typeof done === 'function') done();".into(),
+    )
+    .await?;
     let started = Instant::now();
     loop {
         let done = eval("poll.js".into(), "__wpt.done".into()).await?;

@@ -144,6 +144,16 @@ fn run_child(root: &Path, file: &Path, variant: &str, timeout: Duration) -> harn
         Ok(c) => c,
         Err(e) => return failed(e.to_string()),
     };
+    // Drain stdout while the child runs: a large report would otherwise fill the pipe and
+    // block the child forever.
+    let reader = child.stdout.take().map(|mut stdout| {
+        std::thread::spawn(move || {
+            use std::io::Read;
+            let mut out = String::new();
+            let _ = stdout.read_to_string(&mut out);
+            out
+        })
+    });
     let deadline = std::time::Instant::now() + timeout + Duration::from_secs(5);
     loop {
         match child.try_wait() {
@@ -160,11 +170,7 @@ fn run_child(root: &Path, file: &Path, variant: &str, timeout: Duration) -> harn
             Err(e) => return failed(e.to_string()),
         }
     }
-    let mut out = String::new();
-    if let Some(mut stdout) = child.stdout.take() {
-        use std::io::Read;
-        let _ = stdout.read_to_string(&mut out);
-    }
+    let out = reader.and_then(|r| r.join().ok()).unwrap_or_default();
     let Ok(value) = serde_json::from_str::<serde_json::Value>(out.trim()) else {
         return failed("the test process crashed or printed no result".into());
     };

@@ -44,6 +44,7 @@ function defineGlobal(name, value) {
 }
 
 export default function install(native) {
+  nativeCodec = native.codec;
   const console = makeConsole(native.print);
   Object.defineProperty(console, Symbol.toStringTag, { value: "console", configurable: true });
   defineGlobal("console", console);
@@ -56,6 +57,8 @@ export default function install(native) {
     AbortSignal,
     structuredClone,
     FetchEvent,
+    CompressionStream,
+    DecompressionStream,
   })) {
     defineGlobal(name, value);
   }

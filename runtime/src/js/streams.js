@@ -1201,9 +1201,16 @@ function pipe(source, dest, options) {
         if (shuttingDown) return;
         reader.read().then(
           (r) => {
-            if (shuttingDown) return;
             if (r.done) {
-              checkStates();
+              if (!shuttingDown) checkStates();
+              return;
+            }
+            if (shuttingDown) {
+              // A chunk read before the shutdown began is still written: the shutdown waits
+              // for it (the source closing right after its last chunk lands here).
+              if (dest[S].state === "writable" && !closeQueuedOrInFlight(dest)) {
+                currentWrite = markHandled(writer.write(r.value));
+              }
               return;
             }
             currentWrite = markHandled(writer.write(r.value));
@@ -1611,7 +1618,9 @@ function readAll(stream) {
       return loop();
     });
   }
-  return loop();
+  // The native side awaits this promise without a JS reaction: mark it handled so that a
+  // failed body is reported once, as the rejection of text()/arrayBuffer(), not as uncaught.
+  return markHandled(loop());
 }
 
 // Reads a response body stream into the native sink as fast as the sink accepts it. The pump

@@ -6,6 +6,7 @@ pub mod base64;
 pub mod blob;
 pub mod body_mixin;
 pub mod body_sink;
+pub mod codec;
 pub mod console;
 pub mod crypto;
 pub mod crypto_key;
@@ -18,6 +19,7 @@ pub mod response;
 pub mod subtle;
 pub mod timers;
 pub mod url;
+pub mod urlpattern;
 pub mod util;
 
 use rquickjs::prelude::Func;
@@ -66,6 +68,7 @@ pub fn install(
     Class::<response::Response>::define(&globals)?;
     Class::<url::Url>::define(&globals)?;
     Class::<url::URLSearchParams>::define(&globals)?;
+    Class::<urlpattern::UrlPatternClass>::define(&globals)?;
     Class::<encoding::TextEncoder>::define(&globals)?;
     Class::<encoding::TextDecoder>::define(&globals)?;
     response::install_json_method(ctx)?;
@@ -91,6 +94,7 @@ pub fn install(
     let native = Object::new(ctx.clone())?;
     native.set("print", Func::from(console::print))?;
     native.set("userAgent", USER_AGENT)?;
+    native.set("codec", Func::from(codec::codec))?;
     let hooks: Object = install.call((native,))?;
     let _ = ctx.store_userdata(Intrinsics::from_object(&hooks)?);
     Ok(())

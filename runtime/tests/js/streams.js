@@ -182,6 +182,41 @@ test("TextEncoderStream and TextDecoderStream", async () => {
   assertEquals(text.join(""), "h€llo");
 });
 
+test("pipeTo writes the last chunk of a source that closes right after it", async () => {
+  const source = new ReadableStream({
+    start(c) {
+      c.enqueue("last");
+      c.close();
+    },
+  });
+  assertEquals((await collect(source.pipeThrough(new TransformStream()))).join(), "last");
+  const seen = [];
+  await new ReadableStream({ start(c) { c.enqueue(1); c.close(); } }).pipeTo(new WritableStream({ write(x) { seen.push(x); } }));
+  assertEquals(seen.join(), "1");
+});
+
+test("CompressionStream and DecompressionStream round trips", async () => {
+  const text = "edge ".repeat(500);
+  for (const format of ["gzip", "deflate", "deflate-raw"]) {
+    const packed = new Uint8Array(await new Response(new Blob([text]).stream().pipeThrough(new CompressionStream(format))).arrayBuffer());
+    assert(packed.length < text.length / 10, `${format} compresses`);
+    const back = await new Response(new Blob([packed]).stream().pipeThrough(new DecompressionStream(format))).text();
+    assertEquals(back, text, format);
+  }
+  // gzip output starts with the gzip magic number.
+  const gz = new Uint8Array(await new Response(new Blob(["x"]).stream().pipeThrough(new CompressionStream("gzip"))).arrayBuffer());
+  assertEquals(gz[0], 0x1f);
+  assertEquals(gz[1], 0x8b);
+  assertThrows(() => new CompressionStream("brotli"), TypeError);
+  assertThrows(() => new DecompressionStream(), TypeError);
+  const corrupt = new Blob([new Uint8Array([1, 2, 3, 4, 5])]).stream().pipeThrough(new DecompressionStream("gzip"));
+  await assertRejects(() => new Response(corrupt).arrayBuffer(), TypeError);
+  const ds = new DecompressionStream("deflate");
+  const w = ds.writable.getWriter();
+  w.write("not bytes").catch(() => {});
+  await assertRejects(() => ds.readable.getReader().read(), TypeError);
+});
+
 test("queuing strategies", () => {
   assertEquals(new CountQueuingStrategy({ highWaterMark: 3 }).size(), 1);
   assertEquals(new ByteLengthQueuingStrategy({ highWaterMark: 3 }).size(new Uint8Array(7)), 7);

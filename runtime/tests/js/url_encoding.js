@@ -127,4 +127,26 @@ test("crypto.subtle.digest", async () => {
   await assertRejects(() => crypto.subtle.digest("SHA-256", "text"), TypeError);
 });
 
+test("URLPattern: named groups, regexp groups, wildcards, base URLs, errors", () => {
+  const books = new URLPattern({ pathname: "/books/:id" });
+  assertEquals(books.pathname, "/books/:id");
+  assert(books.test("https://example.com/books/123"));
+  assert(!books.test("https://example.com/authors/1"));
+  const m = books.exec("https://example.com/books/42?x=1");
+  assertEquals(m.pathname.groups.id, "42");
+  assertEquals(m.pathname.input, "/books/42");
+  assertEquals(m.inputs[0], "https://example.com/books/42?x=1");
+  assertEquals(books.exec("https://example.com/nope"), null);
+  const api = new URLPattern("/api/:version(v\\d+)/*", "https://x.dev");
+  assert(api.hasRegExpGroups);
+  const groups = api.exec("https://x.dev/api/v2/users/7").pathname.groups;
+  assertEquals(groups.version, "v2");
+  assertEquals(groups[0], "users/7");
+  assert(!api.test("https://x.dev/api/beta/users"));
+  assert(new URLPattern({ pathname: "/A" }, { ignoreCase: true }).test({ pathname: "/a" }));
+  assertThrows(() => new URLPattern("(", "https://x"), TypeError);
+  assertThrows(() => new URLPattern({ pathname: "/" }, "https://base"), TypeError);
+  assertEquals(Object.prototype.toString.call(books), "[object URLPattern]");
+});
+
 await run();

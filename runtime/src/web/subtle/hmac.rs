@@ -41,8 +41,8 @@ pub fn import<'js>(
     extractable: bool,
     usages: &[&'static str],
 ) -> Result<KeyData> {
-    check_usages(ctx, usages, &USAGES)?;
     let hash = hash_member(ctx, params)?;
+    check_usages(ctx, usages, &USAGES)?;
     let key = match format {
         Format::Raw => bytes(ctx, data, "keyData")?,
         Format::Jwk => {
@@ -77,8 +77,8 @@ pub fn generate<'js>(
     params: &Option<Object<'js>>,
     usages: &[&'static str],
 ) -> Result<KeyData> {
-    check_usages(ctx, usages, &USAGES)?;
     let hash = hash_member(ctx, params)?;
+    check_usages(ctx, usages, &USAGES)?;
     let bits = match params {
         Some(p) => p
             .get::<_, Option<rquickjs::prelude::Coerced<f64>>>("length")?

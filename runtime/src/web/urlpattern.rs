@@ -1,0 +1,236 @@
+//! `URLPattern`: a native class over the `urlpattern` crate, which parses patterns and matches
+//! URLs (with the Rust regex engine for regexp groups).
+
+use rquickjs::atom::PredefinedAtom;
+use rquickjs::class::Trace;
+use rquickjs::function::Opt;
+use rquickjs::prelude::Coerced;
+use rquickjs::{Array, Ctx, Exception, JsLifetime, Object, Result, Value};
+use urlpattern::quirks::{self, StringOrInit, UrlPatternInit};
+use urlpattern::{UrlPattern, UrlPatternMatchInput, UrlPatternOptions};
+
+const PARTS: [&str; 8] = [
+    "protocol", "username", "password", "hostname", "port", "pathname", "search", "hash",
+];
+
+#[derive(Trace, JsLifetime)]
+#[rquickjs::class(rename = "URLPattern")]
+pub struct UrlPatternClass {
+    #[qjs(skip_trace)]
+    pattern: UrlPattern,
+}
+
+/// Reads a `URLPatternInit` dictionary (every member a USVString).
+fn read_init(ctx: &Ctx<'_>, obj: &Object<'_>) -> Result<UrlPatternInit> {
+    let get = |name: &str| -> Result<Option<String>> {
+        let v: Value = obj.get(name)?;
+        if v.is_undefined() {
+            Ok(None)
+        } else {
+            Ok(Some(v.get::<Coerced<String>>()?.0))
+        }
+    };
+    let _ = ctx;
+    Ok(UrlPatternInit {
+        protocol: get("protocol")?,
+        username: get("username")?,
+        password: get("password")?,
+        hostname: get("hostname")?,
+        port: get("port")?,
+        pathname: get("pathname")?,
+        search: get("search")?,
+        hash: get("hash")?,
+        base_url: get("baseURL")?,
+    })
+}
+
+/// A `URLPatternInput`: a string or an init dictionary (undefined meaning `{}`).
+fn read_input<'a>(ctx: &Ctx<'_>, value: Option<&Value<'_>>) -> Result<StringOrInit<'a>> {
+    match value {
+        None => Ok(StringOrInit::Init(UrlPatternInit::default())),
+        Some(v) if v.is_undefined() => Ok(StringOrInit::Init(UrlPatternInit::default())),
+        Some(v) => match v.as_object() {
+            Some(obj) => Ok(StringOrInit::Init(read_init(ctx, obj)?)),
+            None if v.is_null() => Err(Exception::throw_type(
+                ctx,
+                "URLPattern: input must be a string or an object",
+            )),
+            None => Ok(StringOrInit::String(v.get::<Coerced<String>>()?.0.into())),
+        },
+    }
+}
+
+fn ignore_case(options: Option<&Value<'_>>) -> Result<bool> {
+    match options.and_then(|o| o.as_object()) {
+        Some(o) => Ok(o.get::<_, Option<bool>>("ignoreCase")?.unwrap_or(false)),
+        None => Ok(false),
+    }
+}
+
+fn type_error(ctx: &Ctx<'_>, e: impl std::fmt::Display) -> rquickjs::Error {
+    Exception::throw_type(ctx, &format!("URLPattern: {e}"))
+}
+
+impl UrlPatternClass {
+    /// The match input for `test`/`exec`, or `None` when the URL does not parse.
+    fn match_input<'js>(
+        ctx: &Ctx<'js>,
+        input: Option<&Value<'js>>,
+        base: Option<&Value<'js>>,
+    ) -> Result<Option<(UrlPatternMatchInput, Vec<Value<'js>>)>> {
+        let parsed = read_input(ctx, input)?;
+        let base = match base.filter(|b| !b.is_undefined()) {
+            Some(b) => Some(b.get::<Coerced<String>>()?.0),
+            None => None,
+        };
+        let mut echoed = vec![input.cloned().unwrap_or_else(|| {
+            Object::new(ctx.clone())
+                .map(|o| o.into_value())
+                .unwrap_or(Value::new_undefined(ctx.clone()))
+        })];
+        if let Some(b) = &base {
+            echoed.push(rquickjs::String::from_str(ctx.clone(), b)?.into_value());
+        }
+        match quirks::process_match_input(parsed, base.as_deref()) {
+            Ok(Some((input, _))) => Ok(Some((input, echoed))),
+            Ok(None) => Ok(None),
+            Err(e) => Err(type_error(ctx, e)),
+        }
+    }
+}
+
+#[rquickjs::methods]
+impl UrlPatternClass {
+    #[qjs(constructor)]
+    pub fn new<'js>(
+        ctx: Ctx<'js>,
+        input: Opt<Value<'js>>,
+        base_or_options: Opt<Value<'js>>,
+        options: Opt<Value<'js>>,
+    ) -> Result<Self> {
+        let parsed = read_input(&ctx, input.0.as_ref())?;
+        let (base, options) = match base_or_options.0 {
+            Some(v) if v.is_string() => (Some(v.get::<Coerced<String>>()?.0), options.0),
+            Some(v) if v.is_object() => (None, Some(v)),
+            Some(v) if !v.is_undefined() => (Some(v.get::<Coerced<String>>()?.0), options.0),
+            _ => (None, options.0),
+        };
+        if base.is_some() && matches!(parsed, StringOrInit::Init(_)) {
+            return Err(type_error(
+                &ctx,
+                "a base URL goes with a string pattern only",
+            ));
+        }
+        let init = quirks::process_construct_pattern_input(parsed, base.as_deref())
+            .map_err(|e| type_error(&ctx, e))?;
+        let pattern = UrlPattern::parse(
+            init,
+            UrlPatternOptions {
+                ignore_case: ignore_case(options.as_ref())?,
+                ..UrlPatternOptions::default()
+            },
+        )
+        .map_err(|e| type_error(&ctx, e))?;
+        Ok(UrlPatternClass { pattern })
+    }
+
+    #[qjs(get)]
+    pub fn protocol(&self) -> String {
+        self.pattern.protocol().to_owned()
+    }
+    #[qjs(get)]
+    pub fn username(&self) -> String {
+        self.pattern.username().to_owned()
+    }
+    #[qjs(get)]
+    pub fn password(&self) -> String {
+        self.pattern.password().to_owned()
+    }
+    #[qjs(get)]
+    pub fn hostname(&self) -> String {
+        self.pattern.hostname().to_owned()
+    }
+    #[qjs(get)]
+    pub fn port(&self) -> String {
+        self.pattern.port().to_owned()
+    }
+    #[qjs(get)]
+    pub fn pathname(&self) -> String {
+        self.pattern.pathname().to_owned()
+    }
+    #[qjs(get)]
+    pub fn search(&self) -> String {
+        self.pattern.search().to_owned()
+    }
+    #[qjs(get)]
+    pub fn hash(&self) -> String {
+        self.pattern.hash().to_owned()
+    }
+
+    #[qjs(get, rename = "hasRegExpGroups")]
+    pub fn has_regexp_groups(&self) -> bool {
+        self.pattern.has_regexp_groups()
+    }
+
+    pub fn test<'js>(
+        &self,
+        ctx: Ctx<'js>,
+        input: Opt<Value<'js>>,
+        base: Opt<Value<'js>>,
+    ) -> Result<bool> {
+        let Some((input, _)) = Self::match_input(&ctx, input.0.as_ref(), base.0.as_ref())? else {
+            return Ok(false);
+        };
+        self.pattern.test(input).map_err(|e| type_error(&ctx, e))
+    }
+
+    pub fn exec<'js>(
+        &self,
+        ctx: Ctx<'js>,
+        input: Opt<Value<'js>>,
+        base: Opt<Value<'js>>,
+    ) -> Result<Value<'js>> {
+        let Some((input, echoed)) = Self::match_input(&ctx, input.0.as_ref(), base.0.as_ref())?
+        else {
+            return Ok(Value::new_null(ctx));
+        };
+        let Some(result) = self.pattern.exec(input).map_err(|e| type_error(&ctx, e))? else {
+            return Ok(Value::new_null(ctx));
+        };
+        let out = Object::new(ctx.clone())?;
+        let inputs = Array::new(ctx.clone())?;
+        for (i, v) in echoed.into_iter().enumerate() {
+            inputs.set(i, v)?;
+        }
+        out.set("inputs", inputs)?;
+        let components = [
+            (&result.protocol, &self.pattern.protocol.group_name_list),
+            (&result.username, &self.pattern.username.group_name_list),
+            (&result.password, &self.pattern.password.group_name_list),
+            (&result.hostname, &self.pattern.hostname.group_name_list),
+            (&result.port, &self.pattern.port.group_name_list),
+            (&result.pathname, &self.pattern.pathname.group_name_list),
+            (&result.search, &self.pattern.search.group_name_list),
+            (&result.hash, &self.pattern.hash.group_name_list),
+        ];
+        for (name, (component, names)) in PARTS.iter().zip(components) {
+            let obj = Object::new(ctx.clone())?;
+            obj.set("input", component.input.as_str())?;
+            let groups = Object::new(ctx.clone())?;
+            for group in names {
+                match component.groups.get(group).cloned().flatten() {
+                    Some(v) => groups.set(group.as_str(), v)?,
+                    None => groups.set(group.as_str(), Value::new_undefined(ctx.clone()))?,
+                }
+            }
+            obj.set("groups", groups)?;
+            out.set(*name, obj)?;
+        }
+        Ok(out.into_value())
+    }
+
+    #[qjs(get, rename = PredefinedAtom::SymbolToStringTag)]
+    pub fn to_string_tag(&self) -> &'static str {
+        "URLPattern"
+    }
+}
