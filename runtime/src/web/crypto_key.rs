@@ -104,12 +104,16 @@ pub enum KeyData {
     },
     Ed25519Private([u8; 32]),
     Ed25519Public([u8; 32]),
+    /// The secret of a PBKDF2 key (a password).
+    Pbkdf2(Vec<u8>),
+    /// The input keying material of an HKDF key.
+    Hkdf(Vec<u8>),
 }
 
 impl KeyData {
     pub fn kind(&self) -> &'static str {
         match self {
-            KeyData::Hmac { .. } => "secret",
+            KeyData::Hmac { .. } | KeyData::Pbkdf2(_) | KeyData::Hkdf(_) => "secret",
             KeyData::EcPrivate { .. } | KeyData::Ed25519Private(_) => "private",
             KeyData::EcPublic { .. } | KeyData::Ed25519Public(_) => "public",
         }
@@ -152,7 +156,10 @@ impl<'js> CryptoKey<'js> {
             KeyData::EcPrivate { curve, .. } | KeyData::EcPublic { curve, .. } => {
                 algorithm.set("namedCurve", curve.name())?;
             }
-            KeyData::Ed25519Private(_) | KeyData::Ed25519Public(_) => {}
+            KeyData::Ed25519Private(_)
+            | KeyData::Ed25519Public(_)
+            | KeyData::Pbkdf2(_)
+            | KeyData::Hkdf(_) => {}
         }
         let list = Array::new(ctx.clone())?;
         for (i, usage) in usages.iter().enumerate() {

@@ -103,6 +103,32 @@ for (const [curve, hash, size] of [["P-256", "SHA-256", 64], ["P-384", "SHA-384"
   });
 }
 
+test("PBKDF2 (RFC 6070) and HKDF (RFC 5869) known answers; deriveKey to HMAC", async () => {
+  const pw = await crypto.subtle.importKey("raw", enc.encode("password"), "PBKDF2", false, ["deriveBits", "deriveKey"]);
+  const bits = await crypto.subtle.deriveBits({ name: "PBKDF2", salt: enc.encode("salt"), iterations: 1, hash: "SHA-1" }, pw, 160);
+  assertEquals(hex(bits), "0c60c80f961f0e71f3a9b524af6012062fe037a6");
+  const ikm = await crypto.subtle.importKey("raw", new Uint8Array(22).fill(0x0b), "HKDF", false, ["deriveBits"]);
+  const okm = await crypto.subtle.deriveBits(
+    { name: "HKDF", hash: "SHA-256", salt: unhex("000102030405060708090a0b0c"), info: unhex("f0f1f2f3f4f5f6f7f8f9") },
+    ikm,
+    42 * 8,
+  );
+  assertEquals(hex(okm), "3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865");
+  const mac = await crypto.subtle.deriveKey(
+    { name: "PBKDF2", salt: enc.encode("salt"), iterations: 1000, hash: "SHA-256" },
+    pw,
+    { name: "HMAC", hash: "SHA-256" },
+    true,
+    ["sign"],
+  );
+  assertEquals(mac.algorithm.length, 512);
+  const e = await assertRejects(() => crypto.subtle.importKey("raw", enc.encode("pw"), "PBKDF2", true, ["deriveBits"]), DOMException);
+  assertEquals(e.name, "SyntaxError");
+  const zero = await assertRejects(() => crypto.subtle.deriveBits({ name: "PBKDF2", salt: new Uint8Array(0), iterations: 0, hash: "SHA-256" }, pw, 128), DOMException);
+  assertEquals(zero.name, "OperationError");
+  await assertRejects(() => crypto.subtle.deriveBits({ name: "HKDF", hash: "SHA-256", salt: new Uint8Array(0), info: new Uint8Array(0) }, ikm, 255 * 256 + 8), DOMException);
+});
+
 test("errors carry the spec's names", async () => {
   const e1 = await assertRejects(() => crypto.subtle.digest("MD5", new Uint8Array(1)), DOMException);
   assertEquals(e1.name, "NotSupportedError");

@@ -4,13 +4,14 @@
 //!
 //! Supported so far: `digest` (SHA-1/256/384/512); HMAC, ECDSA (P-256, P-384) and Ed25519
 //! keys with `importKey`/`exportKey` (raw, spki, pkcs8, jwk), `generateKey`, `sign` and
-//! `verify`. The ciphers, key agreement and derivation are still to come and reject with
-//! NotSupportedError.
+//! `verify`; PBKDF2 and HKDF with `deriveBits` and `deriveKey` (to HMAC keys). The ciphers,
+//! RSA and key agreement are still to come and reject with NotSupportedError.
 
 mod ec;
 mod ed25519;
 mod hmac;
 mod jwk;
+mod kdf;
 mod params;
 
 use rquickjs::class::Trace;
@@ -85,6 +86,15 @@ fn check_key(ctx: &Ctx<'_>, key: &CryptoKey<'_>, name: &str, usage: &str) -> Res
     Ok(())
 }
 
+/// The `length` argument of `deriveBits`: `null`/absent, or a number of bits.
+fn optional_length(value: &Option<Value<'_>>) -> Result<Option<usize>> {
+    match value {
+        None => Ok(None),
+        Some(v) if v.is_null() || v.is_undefined() => Ok(None),
+        Some(v) => Ok(Some(v.get::<Coerced<f64>>()?.0 as usize)),
+    }
+}
+
 fn boolean(value: &Value<'_>) -> bool {
     value.as_bool().unwrap_or_else(|| {
         !(value.is_undefined()
@@ -154,6 +164,9 @@ impl SubtleCrypto {
                 "ECDSA" => ec::import(&ctx, format, &data, &alg.params, extractable, &usages)?,
                 "Ed25519" => {
                     ed25519::import(&ctx, format, &data, &alg.params, extractable, &usages)?
+                }
+                "PBKDF2" | "HKDF" => {
+                    kdf::import(&ctx, alg.name, format, &data, extractable, &usages)?
                 }
                 other => {
                     return Err(not_supported(
@@ -329,19 +342,90 @@ impl SubtleCrypto {
     }
 
     #[qjs(rename = "deriveBits")]
-    pub fn derive_bits<'js>(&self, ctx: Ctx<'js>) -> Result<Promise<'js>> {
-        settle(
-            &ctx,
-            Err(not_supported(&ctx, "deriveBits is not supported yet")),
-        )
+    pub fn derive_bits<'js>(
+        &self,
+        ctx: Ctx<'js>,
+        alg: Value<'js>,
+        key: Value<'js>,
+        length: Opt<Value<'js>>,
+    ) -> Result<Promise<'js>> {
+        let outcome = (|| {
+            let alg = algorithm(&ctx, &alg)?;
+            let key = key_arg(&ctx, &key)?;
+            let length = optional_length(&length.0)?;
+            let key = key.borrow();
+            if !matches!(alg.name, "PBKDF2" | "HKDF") {
+                return Err(not_supported(
+                    &ctx,
+                    &format!("deriveBits: {} is not supported", alg.name),
+                ));
+            }
+            check_key(&ctx, &key, alg.name, "deriveBits")?;
+            let bits = kdf::derive_bits(&ctx, alg.name, &alg.params, &key.data, length)?;
+            Ok(ArrayBuffer::new(ctx.clone(), bits)?.into_value())
+        })();
+        settle(&ctx, outcome)
     }
 
     #[qjs(rename = "deriveKey")]
-    pub fn derive_key<'js>(&self, ctx: Ctx<'js>) -> Result<Promise<'js>> {
-        settle(
-            &ctx,
-            Err(not_supported(&ctx, "deriveKey is not supported yet")),
-        )
+    pub fn derive_key<'js>(
+        &self,
+        ctx: Ctx<'js>,
+        alg: Value<'js>,
+        key: Value<'js>,
+        derived: Value<'js>,
+        extractable: Value<'js>,
+        key_usages: Value<'js>,
+    ) -> Result<Promise<'js>> {
+        let outcome = (|| {
+            let alg = algorithm(&ctx, &alg)?;
+            let base = key_arg(&ctx, &key)?;
+            let target = algorithm(&ctx, &derived)?;
+            let extractable = boolean(&extractable);
+            let usages = usages(&ctx, &key_usages)?;
+            if !matches!(alg.name, "PBKDF2" | "HKDF") {
+                return Err(not_supported(
+                    &ctx,
+                    &format!("deriveKey: {} is not supported", alg.name),
+                ));
+            }
+            // The length of the key to make, from the derived key's algorithm.
+            let length = match target.name {
+                "HMAC" => {
+                    let hash = hash_member(&ctx, &target.params)?;
+                    match params::string_member(&target.params, "length")? {
+                        Some(bits) => Some(bits.parse::<usize>().map_err(|_| {
+                            Exception::throw_type(&ctx, "HMAC length must be a number")
+                        })?),
+                        None => Some(hash.block_len() * 8),
+                    }
+                }
+                other => {
+                    return Err(not_supported(
+                        &ctx,
+                        &format!("deriveKey: cannot make {other} keys"),
+                    ))
+                }
+            };
+            let base = base.borrow();
+            check_key(&ctx, &base, alg.name, "deriveKey")?;
+            let bits = kdf::derive_bits(&ctx, alg.name, &alg.params, &base.data, length)?;
+            let raw = ArrayBuffer::new(ctx.clone(), bits)?.into_value();
+            let data = hmac::import(
+                &ctx,
+                Format::Raw,
+                &raw,
+                &target.params,
+                extractable,
+                &usages,
+            )?;
+            if usages.is_empty() {
+                return Err(throw_dom(&ctx, "SyntaxError", "keyUsages cannot be empty"));
+            }
+            let key = CryptoKey::new(&ctx, target.name, data, extractable, usages)?;
+            Ok(Class::instance(ctx.clone(), key)?.into_value())
+        })();
+        settle(&ctx, outcome)
     }
 
     #[qjs(rename = "wrapKey")]
