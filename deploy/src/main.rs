@@ -35,6 +35,23 @@ enum Command {
     Run(run::RunArgs),
 }
 
+/// `mi_option_arena_eager_commit` in mimalloc 2's option enum.
+const MI_OPTION_ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
+
+/// Makes mimalloc commit arena memory as it is used rather than up front: 8 MiB less idle
+/// RSS, no measurable cost on the request path (bench: hello world, SSE). It must run before
+/// the first allocation, so it is a constructor that runs before Rust's runtime starts.
+#[cfg(target_os = "linux")]
+#[used]
+#[link_section = ".init_array"]
+static CONFIGURE_ALLOCATOR: extern "C" fn() = configure_allocator;
+
+#[cfg(target_os = "linux")]
+extern "C" fn configure_allocator() {
+    // SAFETY: this only stores an option value; no other thread exists yet.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_ARENA_EAGER_COMMIT, 0) };
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {

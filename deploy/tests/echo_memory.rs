@@ -10,20 +10,10 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{repo_root, DevServer};
+use common::{repo_root, rss_bytes, DevServer};
 
 const TOTAL: u64 = 1 << 30;
 const LIMIT: u64 = 64 << 20;
-
-fn rss_bytes(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find(|l| l.starts_with("VmRSS:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|kb| kb.parse::<u64>().ok())
-        .map_or(0, |kb| kb * 1024)
-}
 
 #[test]
 #[ignore = "moves 2 GiB over loopback; run explicitly"]

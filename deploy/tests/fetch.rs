@@ -8,7 +8,7 @@ mod upstream;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
-use common::{fixture, run_edge, DevServer};
+use common::{fixture, rss_bytes, run_edge, DevServer};
 use upstream::Upstream;
 
 fn script(name: &str, body: &str) -> std::path::PathBuf {
@@ -144,16 +144,6 @@ fn abort_cancels_the_request_and_the_body() {
     let proxied = dev.get("/proxy");
     assert_eq!(proxied.header("content-encoding"), None);
     assert_eq!(proxied.text(), "compressed hello ".repeat(1000));
-}
-
-fn rss_bytes(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap_or_default()
-        .lines()
-        .find(|l| l.starts_with("VmRSS:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|kb| kb.parse::<u64>().ok())
-        .map_or(0, |kb| kb * 1024)
 }
 
 /// 100 MiB through `response.body` of a fetch() inside a handler: the server's memory must

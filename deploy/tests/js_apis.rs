@@ -31,6 +31,11 @@ fn events_and_timers() {
 }
 
 #[test]
+fn globals_presence() {
+    run_script("globals_presence.js");
+}
+
+#[test]
 fn crypto_subtle() {
     run_script("crypto_subtle.js");
 }

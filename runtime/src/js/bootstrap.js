@@ -63,6 +63,13 @@ export default function install(native) {
     defineGlobal(name, value);
   }
   for (const [name, value] of Object.entries(streams)) defineGlobal(name, value);
+  // Interface objects are not enumerable (WebIDL); the native classes were defined as plain
+  // properties.
+  for (const name of Object.keys(globalThis)) {
+    if (/^[A-Z]/.test(name) && typeof globalThis[name] === "function") {
+      Object.defineProperty(globalThis, name, { enumerable: false });
+    }
+  }
   defineGlobal("self", globalThis);
   defineGlobal("navigator", Object.freeze({ userAgent: native.userAgent, hardwareConcurrency: 1, language: "en-US" }));
   defineGlobal("reportError", reportError);

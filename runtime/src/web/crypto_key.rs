@@ -108,12 +108,16 @@ pub enum KeyData {
     Pbkdf2(Vec<u8>),
     /// The input keying material of an HKDF key.
     Hkdf(Vec<u8>),
+    /// An AES key (16, 24 or 32 bytes).
+    Aes(Vec<u8>),
 }
 
 impl KeyData {
     pub fn kind(&self) -> &'static str {
         match self {
-            KeyData::Hmac { .. } | KeyData::Pbkdf2(_) | KeyData::Hkdf(_) => "secret",
+            KeyData::Hmac { .. } | KeyData::Pbkdf2(_) | KeyData::Hkdf(_) | KeyData::Aes(_) => {
+                "secret"
+            }
             KeyData::EcPrivate { .. } | KeyData::Ed25519Private(_) => "private",
             KeyData::EcPublic { .. } | KeyData::Ed25519Public(_) => "public",
         }
@@ -155,6 +159,9 @@ impl<'js> CryptoKey<'js> {
             }
             KeyData::EcPrivate { curve, .. } | KeyData::EcPublic { curve, .. } => {
                 algorithm.set("namedCurve", curve.name())?;
+            }
+            KeyData::Aes(key) => {
+                algorithm.set("length", key.len() * 8)?;
             }
             KeyData::Ed25519Private(_)
             | KeyData::Ed25519Public(_)

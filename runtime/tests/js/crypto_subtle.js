@@ -129,6 +129,50 @@ test("PBKDF2 (RFC 6070) and HKDF (RFC 5869) known answers; deriveKey to HMAC", a
   await assertRejects(() => crypto.subtle.deriveBits({ name: "HKDF", hash: "SHA-256", salt: new Uint8Array(0), info: new Uint8Array(0) }, ikm, 255 * 256 + 8), DOMException);
 });
 
+test("AES-GCM, AES-CBC, AES-CTR and AES-KW known answers", async () => {
+  const gcmKey = await crypto.subtle.importKey("raw", unhex("feffe9928665731c6d6a8f9467308308"), "AES-GCM", true, ["encrypt", "decrypt"]);
+  assertEquals(gcmKey.algorithm.length, 128);
+  const plain = unhex("d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a721c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de657ba637b391aafd255");
+  const iv = unhex("cafebabefacedbaddecaf888");
+  const sealed = await crypto.subtle.encrypt({ name: "AES-GCM", iv }, gcmKey, plain);
+  assertEquals(
+    hex(sealed),
+    "42831ec2217774244b7221b784d0d49ce3aa212f2c02a4e035c17e2329aca12e21d514b25466931c7d8f6a5aac84aa051ba30b396a0aac973d58e091473f5985" +
+      "4d5c2af327cd64a62cf35abd2ba6fab4",
+  );
+  assertEquals(hex(await crypto.subtle.decrypt({ name: "AES-GCM", iv }, gcmKey, sealed)), hex(plain));
+  const tampered = new Uint8Array(sealed);
+  tampered[0] ^= 1;
+  const bad = await assertRejects(() => crypto.subtle.decrypt({ name: "AES-GCM", iv }, gcmKey, tampered), DOMException);
+  assertEquals(bad.name, "OperationError");
+
+  const key = unhex("2b7e151628aed2a6abf7158809cf4f3c");
+  const block = unhex("6bc1bee22e409f96e93d7e117393172a");
+  const cbc = await crypto.subtle.importKey("raw", key, "AES-CBC", false, ["encrypt", "decrypt"]);
+  const cbcOut = await crypto.subtle.encrypt({ name: "AES-CBC", iv: unhex("000102030405060708090a0b0c0d0e0f") }, cbc, block);
+  assertEquals(hex(cbcOut), "7649abac8119b246cee98e9b12e9197d8964e0b149c10b7b682e6e39aaeb731c");
+  assertEquals(hex(await crypto.subtle.decrypt({ name: "AES-CBC", iv: unhex("000102030405060708090a0b0c0d0e0f") }, cbc, cbcOut)), hex(block));
+  const ctr = await crypto.subtle.importKey("raw", key, { name: "AES-CTR" }, false, ["encrypt"]);
+  const ctrOut = await crypto.subtle.encrypt({ name: "AES-CTR", counter: unhex("f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff"), length: 64 }, ctr, block);
+  assertEquals(hex(ctrOut), "874d6191b620e3261bef6864990db6ce");
+
+  const kek = await crypto.subtle.importKey("raw", unhex("000102030405060708090a0b0c0d0e0f"), "AES-KW", false, ["wrapKey", "unwrapKey"]);
+  const inner = await crypto.subtle.importKey("raw", unhex("00112233445566778899aabbccddeeff"), "AES-GCM", true, ["encrypt"]);
+  const wrapped = await crypto.subtle.wrapKey("raw", inner, kek, "AES-KW");
+  assertEquals(hex(wrapped), "1fa68b0a8112b447aef34bd8fb5a7b829d3e862371d2cfe5");
+  const unwrapped = await crypto.subtle.unwrapKey("raw", wrapped, kek, "AES-KW", "AES-GCM", true, ["encrypt"]);
+  assertEquals(hex(await crypto.subtle.exportKey("raw", unwrapped)), "00112233445566778899aabbccddeeff");
+  // JWK through AES-GCM wrapping.
+  const wrapper = await crypto.subtle.generateKey({ name: "AES-GCM", length: 256 }, false, ["wrapKey", "unwrapKey"]);
+  const hmacKey = await crypto.subtle.generateKey({ name: "HMAC", hash: "SHA-256" }, true, ["sign"]);
+  const gcmIv = crypto.getRandomValues(new Uint8Array(12));
+  const jwkWrapped = await crypto.subtle.wrapKey("jwk", hmacKey, wrapper, { name: "AES-GCM", iv: gcmIv });
+  const back = await crypto.subtle.unwrapKey("jwk", jwkWrapped, wrapper, { name: "AES-GCM", iv: gcmIv }, { name: "HMAC", hash: "SHA-256" }, true, ["sign"]);
+  assertEquals(hex(await crypto.subtle.exportKey("raw", back)), hex(await crypto.subtle.exportKey("raw", hmacKey)));
+  const jwk = await crypto.subtle.exportKey("jwk", unwrapped);
+  assertEquals(jwk.alg, "A128GCM");
+});
+
 test("errors carry the spec's names", async () => {
   const e1 = await assertRejects(() => crypto.subtle.digest("MD5", new Uint8Array(1)), DOMException);
   assertEquals(e1.name, "NotSupportedError");

@@ -74,7 +74,7 @@ pub fn derive_bits<'js>(
     let Some(length) = length else {
         return Err(operation_error(ctx, &format!("{name}: length is required")));
     };
-    if length % 8 != 0 {
+    if !length.is_multiple_of(8) {
         return Err(operation_error(
             ctx,
             &format!("{name}: length must be a multiple of 8"),

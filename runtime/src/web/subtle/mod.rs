@@ -4,9 +4,11 @@
 //!
 //! Supported so far: `digest` (SHA-1/256/384/512); HMAC, ECDSA (P-256, P-384) and Ed25519
 //! keys with `importKey`/`exportKey` (raw, spki, pkcs8, jwk), `generateKey`, `sign` and
-//! `verify`; PBKDF2 and HKDF with `deriveBits` and `deriveKey` (to HMAC keys). The ciphers,
-//! RSA and key agreement are still to come and reject with NotSupportedError.
+//! `verify`; PBKDF2 and HKDF with `deriveBits` and `deriveKey`; AES-GCM, AES-CBC, AES-CTR
+//! (`encrypt`/`decrypt`) and AES-KW, with `wrapKey`/`unwrapKey`. RSA and key agreement are
+//! still to come and reject with NotSupportedError.
 
+mod aes;
 mod ec;
 mod ed25519;
 mod hmac;
@@ -106,6 +108,94 @@ fn boolean(value: &Value<'_>) -> bool {
     })
 }
 
+/// `importKey` after its arguments were read; shared with `deriveKey` and `unwrapKey`.
+fn import_inner<'js>(
+    ctx: &Ctx<'js>,
+    format: Format,
+    data: &Value<'js>,
+    alg: &Value<'js>,
+    extractable: bool,
+    key_usages: &Value<'js>,
+) -> Result<Value<'js>> {
+    let alg = algorithm(ctx, alg)?;
+    let usages = usages(ctx, key_usages)?;
+    if format == Format::Jwk && !data.is_object() {
+        return Err(Exception::throw_type(ctx, "a JWK must be an object"));
+    }
+    if format != Format::Jwk && buffer_source_bytes(data).is_none() {
+        return Err(Exception::throw_type(ctx, "keyData must be a BufferSource"));
+    }
+    let key = match alg.name {
+        "HMAC" => hmac::import(ctx, format, data, &alg.params, extractable, &usages)?,
+        "ECDSA" => ec::import(ctx, format, data, &alg.params, extractable, &usages)?,
+        "Ed25519" => ed25519::import(ctx, format, data, &alg.params, extractable, &usages)?,
+        "PBKDF2" | "HKDF" => kdf::import(ctx, alg.name, format, data, extractable, &usages)?,
+        "AES-GCM" | "AES-CBC" | "AES-CTR" | "AES-KW" => {
+            aes::import(ctx, alg.name, format, data, extractable, &usages)?
+        }
+        other => {
+            return Err(not_supported(
+                ctx,
+                &format!("importKey: {other} is not supported"),
+            ))
+        }
+    };
+    if key.kind() != "public" && usages.is_empty() {
+        return Err(throw_dom(ctx, "SyntaxError", "keyUsages cannot be empty"));
+    }
+    let key = CryptoKey::new(ctx, alg.name, key, extractable, usages)?;
+    Ok(Class::instance(ctx.clone(), key)?.into_value())
+}
+
+/// `exportKey` after its arguments were read; shared with `wrapKey`.
+fn export_inner<'js>(ctx: &Ctx<'js>, format: Format, key: &CryptoKey<'js>) -> Result<Value<'js>> {
+    if !key.extractable {
+        return Err(invalid_access(ctx, "the key is not extractable"));
+    }
+    match key.name {
+        "HMAC" => hmac::export(ctx, key, format),
+        "ECDSA" => ec::export(ctx, key, format),
+        "Ed25519" => ed25519::export(ctx, key, format),
+        "AES-GCM" | "AES-CBC" | "AES-CTR" | "AES-KW" => aes::export(ctx, key, format),
+        other => Err(not_supported(
+            ctx,
+            &format!("exportKey: {other} is not supported"),
+        )),
+    }
+}
+
+/// `encrypt`/`decrypt`.
+fn crypt<'js>(
+    ctx: &Ctx<'js>,
+    alg: &Value<'js>,
+    key: &Value<'js>,
+    data: &Value<'js>,
+    decrypt: bool,
+) -> Result<Value<'js>> {
+    let alg = algorithm(ctx, alg)?;
+    let key = key_arg(ctx, key)?;
+    let data = bytes(ctx, data, "data")?;
+    let key = key.borrow();
+    check_key(
+        ctx,
+        &key,
+        alg.name,
+        if decrypt { "decrypt" } else { "encrypt" },
+    )?;
+    let out = match alg.name {
+        "AES-GCM" | "AES-CBC" | "AES-CTR" => {
+            aes::crypt(ctx, alg.name, &alg.params, &key.data, &data, decrypt)?
+        }
+        other => {
+            return Err(not_supported(
+                ctx,
+                &format!("{other} does not encrypt here"),
+            ))
+        }
+    };
+    Ok(ArrayBuffer::new(ctx.clone(), out)?.into_value())
+}
+
 #[derive(Trace, JsLifetime, Default)]
 #[rquickjs::class]
 pub struct SubtleCrypto {}
@@ -147,39 +237,8 @@ impl SubtleCrypto {
     ) -> Result<Promise<'js>> {
         let outcome = (|| {
             let format = format(&ctx, &fmt)?;
-            let alg = algorithm(&ctx, &alg)?;
             let extractable = boolean(&extractable);
-            let usages = usages(&ctx, &key_usages)?;
-            if format == Format::Jwk && !data.is_object() {
-                return Err(Exception::throw_type(&ctx, "a JWK must be an object"));
-            }
-            if format != Format::Jwk && buffer_source_bytes(&data).is_none() {
-                return Err(Exception::throw_type(
-                    &ctx,
-                    "keyData must be a BufferSource",
-                ));
-            }
-            let key = match alg.name {
-                "HMAC" => hmac::import(&ctx, format, &data, &alg.params, extractable, &usages)?,
-                "ECDSA" => ec::import(&ctx, format, &data, &alg.params, extractable, &usages)?,
-                "Ed25519" => {
-                    ed25519::import(&ctx, format, &data, &alg.params, extractable, &usages)?
-                }
-                "PBKDF2" | "HKDF" => {
-                    kdf::import(&ctx, alg.name, format, &data, extractable, &usages)?
-                }
-                other => {
-                    return Err(not_supported(
-                        &ctx,
-                        &format!("importKey: {other} is not supported"),
-                    ))
-                }
-            };
-            if key.kind() != "public" && usages.is_empty() {
-                return Err(throw_dom(&ctx, "SyntaxError", "keyUsages cannot be empty"));
-            }
-            let key = CryptoKey::new(&ctx, alg.name, key, extractable, usages)?;
-            Ok(Class::instance(ctx.clone(), key)?.into_value())
+            import_inner(&ctx, format, &data, &alg, extractable, &key_usages)
         })();
         settle(&ctx, outcome)
     }
@@ -195,18 +254,7 @@ impl SubtleCrypto {
             let format = format(&ctx, &fmt)?;
             let key = key_arg(&ctx, &key)?;
             let key = key.borrow();
-            if !key.extractable {
-                return Err(invalid_access(&ctx, "the key is not extractable"));
-            }
-            match key.name {
-                "HMAC" => hmac::export(&ctx, &key, format),
-                "ECDSA" => ec::export(&ctx, &key, format),
-                "Ed25519" => ed25519::export(&ctx, &key, format),
-                other => Err(not_supported(
-                    &ctx,
-                    &format!("exportKey: {other} is not supported"),
-                )),
-            }
+            export_inner(&ctx, format, &key)
         })();
         settle(&ctx, outcome)
     }
@@ -230,6 +278,14 @@ impl SubtleCrypto {
                         return Err(throw_dom(&ctx, "SyntaxError", "keyUsages cannot be empty"));
                     }
                     let key = CryptoKey::new(&ctx, "HMAC", data, extractable, usages)?;
+                    return Ok(Class::instance(ctx.clone(), key)?.into_value());
+                }
+                "AES-GCM" | "AES-CBC" | "AES-CTR" | "AES-KW" => {
+                    let data = aes::generate(&ctx, alg.name, &alg.params, &usages)?;
+                    if usages.is_empty() {
+                        return Err(throw_dom(&ctx, "SyntaxError", "keyUsages cannot be empty"));
+                    }
+                    let key = CryptoKey::new(&ctx, alg.name, data, extractable, usages)?;
                     return Ok(Class::instance(ctx.clone(), key)?.into_value());
                 }
                 "ECDSA" => ec::generate(&ctx, &alg.params, &usages)?,
@@ -327,18 +383,26 @@ impl SubtleCrypto {
         settle(&ctx, outcome)
     }
 
-    pub fn encrypt<'js>(&self, ctx: Ctx<'js>) -> Result<Promise<'js>> {
-        settle(
-            &ctx,
-            Err(not_supported(&ctx, "encrypt is not supported yet")),
-        )
+    pub fn encrypt<'js>(
+        &self,
+        ctx: Ctx<'js>,
+        alg: Value<'js>,
+        key: Value<'js>,
+        data: Value<'js>,
+    ) -> Result<Promise<'js>> {
+        let outcome = crypt(&ctx, &alg, &key, &data, false);
+        settle(&ctx, outcome)
     }
 
-    pub fn decrypt<'js>(&self, ctx: Ctx<'js>) -> Result<Promise<'js>> {
-        settle(
-            &ctx,
-            Err(not_supported(&ctx, "decrypt is not supported yet")),
-        )
+    pub fn decrypt<'js>(
+        &self,
+        ctx: Ctx<'js>,
+        alg: Value<'js>,
+        key: Value<'js>,
+        data: Value<'js>,
+    ) -> Result<Promise<'js>> {
+        let outcome = crypt(&ctx, &alg, &key, &data, true);
+        settle(&ctx, outcome)
     }
 
     #[qjs(rename = "deriveBits")]
@@ -382,7 +446,8 @@ impl SubtleCrypto {
             let base = key_arg(&ctx, &key)?;
             let target = algorithm(&ctx, &derived)?;
             let extractable = boolean(&extractable);
-            let usages = usages(&ctx, &key_usages)?;
+            // Read now for the error order; `import_inner` reads them again.
+            usages(&ctx, &key_usages)?;
             if !matches!(alg.name, "PBKDF2" | "HKDF") {
                 return Err(not_supported(
                     &ctx,
@@ -400,6 +465,17 @@ impl SubtleCrypto {
                         None => Some(hash.block_len() * 8),
                     }
                 }
+                "AES-GCM" | "AES-CBC" | "AES-CTR" | "AES-KW" => {
+                    let bits = aes::length_member(&ctx, &target.params)?;
+                    if !matches!(bits, 128 | 192 | 256) {
+                        return Err(throw_dom(
+                            &ctx,
+                            "OperationError",
+                            "AES key length must be 128, 192 or 256",
+                        ));
+                    }
+                    Some(bits)
+                }
                 other => {
                     return Err(not_supported(
                         &ctx,
@@ -411,37 +487,110 @@ impl SubtleCrypto {
             check_key(&ctx, &base, alg.name, "deriveKey")?;
             let bits = kdf::derive_bits(&ctx, alg.name, &alg.params, &base.data, length)?;
             let raw = ArrayBuffer::new(ctx.clone(), bits)?.into_value();
-            let data = hmac::import(
-                &ctx,
-                Format::Raw,
-                &raw,
-                &target.params,
-                extractable,
-                &usages,
-            )?;
-            if usages.is_empty() {
-                return Err(throw_dom(&ctx, "SyntaxError", "keyUsages cannot be empty"));
-            }
-            let key = CryptoKey::new(&ctx, target.name, data, extractable, usages)?;
-            Ok(Class::instance(ctx.clone(), key)?.into_value())
+            import_inner(&ctx, Format::Raw, &raw, &derived, extractable, &key_usages)
         })();
         settle(&ctx, outcome)
     }
 
     #[qjs(rename = "wrapKey")]
-    pub fn wrap_key<'js>(&self, ctx: Ctx<'js>) -> Result<Promise<'js>> {
-        settle(
-            &ctx,
-            Err(not_supported(&ctx, "wrapKey is not supported yet")),
-        )
+    pub fn wrap_key<'js>(
+        &self,
+        ctx: Ctx<'js>,
+        fmt: Value<'js>,
+        key: Value<'js>,
+        wrapping_key: Value<'js>,
+        wrap_alg: Value<'js>,
+    ) -> Result<Promise<'js>> {
+        let outcome = (|| {
+            let format = format(&ctx, &fmt)?;
+            let alg = algorithm(&ctx, &wrap_alg)?;
+            let key = key_arg(&ctx, &key)?;
+            let wrapping = key_arg(&ctx, &wrapping_key)?;
+            let wrapping = wrapping.borrow();
+            check_key(&ctx, &wrapping, alg.name, "wrapKey")?;
+            let key = key.borrow();
+            let exported = export_inner(&ctx, format, &key)?;
+            let plain = if format == Format::Jwk {
+                ctx.json_stringify(exported)?
+                    .map(|s| s.to_string())
+                    .transpose()?
+                    .unwrap_or_default()
+                    .into_bytes()
+            } else {
+                bytes(&ctx, &exported, "key")?
+            };
+            let wrapped = match alg.name {
+                "AES-KW" => aes::key_wrap(&ctx, &wrapping.data, &plain, false)?,
+                "AES-GCM" | "AES-CBC" | "AES-CTR" => {
+                    aes::crypt(&ctx, alg.name, &alg.params, &wrapping.data, &plain, false)?
+                }
+                other => {
+                    return Err(not_supported(
+                        &ctx,
+                        &format!("wrapKey: {other} is not supported"),
+                    ))
+                }
+            };
+            Ok(ArrayBuffer::new(ctx.clone(), wrapped)?.into_value())
+        })();
+        settle(&ctx, outcome)
     }
 
     #[qjs(rename = "unwrapKey")]
-    pub fn unwrap_key<'js>(&self, ctx: Ctx<'js>) -> Result<Promise<'js>> {
-        settle(
-            &ctx,
-            Err(not_supported(&ctx, "unwrapKey is not supported yet")),
-        )
+    #[allow(clippy::too_many_arguments)]
+    pub fn unwrap_key<'js>(
+        &self,
+        ctx: Ctx<'js>,
+        fmt: Value<'js>,
+        wrapped: Value<'js>,
+        unwrapping_key: Value<'js>,
+        unwrap_alg: Value<'js>,
+        key_alg: Value<'js>,
+        extractable: Value<'js>,
+        key_usages: Value<'js>,
+    ) -> Result<Promise<'js>> {
+        let outcome = (|| {
+            let format = format(&ctx, &fmt)?;
+            let alg = algorithm(&ctx, &unwrap_alg)?;
+            let wrapped = bytes(&ctx, &wrapped, "wrappedKey")?;
+            let unwrapping = key_arg(&ctx, &unwrapping_key)?;
+            let unwrapping = unwrapping.borrow();
+            check_key(&ctx, &unwrapping, alg.name, "unwrapKey")?;
+            let plain = match alg.name {
+                "AES-KW" => aes::key_wrap(&ctx, &unwrapping.data, &wrapped, true)?,
+                "AES-GCM" | "AES-CBC" | "AES-CTR" => aes::crypt(
+                    &ctx,
+                    alg.name,
+                    &alg.params,
+                    &unwrapping.data,
+                    &wrapped,
+                    true,
+                )?,
+                other => {
+                    return Err(not_supported(
+                        &ctx,
+                        &format!("unwrapKey: {other} is not supported"),
+                    ))
+                }
+            };
+            let data = if format == Format::Jwk {
+                let text = String::from_utf8(plain)
+                    .map_err(|_| params::data_error(&ctx, "the unwrapped JWK is not UTF-8"))?;
+                ctx.json_parse(text)
+                    .map_err(|_| params::data_error(&ctx, "the unwrapped JWK is not JSON"))?
+            } else {
+                ArrayBuffer::new(ctx.clone(), plain)?.into_value()
+            };
+            import_inner(
+                &ctx,
+                format,
+                &data,
+                &key_alg,
+                boolean(&extractable),
+                &key_usages,
+            )
+        })();
+        settle(&ctx, outcome)
     }
 
     #[qjs(get, rename = rquickjs::atom::PredefinedAtom::SymbolToStringTag)]

@@ -26,9 +26,9 @@ pub struct Algorithm<'js> {
 }
 
 /// Algorithm names as the spec spells them; matched without regard to case.
-const NAMES: [&str; 11] = [
+const NAMES: [&str; 15] = [
     "HMAC", "ECDSA", "Ed25519", "SHA-1", "SHA-256", "SHA-384", "SHA-512", "ECDH", "X25519",
-    "PBKDF2", "HKDF",
+    "PBKDF2", "HKDF", "AES-GCM", "AES-CBC", "AES-CTR", "AES-KW",
 ];
 
 pub fn algorithm<'js>(ctx: &Ctx<'js>, value: &Value<'js>) -> Result<Algorithm<'js>> {

@@ -1,0 +1,385 @@
+//! AES keys and ciphers (RustCrypto): AES-GCM, AES-CBC (PKCS#7 padding), AES-CTR (with the
+//! counter length Web Crypto defines) and AES-KW key wrapping; keys of 128, 192 or 256 bits,
+//! imported and exported as raw or jwk.
+
+use aes::cipher::{BlockEncrypt, KeyInit};
+use aes::{Aes128, Aes192, Aes256};
+use rquickjs::prelude::Coerced;
+use rquickjs::{ArrayBuffer, Ctx, Object, Result, Value};
+
+use super::jwk;
+use super::params::{bytes, check_usages, data_error, not_supported};
+use super::Format;
+use crate::web::crypto_key::{CryptoKey, KeyData};
+use crate::web::util::throw_dom;
+
+fn usages_for(name: &str) -> &'static [&'static str] {
+    if name == "AES-KW" {
+        &["wrapKey", "unwrapKey"]
+    } else {
+        &["encrypt", "decrypt", "wrapKey", "unwrapKey"]
+    }
+}
+
+fn jwk_alg(name: &str, len: usize) -> String {
+    let mode = match name {
+        "AES-GCM" => "GCM",
+        "AES-CBC" => "CBC",
+        "AES-CTR" => "CTR",
+        _ => "KW",
+    };
+    format!("A{}{mode}", len * 8)
+}
+
+fn operation_error(ctx: &Ctx<'_>, message: &str) -> rquickjs::Error {
+    throw_dom(ctx, "OperationError", message)
+}
+
+fn check_len(ctx: &Ctx<'_>, len: usize) -> Result<()> {
+    if matches!(len, 16 | 24 | 32) {
+        Ok(())
+    } else {
+        Err(data_error(ctx, "an AES key is 128, 192 or 256 bits"))
+    }
+}
+
+pub fn import(
+    ctx: &Ctx<'_>,
+    name: &str,
+    format: Format,
+    data: &Value<'_>,
+    extractable: bool,
+    usages: &[&'static str],
+) -> Result<KeyData> {
+    check_usages(ctx, usages, usages_for(name))?;
+    let key = match format {
+        Format::Raw => bytes(ctx, data, "keyData")?,
+        Format::Jwk => {
+            let jwk = jwk::read(ctx, data, extractable, usages)?;
+            if jwk.kty != "oct" {
+                return Err(data_error(ctx, "an AES JWK must have kty \"oct\""));
+            }
+            let k = jwk.k.ok_or_else(|| data_error(ctx, "an AES JWK needs k"))?;
+            check_len(ctx, k.len())?;
+            if let Some(alg) = &jwk.alg {
+                if *alg != jwk_alg(name, k.len()) {
+                    return Err(data_error(
+                        ctx,
+                        &format!("JWK alg {alg} does not match the key"),
+                    ));
+                }
+            }
+            k
+        }
+        Format::Spki | Format::Pkcs8 => {
+            return Err(not_supported(ctx, "AES keys import as raw or jwk"))
+        }
+    };
+    check_len(ctx, key.len())?;
+    Ok(KeyData::Aes(key))
+}
+
+pub fn generate(
+    ctx: &Ctx<'_>,
+    name: &str,
+    params: &Option<Object<'_>>,
+    usages: &[&'static str],
+) -> Result<KeyData> {
+    check_usages(ctx, usages, usages_for(name))?;
+    let bits = length_member(ctx, params)?;
+    if !matches!(bits, 128 | 192 | 256) {
+        return Err(operation_error(
+            ctx,
+            "AES key length must be 128, 192 or 256",
+        ));
+    }
+    let mut key = vec![0u8; bits / 8];
+    getrandom::fill(&mut key).map_err(|e| operation_error(ctx, &e.to_string()))?;
+    Ok(KeyData::Aes(key))
+}
+
+/// The `length` member of `AesKeyGenParams`/`AesDerivedKeyParams`, in bits.
+pub fn length_member(ctx: &Ctx<'_>, params: &Option<Object<'_>>) -> Result<usize> {
+    let v: Value = match params {
+        Some(p) => p.get("length")?,
+        None => {
+            return Err(rquickjs::Exception::throw_type(
+                ctx,
+                "AES: length is required",
+            ))
+        }
+    };
+    if v.is_undefined() {
+        return Err(rquickjs::Exception::throw_type(
+            ctx,
+            "AES: length is required",
+        ));
+    }
+    Ok(v.get::<Coerced<f64>>()?.0 as usize)
+}
+
+pub fn export<'js>(ctx: &Ctx<'js>, key: &CryptoKey<'js>, format: Format) -> Result<Value<'js>> {
+    let KeyData::Aes(secret) = &key.data else {
+        unreachable!("an AES CryptoKey holds AES data")
+    };
+    match format {
+        Format::Raw => Ok(ArrayBuffer::new_copy(ctx.clone(), secret)?.into_value()),
+        Format::Jwk => {
+            let obj = jwk::start(ctx, "oct", &key.usages, key.extractable)?;
+            obj.set("k", jwk::encode(secret))?;
+            obj.set("alg", jwk_alg(key.name, secret.len()))?;
+            Ok(obj.into_value())
+        }
+        Format::Spki | Format::Pkcs8 => Err(not_supported(ctx, "AES keys export as raw or jwk")),
+    }
+}
+
+fn buffer_member(
+    ctx: &Ctx<'_>,
+    params: &Option<Object<'_>>,
+    name: &str,
+) -> Result<Option<Vec<u8>>> {
+    let v: Value = match params {
+        Some(p) => p.get(name)?,
+        None => return Ok(None),
+    };
+    if v.is_undefined() {
+        return Ok(None);
+    }
+    bytes(ctx, &v, name).map(Some)
+}
+
+/// Encrypts (or, with `decrypt`, decrypts) with an AES key under `name`'s parameters.
+pub fn crypt(
+    ctx: &Ctx<'_>,
+    name: &str,
+    params: &Option<Object<'_>>,
+    key: &KeyData,
+    data: &[u8],
+    decrypt: bool,
+) -> Result<Vec<u8>> {
+    let KeyData::Aes(key) = key else {
+        return Err(data_error(ctx, "not an AES key"));
+    };
+    match name {
+        "AES-GCM" => {
+            let iv = buffer_member(ctx, params, "iv")?
+                .ok_or_else(|| rquickjs::Exception::throw_type(ctx, "AES-GCM: iv is required"))?;
+            let aad = buffer_member(ctx, params, "additionalData")?.unwrap_or_default();
+            let tag_bits = match params {
+                Some(p) => p
+                    .get::<_, Option<Coerced<f64>>>("tagLength")?
+                    .map(|c| c.0 as usize)
+                    .unwrap_or(128),
+                None => 128,
+            };
+            gcm(ctx, key, &iv, &aad, tag_bits, data, decrypt)
+        }
+        "AES-CBC" => {
+            let iv = buffer_member(ctx, params, "iv")?
+                .ok_or_else(|| rquickjs::Exception::throw_type(ctx, "AES-CBC: iv is required"))?;
+            if iv.len() != 16 {
+                return Err(operation_error(ctx, "AES-CBC: iv must be 16 bytes"));
+            }
+            cbc_crypt(ctx, key, &iv, data, decrypt)
+        }
+        "AES-CTR" => {
+            let counter = buffer_member(ctx, params, "counter")?.ok_or_else(|| {
+                rquickjs::Exception::throw_type(ctx, "AES-CTR: counter is required")
+            })?;
+            let length = match params {
+                Some(p) => p
+                    .get::<_, Option<Coerced<f64>>>("length")?
+                    .map(|c| c.0 as usize)
+                    .unwrap_or(0),
+                None => 0,
+            };
+            if counter.len() != 16 {
+                return Err(operation_error(ctx, "AES-CTR: counter must be 16 bytes"));
+            }
+            if length == 0 || length > 128 {
+                return Err(operation_error(ctx, "AES-CTR: length must be 1 to 128"));
+            }
+            ctr(ctx, key, &counter, length, data)
+        }
+        _ => Err(not_supported(
+            ctx,
+            &format!("{name} does not encrypt; use wrapKey"),
+        )),
+    }
+}
+
+macro_rules! with_cipher {
+    ($key:expr, $ctx:expr, |$c:ident| $body:expr) => {
+        match $key.len() {
+            16 => {
+                let $c = Aes128::new_from_slice($key).map_err(|_| data_error($ctx, "bad key"))?;
+                $body
+            }
+            24 => {
+                let $c = Aes192::new_from_slice($key).map_err(|_| data_error($ctx, "bad key"))?;
+                $body
+            }
+            _ => {
+                let $c = Aes256::new_from_slice($key).map_err(|_| data_error($ctx, "bad key"))?;
+                $body
+            }
+        }
+    };
+}
+
+/// CTR mode where only the low `length` bits of the counter block count up (and wrap).
+fn ctr(ctx: &Ctx<'_>, key: &[u8], counter: &[u8], length: usize, data: &[u8]) -> Result<Vec<u8>> {
+    let blocks = data.len().div_ceil(16) as u128;
+    if length < 128 && blocks > (1u128 << length) {
+        return Err(operation_error(ctx, "AES-CTR: the counter would wrap"));
+    }
+    let mask: u128 = if length == 128 {
+        u128::MAX
+    } else {
+        (1u128 << length) - 1
+    };
+    let start = u128::from_be_bytes(counter.try_into().unwrap_or([0; 16]));
+    let mut out = Vec::with_capacity(data.len());
+    with_cipher!(key, ctx, |cipher| {
+        for (i, chunk) in data.chunks(16).enumerate() {
+            let low = (start & mask).wrapping_add(i as u128) & mask;
+            let block_value = (start & !mask) | low;
+            let mut block = aes::Block::from(block_value.to_be_bytes());
+            cipher.encrypt_block(&mut block);
+            out.extend(chunk.iter().zip(block.iter()).map(|(a, b)| a ^ b));
+        }
+    });
+    Ok(out)
+}
+
+fn cbc_crypt(ctx: &Ctx<'_>, key: &[u8], iv: &[u8], data: &[u8], decrypt: bool) -> Result<Vec<u8>> {
+    use cbc::cipher::block_padding::Pkcs7;
+    use cbc::cipher::{BlockDecryptMut, BlockEncryptMut, KeyIvInit};
+    macro_rules! run {
+        ($aes:ty) => {{
+            if decrypt {
+                cbc::Decryptor::<$aes>::new_from_slices(key, iv)
+                    .map_err(|_| data_error(ctx, "bad key or iv"))?
+                    .decrypt_padded_vec_mut::<Pkcs7>(data)
+                    .map_err(|_| operation_error(ctx, "AES-CBC: decryption failed (bad padding)"))
+            } else {
+                Ok(cbc::Encryptor::<$aes>::new_from_slices(key, iv)
+                    .map_err(|_| data_error(ctx, "bad key or iv"))?
+                    .encrypt_padded_vec_mut::<Pkcs7>(data))
+            }
+        }};
+    }
+    match key.len() {
+        16 => run!(Aes128),
+        24 => run!(Aes192),
+        _ => run!(Aes256),
+    }
+}
+
+// `aes-gcm` 0.10 takes its nonce as a `GenericArray`, which generic-array marks deprecated.
+#[allow(deprecated)]
+fn gcm(
+    ctx: &Ctx<'_>,
+    key: &[u8],
+    iv: &[u8],
+    aad: &[u8],
+    tag_bits: usize,
+    data: &[u8],
+    decrypt: bool,
+) -> Result<Vec<u8>> {
+    use aes_gcm::aead::consts::{U12, U13, U14, U15, U16};
+    use aes_gcm::aead::{Aead, Payload};
+    use aes_gcm::AesGcm;
+    if iv.is_empty() {
+        return Err(operation_error(ctx, "AES-GCM: iv must not be empty"));
+    }
+    let payload = Payload { msg: data, aad };
+    macro_rules! run {
+        ($aes:ty, $nonce:ty, $tag:ty) => {{
+            let cipher = AesGcm::<$aes, $nonce, $tag>::new_from_slice(key)
+                .map_err(|_| data_error(ctx, "bad key"))?;
+            let nonce = aes_gcm::aead::generic_array::GenericArray::from_slice(iv);
+            if decrypt {
+                cipher
+                    .decrypt(nonce, payload)
+                    .map_err(|_| operation_error(ctx, "AES-GCM: decryption failed"))
+            } else {
+                cipher
+                    .encrypt(nonce, payload)
+                    .map_err(|_| operation_error(ctx, "AES-GCM: encryption failed"))
+            }
+        }};
+    }
+    macro_rules! by_tag {
+        ($aes:ty, $nonce:ty) => {
+            match tag_bits {
+                128 => run!($aes, $nonce, U16),
+                120 => run!($aes, $nonce, U15),
+                112 => run!($aes, $nonce, U14),
+                104 => run!($aes, $nonce, U13),
+                96 => run!($aes, $nonce, U12),
+                32 | 64 => Err(not_supported(
+                    ctx,
+                    "AES-GCM: tag lengths under 96 bits are not supported",
+                )),
+                _ => Err(operation_error(ctx, "AES-GCM: invalid tagLength")),
+            }
+        };
+    }
+    macro_rules! by_nonce {
+        ($aes:ty) => {
+            match iv.len() {
+                12 => by_tag!($aes, U12),
+                16 => by_tag!($aes, U16),
+                _ => Err(not_supported(
+                    ctx,
+                    "AES-GCM: iv lengths other than 12 and 16 bytes are not supported",
+                )),
+            }
+        };
+    }
+    if decrypt && data.len() < tag_bits / 8 {
+        return Err(operation_error(
+            ctx,
+            "AES-GCM: data is shorter than the tag",
+        ));
+    }
+    match key.len() {
+        16 => by_nonce!(Aes128),
+        24 => by_nonce!(Aes192),
+        _ => by_nonce!(Aes256),
+    }
+}
+
+/// AES-KW (RFC 3394) wrapping and unwrapping.
+pub fn key_wrap(ctx: &Ctx<'_>, key: &KeyData, data: &[u8], unwrap: bool) -> Result<Vec<u8>> {
+    let KeyData::Aes(key) = key else {
+        return Err(data_error(ctx, "not an AES key"));
+    };
+    let min = if unwrap { 24 } else { 16 };
+    if !data.len().is_multiple_of(8) || data.len() < min {
+        return Err(operation_error(
+            ctx,
+            "AES-KW: the data must be a multiple of 8 bytes, at least 16",
+        ));
+    }
+    macro_rules! run {
+        ($kek:ty) => {{
+            let kek =
+                <$kek>::try_from(key.as_slice()).map_err(|_| data_error(ctx, "bad AES-KW key"))?;
+            if unwrap {
+                kek.unwrap_vec(data)
+                    .map_err(|_| operation_error(ctx, "AES-KW: unwrapping failed"))
+            } else {
+                kek.wrap_vec(data)
+                    .map_err(|_| operation_error(ctx, "AES-KW: wrapping failed"))
+            }
+        }};
+    }
+    match key.len() {
+        16 => run!(aes_kw::KekAes128),
+        24 => run!(aes_kw::KekAes192),
+        _ => run!(aes_kw::KekAes256),
+    }
+}
