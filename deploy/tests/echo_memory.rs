@@ -6,11 +6,9 @@
 mod common;
 
 use std::io::{Read, Write};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use common::{repo_root, rss_bytes, DevServer};
+use common::{repo_root, DevServer, RssSampler};
 
 const TOTAL: u64 = 1 << 30;
 const LIMIT: u64 = 64 << 20;
@@ -34,19 +32,7 @@ fn echo_in_bounded_memory(entry: &std::path::Path, total: u64) {
         let body = vec![7u8; 1 << 20];
         assert_eq!(server.request("POST", "/", &[], &body).body.len(), 1 << 20);
     }
-    let pid = server.pid();
-    let baseline = rss_bytes(pid);
-    let peak = Arc::new(AtomicU64::new(baseline));
-    let done = Arc::new(AtomicBool::new(false));
-    let sampler = {
-        let (peak, done) = (peak.clone(), done.clone());
-        std::thread::spawn(move || {
-            while !done.load(Ordering::Relaxed) {
-                peak.fetch_max(rss_bytes(pid), Ordering::Relaxed);
-                std::thread::sleep(Duration::from_millis(10));
-            }
-        })
-    };
+    let mut rss = RssSampler::start(server.pid());
 
     let mut stream = server.connect();
     write!(
@@ -75,9 +61,8 @@ fn echo_in_bounded_memory(entry: &std::path::Path, total: u64) {
     }
     upload.join().unwrap();
     let elapsed = started.elapsed();
-    done.store(true, Ordering::Relaxed);
-    sampler.join().unwrap();
-    let growth = peak.load(Ordering::Relaxed).saturating_sub(baseline);
+    let growth = rss.stop();
+    let baseline = rss.baseline;
     println!(
         "echo {} MiB via {}: {:.2} s, {:.0} MiB/s each way; RSS baseline {:.1} MiB, peak growth {:.1} MiB",
         total >> 20,

@@ -5,10 +5,7 @@
 mod common;
 mod upstream;
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Arc;
-
-use common::{fixture, rss_bytes, run_edge, DevServer};
+use common::{fixture, run_edge, DevServer, RssSampler};
 use upstream::Upstream;
 
 fn script(name: &str, body: &str) -> std::path::PathBuf {
@@ -156,24 +153,11 @@ fn a_100_mib_response_streams_in_flat_memory() {
     let dev = DevServer::start(&fixture("fetch-app.js"), &["--var", &var, "--ca-file", &ca]);
     // Warm up: the first fetch sets up the client and the connection.
     assert_eq!(dev.get("/count?mib=1").text(), (1 << 20).to_string());
-    let pid = dev.pid();
-    let baseline = rss_bytes(pid);
-    let peak = Arc::new(AtomicU64::new(baseline));
-    let done = Arc::new(AtomicBool::new(false));
-    let sampler = {
-        let (peak, done) = (peak.clone(), done.clone());
-        std::thread::spawn(move || {
-            while !done.load(Ordering::Relaxed) {
-                peak.fetch_max(rss_bytes(pid), Ordering::Relaxed);
-                std::thread::sleep(std::time::Duration::from_millis(5));
-            }
-        })
-    };
+    let mut rss = RssSampler::start(dev.pid());
     let res = dev.get("/count?mib=100");
-    done.store(true, Ordering::Relaxed);
-    sampler.join().unwrap();
+    let growth = rss.stop();
     assert_eq!(res.text(), (100u64 << 20).to_string(), "{}", dev.output());
-    let growth = peak.load(Ordering::Relaxed).saturating_sub(baseline);
+    let baseline = rss.baseline;
     println!(
         "fetch of 100 MiB through response.body: RSS baseline {:.1} MiB, peak growth {:.1} MiB",
         baseline as f64 / 1048576.0,

@@ -257,3 +257,48 @@ pub fn rss_bytes(pid: u32) -> u64 {
         .and_then(|kb| kb.parse::<u64>().ok())
         .map_or(0, |kb| kb * 1024)
 }
+
+/// Samples a process's resident memory on a thread until stopped; reports the baseline (at
+/// start) and the peak.
+pub struct RssSampler {
+    pub baseline: u64,
+    peak: Arc<std::sync::atomic::AtomicU64>,
+    done: Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl RssSampler {
+    pub fn start(pid: u32) -> RssSampler {
+        use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+        let baseline = rss_bytes(pid);
+        let peak = Arc::new(AtomicU64::new(baseline));
+        let done = Arc::new(AtomicBool::new(false));
+        let thread = {
+            let (peak, done) = (peak.clone(), done.clone());
+            std::thread::spawn(move || {
+                while !done.load(Ordering::Relaxed) {
+                    peak.fetch_max(rss_bytes(pid), Ordering::Relaxed);
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+            })
+        };
+        RssSampler {
+            baseline,
+            peak,
+            done,
+            thread: Some(thread),
+        }
+    }
+
+    /// Stops sampling; returns how far the peak rose above the baseline, in bytes.
+    pub fn stop(&mut self) -> u64 {
+        use std::sync::atomic::Ordering;
+        self.done.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+        self.peak
+            .load(Ordering::Relaxed)
+            .saturating_sub(self.baseline)
+    }
+}
