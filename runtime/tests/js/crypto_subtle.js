@@ -173,6 +173,27 @@ test("AES-GCM, AES-CBC, AES-CTR and AES-KW known answers", async () => {
   assertEquals(jwk.alg, "A128GCM");
 });
 
+test("ECDH: both sides derive the same secret; deriveKey; public keys have no usages", async () => {
+  for (const curve of ["P-256", "P-384"]) {
+    const a = await crypto.subtle.generateKey({ name: "ECDH", namedCurve: curve }, true, ["deriveBits", "deriveKey"]);
+    const b = await crypto.subtle.generateKey({ name: "ECDH", namedCurve: curve }, true, ["deriveBits"]);
+    assertEquals(a.publicKey.usages.length, 0);
+    const ab = await crypto.subtle.deriveBits({ name: "ECDH", public: b.publicKey }, a.privateKey, null);
+    const ba = await crypto.subtle.deriveBits({ name: "ECDH", public: a.publicKey }, b.privateKey, null);
+    assertEquals(ab.byteLength, curve === "P-256" ? 32 : 48);
+    assertEquals(hex(ab), hex(ba));
+    // A peer key that went through JWK derives the same secret.
+    const peer = await crypto.subtle.importKey("jwk", await crypto.subtle.exportKey("jwk", b.publicKey), { name: "ECDH", namedCurve: curve }, true, []);
+    assertEquals(hex(await crypto.subtle.deriveBits({ name: "ECDH", public: peer }, a.privateKey, 128)), hex(ab).slice(0, 32));
+    const aes = await crypto.subtle.deriveKey({ name: "ECDH", public: b.publicKey }, a.privateKey, { name: "AES-GCM", length: 256 }, false, ["encrypt"]);
+    assertEquals(aes.algorithm.length, 256);
+  }
+  const a = await crypto.subtle.generateKey({ name: "ECDH", namedCurve: "P-256" }, false, ["deriveBits"]);
+  const other = await crypto.subtle.generateKey({ name: "ECDH", namedCurve: "P-384" }, false, ["deriveBits"]);
+  const e = await assertRejects(() => crypto.subtle.deriveBits({ name: "ECDH", public: other.publicKey }, a.privateKey, 256), DOMException);
+  assertEquals(e.name, "InvalidAccessError");
+});
+
 test("errors carry the spec's names", async () => {
   const e1 = await assertRejects(() => crypto.subtle.digest("MD5", new Uint8Array(1)), DOMException);
   assertEquals(e1.name, "NotSupportedError");

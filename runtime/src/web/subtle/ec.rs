@@ -1,5 +1,6 @@
-//! ECDSA keys on P-256 and P-384 (RustCrypto `p256`/`p384`): import and export in raw, spki,
-//! pkcs8 and jwk, generation, and signatures in the IEEE P1363 form (r || s) Web Crypto uses.
+//! ECDSA and ECDH keys on P-256 and P-384 (RustCrypto `p256`/`p384`): import and export in raw,
+//! spki, pkcs8 and jwk, generation, signatures in the IEEE P1363 form (r || s) Web Crypto uses,
+//! and ECDH shared secrets.
 
 use rquickjs::{ArrayBuffer, Ctx, Object, Result, Value};
 
@@ -58,6 +59,14 @@ macro_rules! curve_ops {
                 Some(sig.to_bytes().to_vec())
             }
 
+            pub fn shared_secret(scalar: &[u8], point: &[u8]) -> Option<Vec<u8>> {
+                let secret = SecretKey::from_slice(scalar).ok()?;
+                let public = PublicKey::from_sec1_bytes(point).ok()?;
+                let shared =
+                    ::$module::ecdh::diffie_hellman(secret.to_nonzero_scalar(), public.as_affine());
+                Some(shared.raw_secret_bytes().to_vec())
+            }
+
             pub fn verify_prehash(point: &[u8], prehash: &[u8], sig: &[u8]) -> bool {
                 let (Ok(key), Ok(sig)) = (
                     VerifyingKey::from_sec1_bytes(point),
@@ -100,15 +109,19 @@ fn named_curve<'js>(ctx: &Ctx<'js>, params: &Option<Object<'js>>) -> Result<Curv
     Curve::from_name(&name).ok_or_else(|| not_supported(ctx, &format!("Unsupported curve: {name}")))
 }
 
-fn usages_for(data: &KeyData) -> &'static [&'static str] {
-    match data {
-        KeyData::EcPrivate { .. } => &["sign"],
-        _ => &["verify"],
+/// What a key of `name` ("ECDSA" or "ECDH") may be used for.
+fn usages_for(name: &str, data: &KeyData) -> &'static [&'static str] {
+    match (name, data) {
+        ("ECDSA", KeyData::EcPrivate { .. }) => &["sign"],
+        ("ECDSA", _) => &["verify"],
+        (_, KeyData::EcPrivate { .. }) => &["deriveKey", "deriveBits"],
+        _ => &[],
     }
 }
 
 pub fn import<'js>(
     ctx: &Ctx<'js>,
+    name: &str,
     format: Format,
     data: &Value<'js>,
     params: &Option<Object<'js>>,
@@ -142,7 +155,7 @@ pub fn import<'js>(
                 return Err(data_error(ctx, "JWK crv does not match namedCurve"));
             }
             if let Some(alg) = &jwk.alg {
-                if alg != jwk_alg(curve) {
+                if name == "ECDSA" && alg != jwk_alg(curve) {
                     return Err(data_error(
                         ctx,
                         &format!("JWK alg {alg} does not match the curve"),
@@ -174,18 +187,24 @@ pub fn import<'js>(
             }
         }
     };
-    check_usages(ctx, usages, usages_for(&key))?;
+    check_usages(ctx, usages, usages_for(name, &key))?;
     Ok(key)
 }
 
 /// A new key pair: (private, public).
 pub fn generate<'js>(
     ctx: &Ctx<'js>,
+    name: &str,
     params: &Option<Object<'js>>,
     usages: &[&'static str],
 ) -> Result<(KeyData, KeyData)> {
     let curve = named_curve(ctx, params)?;
-    check_usages(ctx, usages, &["sign", "verify"])?;
+    let allowed: &[&str] = if name == "ECDSA" {
+        &["sign", "verify"]
+    } else {
+        &["deriveKey", "deriveBits"]
+    };
+    check_usages(ctx, usages, allowed)?;
     loop {
         let mut scalar = vec![0u8; curve.field_len()];
         getrandom::fill(&mut scalar).map_err(|e| data_error(ctx, &e.to_string()))?;
@@ -262,4 +281,21 @@ pub fn verify<'js>(
         *curve,
         verify_prehash(point, &hash.digest(message), signature)
     ))
+}
+
+/// ECDH: the shared secret of `private` and the peer's `public` key (same curve).
+pub fn shared_secret(ctx: &Ctx<'_>, private: &KeyData, public: &KeyData) -> Result<Vec<u8>> {
+    let (KeyData::EcPrivate { curve, scalar }, KeyData::EcPublic { curve: peer, point }) =
+        (private, public)
+    else {
+        return Err(invalid_access(
+            ctx,
+            "ECDH needs a private key and a public key",
+        ));
+    };
+    if curve != peer {
+        return Err(invalid_access(ctx, "ECDH keys must be on the same curve"));
+    }
+    on_curve!(*curve, shared_secret(scalar, point))
+        .ok_or_else(|| super::super::util::throw_dom(ctx, "OperationError", "ECDH failed"))
 }

@@ -2,11 +2,11 @@
 //! failures by rejecting it with the error the spec names (TypeError, NotSupportedError,
 //! DataError, InvalidAccessError, SyntaxError, OperationError).
 //!
-//! Supported so far: `digest` (SHA-1/256/384/512); HMAC, ECDSA (P-256, P-384) and Ed25519
+//! Supported so far: `digest` (SHA-1/256/384/512); HMAC, ECDSA and ECDH (P-256, P-384), Ed25519
 //! keys with `importKey`/`exportKey` (raw, spki, pkcs8, jwk), `generateKey`, `sign` and
 //! `verify`; PBKDF2 and HKDF with `deriveBits` and `deriveKey`; AES-GCM, AES-CBC, AES-CTR
-//! (`encrypt`/`decrypt`) and AES-KW, with `wrapKey`/`unwrapKey`. RSA and key agreement are
-//! still to come and reject with NotSupportedError.
+//! (`encrypt`/`decrypt`) and AES-KW, with `wrapKey`/`unwrapKey`. RSA and X25519 are still to
+//! come and reject with NotSupportedError.
 
 mod aes;
 mod ec;
@@ -127,7 +127,15 @@ fn import_inner<'js>(
     }
     let key = match alg.name {
         "HMAC" => hmac::import(ctx, format, data, &alg.params, extractable, &usages)?,
-        "ECDSA" => ec::import(ctx, format, data, &alg.params, extractable, &usages)?,
+        "ECDSA" | "ECDH" => ec::import(
+            ctx,
+            alg.name,
+            format,
+            data,
+            &alg.params,
+            extractable,
+            &usages,
+        )?,
         "Ed25519" => ed25519::import(ctx, format, data, &alg.params, extractable, &usages)?,
         "PBKDF2" | "HKDF" => kdf::import(ctx, alg.name, format, data, extractable, &usages)?,
         "AES-GCM" | "AES-CBC" | "AES-CTR" | "AES-KW" => {
@@ -154,7 +162,7 @@ fn export_inner<'js>(ctx: &Ctx<'js>, format: Format, key: &CryptoKey<'js>) -> Re
     }
     match key.name {
         "HMAC" => hmac::export(ctx, key, format),
-        "ECDSA" => ec::export(ctx, key, format),
+        "ECDSA" | "ECDH" => ec::export(ctx, key, format),
         "Ed25519" => ed25519::export(ctx, key, format),
         "AES-GCM" | "AES-CBC" | "AES-CTR" | "AES-KW" => aes::export(ctx, key, format),
         other => Err(not_supported(
@@ -162,6 +170,48 @@ fn export_inner<'js>(ctx: &Ctx<'js>, format: Format, key: &CryptoKey<'js>) -> Re
             &format!("exportKey: {other} is not supported"),
         )),
     }
+}
+
+/// The bits of `deriveBits`/`deriveKey`: a KDF's output, or an ECDH shared secret cut to
+/// `length` bits.
+fn derive<'js>(
+    ctx: &Ctx<'js>,
+    alg: &params::Algorithm<'js>,
+    key: &CryptoKey<'js>,
+    length: Option<usize>,
+) -> Result<Vec<u8>> {
+    if alg.name != "ECDH" {
+        return kdf::derive_bits(ctx, alg.name, &alg.params, &key.data, length);
+    }
+    let public: Value = match &alg.params {
+        Some(p) => p.get("public")?,
+        None => Value::new_undefined(ctx.clone()),
+    };
+    let public = key_arg(ctx, &public)?;
+    let public = public.borrow();
+    if public.data.kind() != "public" || public.name != key.name {
+        return Err(invalid_access(
+            ctx,
+            "ECDH: public must be the peer's ECDH public key",
+        ));
+    }
+    let mut secret = ec::shared_secret(ctx, &key.data, &public.data)?;
+    if let Some(bits) = length {
+        if bits > secret.len() * 8 {
+            return Err(throw_dom(
+                ctx,
+                "OperationError",
+                "ECDH: length is longer than the secret",
+            ));
+        }
+        secret.truncate(bits.div_ceil(8));
+        if !bits.is_multiple_of(8) {
+            if let Some(last) = secret.last_mut() {
+                *last &= 0xffu8 << (8 - bits % 8);
+            }
+        }
+    }
+    Ok(secret)
 }
 
 /// `encrypt`/`decrypt`.
@@ -288,7 +338,7 @@ impl SubtleCrypto {
                     let key = CryptoKey::new(&ctx, alg.name, data, extractable, usages)?;
                     return Ok(Class::instance(ctx.clone(), key)?.into_value());
                 }
-                "ECDSA" => ec::generate(&ctx, &alg.params, &usages)?,
+                "ECDSA" | "ECDH" => ec::generate(&ctx, alg.name, &alg.params, &usages)?,
                 "Ed25519" => ed25519::generate(&ctx, &usages)?,
                 other => {
                     return Err(not_supported(
@@ -297,13 +347,17 @@ impl SubtleCrypto {
                     ))
                 }
             };
-            let private_usages: Vec<_> = usages.iter().copied().filter(|u| *u == "sign").collect();
+            let private_usages: Vec<_> = usages
+                .iter()
+                .copied()
+                .filter(|u| matches!(*u, "sign" | "deriveKey" | "deriveBits"))
+                .collect();
             let public_usages: Vec<_> = usages.iter().copied().filter(|u| *u == "verify").collect();
             if private_usages.is_empty() {
                 return Err(throw_dom(
                     &ctx,
                     "SyntaxError",
-                    "keyUsages must include sign",
+                    "keyUsages must include a private key usage",
                 ));
             }
             let (private, public) = pair;
@@ -418,14 +472,14 @@ impl SubtleCrypto {
             let key = key_arg(&ctx, &key)?;
             let length = optional_length(&length.0)?;
             let key = key.borrow();
-            if !matches!(alg.name, "PBKDF2" | "HKDF") {
+            if !matches!(alg.name, "PBKDF2" | "HKDF" | "ECDH") {
                 return Err(not_supported(
                     &ctx,
                     &format!("deriveBits: {} is not supported", alg.name),
                 ));
             }
             check_key(&ctx, &key, alg.name, "deriveBits")?;
-            let bits = kdf::derive_bits(&ctx, alg.name, &alg.params, &key.data, length)?;
+            let bits = derive(&ctx, &alg, &key, length)?;
             Ok(ArrayBuffer::new(ctx.clone(), bits)?.into_value())
         })();
         settle(&ctx, outcome)
@@ -448,7 +502,7 @@ impl SubtleCrypto {
             let extractable = boolean(&extractable);
             // Read now for the error order; `import_inner` reads them again.
             usages(&ctx, &key_usages)?;
-            if !matches!(alg.name, "PBKDF2" | "HKDF") {
+            if !matches!(alg.name, "PBKDF2" | "HKDF" | "ECDH") {
                 return Err(not_supported(
                     &ctx,
                     &format!("deriveKey: {} is not supported", alg.name),
@@ -485,7 +539,7 @@ impl SubtleCrypto {
             };
             let base = base.borrow();
             check_key(&ctx, &base, alg.name, "deriveKey")?;
-            let bits = kdf::derive_bits(&ctx, alg.name, &alg.params, &base.data, length)?;
+            let bits = derive(&ctx, &alg, &base, length)?;
             let raw = ArrayBuffer::new(ctx.clone(), bits)?.into_value();
             import_inner(&ctx, Format::Raw, &raw, &derived, extractable, &key_usages)
         })();
