@@ -4,10 +4,11 @@
 use std::path::Path;
 
 /// The bootstrap's files, concatenated in this order into one module.
-const FILES: [&str; 6] = [
+const FILES: [&str; 7] = [
     "events.js",
     "streams.js",
     "compression.js",
+    "file.js",
     "console.js",
     "clone.js",
     "bootstrap.js",

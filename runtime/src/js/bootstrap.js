@@ -59,6 +59,7 @@ export default function install(native) {
     FetchEvent,
     CompressionStream,
     DecompressionStream,
+    File: defineFile(globalThis.Blob),
   })) {
     defineGlobal(name, value);
   }

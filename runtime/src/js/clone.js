@@ -33,7 +33,9 @@ function cloneValue(value, memory) {
   else if (value instanceof Date) out = new Date(value.getTime());
   else if (value instanceof RegExp) out = new RegExp(value.source, value.flags);
   else if (value instanceof ArrayBuffer) out = value.slice(0);
-  else if (typeof Blob === "function" && value instanceof Blob) out = value.slice(0, value.size, value.type);
+  else if (typeof File === "function" && value instanceof File) {
+    out = new File([value], value.name, { type: value.type, lastModified: value.lastModified });
+  } else if (typeof Blob === "function" && value instanceof Blob) out = value.slice(0, value.size, value.type);
   else if (ArrayBuffer.isView(value)) {
     const buffer = cloneValue(value.buffer, memory);
     if (value instanceof DataView) out = new DataView(buffer, value.byteOffset, value.byteLength);

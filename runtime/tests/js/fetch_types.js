@@ -189,4 +189,22 @@ test("Blob bodies carry their type; blob() reads one back", async () => {
   assertEquals(await (await req.blob()).text(), "z");
 });
 
+test("File: a named Blob", async () => {
+  const f = new File(["hello ", new Blob(["world"])], "greeting.txt", { type: "text/plain", lastModified: 42 });
+  assert(f instanceof File && f instanceof Blob);
+  assertEquals(f.name, "greeting.txt");
+  assertEquals(f.lastModified, 42);
+  assertEquals(f.type, "text/plain");
+  assertEquals(f.size, 11);
+  assertEquals(await f.text(), "hello world");
+  assertEquals(Object.prototype.toString.call(f), "[object File]");
+  assert(Math.abs(new File([], "now").lastModified - Date.now()) < 60000);
+  assertThrows(() => new File(["x"]), TypeError);
+  const copy = structuredClone(f);
+  assert(copy instanceof File);
+  assertEquals(copy.name, "greeting.txt");
+  assertEquals(await copy.text(), "hello world");
+  assertEquals(await new Response(f).text(), "hello world");
+});
+
 await run();

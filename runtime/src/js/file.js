@@ -1,0 +1,36 @@
+// File: a Blob with a name and a modification time. It extends the native Blob class.
+
+const FILE = Symbol("file");
+
+// Defined by the bootstrap once the native Blob exists (the class needs it as its base).
+let File;
+
+function defineFile(Blob) {
+  File = class File extends Blob {
+    constructor(fileBits, fileName, options = undefined) {
+      if (arguments.length < 2) throw new TypeError("File: fileBits and fileName are required");
+      super(fileBits, options);
+      let lastModified = options == null ? undefined : options.lastModified;
+      lastModified = lastModified === undefined ? Date.now() : Number(lastModified);
+      this[FILE] = {
+        name: String(fileName).toWellFormed(),
+        lastModified: Number.isFinite(lastModified) ? Math.trunc(lastModified) : 0,
+      };
+    }
+    get name() {
+      if (!(FILE in this)) throw new TypeError("Illegal invocation");
+      return this[FILE].name;
+    }
+    get lastModified() {
+      if (!(FILE in this)) throw new TypeError("Illegal invocation");
+      return this[FILE].lastModified;
+    }
+    get webkitRelativePath() {
+      return "";
+    }
+    get [Symbol.toStringTag]() {
+      return "File";
+    }
+  };
+  return File;
+}
