@@ -61,7 +61,7 @@ pub fn extract<'js>(ctx: &Ctx<'js>, value: Value<'js>) -> Result<(BodyInner<'js>
     }
     if let Some(s) = value.as_string() {
         return Ok((
-            BodyInner::Bytes(Bytes::from(s.to_string()?)),
+            BodyInner::Bytes(Bytes::from(super::util::usv_string(ctx, s.clone())?)),
             Some("text/plain;charset=UTF-8".into()),
         ));
     }

@@ -6,7 +6,7 @@ use rquickjs::function::Opt;
 use rquickjs::prelude::Coerced;
 use rquickjs::{Ctx, Exception, JsLifetime, Object, Result, TypedArray, Value};
 
-use super::util::buffer_source_bytes;
+use super::util::{buffer_source_bytes, UsvString};
 
 #[derive(Trace, JsLifetime, Default)]
 #[rquickjs::class]
@@ -24,11 +24,7 @@ impl TextEncoder {
         "utf-8"
     }
 
-    pub fn encode<'js>(
-        &self,
-        ctx: Ctx<'js>,
-        input: Opt<Coerced<String>>,
-    ) -> Result<TypedArray<'js, u8>> {
+    pub fn encode<'js>(&self, ctx: Ctx<'js>, input: Opt<UsvString>) -> Result<TypedArray<'js, u8>> {
         let text = input.0.map(|c| c.0).unwrap_or_default();
         TypedArray::new(ctx, text.into_bytes())
     }
@@ -36,7 +32,7 @@ impl TextEncoder {
     pub fn encode_into<'js>(
         &self,
         ctx: Ctx<'js>,
-        input: Coerced<String>,
+        input: UsvString,
         dest: TypedArray<'js, u8>,
     ) -> Result<Object<'js>> {
         let raw = dest

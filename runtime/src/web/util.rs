@@ -96,3 +96,31 @@ pub fn caught<'js>(ctx: &Ctx<'js>, err: Error) -> JsError {
         }
     }
 }
+
+/// A WebIDL `USVString` argument: any value converted to a string, with lone surrogates
+/// replaced by U+FFFD (a plain Rust `String` conversion would refuse them).
+pub struct UsvString(pub String);
+
+impl<'js> rquickjs::FromJs<'js> for UsvString {
+    fn from_js(ctx: &Ctx<'js>, value: Value<'js>) -> Result<Self> {
+        let s: rquickjs::Coerced<rquickjs::String<'js>> = value.get()?;
+        usv_string(ctx, s.0).map(UsvString)
+    }
+}
+
+/// A JS string as UTF-8, lone surrogates replaced by U+FFFD.
+pub fn usv_string<'js>(ctx: &Ctx<'js>, s: rquickjs::String<'js>) -> Result<String> {
+    match s.to_string() {
+        Ok(text) => Ok(text),
+        Err(_) => {
+            let well_formed: rquickjs::Function = ctx
+                .globals()
+                .get::<_, rquickjs::Object>("String")?
+                .get::<_, rquickjs::Object>("prototype")?
+                .get("toWellFormed")?;
+            let fixed: rquickjs::String =
+                well_formed.call((rquickjs::function::This(s.clone()),))?;
+            fixed.to_string()
+        }
+    }
+}

@@ -127,6 +127,15 @@ test("crypto.subtle.digest", async () => {
   await assertRejects(() => crypto.subtle.digest("SHA-256", "text"), TypeError);
 });
 
+test("lone surrogates become U+FFFD when strings turn into bytes", async () => {
+  const enc = new TextEncoder();
+  assertEquals([...enc.encode("a\uD800b")].join(), "97,239,191,189,98");
+  const r = enc.encodeInto("\uDC00", new Uint8Array(8));
+  assertEquals(r.read, 1);
+  assertEquals(r.written, 3);
+  assertEquals(await new Response("x\uD83D").text(), "x\uFFFD");
+});
+
 test("URLPattern: named groups, regexp groups, wildcards, base URLs, errors", () => {
   const books = new URLPattern({ pathname: "/books/:id" });
   assertEquals(books.pathname, "/books/:id");
