@@ -254,6 +254,9 @@ fn run_wpt(args: WptArgs) -> Result<ExitCode> {
             let top = rel.split('/').next().unwrap_or_default().to_string();
             let source = std::fs::read_to_string(root.join(&file))?;
             let meta = meta::parse(&source);
+            if !meta.runs_in_worker_scope() {
+                continue;
+            }
             let variants = if meta.variants.is_empty() {
                 vec![String::new()]
             } else {

@@ -1,4 +1,5 @@
-//! The `// META:` header of a WPT test file: extra scripts, timeout and variants.
+//! The `// META:` header of a WPT test file: extra scripts, timeout, variants and the global
+//! scopes the test is meant for.
 
 #[derive(Debug, Default, PartialEq)]
 pub struct Meta {
@@ -8,6 +9,21 @@ pub struct Meta {
     pub long: bool,
     /// Query strings (`?include=file`); empty means one run without a query.
     pub variants: Vec<String>,
+    /// `global=window,worker`: the scopes the test is meant for; empty means WPT's default
+    /// (window and dedicated worker).
+    pub globals: Vec<String>,
+}
+
+impl Meta {
+    /// Whether the test is meant for a scope like Edge's (a worker-like global with the Web
+    /// APIs); tests only for ShadowRealm or a bare JS shell are not.
+    pub fn runs_in_worker_scope(&self) -> bool {
+        self.globals.is_empty()
+            || self.globals.iter().any(|g| {
+                let g = g.trim().trim_end_matches("-module");
+                g == "window" || g.ends_with("worker") || g.starts_with("worker")
+            })
+    }
 }
 
 pub fn parse(source: &str) -> Meta {
@@ -28,6 +44,9 @@ pub fn parse(source: &str) -> Meta {
             "script" => meta.scripts.push(value),
             "timeout" => meta.long = value == "long",
             "variant" => meta.variants.push(value),
+            "global" => meta
+                .globals
+                .extend(value.split(',').map(|g| g.trim().to_string())),
             _ => {}
         }
     }
@@ -44,5 +63,31 @@ mod tests {
         assert_eq!(m.scripts, vec!["/common/a.js"]);
         assert!(m.long);
         assert_eq!(m.variants, vec!["?include=file"]);
+        assert!(m.runs_in_worker_scope());
+    }
+
+    #[test]
+    fn knows_which_globals_are_worker_like() {
+        assert!(parse("test(() => {});").runs_in_worker_scope());
+        assert!(parse(
+            "// META: global=dedicatedworker-module
+"
+        )
+        .runs_in_worker_scope());
+        assert!(parse(
+            "// META: global=window,shadowrealm
+"
+        )
+        .runs_in_worker_scope());
+        assert!(!parse(
+            "// META: global=shadowrealm
+"
+        )
+        .runs_in_worker_scope());
+        assert!(!parse(
+            "// META: global=jsshell
+"
+        )
+        .runs_in_worker_scope());
     }
 }
