@@ -21,6 +21,7 @@ use super::body_mixin::{stream_to_body, BodyInner, BodySlot};
 use super::headers::{Guard, LazyHeaders};
 use super::request::Request;
 use super::response::Response;
+use super::util::thrown_value;
 use crate::body::{Body, BodyError};
 use crate::net::{decode_body, HttpClient, OutboundConfig};
 
@@ -68,7 +69,7 @@ pub fn fetch<'js>(ctx: Ctx<'js>, input: Value<'js>, init: Opt<Value<'js>>) -> Re
             });
         }
         Err(e) => {
-            let reason = exception_value(&ctx, e);
+            let reason = thrown_value(&ctx, e);
             let _: Result<()> = reject.call((reason,));
         }
     }
@@ -345,7 +346,7 @@ fn make_response<'js>(
         url: out.url.to_string(),
         redirected,
     };
-    Class::instance(ctx.clone(), response).map_err(|e| exception_value(ctx, e))
+    Class::instance(ctx.clone(), response).map_err(|e| thrown_value(ctx, e))
 }
 
 /// Set by the signal's "abort" listener; wakes whatever waits on the request or its body.
@@ -410,15 +411,5 @@ fn abort_reason<'js>(ctx: &Ctx<'js>, signal: &Object<'js>) -> Value<'js> {
 }
 
 fn type_error<'js>(ctx: &Ctx<'js>, message: &str) -> Value<'js> {
-    let _ = Exception::throw_type(ctx, message);
-    ctx.catch()
-}
-
-/// The JS value of a thrown error (or a TypeError describing an engine error).
-fn exception_value<'js>(ctx: &Ctx<'js>, e: rquickjs::Error) -> Value<'js> {
-    if matches!(e, rquickjs::Error::Exception) {
-        ctx.catch()
-    } else {
-        type_error(ctx, &e.to_string())
-    }
+    thrown_value(ctx, Exception::throw_type(ctx, message))
 }

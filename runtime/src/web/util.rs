@@ -124,3 +124,12 @@ pub fn usv_string<'js>(ctx: &Ctx<'js>, s: rquickjs::String<'js>) -> Result<Strin
         }
     }
 }
+
+/// The JS value to reject a promise with for `err`: the thrown value, or a TypeError that
+/// describes an engine error.
+pub fn thrown_value<'js>(ctx: &Ctx<'js>, err: Error) -> Value<'js> {
+    if !matches!(err, Error::Exception) {
+        let _ = rquickjs::Exception::throw_type(ctx, &err.to_string());
+    }
+    ctx.catch()
+}

@@ -127,6 +127,9 @@ test("PBKDF2 (RFC 6070) and HKDF (RFC 5869) known answers; deriveKey to HMAC", a
   const zero = await assertRejects(() => crypto.subtle.deriveBits({ name: "PBKDF2", salt: new Uint8Array(0), iterations: 0, hash: "SHA-256" }, pw, 128), DOMException);
   assertEquals(zero.name, "OperationError");
   await assertRejects(() => crypto.subtle.deriveBits({ name: "HKDF", hash: "SHA-256", salt: new Uint8Array(0), info: new Uint8Array(0) }, ikm, 255 * 256 + 8), DOMException);
+  // A hostile length is an OperationError, not an allocation that aborts the process.
+  const huge = await assertRejects(() => crypto.subtle.deriveBits({ name: "PBKDF2", salt: new Uint8Array(0), iterations: 1, hash: "SHA-256" }, pw, 2 ** 40), DOMException);
+  assertEquals(huge.name, "OperationError");
 });
 
 test("AES-GCM, AES-CBC, AES-CTR and AES-KW known answers", async () => {

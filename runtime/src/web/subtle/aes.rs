@@ -4,11 +4,10 @@
 
 use aes::cipher::{BlockEncrypt, KeyInit};
 use aes::{Aes128, Aes192, Aes256};
-use rquickjs::prelude::Coerced;
 use rquickjs::{ArrayBuffer, Ctx, Object, Result, Value};
 
 use super::jwk;
-use super::params::{bytes, check_usages, data_error, not_supported};
+use super::params::{bytes, check_usages, data_error, not_supported, number_member};
 use super::Format;
 use crate::web::crypto_key::{CryptoKey, KeyData};
 use crate::web::util::throw_dom;
@@ -100,22 +99,9 @@ pub fn generate(
 
 /// The `length` member of `AesKeyGenParams`/`AesDerivedKeyParams`, in bits.
 pub fn length_member(ctx: &Ctx<'_>, params: &Option<Object<'_>>) -> Result<usize> {
-    let v: Value = match params {
-        Some(p) => p.get("length")?,
-        None => {
-            return Err(rquickjs::Exception::throw_type(
-                ctx,
-                "AES: length is required",
-            ))
-        }
-    };
-    if v.is_undefined() {
-        return Err(rquickjs::Exception::throw_type(
-            ctx,
-            "AES: length is required",
-        ));
-    }
-    Ok(v.get::<Coerced<f64>>()?.0 as usize)
+    number_member(params, "length")?
+        .map(|n| n as usize)
+        .ok_or_else(|| rquickjs::Exception::throw_type(ctx, "AES: length is required"))
 }
 
 pub fn export<'js>(ctx: &Ctx<'js>, key: &CryptoKey<'js>, format: Format) -> Result<Value<'js>> {
@@ -166,13 +152,7 @@ pub fn crypt(
             let iv = buffer_member(ctx, params, "iv")?
                 .ok_or_else(|| rquickjs::Exception::throw_type(ctx, "AES-GCM: iv is required"))?;
             let aad = buffer_member(ctx, params, "additionalData")?.unwrap_or_default();
-            let tag_bits = match params {
-                Some(p) => p
-                    .get::<_, Option<Coerced<f64>>>("tagLength")?
-                    .map(|c| c.0 as usize)
-                    .unwrap_or(128),
-                None => 128,
-            };
+            let tag_bits = number_member(params, "tagLength")?.map_or(128, |n| n as usize);
             gcm(ctx, key, &iv, &aad, tag_bits, data, decrypt)
         }
         "AES-CBC" => {
@@ -187,13 +167,7 @@ pub fn crypt(
             let counter = buffer_member(ctx, params, "counter")?.ok_or_else(|| {
                 rquickjs::Exception::throw_type(ctx, "AES-CTR: counter is required")
             })?;
-            let length = match params {
-                Some(p) => p
-                    .get::<_, Option<Coerced<f64>>>("length")?
-                    .map(|c| c.0 as usize)
-                    .unwrap_or(0),
-                None => 0,
-            };
+            let length = number_member(params, "length")?.map_or(0, |n| n as usize);
             if counter.len() != 16 {
                 return Err(operation_error(ctx, "AES-CTR: counter must be 16 bytes"));
             }

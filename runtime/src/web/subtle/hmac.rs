@@ -3,7 +3,7 @@
 use rquickjs::{ArrayBuffer, Ctx, Object, Result, Value};
 
 use super::jwk;
-use super::params::{bytes, check_usages, data_error, hash_member, not_supported};
+use super::params::{bytes, check_usages, data_error, hash_member, not_supported, number_member};
 use super::Format;
 use crate::web::crypto_key::{CryptoKey, Hash, KeyData};
 
@@ -20,12 +20,9 @@ fn jwk_alg(hash: Hash) -> &'static str {
 
 /// Checks the optional `length` (bits) against the key's bytes.
 fn check_length<'js>(ctx: &Ctx<'js>, params: &Option<Object<'js>>, len: usize) -> Result<()> {
-    let Some(p) = params else { return Ok(()) };
-    let v: Value = p.get("length")?;
-    if v.is_undefined() {
+    let Some(bits) = number_member(params, "length")? else {
         return Ok(());
-    }
-    let bits: f64 = v.get::<rquickjs::prelude::Coerced<f64>>()?.0;
+    };
     let max = (len * 8) as f64;
     if bits == 0.0 || bits > max || bits <= max - 8.0 {
         return Err(data_error(ctx, "HMAC length does not match the key data"));
@@ -79,12 +76,7 @@ pub fn generate<'js>(
 ) -> Result<KeyData> {
     let hash = hash_member(ctx, params)?;
     check_usages(ctx, usages, &USAGES)?;
-    let bits = match params {
-        Some(p) => p
-            .get::<_, Option<rquickjs::prelude::Coerced<f64>>>("length")?
-            .map(|c| c.0),
-        None => None,
-    };
+    let bits = number_member(params, "length")?;
     let len = match bits {
         None => hash.block_len(),
         Some(b) if b > 0.0 && b <= 65536.0 => (b as usize).div_ceil(8),

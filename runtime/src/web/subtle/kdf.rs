@@ -5,7 +5,10 @@ use std::num::NonZeroU32;
 
 use rquickjs::{Ctx, Object, Result, Value};
 
-use super::params::{bytes, check_usages, data_error, hash_member, not_supported};
+use super::params::{bytes, check_usages, data_error, hash_member, not_supported, number_member};
+
+/// The most bytes `deriveBits` hands out (HKDF's own limit is 255 hash lengths, under 16 KiB).
+const MAX_DERIVED_BYTES: usize = 1 << 20;
 use super::Format;
 use crate::web::crypto_key::{Hash, KeyData};
 use crate::web::util::throw_dom;
@@ -80,18 +83,19 @@ pub fn derive_bits<'js>(
             &format!("{name}: length must be a multiple of 8"),
         ));
     }
+    // Checked before allocating: a hostile length must be an error, not an abort.
+    if length / 8 > MAX_DERIVED_BYTES {
+        return Err(operation_error(
+            ctx,
+            &format!("{name}: length is too large"),
+        ));
+    }
     let hash = hash_member(ctx, params)?;
     let salt = buffer_member(ctx, params, "salt")?;
     let mut out = vec![0u8; length / 8];
     match key {
         KeyData::Pbkdf2(secret) => {
-            let iterations: f64 = match params {
-                Some(p) => p
-                    .get::<_, Option<rquickjs::prelude::Coerced<f64>>>("iterations")?
-                    .map(|c| c.0)
-                    .unwrap_or(0.0),
-                None => 0.0,
-            };
+            let iterations = number_member(params, "iterations")?.unwrap_or(0.0);
             let iterations = NonZeroU32::new(iterations as u32)
                 .ok_or_else(|| operation_error(ctx, "PBKDF2: iterations must not be zero"))?;
             if out.is_empty() {

@@ -22,7 +22,7 @@ use rquickjs::prelude::Coerced;
 use rquickjs::{ArrayBuffer, Class, Ctx, Exception, JsLifetime, Object, Promise, Result, Value};
 
 use super::crypto_key::{CryptoKey, Hash};
-use super::util::{buffer_source_bytes, throw_dom};
+use super::util::{buffer_source_bytes, throw_dom, thrown_value};
 use params::{algorithm, bytes, hash_member, invalid_access, not_supported, usages};
 
 /// A key format of `importKey`/`exportKey`.
@@ -53,15 +53,7 @@ fn settle<'js>(ctx: &Ctx<'js>, outcome: Result<Value<'js>>) -> Result<Promise<'j
     let (promise, resolve, reject) = ctx.promise()?;
     match outcome {
         Ok(value) => resolve.call::<_, ()>((value,))?,
-        Err(e) => {
-            let reason = if matches!(e, rquickjs::Error::Exception) {
-                ctx.catch()
-            } else {
-                let _ = Exception::throw_type(ctx, &e.to_string());
-                ctx.catch()
-            };
-            reject.call::<_, ()>((reason,))?
-        }
+        Err(e) => reject.call::<_, ()>((thrown_value(ctx, e),))?,
     }
     Ok(promise)
 }
@@ -97,15 +89,9 @@ fn optional_length(value: &Option<Value<'_>>) -> Result<Option<usize>> {
     }
 }
 
+/// WebIDL `boolean`: JS ToBoolean.
 fn boolean(value: &Value<'_>) -> bool {
-    value.as_bool().unwrap_or_else(|| {
-        !(value.is_undefined()
-            || value.is_null()
-            || value.as_int() == Some(0)
-            || value
-                .as_string()
-                .is_some_and(|s| s.to_string().is_ok_and(|s| s.is_empty())))
-    })
+    value.get::<Coerced<bool>>().is_ok_and(|b| b.0)
 }
 
 /// `importKey` after its arguments were read; shared with `deriveKey` and `unwrapKey`.
@@ -232,18 +218,29 @@ fn crypt<'js>(
         alg.name,
         if decrypt { "decrypt" } else { "encrypt" },
     )?;
-    let out = match alg.name {
-        "AES-GCM" | "AES-CBC" | "AES-CTR" => {
-            aes::crypt(ctx, alg.name, &alg.params, &key.data, &data, decrypt)?
-        }
-        other => {
-            return Err(not_supported(
-                ctx,
-                &format!("{other} does not encrypt here"),
-            ))
-        }
-    };
+    if alg.name == "AES-KW" {
+        return Err(not_supported(ctx, "AES-KW only wraps keys"));
+    }
+    let out = cipher(ctx, &alg, &key, &data, decrypt)?;
     Ok(ArrayBuffer::new(ctx.clone(), out)?.into_value())
+}
+
+/// Runs the cipher of `alg` with `key` on `data`: the one dispatch behind `encrypt`,
+/// `decrypt`, `wrapKey` and `unwrapKey`.
+fn cipher<'js>(
+    ctx: &Ctx<'js>,
+    alg: &params::Algorithm<'js>,
+    key: &CryptoKey<'js>,
+    data: &[u8],
+    decrypt: bool,
+) -> Result<Vec<u8>> {
+    match alg.name {
+        "AES-KW" => aes::key_wrap(ctx, &key.data, data, decrypt),
+        "AES-GCM" | "AES-CBC" | "AES-CTR" => {
+            aes::crypt(ctx, alg.name, &alg.params, &key.data, data, decrypt)
+        }
+        other => Err(not_supported(ctx, &format!("{other} is not a cipher"))),
+    }
 }
 
 #[derive(Trace, JsLifetime, Default)]
@@ -512,12 +509,10 @@ impl SubtleCrypto {
             let length = match target.name {
                 "HMAC" => {
                     let hash = hash_member(&ctx, &target.params)?;
-                    match params::string_member(&target.params, "length")? {
-                        Some(bits) => Some(bits.parse::<usize>().map_err(|_| {
-                            Exception::throw_type(&ctx, "HMAC length must be a number")
-                        })?),
-                        None => Some(hash.block_len() * 8),
-                    }
+                    Some(
+                        params::number_member(&target.params, "length")?
+                            .map_or(hash.block_len() * 8, |n| n as usize),
+                    )
                 }
                 "AES-GCM" | "AES-CBC" | "AES-CTR" | "AES-KW" => {
                     let bits = aes::length_member(&ctx, &target.params)?;
@@ -573,18 +568,7 @@ impl SubtleCrypto {
             } else {
                 bytes(&ctx, &exported, "key")?
             };
-            let wrapped = match alg.name {
-                "AES-KW" => aes::key_wrap(&ctx, &wrapping.data, &plain, false)?,
-                "AES-GCM" | "AES-CBC" | "AES-CTR" => {
-                    aes::crypt(&ctx, alg.name, &alg.params, &wrapping.data, &plain, false)?
-                }
-                other => {
-                    return Err(not_supported(
-                        &ctx,
-                        &format!("wrapKey: {other} is not supported"),
-                    ))
-                }
-            };
+            let wrapped = cipher(&ctx, &alg, &wrapping, &plain, false)?;
             Ok(ArrayBuffer::new(ctx.clone(), wrapped)?.into_value())
         })();
         settle(&ctx, outcome)
@@ -610,23 +594,7 @@ impl SubtleCrypto {
             let unwrapping = key_arg(&ctx, &unwrapping_key)?;
             let unwrapping = unwrapping.borrow();
             check_key(&ctx, &unwrapping, alg.name, "unwrapKey")?;
-            let plain = match alg.name {
-                "AES-KW" => aes::key_wrap(&ctx, &unwrapping.data, &wrapped, true)?,
-                "AES-GCM" | "AES-CBC" | "AES-CTR" => aes::crypt(
-                    &ctx,
-                    alg.name,
-                    &alg.params,
-                    &unwrapping.data,
-                    &wrapped,
-                    true,
-                )?,
-                other => {
-                    return Err(not_supported(
-                        &ctx,
-                        &format!("unwrapKey: {other} is not supported"),
-                    ))
-                }
-            };
+            let plain = cipher(&ctx, &alg, &unwrapping, &wrapped, true)?;
             let data = if format == Format::Jwk {
                 let text = String::from_utf8(plain)
                     .map_err(|_| params::data_error(&ctx, "the unwrapped JWK is not UTF-8"))?;

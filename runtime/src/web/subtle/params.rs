@@ -81,6 +81,14 @@ pub fn string_member(params: &Option<Object<'_>>, name: &str) -> Result<Option<S
     }
 }
 
+/// A numeric member of the dictionary (ToNumber), if present.
+pub fn number_member(params: &Option<Object<'_>>, name: &str) -> Result<Option<f64>> {
+    match params {
+        Some(p) => Ok(p.get::<_, Option<Coerced<f64>>>(name)?.map(|c| c.0)),
+        None => Ok(None),
+    }
+}
+
 /// `keyUsages`: a sequence of known usage strings.
 pub fn usages(ctx: &Ctx<'_>, value: &Value<'_>) -> Result<Vec<&'static str>> {
     let Some(obj) = value.as_object() else {
