@@ -45,13 +45,20 @@ fn fetch_shim(root: &Path, file: &Path, meta: &Meta) -> Result<String> {
     let mut sources = vec![read(&root.join(file))?];
     let dir = file.parent().unwrap_or(Path::new(""));
     for script in &meta.scripts {
-        let path = match script.strip_prefix('/') {
-            Some(abs) => root.join(abs),
-            None => root.join(dir).join(script),
-        };
-        sources.push(read(&path).unwrap_or_default());
+        sources.push(read(&script_path(root, dir, script)).unwrap_or_default());
     }
     let mut files = serde_json::Map::new();
+    // idlharness fetches `/interfaces/<spec>.idl` by a computed path: serve them all.
+    if meta.scripts.iter().any(|s| s.ends_with("idlharness.js")) {
+        if let Ok(entries) = std::fs::read_dir(root.join("interfaces")) {
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if let Ok(text) = std::fs::read_to_string(entry.path()) {
+                    files.insert(format!("/interfaces/{name}"), text.into());
+                }
+            }
+        }
+    }
     for source in &sources {
         for literal in fetched_literals(source) {
             let path = normalize(&dir.join(&literal));
@@ -111,6 +118,16 @@ fn normalize(path: &Path) -> PathBuf {
     out
 }
 
+/// Where a META script lives in the checkout. `/resources/WebIDLParser.js` is an alias WPT's
+/// server keeps for the vendored webidl2 parser.
+fn script_path(root: &Path, dir: &Path, script: &str) -> PathBuf {
+    match script.strip_prefix('/') {
+        Some("resources/WebIDLParser.js") => root.join("resources/webidl2/lib/webidl2.js"),
+        Some(abs) => root.join(abs),
+        None => root.join(dir).join(script),
+    }
+}
+
 fn read(path: &Path) -> Result<String> {
     std::fs::read_to_string(path).map_err(|e| anyhow!("cannot read {}: {e}", path.display()))
 }
@@ -150,24 +167,39 @@ globalThis.GLOBAL = {{ isWindow: () => false, isWorker: () => true, isShadowReal
     )
     .await?;
     eval("fetch-shim.js".into(), fetch_shim(root, file, meta)?).await?;
+    // The harness, the META scripts, the test and `done()` load in one task, as WPT's worker
+    // wrapper loads them with one `importScripts`: testharness.js treats the first microtask
+    // checkpoint as "all scripts loaded", so a checkpoint between scripts would end the run
+    // after the first synchronous test.
     let harness = root.join("resources/testharness.js");
-    eval(harness.display().to_string(), read(&harness)?).await?;
-    eval("reporter.js".into(), REPORTER.into()).await?;
-    let mut result = FileResult::default();
+    let mut batch = vec![
+        (harness.display().to_string(), read(&harness)?),
+        ("reporter.js".to_string(), REPORTER.to_string()),
+    ];
     let dir = file.parent().unwrap_or(Path::new(""));
+    let mut result = FileResult::default();
     for script in &meta.scripts {
-        let path = match script.strip_prefix('/') {
-            Some(abs) => root.join(abs),
-            None => root.join(dir).join(script),
-        };
-        if let Err(e) = async { eval(path.display().to_string(), read(&path)?).await }.await {
-            result.error = Some(format!("META script {script}: {e}"));
-            return Ok(result);
+        let path = script_path(root, dir, script);
+        match read(&path) {
+            Ok(src) => batch.push((path.display().to_string(), src)),
+            Err(e) => {
+                result.error = Some(format!("META script {script}: {e}"));
+                return Ok(result);
+            }
         }
     }
+    let test_index = batch.len();
     let test_path = root.join(file);
+    batch.push((test_path.display().to_string(), read(&test_path)?));
     let mut timeout = timeout;
-    if let Err(e) = eval(test_path.display().to_string(), read(&test_path)?).await {
+    if let Err((index, e)) = isolate.eval_scripts(batch).await {
+        if index < 2 {
+            return Err(anyhow!("the harness failed to load: {e}"));
+        }
+        if index < test_index {
+            result.error = Some(format!("META script {}: {e}", meta.scripts[index - 2]));
+            return Ok(result);
+        }
         result.error = Some(format!("test file threw: {e}"));
         // Tests it registered before throwing may still finish; nothing else will.
         timeout = timeout.min(Duration::from_secs(1));

@@ -310,6 +310,32 @@ impl Isolate {
             .await
     }
 
+    /// Evaluates classic scripts one after another in a single task, with no microtask
+    /// checkpoint between them (as a worker's `importScripts(a, b, c)` does), then runs the
+    /// microtasks. Stops at the first that throws and returns its index with the error.
+    pub async fn eval_scripts(
+        &self,
+        scripts: Vec<(String, String)>,
+    ) -> Result<(), (usize, RuntimeError)> {
+        self.context
+            .with(move |ctx| {
+                let mut outcome = Ok(());
+                for (index, (name, source)) in scripts.into_iter().enumerate() {
+                    let mut options = rquickjs::context::EvalOptions::default();
+                    options.global = true;
+                    options.strict = false;
+                    options.filename = Some(name);
+                    if let Err(e) = ctx.eval_with_options::<Value, _>(source, options) {
+                        outcome = Err((index, RuntimeError::Uncaught(caught(&ctx, e))));
+                        break;
+                    }
+                }
+                while ctx.execute_pending_job() {}
+                outcome
+            })
+            .await
+    }
+
     /// Hands a request to the app. Resolves when status and headers are known; the body keeps
     /// streaming from the isolate's event loop.
     pub async fn dispatch(&self, request: AppRequest) -> Result<AppResponse, DispatchError> {
