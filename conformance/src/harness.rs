@@ -26,7 +26,7 @@ pub struct FileResult {
     pub error: Option<String>,
 }
 
-const REPORTER: &str = r#"
+pub const REPORTER: &str = r#"
 globalThis.__wpt = { results: [], done: false, status: null };
 {
   // Names may hold lone surrogates; the report must be well-formed JSON.
@@ -39,9 +39,23 @@ globalThis.__wpt = { results: [], done: false, status: null };
 }
 "#;
 
+/// The URL a test file runs at, as WPT's server would give it.
+pub fn location_of(file: &Path, variant: &str) -> String {
+    let rel = file.to_string_lossy().replace('\\', "/");
+    format!("http://web-platform.test:8000/{rel}{variant}")
+}
+
+/// `location` and the `GLOBAL` scope probe that WPT's worker wrappers provide.
+pub fn prelude(location: &str) -> String {
+    format!(
+        "{{ const u = new URL({location:?}); Object.defineProperty(globalThis, 'location', {{ configurable: true, writable: true, value: {{ href: u.href, origin: u.origin, protocol: u.protocol, host: u.host, hostname: u.hostname, port: u.port, pathname: u.pathname, search: u.search, hash: u.hash, toString() {{ return u.href; }} }} }}); }}
+globalThis.GLOBAL = {{ isWindow: () => false, isWorker: () => true, isShadowRealm: () => false }};"
+    )
+}
+
 /// Serves the files a test fetches by a literal path (its data tables) from the checkout, as
 /// WPT's own server would; anything else goes to the runtime's `fetch`, if it has one.
-fn fetch_shim(root: &Path, file: &Path, meta: &Meta) -> Result<String> {
+pub fn fetch_shim(root: &Path, file: &Path, meta: &Meta) -> Result<String> {
     let mut sources = vec![read(&root.join(file))?];
     let dir = file.parent().unwrap_or(Path::new(""));
     for script in &meta.scripts {
@@ -120,7 +134,7 @@ fn normalize(path: &Path) -> PathBuf {
 
 /// Where a META script lives in the checkout. `/resources/WebIDLParser.js` is an alias WPT's
 /// server keeps for the vendored webidl2 parser.
-fn script_path(root: &Path, dir: &Path, script: &str) -> PathBuf {
+pub fn script_path(root: &Path, dir: &Path, script: &str) -> PathBuf {
     match script.strip_prefix('/') {
         Some("resources/WebIDLParser.js") => root.join("resources/webidl2/lib/webidl2.js"),
         Some(abs) => root.join(abs),
@@ -128,8 +142,26 @@ fn script_path(root: &Path, dir: &Path, script: &str) -> PathBuf {
     }
 }
 
-fn read(path: &Path) -> Result<String> {
+pub fn read(path: &Path) -> Result<String> {
     std::fs::read_to_string(path).map_err(|e| anyhow!("cannot read {}: {e}", path.display()))
+}
+
+/// Reads a child's report: `{"subtests": [[name, passed, message], ...], "error": ...}`.
+pub fn parse_report(value: &serde_json::Value) -> FileResult {
+    let subtests = value["subtests"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|s| Subtest {
+            name: s[0].as_str().unwrap_or_default().to_string(),
+            passed: s[1].as_bool().unwrap_or(false),
+            message: s[2].as_str().map(str::to_string),
+        })
+        .collect();
+    FileResult {
+        subtests,
+        error: value["error"].as_str().map(str::to_string),
+    }
 }
 
 /// Runs `file` (relative to `root`) with the query `variant`.
@@ -147,8 +179,7 @@ pub async fn run(
     .await
     .map_err(|e| anyhow!("{e}"))?;
     let _driver = tokio::task::spawn_local(isolate.driver());
-    let rel = file.to_string_lossy().replace('\\', "/");
-    let location = format!("http://web-platform.test:8000/{rel}{variant}");
+    let location = location_of(file, variant);
     let eval = |name: String, src: String| {
         let isolate = &isolate;
         async move {
@@ -158,14 +189,7 @@ pub async fn run(
                 .map_err(|e| anyhow!("{e}"))
         }
     };
-    eval(
-        "location.js".into(),
-        format!(
-            "{{ const u = new URL({location:?}); globalThis.location = {{ href: u.href, origin: u.origin, protocol: u.protocol, host: u.host, hostname: u.hostname, port: u.port, pathname: u.pathname, search: u.search, hash: u.hash, toString() {{ return u.href; }} }}; }}
-globalThis.GLOBAL = {{ isWindow: () => false, isWorker: () => true, isShadowRealm: () => false }};"
-        ),
-    )
-    .await?;
+    eval("location.js".into(), prelude(&location)).await?;
     eval("fetch-shim.js".into(), fetch_shim(root, file, meta)?).await?;
     // The harness, the META scripts, the test and `done()` load in one task, as WPT's worker
     // wrapper loads them with one `importScripts`: testharness.js treats the first microtask

@@ -7,6 +7,7 @@
 mod expectations;
 mod harness;
 mod meta;
+mod peer;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -70,6 +71,13 @@ struct WptArgs {
     /// Print every failing subtest.
     #[arg(long)]
     verbose: bool,
+    /// Run the tests in this runtime instead of Edge's, for a side-by-side table (expectations
+    /// are not compared).
+    #[arg(long, value_enum, default_value = "edge")]
+    engine: peer::Engine,
+    /// The peer's binary (default: its name, looked up on PATH).
+    #[arg(long)]
+    engine_bin: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -174,20 +182,7 @@ fn run_child(root: &Path, file: &Path, variant: &str, timeout: Duration) -> harn
     let Ok(value) = serde_json::from_str::<serde_json::Value>(out.trim()) else {
         return failed("the test process crashed or printed no result".into());
     };
-    let subtests = value["subtests"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|s| harness::Subtest {
-            name: s[0].as_str().unwrap_or_default().to_string(),
-            passed: s[1].as_bool().unwrap_or(false),
-            message: s[2].as_str().map(str::to_string),
-        })
-        .collect();
-    harness::FileResult {
-        subtests,
-        error: value["error"].as_str().map(str::to_string),
-    }
+    harness::parse_report(&value)
 }
 
 fn collect(dir: &Path, root: &Path, out: &mut Vec<PathBuf>) {
@@ -224,6 +219,14 @@ fn run_wpt(args: WptArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let root = std::fs::canonicalize(&args.root)?;
+    let peer_run = args.engine != peer::Engine::Edge;
+    if peer_run && args.update {
+        anyhow::bail!("--update records Edge's known failures; it cannot be used with --engine");
+    }
+    let engine_bin = args.engine_bin.clone().unwrap_or_else(|| {
+        let name = format!("{:?}", args.engine).to_lowercase();
+        PathBuf::from(name)
+    });
     let dirs: Vec<String> = if args.dirs.is_empty() {
         let mut all: Vec<String> = std::fs::read_dir(&root)?
             .flatten()
@@ -265,7 +268,12 @@ fn run_wpt(args: WptArgs) -> Result<ExitCode> {
             let timeout = Duration::from_secs(args.timeout * if meta.long { 3 } else { 1 });
             for variant in variants {
                 let id = format!("{rel}{variant}");
-                let result = run_child(&root, &file, &variant, timeout);
+                let result = match args.engine {
+                    peer::Engine::Edge => run_child(&root, &file, &variant, timeout),
+                    engine => {
+                        peer::run(engine, &engine_bin, &root, &file, &meta, &variant, timeout)
+                    }
+                };
                 let passed = result.subtests.iter().filter(|s| s.passed).count();
                 eprintln!(
                     "{id}: {passed}/{}{}",
@@ -309,6 +317,9 @@ fn run_wpt(args: WptArgs) -> Result<ExitCode> {
                         by_top.entry(top.clone()).or_insert(loaded)
                     }
                 };
+                if peer_run {
+                    continue;
+                }
                 let actual = expectations::known_of(&result);
                 if args.update {
                     exp.insert(id, actual);
@@ -342,6 +353,10 @@ fn run_wpt(args: WptArgs) -> Result<ExitCode> {
             expectations::save(&args.expectations.join(format!("{top}.json")), exp)?;
         }
         println!("expectations updated in {}", args.expectations.display());
+        return Ok(ExitCode::SUCCESS);
+    }
+    if peer_run {
+        println!("(run in {}; expectations not compared)", engine_bin.display());
         return Ok(ExitCode::SUCCESS);
     }
     for d in &differences {
