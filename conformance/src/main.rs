@@ -356,7 +356,10 @@ fn run_wpt(args: WptArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     if peer_run {
-        println!("(run in {}; expectations not compared)", engine_bin.display());
+        println!(
+            "(run in {}; expectations not compared)",
+            engine_bin.display()
+        );
         return Ok(ExitCode::SUCCESS);
     }
     for d in &differences {

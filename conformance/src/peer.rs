@@ -40,7 +40,8 @@ fn script(root: &Path, file: &Path, meta: &Meta, variant: &str, out: &Path) -> R
     ];
     for script in &meta.scripts {
         let path = harness::script_path(root, dir, script);
-        let source = harness::read(&path).map_err(|e| anyhow::anyhow!("META script {script}: {e}"))?;
+        let source =
+            harness::read(&path).map_err(|e| anyhow::anyhow!("META script {script}: {e}"))?;
         parts.push((path.display().to_string(), source));
     }
     let test_path = root.join(file);

@@ -18,24 +18,12 @@ fn fixtures() -> std::path::PathBuf {
     dir
 }
 
-/// jose signs and verifies ES256 and EdDSA JWTs in a handler; Node's jose accepts the tokens.
-#[test]
-fn jose_signs_and_verifies_es256_and_eddsa() {
-    let dir = fixtures();
-    let server = DevServer::start(&dir.join("jose-app.js"), &[]);
-    let res = server.get("/");
-    let body = res.text();
-    assert_eq!(res.status, 200, "{body}\n{}", server.output());
-    assert_eq!(
-        body.matches("\"tamperedRejected\":true").count(),
-        2,
-        "{body}"
-    );
-    assert_eq!(body.matches("\"sub\":\"user-1\"").count(), 2, "{body}");
-
+/// Runs `verify-with-node.mjs` with `arg`, feeding `stdin`; returns its stdout.
+fn node_jose(dir: &std::path::Path, keys: &std::path::Path, arg: &str, stdin: &str) -> String {
     let mut node = Command::new("node")
-        .arg("verify-with-node.mjs")
-        .current_dir(&dir)
+        .args(["verify-with-node.mjs", arg])
+        .env("NODE_KEYS_FILE", keys)
+        .current_dir(dir)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -44,17 +32,65 @@ fn jose_signs_and_verifies_es256_and_eddsa() {
     node.stdin
         .take()
         .unwrap()
-        .write_all(body.as_bytes())
+        .write_all(stdin.as_bytes())
         .unwrap();
     let out = node.wait_with_output().unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(
         out.status.success(),
         "{stdout}\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(stdout.contains("ES256 ok user-1"), "{stdout}");
-    assert!(stdout.contains("EdDSA ok user-1"), "{stdout}");
+    stdout
+}
+
+/// jose signs and verifies JWTs (ES256, ES512, EdDSA, RS256, PS256) and round-trips JWEs
+/// (RSA-OAEP-256, ECDH-ES on X25519) in a handler; Node's jose verifies Edge's tokens and
+/// decrypts the JWEs Edge made for Node's keys.
+#[test]
+fn jose_signs_verifies_and_encrypts_interoperably_with_node() {
+    let dir = fixtures();
+    let keys = std::env::temp_dir().join(format!("edge-jose-keys-{}.json", std::process::id()));
+    let recipients = node_jose(&dir, &keys, "keys", "");
+    let server = DevServer::start(&dir.join("jose-app.js"), &[]);
+    let query: String = url_encode(recipients.trim());
+    let res = server.get(&format!("/?recipients={query}"));
+    let body = res.text();
+    assert_eq!(res.status, 200, "{body}\n{}", server.output());
+    assert_eq!(
+        body.matches("\"tamperedRejected\":true").count(),
+        5,
+        "{body}"
+    );
+    assert_eq!(body.matches("\"sub\":\"user-1\"").count(), 5, "{body}");
+    assert!(
+        body.contains("\"RSA-OAEP-256\":\"secret for RSA-OAEP-256\"")
+            && body.contains("\"ECDH-ES\":\"secret for ECDH-ES\""),
+        "{body}"
+    );
+    let stdout = node_jose(&dir, &keys, "verify", &body);
+    let _ = std::fs::remove_file(&keys);
+    for alg in ["ES256", "ES512", "EdDSA", "RS256", "PS256"] {
+        assert!(stdout.contains(&format!("{alg} ok user-1")), "{stdout}");
+    }
+    for alg in ["RSA-OAEP-256", "ECDH-ES"] {
+        assert!(
+            stdout.contains(&format!("{alg} decrypted: from edge with {alg}")),
+            "{stdout}"
+        );
+    }
+}
+
+/// Percent-encodes a query value.
+fn url_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// A missing package is a clear load error naming the package, not a crash.

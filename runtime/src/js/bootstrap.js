@@ -39,6 +39,36 @@ function dispatchFetchEvent(request, ctx) {
   return Promise.resolve(response);
 }
 
+// The language's own constructors, which keep their ECMAScript shape.
+const BUILTINS = new Set([Object, Function, Array, Number, Boolean, String, Symbol, Date, RegExp,
+  Error, EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError, AggregateError,
+  Map, Set, WeakMap, WeakSet, WeakRef, FinalizationRegistry, Promise, Proxy, ArrayBuffer,
+  SharedArrayBuffer, DataView, BigInt, Iterator, globalThis.Float16Array, Int8Array, Uint8Array,
+  Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array, Float32Array,
+  Float64Array, BigInt64Array, BigUint64Array].filter(Boolean));
+
+// WebIDL's shape for an interface, whether its class is native or JS: operations and
+// attributes are enumerable, and instances print as `[object Name]`.
+function webidlShape(ctor, name) {
+  const enumerate = (target) => {
+    for (const key of Object.getOwnPropertyNames(target)) {
+      if (key === "constructor" || key === "prototype" || key === "length" || key === "name") continue;
+      const d = Object.getOwnPropertyDescriptor(target, key);
+      if (!d.configurable) continue;
+      if (!d.enumerable) Object.defineProperty(target, key, { enumerable: true });
+      // Native functions come without names; WebIDL gives each its member's name.
+      if (typeof d.value === "function" && d.value.name === "") Object.defineProperty(d.value, "name", { value: key });
+      if (d.get && d.get.name === "") Object.defineProperty(d.get, "name", { value: `get ${key}` });
+      if (d.set && d.set.name === "") Object.defineProperty(d.set, "name", { value: `set ${key}` });
+    }
+  };
+  enumerate(ctor.prototype);
+  enumerate(ctor);
+  if (!Object.prototype.hasOwnProperty.call(ctor.prototype, Symbol.toStringTag)) {
+    Object.defineProperty(ctor.prototype, Symbol.toStringTag, { value: name, configurable: true });
+  }
+}
+
 function defineGlobal(name, value) {
   Object.defineProperty(globalThis, name, { value, writable: true, enumerable: false, configurable: true });
 }
@@ -50,6 +80,7 @@ export default function install(native) {
   defineGlobal("console", console);
   for (const [name, value] of Object.entries({
     DOMException,
+    QuotaExceededError,
     Event,
     CustomEvent,
     EventTarget,
@@ -66,9 +97,11 @@ export default function install(native) {
   for (const [name, value] of Object.entries(streams)) defineGlobal(name, value);
   // Interface objects are not enumerable (WebIDL); the native classes were defined as plain
   // properties.
-  for (const name of Object.keys(globalThis)) {
-    if (/^[A-Z]/.test(name) && typeof globalThis[name] === "function") {
+  for (const name of Object.getOwnPropertyNames(globalThis)) {
+    const value = globalThis[name];
+    if (/^[A-Z]/.test(name) && typeof value === "function" && value.prototype) {
       Object.defineProperty(globalThis, name, { enumerable: false });
+      if (name !== "WebAssembly" && !BUILTINS.has(value)) webidlShape(value, name);
     }
   }
   defineGlobal("self", globalThis);

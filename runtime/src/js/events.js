@@ -54,6 +54,32 @@ for (const [name, code] of Object.entries(DOM_EXCEPTION_CODES)) {
   Object.defineProperty(DOMException.prototype, constant, { value: code, enumerable: true });
 }
 
+// A DOMException named "QuotaExceededError" that also says how much was asked for and allowed.
+class QuotaExceededError extends DOMException {
+  #quota;
+  #requested;
+  constructor(message = "", options = {}) {
+    super(message, "QuotaExceededError");
+    const num = (v, what) => {
+      if (v === undefined || v === null) return null;
+      const n = Number(v);
+      if (!Number.isFinite(n) || n < 0) throw new RangeError(`QuotaExceededError: ${what} must be a non-negative number`);
+      return n;
+    };
+    this.#quota = num(options?.quota, "quota");
+    this.#requested = num(options?.requested, "requested");
+    if (this.#quota !== null && this.#requested !== null && this.#requested < this.#quota) {
+      throw new RangeError("QuotaExceededError: requested must not be less than quota");
+    }
+  }
+  get quota() {
+    return this.#quota;
+  }
+  get requested() {
+    return this.#requested;
+  }
+}
+
 // `isTrusted` is an own, unforgeable property of every event, with one shared getter.
 const IS_TRUSTED = { get: function isTrusted() { return false; }, enumerable: true, configurable: false };
 

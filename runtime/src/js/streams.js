@@ -1518,6 +1518,8 @@ class TextDecoderStream {
     this[S] = { decoder };
     this[S].transform = new TransformStream({
       transform(chunk, controller) {
+        // The chunk is a BufferSource (not optional, unlike decode()'s argument).
+        if (chunk === undefined || chunk === null) throw new TypeError("TextDecoderStream: chunk must be an ArrayBuffer or ArrayBufferView");
         const text = decoder.decode(chunk, { stream: true });
         if (text) controller.enqueue(text);
       },

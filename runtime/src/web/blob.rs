@@ -93,12 +93,12 @@ impl Blob {
         })
     }
 
-    #[qjs(get)]
+    #[qjs(get, enumerable, configurable)]
     pub fn size(&self) -> usize {
         self.data.len()
     }
 
-    #[qjs(get, rename = "type")]
+    #[qjs(get, rename = "type", enumerable, configurable)]
     pub fn mime_type(&self) -> String {
         self.mime.clone()
     }

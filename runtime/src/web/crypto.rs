@@ -13,6 +13,21 @@ fn fill(ctx: &Ctx<'_>, buf: &mut [u8]) -> Result<()> {
         .map_err(|e| Exception::throw_internal(ctx, &format!("random source failed: {e}")))
 }
 
+/// A `QuotaExceededError` for an over-long request (the Web Crypto spec leaves its `requested`
+/// and `quota` null).
+fn quota_exceeded(ctx: &Ctx<'_>, requested: usize) -> rquickjs::Error {
+    let make = || -> Result<Value<'_>> {
+        let ctor: rquickjs::Constructor = ctx.globals().get("QuotaExceededError")?;
+        ctor.construct((format!(
+            "getRandomValues: {requested} bytes requested, at most 65536 allowed"
+        ),))
+    };
+    match make() {
+        Ok(exc) => ctx.throw(exc),
+        Err(e) => e,
+    }
+}
+
 pub fn get_random_values<'js>(ctx: Ctx<'js>, array: Value<'js>) -> Result<Value<'js>> {
     let obj = array.as_object().ok_or_else(|| {
         throw_dom(
@@ -21,24 +36,40 @@ pub fn get_random_values<'js>(ctx: Ctx<'js>, array: Value<'js>) -> Result<Value<
             "getRandomValues: argument must be an integer typed array",
         )
     })?;
-    let ctor: Option<String> = obj
-        .get::<_, Object>("constructor")
-        .ok()
-        .and_then(|c| c.get("name").ok());
-    let integer = matches!(
-        ctor.as_deref(),
-        Some(
-            "Int8Array"
-                | "Uint8Array"
-                | "Uint8ClampedArray"
-                | "Int16Array"
-                | "Uint16Array"
-                | "Int32Array"
-                | "Uint32Array"
-                | "BigInt64Array"
-                | "BigUint64Array"
-        )
-    );
+    // The integer typed arrays, subclasses included: walk up to the built-in constructor.
+    let mut integer = false;
+    let mut proto = obj.get_prototype();
+    for _ in 0..16 {
+        let Some(p) = proto else { break };
+        let name: Option<String> = p
+            .get::<_, Object>("constructor")
+            .ok()
+            .and_then(|c| c.get("name").ok());
+        if matches!(
+            name.as_deref(),
+            Some(
+                "Int8Array"
+                    | "Uint8Array"
+                    | "Uint8ClampedArray"
+                    | "Int16Array"
+                    | "Uint16Array"
+                    | "Int32Array"
+                    | "Uint32Array"
+                    | "BigInt64Array"
+                    | "BigUint64Array"
+            )
+        ) && p.get_prototype().is_some_and(|pp| {
+            pp.get::<_, Object>("constructor")
+                .ok()
+                .and_then(|c| c.get::<_, String>("name").ok())
+                .as_deref()
+                == Some("TypedArray")
+        }) {
+            integer = true;
+            break;
+        }
+        proto = p.get_prototype();
+    }
     if !integer {
         return Err(throw_dom(
             &ctx,
@@ -50,11 +81,7 @@ pub fn get_random_values<'js>(ctx: Ctx<'js>, array: Value<'js>) -> Result<Value<
     let offset: usize = obj.get("byteOffset")?;
     let len: usize = obj.get("byteLength")?;
     if len > 65536 {
-        return Err(throw_dom(
-            &ctx,
-            "QuotaExceededError",
-            &format!("getRandomValues: {len} bytes requested, at most 65536 allowed"),
-        ));
+        return Err(quota_exceeded(&ctx, len));
     }
     let raw = buffer
         .as_raw()
@@ -112,7 +139,7 @@ impl<'js> Crypto<'js> {
         Err(rquickjs::Exception::throw_type(&ctx, "Illegal constructor"))
     }
 
-    #[qjs(get)]
+    #[qjs(get, enumerable, configurable)]
     pub fn subtle(&self) -> Class<'js, SubtleCrypto> {
         self.subtle.clone()
     }

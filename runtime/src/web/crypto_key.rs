@@ -58,6 +58,7 @@ impl Hash {
 pub enum Curve {
     P256,
     P384,
+    P521,
 }
 
 impl Curve {
@@ -65,6 +66,7 @@ impl Curve {
         match self {
             Curve::P256 => "P-256",
             Curve::P384 => "P-384",
+            Curve::P521 => "P-521",
         }
     }
 
@@ -72,6 +74,7 @@ impl Curve {
         match name {
             "P-256" => Some(Curve::P256),
             "P-384" => Some(Curve::P384),
+            "P-521" => Some(Curve::P521),
             _ => None,
         }
     }
@@ -81,6 +84,7 @@ impl Curve {
         match self {
             Curve::P256 => 32,
             Curve::P384 => 48,
+            Curve::P521 => 66,
         }
     }
 }
@@ -110,6 +114,17 @@ pub enum KeyData {
     Hkdf(Vec<u8>),
     /// An AES key (16, 24 or 32 bytes).
     Aes(Vec<u8>),
+    /// Boxed: an RSA private key (with its CRT values) is several times larger than the rest.
+    RsaPrivate {
+        key: Box<rsa::RsaPrivateKey>,
+        hash: Hash,
+    },
+    RsaPublic {
+        key: rsa::RsaPublicKey,
+        hash: Hash,
+    },
+    X25519Private([u8; 32]),
+    X25519Public([u8; 32]),
 }
 
 impl KeyData {
@@ -118,10 +133,35 @@ impl KeyData {
             KeyData::Hmac { .. } | KeyData::Pbkdf2(_) | KeyData::Hkdf(_) | KeyData::Aes(_) => {
                 "secret"
             }
-            KeyData::EcPrivate { .. } | KeyData::Ed25519Private(_) => "private",
-            KeyData::EcPublic { .. } | KeyData::Ed25519Public(_) => "public",
+            KeyData::EcPrivate { .. }
+            | KeyData::Ed25519Private(_)
+            | KeyData::RsaPrivate { .. }
+            | KeyData::X25519Private(_) => "private",
+            KeyData::EcPublic { .. }
+            | KeyData::Ed25519Public(_)
+            | KeyData::RsaPublic { .. }
+            | KeyData::X25519Public(_) => "public",
         }
     }
+}
+
+/// The members of an RsaHashedKeyAlgorithm: `modulusLength`, `publicExponent`, `hash`.
+fn rsa_algorithm<'js>(
+    ctx: &Ctx<'js>,
+    algorithm: &Object<'js>,
+    n: &rsa::BigUint,
+    e: &rsa::BigUint,
+    hash: Hash,
+) -> Result<()> {
+    algorithm.set("modulusLength", n.bits())?;
+    algorithm.set(
+        "publicExponent",
+        rquickjs::TypedArray::<u8>::new(ctx.clone(), e.to_bytes_be())?,
+    )?;
+    let h = Object::new(ctx.clone())?;
+    h.set("name", hash.name())?;
+    algorithm.set("hash", h)?;
+    Ok(())
 }
 
 #[derive(Trace, JsLifetime)]
@@ -163,8 +203,18 @@ impl<'js> CryptoKey<'js> {
             KeyData::Aes(key) => {
                 algorithm.set("length", key.len() * 8)?;
             }
+            KeyData::RsaPrivate { key, hash } => {
+                use rsa::traits::PublicKeyParts;
+                rsa_algorithm(ctx, &algorithm, key.n(), key.e(), *hash)?;
+            }
+            KeyData::RsaPublic { key, hash } => {
+                use rsa::traits::PublicKeyParts;
+                rsa_algorithm(ctx, &algorithm, key.n(), key.e(), *hash)?;
+            }
             KeyData::Ed25519Private(_)
             | KeyData::Ed25519Public(_)
+            | KeyData::X25519Private(_)
+            | KeyData::X25519Public(_)
             | KeyData::Pbkdf2(_)
             | KeyData::Hkdf(_) => {}
         }
@@ -195,22 +245,22 @@ impl<'js> CryptoKey<'js> {
         Err(rquickjs::Exception::throw_type(&ctx, "Illegal constructor"))
     }
 
-    #[qjs(get, rename = "type")]
+    #[qjs(get, rename = "type", enumerable, configurable)]
     pub fn kind(&self) -> &'static str {
         self.data.kind()
     }
 
-    #[qjs(get, rename = "extractable")]
+    #[qjs(get, rename = "extractable", enumerable, configurable)]
     pub fn is_extractable(&self) -> bool {
         self.extractable
     }
 
-    #[qjs(get)]
+    #[qjs(get, enumerable, configurable)]
     pub fn algorithm(&self) -> Object<'js> {
         self.algorithm_obj.clone()
     }
 
-    #[qjs(get, rename = "usages")]
+    #[qjs(get, rename = "usages", enumerable, configurable)]
     pub fn usage_list(&self) -> Value<'js> {
         self.usages_obj.clone().into_value()
     }

@@ -19,13 +19,20 @@ impl TextEncoder {
         TextEncoder {}
     }
 
-    #[qjs(get)]
+    #[qjs(get, enumerable, configurable)]
     pub fn encoding(&self) -> &'static str {
         "utf-8"
     }
 
-    pub fn encode<'js>(&self, ctx: Ctx<'js>, input: Opt<UsvString>) -> Result<TypedArray<'js, u8>> {
-        let text = input.0.map(|c| c.0).unwrap_or_default();
+    pub fn encode<'js>(
+        &self,
+        ctx: Ctx<'js>,
+        input: Opt<Value<'js>>,
+    ) -> Result<TypedArray<'js, u8>> {
+        let text = match input.0 {
+            Some(v) if !v.is_undefined() => v.get::<UsvString>()?.0,
+            _ => String::new(),
+        };
         TypedArray::new(ctx, text.into_bytes())
     }
 
@@ -86,7 +93,8 @@ impl TextDecoder {
             Some(v) if !v.is_undefined() => v.get::<Coerced<String>>()?.0,
             _ => "utf-8".to_owned(),
         };
-        let encoding = encoding_rs::Encoding::for_label(label.trim().as_bytes())
+        // `for_label` strips ASCII whitespace only, as "get an encoding" says.
+        let encoding = encoding_rs::Encoding::for_label(label.as_bytes())
             .filter(|e| *e != encoding_rs::REPLACEMENT)
             .ok_or_else(|| {
                 Exception::throw_range(
@@ -107,17 +115,17 @@ impl TextDecoder {
         })
     }
 
-    #[qjs(get)]
+    #[qjs(get, enumerable, configurable)]
     pub fn encoding(&self) -> String {
         self.encoding.name().to_ascii_lowercase()
     }
 
-    #[qjs(get)]
+    #[qjs(get, enumerable, configurable)]
     pub fn fatal(&self) -> bool {
         self.fatal
     }
 
-    #[qjs(get, rename = "ignoreBOM")]
+    #[qjs(get, rename = "ignoreBOM", enumerable, configurable)]
     pub fn ignore_bom(&self) -> bool {
         self.ignore_bom
     }

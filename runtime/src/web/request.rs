@@ -174,27 +174,27 @@ impl<'js> Request<'js> {
         })
     }
 
-    #[qjs(get)]
+    #[qjs(get, enumerable, configurable)]
     pub fn method(&self) -> String {
         self.method.clone()
     }
 
-    #[qjs(get)]
+    #[qjs(get, enumerable, configurable)]
     pub fn url(&self) -> String {
         self.url.clone()
     }
 
-    #[qjs(get)]
+    #[qjs(get, enumerable, configurable)]
     pub fn headers(&mut self, ctx: Ctx<'js>) -> Result<Class<'js, Headers>> {
         self.headers.object(&ctx)
     }
 
-    #[qjs(get)]
+    #[qjs(get, enumerable, configurable)]
     pub fn redirect(&self) -> String {
         self.redirect.clone()
     }
 
-    #[qjs(get)]
+    #[qjs(get, enumerable, configurable)]
     pub fn signal(&mut self, ctx: Ctx<'js>) -> Result<Object<'js>> {
         if let Some(s) = &self.signal {
             return Ok(s.clone());
@@ -208,12 +208,12 @@ impl<'js> Request<'js> {
         Ok(signal)
     }
 
-    #[qjs(get)]
+    #[qjs(get, enumerable, configurable)]
     pub fn body(&mut self, ctx: Ctx<'js>) -> Result<Value<'js>> {
         self.body.stream(&ctx)
     }
 
-    #[qjs(get, rename = "bodyUsed")]
+    #[qjs(get, rename = "bodyUsed", enumerable, configurable)]
     pub fn body_used(&self, ctx: Ctx<'js>) -> Result<bool> {
         self.body.body_used(&ctx)
     }

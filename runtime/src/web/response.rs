@@ -166,47 +166,47 @@ impl<'js> Response<'js> {
         })
     }
 
-    #[qjs(get)]
+    #[qjs(get, enumerable, configurable)]
     pub fn status(&self) -> u16 {
         self.status
     }
 
-    #[qjs(get, rename = "statusText")]
+    #[qjs(get, rename = "statusText", enumerable, configurable)]
     pub fn status_text(&self) -> String {
         self.status_text.clone()
     }
 
-    #[qjs(get)]
+    #[qjs(get, enumerable, configurable)]
     pub fn ok(&self) -> bool {
         (200..300).contains(&self.status)
     }
 
-    #[qjs(get)]
+    #[qjs(get, enumerable, configurable)]
     pub fn headers(&mut self, ctx: Ctx<'js>) -> Result<Class<'js, Headers>> {
         self.headers.object(&ctx)
     }
 
-    #[qjs(get, rename = "type")]
+    #[qjs(get, rename = "type", enumerable, configurable)]
     pub fn kind(&self) -> &'static str {
         self.kind
     }
 
-    #[qjs(get)]
+    #[qjs(get, enumerable, configurable)]
     pub fn url(&self) -> String {
         self.url.clone()
     }
 
-    #[qjs(get)]
+    #[qjs(get, enumerable, configurable)]
     pub fn redirected(&self) -> bool {
         self.redirected
     }
 
-    #[qjs(get)]
+    #[qjs(get, enumerable, configurable)]
     pub fn body(&mut self, ctx: Ctx<'js>) -> Result<Value<'js>> {
         self.body.stream(&ctx)
     }
 
-    #[qjs(get, rename = "bodyUsed")]
+    #[qjs(get, rename = "bodyUsed", enumerable, configurable)]
     pub fn body_used(&self, ctx: Ctx<'js>) -> Result<bool> {
         self.body.body_used(&ctx)
     }

@@ -73,12 +73,12 @@ impl<'js> Url<'js> {
         }
     }
 
-    #[qjs(get)]
+    #[qjs(get, enumerable, configurable)]
     pub fn href(&self) -> String {
         self.url.as_str().to_owned()
     }
 
-    #[qjs(set, rename = "href")]
+    #[qjs(set, rename = "href", enumerable, configurable)]
     pub fn set_href(&mut self, ctx: Ctx<'js>, value: Coerced<String>) -> Result<()> {
         match url::Url::parse(&value.0) {
             Ok(u) => {
@@ -93,103 +93,103 @@ impl<'js> Url<'js> {
         }
     }
 
-    #[qjs(get)]
+    #[qjs(get, enumerable, configurable)]
     pub fn origin(&self) -> String {
         quirks::origin(&self.url)
     }
 
-    #[qjs(get)]
+    #[qjs(get, enumerable, configurable)]
     pub fn protocol(&self) -> String {
         quirks::protocol(&self.url).to_owned()
     }
 
-    #[qjs(set, rename = "protocol")]
+    #[qjs(set, rename = "protocol", enumerable, configurable)]
     pub fn set_protocol(&mut self, value: Coerced<String>) {
         let _ = quirks::set_protocol(&mut self.url, &value.0);
     }
 
-    #[qjs(get)]
+    #[qjs(get, enumerable, configurable)]
     pub fn username(&self) -> String {
         self.url.username().to_owned()
     }
 
-    #[qjs(set, rename = "username")]
+    #[qjs(set, rename = "username", enumerable, configurable)]
     pub fn set_username(&mut self, value: Coerced<String>) {
         let _ = quirks::set_username(&mut self.url, &value.0);
     }
 
-    #[qjs(get)]
+    #[qjs(get, enumerable, configurable)]
     pub fn password(&self) -> String {
         self.url.password().unwrap_or("").to_owned()
     }
 
-    #[qjs(set, rename = "password")]
+    #[qjs(set, rename = "password", enumerable, configurable)]
     pub fn set_password(&mut self, value: Coerced<String>) {
         let _ = quirks::set_password(&mut self.url, &value.0);
     }
 
-    #[qjs(get)]
+    #[qjs(get, enumerable, configurable)]
     pub fn host(&self) -> String {
         quirks::host(&self.url).to_owned()
     }
 
-    #[qjs(set, rename = "host")]
+    #[qjs(set, rename = "host", enumerable, configurable)]
     pub fn set_host(&mut self, value: Coerced<String>) {
         let _ = quirks::set_host(&mut self.url, &value.0);
     }
 
-    #[qjs(get)]
+    #[qjs(get, enumerable, configurable)]
     pub fn hostname(&self) -> String {
         quirks::hostname(&self.url).to_owned()
     }
 
-    #[qjs(set, rename = "hostname")]
+    #[qjs(set, rename = "hostname", enumerable, configurable)]
     pub fn set_hostname(&mut self, value: Coerced<String>) {
         let _ = quirks::set_hostname(&mut self.url, &value.0);
     }
 
-    #[qjs(get)]
+    #[qjs(get, enumerable, configurable)]
     pub fn port(&self) -> String {
         quirks::port(&self.url).to_owned()
     }
 
-    #[qjs(set, rename = "port")]
+    #[qjs(set, rename = "port", enumerable, configurable)]
     pub fn set_port(&mut self, value: Coerced<String>) {
         let _ = quirks::set_port(&mut self.url, &value.0);
     }
 
-    #[qjs(get)]
+    #[qjs(get, enumerable, configurable)]
     pub fn pathname(&self) -> String {
         quirks::pathname(&self.url).to_owned()
     }
 
-    #[qjs(set, rename = "pathname")]
+    #[qjs(set, rename = "pathname", enumerable, configurable)]
     pub fn set_pathname(&mut self, value: Coerced<String>) {
         quirks::set_pathname(&mut self.url, &value.0);
     }
 
-    #[qjs(get)]
+    #[qjs(get, enumerable, configurable)]
     pub fn search(&self) -> String {
         quirks::search(&self.url).to_owned()
     }
 
-    #[qjs(set, rename = "search")]
+    #[qjs(set, rename = "search", enumerable, configurable)]
     pub fn set_search(&mut self, value: Coerced<String>) {
         quirks::set_search(&mut self.url, &value.0);
         self.sync_params();
     }
 
-    #[qjs(get)]
+    #[qjs(get, enumerable, configurable)]
     pub fn hash(&self) -> String {
         quirks::hash(&self.url).to_owned()
     }
 
-    #[qjs(set, rename = "hash")]
+    #[qjs(set, rename = "hash", enumerable, configurable)]
     pub fn set_hash(&mut self, value: Coerced<String>) {
         quirks::set_hash(&mut self.url, &value.0);
     }
 
-    #[qjs(get)]
+    #[qjs(get, enumerable, configurable)]
     pub fn search_params(
         this: This<Class<'js, Self>>,
         ctx: Ctx<'js>,
@@ -314,7 +314,7 @@ impl<'js> URLSearchParams<'js> {
         Ok(URLSearchParams { list, url: None })
     }
 
-    #[qjs(get)]
+    #[qjs(get, enumerable, configurable)]
     pub fn size(&self) -> usize {
         self.list.len()
     }

@@ -134,40 +134,40 @@ impl UrlPatternClass {
         Ok(UrlPatternClass { pattern })
     }
 
-    #[qjs(get)]
+    #[qjs(get, enumerable, configurable)]
     pub fn protocol(&self) -> String {
         self.pattern.protocol().to_owned()
     }
-    #[qjs(get)]
+    #[qjs(get, enumerable, configurable)]
     pub fn username(&self) -> String {
         self.pattern.username().to_owned()
     }
-    #[qjs(get)]
+    #[qjs(get, enumerable, configurable)]
     pub fn password(&self) -> String {
         self.pattern.password().to_owned()
     }
-    #[qjs(get)]
+    #[qjs(get, enumerable, configurable)]
     pub fn hostname(&self) -> String {
         self.pattern.hostname().to_owned()
     }
-    #[qjs(get)]
+    #[qjs(get, enumerable, configurable)]
     pub fn port(&self) -> String {
         self.pattern.port().to_owned()
     }
-    #[qjs(get)]
+    #[qjs(get, enumerable, configurable)]
     pub fn pathname(&self) -> String {
         self.pattern.pathname().to_owned()
     }
-    #[qjs(get)]
+    #[qjs(get, enumerable, configurable)]
     pub fn search(&self) -> String {
         self.pattern.search().to_owned()
     }
-    #[qjs(get)]
+    #[qjs(get, enumerable, configurable)]
     pub fn hash(&self) -> String {
         self.pattern.hash().to_owned()
     }
 
-    #[qjs(get, rename = "hasRegExpGroups")]
+    #[qjs(get, rename = "hasRegExpGroups", enumerable, configurable)]
     pub fn has_regexp_groups(&self) -> bool {
         self.pattern.has_regexp_groups()
     }

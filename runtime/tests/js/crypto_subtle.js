@@ -1,4 +1,4 @@
-// crypto.subtle: HMAC, ECDSA and Ed25519 keys, known answers, round trips through every
+// crypto.subtle: HMAC, ECDSA, Ed25519, RSA and X25519 keys, known answers, round trips through every
 // format, and the errors the spec names.
 import { test, run, assert, assertEquals, assertRejects } from "./harness.js";
 
@@ -195,6 +195,114 @@ test("ECDH: both sides derive the same secret; deriveKey; public keys have no us
   const other = await crypto.subtle.generateKey({ name: "ECDH", namedCurve: "P-384" }, false, ["deriveBits"]);
   const e = await assertRejects(() => crypto.subtle.deriveBits({ name: "ECDH", public: other.publicKey }, a.privateKey, 256), DOMException);
   assertEquals(e.name, "InvalidAccessError");
+});
+
+test("X25519: RFC 7748 section 6.1 shared secret; spki/pkcs8/jwk round trips", async () => {
+  const pkcs8 = (d) => new Uint8Array([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x04, 0x22, 0x04, 0x20, ...unhex(d)]);
+  const alice = await crypto.subtle.importKey("pkcs8", pkcs8("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a"), "X25519", true, ["deriveBits"]);
+  const bobPublic = await crypto.subtle.importKey("raw", unhex("de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f"), "X25519", true, []);
+  assertEquals(bobPublic.usages.length, 0);
+  const shared = await crypto.subtle.deriveBits({ name: "X25519", public: bobPublic }, alice, 256);
+  assertEquals(hex(shared), "4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742");
+  const jwk = await crypto.subtle.exportKey("jwk", alice);
+  assertEquals(jwk.crv, "X25519");
+  assertEquals(hex(await crypto.subtle.exportKey("pkcs8", await crypto.subtle.importKey("jwk", jwk, "X25519", true, ["deriveBits"]))), hex(pkcs8("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a")));
+  const spki = await crypto.subtle.exportKey("spki", bobPublic);
+  assertEquals(hex(spki).slice(0, 24), "302a300506032b656e032100");
+  // A small-order public key gives an all-zero secret, which the spec refuses.
+  const zero = await crypto.subtle.importKey("raw", new Uint8Array(32), "X25519", true, []);
+  const e = await assertRejects(() => crypto.subtle.deriveBits({ name: "X25519", public: zero }, alice, 256), DOMException);
+  assertEquals(e.name, "OperationError");
+});
+
+test("RSA: PKCS#1 v1.5 and PSS signatures, OAEP with a label, jwk/spki/pkcs8 round trips", async () => {
+  const params = { modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" };
+  const pkcs = await crypto.subtle.generateKey({ name: "RSASSA-PKCS1-v1_5", ...params }, true, ["sign", "verify"]);
+  assertEquals(pkcs.privateKey.algorithm.modulusLength, 2048);
+  assertEquals(hex(pkcs.publicKey.algorithm.publicExponent), "010001");
+  assertEquals(pkcs.publicKey.algorithm.hash.name, "SHA-256");
+  assertEquals(pkcs.publicKey.usages.join(), "verify");
+  const data = enc.encode("edge");
+  const sig = await crypto.subtle.sign("RSASSA-PKCS1-v1_5", pkcs.privateKey, data);
+  assertEquals(sig.byteLength, 256);
+  // PKCS#1 v1.5 is deterministic.
+  assertEquals(hex(sig), hex(await crypto.subtle.sign("RSASSA-PKCS1-v1_5", pkcs.privateKey, data)));
+  assert(await crypto.subtle.verify("RSASSA-PKCS1-v1_5", pkcs.publicKey, sig, data));
+  assert(!(await crypto.subtle.verify("RSASSA-PKCS1-v1_5", pkcs.publicKey, sig, enc.encode("other"))));
+  const jwk = await crypto.subtle.exportKey("jwk", pkcs.privateKey);
+  assertEquals(jwk.alg, "RS256");
+  for (const member of ["n", "e", "d", "p", "q", "dp", "dq", "qi"]) assert(typeof jwk[member] === "string", member);
+  const again = await crypto.subtle.importKey("jwk", jwk, { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, true, ["sign"]);
+  assertEquals(hex(await crypto.subtle.sign("RSASSA-PKCS1-v1_5", again, data)), hex(sig));
+  const spki = await crypto.subtle.exportKey("spki", pkcs.publicKey);
+  const pub = await crypto.subtle.importKey("spki", spki, { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, true, ["verify"]);
+  assert(await crypto.subtle.verify("RSASSA-PKCS1-v1_5", pub, sig, data));
+  const pkcs8 = await crypto.subtle.exportKey("pkcs8", pkcs.privateKey);
+  await crypto.subtle.importKey("pkcs8", pkcs8, { name: "RSA-PSS", hash: "SHA-256" }, false, ["sign"]);
+
+  const pss = await crypto.subtle.generateKey({ name: "RSA-PSS", ...params }, false, ["sign", "verify"]);
+  const psig = await crypto.subtle.sign({ name: "RSA-PSS", saltLength: 32 }, pss.privateKey, data);
+  assert(await crypto.subtle.verify({ name: "RSA-PSS", saltLength: 32 }, pss.publicKey, psig, data));
+  assert(!(await crypto.subtle.verify({ name: "RSA-PSS", saltLength: 20 }, pss.publicKey, psig, data)));
+  const long = await assertRejects(() => crypto.subtle.sign({ name: "RSA-PSS", saltLength: 1000 }, pss.privateKey, data), DOMException);
+  assertEquals(long.name, "OperationError");
+
+  const oaep = await crypto.subtle.generateKey({ name: "RSA-OAEP", ...params }, false, ["encrypt", "decrypt"]);
+  const label = new Uint8Array([0xff, 0x00, 0xfe]);
+  const ct = await crypto.subtle.encrypt({ name: "RSA-OAEP", label }, oaep.publicKey, data);
+  assertEquals(ct.byteLength, 256);
+  assertEquals(new TextDecoder().decode(await crypto.subtle.decrypt({ name: "RSA-OAEP", label }, oaep.privateKey, ct)), "edge");
+  const wrongLabel = await assertRejects(() => crypto.subtle.decrypt({ name: "RSA-OAEP" }, oaep.privateKey, ct), DOMException);
+  assertEquals(wrongLabel.name, "OperationError");
+  const tooLong = await assertRejects(() => crypto.subtle.encrypt("RSA-OAEP", oaep.publicKey, new Uint8Array(200)), DOMException);
+  assertEquals(tooLong.name, "OperationError");
+});
+
+test("RSA: the errors generateKey and importKey name", async () => {
+  const base = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" };
+  const e1 = await assertRejects(() => crypto.subtle.generateKey({ ...base, modulusLength: 2048, publicExponent: new Uint8Array([5]) }, true, ["sign"]), DOMException);
+  assertEquals(e1.name, "OperationError");
+  const e2 = await assertRejects(() => crypto.subtle.generateKey({ ...base, modulusLength: 100000, publicExponent: new Uint8Array([1, 0, 1]) }, true, ["sign"]), DOMException);
+  assertEquals(e2.name, "OperationError");
+  const e3 = await assertRejects(() => crypto.subtle.generateKey({ ...base, modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) }, true, ["encrypt"]), DOMException);
+  assertEquals(e3.name, "SyntaxError");
+  const e4 = await assertRejects(() => crypto.subtle.importKey("raw", new Uint8Array(16), base, true, ["verify"]), DOMException);
+  assertEquals(e4.name, "NotSupportedError");
+  const e5 = await assertRejects(() => crypto.subtle.importKey("spki", new Uint8Array(16), base, true, ["verify"]), DOMException);
+  assertEquals(e5.name, "DataError");
+  await assertRejects(() => crypto.subtle.generateKey({ ...base, modulusLength: 2048 }, true, ["sign"]), TypeError);
+});
+
+test("AES-GCM: short tags and a 256-bit iv", async () => {
+  const key = await crypto.subtle.importKey("raw", new Uint8Array(16), "AES-GCM", false, ["encrypt", "decrypt"]);
+  for (const [tagLength, ivLength] of [[32, 12], [64, 12], [96, 32], [128, 16]]) {
+    const iv = new Uint8Array(ivLength).fill(7);
+    const ct = await crypto.subtle.encrypt({ name: "AES-GCM", iv, tagLength }, key, enc.encode("hello"));
+    assertEquals(ct.byteLength, 5 + tagLength / 8);
+    assertEquals(new TextDecoder().decode(await crypto.subtle.decrypt({ name: "AES-GCM", iv, tagLength }, key, ct)), "hello");
+    const bad = new Uint8Array(ct);
+    bad[bad.length - 1] ^= 1;
+    const e = await assertRejects(() => crypto.subtle.decrypt({ name: "AES-GCM", iv, tagLength }, key, bad), DOMException);
+    assertEquals(e.name, "OperationError");
+  }
+  // NIST GCM test case 2 (zero key and iv, 16 zero bytes): its tag cut to 32 bits.
+  const ct = await crypto.subtle.encrypt({ name: "AES-GCM", iv: new Uint8Array(12), tagLength: 32 }, key, new Uint8Array(16));
+  assertEquals(hex(ct), "0388dace60b6a392f328c2b971b2fe78" + "ab6e47d4");
+});
+
+test("getRandomValues: QuotaExceededError over 65536 bytes; typed array subclasses", () => {
+  let caught;
+  try {
+    crypto.getRandomValues(new Uint8Array(65537));
+  } catch (e) {
+    caught = e;
+  }
+  assert(caught instanceof QuotaExceededError && caught instanceof DOMException);
+  assertEquals(caught.name, "QuotaExceededError");
+  assertEquals(caught.code, 22);
+  class Mine extends Uint16Array {}
+  const a = crypto.getRandomValues(new Mine(8));
+  assert(a instanceof Mine);
 });
 
 test("errors carry the spec's names", async () => {

@@ -262,62 +262,71 @@ fn gcm(
     data: &[u8],
     decrypt: bool,
 ) -> Result<Vec<u8>> {
-    use aes_gcm::aead::consts::{U12, U13, U14, U15, U16};
-    use aes_gcm::aead::{Aead, Payload};
+    use aes_gcm::aead::consts::{U12, U16, U32};
+    use aes_gcm::aead::AeadInPlace;
     use aes_gcm::AesGcm;
     if iv.is_empty() {
         return Err(operation_error(ctx, "AES-GCM: iv must not be empty"));
     }
-    let payload = Payload { msg: data, aad };
-    macro_rules! run {
-        ($aes:ty, $nonce:ty, $tag:ty) => {{
-            let cipher = AesGcm::<$aes, $nonce, $tag>::new_from_slice(key)
-                .map_err(|_| data_error(ctx, "bad key"))?;
-            let nonce = aes_gcm::aead::generic_array::GenericArray::from_slice(iv);
-            if decrypt {
-                cipher
-                    .decrypt(nonce, payload)
-                    .map_err(|_| operation_error(ctx, "AES-GCM: decryption failed"))
-            } else {
-                cipher
-                    .encrypt(nonce, payload)
-                    .map_err(|_| operation_error(ctx, "AES-GCM: encryption failed"))
-            }
-        }};
+    if !matches!(tag_bits, 32 | 64 | 96 | 104 | 112 | 120 | 128) {
+        return Err(operation_error(ctx, "AES-GCM: invalid tagLength"));
     }
-    macro_rules! by_tag {
-        ($aes:ty, $nonce:ty) => {
-            match tag_bits {
-                128 => run!($aes, $nonce, U16),
-                120 => run!($aes, $nonce, U15),
-                112 => run!($aes, $nonce, U14),
-                104 => run!($aes, $nonce, U13),
-                96 => run!($aes, $nonce, U12),
-                32 | 64 => Err(not_supported(
-                    ctx,
-                    "AES-GCM: tag lengths under 96 bits are not supported",
-                )),
-                _ => Err(operation_error(ctx, "AES-GCM: invalid tagLength")),
-            }
-        };
-    }
-    macro_rules! by_nonce {
-        ($aes:ty) => {
-            match iv.len() {
-                12 => by_tag!($aes, U12),
-                16 => by_tag!($aes, U16),
-                _ => Err(not_supported(
-                    ctx,
-                    "AES-GCM: iv lengths other than 12 and 16 bytes are not supported",
-                )),
-            }
-        };
-    }
-    if decrypt && data.len() < tag_bits / 8 {
+    let tag_len = tag_bits / 8;
+    if decrypt && data.len() < tag_len {
         return Err(operation_error(
             ctx,
             "AES-GCM: data is shorter than the tag",
         ));
+    }
+    // The cipher always computes the full 128-bit tag; a shorter tag is its leading bytes
+    // (NIST SP 800-38D 5.2.1.2). CTR mode is its own inverse, so "encrypting" the ciphertext
+    // recovers the plaintext, whose encryption then gives the tag to check.
+    macro_rules! run {
+        ($aes:ty, $nonce:ty) => {{
+            let cipher = AesGcm::<$aes, $nonce, U16>::new_from_slice(key)
+                .map_err(|_| data_error(ctx, "bad key"))?;
+            let nonce = aes_gcm::aead::generic_array::GenericArray::from_slice(iv);
+            let failed = || operation_error(ctx, "AES-GCM: the operation failed");
+            if decrypt {
+                let (body, tag) = data.split_at(data.len() - tag_len);
+                let mut plain = body.to_vec();
+                cipher
+                    .encrypt_in_place_detached(nonce, aad, &mut plain)
+                    .map_err(|_| failed())?;
+                let mut again = plain.clone();
+                let full = cipher
+                    .encrypt_in_place_detached(nonce, aad, &mut again)
+                    .map_err(|_| failed())?;
+                let diff = full[..tag_len]
+                    .iter()
+                    .zip(tag)
+                    .fold(0u8, |acc, (a, b)| acc | (a ^ b));
+                if diff != 0 {
+                    return Err(operation_error(ctx, "AES-GCM: decryption failed"));
+                }
+                Ok(plain)
+            } else {
+                let mut out = data.to_vec();
+                let full = cipher
+                    .encrypt_in_place_detached(nonce, aad, &mut out)
+                    .map_err(|_| failed())?;
+                out.extend_from_slice(&full[..tag_len]);
+                Ok(out)
+            }
+        }};
+    }
+    macro_rules! by_nonce {
+        ($aes:ty) => {
+            match iv.len() {
+                12 => run!($aes, U12),
+                16 => run!($aes, U16),
+                32 => run!($aes, U32),
+                _ => Err(not_supported(
+                    ctx,
+                    "AES-GCM: iv lengths other than 12, 16 and 32 bytes are not supported",
+                )),
+            }
+        };
     }
     match key.len() {
         16 => by_nonce!(Aes128),

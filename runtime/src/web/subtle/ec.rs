@@ -1,4 +1,4 @@
-//! ECDSA and ECDH keys on P-256 and P-384 (RustCrypto `p256`/`p384`): import and export in raw,
+//! ECDSA and ECDH keys on P-256, P-384 and P-521 (RustCrypto `p256`/`p384`): import and export in raw,
 //! spki, pkcs8 and jwk, generation, signatures in the IEEE P1363 form (r || s) Web Crypto uses,
 //! and ECDH shared secrets.
 
@@ -82,12 +82,14 @@ macro_rules! curve_ops {
 
 curve_ops!(p256);
 curve_ops!(p384);
+curve_ops!(p521);
 
 macro_rules! on_curve {
     ($curve:expr, $f:ident ( $($arg:expr),* )) => {
         match $curve {
             Curve::P256 => p256::$f($($arg),*),
             Curve::P384 => p384::$f($($arg),*),
+            Curve::P521 => p521::$f($($arg),*),
         }
     };
 }
@@ -96,6 +98,7 @@ fn jwk_alg(curve: Curve) -> &'static str {
     match curve {
         Curve::P256 => "ES256",
         Curve::P384 => "ES384",
+        Curve::P521 => "ES512",
     }
 }
 
@@ -256,12 +259,28 @@ fn set_coordinates<'js>(obj: &Object<'js>, curve: Curve, point: &[u8]) -> Result
     Ok(())
 }
 
+/// The message digest as ECDSA's integer input. A digest shorter than the curve's order (SHA-1
+/// on P-384) is the same integer with leading zero bytes, which the curve crates accept.
+fn prehash(curve: Curve, hash: Hash, message: &[u8]) -> Vec<u8> {
+    let digest = hash.digest(message);
+    let n = curve.field_len();
+    if digest.len() >= n {
+        return digest;
+    }
+    let mut padded = vec![0u8; n - digest.len()];
+    padded.extend_from_slice(&digest);
+    padded
+}
+
 pub fn sign<'js>(ctx: &Ctx<'js>, data: &KeyData, hash: Hash, message: &[u8]) -> Result<Vec<u8>> {
     let KeyData::EcPrivate { curve, scalar } = data else {
         return Err(invalid_access(ctx, "ECDSA signing needs a private key"));
     };
-    on_curve!(*curve, sign_prehash(scalar, &hash.digest(message)))
-        .ok_or_else(|| super::super::util::throw_dom(ctx, "OperationError", "ECDSA signing failed"))
+    on_curve!(
+        *curve,
+        sign_prehash(scalar, &prehash(*curve, hash, message))
+    )
+    .ok_or_else(|| super::super::util::throw_dom(ctx, "OperationError", "ECDSA signing failed"))
 }
 
 pub fn verify<'js>(
@@ -279,7 +298,7 @@ pub fn verify<'js>(
     }
     Ok(on_curve!(
         *curve,
-        verify_prehash(point, &hash.digest(message), signature)
+        verify_prehash(point, &prehash(*curve, hash, message), signature)
     ))
 }
 

@@ -16,6 +16,14 @@ pub struct Jwk {
     pub x: Option<Vec<u8>>,
     pub y: Option<Vec<u8>>,
     pub d: Option<Vec<u8>>,
+    /// RSA: modulus, exponent, primes and CRT values.
+    pub n: Option<Vec<u8>>,
+    pub e: Option<Vec<u8>>,
+    pub p: Option<Vec<u8>>,
+    pub q: Option<Vec<u8>>,
+    pub dp: Option<Vec<u8>>,
+    pub dq: Option<Vec<u8>>,
+    pub qi: Option<Vec<u8>>,
 }
 
 fn member(ctx: &Ctx<'_>, obj: &Object<'_>, name: &str) -> Result<Option<String>> {
@@ -91,6 +99,13 @@ pub fn read(
         x: decode(ctx, "x", member(ctx, obj, "x")?)?,
         y: decode(ctx, "y", member(ctx, obj, "y")?)?,
         d: decode(ctx, "d", member(ctx, obj, "d")?)?,
+        n: decode(ctx, "n", member(ctx, obj, "n")?)?,
+        e: decode(ctx, "e", member(ctx, obj, "e")?)?,
+        p: decode(ctx, "p", member(ctx, obj, "p")?)?,
+        q: decode(ctx, "q", member(ctx, obj, "q")?)?,
+        dp: decode(ctx, "dp", member(ctx, obj, "dp")?)?,
+        dq: decode(ctx, "dq", member(ctx, obj, "dq")?)?,
+        qi: decode(ctx, "qi", member(ctx, obj, "qi")?)?,
     };
     if let Some(use_) = member(ctx, obj, "use")? {
         let expected = if usages.iter().any(|u| *u == "sign" || *u == "verify") {

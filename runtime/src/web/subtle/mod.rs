@@ -2,11 +2,11 @@
 //! failures by rejecting it with the error the spec names (TypeError, NotSupportedError,
 //! DataError, InvalidAccessError, SyntaxError, OperationError).
 //!
-//! Supported so far: `digest` (SHA-1/256/384/512); HMAC, ECDSA and ECDH (P-256, P-384), Ed25519
+//! Supported so far: `digest` (SHA-1/256/384/512); HMAC, ECDSA and ECDH (P-256, P-384, P-521), Ed25519
 //! keys with `importKey`/`exportKey` (raw, spki, pkcs8, jwk), `generateKey`, `sign` and
 //! `verify`; PBKDF2 and HKDF with `deriveBits` and `deriveKey`; AES-GCM, AES-CBC, AES-CTR
-//! (`encrypt`/`decrypt`) and AES-KW, with `wrapKey`/`unwrapKey`. RSA and X25519 are still to
-//! come and reject with NotSupportedError.
+//! (`encrypt`/`decrypt`) and AES-KW, with `wrapKey`/`unwrapKey`; RSASSA-PKCS1-v1_5, RSA-PSS
+//! and RSA-OAEP (spki, pkcs8, jwk); X25519 with `deriveBits`/`deriveKey`.
 
 mod aes;
 mod ec;
@@ -15,6 +15,8 @@ mod hmac;
 mod jwk;
 mod kdf;
 mod params;
+mod rsa_keys;
+mod x25519;
 
 use rquickjs::class::Trace;
 use rquickjs::function::Opt;
@@ -123,6 +125,16 @@ fn import_inner<'js>(
             &usages,
         )?,
         "Ed25519" => ed25519::import(ctx, format, data, &alg.params, extractable, &usages)?,
+        "X25519" => x25519::import(ctx, format, data, extractable, &usages)?,
+        "RSASSA-PKCS1-v1_5" | "RSA-PSS" | "RSA-OAEP" => rsa_keys::import(
+            ctx,
+            alg.name,
+            format,
+            data,
+            &alg.params,
+            extractable,
+            &usages,
+        )?,
         "PBKDF2" | "HKDF" => kdf::import(ctx, alg.name, format, data, extractable, &usages)?,
         "AES-GCM" | "AES-CBC" | "AES-CTR" | "AES-KW" => {
             aes::import(ctx, alg.name, format, data, extractable, &usages)?
@@ -150,6 +162,8 @@ fn export_inner<'js>(ctx: &Ctx<'js>, format: Format, key: &CryptoKey<'js>) -> Re
         "HMAC" => hmac::export(ctx, key, format),
         "ECDSA" | "ECDH" => ec::export(ctx, key, format),
         "Ed25519" => ed25519::export(ctx, key, format),
+        "X25519" => x25519::export(ctx, key, format),
+        "RSASSA-PKCS1-v1_5" | "RSA-PSS" | "RSA-OAEP" => rsa_keys::export(ctx, key, format),
         "AES-GCM" | "AES-CBC" | "AES-CTR" | "AES-KW" => aes::export(ctx, key, format),
         other => Err(not_supported(
             ctx,
@@ -166,7 +180,7 @@ fn derive<'js>(
     key: &CryptoKey<'js>,
     length: Option<usize>,
 ) -> Result<Vec<u8>> {
-    if alg.name != "ECDH" {
+    if alg.name != "ECDH" && alg.name != "X25519" {
         return kdf::derive_bits(ctx, alg.name, &alg.params, &key.data, length);
     }
     let public: Value = match &alg.params {
@@ -178,16 +192,20 @@ fn derive<'js>(
     if public.data.kind() != "public" || public.name != key.name {
         return Err(invalid_access(
             ctx,
-            "ECDH: public must be the peer's ECDH public key",
+            "the public member must be the peer's public key of the same algorithm",
         ));
     }
-    let mut secret = ec::shared_secret(ctx, &key.data, &public.data)?;
+    let mut secret = if alg.name == "X25519" {
+        x25519::shared_secret(ctx, &key.data, &public.data)?
+    } else {
+        ec::shared_secret(ctx, &key.data, &public.data)?
+    };
     if let Some(bits) = length {
         if bits > secret.len() * 8 {
             return Err(throw_dom(
                 ctx,
                 "OperationError",
-                "ECDH: length is longer than the secret",
+                "length is longer than the shared secret",
             ));
         }
         secret.truncate(bits.div_ceil(8));
@@ -239,6 +257,7 @@ fn cipher<'js>(
         "AES-GCM" | "AES-CBC" | "AES-CTR" => {
             aes::crypt(ctx, alg.name, &alg.params, &key.data, data, decrypt)
         }
+        "RSA-OAEP" => rsa_keys::crypt(ctx, &alg.params, &key.data, data, decrypt),
         other => Err(not_supported(ctx, &format!("{other} is not a cipher"))),
     }
 }
@@ -337,6 +356,10 @@ impl SubtleCrypto {
                 }
                 "ECDSA" | "ECDH" => ec::generate(&ctx, alg.name, &alg.params, &usages)?,
                 "Ed25519" => ed25519::generate(&ctx, &usages)?,
+                "X25519" => x25519::generate(&ctx, &usages)?,
+                "RSASSA-PKCS1-v1_5" | "RSA-PSS" | "RSA-OAEP" => {
+                    rsa_keys::generate(&ctx, alg.name, &alg.params, &usages)?
+                }
                 other => {
                     return Err(not_supported(
                         &ctx,
@@ -347,9 +370,18 @@ impl SubtleCrypto {
             let private_usages: Vec<_> = usages
                 .iter()
                 .copied()
-                .filter(|u| matches!(*u, "sign" | "deriveKey" | "deriveBits"))
+                .filter(|u| {
+                    matches!(
+                        *u,
+                        "sign" | "deriveKey" | "deriveBits" | "decrypt" | "unwrapKey"
+                    )
+                })
                 .collect();
-            let public_usages: Vec<_> = usages.iter().copied().filter(|u| *u == "verify").collect();
+            let public_usages: Vec<_> = usages
+                .iter()
+                .copied()
+                .filter(|u| matches!(*u, "verify" | "encrypt" | "wrapKey"))
+                .collect();
             if private_usages.is_empty() {
                 return Err(throw_dom(
                     &ctx,
@@ -385,6 +417,9 @@ impl SubtleCrypto {
                 "HMAC" => hmac::sign(&key.data, &data),
                 "ECDSA" => ec::sign(&ctx, &key.data, hash_member(&ctx, &alg.params)?, &data)?,
                 "Ed25519" => ed25519::sign(&ctx, &key.data, &data)?,
+                "RSASSA-PKCS1-v1_5" | "RSA-PSS" => {
+                    rsa_keys::sign(&ctx, alg.name, &alg.params, &key.data, &data)?
+                }
                 other => {
                     return Err(not_supported(
                         &ctx,
@@ -422,6 +457,9 @@ impl SubtleCrypto {
                     &data,
                 )?,
                 "Ed25519" => ed25519::verify(&ctx, &key.data, &signature, &data)?,
+                "RSASSA-PKCS1-v1_5" | "RSA-PSS" => {
+                    rsa_keys::verify(&ctx, alg.name, &alg.params, &key.data, &signature, &data)?
+                }
                 other => {
                     return Err(not_supported(
                         &ctx,
@@ -469,7 +507,7 @@ impl SubtleCrypto {
             let key = key_arg(&ctx, &key)?;
             let length = optional_length(&length.0)?;
             let key = key.borrow();
-            if !matches!(alg.name, "PBKDF2" | "HKDF" | "ECDH") {
+            if !matches!(alg.name, "PBKDF2" | "HKDF" | "ECDH" | "X25519") {
                 return Err(not_supported(
                     &ctx,
                     &format!("deriveBits: {} is not supported", alg.name),
@@ -499,7 +537,7 @@ impl SubtleCrypto {
             let extractable = boolean(&extractable);
             // Read now for the error order; `import_inner` reads them again.
             usages(&ctx, &key_usages)?;
-            if !matches!(alg.name, "PBKDF2" | "HKDF" | "ECDH") {
+            if !matches!(alg.name, "PBKDF2" | "HKDF" | "ECDH" | "X25519") {
                 return Err(not_supported(
                     &ctx,
                     &format!("deriveKey: {} is not supported", alg.name),

@@ -26,9 +26,25 @@ pub struct Algorithm<'js> {
 }
 
 /// Algorithm names as the spec spells them; matched without regard to case.
-const NAMES: [&str; 15] = [
-    "HMAC", "ECDSA", "Ed25519", "SHA-1", "SHA-256", "SHA-384", "SHA-512", "ECDH", "X25519",
-    "PBKDF2", "HKDF", "AES-GCM", "AES-CBC", "AES-CTR", "AES-KW",
+const NAMES: [&str; 18] = [
+    "HMAC",
+    "ECDSA",
+    "Ed25519",
+    "SHA-1",
+    "SHA-256",
+    "SHA-384",
+    "SHA-512",
+    "ECDH",
+    "X25519",
+    "PBKDF2",
+    "HKDF",
+    "AES-GCM",
+    "AES-CBC",
+    "AES-CTR",
+    "AES-KW",
+    "RSASSA-PKCS1-v1_5",
+    "RSA-PSS",
+    "RSA-OAEP",
 ];
 
 pub fn algorithm<'js>(ctx: &Ctx<'js>, value: &Value<'js>) -> Result<Algorithm<'js>> {
