@@ -4,11 +4,12 @@
 use std::path::Path;
 
 /// The bootstrap's files, concatenated in this order into one module.
-const FILES: [&str; 7] = [
+const FILES: [&str; 8] = [
     "events.js",
     "streams.js",
     "compression.js",
     "file.js",
+    "formdata.js",
     "console.js",
     "clone.js",
     "bootstrap.js",

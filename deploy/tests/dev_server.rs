@@ -5,7 +5,7 @@ mod common;
 use std::io::{Read, Write};
 use std::time::Duration;
 
-use common::{find, read_until, repo_root, run_edge, DevServer};
+use common::{find, fixture, read_until, repo_root, run_edge, DevServer};
 
 fn example(name: &str) -> std::path::PathBuf {
     repo_root().join("examples").join(name)
@@ -338,4 +338,55 @@ fn edits_are_reloaded_and_broken_edits_keep_the_old_version() {
         server.output()
     );
     assert_eq!(server.get("/").text(), "two");
+}
+
+/// A browser-style multipart upload (its own boundary, a binary file, a text field) reaches
+/// `request.formData()` over a real socket intact; a body that is not a form gets the app's
+/// 400, not a crash.
+#[test]
+fn multipart_uploads_reach_form_data_intact() {
+    let server = DevServer::start(&fixture("forms.js"), &[]);
+    let file: Vec<u8> = (0..70_000u32).map(|i| (i * 7 % 256) as u8).collect();
+    let boundary = "----WebKitFormBoundary7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nhello world\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"upload\"; filename=\"photo.bin\"\r\nContent-Type: image/png\r\n\r\n").as_bytes(),
+    );
+    body.extend_from_slice(&file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let content_type = format!("multipart/form-data; boundary={boundary}");
+    let res = server.request("POST", "/", &[("Content-Type", &content_type)], &body);
+    let text = res.text();
+    assert_eq!(res.status, 200, "{text}\n{}", server.output());
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(json["title"], "hello world");
+    assert_eq!(json["upload"]["name"], "photo.bin");
+    assert_eq!(json["upload"]["type"], "image/png");
+    assert_eq!(json["upload"]["size"], 70_000);
+    let digest = ring::digest::digest(&ring::digest::SHA256, &file);
+    let hex: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(json["upload"]["sha256"], hex.as_str());
+
+    let res = server.request(
+        "POST",
+        "/",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        b"a=1&b=two+words",
+    );
+    assert_eq!(res.text(), r#"{"a":"1","b":"two words"}"#);
+
+    let res = server.request(
+        "POST",
+        "/",
+        &[("Content-Type", &content_type)],
+        b"--not-the-boundary\r\n\r\n",
+    );
+    assert_eq!(res.status, 400);
+    assert!(res.text().starts_with("not a form:"), "{}", res.text());
 }

@@ -41,6 +41,11 @@ fn crypto_subtle() {
 }
 
 #[test]
+fn form_data() {
+    run_script("form_data.js");
+}
+
+#[test]
 fn streams() {
     run_script("streams.js");
 }

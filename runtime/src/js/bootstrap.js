@@ -91,6 +91,7 @@ export default function install(native) {
     CompressionStream,
     DecompressionStream,
     File: defineFile(globalThis.Blob),
+    FormData,
   })) {
     defineGlobal(name, value);
   }
@@ -143,6 +144,8 @@ export default function install(native) {
     ...streamHooks,
     dispatchFetchEvent,
     hasFetchListeners,
+    formDataEntries,
+    makeFormData,
   };
 }
 

@@ -1,6 +1,6 @@
 //! The Fetch "body mixin" shared by `Request` and `Response`: what a body holds (nothing, bytes,
 //! a native stream from the socket, or a JS ReadableStream), how it is built from a `BodyInit`,
-//! and how `text()`, `json()`, `arrayBuffer()` and `bytes()` consume it. Native bodies are read
+//! and how `text()`, `json()`, `arrayBuffer()`, `bytes()`, `blob()` and `formData()` consume it. Native bodies are read
 //! in Rust without creating a JS stream unless the app asks for `.body`.
 
 use bytes::Bytes;
@@ -14,6 +14,7 @@ use rquickjs::{
 use super::blob::Blob;
 use super::body_sink::BodySink;
 use super::intrinsics::Intrinsics;
+use super::multipart;
 use super::util::buffer_source_bytes;
 use crate::body::Body;
 
@@ -90,6 +91,15 @@ pub fn extract<'js>(ctx: &Ctx<'js>, value: Value<'js>) -> Result<(BodyInner<'js>
             }
             return Ok((BodyInner::Stream(obj.clone()), None));
         }
+        let entries: Value = intrinsics.form_data_entries.call((value.clone(),))?;
+        if let Some(list) = entries.as_array() {
+            let boundary = multipart::boundary();
+            let body = multipart::encode(&form_entries(ctx, list)?, &boundary);
+            return Ok((
+                BodyInner::Bytes(body),
+                Some(format!("multipart/form-data; boundary={boundary}")),
+            ));
+        }
         if let Ok(params) = Class::<super::url::URLSearchParams>::from_value(&value) {
             let text = params.borrow().serialize();
             return Ok((
@@ -103,6 +113,92 @@ pub fn extract<'js>(ctx: &Ctx<'js>, value: Value<'js>) -> Result<(BodyInner<'js>
         BodyInner::Bytes(Bytes::from(text.0)),
         Some("text/plain;charset=UTF-8".into()),
     ))
+}
+
+/// A FormData's entries as the encoder takes them: strings, and Files with their bytes.
+fn form_entries<'js>(
+    ctx: &Ctx<'js>,
+    list: &rquickjs::Array<'js>,
+) -> Result<Vec<(String, multipart::Value)>> {
+    let mut out = Vec::with_capacity(list.len());
+    for entry in list.iter::<rquickjs::Array>() {
+        let entry = entry?;
+        let name: String = entry.get(0)?;
+        let value: Value = entry.get(1)?;
+        let value = match Class::<Blob>::from_value(&value) {
+            Ok(blob) => {
+                let filename: Coerced<String> = value
+                    .as_object()
+                    .map(|o| o.get("name"))
+                    .transpose()?
+                    .unwrap_or(Coerced("blob".into()));
+                let blob = blob.borrow();
+                multipart::Value::File {
+                    filename: filename.0,
+                    content_type: blob.mime.clone(),
+                    data: blob.data.clone(),
+                }
+            }
+            Err(_) => multipart::Value::Text(super::util::usv_string(
+                ctx,
+                value.get::<rquickjs::String>()?,
+            )?),
+        };
+        out.push((name, value));
+    }
+    Ok(out)
+}
+
+/// `formData()`: a multipart or urlencoded body as a new FormData.
+fn parse_form_data<'js>(ctx: &Ctx<'js>, bytes: &[u8], content_type: &str) -> Result<Value<'js>> {
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let items = rquickjs::Array::new(ctx.clone())?;
+    match essence.as_str() {
+        "multipart/form-data" => {
+            let entries = multipart::boundary_of(content_type)
+                .and_then(|b| multipart::parse(bytes, &b))
+                .map_err(|e| {
+                    Exception::throw_type(ctx, &format!("formData(): invalid multipart body: {e}"))
+                })?;
+            for (i, (name, value)) in entries.into_iter().enumerate() {
+                let item = rquickjs::Array::new(ctx.clone())?;
+                item.set(0, name)?;
+                match value {
+                    multipart::Value::Text(text) => item.set(1, text)?,
+                    multipart::Value::File {
+                        filename,
+                        content_type,
+                        data,
+                    } => {
+                        item.set(1, TypedArray::<u8>::new(ctx.clone(), data.to_vec())?)?;
+                        item.set(2, filename)?;
+                        item.set(3, content_type)?;
+                    }
+                }
+                items.set(i, item)?;
+            }
+        }
+        "application/x-www-form-urlencoded" => {
+            for (i, (name, value)) in url::form_urlencoded::parse(bytes).enumerate() {
+                let item = rquickjs::Array::new(ctx.clone())?;
+                item.set(0, name.as_ref())?;
+                item.set(1, value.as_ref())?;
+                items.set(i, item)?;
+            }
+        }
+        _ => {
+            return Err(Exception::throw_type(
+                ctx,
+                &format!("formData(): cannot parse a body of type \"{content_type}\""),
+            ))
+        }
+    }
+    Intrinsics::get(ctx)?.make_form_data.call((items,))
 }
 
 impl<'js> BodySlot<'js> {
@@ -218,6 +314,8 @@ pub enum Consume {
     Bytes,
     /// A Blob with this MIME type (the body's content type).
     Blob(String),
+    /// A FormData, parsed by this content type.
+    FormData(String),
 }
 
 impl Consume {
@@ -237,6 +335,7 @@ impl Consume {
             Consume::Blob(mime) => {
                 Class::instance(ctx.clone(), Blob::new_bytes(bytes, &mime)).map(|b| b.into_value())
             }
+            Consume::FormData(content_type) => parse_form_data(ctx, &bytes, &content_type),
         }
     }
 }

@@ -25,6 +25,10 @@ pub struct Intrinsics<'js> {
     pub dispatch_fetch_event: Function<'js>,
     /// `() => boolean`: are there fetch event listeners?
     pub has_fetch_listeners: Function<'js>,
+    /// `(value) => Array | undefined`: a FormData's `[name, string | File]` entries.
+    pub form_data_entries: Function<'js>,
+    /// `(items) => FormData` from `[name, string]` and `[name, bytes, filename, type]` items.
+    pub make_form_data: Function<'js>,
 }
 
 impl<'js> Intrinsics<'js> {
@@ -40,6 +44,8 @@ impl<'js> Intrinsics<'js> {
             pump_to_sink: obj.get("pumpToSink")?,
             dispatch_fetch_event: obj.get("dispatchFetchEvent")?,
             has_fetch_listeners: obj.get("hasFetchListeners")?,
+            form_data_entries: obj.get("formDataEntries")?,
+            make_form_data: obj.get("makeFormData")?,
         })
     }
 

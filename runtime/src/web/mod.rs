@@ -14,6 +14,7 @@ pub mod encoding;
 pub mod fetch;
 pub mod headers;
 pub mod intrinsics;
+pub mod multipart;
 pub mod request;
 pub mod response;
 pub mod subtle;

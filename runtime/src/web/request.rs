@@ -243,6 +243,15 @@ impl<'js> Request<'js> {
         self.body.consume(&ctx, Consume::Blob(mime))
     }
 
+    #[qjs(rename = "formData")]
+    pub fn form_data(&mut self, ctx: Ctx<'js>) -> Result<Promise<'js>> {
+        let content_type = self
+            .headers
+            .get_text(http::header::CONTENT_TYPE)
+            .unwrap_or_default();
+        self.body.consume(&ctx, Consume::FormData(content_type))
+    }
+
     #[qjs(rename = "clone")]
     pub fn clone_request(&mut self, ctx: Ctx<'js>) -> Result<Request<'js>> {
         let body = self.body.tee(&ctx)?;

@@ -236,6 +236,15 @@ impl<'js> Response<'js> {
         self.body.consume(&ctx, Consume::Blob(mime))
     }
 
+    #[qjs(rename = "formData")]
+    pub fn form_data(&mut self, ctx: Ctx<'js>) -> Result<Promise<'js>> {
+        let content_type = self
+            .headers
+            .get_text(http::header::CONTENT_TYPE)
+            .unwrap_or_default();
+        self.body.consume(&ctx, Consume::FormData(content_type))
+    }
+
     #[qjs(rename = "clone")]
     pub fn clone_response(&mut self, ctx: Ctx<'js>) -> Result<Response<'js>> {
         let body = self.body.tee(&ctx)?;

@@ -6,13 +6,13 @@ import { test, run, assert, assertEquals } from "./harness.js";
 const INTERFACES = [
   "AbortController", "AbortSignal", "Blob", "ByteLengthQueuingStrategy", "CompressionStream",
   "CountQueuingStrategy", "Crypto", "CryptoKey", "CustomEvent", "DecompressionStream",
-  "DOMException", "Event", "EventTarget", "File", "Headers", "ReadableStream",
+  "DOMException", "Event", "EventTarget", "File", "FormData", "Headers", "ReadableStream",
   "ReadableStreamDefaultController", "ReadableStreamDefaultReader", "Request", "Response",
   "SubtleCrypto", "TextDecoder", "TextDecoderStream", "TextEncoder", "TextEncoderStream",
   "TransformStream", "TransformStreamDefaultController", "URL", "URLPattern", "URLSearchParams",
   "WritableStream", "WritableStreamDefaultController", "WritableStreamDefaultWriter",
 ];
-const NOT_YET = ["FormData", "ReadableByteStreamController", "ReadableStreamBYOBReader", "ReadableStreamBYOBRequest"];
+const NOT_YET = ["ReadableByteStreamController", "ReadableStreamBYOBReader", "ReadableStreamBYOBRequest"];
 const FUNCTIONS = [
   "atob", "btoa", "clearInterval", "clearTimeout", "fetch", "queueMicrotask", "reportError",
   "setInterval", "setTimeout", "structuredClone",
