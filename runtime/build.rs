@@ -4,12 +4,13 @@
 use std::path::Path;
 
 /// The bootstrap's files, concatenated in this order into one module.
-const FILES: [&str; 8] = [
+const FILES: [&str; 9] = [
     "events.js",
     "streams.js",
     "compression.js",
     "file.js",
     "formdata.js",
+    "filereader.js",
     "console.js",
     "clone.js",
     "bootstrap.js",

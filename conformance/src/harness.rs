@@ -39,6 +39,19 @@ globalThis.__wpt = { results: [], done: false, status: null };
 }
 "#;
 
+/// WPT runs `*.any.js` files in a dedicated worker; Edge's global is a plain object, so the
+/// runner gives it the worker scope's prototype (which testharness.js and idlharness.js use to
+/// decide what is exposed) and a `postMessage` for the harness's reports.
+const WORKER_SCOPE: &str = r#"{
+  class WorkerGlobalScope extends EventTarget {}
+  class DedicatedWorkerGlobalScope extends WorkerGlobalScope {}
+  for (const [name, value] of Object.entries({ WorkerGlobalScope, DedicatedWorkerGlobalScope })) {
+    Object.defineProperty(globalThis, name, { value, writable: true, configurable: true });
+  }
+  Object.setPrototypeOf(globalThis, DedicatedWorkerGlobalScope.prototype);
+  globalThis.postMessage = () => {};
+}"#;
+
 /// The URL a test file runs at, as WPT's server would give it.
 pub fn location_of(file: &Path, variant: &str) -> String {
     let rel = file.to_string_lossy().replace('\\', "/");
@@ -195,6 +208,7 @@ pub async fn run(
         }
     };
     eval("location.js".into(), prelude(&location)).await?;
+    eval("worker-scope.js".into(), WORKER_SCOPE.into()).await?;
     eval("fetch-shim.js".into(), fetch_shim(root, file, meta)?).await?;
     // The harness, the META scripts, the test and `done()` load in one task, as WPT's worker
     // wrapper loads them with one `importScripts`: testharness.js treats the first microtask

@@ -41,6 +41,11 @@ fn crypto_subtle() {
 }
 
 #[test]
+fn file_reader_and_blob() {
+    run_script("file_reader.js");
+}
+
+#[test]
 fn form_data() {
     run_script("form_data.js");
 }

@@ -92,6 +92,8 @@ export default function install(native) {
     DecompressionStream,
     File: defineFile(globalThis.Blob),
     FormData,
+    FileReader,
+    ProgressEvent,
   })) {
     defineGlobal(name, value);
   }

@@ -6,8 +6,8 @@ use rquickjs::class::Trace;
 use rquickjs::function::Opt;
 use rquickjs::prelude::Coerced;
 use rquickjs::{
-    Array, ArrayBuffer, Class, Ctx, Exception, Function, JsLifetime, Object, Promise, Result,
-    TypedArray, Value,
+    ArrayBuffer, Class, Ctx, Exception, Function, JsLifetime, Object, Promise, Result, TypedArray,
+    Value,
 };
 
 use super::intrinsics::Intrinsics;
@@ -31,11 +31,33 @@ fn normalize_type(t: &str) -> String {
     }
 }
 
+/// Line breaks as this platform writes them (`endings: "native"`): LF.
+fn native_line_endings(text: &str) -> String {
+    text.replace("\r\n", "\n").replace('\r', "\n")
+}
+
+/// WebIDL `[Clamp] long long`: NaN is 0; otherwise clamped, rounding halves to even.
+fn clamp_long_long(value: Option<Value<'_>>) -> Result<Option<f64>> {
+    match value {
+        None => Ok(None),
+        Some(v) if v.is_undefined() => Ok(None),
+        Some(v) => {
+            let n = v.get::<Coerced<f64>>()?.0;
+            if n.is_nan() {
+                return Ok(Some(0.0));
+            }
+            Ok(Some(
+                n.clamp(-9007199254740991.0, 9007199254740991.0)
+                    .round_ties_even(),
+            ))
+        }
+    }
+}
+
 /// Resolves a relative slice index the way `Blob.slice` does.
 fn relative(index: Option<f64>, len: usize, default: usize) -> usize {
     match index {
         None => default,
-        Some(i) if i.is_nan() => 0,
         Some(i) if i < 0.0 => (len as f64 + i).max(0.0) as usize,
         Some(i) => (i as usize).min(len),
     }
@@ -58,33 +80,73 @@ impl Blob {
         parts: Opt<Value<'js>>,
         options: Opt<Value<'js>>,
     ) -> Result<Self> {
+        // The options dictionary first (WebIDL converts arguments in order): only an object,
+        // null or undefined, with members read in lexicographic order.
+        let options = options.0.filter(|v| !v.is_undefined() && !v.is_null());
+        let mut mime = String::new();
+        let mut native_endings = false;
+        if let Some(opts) = options {
+            let Some(opts) = opts.as_object() else {
+                return Err(Exception::throw_type(
+                    &ctx,
+                    "Blob options must be an object",
+                ));
+            };
+            let endings: Value = opts.get("endings")?;
+            if !endings.is_undefined() {
+                match endings.get::<Coerced<String>>()?.0.as_str() {
+                    "transparent" => {}
+                    "native" => native_endings = true,
+                    other => return Err(Exception::throw_type(
+                        &ctx,
+                        &format!(
+                            "Blob endings must be \"transparent\" or \"native\", not \"{other}\""
+                        ),
+                    )),
+                }
+            }
+            let t: Value = opts.get("type")?;
+            if !t.is_undefined() {
+                mime = normalize_type(&t.get::<Coerced<String>>()?.0);
+            }
+        }
         let mut data = Vec::new();
         if let Some(parts) = parts.0.filter(|v| !v.is_undefined()) {
-            if !parts.is_object() {
+            let Some(obj) = parts.as_object() else {
                 return Err(Exception::throw_type(&ctx, "Blob parts must be a sequence"));
-            }
-            let items: Array = ctx
-                .globals()
-                .get::<_, Object>("Array")?
-                .get::<_, Function>("from")?
-                .call((parts,))?;
-            for item in items.iter::<Value>() {
-                let item = item?;
+            };
+            // A WebIDL sequence: iterate with the object's own iterator, converting each item
+            // as it comes (so a throwing item stops the iteration there).
+            let iterator_fn: Value = obj.get(rquickjs::atom::PredefinedAtom::SymbolIterator)?;
+            let Some(iterator_fn) = iterator_fn.as_function() else {
+                return Err(Exception::throw_type(&ctx, "Blob parts must be iterable"));
+            };
+            let iterator: Object = iterator_fn.call((rquickjs::function::This(parts.clone()),))?;
+            let next: Function = iterator.get("next")?;
+            loop {
+                let step: Object = next.call((rquickjs::function::This(iterator.clone()),))?;
+                if step.get::<_, Coerced<bool>>("done")?.0 {
+                    break;
+                }
+                let item: Value = step.get("value")?;
                 if let Ok(blob) = Class::<Blob>::from_value(&item) {
                     data.extend_from_slice(&blob.borrow().data);
                 } else if let Some(bytes) = buffer_source_bytes(&item) {
                     data.extend_from_slice(&bytes);
                 } else {
-                    let s: Coerced<String> = item.get()?;
-                    data.extend_from_slice(s.0.as_bytes());
+                    let text = match item.as_string() {
+                        Some(s) => super::util::usv_string(&ctx, s.clone())?,
+                        None => {
+                            let s: rquickjs::String = item.get::<Coerced<rquickjs::String>>()?.0;
+                            super::util::usv_string(&ctx, s)?
+                        }
+                    };
+                    if native_endings {
+                        data.extend_from_slice(native_line_endings(&text).as_bytes());
+                    } else {
+                        data.extend_from_slice(text.as_bytes());
+                    }
                 }
-            }
-        }
-        let mut mime = String::new();
-        if let Some(opts) = options.0.as_ref().and_then(|o| o.as_object()) {
-            let t: Value = opts.get("type")?;
-            if !t.is_undefined() {
-                mime = normalize_type(&t.get::<Coerced<String>>()?.0);
             }
         }
         Ok(Blob {
@@ -103,15 +165,15 @@ impl Blob {
         self.mime.clone()
     }
 
-    pub fn slice(
+    pub fn slice<'js>(
         &self,
-        start: Opt<f64>,
-        end: Opt<f64>,
-        content_type: Opt<Value<'_>>,
+        start: Opt<Value<'js>>,
+        end: Opt<Value<'js>>,
+        content_type: Opt<Value<'js>>,
     ) -> Result<Blob> {
         let len = self.data.len();
-        let from = relative(start.0, len, 0);
-        let to = relative(end.0, len, len).max(from);
+        let from = relative(clamp_long_long(start.0)?, len, 0);
+        let to = relative(clamp_long_long(end.0)?, len, len).max(from);
         let mime = match content_type.0 {
             Some(v) if !v.is_undefined() => normalize_type(&v.get::<Coerced<String>>()?.0),
             _ => String::new(),

@@ -6,7 +6,8 @@ import { test, run, assert, assertEquals } from "./harness.js";
 const INTERFACES = [
   "AbortController", "AbortSignal", "Blob", "ByteLengthQueuingStrategy", "CompressionStream",
   "CountQueuingStrategy", "Crypto", "CryptoKey", "CustomEvent", "DecompressionStream",
-  "DOMException", "Event", "EventTarget", "File", "FormData", "Headers", "ReadableStream",
+  "DOMException", "Event", "EventTarget", "File", "FileReader", "FormData", "Headers",
+  "ProgressEvent", "QuotaExceededError", "ReadableStream",
   "ReadableStreamDefaultController", "ReadableStreamDefaultReader", "Request", "Response",
   "SubtleCrypto", "TextDecoder", "TextDecoderStream", "TextEncoder", "TextEncoderStream",
   "TransformStream", "TransformStreamDefaultController", "URL", "URLPattern", "URLSearchParams",
