@@ -4,9 +4,10 @@
 use std::path::Path;
 
 /// The bootstrap's files, concatenated in this order into one module.
-const FILES: [&str; 9] = [
+const FILES: [&str; 10] = [
     "events.js",
     "streams.js",
+    "bytestreams.js",
     "compression.js",
     "file.js",
     "formdata.js",

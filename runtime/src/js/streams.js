@@ -200,6 +200,7 @@ function controllerEnqueue(c, chunk) {
 }
 
 function controllerError(c, e) {
+  if (c.kind === "bytes") return byteError(c, e);
   if (c.stream[S].state !== "readable") return;
   resetQueue(c);
   clearAlgorithms(c);
@@ -213,6 +214,7 @@ function clearAlgorithms(c) {
 }
 
 function shouldCallPull(c) {
+  if (c.kind === "bytes") return byteShouldCallPull(c);
   if (!canCloseOrEnqueue(c) || !c.started) return false;
   const st = c.stream[S];
   if (st.reader && st.reader[S].readRequests.length > 0) return true;
@@ -293,10 +295,16 @@ class ReadableStream {
   constructor(underlyingSource = undefined, strategy = undefined) {
     initReadableState(this);
     const source = underlyingSource === null ? undefined : underlyingSource;
-    const type = source === undefined ? undefined : source.type;
-    if (type !== undefined && String(type) !== "bytes") throw new RangeError(`Invalid type: ${type}`);
-    const hwm = extractHighWaterMark(strategy, type === "bytes" ? 0 : 1);
-    const sizeAlgorithm = type === "bytes" ? undefined : extractSizeAlgorithm(strategy);
+    const rawType = source === undefined ? undefined : source.type;
+    const type = rawType === undefined ? undefined : String(rawType);
+    if (type !== undefined && type !== "bytes") throw new RangeError(`Invalid type: ${type}`);
+    if (type === "bytes") {
+      if (strategy != null && strategy.size !== undefined) throw new RangeError("A byte stream's strategy cannot have a size function");
+      setUpByteController(this, source, extractHighWaterMark(strategy, 0));
+      return;
+    }
+    const hwm = extractHighWaterMark(strategy, 1);
+    const sizeAlgorithm = extractSizeAlgorithm(strategy);
     // The source's methods are read once, as WebIDL converts the dictionary.
     const start = sourceMethod(source, "start");
     const pull = sourceMethod(source, "pull");
@@ -341,7 +349,7 @@ class ReadableStream {
   getReader(options = undefined) {
     const mode = options === undefined ? undefined : options.mode;
     if (mode === undefined) return new ReadableStreamDefaultReader(this);
-    if (String(mode) === "byob") throw typeError("BYOB readers are not supported yet");
+    if (String(mode) === "byob") return new ReadableStreamBYOBReader(this);
     throw new RangeError(`Invalid reader mode: ${mode}`);
   }
 
@@ -467,8 +475,14 @@ function streamCancel(stream, reason) {
   if (st.state === "closed") return resolved(undefined);
   if (st.state === "errored") return rejected(st.storedError);
   streamClose(stream);
+  const intos = st.reader === undefined ? undefined : st.reader[S].readIntoRequests;
+  if (intos !== undefined) {
+    st.reader[S].readIntoRequests = [];
+    for (const req of intos) req.close(undefined);
+  }
   const c = st.controller;
   resetQueue(c);
+  if (c.kind === "bytes") byteCancelSteps(c);
   const cancel = c.cancelAlgorithm;
   clearAlgorithms(c);
   const p = cancel ? cancel(reason) : resolved(undefined);
@@ -499,6 +513,11 @@ function streamError(stream, e) {
   const requests = rs.readRequests;
   rs.readRequests = [];
   for (const req of requests) req.error(e);
+  if (rs.readIntoRequests !== undefined) {
+    const intos = rs.readIntoRequests;
+    rs.readIntoRequests = [];
+    for (const req of intos) req.error(e);
+  }
 }
 
 // A read request as the spec has it: steps for a chunk, for the end, and for an error.
@@ -524,6 +543,7 @@ class PromiseReadRequest {
 // Takes the first queued chunk of a readable stream whose queue is not empty.
 function takeQueued(stream) {
   const c = stream[S].controller;
+  if (c.kind === "bytes") return byteTakeQueued(c);
   const chunk = dequeueValue(c);
   if (c.closeRequested && queueLength(c) === 0) {
     clearAlgorithms(c);
@@ -572,6 +592,11 @@ class ReadableStreamDefaultReader {
     if (st.state === "closed") return resolved({ value: undefined, done: true });
     if (st.state === "errored") return rejected(st.storedError);
     const c = st.controller;
+    if (c.kind === "bytes") {
+      const request = new PromiseReadRequest();
+      bytePullSteps(c, request);
+      return request.promise;
+    }
     if (queueLength(c) > 0) return resolved({ value: takeQueued(stream), done: false });
     const request = new PromiseReadRequest();
     this[S].readRequests.push(request);
@@ -590,6 +615,7 @@ class ReadableStreamDefaultReader {
     const requests = rs.readRequests;
     rs.readRequests = [];
     for (const req of requests) req.error(err);
+    if (stream[S].controller.kind === "bytes") byteReleaseSteps(stream[S].controller);
     stream[S].reader = undefined;
     rs.stream = undefined;
   }
@@ -606,6 +632,20 @@ class ReadableStreamDefaultReader {
 }
 
 function teeStream(stream) {
+  // A byte stream tees into byte streams (so each branch can serve BYOB readers); the second
+  // branch gets its own copy of every chunk, as enqueueing transfers the chunk's buffer.
+  const bytes = stream[S].controller.kind === "bytes";
+  const enqueueBranch = (branch, chunk) => {
+    const c = branch[S].controller;
+    if (bytes) byteEnqueue(c, chunk);
+    else controllerEnqueue(c, chunk);
+  };
+  const closeBranch = (branch) => {
+    const c = branch[S].controller;
+    if (!bytes) return c.controller.close();
+    byteClose(c);
+    if (c.pendingPullIntos.length > 0) byteRespond(c, 0);
+  };
   const reader = new ReadableStreamDefaultReader(stream);
   let reading = false;
   let readAgain = false;
@@ -626,14 +666,15 @@ function teeStream(stream) {
           readAgain = false;
           if (r.done) {
             reading = false;
-            if (!canceled1) branch1[S].controller.controller.close();
-            if (!canceled2) branch2[S].controller.controller.close();
+            if (!canceled1) closeBranch(branch1);
+            if (!canceled2) closeBranch(branch2);
             if (!canceled1 || !canceled2) cancelPromise.resolve(undefined);
             return;
           }
           const chunk = r.value;
-          if (!canceled1) controllerEnqueue(branch1[S].controller, chunk);
-          if (!canceled2) controllerEnqueue(branch2[S].controller, chunk);
+          const copy = bytes && !canceled1 && !canceled2 ? chunk.slice() : chunk;
+          if (!canceled1) enqueueBranch(branch1, chunk);
+          if (!canceled2) enqueueBranch(branch2, copy);
           reading = false;
           if (readAgain) pull();
         });
@@ -657,8 +698,9 @@ function teeStream(stream) {
     }
     return cancelPromise.promise;
   }
-  branch1 = new ReadableStream({ pull, cancel: (r) => cancelBranch(1, r) }, { highWaterMark: 0 });
-  branch2 = new ReadableStream({ pull, cancel: (r) => cancelBranch(2, r) }, { highWaterMark: 0 });
+  const type = bytes ? "bytes" : undefined;
+  branch1 = new ReadableStream({ type, pull, cancel: (r) => cancelBranch(1, r) }, { highWaterMark: 0 });
+  branch2 = new ReadableStream({ type, pull, cancel: (r) => cancelBranch(2, r) }, { highWaterMark: 0 });
   reader[S].closed.promise.then(undefined, (e) => {
     controllerError(branch1[S].controller, e);
     controllerError(branch2[S].controller, e);

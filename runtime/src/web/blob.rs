@@ -97,12 +97,14 @@ impl Blob {
                 match endings.get::<Coerced<String>>()?.0.as_str() {
                     "transparent" => {}
                     "native" => native_endings = true,
-                    other => return Err(Exception::throw_type(
-                        &ctx,
-                        &format!(
+                    other => {
+                        return Err(Exception::throw_type(
+                            &ctx,
+                            &format!(
                             "Blob endings must be \"transparent\" or \"native\", not \"{other}\""
                         ),
-                    )),
+                        ))
+                    }
                 }
             }
             let t: Value = opts.get("type")?;

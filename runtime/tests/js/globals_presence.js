@@ -8,12 +8,13 @@ const INTERFACES = [
   "CountQueuingStrategy", "Crypto", "CryptoKey", "CustomEvent", "DecompressionStream",
   "DOMException", "Event", "EventTarget", "File", "FileReader", "FormData", "Headers",
   "ProgressEvent", "QuotaExceededError", "ReadableStream",
+  "ReadableByteStreamController", "ReadableStreamBYOBReader", "ReadableStreamBYOBRequest",
   "ReadableStreamDefaultController", "ReadableStreamDefaultReader", "Request", "Response",
   "SubtleCrypto", "TextDecoder", "TextDecoderStream", "TextEncoder", "TextEncoderStream",
   "TransformStream", "TransformStreamDefaultController", "URL", "URLPattern", "URLSearchParams",
   "WritableStream", "WritableStreamDefaultController", "WritableStreamDefaultWriter",
 ];
-const NOT_YET = ["ReadableByteStreamController", "ReadableStreamBYOBReader", "ReadableStreamBYOBRequest"];
+const NOT_YET = [];
 const FUNCTIONS = [
   "atob", "btoa", "clearInterval", "clearTimeout", "fetch", "queueMicrotask", "reportError",
   "setInterval", "setTimeout", "structuredClone",
@@ -58,6 +59,8 @@ test("prototype chains", () => {
   assertEquals(typeof ReadableStream.prototype.getReader, "function");
   assert(new ReadableStream().getReader() instanceof ReadableStreamDefaultReader);
   assert(new WritableStream().getWriter() instanceof WritableStreamDefaultWriter);
+  const bytes = new ReadableStream({ type: "bytes" });
+  assert(bytes.getReader({ mode: "byob" }) instanceof ReadableStreamBYOBReader);
   const ts = new TransformStream();
   assert(ts.readable instanceof ReadableStream && ts.writable instanceof WritableStream);
   const cs = new CompressionStream("gzip");

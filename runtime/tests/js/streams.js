@@ -217,6 +217,65 @@ test("CompressionStream and DecompressionStream round trips", async () => {
   await assertRejects(() => ds.readable.getReader().read(), TypeError);
 });
 
+test("byte streams: BYOB reads fill the caller's buffer, min, autoAllocateChunkSize", async () => {
+  // A source that answers every request with the next bytes of a counter.
+  let next = 0;
+  const stream = new ReadableStream({
+    type: "bytes",
+    pull(controller) {
+      const view = controller.byobRequest.view;
+      const n = Math.min(view.byteLength, 3);
+      for (let i = 0; i < n; i++) view[i] = next++;
+      controller.byobRequest.respond(n);
+      if (next >= 9) controller.close();
+    },
+  });
+  const reader = stream.getReader({ mode: "byob" });
+  const buffer = new ArrayBuffer(8);
+  const first = await reader.read(new Uint8Array(buffer, 2, 4));
+  assert(buffer.detached, "the caller's buffer is transferred");
+  assertEquals([...first.value].join(), "0,1,2");
+  assertEquals(first.value.byteOffset, 2);
+  const atLeast = await reader.read(new Uint8Array(8), { min: 5 });
+  assertEquals([...atLeast.value].join(), "3,4,5,6,7,8");
+  const end = await reader.read(new Uint8Array(2));
+  assert(end.done && end.value.byteLength === 0);
+  await assertRejects(() => reader.read(new Uint8Array(0)), TypeError);
+  await assertRejects(() => reader.read(new Uint8Array(2), { min: 3 }), RangeError);
+  assertThrows(() => new ReadableStream().getReader({ mode: "byob" }), TypeError);
+
+  // A default reader on a byte stream with autoAllocateChunkSize gets a byobRequest too.
+  const auto = new ReadableStream({
+    type: "bytes",
+    autoAllocateChunkSize: 16,
+    pull(controller) {
+      assertEquals(controller.byobRequest.view.byteLength, 16);
+      controller.byobRequest.view[0] = 42;
+      controller.byobRequest.respond(1);
+      controller.close();
+    },
+  });
+  const r = await auto.getReader().read();
+  assertEquals([...r.value].join(), "42");
+
+  // Enqueued chunks reach a BYOB reader across chunk boundaries, and tee keeps byte branches.
+  const source = new ReadableStream({
+    type: "bytes",
+    start(c) {
+      c.enqueue(new Uint8Array([1, 2]));
+      c.enqueue(new Uint8Array([3, 4, 5]));
+      c.close();
+    },
+  });
+  const [a, b] = source.tee();
+  const ra = a.getReader({ mode: "byob" });
+  const got = await ra.read(new Uint8Array(4), { min: 4 });
+  assertEquals([...got.value].join(), "1,2,3,4");
+  assertEquals(await new Response(b).text(), "\x01\x02\x03\x04\x05");
+  assertThrows(() => new ReadableByteStreamController(), TypeError);
+  assertThrows(() => new ReadableStream({ type: "bytes" }, { size: () => 1 }), RangeError);
+});
+
 test("queuing strategies", () => {
   assertEquals(new CountQueuingStrategy({ highWaterMark: 3 }).size(), 1);
   assertEquals(new ByteLengthQueuingStrategy({ highWaterMark: 3 }).size(new Uint8Array(7)), 7);
