@@ -4,7 +4,7 @@
 use std::path::Path;
 
 /// The bootstrap's files, concatenated in this order into one module.
-const FILES: [&str; 10] = [
+const FILES: [&str; 11] = [
     "events.js",
     "streams.js",
     "bytestreams.js",
@@ -12,6 +12,7 @@ const FILES: [&str; 10] = [
     "file.js",
     "formdata.js",
     "filereader.js",
+    "blob_url.js",
     "console.js",
     "clone.js",
     "bootstrap.js",

@@ -7,6 +7,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, Result};
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine as _;
 use edge_runtime::{Isolate, IsolateOptions};
 
 use crate::meta::Meta;
@@ -80,20 +82,27 @@ pub fn fetch_shim(root: &Path, file: &Path, meta: &Meta) -> Result<String> {
         if let Ok(entries) = std::fs::read_dir(root.join("interfaces")) {
             for entry in entries.flatten() {
                 let name = entry.file_name().to_string_lossy().into_owned();
-                if let Ok(text) = std::fs::read_to_string(entry.path()) {
-                    files.insert(format!("/interfaces/{name}"), text.into());
+                if let Ok(bytes) = std::fs::read(entry.path()) {
+                    files.insert(format!("/interfaces/{name}"), BASE64.encode(bytes).into());
                 }
             }
         }
     }
     for source in &sources {
         for literal in fetched_literals(source) {
-            let path = normalize(&dir.join(&literal));
-            let Ok(text) = std::fs::read_to_string(root.join(&path)) else {
+            let path = match literal.strip_prefix('/') {
+                Some(from_root) => normalize(Path::new(from_root)),
+                None => normalize(&dir.join(&literal)),
+            };
+            let full = root.join(&path);
+            if !full.is_file() || full.metadata().map_or(true, |m| m.len() > 8 << 20) {
+                continue;
+            }
+            let Ok(bytes) = std::fs::read(&full) else {
                 continue;
             };
             let key = format!("/{}", path.to_string_lossy().replace('\\', "/"));
-            files.insert(key, serde_json::Value::String(text));
+            files.insert(key, serde_json::Value::String(BASE64.encode(bytes)));
         }
     }
     Ok(format!(
@@ -108,7 +117,8 @@ pub fn fetch_shim(root: &Path, file: &Path, meta: &Meta) -> Result<String> {
     }}
     if (url.origin === location.origin && Object.prototype.hasOwnProperty.call(files, url.pathname)) {{
       const type = url.pathname.endsWith(".json") ? "application/json" : "text/plain";
-      return Promise.resolve(new Response(files[url.pathname], {{ headers: {{ "content-type": type }} }}));
+      const bytes = Uint8Array.from(atob(files[url.pathname]), (c) => c.charCodeAt(0));
+      return Promise.resolve(new Response(bytes, {{ headers: {{ "content-type": type }} }}));
     }}
     if (typeof realFetch === "function") return realFetch(input, init);
     return Promise.reject(new TypeError("fetch is not available for " + url.href));
@@ -118,9 +128,27 @@ pub fn fetch_shim(root: &Path, file: &Path, meta: &Meta) -> Result<String> {
     ))
 }
 
-/// The string literals passed straight to `fetch(...)` in a source.
+/// The string literals a test may fetch: those passed straight to `fetch(...)`, and quoted
+/// root-relative paths (`"/media/foo.vtt"`) kept in constants.
 fn fetched_literals(source: &str) -> Vec<String> {
     let mut out = Vec::new();
+    for quote in ['"', '\''] {
+        let mut parts = source.split(quote);
+        parts.next();
+        while let Some(inside) = parts.next() {
+            let is_path = inside.starts_with('/')
+                && !inside.starts_with("//")
+                && inside.len() < 200
+                && inside.contains('.')
+                && inside
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "/._-".contains(c));
+            if is_path {
+                out.push(inside.to_string());
+            }
+            parts.next();
+        }
+    }
     let mut rest = source;
     while let Some(i) = rest.find("fetch(") {
         rest = &rest[i + 6..];

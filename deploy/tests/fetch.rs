@@ -71,8 +71,9 @@ failed = false;
 try {{ await fetch(base + "/hello", {{ signal: controller.signal }}); }} catch (e) {{ failed = e.message === "custom reason"; }}
 check(failed, "an aborted signal rejects with its reason");
 
+check((await (await fetch("data:text/plain,x%20y")).text()) === "x y", "data: URLs are answered in the isolate");
 failed = false;
-try {{ await fetch("data:text/plain,x"); }} catch (e) {{ failed = e instanceof TypeError; }}
+try {{ await fetch("ftp://example.com/file"); }} catch (e) {{ failed = e instanceof TypeError; }}
 check(failed, "unsupported schemes reject with TypeError");
 console.log("all fetch checks passed");
 "#

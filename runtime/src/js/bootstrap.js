@@ -69,6 +69,30 @@ function webidlShape(ctor, name) {
   }
 }
 
+// `performance`: the engine's clock behind the Performance interface (an EventTarget).
+const PERFORMANCE = Symbol("performance");
+class Performance extends EventTarget {
+  constructor(key = undefined, clock = undefined) {
+    if (key !== PERFORMANCE) throw new TypeError("Illegal constructor");
+    super();
+    this[PERFORMANCE] = clock;
+  }
+  now() {
+    return clockOf(this).now();
+  }
+  get timeOrigin() {
+    return clockOf(this).timeOrigin;
+  }
+  toJSON() {
+    return { timeOrigin: clockOf(this).timeOrigin };
+  }
+}
+
+function clockOf(p) {
+  if (p === null || typeof p !== "object" || !(PERFORMANCE in p)) throw new TypeError("Illegal invocation");
+  return p[PERFORMANCE];
+}
+
 function defineGlobal(name, value) {
   Object.defineProperty(globalThis, name, { value, writable: true, enumerable: false, configurable: true });
 }
@@ -106,6 +130,19 @@ export default function install(native) {
       Object.defineProperty(globalThis, name, { enumerable: false });
       if (name !== "WebAssembly" && !BUILTINS.has(value)) webidlShape(value, name);
     }
+  }
+  const clock = globalThis.performance;
+  defineGlobal("Performance", Performance);
+  webidlShape(Performance, "Performance");
+  Object.defineProperty(globalThis, "performance", {
+    value: new Performance(PERFORMANCE, { now: clock.now.bind(clock), timeOrigin: clock.timeOrigin }),
+    writable: true,
+    enumerable: true,
+    configurable: true,
+  });
+  defineGlobal("fetch", wrapFetch(globalThis.fetch));
+  for (const [name, value] of Object.entries({ createObjectURL, revokeObjectURL })) {
+    Object.defineProperty(globalThis.URL, name, { value, writable: true, enumerable: true, configurable: true });
   }
   defineGlobal("self", globalThis);
   defineGlobal("navigator", Object.freeze({ userAgent: native.userAgent, hardwareConcurrency: 1, language: "en-US" }));

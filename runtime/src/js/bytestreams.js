@@ -38,7 +38,7 @@ class ReadableByteStreamController {
     if (c.stream[S].state !== "readable") throw typeError("The stream is not readable");
     byteClose(c);
   }
-  enqueue(chunk) {
+  enqueue(chunk = undefined) {
     const c = byteState(this);
     if (!ArrayBuffer.isView(chunk)) throw typeError("enqueue: chunk must be an ArrayBufferView");
     if (chunk.byteLength === 0) throw typeError("enqueue: chunk is empty");
@@ -635,7 +635,7 @@ class ReadableStreamBYOBReader {
     for (const req of requests) req.error(err);
   }
 
-  cancel(reason) {
+  cancel(reason = undefined) {
     const stream = this[S].stream;
     if (stream === undefined) return rejected(typeError("The reader has been released"));
     return streamCancel(stream, reason);

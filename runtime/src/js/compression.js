@@ -1,8 +1,8 @@
 // CompressionStream and DecompressionStream: TransformStreams around the native deflate codec
-// (`gzip`, `deflate`, `deflate-raw`). The codec is handed over by the bootstrap.
+// (`gzip`, `deflate`, `deflate-raw`, `brotli`). The codec is handed over by the bootstrap.
 
 let nativeCodec;
-const FORMATS = ["deflate", "deflate-raw", "gzip"];
+const FORMATS = ["brotli", "deflate", "deflate-raw", "gzip"];
 const CODEC_STREAM = Symbol("codec stream");
 
 function codecTransform(format, decompress, className) {
@@ -13,6 +13,8 @@ function codecTransform(format, decompress, className) {
     transform(chunk, controller) {
       const out = codec.push(chunk);
       if (out.byteLength > 0) controller.enqueue(out);
+      const failure = codec.failure;
+      if (failure !== undefined && failure !== null) throw new TypeError(failure);
     },
     flush(controller) {
       const out = codec.finish();

@@ -129,7 +129,8 @@ function makeConsole(print) {
     if (indent) text = text.split("\n").map((l) => indent + l).join("\n");
     print(level, text);
   };
-  const console = {
+  // A namespace object: its prototype is an empty object (whose prototype is Object.prototype).
+  const console = Object.assign(Object.create({}), {
     log: (...args) => emit("log", args),
     info: (...args) => emit("info", args),
     debug: (...args) => emit("debug", args),
@@ -139,23 +140,30 @@ function makeConsole(print) {
       const stack = new Error().stack.split("\n").slice(1).join("\n");
       emit("debug", ["Trace" + (args.length ? ": " + formatArgs(args) : "") + "\n" + stack]);
     },
-    assert: (condition, ...args) => {
-      if (!condition) emit("error", ["Assertion failed" + (args.length ? ": " + formatArgs(args) : "")]);
+    // Lengths and argument handling follow the Console standard's WebIDL (all optional).
+    assert: (...args) => {
+      const [condition, ...data] = args;
+      if (!condition) emit("error", ["Assertion failed" + (data.length ? ": " + formatArgs(data) : "")]);
     },
-    dir: (value) => emit("log", [inspect(value, 2, new Set(), false)]),
-    table: (value) => emit("log", [value]),
+    dir: (value = undefined, options = undefined) => emit("log", [inspect(value, 2, new Set(), false)]),
+    dirxml: (...args) => emit("log", args),
+    table: (value = undefined, properties = undefined) => emit("log", [value]),
+    clear: () => {},
     count: (label = "default") => {
+      label = String(label);
       const n = (counts.get(label) || 0) + 1;
       counts.set(label, n);
       emit("info", [`${label}: ${n}`]);
     },
-    countReset: (label = "default") => counts.delete(label),
-    time: (label = "default") => timers.set(label, performance.now()),
+    countReset: (label = "default") => counts.delete(String(label)),
+    time: (label = "default") => timers.set(String(label), performance.now()),
     timeLog: (label = "default", ...args) => {
+      label = String(label);
       const start = timers.get(label);
       if (start !== undefined) emit("info", [`${label}: ${(performance.now() - start).toFixed(3)}ms`, ...args]);
     },
     timeEnd: (label = "default") => {
+      label = String(label);
       const start = timers.get(label);
       if (start !== undefined) {
         timers.delete(label);
@@ -170,6 +178,6 @@ function makeConsole(print) {
     groupEnd: () => {
       indent = indent.slice(2);
     },
-  };
+  });
   return console;
 }

@@ -81,7 +81,14 @@ class QuotaExceededError extends DOMException {
 }
 
 // `isTrusted` is an own, unforgeable property of every event, with one shared getter.
-const IS_TRUSTED = { get: function isTrusted() { return false; }, enumerable: true, configurable: false };
+// Events the runtime itself fires (an abort) are trusted; events made by scripts are not.
+const IS_TRUSTED = { get: function isTrusted() { return this[EV]?.trusted === true; }, enumerable: true, configurable: false };
+
+function trustedEvent(type) {
+  const event = new Event(type);
+  event[EV].trusted = true;
+  return event;
+}
 
 class Event {
   constructor(type, init = undefined) {
@@ -129,6 +136,19 @@ class Event {
   }
   get eventPhase() {
     return this[EV].phase;
+  }
+  // The legacy initializer: re-types an event that is not being dispatched.
+  initEvent(type, bubbles = false, cancelable = false) {
+    if (arguments.length === 0) throw new TypeError("initEvent: type is required");
+    const ev = this[EV];
+    if (ev.dispatching) return;
+    ev.type = String(type);
+    ev.bubbles = !!bubbles;
+    ev.cancelable = !!cancelable;
+    ev.defaultPrevented = false;
+    ev.stop = false;
+    ev.stopImmediate = false;
+    ev.target = null;
   }
   get timeStamp() {
     return this[EV].timeStamp;
@@ -192,7 +212,9 @@ function listenersOf(target) {
 function flattenOptions(options) {
   if (typeof options === "boolean") return { capture: options, once: false, passive: false, signal: undefined };
   if (options === null || typeof options !== "object") return { capture: false, once: false, passive: false, signal: undefined };
-  return { capture: !!options.capture, once: !!options.once, passive: !!options.passive, signal: options.signal };
+  const signal = options.signal;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) throw new TypeError("addEventListener: signal must be an AbortSignal");
+  return { capture: !!options.capture, once: !!options.once, passive: !!options.passive, signal };
 }
 
 class EventTarget {
@@ -223,7 +245,8 @@ class EventTarget {
   }
 
   removeEventListener(type, callback, options = undefined) {
-    const capture = flattenOptions(options).capture;
+    // Only `capture` matters for removal (the other options are not even read).
+    const capture = typeof options === "boolean" ? options : options !== null && typeof options === "object" ? !!options.capture : false;
     const list = listenersOf(this).get(String(type));
     if (list === undefined) return;
     const i = list.findIndex((l) => l.callback === callback && l.capture === capture);
@@ -330,7 +353,9 @@ class AbortSignal extends EventTarget {
   constructor(key) {
     if (key !== SIGNAL) throw new TypeError("Illegal constructor");
     super();
-    this[SIGNAL] = { aborted: false, reason: undefined, onabort: null, dependents: [] };
+    // `sources` and `dependents` link AbortSignal.any() results with the signals they follow;
+    // a dependent signal follows the original sources, never another dependent signal.
+    this[SIGNAL] = { aborted: false, reason: undefined, onabort: null, dependent: false, sources: [], dependents: [] };
   }
 
   get aborted() {
@@ -374,16 +399,32 @@ class AbortSignal extends EventTarget {
   }
 
   static any(signals) {
-    const result = new AbortSignal(SIGNAL);
-    for (const s of signals) {
+    const list = [...signals];
+    for (const s of list) {
       if (!(s instanceof AbortSignal)) throw new TypeError("AbortSignal.any: expected AbortSignals");
+    }
+    const result = new AbortSignal(SIGNAL);
+    const r = result[SIGNAL];
+    for (const s of list) {
       if (s.aborted) {
-        result[SIGNAL].aborted = true;
-        result[SIGNAL].reason = s.reason;
+        r.aborted = true;
+        r.reason = s.reason;
         return result;
       }
     }
-    for (const s of signals) s[SIGNAL].dependents.push(new WeakRef(result));
+    r.dependent = true;
+    const follow = (source) => {
+      if (r.sources.some((ref) => ref.deref() === source)) return;
+      r.sources.push(new WeakRef(source));
+      source[SIGNAL].dependents.push(new WeakRef(result));
+    };
+    for (const s of list) {
+      if (!s[SIGNAL].dependent) follow(s);
+      else for (const ref of s[SIGNAL].sources) {
+        const source = ref.deref();
+        if (source !== undefined) follow(source);
+      }
+    }
     return result;
   }
 
@@ -392,18 +433,25 @@ class AbortSignal extends EventTarget {
   }
 }
 
+// Aborts a signal and the signals that depend on it: all are marked aborted first, then each
+// fires its abort event, in order.
 function signalAbort(signal, reason) {
   const s = signal[SIGNAL];
   if (s.aborted) return;
   s.aborted = true;
   s.reason = reason === undefined ? new DOMException("This operation was aborted", "AbortError") : reason;
-  const dependents = s.dependents;
-  s.dependents = [];
-  signal.dispatchEvent(new Event("abort"));
-  for (const ref of dependents) {
+  const toAbort = [];
+  for (const ref of s.dependents) {
     const dep = ref.deref();
-    if (dep !== undefined) signalAbort(dep, s.reason);
+    if (dep !== undefined && !dep[SIGNAL].aborted) {
+      dep[SIGNAL].aborted = true;
+      dep[SIGNAL].reason = s.reason;
+      toAbort.push(dep);
+    }
   }
+  s.dependents = [];
+  signal.dispatchEvent(trustedEvent("abort"));
+  for (const dep of toAbort) dep.dispatchEvent(trustedEvent("abort"));
 }
 
 class AbortController {

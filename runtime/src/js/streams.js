@@ -142,12 +142,12 @@ class ReadableStreamDefaultController {
     if (!canCloseOrEnqueue(c)) throw typeError("The stream is not in a state that permits close");
     controllerClose(c);
   }
-  enqueue(chunk) {
+  enqueue(chunk = undefined) {
     const c = this[S];
     if (!canCloseOrEnqueue(c)) throw typeError("The stream is not in a state that permits enqueue");
     controllerEnqueue(c, chunk);
   }
-  error(e) {
+  error(e = undefined) {
     controllerError(this[S], e);
   }
   get byobRequest() {
@@ -341,7 +341,7 @@ class ReadableStream {
     return this[S].reader !== undefined;
   }
 
-  cancel(reason) {
+  cancel(reason = undefined) {
     if (this[S].reader !== undefined) return rejected(typeError("Cannot cancel a locked stream"));
     return streamCancel(this, reason);
   }
@@ -535,7 +535,7 @@ class PromiseReadRequest {
   close() {
     this.resolve({ value: undefined, done: true });
   }
-  error(e) {
+  error(e = undefined) {
     this.reject(e);
   }
 }
@@ -620,7 +620,7 @@ class ReadableStreamDefaultReader {
     rs.stream = undefined;
   }
 
-  cancel(reason) {
+  cancel(reason = undefined) {
     const stream = this[S].stream;
     if (stream === undefined) return rejected(typeError("The reader has been released"));
     return streamCancel(stream, reason);
@@ -718,7 +718,7 @@ class WritableStreamDefaultController {
   get signal() {
     return this[S].abortController.signal;
   }
-  error(e) {
+  error(e = undefined) {
     const c = this[S];
     if (c.stream[S].state !== "writable") return;
     writableControllerError(c, e);
@@ -751,7 +751,7 @@ class WritableStream {
     return this[S].writer !== undefined;
   }
 
-  abort(reason) {
+  abort(reason = undefined) {
     if (this.locked) return rejected(typeError("Cannot abort a locked stream"));
     return writableAbort(this, reason);
   }
@@ -1073,7 +1073,7 @@ class WritableStreamDefaultWriter {
     return writableDesiredSize(stream[S].controller);
   }
 
-  abort(reason) {
+  abort(reason = undefined) {
     const stream = this[S].stream;
     if (stream === undefined) return rejected(typeError("The writer has been released"));
     return writableAbort(stream, reason);
@@ -1277,10 +1277,10 @@ class TransformStreamDefaultController {
   get desiredSize() {
     return controllerDesiredSize(this[S].stream[S].readable[S].controller);
   }
-  enqueue(chunk) {
+  enqueue(chunk = undefined) {
     transformEnqueue(this[S].stream, chunk);
   }
-  error(e) {
+  error(e = undefined) {
     transformError(this[S].stream, e);
   }
   terminate() {
@@ -1501,9 +1501,12 @@ class ByteLengthQueuingStrategy {
     return byteLengthSize;
   }
 }
-const byteLengthSize = function size(chunk) {
-  return chunk.byteLength;
-};
+// Methods, not functions: WebIDL's size functions have no `prototype`.
+const byteLengthSize = {
+  size(chunk) {
+    return chunk.byteLength;
+  },
+}.size;
 
 class CountQueuingStrategy {
   constructor(init) {
@@ -1517,9 +1520,11 @@ class CountQueuingStrategy {
     return countSize;
   }
 }
-const countSize = function size() {
-  return 1;
-};
+const countSize = {
+  size() {
+    return 1;
+  },
+}.size;
 
 // ---------------------------------------------------------------- text streams
 

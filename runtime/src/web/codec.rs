@@ -1,6 +1,6 @@
 //! The native half of `CompressionStream` and `DecompressionStream`: a streaming deflate
-//! codec (`gzip`, `deflate` = zlib, `deflate-raw`) over `flate2`. The JS classes feed it one
-//! chunk at a time and enqueue what comes out.
+//! codec (`gzip`, `deflate` = zlib, `deflate-raw`) over `flate2`, and `brotli` over the
+//! `brotli` crate. The JS classes feed it one chunk at a time and enqueue what comes out.
 
 use std::io::Write;
 
@@ -20,6 +20,8 @@ enum Engine {
     GzipDecode(GzDecoder<Vec<u8>>),
     ZlibDecode(ZlibDecoder<Vec<u8>>),
     RawDecode(DeflateDecoder<Vec<u8>>),
+    BrotliEncode(Box<brotli::CompressorWriter<Vec<u8>>>),
+    BrotliDecode(Box<brotli::DecompressorWriter<Vec<u8>>>),
 }
 
 impl Engine {
@@ -31,6 +33,8 @@ impl Engine {
             Engine::GzipDecode(d) => d.get_mut(),
             Engine::ZlibDecode(d) => d.get_mut(),
             Engine::RawDecode(d) => d.get_mut(),
+            Engine::BrotliEncode(e) => e.get_mut(),
+            Engine::BrotliDecode(d) => d.get_mut(),
         }
     }
 
@@ -42,6 +46,8 @@ impl Engine {
             Engine::GzipDecode(d) => d,
             Engine::ZlibDecode(d) => d,
             Engine::RawDecode(d) => d,
+            Engine::BrotliEncode(e) => e.as_mut(),
+            Engine::BrotliDecode(d) => d.as_mut(),
         }
     }
 
@@ -53,6 +59,11 @@ impl Engine {
             Engine::GzipDecode(d) => d.finish(),
             Engine::ZlibDecode(d) => d.finish(),
             Engine::RawDecode(d) => d.finish(),
+            Engine::BrotliEncode(e) => Ok(e.into_inner()),
+            Engine::BrotliDecode(mut d) => {
+                d.close()?;
+                Ok(std::mem::take(d.get_mut()))
+            }
         }
     }
 }
@@ -64,6 +75,8 @@ pub struct Codec {
     engine: Option<Engine>,
     #[qjs(skip_trace)]
     decompress: bool,
+    #[qjs(skip_trace)]
+    failure: Option<String>,
 }
 
 /// `native.codec(format, decompress)` for the bootstrap; the format is already validated.
@@ -76,6 +89,16 @@ pub fn codec(ctx: Ctx<'_>, format: String, decompress: bool) -> Result<Codec> {
         ("gzip", true) => Engine::GzipDecode(GzDecoder::new(Vec::new())),
         ("deflate", true) => Engine::ZlibDecode(ZlibDecoder::new(Vec::new())),
         ("deflate-raw", true) => Engine::RawDecode(DeflateDecoder::new(Vec::new())),
+        // Quality 5 with a 4 MiB window: close to gzip's speed at a better ratio.
+        ("brotli", false) => Engine::BrotliEncode(Box::new(brotli::CompressorWriter::new(
+            Vec::new(),
+            4096,
+            5,
+            22,
+        ))),
+        ("brotli", true) => {
+            Engine::BrotliDecode(Box::new(brotli::DecompressorWriter::new(Vec::new(), 4096)))
+        }
         _ => {
             return Err(Exception::throw_type(
                 &ctx,
@@ -86,6 +109,7 @@ pub fn codec(ctx: Ctx<'_>, format: String, decompress: bool) -> Result<Codec> {
     Ok(Codec {
         engine: Some(engine),
         decompress,
+        failure: None,
     })
 }
 
@@ -94,13 +118,23 @@ fn bytes_out<'js>(ctx: &Ctx<'js>, bytes: Vec<u8>) -> Result<Value<'js>> {
 }
 
 impl Codec {
+    fn describe(&self, e: &std::io::Error) -> String {
+        describe(self.decompress, e)
+    }
+
     fn corrupt(&self, ctx: &Ctx<'_>, e: std::io::Error) -> rquickjs::Error {
-        let what = if self.decompress {
+        Exception::throw_type(ctx, &self.describe(&e))
+    }
+}
+
+fn describe(decompress: bool, e: &std::io::Error) -> String {
+    {
+        let what = if decompress {
             "The compressed data is invalid"
         } else {
             "Compression failed"
         };
-        Exception::throw_type(ctx, &format!("{what}: {e}"))
+        format!("{what}: {e}")
     }
 }
 
@@ -117,26 +151,44 @@ impl Codec {
         let Some(engine) = self.engine.as_mut() else {
             return Err(Exception::throw_type(&ctx, "the stream has ended"));
         };
+        let decompress = self.decompress;
         let mut rest: &[u8] = &input;
+        let mut failure = None;
         while !rest.is_empty() {
             match engine.writer().write(rest) {
                 // A decoder that takes nothing more has seen the end of its stream.
                 Ok(0) => {
-                    self.engine = None;
-                    return Err(Exception::throw_type(
-                        &ctx,
-                        "The compressed data is invalid: junk after the end of the stream",
-                    ));
+                    failure = Some(
+                        "The compressed data is invalid: junk after the end of the stream".into(),
+                    );
+                    break;
                 }
                 Ok(n) => rest = &rest[n..],
                 Err(e) => {
-                    self.engine = None;
-                    return Err(self.corrupt(&ctx, e));
+                    failure = Some(describe(decompress, &e));
+                    break;
                 }
             }
         }
+        // A decoder's writer keeps its last output until flushed: hand every byte on now.
+        if decompress && failure.is_none() {
+            if let Err(e) = engine.writer().flush() {
+                failure = Some(describe(decompress, &e));
+            }
+        }
         let out = std::mem::take(engine.output());
+        if let Some(message) = failure {
+            // The output so far still goes out; the stream errors right after it.
+            self.engine = None;
+            self.failure = Some(message);
+        }
         bytes_out(&ctx, out)
+    }
+
+    /// Why the last `push` failed (after its output), if it did.
+    #[qjs(get)]
+    pub fn failure(&self) -> Option<String> {
+        self.failure.clone()
     }
 
     /// Ends the stream; returns the last bytes. A truncated compressed input is an error.

@@ -150,6 +150,36 @@ test("structuredClone copies Blobs", async () => {
   assertEquals(await b.text(), "abc");
 });
 
+test("AbortSignal.any follows the original sources; dependents are aborted before events fire", () => {
+  const root = new AbortController();
+  const middle = AbortSignal.any([root.signal]);
+  const leaf = AbortSignal.any([middle]);
+  const order = [];
+  root.signal.addEventListener("abort", (e) => {
+    order.push("root");
+    assert(e.isTrusted, "the platform's abort event is trusted");
+    assert(middle.aborted && leaf.aborted, "dependents are aborted first");
+  });
+  middle.addEventListener("abort", () => order.push("middle"));
+  leaf.addEventListener("abort", () => order.push("leaf"));
+  root.abort("why");
+  assertEquals(order.join(), "root,middle,leaf");
+  assertEquals(leaf.reason, "why");
+  assert(!new Event("x").isTrusted);
+  assertThrows(() => new EventTarget().addEventListener("x", () => {}, { signal: null }), TypeError);
+});
+
+test("Performance is an interface; console is a namespace", () => {
+  assert(performance instanceof Performance && performance instanceof EventTarget);
+  assertEquals(typeof performance.timeOrigin, "number");
+  assertEquals(performance.toJSON().timeOrigin, performance.timeOrigin);
+  assertThrows(() => Performance.prototype.now.call({}), TypeError);
+  assertThrows(() => new Performance(), TypeError);
+  assertEquals(Object.getOwnPropertyNames(Object.getPrototypeOf(console)).length, 0);
+  assertEquals(console.assert.length, 0);
+  assertEquals(typeof console.dirxml, "function");
+});
+
 test("globals: self, navigator, performance", () => {
   assertEquals(self, globalThis);
   assert(navigator.userAgent.startsWith("Edge/"));

@@ -101,4 +101,32 @@ test("Blob: options are checked, endings, USVString parts, [Clamp] slice indices
   assert(threw, "a non-iterable blobParts is a TypeError");
 });
 
+test("blob: URLs fetch their Blob until revoked; data: URLs decode", async () => {
+  const url = URL.createObjectURL(new Blob(["blob body"], { type: "text/x-edge" }));
+  assert(url.startsWith("blob:"));
+  const res = await fetch(url);
+  assertEquals(res.headers.get("content-type"), "text/x-edge");
+  assertEquals(await res.text(), "blob body");
+  assertEquals(await (await fetch(url + "#fragment")).text(), "blob body");
+  URL.revokeObjectURL(url);
+  let failed = false;
+  try {
+    await fetch(url);
+  } catch (e) {
+    failed = e instanceof TypeError;
+  }
+  assert(failed, "a revoked blob URL fails");
+  const b64 = await fetch("data:application/json;base64,eyJhIjoxfQ==");
+  assertEquals(b64.headers.get("content-type"), "application/json");
+  assertEquals((await b64.json()).a, 1);
+  assertEquals(await (await fetch("data:,caf%C3%A9")).text(), "caf\u00e9");
+  failed = false;
+  try {
+    await fetch("data:text/plain;base64,%%%");
+  } catch (e) {
+    failed = e instanceof TypeError;
+  }
+  assert(failed, "bad base64 fails");
+});
+
 await run();

@@ -207,7 +207,7 @@ test("CompressionStream and DecompressionStream round trips", async () => {
   const gz = new Uint8Array(await new Response(new Blob(["x"]).stream().pipeThrough(new CompressionStream("gzip"))).arrayBuffer());
   assertEquals(gz[0], 0x1f);
   assertEquals(gz[1], 0x8b);
-  assertThrows(() => new CompressionStream("brotli"), TypeError);
+  assertThrows(() => new CompressionStream("br"), TypeError);
   assertThrows(() => new DecompressionStream(), TypeError);
   const corrupt = new Blob([new Uint8Array([1, 2, 3, 4, 5])]).stream().pipeThrough(new DecompressionStream("gzip"));
   await assertRejects(() => new Response(corrupt).arrayBuffer(), TypeError);
@@ -274,6 +274,22 @@ test("byte streams: BYOB reads fill the caller's buffer, min, autoAllocateChunkS
   assertEquals(await new Response(b).text(), "\x01\x02\x03\x04\x05");
   assertThrows(() => new ReadableByteStreamController(), TypeError);
   assertThrows(() => new ReadableStream({ type: "bytes" }, { size: () => 1 }), RangeError);
+});
+
+test("brotli round trips; a decoder hands on output at once; junk after the end errors after the output", async () => {
+  const text = "edge brotli ".repeat(300);
+  const packed = new Uint8Array(await new Response(new Blob([text]).stream().pipeThrough(new CompressionStream("brotli"))).arrayBuffer());
+  assert(packed.length < text.length / 10, "brotli compresses");
+  assertEquals(await new Response(new Blob([packed]).stream().pipeThrough(new DecompressionStream("brotli"))).text(), text);
+  // One complete deflate chunk: its output arrives without waiting for the end of the input.
+  const deflated = new Uint8Array(await new Response(new Blob(["expected output"]).stream().pipeThrough(new CompressionStream("deflate"))).arrayBuffer());
+  const ds = new DecompressionStream("deflate");
+  const writer = ds.writable.getWriter();
+  const reader = ds.readable.getReader();
+  writer.write(new Uint8Array([...deflated, 0])).catch(() => {});
+  const first = await reader.read();
+  assertEquals(new TextDecoder().decode(first.value), "expected output");
+  await assertRejects(() => reader.read(), TypeError);
 });
 
 test("queuing strategies", () => {
