@@ -192,6 +192,22 @@ pub fn read(path: &Path) -> Result<String> {
     std::fs::read_to_string(path).map_err(|e| anyhow!("cannot read {}: {e}", path.display()))
 }
 
+/// Waits for a test process, killing it once `deadline` passes. `Ok(true)` when it exited by
+/// itself, `Ok(false)` when it had to be killed.
+pub fn wait_or_kill(child: &mut std::process::Child, deadline: Instant) -> std::io::Result<bool> {
+    loop {
+        match child.try_wait()? {
+            Some(_) => return Ok(true),
+            None if Instant::now() > deadline => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Ok(false);
+            }
+            None => std::thread::sleep(Duration::from_millis(5)),
+        }
+    }
+}
+
 /// Reads a child's report: `{"subtests": [[name, passed, message], ...], "error": ...}`.
 pub fn parse_report(value: &serde_json::Value) -> FileResult {
     let subtests = value["subtests"]

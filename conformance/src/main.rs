@@ -163,20 +163,15 @@ fn run_child(root: &Path, file: &Path, variant: &str, timeout: Duration) -> harn
         })
     });
     let deadline = std::time::Instant::now() + timeout + Duration::from_secs(5);
-    loop {
-        match child.try_wait() {
-            Ok(Some(_)) => break,
-            Ok(None) if std::time::Instant::now() > deadline => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return failed(format!(
-                    "killed after {} s (hang or endless loop)",
-                    timeout.as_secs() + 5
-                ));
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
-            Err(e) => return failed(e.to_string()),
+    match harness::wait_or_kill(&mut child, deadline) {
+        Ok(true) => {}
+        Ok(false) => {
+            return failed(format!(
+                "killed after {} s (hang or endless loop)",
+                timeout.as_secs() + 5
+            ))
         }
+        Err(e) => return failed(e.to_string()),
     }
     let out = reader.and_then(|r| r.join().ok()).unwrap_or_default();
     let Ok(value) = serde_json::from_str::<serde_json::Value>(out.trim()) else {

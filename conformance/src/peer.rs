@@ -134,17 +134,8 @@ pub fn run(
         Err(e) => return failed(format!("cannot start {}: {e}", bin.display())),
     };
     let deadline = std::time::Instant::now() + timeout + Duration::from_secs(5);
-    loop {
-        match child.try_wait() {
-            Ok(Some(_)) => break,
-            Ok(None) if std::time::Instant::now() > deadline => {
-                let _ = child.kill();
-                let _ = child.wait();
-                break;
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
-            Err(e) => return failed(e.to_string()),
-        }
+    if let Err(e) = harness::wait_or_kill(&mut child, deadline) {
+        return failed(e.to_string());
     }
     let Ok(text) = std::fs::read_to_string(&out) else {
         return failed("no result (crashed, or timed out)".into());

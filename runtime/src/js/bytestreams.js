@@ -106,17 +106,8 @@ function setUpByteController(stream, source, hwm) {
         return rejected(e);
       }
     },
-    onPulled() {
-      c.pulling = false;
-      if (c.pullAgain) {
-        c.pullAgain = false;
-        callPullIfNeeded(c);
-      }
-    },
-    onPullFailed(e) {
-      byteError(c, e);
-    },
   };
+  addPullReactions(c);
   controller[S] = c;
   stream[S].controller = c;
   let startResult;
@@ -126,13 +117,7 @@ function setUpByteController(stream, source, hwm) {
     byteError(c, e);
     throw e;
   }
-  resolved(startResult).then(
-    () => {
-      c.started = true;
-      callPullIfNeeded(c);
-    },
-    (e) => byteError(c, e),
-  );
+  startedWhenSettled(c, startResult);
 }
 
 function readIntoRequestsOf(stream) {

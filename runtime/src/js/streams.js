@@ -250,18 +250,8 @@ function setUpDefaultController(stream, startAlgorithm, pullAlgorithm, cancelAlg
     sizeAlgorithm,
     pullAlgorithm,
     cancelAlgorithm,
-    // The reactions to a pull's promise, made once per stream rather than once per pull.
-    onPulled() {
-      c.pulling = false;
-      if (c.pullAgain) {
-        c.pullAgain = false;
-        callPullIfNeeded(c);
-      }
-    },
-    onPullFailed(e) {
-      controllerError(c, e);
-    },
   };
+  addPullReactions(c);
   controller[S] = c;
   stream[S].controller = c;
   let startResult;
@@ -271,6 +261,24 @@ function setUpDefaultController(stream, startAlgorithm, pullAlgorithm, cancelAlg
     controllerError(c, e);
     return;
   }
+  startedWhenSettled(c, startResult);
+}
+
+// The reactions to a pull's promise (for either controller kind), made once per stream
+// rather than once per pull.
+function addPullReactions(c) {
+  c.onPulled = () => {
+    c.pulling = false;
+    if (c.pullAgain) {
+      c.pullAgain = false;
+      callPullIfNeeded(c);
+    }
+  };
+  c.onPullFailed = (e) => controllerError(c, e);
+}
+
+// The source has started once start()'s result settles; a rejection errors the stream.
+function startedWhenSettled(c, startResult) {
   resolved(startResult).then(
     () => {
       c.started = true;
