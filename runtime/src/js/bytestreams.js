@@ -73,41 +73,12 @@ function setUpByteController(stream, source, hwm) {
     autoAllocateChunkSize = Math.trunc(autoAllocateChunkSize);
     if (autoAllocateChunkSize === 0) throw typeError("autoAllocateChunkSize must not be 0");
   }
-  const c = {
-    kind: "bytes",
-    stream,
-    controller,
-    queue: [],
-    qsizes: [],
-    qhead: 0,
-    queueTotalSize: 0,
-    started: false,
-    closeRequested: false,
-    pullAgain: false,
-    pulling: false,
-    strategyHWM: hwm,
-    autoAllocateChunkSize,
-    pendingPullIntos: [],
-    byobRequest: null,
-    pullAlgorithm:
-      pull === undefined
-        ? undefined
-        : () => {
-            try {
-              return resolved(pull.call(source, controller));
-            } catch (e) {
-              return rejected(e);
-            }
-          },
-    cancelAlgorithm: (reason) => {
-      try {
-        return resolved(cancel === undefined ? undefined : cancel.call(source, reason));
-      } catch (e) {
-        return rejected(e);
-      }
-    },
-  };
-  addPullReactions(c);
+  const algorithms = sourceAlgorithms(source, pull, cancel, () => controller);
+  const c = controllerState(stream, controller, hwm, algorithms.pull, algorithms.cancel);
+  c.kind = "bytes";
+  c.autoAllocateChunkSize = autoAllocateChunkSize;
+  c.pendingPullIntos = [];
+  c.byobRequest = null;
   controller[S] = c;
   stream[S].controller = c;
   let startResult;

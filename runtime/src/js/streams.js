@@ -235,7 +235,24 @@ function callPullIfNeeded(c) {
 
 function setUpDefaultController(stream, startAlgorithm, pullAlgorithm, cancelAlgorithm, hwm, sizeAlgorithm) {
   const controller = new ReadableStreamDefaultController(S);
+  const c = controllerState(stream, controller, hwm, pullAlgorithm, cancelAlgorithm);
+  c.sizeAlgorithm = sizeAlgorithm;
+  controller[S] = c;
+  stream[S].controller = c;
+  let startResult;
+  try {
+    startResult = startAlgorithm(controller);
+  } catch (e) {
+    controllerError(c, e);
+    return;
+  }
+  startedWhenSettled(c, startResult);
+}
+
+// What both controller kinds hold: the queue, the pull state and the source's algorithms.
+function controllerState(stream, controller, hwm, pullAlgorithm, cancelAlgorithm) {
   const c = {
+    kind: "default",
     stream,
     controller,
     queue: [],
@@ -247,21 +264,36 @@ function setUpDefaultController(stream, startAlgorithm, pullAlgorithm, cancelAlg
     pullAgain: false,
     pulling: false,
     strategyHWM: hwm,
-    sizeAlgorithm,
+    sizeAlgorithm: undefined,
     pullAlgorithm,
     cancelAlgorithm,
   };
   addPullReactions(c);
-  controller[S] = c;
-  stream[S].controller = c;
-  let startResult;
-  try {
-    startResult = startAlgorithm(controller);
-  } catch (e) {
-    controllerError(c, e);
-    return;
-  }
-  startedWhenSettled(c, startResult);
+  return c;
+}
+
+// A source's pull() and cancel() as the algorithms a controller calls: each returns a promise,
+// and a throw becomes a rejection. `controllerOf()` gives the controller pull() receives.
+function sourceAlgorithms(source, pull, cancel, controllerOf) {
+  return {
+    pull:
+      pull === undefined
+        ? undefined
+        : () => {
+            try {
+              return resolved(pull.call(source, controllerOf()));
+            } catch (e) {
+              return rejected(e);
+            }
+          },
+    cancel: (reason) => {
+      try {
+        return resolved(cancel === undefined ? undefined : cancel.call(source, reason));
+      } catch (e) {
+        return rejected(e);
+      }
+    },
+  };
 }
 
 // The reactions to a pull's promise (for either controller kind), made once per stream
@@ -318,28 +350,15 @@ class ReadableStream {
     const pull = sourceMethod(source, "pull");
     const cancel = sourceMethod(source, "cancel");
     let controllerObj;
+    const algorithms = sourceAlgorithms(source, pull, cancel, () => controllerObj);
     setUpDefaultController(
       this,
       (controller) => {
         controllerObj = controller;
         return start === undefined ? undefined : start.call(source, controller);
       },
-      pull === undefined
-        ? undefined
-        : () => {
-            try {
-              return resolved(pull.call(source, controllerObj));
-            } catch (e) {
-              return rejected(e);
-            }
-          },
-      (reason) => {
-        try {
-          return resolved(cancel === undefined ? undefined : cancel.call(source, reason));
-        } catch (e) {
-          return rejected(e);
-        }
-      },
+      algorithms.pull,
+      algorithms.cancel,
       hwm,
       sizeAlgorithm,
     );
