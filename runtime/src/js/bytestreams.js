@@ -23,7 +23,7 @@ function makeView(ctor, buffer, byteOffset, byteLength, elementSize) {
 // ---------------------------------------------------------------- the controller
 
 class ReadableByteStreamController {
-  constructor(key) {
+  constructor(key = undefined) {
     if (key !== S) throw typeError("Illegal constructor");
   }
   get byobRequest() {
@@ -38,7 +38,7 @@ class ReadableByteStreamController {
     if (c.stream[S].state !== "readable") throw typeError("The stream is not readable");
     byteClose(c);
   }
-  enqueue(chunk = undefined) {
+  enqueue(chunk) {
     const c = byteState(this);
     if (!ArrayBuffer.isView(chunk)) throw typeError("enqueue: chunk must be an ArrayBufferView");
     if (chunk.byteLength === 0) throw typeError("enqueue: chunk is empty");
@@ -81,14 +81,8 @@ function setUpByteController(stream, source, hwm) {
   c.byobRequest = null;
   controller[S] = c;
   stream[S].controller = c;
-  let startResult;
-  try {
-    startResult = start === undefined ? undefined : start.call(source, controller);
-  } catch (e) {
-    byteError(c, e);
-    throw e;
-  }
-  startedWhenSettled(c, startResult);
+  // A throwing start() is rethrown from the constructor.
+  startedWhenSettled(c, start === undefined ? undefined : ReflectApply(start, source, [controller]));
 }
 
 function readIntoRequestsOf(stream) {
@@ -467,7 +461,7 @@ function byteGetBYOBRequest(c) {
 // ---------------------------------------------------------------- the BYOB request
 
 class ReadableStreamBYOBRequest {
-  constructor(key) {
+  constructor(key = undefined) {
     if (key !== S) throw typeError("Illegal constructor");
   }
   get view() {

@@ -3,6 +3,8 @@
 // symbols, so user code cannot reach them. Installed on globalThis by the bootstrap.
 
 const S = Symbol("state");
+// Captured once: user callbacks are invoked without going through (patchable) Function.prototype.
+const ReflectApply = Reflect.apply;
 
 function isObject(x) {
   return (typeof x === "object" && x !== null) || typeof x === "function";
@@ -58,21 +60,16 @@ function extractSizeAlgorithm(strategy) {
 function sourceMethod(source, name) {
   if (source === undefined) return undefined;
   const f = source[name];
-  if (f !== undefined && typeof f !== "function") throw typeError(`underlyingSource.${name} must be a function`);
+  if (f !== undefined && typeof f !== "function") throw typeError(`${name} must be a function`);
   return f;
 }
 
-function callMethod(obj, name, args, fallback) {
-  if (obj === undefined || obj === null) return fallback;
-  const f = obj[name];
-  if (f === undefined) return fallback;
-  if (typeof f !== "function") throw typeError(`${name} must be a function`);
-  return f.apply(obj, args);
-}
-
-function promiseCall(obj, name, args) {
+// Calls a callback read from an underlying source, sink or transformer; the result (or the
+// exception) becomes a promise. An absent callback resolves with undefined.
+function invokeAsPromise(f, thisArg, args) {
+  if (f === undefined) return resolved(undefined);
   try {
-    return resolved(callMethod(obj, name, args, undefined));
+    return resolved(ReflectApply(f, thisArg, args));
   } catch (e) {
     return rejected(e);
   }
@@ -131,7 +128,7 @@ function resetQueue(c) {
 // ---------------------------------------------------------------- ReadableStream
 
 class ReadableStreamDefaultController {
-  constructor(key) {
+  constructor(key = undefined) {
     if (key !== S) throw typeError("Illegal constructor");
   }
   get desiredSize() {
@@ -239,14 +236,8 @@ function setUpDefaultController(stream, startAlgorithm, pullAlgorithm, cancelAlg
   c.sizeAlgorithm = sizeAlgorithm;
   controller[S] = c;
   stream[S].controller = c;
-  let startResult;
-  try {
-    startResult = startAlgorithm(controller);
-  } catch (e) {
-    controllerError(c, e);
-    return;
-  }
-  startedWhenSettled(c, startResult);
+  // A throwing start() is rethrown from the constructor.
+  startedWhenSettled(c, startAlgorithm(controller));
 }
 
 // What both controller kinds hold: the queue, the pull state and the source's algorithms.
@@ -281,14 +272,14 @@ function sourceAlgorithms(source, pull, cancel, controllerOf) {
         ? undefined
         : () => {
             try {
-              return resolved(pull.call(source, controllerOf()));
+              return resolved(ReflectApply(pull, source, [controllerOf()]));
             } catch (e) {
               return rejected(e);
             }
           },
     cancel: (reason) => {
       try {
-        return resolved(cancel === undefined ? undefined : cancel.call(source, reason));
+        return resolved(cancel === undefined ? undefined : ReflectApply(cancel, source, [reason]));
       } catch (e) {
         return rejected(e);
       }
@@ -334,10 +325,11 @@ function initReadableState(stream) {
 class ReadableStream {
   constructor(underlyingSource = undefined, strategy = undefined) {
     initReadableState(this);
-    const source = underlyingSource === null ? undefined : underlyingSource;
+    if (underlyingSource === null) throw typeError("ReadableStream: underlyingSource must be an object");
+    const source = underlyingSource;
     const rawType = source === undefined ? undefined : source.type;
     const type = rawType === undefined ? undefined : String(rawType);
-    if (type !== undefined && type !== "bytes") throw new RangeError(`Invalid type: ${type}`);
+    if (type !== undefined && type !== "bytes") throw typeError(`Invalid type: ${type}`);
     if (type === "bytes") {
       if (strategy != null && strategy.size !== undefined) throw new RangeError("A byte stream's strategy cannot have a size function");
       setUpByteController(this, source, extractHighWaterMark(strategy, 0));
@@ -355,7 +347,7 @@ class ReadableStream {
       this,
       (controller) => {
         controllerObj = controller;
-        return start === undefined ? undefined : start.call(source, controller);
+        return start === undefined ? undefined : ReflectApply(start, source, [controller]);
       },
       algorithms.pull,
       algorithms.cancel,
@@ -374,32 +366,44 @@ class ReadableStream {
   }
 
   getReader(options = undefined) {
-    const mode = options === undefined ? undefined : options.mode;
+    if (options !== undefined && options !== null && !isObject(options)) throw typeError("getReader: options must be an object");
+    const mode = options == null ? undefined : options.mode;
     if (mode === undefined) return new ReadableStreamDefaultReader(this);
     if (String(mode) === "byob") return new ReadableStreamBYOBReader(this);
-    throw new RangeError(`Invalid reader mode: ${mode}`);
+    throw typeError(`Invalid reader mode: ${mode}`);
   }
 
-  pipeThrough(transform, options = {}) {
-    if (!isObject(transform) || !(transform.readable instanceof ReadableStream)) {
-      throw typeError("pipeThrough: transform.readable must be a ReadableStream");
-    }
-    if (!(transform.writable instanceof WritableStream)) {
+  pipeThrough(transform, options = undefined) {
+    if (!isReadableStream(this)) throw typeError("Illegal invocation");
+    // The pair's members convert in order (readable, then writable), then the options.
+    if (!isObject(transform)) throw typeError("pipeThrough: transform must be an object");
+    const readable = transform.readable;
+    if (!isReadableStream(readable)) throw typeError("pipeThrough: transform.readable must be a ReadableStream");
+    const writable = transform.writable;
+    if (!(isObject(writable) && writable[S] !== undefined && writable instanceof WritableStream)) {
       throw typeError("pipeThrough: transform.writable must be a WritableStream");
     }
+    const opts = pipeOptions(options);
     if (this.locked) throw typeError("pipeThrough: the stream is locked");
-    if (transform.writable.locked) throw typeError("pipeThrough: the writable is locked");
-    markHandled(pipe(this, transform.writable, options));
-    return transform.readable;
+    if (writable.locked) throw typeError("pipeThrough: the writable is locked");
+    markHandled(pipe(this, writable, opts));
+    return readable;
   }
 
-  pipeTo(destination, options = {}) {
-    if (!(destination instanceof WritableStream)) {
+  pipeTo(destination, options = undefined) {
+    if (!isReadableStream(this)) return rejected(typeError("Illegal invocation"));
+    if (!(isObject(destination) && destination[S] !== undefined && destination instanceof WritableStream)) {
       return rejected(typeError("pipeTo: destination must be a WritableStream"));
+    }
+    let opts;
+    try {
+      opts = pipeOptions(options);
+    } catch (e) {
+      return rejected(e);
     }
     if (this.locked) return rejected(typeError("pipeTo: the stream is locked"));
     if (destination.locked) return rejected(typeError("pipeTo: the destination is locked"));
-    return pipe(this, destination, options);
+    return pipe(this, destination, opts);
   }
 
   tee() {
@@ -407,40 +411,12 @@ class ReadableStream {
   }
 
   values(options = undefined) {
+    if (!isReadableStream(this)) throw typeError("Illegal invocation");
+    if (options !== undefined && options !== null && !isObject(options)) throw typeError("values: options must be an object");
     const preventCancel = !!(options && options.preventCancel);
-    const reader = this.getReader();
-    let done = false;
-    const iterator = {
-      next() {
-        if (done) return resolved({ value: undefined, done: true });
-        return reader.read().then((r) => {
-          if (r.done) {
-            done = true;
-            reader.releaseLock();
-          }
-          return r;
-        }, (e) => {
-          done = true;
-          reader.releaseLock();
-          throw e;
-        });
-      },
-      return(value) {
-        if (done) return resolved({ value, done: true });
-        done = true;
-        if (!preventCancel) {
-          const p = reader.cancel(value);
-          reader.releaseLock();
-          return p.then(() => ({ value, done: true }));
-        }
-        reader.releaseLock();
-        return resolved({ value, done: true });
-      },
-      [Symbol.asyncIterator]() {
-        return this;
-      },
-    };
-    Object.setPrototypeOf(iterator, AsyncIteratorPrototype);
+    const reader = new ReadableStreamDefaultReader(this);
+    const iterator = Object.create(ReadableStreamAsyncIteratorPrototype);
+    iterator[ITER] = { reader, preventCancel, finished: false, ongoing: undefined };
     return iterator;
   }
 
@@ -495,6 +471,85 @@ class ReadableStream {
 const AsyncIteratorPrototype = Object.getPrototypeOf(
   Object.getPrototypeOf(async function* () {}).prototype,
 );
+
+// ReadableStream's async iterator, as WebIDL defines one: next() and return() calls queue up
+// behind each other (the "ongoing promise"), and the reader is driven through the internal
+// algorithms, never through its (patchable) prototype methods.
+const ITER = Symbol("iterator");
+
+function iteratorState(iterator) {
+  const it = isObject(iterator) ? iterator[ITER] : undefined;
+  if (it === undefined) throw typeError("Illegal invocation");
+  return it;
+}
+
+const ReadableStreamAsyncIteratorPrototype = Object.create(AsyncIteratorPrototype, {
+  next: {
+    value: function next() {
+      let it;
+      try {
+        it = iteratorState(this);
+      } catch (e) {
+        return rejected(e);
+      }
+      const nextSteps = () => {
+        if (it.finished) return resolved({ value: undefined, done: true });
+        const reader = it.reader;
+        return readerRead(reader).then(
+          (r) => {
+            it.ongoing = undefined;
+            if (r.done) {
+              it.finished = true;
+              readerRelease(reader);
+              return { value: undefined, done: true };
+            }
+            return r;
+          },
+          (e) => {
+            it.ongoing = undefined;
+            it.finished = true;
+            readerRelease(reader);
+            throw e;
+          },
+        );
+      };
+      it.ongoing = it.ongoing ? it.ongoing.then(nextSteps, nextSteps) : nextSteps();
+      return it.ongoing;
+    },
+    writable: true,
+    enumerable: true,
+    configurable: true,
+  },
+  return: {
+    value: function (value = undefined) {
+      let it;
+      try {
+        it = iteratorState(this);
+      } catch (e) {
+        return rejected(e);
+      }
+      const returnSteps = () => {
+        if (it.finished) return resolved(undefined);
+        it.finished = true;
+        const reader = it.reader;
+        if (it.preventCancel) {
+          readerRelease(reader);
+          return resolved(undefined);
+        }
+        const result = reader[S].stream === undefined ? resolved(undefined) : streamCancel(reader[S].stream, value);
+        readerRelease(reader);
+        return result;
+      };
+      const returnPromise = it.ongoing ? it.ongoing.then(returnSteps, returnSteps) : returnSteps();
+      it.ongoing = returnPromise;
+      return returnPromise.then(() => ({ value, done: true }));
+    },
+    writable: true,
+    enumerable: true,
+    configurable: true,
+  },
+});
+Object.defineProperty(ReadableStreamAsyncIteratorPrototype.return, "name", { value: "return" });
 
 function streamCancel(stream, reason) {
   const st = stream[S];
@@ -592,6 +647,44 @@ function readQueued(reader) {
   return takeQueued(stream);
 }
 
+// A default reader's read(), as a promise.
+function readerRead(reader) {
+  const stream = reader[S].stream;
+  if (stream === undefined) return rejected(typeError("The reader has been released"));
+  const st = stream[S];
+  st.disturbed = true;
+  if (st.state === "closed") return resolved({ value: undefined, done: true });
+  if (st.state === "errored") return rejected(st.storedError);
+  const c = st.controller;
+  if (c.kind === "bytes") {
+    const request = new PromiseReadRequest();
+    bytePullSteps(c, request);
+    return request.promise;
+  }
+  if (queueLength(c) > 0) return resolved({ value: takeQueued(stream), done: false });
+  const request = new PromiseReadRequest();
+  reader[S].readRequests.push(request);
+  callPullIfNeeded(c);
+  return request.promise;
+}
+
+// A default reader lets go of its stream; pending reads fail.
+function readerRelease(reader) {
+  const rs = reader[S];
+  const stream = rs.stream;
+  if (stream === undefined) return;
+  const err = typeError("The reader was released");
+  if (stream[S].state === "readable") rs.closed.reject(err);
+  else rs.closed = { promise: rejected(err), resolve() {}, reject() {}, settled: true };
+  markHandled(rs.closed.promise);
+  const requests = rs.readRequests;
+  rs.readRequests = [];
+  for (const req of requests) req.error(err);
+  if (stream[S].controller.kind === "bytes") byteReleaseSteps(stream[S].controller);
+  stream[S].reader = undefined;
+  rs.stream = undefined;
+}
+
 class ReadableStreamDefaultReader {
   constructor(stream) {
     if (!(stream instanceof ReadableStream)) throw typeError("ReadableStreamDefaultReader needs a ReadableStream");
@@ -612,39 +705,11 @@ class ReadableStreamDefaultReader {
   }
 
   read() {
-    const stream = this[S].stream;
-    if (stream === undefined) return rejected(typeError("The reader has been released"));
-    const st = stream[S];
-    st.disturbed = true;
-    if (st.state === "closed") return resolved({ value: undefined, done: true });
-    if (st.state === "errored") return rejected(st.storedError);
-    const c = st.controller;
-    if (c.kind === "bytes") {
-      const request = new PromiseReadRequest();
-      bytePullSteps(c, request);
-      return request.promise;
-    }
-    if (queueLength(c) > 0) return resolved({ value: takeQueued(stream), done: false });
-    const request = new PromiseReadRequest();
-    this[S].readRequests.push(request);
-    callPullIfNeeded(c);
-    return request.promise;
+    return readerRead(this);
   }
 
   releaseLock() {
-    const rs = this[S];
-    const stream = rs.stream;
-    if (stream === undefined) return;
-    const err = typeError("The reader was released");
-    if (stream[S].state === "readable") rs.closed.reject(err);
-    else rs.closed = { promise: rejected(err), resolve() {}, reject() {}, settled: true };
-    markHandled(rs.closed.promise);
-    const requests = rs.readRequests;
-    rs.readRequests = [];
-    for (const req of requests) req.error(err);
-    if (stream[S].controller.kind === "bytes") byteReleaseSteps(stream[S].controller);
-    stream[S].reader = undefined;
-    rs.stream = undefined;
+    readerRelease(this);
   }
 
   cancel(reason = undefined) {
@@ -739,7 +804,7 @@ function teeStream(stream) {
 // ---------------------------------------------------------------- WritableStream
 
 class WritableStreamDefaultController {
-  constructor(key) {
+  constructor(key = undefined) {
     if (key !== S) throw typeError("Illegal constructor");
   }
   get signal() {
@@ -754,21 +819,29 @@ class WritableStreamDefaultController {
 
 class WritableStream {
   constructor(underlyingSink = undefined, strategy = undefined) {
-    const sink = underlyingSink === null ? undefined : underlyingSink;
-    if (sink !== undefined && sink.type !== undefined) throw new RangeError("Invalid sink type");
-    const hwm = extractHighWaterMark(strategy, 1);
+    if (underlyingSink === null) throw typeError("WritableStream: underlyingSink must be an object");
+    const sink = underlyingSink;
+    // The strategy converts first, size before highWaterMark (WebIDL dictionary order), then
+    // the sink's members in alphabetical order, each read once.
     const sizeAlgorithm = extractSizeAlgorithm(strategy);
+    const hwm = extractHighWaterMark(strategy, 1);
+    const abort = sourceMethod(sink, "abort");
+    const close = sourceMethod(sink, "close");
+    const start = sourceMethod(sink, "start");
+    if (sink !== undefined && sink.type !== undefined) throw new RangeError("Invalid sink type");
+    const write = sourceMethod(sink, "write");
     initWritableState(this);
     let controllerObj;
+    const settle = (f, args) => invokeAsPromise(f, sink, args);
     setUpWritableController(
       this,
       (controller) => {
         controllerObj = controller;
-        return callMethod(sink, "start", [controller], undefined);
+        return start === undefined ? undefined : ReflectApply(start, sink, [controller]);
       },
-      (chunk) => promiseCall(sink, "write", [chunk, controllerObj]),
-      () => promiseCall(sink, "close", []),
-      (reason) => promiseCall(sink, "abort", [reason]),
+      (chunk) => settle(write, [chunk, controllerObj]),
+      () => settle(close, []),
+      (reason) => settle(abort, [reason]),
       hwm,
       sizeAlgorithm,
     );
@@ -835,12 +908,8 @@ function setUpWritableController(stream, start, write, close, abort, hwm, sizeAl
   controller[S] = c;
   stream[S].controller = c;
   updateBackpressure(stream, writableDesiredSize(c) <= 0);
-  let startResult;
-  try {
-    startResult = start(controller);
-  } catch (e) {
-    startResult = rejected(e);
-  }
+  // A throwing start() is rethrown from the constructor.
+  const startResult = start(controller);
   resolved(startResult).then(
     () => {
       c.started = true;
@@ -1126,7 +1195,7 @@ class WritableStreamDefaultWriter {
     ws.stream = undefined;
   }
 
-  write(chunk) {
+  write(chunk = undefined) {
     const stream = this[S].stream;
     if (stream === undefined) return rejected(typeError("The writer has been released"));
     const st = stream[S];
@@ -1167,14 +1236,19 @@ class WritableStreamDefaultWriter {
 
 // ---------------------------------------------------------------- piping
 
-function pipe(source, dest, options) {
-  const preventClose = !!(options && options.preventClose);
-  const preventAbort = !!(options && options.preventAbort);
-  const preventCancel = !!(options && options.preventCancel);
-  const signal = options ? options.signal : undefined;
-  if (signal !== undefined && !(signal instanceof AbortSignal)) {
-    return rejected(typeError("pipeTo: signal must be an AbortSignal"));
-  }
+// StreamPipeOptions, converted as WebIDL does: members in alphabetical order, each read once.
+function pipeOptions(options) {
+  if (options === undefined || options === null) return { preventAbort: false, preventCancel: false, preventClose: false, signal: undefined };
+  if (!isObject(options)) throw typeError("pipe options must be an object");
+  const preventAbort = !!options.preventAbort;
+  const preventCancel = !!options.preventCancel;
+  const preventClose = !!options.preventClose;
+  const signal = options.signal;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) throw typeError("pipe options: signal must be an AbortSignal");
+  return { preventAbort, preventCancel, preventClose, signal };
+}
+
+function pipe(source, dest, { preventAbort, preventCancel, preventClose, signal }) {
   const reader = new ReadableStreamDefaultReader(source);
   const writer = new WritableStreamDefaultWriter(dest);
   source[S].disturbed = true;
@@ -1298,7 +1372,7 @@ function pipe(source, dest, options) {
 // ---------------------------------------------------------------- TransformStream
 
 class TransformStreamDefaultController {
-  constructor(key) {
+  constructor(key = undefined) {
     if (key !== S) throw typeError("Illegal constructor");
   }
   get desiredSize() {
@@ -1353,21 +1427,26 @@ function setTransformBackpressure(ts, backpressure) {
 
 class TransformStream {
   constructor(transformer = undefined, writableStrategy = undefined, readableStrategy = undefined) {
-    const t = transformer === null ? undefined : transformer;
-    if (t !== undefined && (t.readableType !== undefined || t.writableType !== undefined)) {
-      throw new RangeError("Invalid transformer type");
-    }
-    const readableHWM = extractHighWaterMark(readableStrategy, 0);
-    const readableSize = extractSizeAlgorithm(readableStrategy);
-    const writableHWM = extractHighWaterMark(writableStrategy, 1);
+    if (transformer === null) throw typeError("TransformStream: transformer must be an object");
+    const t = transformer;
+    // The transformer's members are read once, in alphabetical order, as WebIDL converts them.
+    const cancel = sourceMethod(t, "cancel");
+    const flush = sourceMethod(t, "flush");
+    if (t !== undefined && t.readableType !== undefined) throw new RangeError("Invalid transformer readableType");
+    const start = sourceMethod(t, "start");
+    const transform = sourceMethod(t, "transform");
+    if (t !== undefined && t.writableType !== undefined) throw new RangeError("Invalid transformer writableType");
     const writableSize = extractSizeAlgorithm(writableStrategy);
+    const writableHWM = extractHighWaterMark(writableStrategy, 1);
+    const readableSize = extractSizeAlgorithm(readableStrategy);
+    const readableHWM = extractHighWaterMark(readableStrategy, 0);
     const startPromise = deferred();
     const ts = this;
     const controller = new TransformStreamDefaultController(S);
     const cstate = {
       stream: this,
       transformAlgorithm: (chunk) => {
-        if (t !== undefined && t.transform !== undefined) return promiseCall(t, "transform", [chunk, controller]);
+        if (transform !== undefined) return invokeAsPromise(transform, t, [chunk, controller]);
         try {
           transformEnqueue(ts, chunk);
           return resolved(undefined);
@@ -1375,8 +1454,8 @@ class TransformStream {
           return rejected(e);
         }
       },
-      flushAlgorithm: () => promiseCall(t, "flush", [controller]),
-      cancelAlgorithm: (reason) => promiseCall(t, "cancel", [reason]),
+      flushAlgorithm: () => invokeAsPromise(flush, t, [controller]),
+      cancelAlgorithm: (reason) => invokeAsPromise(cancel, t, [reason]),
       finishPromise: undefined,
     };
     controller[S] = cstate;
@@ -1411,7 +1490,7 @@ class TransformStream {
     setTransformBackpressure(this, true);
     let startResult;
     try {
-      startResult = callMethod(t, "start", [controller], undefined);
+      startResult = start === undefined ? undefined : ReflectApply(start, t, [controller]);
     } catch (e) {
       startPromise.reject(e);
       throw e;
@@ -1522,9 +1601,11 @@ class ByteLengthQueuingStrategy {
     this[S] = Number(init.highWaterMark);
   }
   get highWaterMark() {
+    if (!isObject(this) || typeof this[S] !== "number") throw typeError("Illegal invocation");
     return this[S];
   }
   get size() {
+    if (!isObject(this) || typeof this[S] !== "number") throw typeError("Illegal invocation");
     return byteLengthSize;
   }
 }
@@ -1541,9 +1622,11 @@ class CountQueuingStrategy {
     this[S] = Number(init.highWaterMark);
   }
   get highWaterMark() {
+    if (!isObject(this) || typeof this[S] !== "number") throw typeError("Illegal invocation");
     return this[S];
   }
   get size() {
+    if (!isObject(this) || typeof this[S] !== "number") throw typeError("Illegal invocation");
     return countSize;
   }
 }
