@@ -523,15 +523,7 @@ class ReadableStreamBYOBReader {
     if (!(stream instanceof ReadableStream)) throw typeError("ReadableStreamBYOBReader needs a ReadableStream");
     if (stream.locked) throw typeError("The stream is already locked to a reader");
     if (stream[S].controller.kind !== "bytes") throw typeError("A BYOB reader needs a byte stream (type: \"bytes\")");
-    const closed = deferred();
-    this[S] = { stream, readRequests: [], readIntoRequests: [], closed };
-    stream[S].reader = this;
-    const state = stream[S].state;
-    if (state === "closed") closed.resolve(undefined);
-    else if (state === "errored") {
-      closed.reject(stream[S].storedError);
-      markHandled(closed.promise);
-    }
+    readerAttach(this, stream, { readIntoRequests: [] });
   }
 
   get closed() {
@@ -571,17 +563,11 @@ class ReadableStreamBYOBReader {
 
   releaseLock() {
     const rs = this[S];
-    const stream = rs.stream;
-    if (stream === undefined) return;
-    const err = typeError("The reader was released");
-    if (stream[S].state === "readable") rs.closed.reject(err);
-    else rs.closed = { promise: rejected(err), resolve() {}, reject() {}, settled: true };
-    markHandled(rs.closed.promise);
-    byteReleaseSteps(stream[S].controller);
-    stream[S].reader = undefined;
-    rs.stream = undefined;
+    if (rs.stream === undefined) return;
     const requests = rs.readIntoRequests;
     rs.readIntoRequests = [];
+    readerRelease(this);
+    const err = typeError("The reader was released");
     for (const req of requests) req.error(err);
   }
 

@@ -668,7 +668,20 @@ function readerRead(reader) {
   return request.promise;
 }
 
-// A default reader lets go of its stream; pending reads fail.
+// Locks `stream` to `reader` (either kind); `extra` holds the kind's own request lists.
+function readerAttach(reader, stream, extra) {
+  const closed = deferred();
+  reader[S] = { stream, readRequests: [], closed, ...extra };
+  stream[S].reader = reader;
+  const state = stream[S].state;
+  if (state === "closed") closed.resolve(undefined);
+  else if (state === "errored") {
+    closed.reject(stream[S].storedError);
+    markHandled(closed.promise);
+  }
+}
+
+// A reader lets go of its stream; pending reads fail.
 function readerRelease(reader) {
   const rs = reader[S];
   const stream = rs.stream;
@@ -689,15 +702,7 @@ class ReadableStreamDefaultReader {
   constructor(stream) {
     if (!(stream instanceof ReadableStream)) throw typeError("ReadableStreamDefaultReader needs a ReadableStream");
     if (stream.locked) throw typeError("The stream is already locked to a reader");
-    const closed = deferred();
-    this[S] = { stream, readRequests: [], closed };
-    stream[S].reader = this;
-    const state = stream[S].state;
-    if (state === "closed") closed.resolve(undefined);
-    else if (state === "errored") {
-      closed.reject(stream[S].storedError);
-      markHandled(closed.promise);
-    }
+    readerAttach(this, stream, {});
   }
 
   get closed() {

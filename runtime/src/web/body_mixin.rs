@@ -91,6 +91,14 @@ pub fn extract<'js>(ctx: &Ctx<'js>, value: Value<'js>) -> Result<(BodyInner<'js>
             }
             return Ok((BodyInner::Stream(obj.clone()), None));
         }
+        if let Ok(params) = Class::<super::url::URLSearchParams>::from_value(&value) {
+            let text = params.borrow().serialize();
+            return Ok((
+                BodyInner::Bytes(Bytes::from(text)),
+                Some("application/x-www-form-urlencoded;charset=UTF-8".into()),
+            ));
+        }
+        // A FormData (a JS class): the last kind to try, as it costs a call into JS.
         let entries: Value = intrinsics.form_data_entries.call((value.clone(),))?;
         if let Some(list) = entries.as_array() {
             let boundary = multipart::boundary();
@@ -98,13 +106,6 @@ pub fn extract<'js>(ctx: &Ctx<'js>, value: Value<'js>) -> Result<(BodyInner<'js>
             return Ok((
                 BodyInner::Bytes(body),
                 Some(format!("multipart/form-data; boundary={boundary}")),
-            ));
-        }
-        if let Ok(params) = Class::<super::url::URLSearchParams>::from_value(&value) {
-            let text = params.borrow().serialize();
-            return Ok((
-                BodyInner::Bytes(Bytes::from(text)),
-                Some("application/x-www-form-urlencoded;charset=UTF-8".into()),
             ));
         }
     }
