@@ -52,7 +52,9 @@ const BUILTINS = new Set([Object, Function, Array, Number, Boolean, String, Symb
 function webidlShape(ctor, name) {
   const enumerate = (target) => {
     for (const key of Object.getOwnPropertyNames(target)) {
-      if (key === "constructor" || key === "prototype" || key === "length" || key === "name") continue;
+      if (key === "constructor") continue;
+      // A constructor's own `length`, `name` and `prototype` keep their ECMAScript flags.
+      if (target === ctor && (key === "prototype" || key === "length" || key === "name")) continue;
       const d = Object.getOwnPropertyDescriptor(target, key);
       if (!d.configurable) continue;
       if (!d.enumerable) Object.defineProperty(target, key, { enumerable: true });

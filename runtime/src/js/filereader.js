@@ -145,11 +145,13 @@ class FileReader extends EventTarget {
 
 // `onload` and friends: one listener slot per event type, as event handler attributes are.
 for (const type of READER_EVENTS) {
-  Object.defineProperty(FileReader.prototype, `on${type}`, {
-    get() {
+  const key = `on${type}`;
+  // Accessors written as such, so that they are named "get onload" and "set onload".
+  const accessors = {
+    get [key]() {
       return readerState(this).handlers[type]?.fn ?? null;
     },
-    set(fn) {
+    set [key](fn) {
       const s = readerState(this);
       const old = s.handlers[type];
       if (old) this.removeEventListener(type, old.listener);
@@ -161,9 +163,8 @@ for (const type of READER_EVENTS) {
         delete s.handlers[type];
       }
     },
-    enumerable: true,
-    configurable: true,
-  });
+  };
+  Object.defineProperty(FileReader.prototype, key, Object.getOwnPropertyDescriptor(accessors, key));
 }
 for (const [name, value] of [["EMPTY", 0], ["LOADING", 1], ["DONE", 2]]) {
   Object.defineProperty(FileReader, name, { value, enumerable: true });
