@@ -116,9 +116,9 @@ class FileReader extends EventTarget {
         (buffer) => {
           if (!current()) return;
           const bytes = new Uint8Array(buffer);
-          setTimeout(() => {
-            if (!current()) return;
-            if (bytes.length > 0) this.#fire("progress", bytes.length, total);
+          // progress, load and loadend each come in a task of their own, so that a listener
+          // that awaits one event is ready for the next.
+          const finish = () => {
             if (!current()) return;
             let result;
             if (kind === "arraybuffer") result = buffer;
@@ -128,7 +128,15 @@ class FileReader extends EventTarget {
             s.state = 2;
             s.result = result;
             this.#fire("load", bytes.length, total);
-            if (s.state !== 1) this.#fire("loadend", bytes.length, total);
+            setTimeout(() => {
+              if (current() && s.state !== 1) this.#fire("loadend", bytes.length, total);
+            }, 0);
+          };
+          setTimeout(() => {
+            if (!current()) return;
+            if (bytes.length === 0) return finish();
+            this.#fire("progress", bytes.length, total);
+            setTimeout(finish, 0);
           }, 0);
         },
         (e) => {
@@ -136,7 +144,9 @@ class FileReader extends EventTarget {
           s.state = 2;
           s.error = e instanceof DOMException ? e : new DOMException(String(e?.message ?? e), "NotReadableError");
           this.#fire("error", 0, total);
-          if (s.state !== 1) this.#fire("loadend", 0, total);
+          setTimeout(() => {
+            if (current() && s.state !== 1) this.#fire("loadend", 0, total);
+          }, 0);
         },
       );
     }, 0);
