@@ -110,7 +110,7 @@ function formDataEntries(value) {
   return value !== null && typeof value === "object" && FD in value ? value[FD] : undefined;
 }
 
-// For the native body parser: [name, string] or [name, Uint8Array, filename, type] items.
+// For the native body parser: [name, string] or [name, Blob, filename, type] items.
 function makeFormData(items) {
   const fd = new FormData();
   const list = fd[FD];

@@ -151,7 +151,7 @@ fn form_entries<'js>(
 }
 
 /// `formData()`: a multipart or urlencoded body as a new FormData.
-fn parse_form_data<'js>(ctx: &Ctx<'js>, bytes: &[u8], content_type: &str) -> Result<Value<'js>> {
+fn parse_form_data<'js>(ctx: &Ctx<'js>, bytes: &Bytes, content_type: &str) -> Result<Value<'js>> {
     let essence = content_type
         .split(';')
         .next()
@@ -176,7 +176,10 @@ fn parse_form_data<'js>(ctx: &Ctx<'js>, bytes: &[u8], content_type: &str) -> Res
                         content_type,
                         data,
                     } => {
-                        item.set(1, TypedArray::<u8>::new(ctx.clone(), data.to_vec())?)?;
+                        // A native Blob over the body's bytes: the File made from it in JS
+                        // is the only copy.
+                        let blob = Blob::new_bytes(data, &content_type);
+                        item.set(1, Class::instance(ctx.clone(), blob)?)?;
                         item.set(2, filename)?;
                         item.set(3, content_type)?;
                     }

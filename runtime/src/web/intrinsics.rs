@@ -27,7 +27,7 @@ pub struct Intrinsics<'js> {
     pub has_fetch_listeners: Function<'js>,
     /// `(value) => Array | undefined`: a FormData's `[name, string | File]` entries.
     pub form_data_entries: Function<'js>,
-    /// `(items) => FormData` from `[name, string]` and `[name, bytes, filename, type]` items.
+    /// `(items) => FormData` from `[name, string]` and `[name, blob, filename, type]` items.
     pub make_form_data: Function<'js>,
 }
 

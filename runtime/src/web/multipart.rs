@@ -156,8 +156,8 @@ fn disposition_param(header: &str, wanted: &str) -> Option<String> {
     None
 }
 
-/// Parses a multipart/form-data body.
-pub fn parse(body: &[u8], boundary: &str) -> Result<Vec<(String, Value)>, ParseError> {
+/// Parses a multipart/form-data body. File contents are slices of `body`, not copies.
+pub fn parse(body: &Bytes, boundary: &str) -> Result<Vec<(String, Value)>, ParseError> {
     let dash = format!("--{boundary}");
     let delimiter = format!("\r\n--{boundary}");
     let start = find(body, dash.as_bytes()).ok_or(ParseError::NoFirstBoundary)?;
@@ -206,7 +206,7 @@ pub fn parse(body: &[u8], boundary: &str) -> Result<Vec<(String, Value)>, ParseE
             Some(filename) => Value::File {
                 filename,
                 content_type: content_type.unwrap_or_else(|| "text/plain".into()),
-                data: Bytes::copy_from_slice(content),
+                data: body.slice_ref(content),
             },
             None => Value::Text(String::from_utf8_lossy(content).into_owned()),
         };
@@ -284,18 +284,26 @@ mod tests {
 
     #[test]
     fn rejects_malformed_bodies() {
-        assert_eq!(parse(b"nothing", "b"), Err(ParseError::NoFirstBoundary));
+        assert_eq!(
+            parse(&Bytes::from_static(b"nothing"), "b"),
+            Err(ParseError::NoFirstBoundary)
+        );
         assert_eq!(
             parse(
-                b"--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nvalue",
+                &Bytes::from_static(
+                    b"--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nvalue"
+                ),
                 "b"
             ),
             Err(ParseError::Unterminated)
         );
         assert_eq!(
-            parse(b"--b\r\nContent-Type: text/plain\r\n\r\nv\r\n--b--", "b"),
+            parse(
+                &Bytes::from_static(b"--b\r\nContent-Type: text/plain\r\n\r\nv\r\n--b--"),
+                "b"
+            ),
             Err(ParseError::NoName)
         );
-        assert_eq!(parse(b"--b--\r\n", "b"), Ok(vec![]));
+        assert_eq!(parse(&Bytes::from_static(b"--b--\r\n"), "b"), Ok(vec![]));
     }
 }

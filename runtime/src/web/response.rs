@@ -229,20 +229,16 @@ impl<'js> Response<'js> {
     }
 
     pub fn blob(&mut self, ctx: Ctx<'js>) -> Result<Promise<'js>> {
-        let mime = self
-            .headers
-            .get_text(http::header::CONTENT_TYPE)
-            .unwrap_or_default();
-        self.body.consume(&ctx, Consume::Blob(mime))
+        let mime = self.headers.get_text(http::header::CONTENT_TYPE);
+        self.body
+            .consume(&ctx, Consume::Blob(mime.unwrap_or_default()))
     }
 
     #[qjs(rename = "formData")]
     pub fn form_data(&mut self, ctx: Ctx<'js>) -> Result<Promise<'js>> {
-        let content_type = self
-            .headers
-            .get_text(http::header::CONTENT_TYPE)
-            .unwrap_or_default();
-        self.body.consume(&ctx, Consume::FormData(content_type))
+        let content_type = self.headers.get_text(http::header::CONTENT_TYPE);
+        self.body
+            .consume(&ctx, Consume::FormData(content_type.unwrap_or_default()))
     }
 
     #[qjs(rename = "clone")]
