@@ -4,7 +4,7 @@
 use std::path::Path;
 
 /// The bootstrap's files, concatenated in this order into one module.
-const FILES: [&str; 11] = [
+const FILES: [&str; 13] = [
     "events.js",
     "streams.js",
     "bytestreams.js",
@@ -15,6 +15,8 @@ const FILES: [&str; 11] = [
     "blob_url.js",
     "console.js",
     "clone.js",
+    "messaging.js",
+    "xhr.js",
     "bootstrap.js",
 ];
 

@@ -43,12 +43,31 @@ globalThis.__wpt = { results: [], done: false, status: null };
 
 /// WPT runs `*.any.js` files in a dedicated worker; Edge's global is a plain object, so the
 /// runner gives it the worker scope's prototype (which testharness.js and idlharness.js use to
-/// decide what is exposed) and a `postMessage` for the harness's reports.
+/// decide what is exposed) and a `postMessage` for the harness's reports. Attributes WebIDL
+/// puts on the worker scope's prototype (`performance`) move there as accessors.
 const WORKER_SCOPE: &str = r#"{
   class WorkerGlobalScope extends EventTarget {}
   class DedicatedWorkerGlobalScope extends WorkerGlobalScope {}
   for (const [name, value] of Object.entries({ WorkerGlobalScope, DedicatedWorkerGlobalScope })) {
     Object.defineProperty(globalThis, name, { value, writable: true, configurable: true });
+  }
+  {
+    const performance = globalThis.performance;
+    delete globalThis.performance;
+    const accessors = {
+      get performance() {
+        if (this !== globalThis) throw new TypeError("Illegal invocation");
+        return performance;
+      },
+      set performance(value) {
+        if (this !== globalThis) throw new TypeError("Illegal invocation");
+        Object.defineProperty(this, "performance", { value, writable: true, enumerable: true, configurable: true });
+      },
+    };
+    Object.defineProperty(WorkerGlobalScope.prototype, "performance", {
+      ...Object.getOwnPropertyDescriptor(accessors, "performance"),
+      enumerable: true,
+    });
   }
   Object.setPrototypeOf(globalThis, DedicatedWorkerGlobalScope.prototype);
   globalThis.postMessage = () => {};

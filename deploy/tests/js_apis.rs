@@ -46,6 +46,11 @@ fn file_reader_and_blob() {
 }
 
 #[test]
+fn messaging_and_xhr() {
+    run_script("messaging_xhr.js");
+}
+
+#[test]
 fn form_data() {
     run_script("form_data.js");
 }

@@ -15,6 +15,7 @@ mod net;
 mod packages;
 mod typescript;
 mod web;
+mod whatwg_url;
 
 pub use body::{Body, BodyError, BodySender, CHANNEL_DEPTH};
 pub use error::{JsError, RuntimeError, SourceLocation};

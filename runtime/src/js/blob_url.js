@@ -60,6 +60,30 @@ function decodeURIComponentBytes(text) {
   return out;
 }
 
+// The Blob a `blob:` URL names now (its fragment ignored), or undefined.
+function resolveBlobURL(href) {
+  return BLOB_URLS.get(href.split("#")[0]);
+}
+
+// The response to a GET of a `data:` URL or of the Blob a `blob:` URL resolved to; a
+// TypeError (a network error) when there is none.
+function localResponse(href, method, blob) {
+  if (method !== "GET") throw new TypeError(`fetch: ${method} is not allowed for ${href.slice(0, 5)} URLs`);
+  if (href.startsWith("data:")) {
+    const parsed = parseDataURL(href);
+    if (parsed === undefined) throw new TypeError("fetch: invalid data: URL");
+    return new Response(parsed.bytes, { status: 200, statusText: "OK", headers: { "content-type": parsed.mime } });
+  }
+  if (blob === undefined) throw new TypeError("fetch: the blob URL is unknown or revoked");
+  const headers = { "content-length": String(blob.size) };
+  if (blob.type) headers["content-type"] = blob.type;
+  return new Response(blob, { status: 200, statusText: "OK", headers });
+}
+
+function isLocalScheme(href) {
+  return href.startsWith("blob:") || href.startsWith("data:");
+}
+
 function wrapFetch(nativeFetch) {
   return function fetch(input, init = undefined) {
     let href;
@@ -68,22 +92,11 @@ function wrapFetch(nativeFetch) {
     } catch (e) {
       return Promise.reject(e);
     }
-    if (href.startsWith("blob:") || href.startsWith("data:")) {
-      return new Promise((resolve, reject) => {
+    if (isLocalScheme(href)) {
+      return new Promise((resolve) => {
         const request = new Request(input, init);
-        if (request.method !== "GET") return reject(new TypeError(`fetch: ${request.method} is not allowed for ${href.slice(0, 5)} URLs`));
-        if (request.signal.aborted) return reject(request.signal.reason);
-        if (href.startsWith("data:")) {
-          const parsed = parseDataURL(href);
-          if (parsed === undefined) return reject(new TypeError("fetch: invalid data: URL"));
-          return resolve(new Response(parsed.bytes, { status: 200, statusText: "OK", headers: { "content-type": parsed.mime } }));
-        }
-        const key = href.split("#")[0];
-        const blob = BLOB_URLS.get(key);
-        if (blob === undefined) return reject(new TypeError("fetch: the blob URL is unknown or revoked"));
-        const headers = { "content-length": String(blob.size) };
-        if (blob.type) headers["content-type"] = blob.type;
-        resolve(new Response(blob, { status: 200, statusText: "OK", headers }));
+        if (request.signal.aborted) throw request.signal.reason;
+        resolve(localResponse(href, request.method, resolveBlobURL(href)));
       });
     }
     return nativeFetch(input, init);

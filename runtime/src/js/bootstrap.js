@@ -49,6 +49,8 @@ const BUILTINS = new Set([Object, Function, Array, Number, Boolean, String, Symb
 
 // WebIDL's shape for an interface, whether its class is native or JS: operations and
 // attributes are enumerable, and instances print as `[object Name]`.
+const CONSTRUCTOR_LENGTHS = { URL: 1, Request: 1 };
+
 function webidlShape(ctor, name) {
   const enumerate = (target) => {
     for (const key of Object.getOwnPropertyNames(target)) {
@@ -66,6 +68,11 @@ function webidlShape(ctor, name) {
   };
   enumerate(ctor.prototype);
   enumerate(ctor);
+  // Native constructors come without an own `length`; WebIDL gives the count of required
+  // arguments.
+  if (!Object.prototype.hasOwnProperty.call(ctor, "length")) {
+    Object.defineProperty(ctor, "length", { value: CONSTRUCTOR_LENGTHS[name] ?? 0, configurable: true });
+  }
   if (!Object.prototype.hasOwnProperty.call(ctor.prototype, Symbol.toStringTag)) {
     Object.defineProperty(ctor.prototype, Symbol.toStringTag, { value: name, configurable: true });
   }
@@ -101,6 +108,7 @@ function defineGlobal(name, value) {
 
 export default function install(native) {
   nativeCodec = native.codec;
+  nativeBlobBytes = native.blobBytes;
   const console = makeConsole(native.print);
   Object.defineProperty(console, Symbol.toStringTag, { value: "console", configurable: true });
   defineGlobal("console", console);
@@ -119,6 +127,14 @@ export default function install(native) {
     File: defineFile(globalThis.Blob),
     FormData,
     FileReader,
+    FileReaderSync,
+    FileList,
+    MessageEvent,
+    MessagePort,
+    MessageChannel,
+    XMLHttpRequestEventTarget,
+    XMLHttpRequestUpload,
+    XMLHttpRequest,
     ProgressEvent,
   })) {
     defineGlobal(name, value);

@@ -10,16 +10,35 @@ function dataCloneError(what) {
 
 function structuredClone(value, options = undefined) {
   if (arguments.length === 0) throw new TypeError("structuredClone: 1 argument required");
-  const memory = new Map();
   const transfer = options && options.transfer ? Array.from(options.transfer) : [];
-  const out = cloneValue(value, memory);
-  for (const t of transfer) {
-    if (t instanceof ArrayBuffer && typeof t.transfer === "function") t.transfer();
-  }
-  return out;
+  return cloneWithTransfer(value, transfer, new Map());
 }
 
-function cloneValue(value, memory) {
+// Clones `value`, moving the ArrayBuffers and MessagePorts of `transfer` instead of copying
+// them (the originals are detached). `memory` ends up mapping each moved object to its copy.
+function cloneWithTransfer(value, transfer, memory) {
+  const seen = new Set();
+  for (const t of transfer) {
+    if (!(t instanceof ArrayBuffer) && !(t instanceof MessagePort)) throw dataCloneError(Object.prototype.toString.call(t).slice(8, -1));
+    if (seen.has(t)) throw new DOMException("A value appears twice in the transfer list", "DataCloneError");
+    if (t instanceof ArrayBuffer && t.detached) throw new DOMException("An ArrayBuffer in the transfer list is detached", "DataCloneError");
+    seen.add(t);
+  }
+  const moved = transfer;
+  if (moved.length === 0) return cloneValue(value, memory);
+  // A dry run first, with each buffer standing for itself, so that a value that cannot be
+  // cloned fails before any buffer is detached; then the buffers move.
+  const dry = new Map(memory);
+  for (const t of moved) dry.set(t, t);
+  const geometry = new Map();
+  cloneValue(value, dry, geometry);
+  for (const t of moved) memory.set(t, t instanceof ArrayBuffer ? t.transfer() : transferPort(t));
+  return cloneValue(value, memory, geometry);
+}
+
+// `geometry`, when given, remembers each view's offset and length across the two passes of a
+// transferring clone (a view over a moved buffer reads as empty once the buffer is detached).
+function cloneValue(value, memory, geometry = null) {
   const type = typeof value;
   if (type === "symbol") throw dataCloneError("Symbol");
   if (type === "function") throw dataCloneError("function");
@@ -37,18 +56,24 @@ function cloneValue(value, memory) {
     out = new File([value], value.name, { type: value.type, lastModified: value.lastModified });
   } else if (typeof Blob === "function" && value instanceof Blob) out = value.slice(0, value.size, value.type);
   else if (ArrayBuffer.isView(value)) {
-    const buffer = cloneValue(value.buffer, memory);
-    if (value instanceof DataView) out = new DataView(buffer, value.byteOffset, value.byteLength);
-    else out = new value.constructor(buffer, value.byteOffset, value.length);
+    const buffer = cloneValue(value.buffer, memory, geometry);
+    let offset = value.byteOffset;
+    let length = value instanceof DataView ? value.byteLength : value.length;
+    if (geometry !== null) {
+      if (geometry.has(value)) [offset, length] = geometry.get(value);
+      else geometry.set(value, [offset, length]);
+    }
+    if (value instanceof DataView) out = new DataView(buffer, offset, length);
+    else out = new value.constructor(buffer, offset, length);
   } else if (value instanceof Map) {
     out = new Map();
     memory.set(value, out);
-    for (const [k, v] of value) out.set(cloneValue(k, memory), cloneValue(v, memory));
+    for (const [k, v] of value) out.set(cloneValue(k, memory, geometry), cloneValue(v, memory, geometry));
     return out;
   } else if (value instanceof Set) {
     out = new Set();
     memory.set(value, out);
-    for (const v of value) out.add(cloneValue(v, memory));
+    for (const v of value) out.add(cloneValue(v, memory, geometry));
     return out;
   } else if (value instanceof Error) {
     const Ctor = ERROR_TYPES[value.name] || Error;
@@ -56,12 +81,12 @@ function cloneValue(value, memory) {
     memory.set(value, out);
     if (value.message !== undefined) Object.defineProperty(out, "message", { value: String(value.message), writable: true, configurable: true });
     if (value.stack !== undefined) Object.defineProperty(out, "stack", { value: String(value.stack), writable: true, configurable: true });
-    if ("cause" in value) Object.defineProperty(out, "cause", { value: cloneValue(value.cause, memory), writable: true, configurable: true });
+    if ("cause" in value) Object.defineProperty(out, "cause", { value: cloneValue(value.cause, memory, geometry), writable: true, configurable: true });
     return out;
   } else if (Array.isArray(value)) {
     out = new Array(value.length);
     memory.set(value, out);
-    for (const k of Object.keys(value)) out[k] = cloneValue(value[k], memory);
+    for (const k of Object.keys(value)) out[k] = cloneValue(value[k], memory, geometry);
     return out;
   } else {
     const proto = Object.getPrototypeOf(value);
@@ -73,7 +98,7 @@ function cloneValue(value, memory) {
     }
     out = {};
     memory.set(value, out);
-    for (const k of Object.keys(value)) out[k] = cloneValue(value[k], memory);
+    for (const k of Object.keys(value)) out[k] = cloneValue(value[k], memory, geometry);
     return out;
   }
   memory.set(value, out);

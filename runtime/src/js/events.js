@@ -48,11 +48,19 @@ class DOMException extends Error {
   }
 }
 Object.defineProperty(DOMException.prototype, Symbol.toStringTag, { value: "DOMException", configurable: true });
-for (const [name, code] of Object.entries(DOM_EXCEPTION_CODES)) {
-  const constant = name.replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase().replace(/_ERROR$/, "_ERR");
-  Object.defineProperty(DOMException, constant, { value: code, enumerable: true });
-  Object.defineProperty(DOMException.prototype, constant, { value: code, enumerable: true });
-}
+// The legacy code constants, in code order (some codes have no error name any more).
+const DOM_EXCEPTION_CONSTANTS = [
+  "INDEX_SIZE_ERR", "DOMSTRING_SIZE_ERR", "HIERARCHY_REQUEST_ERR", "WRONG_DOCUMENT_ERR",
+  "INVALID_CHARACTER_ERR", "NO_DATA_ALLOWED_ERR", "NO_MODIFICATION_ALLOWED_ERR", "NOT_FOUND_ERR",
+  "NOT_SUPPORTED_ERR", "INUSE_ATTRIBUTE_ERR", "INVALID_STATE_ERR", "SYNTAX_ERR",
+  "INVALID_MODIFICATION_ERR", "NAMESPACE_ERR", "INVALID_ACCESS_ERR", "VALIDATION_ERR",
+  "TYPE_MISMATCH_ERR", "SECURITY_ERR", "NETWORK_ERR", "ABORT_ERR", "URL_MISMATCH_ERR",
+  "QUOTA_EXCEEDED_ERR", "TIMEOUT_ERR", "INVALID_NODE_TYPE_ERR", "DATA_CLONE_ERR",
+];
+DOM_EXCEPTION_CONSTANTS.forEach((constant, i) => {
+  Object.defineProperty(DOMException, constant, { value: i + 1, enumerable: true });
+  Object.defineProperty(DOMException.prototype, constant, { value: i + 1, enumerable: true });
+});
 
 // A DOMException named "QuotaExceededError" that also says how much was asked for and allowed.
 class QuotaExceededError extends DOMException {
@@ -466,5 +474,41 @@ class AbortController {
   }
   get [Symbol.toStringTag]() {
     return "AbortController";
+  }
+}
+
+// `onload` and friends on `proto`: one listener slot per event type, as event handler
+// attributes are. `slots(target)` gives the target's slot object (and throws for a value that
+// is not an instance).
+function defineEventHandlers(proto, types, slots) {
+  for (const type of types) {
+    const key = `on${type}`;
+    // Accessors written as such, so that they are named "get onload" and "set onload".
+    const accessors = {
+      get [key]() {
+        return slots(this)[type]?.fn ?? null;
+      },
+      set [key](fn) {
+        const handlers = slots(this);
+        const old = handlers[type];
+        if (old) this.removeEventListener(type, old.listener);
+        if (typeof fn === "function") {
+          const listener = (event) => fn.call(this, event);
+          handlers[type] = { fn, listener };
+          this.addEventListener(type, listener);
+        } else {
+          delete handlers[type];
+        }
+      },
+    };
+    Object.defineProperty(proto, key, { ...Object.getOwnPropertyDescriptor(accessors, key), enumerable: true });
+  }
+}
+
+// WebIDL constants: read-only and enumerable, on the interface object and its prototype.
+function defineConstants(ctor, entries) {
+  for (const [name, value] of entries) {
+    Object.defineProperty(ctor, name, { value, enumerable: true });
+    Object.defineProperty(ctor.prototype, name, { value, enumerable: true });
   }
 }

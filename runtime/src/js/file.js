@@ -1,4 +1,5 @@
-// File: a Blob with a name and a modification time. It extends the native Blob class.
+// File (a Blob with a name and a modification time; it extends the native Blob class) and
+// FileList.
 
 const FILE = Symbol("file");
 
@@ -34,3 +35,27 @@ function defineFile(Blob) {
   };
   return File;
 }
+
+const FILE_LIST = Symbol("file list");
+
+// FileList: a read-only list of Files. Script cannot construct one; the runtime makes them.
+class FileList {
+  constructor(key = undefined, files = []) {
+    if (key !== FILE_LIST) throw new TypeError("Illegal constructor");
+    this[FILE_LIST] = Object.freeze([...files]);
+  }
+  item(index) {
+    if (!(FILE_LIST in this)) throw new TypeError("Illegal invocation");
+    return this[FILE_LIST][index >>> 0] ?? null;
+  }
+  get length() {
+    if (!(FILE_LIST in this)) throw new TypeError("Illegal invocation");
+    return this[FILE_LIST].length;
+  }
+}
+// An indexed getter and an integer `length`: iterable as arrays are (WebIDL).
+Object.defineProperty(FileList.prototype, Symbol.iterator, {
+  value: Array.prototype.values,
+  writable: true,
+  configurable: true,
+});

@@ -1,4 +1,4 @@
-// FileReader (the File API's event-based reader) and ProgressEvent. A read runs on the Blob's
+// FileReader (the File API's event-based reader), FileReaderSync and ProgressEvent. A read runs on the Blob's
 // bytes and reports through loadstart, progress, load/error/abort and loadend events fired
 // in later tasks, as the spec's queued tasks do.
 
@@ -153,30 +153,32 @@ class FileReader extends EventTarget {
   }
 }
 
-// `onload` and friends: one listener slot per event type, as event handler attributes are.
-for (const type of READER_EVENTS) {
-  const key = `on${type}`;
-  // Accessors written as such, so that they are named "get onload" and "set onload".
-  const accessors = {
-    get [key]() {
-      return readerState(this).handlers[type]?.fn ?? null;
-    },
-    set [key](fn) {
-      const s = readerState(this);
-      const old = s.handlers[type];
-      if (old) this.removeEventListener(type, old.listener);
-      if (typeof fn === "function") {
-        const listener = (event) => fn.call(this, event);
-        s.handlers[type] = { fn, listener };
-        this.addEventListener(type, listener);
-      } else {
-        delete s.handlers[type];
-      }
-    },
-  };
-  Object.defineProperty(FileReader.prototype, key, Object.getOwnPropertyDescriptor(accessors, key));
+defineEventHandlers(FileReader.prototype, READER_EVENTS, (reader) => readerState(reader).handlers);
+defineConstants(FileReader, [["EMPTY", 0], ["LOADING", 1], ["DONE", 2]]);
+
+// The bytes of a Blob, synchronously (the native class holds them in memory). Handed over by
+// the bootstrap.
+let nativeBlobBytes;
+
+function syncBytes(blob) {
+  if (!(blob instanceof Blob)) throw new TypeError("FileReaderSync: the argument must be a Blob");
+  return nativeBlobBytes(blob);
 }
-for (const [name, value] of [["EMPTY", 0], ["LOADING", 1], ["DONE", 2]]) {
-  Object.defineProperty(FileReader, name, { value, enumerable: true });
-  Object.defineProperty(FileReader.prototype, name, { value, enumerable: true });
+
+// FileReaderSync: the same reads as FileReader, returning their result directly.
+class FileReaderSync {
+  readAsArrayBuffer(blob) {
+    return syncBytes(blob).buffer;
+  }
+  readAsBinaryString(blob) {
+    return binaryString(syncBytes(blob));
+  }
+  readAsText(blob, encoding = undefined) {
+    const bytes = syncBytes(blob);
+    return new TextDecoder(textEncodingFor(bytes, encoding)).decode(bytes);
+  }
+  readAsDataURL(blob) {
+    const bytes = syncBytes(blob);
+    return `data:${blob.type || "application/octet-stream"};base64,${btoa(binaryString(bytes))}`;
+  }
 }

@@ -1664,6 +1664,7 @@ class TextEncoderStream {
     });
   }
   get encoding() {
+    if (!isObject(this) || !(this[S] instanceof TransformStream)) throw new TypeError("Illegal invocation");
     return "utf-8";
   }
   get readable() {
@@ -1729,8 +1730,10 @@ function streamFromNative(source) {
   return stream;
 }
 
+// A byte stream (so BYOB readers work) over bytes already in memory.
 function streamFromBytes(bytes) {
   return new ReadableStream({
+    type: "bytes",
     start(controller) {
       if (bytes.byteLength > 0) controller.enqueue(bytes);
       controller.close();

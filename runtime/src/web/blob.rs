@@ -3,7 +3,7 @@
 
 use bytes::Bytes;
 use rquickjs::class::Trace;
-use rquickjs::function::Opt;
+use rquickjs::function::{Opt, This};
 use rquickjs::prelude::Coerced;
 use rquickjs::{
     ArrayBuffer, Class, Ctx, Exception, Function, JsLifetime, Object, Promise, Result, TypedArray,
@@ -72,16 +72,65 @@ impl Blob {
     }
 }
 
+/// One converted `BlobPart`: bytes (of a Blob or BufferSource) or a string, whose line
+/// endings the options may still change.
+enum Part {
+    Bytes(Bytes),
+    Text(String),
+}
+
+/// Converts the `blobParts` sequence: iterated with the object's own iterator, each item
+/// converted as it comes.
+fn read_parts<'js>(ctx: &Ctx<'js>, parts: Option<Value<'js>>) -> Result<Vec<Part>> {
+    let mut out = Vec::new();
+    let Some(parts) = parts.filter(|v| !v.is_undefined()) else {
+        return Ok(out);
+    };
+    let Some(obj) = parts.as_object() else {
+        return Err(Exception::throw_type(ctx, "Blob parts must be a sequence"));
+    };
+    let iterator_fn: Value = obj.get(rquickjs::atom::PredefinedAtom::SymbolIterator)?;
+    let Some(iterator_fn) = iterator_fn.as_function() else {
+        return Err(Exception::throw_type(ctx, "Blob parts must be iterable"));
+    };
+    let iterator: Object = iterator_fn.call((rquickjs::function::This(parts.clone()),))?;
+    let next: Function = iterator.get("next")?;
+    loop {
+        let step: Object = next.call((rquickjs::function::This(iterator.clone()),))?;
+        if step.get::<_, Coerced<bool>>("done")?.0 {
+            break;
+        }
+        let item: Value = step.get("value")?;
+        if let Ok(blob) = Class::<Blob>::from_value(&item) {
+            out.push(Part::Bytes(blob.borrow().data.clone()));
+        } else if let Some(bytes) = buffer_source_bytes(&item) {
+            out.push(Part::Bytes(bytes));
+        } else {
+            let s = match item.as_string() {
+                Some(s) => s.clone(),
+                None => item.get::<Coerced<rquickjs::String>>()?.0,
+            };
+            out.push(Part::Text(super::util::usv_string(ctx, s)?));
+        }
+    }
+    Ok(out)
+}
+
 #[rquickjs::methods(rename_all = "camelCase")]
 impl Blob {
     #[qjs(constructor)]
     pub fn new<'js>(
         ctx: Ctx<'js>,
+        this: rquickjs::function::This<Value<'js>>,
         parts: Opt<Value<'js>>,
         options: Opt<Value<'js>>,
     ) -> Result<Self> {
-        // The options dictionary first (WebIDL converts arguments in order): only an object,
-        // null or undefined, with members read in lexicographic order.
+        super::util::require_new(&ctx, &this.0, "Blob")?;
+        // WebIDL converts arguments left to right: the parts (each converted as it comes,
+        // so a throwing item stops there), then the options.
+        let parts = read_parts(&ctx, parts.0)?;
+        // The options dictionary: only an object, null or undefined, with members read in
+        // lexicographic order.
         let options = options.0.filter(|v| !v.is_undefined() && !v.is_null());
         let mut mime = String::new();
         let mut native_endings = false;
@@ -113,42 +162,13 @@ impl Blob {
             }
         }
         let mut data = Vec::new();
-        if let Some(parts) = parts.0.filter(|v| !v.is_undefined()) {
-            let Some(obj) = parts.as_object() else {
-                return Err(Exception::throw_type(&ctx, "Blob parts must be a sequence"));
-            };
-            // A WebIDL sequence: iterate with the object's own iterator, converting each item
-            // as it comes (so a throwing item stops the iteration there).
-            let iterator_fn: Value = obj.get(rquickjs::atom::PredefinedAtom::SymbolIterator)?;
-            let Some(iterator_fn) = iterator_fn.as_function() else {
-                return Err(Exception::throw_type(&ctx, "Blob parts must be iterable"));
-            };
-            let iterator: Object = iterator_fn.call((rquickjs::function::This(parts.clone()),))?;
-            let next: Function = iterator.get("next")?;
-            loop {
-                let step: Object = next.call((rquickjs::function::This(iterator.clone()),))?;
-                if step.get::<_, Coerced<bool>>("done")?.0 {
-                    break;
+        for part in parts {
+            match part {
+                Part::Bytes(bytes) => data.extend_from_slice(&bytes),
+                Part::Text(text) if native_endings => {
+                    data.extend_from_slice(native_line_endings(&text).as_bytes())
                 }
-                let item: Value = step.get("value")?;
-                if let Ok(blob) = Class::<Blob>::from_value(&item) {
-                    data.extend_from_slice(&blob.borrow().data);
-                } else if let Some(bytes) = buffer_source_bytes(&item) {
-                    data.extend_from_slice(&bytes);
-                } else {
-                    let text = match item.as_string() {
-                        Some(s) => super::util::usv_string(&ctx, s.clone())?,
-                        None => {
-                            let s: rquickjs::String = item.get::<Coerced<rquickjs::String>>()?.0;
-                            super::util::usv_string(&ctx, s)?
-                        }
-                    };
-                    if native_endings {
-                        data.extend_from_slice(native_line_endings(&text).as_bytes());
-                    } else {
-                        data.extend_from_slice(text.as_bytes());
-                    }
-                }
+                Part::Text(text) => data.extend_from_slice(text.as_bytes()),
             }
         }
         Ok(Blob {
@@ -186,22 +206,23 @@ impl Blob {
         })
     }
 
-    pub fn text<'js>(&self, ctx: Ctx<'js>) -> Result<Promise<'js>> {
-        let text = super::body_mixin::utf8_decode(&self.data).into_owned();
-        resolved(
-            &ctx,
-            rquickjs::String::from_str(ctx.clone(), &text)?.into_value(),
-        )
+    pub fn text<'js>(ctx: Ctx<'js>, this: This<Value<'js>>) -> Result<Promise<'js>> {
+        read_as(&ctx, &this.0, |ctx, data| {
+            let text = super::body_mixin::utf8_decode(data);
+            Ok(rquickjs::String::from_str(ctx.clone(), &text)?.into_value())
+        })
     }
 
-    pub fn array_buffer<'js>(&self, ctx: Ctx<'js>) -> Result<Promise<'js>> {
-        let buf = ArrayBuffer::new(ctx.clone(), self.data.to_vec())?;
-        resolved(&ctx, buf.into_value())
+    pub fn array_buffer<'js>(ctx: Ctx<'js>, this: This<Value<'js>>) -> Result<Promise<'js>> {
+        read_as(&ctx, &this.0, |ctx, data| {
+            Ok(ArrayBuffer::new(ctx.clone(), data.to_vec())?.into_value())
+        })
     }
 
-    pub fn bytes<'js>(&self, ctx: Ctx<'js>) -> Result<Promise<'js>> {
-        let arr = TypedArray::<u8>::new(ctx.clone(), self.data.to_vec())?;
-        resolved(&ctx, arr.into_value())
+    pub fn bytes<'js>(ctx: Ctx<'js>, this: This<Value<'js>>) -> Result<Promise<'js>> {
+        read_as(&ctx, &this.0, |ctx, data| {
+            Ok(TypedArray::<u8>::new(ctx.clone(), data.to_vec())?.into_value())
+        })
     }
 
     pub fn stream<'js>(&self, ctx: Ctx<'js>) -> Result<Value<'js>> {
@@ -213,6 +234,32 @@ impl Blob {
     pub fn to_string_tag(&self) -> &'static str {
         "Blob"
     }
+}
+
+/// A promise for `read(blob's bytes)`; a `this` that is not a Blob rejects it with a
+/// TypeError (promise-returning operations never throw, WebIDL says).
+fn read_as<'js>(
+    ctx: &Ctx<'js>,
+    this: &Value<'js>,
+    read: impl FnOnce(&Ctx<'js>, &[u8]) -> Result<Value<'js>>,
+) -> Result<Promise<'js>> {
+    let outcome = match Class::<Blob>::from_value(this) {
+        Ok(blob) => read(ctx, &blob.borrow().data),
+        Err(_) => Err(Exception::throw_type(ctx, "'this' is not a Blob")),
+    };
+    match outcome {
+        Ok(value) => resolved(ctx, value),
+        Err(err) => {
+            let (promise, _, reject) = ctx.promise()?;
+            reject.call::<_, ()>((super::util::thrown_value(ctx, err),))?;
+            Ok(promise)
+        }
+    }
+}
+
+/// A copy of a Blob's bytes, for the bootstrap's synchronous readers (FileReaderSync).
+pub fn bytes_of<'js>(ctx: Ctx<'js>, blob: Class<'js, Blob>) -> Result<TypedArray<'js, u8>> {
+    TypedArray::<u8>::new(ctx, blob.borrow().data.to_vec())
 }
 
 /// A promise already resolved with `value`.

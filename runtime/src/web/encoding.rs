@@ -15,8 +15,9 @@ pub struct TextEncoder {}
 #[rquickjs::methods(rename_all = "camelCase")]
 impl TextEncoder {
     #[qjs(constructor)]
-    pub fn new() -> Self {
-        TextEncoder {}
+    pub fn new<'js>(ctx: Ctx<'js>, this: rquickjs::function::This<Value<'js>>) -> Result<Self> {
+        super::util::require_new(&ctx, &this.0, "TextEncoder")?;
+        Ok(TextEncoder {})
     }
 
     #[qjs(get, enumerable, configurable)]
@@ -42,13 +43,15 @@ impl TextEncoder {
         input: UsvString,
         dest: TypedArray<'js, u8>,
     ) -> Result<Object<'js>> {
-        let raw = dest
-            .as_raw()
-            .ok_or_else(|| Exception::throw_type(&ctx, "encodeInto: destination is detached"))?;
-        // SAFETY: the view's memory is owned by the engine and alive while `dest` is; no
-        // JavaScript runs while this slice is used.
-        let out: &mut [u8] =
-            unsafe { std::slice::from_raw_parts_mut(raw.as_ptr() as *mut u8, raw.len()) };
+        // A detached destination holds no bytes: nothing is read or written.
+        let out: &mut [u8] = match dest.as_raw() {
+            // SAFETY: the view's memory is owned by the engine and alive while `dest` is; no
+            // JavaScript runs while this slice is used.
+            Some(raw) => unsafe {
+                std::slice::from_raw_parts_mut(raw.as_ptr() as *mut u8, raw.len())
+            },
+            None => &mut [],
+        };
         let mut read = 0usize;
         let mut written = 0usize;
         let mut buf = [0u8; 4];
@@ -86,9 +89,11 @@ impl TextDecoder {
     #[qjs(constructor)]
     pub fn new<'js>(
         ctx: Ctx<'js>,
+        this: rquickjs::function::This<Value<'js>>,
         label: Opt<Value<'js>>,
         options: Opt<Value<'js>>,
     ) -> Result<Self> {
+        super::util::require_new(&ctx, &this.0, "TextDecoder")?;
         let label = match label.0 {
             Some(v) if !v.is_undefined() => v.get::<Coerced<String>>()?.0,
             _ => "utf-8".to_owned(),

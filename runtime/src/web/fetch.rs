@@ -99,7 +99,7 @@ struct Outgoing<'js> {
 }
 
 fn start<'js>(ctx: &Ctx<'js>, input: Value<'js>, init: Option<Value<'js>>) -> Result<Started<'js>> {
-    let mut request = Request::new(ctx.clone(), input, Opt(init))?;
+    let mut request = Request::construct(ctx.clone(), input, Opt(init))?;
     let client = {
         let Some(state) = ctx.userdata::<FetchState>() else {
             return Err(Exception::throw_type(ctx, "fetch() is not available here"));

@@ -158,7 +158,12 @@ impl Headers {
 #[rquickjs::methods]
 impl Headers {
     #[qjs(constructor)]
-    pub fn new<'js>(ctx: Ctx<'js>, init: Opt<Value<'js>>) -> Result<Self> {
+    pub fn new<'js>(
+        ctx: Ctx<'js>,
+        this: rquickjs::function::This<Value<'js>>,
+        init: Opt<Value<'js>>,
+    ) -> Result<Self> {
+        super::util::require_new(&ctx, &this.0, "Headers")?;
         let mut map = HeaderMap::new();
         if let Some(init) = init.0 {
             Headers::fill(&ctx, &mut map, init)?;

@@ -67,8 +67,7 @@ pub fn install(
     Class::<headers::Headers>::define(&globals)?;
     Class::<request::Request>::define(&globals)?;
     Class::<response::Response>::define(&globals)?;
-    Class::<url::Url>::define(&globals)?;
-    Class::<url::URLSearchParams>::define(&globals)?;
+    url::define(ctx, &globals)?;
     Class::<urlpattern::UrlPatternClass>::define(&globals)?;
     Class::<encoding::TextEncoder>::define(&globals)?;
     Class::<encoding::TextDecoder>::define(&globals)?;
@@ -96,6 +95,7 @@ pub fn install(
     native.set("print", Func::from(console::print))?;
     native.set("userAgent", USER_AGENT)?;
     native.set("codec", Func::from(codec::codec))?;
+    native.set("blobBytes", Func::from(blob::bytes_of))?;
     let hooks: Object = install.call((native,))?;
     let _ = ctx.store_userdata(Intrinsics::from_object(&hooks)?);
     Ok(())

@@ -9,6 +9,7 @@ use rquickjs::{Class, Ctx, Exception, JsLifetime, Object, Promise, Result, Value
 
 use super::body_mixin::{extract, BodyInner, BodySlot, Consume};
 use super::headers::{header_value, Guard, Headers, LazyHeaders};
+use super::util::UsvString;
 
 #[derive(Trace, JsLifetime)]
 #[rquickjs::class]
@@ -69,12 +70,9 @@ impl<'js> Request<'js> {
             redirect: "follow".into(),
         }
     }
-}
 
-#[rquickjs::methods]
-impl<'js> Request<'js> {
-    #[qjs(constructor)]
-    pub fn new(ctx: Ctx<'js>, input: Value<'js>, init: Opt<Value<'js>>) -> Result<Self> {
+    /// `new Request(input, init)` without the `new` check, for `fetch()`.
+    pub fn construct(ctx: Ctx<'js>, input: Value<'js>, init: Opt<Value<'js>>) -> Result<Self> {
         let mut method = "GET".to_owned();
         let mut headers = HeaderMap::new();
         let mut body = BodySlot::default();
@@ -105,16 +103,16 @@ impl<'js> Request<'js> {
             }
             other.url.clone()
         } else {
-            let text: Coerced<String> = input.get()?;
-            let parsed = url::Url::parse(&text.0)
+            let text: UsvString = input.get()?;
+            let parsed = crate::whatwg_url::Url::parse(&text.0, None)
                 .map_err(|_| Exception::throw_type(&ctx, &format!("Invalid URL: {}", text.0)))?;
-            if !parsed.username().is_empty() || parsed.password().is_some() {
+            if parsed.includes_credentials() {
                 return Err(Exception::throw_type(
                     &ctx,
                     "Request URL must not include credentials",
                 ));
             }
-            parsed.into()
+            parsed.href()
         };
         let mut content_type = None;
         if let Some(init) = init.0.filter(|v| !v.is_undefined() && !v.is_null()) {
@@ -172,6 +170,20 @@ impl<'js> Request<'js> {
             signal,
             redirect,
         })
+    }
+}
+
+#[rquickjs::methods]
+impl<'js> Request<'js> {
+    #[qjs(constructor)]
+    pub fn new(
+        ctx: Ctx<'js>,
+        this: rquickjs::function::This<Value<'js>>,
+        input: Value<'js>,
+        init: Opt<Value<'js>>,
+    ) -> Result<Self> {
+        super::util::require_new(&ctx, &this.0, "Request")?;
+        Self::construct(ctx, input, init)
     }
 
     #[qjs(get, enumerable, configurable)]

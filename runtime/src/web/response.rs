@@ -105,7 +105,13 @@ fn build<'js>(
 #[rquickjs::methods]
 impl<'js> Response<'js> {
     #[qjs(constructor)]
-    pub fn new(ctx: Ctx<'js>, body: Opt<Value<'js>>, init: Opt<Value<'js>>) -> Result<Self> {
+    pub fn new(
+        ctx: Ctx<'js>,
+        this: rquickjs::function::This<Value<'js>>,
+        body: Opt<Value<'js>>,
+        init: Opt<Value<'js>>,
+    ) -> Result<Self> {
+        super::util::require_new(&ctx, &this.0, "Response")?;
         let body = match body.0 {
             Some(v) => Some(extract(&ctx, v)?),
             None => None,
@@ -138,10 +144,10 @@ impl<'js> Response<'js> {
                 &format!("Invalid redirect status: {status}"),
             ));
         }
-        let parsed = url::Url::parse(&url.0)
+        let parsed = crate::whatwg_url::Url::parse(&url.0, None)
             .map_err(|_| Exception::throw_type(&ctx, &format!("Invalid URL: {}", url.0)))?;
         let mut map = HeaderMap::new();
-        map.insert(http::header::LOCATION, header_value(&ctx, parsed.as_str())?);
+        map.insert(http::header::LOCATION, header_value(&ctx, &parsed.href())?);
         Ok(Response {
             status,
             status_text: String::new(),

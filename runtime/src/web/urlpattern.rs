@@ -104,10 +104,12 @@ impl UrlPatternClass {
     #[qjs(constructor)]
     pub fn new<'js>(
         ctx: Ctx<'js>,
+        this: rquickjs::function::This<Value<'js>>,
         input: Opt<Value<'js>>,
         base_or_options: Opt<Value<'js>>,
         options: Opt<Value<'js>>,
     ) -> Result<Self> {
+        super::util::require_new(&ctx, &this.0, "URLPattern")?;
         let parsed = read_input(&ctx, input.0.as_ref())?;
         let (base, options) = match base_or_options.0 {
             Some(v) if v.is_string() => (Some(v.get::<Coerced<String>>()?.0), options.0),

@@ -97,6 +97,19 @@ pub fn caught<'js>(ctx: &Ctx<'js>, err: Error) -> JsError {
     }
 }
 
+/// Refuses a WebIDL constructor called as a plain function: a native constructor called with
+/// `new` receives `new.target` (a function) as its `this`.
+pub fn require_new<'js>(ctx: &Ctx<'js>, this: &Value<'js>, name: &str) -> Result<()> {
+    if this.is_function() {
+        Ok(())
+    } else {
+        Err(rquickjs::Exception::throw_type(
+            ctx,
+            &format!("Failed to construct '{name}': use the 'new' operator"),
+        ))
+    }
+}
+
 /// A WebIDL `USVString` argument: any value converted to a string, with lone surrogates
 /// replaced by U+FFFD (a plain Rust `String` conversion would refuse them).
 pub struct UsvString(pub String);

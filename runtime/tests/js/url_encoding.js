@@ -67,6 +67,45 @@ test("URLSearchParams from every init", () => {
   assertThrows(() => new URLSearchParams([["only"]]), TypeError);
 });
 
+test("URL: file hosts, drive letters, opaque paths and IP hosts per the standard", () => {
+  assertEquals(new URL("C|/x", "file://host/dir/file").href, "file://host/C:/x");
+  assertEquals(new URL("file:////share/a").href, "file:////share/a");
+  assertEquals(new URL("file://localhost/etc").href, "file:///etc");
+  assertEquals(new URL("///test", "http://example.org/").href, "http://test/");
+  assertEquals(new URL("sc:opaque  ?q").href, "sc:opaque %20?q");
+  assertEquals(new URL("http://0x7f.1/").host, "127.0.0.1");
+  assertEquals(new URL("http://[0:0::1]/").host, "[::1]");
+  assertEquals(new URL("http://B\u00fccher.de/").hostname, "xn--bcher-kva.de");
+  assertEquals(new URL("non-spec:/.//p").href, "non-spec:/.//p");
+  assertEquals(new URL("blob:https://a.example/x").origin, "https://a.example");
+  assertEquals(new URL("blob:ftp://a.example/x").origin, "null");
+  assertThrows(() => new URL("http://a b/"), TypeError);
+  assertThrows(() => new URL("http://1.2.3.4.5/"), TypeError);
+  assertEquals(new URL("http://x/\ud800").pathname, "/%EF%BF%BD");
+  const u = new URL("sc:space  ?query");
+  u.search = "";
+  assertEquals(u.href, "sc:space %20");
+});
+
+test("URLSearchParams iterators are live; constructors need new", () => {
+  const p = new URLSearchParams("a=1&b=2&c=3");
+  const seen = [];
+  for (const [k] of p) {
+    seen.push(k);
+    if (k === "a") p.delete("b");
+  }
+  assertEquals(seen.join(), "a,c");
+  assertEquals(URLSearchParams.prototype[Symbol.iterator], URLSearchParams.prototype.entries);
+  assertEquals(Object.prototype.toString.call(p.keys()), "[object URLSearchParams Iterator]");
+  assertThrows(() => URLSearchParams(), TypeError);
+  assertThrows(() => URL("http://x/"), TypeError);
+  assertEquals(URL.length, 1);
+  assertEquals(new URLSearchParams({ "\ud835x": "1", "\ud83dx": "3" }).toString(), "%EF%BF%BDx=3");
+  const url = new URL("http://h/?x");
+  url.search = "??a=b";
+  assertEquals(url.searchParams.toString(), "%3Fa=b");
+});
+
 test("TextEncoder and TextDecoder round-trip UTF-8", () => {
   const enc = new TextEncoder();
   const bytes = enc.encode("héllo €𝄞");
