@@ -21,6 +21,7 @@ pub mod subtle;
 pub mod timers;
 pub mod url;
 pub mod urlpattern;
+pub mod urlpattern_parts;
 pub mod util;
 
 use rquickjs::prelude::Func;

@@ -5,7 +5,10 @@ use rquickjs::atom::PredefinedAtom;
 use rquickjs::class::Trace;
 use rquickjs::function::Opt;
 use rquickjs::prelude::Coerced;
-use rquickjs::{Array, Ctx, Exception, JsLifetime, Object, Result, Value};
+use rquickjs::{Array, Class, Ctx, Exception, JsLifetime, Object, Result, Value};
+
+use super::urlpattern_parts as parts;
+use super::util::UsvString;
 use urlpattern::quirks::{self, StringOrInit, UrlPatternInit};
 use urlpattern::{UrlPattern, UrlPatternMatchInput, UrlPatternOptions};
 
@@ -27,7 +30,7 @@ fn read_init(ctx: &Ctx<'_>, obj: &Object<'_>) -> Result<UrlPatternInit> {
         if v.is_undefined() {
             Ok(None)
         } else {
-            Ok(Some(v.get::<Coerced<String>>()?.0))
+            Ok(Some(v.get::<UsvString>()?.0))
         }
     };
     let _ = ctx;
@@ -55,7 +58,7 @@ fn read_input<'a>(ctx: &Ctx<'_>, value: Option<&Value<'_>>) -> Result<StringOrIn
                 ctx,
                 "URLPattern: input must be a string or an object",
             )),
-            None => Ok(StringOrInit::String(v.get::<Coerced<String>>()?.0.into())),
+            None => Ok(StringOrInit::String(v.get::<UsvString>()?.0.into())),
         },
     }
 }
@@ -71,7 +74,30 @@ fn type_error(ctx: &Ctx<'_>, e: impl std::fmt::Display) -> rquickjs::Error {
     Exception::throw_type(ctx, &format!("URLPattern: {e}"))
 }
 
+/// One of the eight component names, or a TypeError.
+fn component_name(ctx: &Ctx<'_>, name: &str) -> Result<&'static str> {
+    PARTS
+        .iter()
+        .find(|p| **p == name)
+        .copied()
+        .ok_or_else(|| type_error(ctx, format!("\"{name}\" is not a URL component")))
+}
+
 impl UrlPatternClass {
+    /// A component's pattern string, by name.
+    fn component(&self, name: &str) -> &str {
+        match name {
+            "protocol" => self.pattern.protocol(),
+            "username" => self.pattern.username(),
+            "password" => self.pattern.password(),
+            "hostname" => self.pattern.hostname(),
+            "port" => self.pattern.port(),
+            "pathname" => self.pattern.pathname(),
+            "search" => self.pattern.search(),
+            _ => self.pattern.hash(),
+        }
+    }
+
     /// The match input for `test`/`exec`, or `None` when the URL does not parse.
     fn match_input<'js>(
         ctx: &Ctx<'js>,
@@ -80,7 +106,7 @@ impl UrlPatternClass {
     ) -> Result<Option<(UrlPatternMatchInput, Vec<Value<'js>>)>> {
         let parsed = read_input(ctx, input)?;
         let base = match base.filter(|b| !b.is_undefined()) {
-            Some(b) => Some(b.get::<Coerced<String>>()?.0),
+            Some(b) => Some(b.get::<UsvString>()?.0),
             None => None,
         };
         let mut echoed = vec![input.cloned().unwrap_or_else(|| {
@@ -112,9 +138,9 @@ impl UrlPatternClass {
         super::util::require_new(&ctx, &this.0, "URLPattern")?;
         let parsed = read_input(&ctx, input.0.as_ref())?;
         let (base, options) = match base_or_options.0 {
-            Some(v) if v.is_string() => (Some(v.get::<Coerced<String>>()?.0), options.0),
+            Some(v) if v.is_string() => (Some(v.get::<UsvString>()?.0), options.0),
             Some(v) if v.is_object() => (None, Some(v)),
-            Some(v) if !v.is_undefined() => (Some(v.get::<Coerced<String>>()?.0), options.0),
+            Some(v) if !v.is_undefined() => (Some(v.get::<UsvString>()?.0), options.0),
             _ => (None, options.0),
         };
         if base.is_some() && matches!(parsed, StringOrInit::Init(_)) {
@@ -229,6 +255,51 @@ impl UrlPatternClass {
             out.set(*name, obj)?;
         }
         Ok(out.into_value())
+    }
+
+    /// Orders two patterns by how specific one of their components is (-1, 0 or 1).
+    #[qjs(static, rename = "compareComponent")]
+    pub fn compare_component<'js>(
+        ctx: Ctx<'js>,
+        component: Coerced<String>,
+        left: Class<'js, UrlPatternClass>,
+        right: Class<'js, UrlPatternClass>,
+    ) -> Result<i32> {
+        let component = component_name(&ctx, &component.0)?;
+        let left = parts::parse(component, left.borrow().component(component));
+        let right = parts::parse(component, right.borrow().component(component));
+        Ok(parts::compare(&left, &right) as i32)
+    }
+
+    /// Builds one URL component from this pattern and values for its named groups.
+    pub fn generate<'js>(
+        &self,
+        ctx: Ctx<'js>,
+        component: Coerced<String>,
+        groups: Opt<Value<'js>>,
+    ) -> Result<String> {
+        let component = component_name(&ctx, &component.0)?;
+        let groups = match groups.0.as_ref().and_then(|g| g.as_object()) {
+            Some(obj) => obj.clone(),
+            None => Object::new(ctx.clone())?,
+        };
+        let mut values = Vec::new();
+        for key in groups.keys::<String>() {
+            let key = key?;
+            let value: UsvString = groups.get(key.as_str())?;
+            values.push((key, value.0));
+        }
+        let special = ["ftp", "file", "http", "https", "ws", "wss"]
+            .iter()
+            .any(|scheme| self.pattern.protocol.matcher.matches(scheme).is_some());
+        let list = parts::parse(component, self.component(component));
+        let lookup = |name: &str| {
+            values
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+        };
+        parts::generate(&list, component, lookup, special).map_err(|e| type_error(&ctx, e))
     }
 
     #[qjs(get, rename = PredefinedAtom::SymbolToStringTag)]

@@ -7,7 +7,35 @@ mod parser;
 mod percent;
 
 pub use parser::{basic_parse, Failure, State};
-pub use percent::EncodeSet;
+pub use percent::{encode, EncodeSet};
+
+/// A host as a URL of a special (or, with `special` false, another) scheme would hold it.
+pub fn canonical_host(value: &str, special: bool) -> Option<String> {
+    host::parse(value, !special)
+}
+
+/// A piece of a special URL's path, canonicalized as the path parser would (without adding a
+/// leading slash the piece does not have).
+pub fn canonical_path_piece(value: &str) -> String {
+    let leading = value.starts_with('/');
+    let input = if leading {
+        value.to_owned()
+    } else {
+        format!("/-{value}")
+    };
+    let mut url = Url {
+        scheme: "http".to_owned(),
+        host: Some("dummy.invalid".to_owned()),
+        ..Url::default()
+    };
+    let _ = basic_parse(&input, None, &mut url, Some(State::PathStart));
+    let path = url.pathname();
+    if leading {
+        path
+    } else {
+        path.get(2..).unwrap_or("").to_owned()
+    }
+}
 
 /// A URL's path: a list of segments, or one opaque string (`mailto:x`, `data:...`).
 #[derive(Clone, Debug, PartialEq, Eq)]

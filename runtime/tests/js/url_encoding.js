@@ -106,6 +106,18 @@ test("URLSearchParams iterators are live; constructors need new", () => {
   assertEquals(url.searchParams.toString(), "%3Fa=b");
 });
 
+test("URLPattern.compareComponent ranks specificity; generate fills named groups", () => {
+  const p = (pathname) => new URLPattern({ pathname });
+  assertEquals(URLPattern.compareComponent("pathname", p("/a/b"), p("/a/:x")), 1);
+  assertEquals(URLPattern.compareComponent("pathname", p("/a/:x"), p("/a/b")), -1);
+  assertEquals(URLPattern.compareComponent("pathname", p("/a/:x"), p("/a/:y")), 0);
+  assertThrows(() => URLPattern.compareComponent("nope", p("/"), p("/")), TypeError);
+  assertEquals(p("/users/:id").generate("pathname", { id: "a b" }), "/users/a%20b");
+  assertThrows(() => p("/users/:id").generate("pathname", {}), TypeError);
+  assertThrows(() => p("/users/:id").generate("pathname", { id: "x/y" }), TypeError);
+  assertThrows(() => p("/files/*").generate("pathname", {}), TypeError);
+});
+
 test("TextEncoder and TextDecoder round-trip UTF-8", () => {
   const enc = new TextEncoder();
   const bytes = enc.encode("héllo €𝄞");
