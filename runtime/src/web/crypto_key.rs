@@ -114,6 +114,14 @@ pub enum KeyData {
     Hkdf(Vec<u8>),
     /// An AES key (16, 24 or 32 bytes).
     Aes(Vec<u8>),
+    /// A ChaCha20-Poly1305 key (32 bytes).
+    Secret(Vec<u8>),
+    /// A KMAC key (any length).
+    Kmac(Vec<u8>),
+    /// An ML-KEM or ML-DSA private key: its seed.
+    PqPrivate(Vec<u8>),
+    /// An ML-KEM or ML-DSA public key: its encoding.
+    PqPublic(Vec<u8>),
     /// Boxed: an RSA private key (with its CRT values) is several times larger than the rest.
     RsaPrivate {
         key: Box<rsa::RsaPrivateKey>,
@@ -130,17 +138,22 @@ pub enum KeyData {
 impl KeyData {
     pub fn kind(&self) -> &'static str {
         match self {
-            KeyData::Hmac { .. } | KeyData::Pbkdf2(_) | KeyData::Hkdf(_) | KeyData::Aes(_) => {
-                "secret"
-            }
+            KeyData::Hmac { .. }
+            | KeyData::Pbkdf2(_)
+            | KeyData::Hkdf(_)
+            | KeyData::Aes(_)
+            | KeyData::Secret(_)
+            | KeyData::Kmac(_) => "secret",
             KeyData::EcPrivate { .. }
             | KeyData::Ed25519Private(_)
             | KeyData::RsaPrivate { .. }
-            | KeyData::X25519Private(_) => "private",
+            | KeyData::X25519Private(_)
+            | KeyData::PqPrivate(_) => "private",
             KeyData::EcPublic { .. }
             | KeyData::Ed25519Public(_)
             | KeyData::RsaPublic { .. }
-            | KeyData::X25519Public(_) => "public",
+            | KeyData::X25519Public(_)
+            | KeyData::PqPublic(_) => "public",
         }
     }
 }
@@ -200,7 +213,7 @@ impl<'js> CryptoKey<'js> {
             KeyData::EcPrivate { curve, .. } | KeyData::EcPublic { curve, .. } => {
                 algorithm.set("namedCurve", curve.name())?;
             }
-            KeyData::Aes(key) => {
+            KeyData::Aes(key) | KeyData::Kmac(key) => {
                 algorithm.set("length", key.len() * 8)?;
             }
             KeyData::RsaPrivate { key, hash } => {
@@ -216,7 +229,10 @@ impl<'js> CryptoKey<'js> {
             | KeyData::X25519Private(_)
             | KeyData::X25519Public(_)
             | KeyData::Pbkdf2(_)
-            | KeyData::Hkdf(_) => {}
+            | KeyData::Hkdf(_)
+            | KeyData::Secret(_)
+            | KeyData::PqPrivate(_)
+            | KeyData::PqPublic(_) => {}
         }
         let list = Array::new(ctx.clone())?;
         for (i, usage) in usages.iter().enumerate() {

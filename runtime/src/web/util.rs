@@ -13,17 +13,28 @@ pub fn array_iterator<'js>(_ctx: &Ctx<'js>, array: Array<'js>) -> Result<Value<'
     f.call((rquickjs::function::This(array),))
 }
 
-/// Copies the bytes of an ArrayBuffer or ArrayBufferView; `None` for anything else.
+/// Copies the bytes of an ArrayBuffer or ArrayBufferView (none for a detached one, as WebIDL
+/// says); `None` for anything else.
 pub fn buffer_source_bytes(value: &Value<'_>) -> Option<Bytes> {
     let obj = value.as_object()?;
     if let Ok(u8s) = TypedArray::<u8>::from_object(obj.clone()) {
-        let raw = u8s.as_raw()?;
+        let Some(raw) = u8s.as_raw() else {
+            return Some(Bytes::new());
+        };
         // SAFETY: the slice is copied at once, before any JavaScript can run.
         return Some(Bytes::copy_from_slice(unsafe { raw.as_ref() }));
     }
     if let Some(buffer) = ArrayBuffer::from_object(obj.clone()) {
         // SAFETY: copied at once, no JavaScript runs while the slice lives.
-        return Some(Bytes::copy_from_slice(unsafe { buffer.as_bytes()? }));
+        let bytes = unsafe { buffer.as_bytes() };
+        return Some(bytes.map(Bytes::copy_from_slice).unwrap_or_default());
+    }
+    // A detached ArrayBuffer no longer reads as one: it holds no bytes.
+    let array_buffer: Option<Value> = obj.ctx().globals().get("ArrayBuffer").ok();
+    if array_buffer.is_some_and(|ctor| obj.is_instance_of(&ctor))
+        && obj.get::<_, Option<bool>>("detached").ok().flatten() == Some(true)
+    {
+        return Some(Bytes::new());
     }
     let buffer: ArrayBuffer = obj
         .get::<_, Value>("buffer")
@@ -32,7 +43,9 @@ pub fn buffer_source_bytes(value: &Value<'_>) -> Option<Bytes> {
     let offset: usize = obj.get("byteOffset").ok()?;
     let len: usize = obj.get("byteLength").ok()?;
     // SAFETY: copied at once, no JavaScript runs while the slice lives.
-    let all = unsafe { buffer.as_bytes()? };
+    let Some(all) = (unsafe { buffer.as_bytes() }) else {
+        return Some(Bytes::new());
+    };
     let end = offset.checked_add(len)?.min(all.len());
     Some(Bytes::copy_from_slice(all.get(offset.min(end)..end)?))
 }

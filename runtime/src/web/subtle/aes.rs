@@ -4,10 +4,10 @@
 
 use aes::cipher::{BlockEncrypt, KeyInit};
 use aes::{Aes128, Aes192, Aes256};
-use rquickjs::{ArrayBuffer, Ctx, Object, Result, Value};
+use rquickjs::{Ctx, Object, Result, Value};
 
-use super::jwk;
 use super::params::{bytes, check_usages, data_error, not_supported, number_member};
+use super::secret;
 use super::Format;
 use crate::web::crypto_key::{CryptoKey, KeyData};
 use crate::web::util::throw_dom;
@@ -25,6 +25,7 @@ fn jwk_alg(name: &str, len: usize) -> String {
         "AES-GCM" => "GCM",
         "AES-CBC" => "CBC",
         "AES-CTR" => "CTR",
+        "AES-OCB" => "OCB",
         _ => "KW",
     };
     format!("A{}{mode}", len * 8)
@@ -51,29 +52,11 @@ pub fn import(
     usages: &[&'static str],
 ) -> Result<KeyData> {
     check_usages(ctx, usages, usages_for(name))?;
-    let key = match format {
-        Format::Raw => bytes(ctx, data, "keyData")?,
-        Format::Jwk => {
-            let jwk = jwk::read(ctx, data, extractable, usages)?;
-            if jwk.kty != "oct" {
-                return Err(data_error(ctx, "an AES JWK must have kty \"oct\""));
-            }
-            let k = jwk.k.ok_or_else(|| data_error(ctx, "an AES JWK needs k"))?;
-            check_len(ctx, k.len())?;
-            if let Some(alg) = &jwk.alg {
-                if *alg != jwk_alg(name, k.len()) {
-                    return Err(data_error(
-                        ctx,
-                        &format!("JWK alg {alg} does not match the key"),
-                    ));
-                }
-            }
-            k
-        }
-        Format::Spki | Format::Pkcs8 => {
-            return Err(not_supported(ctx, "AES keys import as raw or jwk"))
-        }
-    };
+    // The AES modes of the first Web Crypto spec also take `raw`; AES-OCB only `raw-secret`.
+    let legacy = name != "AES-OCB";
+    let key = secret::import(ctx, format, data, extractable, usages, legacy, |len| {
+        jwk_alg(name, len)
+    })?;
     check_len(ctx, key.len())?;
     Ok(KeyData::Aes(key))
 }
@@ -92,9 +75,7 @@ pub fn generate(
             "AES key length must be 128, 192 or 256",
         ));
     }
-    let mut key = vec![0u8; bits / 8];
-    getrandom::fill(&mut key).map_err(|e| operation_error(ctx, &e.to_string()))?;
-    Ok(KeyData::Aes(key))
+    Ok(KeyData::Aes(secret::random(ctx, bits)?))
 }
 
 /// The `length` member of `AesKeyGenParams`/`AesDerivedKeyParams`, in bits.
@@ -108,16 +89,15 @@ pub fn export<'js>(ctx: &Ctx<'js>, key: &CryptoKey<'js>, format: Format) -> Resu
     let KeyData::Aes(secret) = &key.data else {
         unreachable!("an AES CryptoKey holds AES data")
     };
-    match format {
-        Format::Raw => Ok(ArrayBuffer::new_copy(ctx.clone(), secret)?.into_value()),
-        Format::Jwk => {
-            let obj = jwk::start(ctx, "oct", &key.usages, key.extractable)?;
-            obj.set("k", jwk::encode(secret))?;
-            obj.set("alg", jwk_alg(key.name, secret.len()))?;
-            Ok(obj.into_value())
-        }
-        Format::Spki | Format::Pkcs8 => Err(not_supported(ctx, "AES keys export as raw or jwk")),
-    }
+    let legacy = key.name != "AES-OCB";
+    secret::export(
+        ctx,
+        key,
+        secret,
+        format,
+        legacy,
+        jwk_alg(key.name, secret.len()),
+    )
 }
 
 fn buffer_member(

@@ -102,7 +102,7 @@ fn jwk_alg(curve: Curve) -> &'static str {
     }
 }
 
-fn named_curve<'js>(ctx: &Ctx<'js>, params: &Option<Object<'js>>) -> Result<Curve> {
+pub fn named_curve<'js>(ctx: &Ctx<'js>, params: &Option<Object<'js>>) -> Result<Curve> {
     let Some(name) = string_member(params, "namedCurve")? else {
         return Err(rquickjs::Exception::throw_type(
             ctx,
@@ -134,6 +134,12 @@ pub fn import<'js>(
     let curve = named_curve(ctx, params)?;
     let bad = |what: &str| data_error(ctx, &format!("invalid {} {what}", curve.name()));
     let key = match format {
+        Format::RawSecret | Format::RawPublic | Format::RawSeed => {
+            return Err(not_supported(
+                ctx,
+                "these keys do not import in this format",
+            ))
+        }
         Format::Raw => {
             let point = on_curve!(curve, public_from_sec1(&bytes(ctx, data, "keyData")?))
                 .ok_or_else(|| bad("public key"))?;
@@ -195,6 +201,18 @@ pub fn import<'js>(
 }
 
 /// A new key pair: (private, public).
+/// The public key of a private scalar.
+pub fn public_key(data: &KeyData) -> Option<KeyData> {
+    let KeyData::EcPrivate { curve, scalar } = data else {
+        return None;
+    };
+    let point = on_curve!(*curve, public_of(scalar))?;
+    Some(KeyData::EcPublic {
+        curve: *curve,
+        point,
+    })
+}
+
 pub fn generate<'js>(
     ctx: &Ctx<'js>,
     name: &str,

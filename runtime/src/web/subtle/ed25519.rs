@@ -1,6 +1,7 @@
 //! Ed25519 keys (`ed25519-dalek`): import and export in raw, spki, pkcs8 and jwk, generation,
 //! signing and verification.
 
+use super::params::not_supported;
 use ed25519_dalek::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey};
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use rquickjs::{ArrayBuffer, Ctx, Object, Result, Value};
@@ -38,6 +39,12 @@ pub fn import<'js>(
     usages: &[&'static str],
 ) -> Result<KeyData> {
     let key = match format {
+        Format::RawSecret | Format::RawPublic | Format::RawSeed => {
+            return Err(not_supported(
+                ctx,
+                "these keys do not import in this format",
+            ))
+        }
         Format::Raw => {
             let raw = array32(ctx, &bytes(ctx, data, "keyData")?, "public key")?;
             KeyData::Ed25519Public(public_checked(ctx, raw)?)
@@ -84,6 +91,16 @@ pub fn import<'js>(
 }
 
 /// A new key pair: (private, public).
+/// The public key of a private key.
+pub fn public_key(data: &KeyData) -> Option<KeyData> {
+    let KeyData::Ed25519Private(seed) = data else {
+        return None;
+    };
+    Some(KeyData::Ed25519Public(
+        SigningKey::from_bytes(seed).verifying_key().to_bytes(),
+    ))
+}
+
 pub fn generate<'js>(ctx: &Ctx<'js>, usages: &[&'static str]) -> Result<(KeyData, KeyData)> {
     check_usages(ctx, usages, &["sign", "verify"])?;
     let mut seed = [0u8; 32];

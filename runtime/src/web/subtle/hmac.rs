@@ -41,7 +41,7 @@ pub fn import<'js>(
     let hash = hash_member(ctx, params)?;
     check_usages(ctx, usages, &USAGES)?;
     let key = match format {
-        Format::Raw => bytes(ctx, data, "keyData")?,
+        Format::Raw | Format::RawSecret => bytes(ctx, data, "keyData")?,
         Format::Jwk => {
             let jwk = jwk::read(ctx, data, extractable, usages)?;
             if jwk.kty != "oct" {
@@ -58,7 +58,7 @@ pub fn import<'js>(
             jwk.k
                 .ok_or_else(|| data_error(ctx, "an HMAC JWK needs k"))?
         }
-        Format::Spki | Format::Pkcs8 => {
+        Format::Spki | Format::Pkcs8 | Format::RawPublic | Format::RawSeed => {
             return Err(not_supported(ctx, "HMAC keys import as raw or jwk"))
         }
     };
@@ -98,14 +98,18 @@ pub fn export<'js>(ctx: &Ctx<'js>, key: &CryptoKey<'js>, format: Format) -> Resu
         unreachable!("an HMAC CryptoKey holds HMAC data")
     };
     match format {
-        Format::Raw => Ok(ArrayBuffer::new_copy(ctx.clone(), secret)?.into_value()),
+        Format::Raw | Format::RawSecret => {
+            Ok(ArrayBuffer::new_copy(ctx.clone(), secret)?.into_value())
+        }
         Format::Jwk => {
             let obj = jwk::start(ctx, "oct", &key.usages, key.extractable)?;
             obj.set("k", jwk::encode(secret))?;
             obj.set("alg", jwk_alg(*hash))?;
             Ok(obj.into_value())
         }
-        Format::Spki | Format::Pkcs8 => Err(not_supported(ctx, "HMAC keys export as raw or jwk")),
+        Format::Spki | Format::Pkcs8 | Format::RawPublic | Format::RawSeed => {
+            Err(not_supported(ctx, "HMAC keys export as raw or jwk"))
+        }
     }
 }
 
@@ -133,4 +137,9 @@ pub fn verify(data: &KeyData, signature: &[u8], message: &[u8]) -> bool {
         return false;
     };
     ring::hmac::verify(&ring_key(key, *hash), message, signature).is_ok()
+}
+
+/// Compares two MACs in time that depends only on their lengths.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

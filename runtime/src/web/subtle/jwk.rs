@@ -24,6 +24,9 @@ pub struct Jwk {
     pub dp: Option<Vec<u8>>,
     pub dq: Option<Vec<u8>>,
     pub qi: Option<Vec<u8>>,
+    /// AKP (ML-DSA): the public key and the private seed.
+    pub public: Option<Vec<u8>>,
+    pub private: Option<Vec<u8>>,
 }
 
 fn member(ctx: &Ctx<'_>, obj: &Object<'_>, name: &str) -> Result<Option<String>> {
@@ -106,6 +109,8 @@ pub fn read(
         dp: decode(ctx, "dp", member(ctx, obj, "dp")?)?,
         dq: decode(ctx, "dq", member(ctx, obj, "dq")?)?,
         qi: decode(ctx, "qi", member(ctx, obj, "qi")?)?,
+        public: decode(ctx, "pub", member(ctx, obj, "pub")?)?,
+        private: decode(ctx, "priv", member(ctx, obj, "priv")?)?,
     };
     if let Some(use_) = member(ctx, obj, "use")? {
         let expected = if usages.iter().any(|u| *u == "sign" || *u == "verify") {

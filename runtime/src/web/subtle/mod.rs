@@ -8,14 +8,20 @@
 //! (`encrypt`/`decrypt`) and AES-KW, with `wrapKey`/`unwrapKey`; RSASSA-PKCS1-v1_5, RSA-PSS
 //! and RSA-OAEP (spki, pkcs8, jwk); X25519 with `deriveBits`/`deriveKey`.
 
+mod aead;
 mod aes;
+mod der;
 mod ec;
 mod ed25519;
 mod hmac;
 mod jwk;
 mod kdf;
+mod keccak;
 mod params;
+mod pq;
 mod rsa_keys;
+mod secret;
+mod supports;
 mod x25519;
 
 use rquickjs::class::Trace;
@@ -23,7 +29,7 @@ use rquickjs::function::Opt;
 use rquickjs::prelude::Coerced;
 use rquickjs::{ArrayBuffer, Class, Ctx, Exception, JsLifetime, Object, Promise, Result, Value};
 
-use super::crypto_key::{CryptoKey, Hash};
+use super::crypto_key::{CryptoKey, Hash, KeyData};
 use super::util::{buffer_source_bytes, throw_dom, thrown_value};
 use params::{algorithm, bytes, hash_member, invalid_access, not_supported, usages};
 
@@ -31,6 +37,12 @@ use params::{algorithm, bytes, hash_member, invalid_access, not_supported, usage
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     Raw,
+    /// `raw-secret`: the bytes of a secret key (the modern algorithms' name for `raw`).
+    RawSecret,
+    /// `raw-public`: a public key's own encoding (the modern algorithms' name for `raw`).
+    RawPublic,
+    /// `raw-seed`: the seed a post-quantum private key expands from.
+    RawSeed,
     Spki,
     Pkcs8,
     Jwk,
@@ -40,6 +52,9 @@ fn format(ctx: &Ctx<'_>, value: &Value<'_>) -> Result<Format> {
     let name: Coerced<String> = value.get()?;
     match name.0.as_str() {
         "raw" => Ok(Format::Raw),
+        "raw-secret" => Ok(Format::RawSecret),
+        "raw-public" => Ok(Format::RawPublic),
+        "raw-seed" => Ok(Format::RawSeed),
         "spki" => Ok(Format::Spki),
         "pkcs8" => Ok(Format::Pkcs8),
         "jwk" => Ok(Format::Jwk),
@@ -82,6 +97,53 @@ fn check_key(ctx: &Ctx<'_>, key: &CryptoKey<'_>, name: &str, usage: &str) -> Res
     Ok(())
 }
 
+/// The public key of a private key, for `getPublicKey`.
+fn public_of(name: &str, data: &KeyData) -> Option<KeyData> {
+    match data {
+        KeyData::EcPrivate { .. } => ec::public_key(data),
+        KeyData::Ed25519Private(_) => ed25519::public_key(data),
+        KeyData::X25519Private(_) => x25519::public_key(data),
+        KeyData::RsaPrivate { key, hash } => Some(KeyData::RsaPublic {
+            key: key.to_public_key(),
+            hash: *hash,
+        }),
+        KeyData::PqPrivate(_) => pq::public_key(name, data),
+        _ => None,
+    }
+}
+
+/// An `EncapsulatedBits`/`EncapsulatedKey` dictionary.
+fn encapsulated<'js>(
+    ctx: &Ctx<'js>,
+    shared: Value<'js>,
+    ciphertext: Vec<u8>,
+) -> Result<Value<'js>> {
+    let out = Object::new(ctx.clone())?;
+    out.set("sharedKey", shared)?;
+    out.set("ciphertext", ArrayBuffer::new(ctx.clone(), ciphertext)?)?;
+    Ok(out.into_value())
+}
+
+/// The ML-KEM key of an encapsulation or decapsulation, checked for `usage`.
+fn kem_key<'js>(
+    ctx: &Ctx<'js>,
+    alg: &Value<'js>,
+    key: &Value<'js>,
+    usage: &str,
+) -> Result<(&'static str, Class<'js, CryptoKey<'js>>)> {
+    let alg = algorithm(ctx, alg)?;
+    let key = key_arg(ctx, key)?;
+    if !alg.name.starts_with("ML-KEM-") {
+        return Err(not_supported(ctx, &format!("{} is not a KEM", alg.name)));
+    }
+    check_key(ctx, &key.borrow(), alg.name, usage)?;
+    Ok((alg.name, key))
+}
+
+fn is_post_quantum(name: &str) -> bool {
+    name.starts_with("ML-KEM-") || name.starts_with("ML-DSA-")
+}
+
 /// The `length` argument of `deriveBits`: `null`/absent, or a number of bits.
 fn optional_length(value: &Option<Value<'_>>) -> Result<Option<usize>> {
     match value {
@@ -113,19 +175,31 @@ fn import_inner<'js>(
     if format != Format::Jwk && buffer_source_bytes(data).is_none() {
         return Err(Exception::throw_type(ctx, "keyData must be a BufferSource"));
     }
+    // The algorithms of the first Web Crypto spec take their secret bytes as `raw` and
+    // `raw-secret` alike.
+    let legacy_format = match format {
+        Format::RawSecret if matches!(alg.name, "HMAC" | "PBKDF2" | "HKDF") => Format::Raw,
+        Format::RawPublic if matches!(alg.name, "ECDSA" | "ECDH" | "Ed25519" | "X25519") => {
+            Format::Raw
+        }
+        other => other,
+    };
     let key = match alg.name {
-        "HMAC" => hmac::import(ctx, format, data, &alg.params, extractable, &usages)?,
+        "HMAC" => hmac::import(ctx, legacy_format, data, &alg.params, extractable, &usages)?,
         "ECDSA" | "ECDH" => ec::import(
             ctx,
             alg.name,
-            format,
+            legacy_format,
             data,
             &alg.params,
             extractable,
             &usages,
         )?,
-        "Ed25519" => ed25519::import(ctx, format, data, &alg.params, extractable, &usages)?,
-        "X25519" => x25519::import(ctx, format, data, extractable, &usages)?,
+        "Ed25519" => ed25519::import(ctx, legacy_format, data, &alg.params, extractable, &usages)?,
+        "X25519" => x25519::import(ctx, legacy_format, data, extractable, &usages)?,
+        "ML-KEM-512" | "ML-KEM-768" | "ML-KEM-1024" | "ML-DSA-44" | "ML-DSA-65" | "ML-DSA-87" => {
+            pq::import(ctx, alg.name, format, data, extractable, &usages)?
+        }
         "RSASSA-PKCS1-v1_5" | "RSA-PSS" | "RSA-OAEP" => rsa_keys::import(
             ctx,
             alg.name,
@@ -135,10 +209,20 @@ fn import_inner<'js>(
             extractable,
             &usages,
         )?,
-        "PBKDF2" | "HKDF" => kdf::import(ctx, alg.name, format, data, extractable, &usages)?,
-        "AES-GCM" | "AES-CBC" | "AES-CTR" | "AES-KW" => {
+        "PBKDF2" | "HKDF" => kdf::import(ctx, alg.name, legacy_format, data, extractable, &usages)?,
+        "AES-GCM" | "AES-CBC" | "AES-CTR" | "AES-KW" | "AES-OCB" => {
             aes::import(ctx, alg.name, format, data, extractable, &usages)?
         }
+        "ChaCha20-Poly1305" => aead::import(ctx, format, data, extractable, &usages)?,
+        "KMAC128" | "KMAC256" => keccak::import(
+            ctx,
+            alg.name,
+            format,
+            data,
+            &alg.params,
+            extractable,
+            &usages,
+        )?,
         other => {
             return Err(not_supported(
                 ctx,
@@ -158,13 +242,23 @@ fn export_inner<'js>(ctx: &Ctx<'js>, format: Format, key: &CryptoKey<'js>) -> Re
     if !key.extractable {
         return Err(invalid_access(ctx, "the key is not extractable"));
     }
+    let format = match format {
+        Format::RawPublic if matches!(key.name, "ECDSA" | "ECDH" | "Ed25519" | "X25519") => {
+            Format::Raw
+        }
+        other => other,
+    };
     match key.name {
+        "HMAC" if format == Format::RawSecret => hmac::export(ctx, key, Format::Raw),
         "HMAC" => hmac::export(ctx, key, format),
         "ECDSA" | "ECDH" => ec::export(ctx, key, format),
         "Ed25519" => ed25519::export(ctx, key, format),
         "X25519" => x25519::export(ctx, key, format),
         "RSASSA-PKCS1-v1_5" | "RSA-PSS" | "RSA-OAEP" => rsa_keys::export(ctx, key, format),
-        "AES-GCM" | "AES-CBC" | "AES-CTR" | "AES-KW" => aes::export(ctx, key, format),
+        "AES-GCM" | "AES-CBC" | "AES-CTR" | "AES-KW" | "AES-OCB" => aes::export(ctx, key, format),
+        "ChaCha20-Poly1305" => aead::export(ctx, key, format),
+        "KMAC128" | "KMAC256" => keccak::export(ctx, key, format),
+        name if is_post_quantum(name) => pq::export(ctx, key, format),
         other => Err(not_supported(
             ctx,
             &format!("exportKey: {other} is not supported"),
@@ -258,6 +352,8 @@ fn cipher<'js>(
             aes::crypt(ctx, alg.name, &alg.params, &key.data, data, decrypt)
         }
         "RSA-OAEP" => rsa_keys::crypt(ctx, &alg.params, &key.data, data, decrypt),
+        "AES-OCB" => aead::ocb(ctx, &alg.params, &key.data, data, decrypt),
+        "ChaCha20-Poly1305" => aead::chacha(ctx, &alg.params, &key.data, data, decrypt),
         other => Err(not_supported(ctx, &format!("{other} is not a cipher"))),
     }
 }
@@ -282,11 +378,155 @@ impl SubtleCrypto {
     ) -> Result<Promise<'js>> {
         let outcome = (|| {
             let alg = algorithm(&ctx, &alg)?;
-            let hash = Hash::from_name(alg.name)
-                .ok_or_else(|| not_supported(&ctx, &format!("{} is not a digest", alg.name)))?;
             let data = data.0.unwrap_or_else(|| Value::new_undefined(ctx.clone()));
             let data = bytes(&ctx, &data, "data")?;
-            Ok(ArrayBuffer::new(ctx.clone(), hash.digest(&data))?.into_value())
+            let out = match Hash::from_name(alg.name) {
+                Some(hash) => hash.digest(&data),
+                None => keccak::digest(&ctx, alg.name, &alg.params, &data)?
+                    .ok_or_else(|| not_supported(&ctx, &format!("{} is not a digest", alg.name)))?,
+            };
+            Ok(ArrayBuffer::new(ctx.clone(), out)?.into_value())
+        })();
+        settle(&ctx, outcome)
+    }
+
+    /// Whether `operation` would accept `algorithm` (and the length of a `deriveBits`).
+    #[qjs(static)]
+    pub fn supports<'js>(
+        ctx: Ctx<'js>,
+        operation: Coerced<String>,
+        alg: Value<'js>,
+        length: Opt<Value<'js>>,
+    ) -> Result<bool> {
+        let length = match length.0 {
+            Some(v) if v.is_number() => v.as_number(),
+            _ => None,
+        };
+        Ok(supports::supports(&ctx, &operation.0, &alg, length))
+    }
+
+    #[qjs(rename = "encapsulateBits")]
+    pub fn encapsulate_bits<'js>(
+        &self,
+        ctx: Ctx<'js>,
+        alg: Value<'js>,
+        key: Value<'js>,
+    ) -> Result<Promise<'js>> {
+        let outcome = (|| {
+            let (name, key) = kem_key(&ctx, &alg, &key, "encapsulateBits")?;
+            let (shared, ciphertext) = pq::encapsulate(&ctx, name, &key.borrow().data)?;
+            let shared = ArrayBuffer::new(ctx.clone(), shared)?.into_value();
+            encapsulated(&ctx, shared, ciphertext)
+        })();
+        settle(&ctx, outcome)
+    }
+
+    #[qjs(rename = "encapsulateKey")]
+    pub fn encapsulate_key<'js>(
+        &self,
+        ctx: Ctx<'js>,
+        alg: Value<'js>,
+        key: Value<'js>,
+        shared_alg: Value<'js>,
+        extractable: Value<'js>,
+        key_usages: Value<'js>,
+    ) -> Result<Promise<'js>> {
+        let outcome = (|| {
+            let (name, key) = kem_key(&ctx, &alg, &key, "encapsulateKey")?;
+            let (shared, ciphertext) = pq::encapsulate(&ctx, name, &key.borrow().data)?;
+            let secret = ArrayBuffer::new(ctx.clone(), shared)?.into_value();
+            let shared = import_inner(
+                &ctx,
+                Format::RawSecret,
+                &secret,
+                &shared_alg,
+                boolean(&extractable),
+                &key_usages,
+            )?;
+            encapsulated(&ctx, shared, ciphertext)
+        })();
+        settle(&ctx, outcome)
+    }
+
+    #[qjs(rename = "decapsulateBits")]
+    pub fn decapsulate_bits<'js>(
+        &self,
+        ctx: Ctx<'js>,
+        alg: Value<'js>,
+        key: Value<'js>,
+        ciphertext: Value<'js>,
+    ) -> Result<Promise<'js>> {
+        let outcome = (|| {
+            let (name, key) = kem_key(&ctx, &alg, &key, "decapsulateBits")?;
+            let ciphertext = bytes(&ctx, &ciphertext, "ciphertext")?;
+            let shared = pq::decapsulate(&ctx, name, &key.borrow().data, &ciphertext)?;
+            Ok(ArrayBuffer::new(ctx.clone(), shared)?.into_value())
+        })();
+        settle(&ctx, outcome)
+    }
+
+    #[qjs(rename = "decapsulateKey")]
+    #[allow(clippy::too_many_arguments)]
+    pub fn decapsulate_key<'js>(
+        &self,
+        ctx: Ctx<'js>,
+        alg: Value<'js>,
+        key: Value<'js>,
+        ciphertext: Value<'js>,
+        shared_alg: Value<'js>,
+        extractable: Value<'js>,
+        key_usages: Value<'js>,
+    ) -> Result<Promise<'js>> {
+        let outcome = (|| {
+            let (name, key) = kem_key(&ctx, &alg, &key, "decapsulateKey")?;
+            let ciphertext = bytes(&ctx, &ciphertext, "ciphertext")?;
+            let shared = pq::decapsulate(&ctx, name, &key.borrow().data, &ciphertext)?;
+            let secret = ArrayBuffer::new(ctx.clone(), shared)?.into_value();
+            import_inner(
+                &ctx,
+                Format::RawSecret,
+                &secret,
+                &shared_alg,
+                boolean(&extractable),
+                &key_usages,
+            )
+        })();
+        settle(&ctx, outcome)
+    }
+
+    /// The public key of a private key, with the given usages.
+    #[qjs(rename = "getPublicKey")]
+    pub fn get_public_key<'js>(
+        &self,
+        ctx: Ctx<'js>,
+        key: Value<'js>,
+        key_usages: Value<'js>,
+    ) -> Result<Promise<'js>> {
+        let outcome = (|| {
+            let key = key_arg(&ctx, &key)?;
+            let usages = usages(&ctx, &key_usages)?;
+            let key = key.borrow();
+            // A symmetric algorithm has no public keys at all; a public key has none of its own.
+            if key.data.kind() == "secret" {
+                return Err(not_supported(
+                    &ctx,
+                    &format!("{} keys have no public key", key.name),
+                ));
+            }
+            let public = public_of(key.name, &key.data)
+                .ok_or_else(|| invalid_access(&ctx, "getPublicKey needs a private key"))?;
+            let allowed: &[&str] = match key.name {
+                "ECDSA" | "Ed25519" | "RSASSA-PKCS1-v1_5" | "RSA-PSS" => &["verify"],
+                "ML-DSA-44" | "ML-DSA-65" | "ML-DSA-87" => &["verify"],
+                "RSA-OAEP" => &["encrypt", "wrapKey"],
+                "ML-KEM-512" | "ML-KEM-768" | "ML-KEM-1024" => {
+                    &["encapsulateKey", "encapsulateBits"]
+                }
+                _ => &[],
+            };
+            params::check_usages(&ctx, &usages, allowed)?;
+            let public = CryptoKey::new(&ctx, key.name, public, true, usages)?;
+            Ok(Class::instance(ctx.clone(), public)?.into_value())
         })();
         settle(&ctx, outcome)
     }
@@ -346,8 +586,15 @@ impl SubtleCrypto {
                     let key = CryptoKey::new(&ctx, "HMAC", data, extractable, usages)?;
                     return Ok(Class::instance(ctx.clone(), key)?.into_value());
                 }
-                "AES-GCM" | "AES-CBC" | "AES-CTR" | "AES-KW" => {
-                    let data = aes::generate(&ctx, alg.name, &alg.params, &usages)?;
+                "AES-GCM" | "AES-CBC" | "AES-CTR" | "AES-KW" | "AES-OCB" | "ChaCha20-Poly1305"
+                | "KMAC128" | "KMAC256" => {
+                    let data = match alg.name {
+                        "ChaCha20-Poly1305" => aead::generate(&ctx, &usages)?,
+                        "KMAC128" | "KMAC256" => {
+                            keccak::generate(&ctx, alg.name, &alg.params, &usages)?
+                        }
+                        _ => aes::generate(&ctx, alg.name, &alg.params, &usages)?,
+                    };
                     if usages.is_empty() {
                         return Err(throw_dom(&ctx, "SyntaxError", "keyUsages cannot be empty"));
                     }
@@ -360,6 +607,7 @@ impl SubtleCrypto {
                 "RSASSA-PKCS1-v1_5" | "RSA-PSS" | "RSA-OAEP" => {
                     rsa_keys::generate(&ctx, alg.name, &alg.params, &usages)?
                 }
+                name if is_post_quantum(name) => pq::generate(&ctx, name, &usages)?,
                 other => {
                     return Err(not_supported(
                         &ctx,
@@ -373,14 +621,25 @@ impl SubtleCrypto {
                 .filter(|u| {
                     matches!(
                         *u,
-                        "sign" | "deriveKey" | "deriveBits" | "decrypt" | "unwrapKey"
+                        "sign"
+                            | "deriveKey"
+                            | "deriveBits"
+                            | "decrypt"
+                            | "unwrapKey"
+                            | "decapsulateKey"
+                            | "decapsulateBits"
                     )
                 })
                 .collect();
             let public_usages: Vec<_> = usages
                 .iter()
                 .copied()
-                .filter(|u| matches!(*u, "verify" | "encrypt" | "wrapKey"))
+                .filter(|u| {
+                    matches!(
+                        *u,
+                        "verify" | "encrypt" | "wrapKey" | "encapsulateKey" | "encapsulateBits"
+                    )
+                })
                 .collect();
             if private_usages.is_empty() {
                 return Err(throw_dom(
@@ -417,6 +676,12 @@ impl SubtleCrypto {
                 "HMAC" => hmac::sign(&key.data, &data),
                 "ECDSA" => ec::sign(&ctx, &key.data, hash_member(&ctx, &alg.params)?, &data)?,
                 "Ed25519" => ed25519::sign(&ctx, &key.data, &data)?,
+                "KMAC128" | "KMAC256" => {
+                    keccak::kmac(&ctx, alg.name, &alg.params, &key.data, &data)?
+                }
+                "ML-DSA-44" | "ML-DSA-65" | "ML-DSA-87" => {
+                    pq::sign(&ctx, alg.name, &alg.params, &key.data, &data)?
+                }
                 "RSASSA-PKCS1-v1_5" | "RSA-PSS" => {
                     rsa_keys::sign(&ctx, alg.name, &alg.params, &key.data, &data)?
                 }
@@ -457,6 +722,13 @@ impl SubtleCrypto {
                     &data,
                 )?,
                 "Ed25519" => ed25519::verify(&ctx, &key.data, &signature, &data)?,
+                "KMAC128" | "KMAC256" => {
+                    let mac = keccak::kmac(&ctx, alg.name, &alg.params, &key.data, &data)?;
+                    hmac::constant_time_eq(&mac, &signature)
+                }
+                "ML-DSA-44" | "ML-DSA-65" | "ML-DSA-87" => {
+                    pq::verify(&ctx, alg.name, &alg.params, &key.data, &signature, &data)?
+                }
                 "RSASSA-PKCS1-v1_5" | "RSA-PSS" => {
                     rsa_keys::verify(&ctx, alg.name, &alg.params, &key.data, &signature, &data)?
                 }

@@ -8,7 +8,7 @@ use super::super::crypto_key::Hash;
 use super::super::util::{buffer_source_bytes, throw_dom};
 
 /// Every usage the spec knows, for validating `keyUsages`.
-const USAGES: [&str; 8] = [
+const USAGES: [&str; 12] = [
     "encrypt",
     "decrypt",
     "sign",
@@ -17,6 +17,10 @@ const USAGES: [&str; 8] = [
     "deriveBits",
     "wrapKey",
     "unwrapKey",
+    "encapsulateKey",
+    "encapsulateBits",
+    "decapsulateKey",
+    "decapsulateBits",
 ];
 
 /// An algorithm identifier: its canonical name and its dictionary (if it was one).
@@ -26,7 +30,7 @@ pub struct Algorithm<'js> {
 }
 
 /// Algorithm names as the spec spells them; matched without regard to case.
-const NAMES: [&str; 18] = [
+const NAMES: [&str; 33] = [
     "HMAC",
     "ECDSA",
     "Ed25519",
@@ -45,6 +49,21 @@ const NAMES: [&str; 18] = [
     "RSASSA-PKCS1-v1_5",
     "RSA-PSS",
     "RSA-OAEP",
+    "AES-OCB",
+    "ChaCha20-Poly1305",
+    "KMAC128",
+    "KMAC256",
+    "SHA3-256",
+    "SHA3-384",
+    "SHA3-512",
+    "cSHAKE128",
+    "cSHAKE256",
+    "ML-KEM-512",
+    "ML-KEM-768",
+    "ML-KEM-1024",
+    "ML-DSA-44",
+    "ML-DSA-65",
+    "ML-DSA-87",
 ];
 
 pub fn algorithm<'js>(ctx: &Ctx<'js>, value: &Value<'js>) -> Result<Algorithm<'js>> {

@@ -112,6 +112,12 @@ pub fn import<'js>(
 ) -> Result<KeyData> {
     let hash = hash_member(ctx, params)?;
     let key = match format {
+        Format::RawSecret | Format::RawPublic | Format::RawSeed => {
+            return Err(not_supported(
+                ctx,
+                "these keys do not import in this format",
+            ))
+        }
         Format::Raw => {
             return Err(not_supported(ctx, "RSA keys cannot be imported as raw"));
         }

@@ -1,6 +1,7 @@
 //! X25519 keys (`x25519-dalek`): import and export in raw, spki, pkcs8 and jwk, generation,
 //! and Diffie-Hellman shared secrets for `deriveBits`/`deriveKey`.
 
+use super::params::not_supported;
 use rquickjs::{ArrayBuffer, Ctx, Result, Value};
 use x25519_dalek::{PublicKey, StaticSecret};
 
@@ -42,6 +43,14 @@ fn public_of(secret: &[u8; 32]) -> [u8; 32] {
     PublicKey::from(&StaticSecret::from(*secret)).to_bytes()
 }
 
+/// The public key of a private key.
+pub fn public_key(data: &KeyData) -> Option<KeyData> {
+    let KeyData::X25519Private(secret) = data else {
+        return None;
+    };
+    Some(KeyData::X25519Public(public_of(secret)))
+}
+
 pub fn import<'js>(
     ctx: &Ctx<'js>,
     format: Format,
@@ -50,6 +59,12 @@ pub fn import<'js>(
     usages: &[&'static str],
 ) -> Result<KeyData> {
     let key = match format {
+        Format::RawSecret | Format::RawPublic | Format::RawSeed => {
+            return Err(not_supported(
+                ctx,
+                "these keys do not import in this format",
+            ))
+        }
         Format::Raw => {
             KeyData::X25519Public(array32(ctx, &bytes(ctx, data, "keyData")?, "public key")?)
         }
