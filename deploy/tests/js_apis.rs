@@ -46,6 +46,11 @@ fn file_reader_and_blob() {
 }
 
 #[test]
+fn crypto_modern_algorithms() {
+    run_script("crypto_modern.js");
+}
+
+#[test]
 fn messaging_and_xhr() {
     run_script("messaging_xhr.js");
 }
