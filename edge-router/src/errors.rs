@@ -15,6 +15,23 @@ pub fn error_response(err: &HostError, expose: bool) -> Response<Body> {
             StatusCode::SERVICE_UNAVAILABLE,
             detail("Service Unavailable: the app is not running.", err, expose),
         ),
+        HostError::Dispatch(DispatchError::LimitExceeded(limit)) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!(
+                "Service Unavailable: {limit} ({}); the request was stopped.\n",
+                limit.code()
+            ),
+        ),
+        HostError::WallTimeExceeded => (
+            StatusCode::GATEWAY_TIMEOUT,
+            "Gateway Timeout: the app did not answer within its time limit \
+             (wall_time_limit_exceeded).\n"
+                .to_string(),
+        ),
+        HostError::UnknownApp(_) => (
+            StatusCode::NOT_FOUND,
+            "Not Found: no app is deployed here.\n".to_string(),
+        ),
         HostError::Dispatch(DispatchError::Handler(js)) => {
             let head = "Internal Server Error: the app's fetch handler threw.";
             let text = if expose {

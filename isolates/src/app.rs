@@ -3,7 +3,9 @@
 //! thread it goes through the instance's bounded queue, and a full queue is refused at once
 //! (the front answers 503). Reloading loads a fresh isolate and swaps it in only once the new
 //! code has loaded, so a broken edit keeps the old version serving; the old isolate finishes
-//! the responses it is streaming.
+//! the responses it is streaming. An isolate that hits a resource limit is retired at once and
+//! the next request loads a fresh one; an app may also start without an isolate and get one on
+//! its first request.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -13,10 +15,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use arc_swap::ArcSwap;
+use arc_swap::ArcSwapOption;
 use edge_runtime::{
     AppRequest, AppResponse, DispatchError, Isolate, IsolateOptions, ResponseSender, RuntimeError,
 };
+use futures_util::FutureExt;
+use std::panic::AssertUnwindSafe;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::error::HostError;
@@ -59,61 +63,131 @@ pub struct AppHost {
     pool: Arc<WorkerPool>,
     /// The worker the app's isolates live on.
     worker: usize,
-    current: ArcSwap<Instance>,
+    /// The serving isolate; none before the first request of a lazily started app, or after
+    /// the last one hit a limit.
+    current: ArcSwapOption<Instance>,
+    /// Held while a fresh isolate loads, so that concurrent requests wait for one load.
+    loading: tokio::sync::Mutex<()>,
     next_id: AtomicU64,
 }
 
 impl AppHost {
     /// Starts the app's isolate on the first worker and loads its code.
     pub async fn start(config: AppConfig, pool: Arc<WorkerPool>) -> Result<Self, HostError> {
-        let worker = 0;
-        let instance = spawn_instance(&config, &pool, worker, 1).await?;
-        Ok(AppHost {
+        let host = AppHost::lazy(config, pool, 0);
+        host.reload().await?;
+        Ok(host)
+    }
+
+    /// An app whose isolates live on `worker`, loaded on its first request.
+    pub fn lazy(config: AppConfig, pool: Arc<WorkerPool>, worker: usize) -> Self {
+        AppHost {
             config,
             pool,
             worker,
-            current: ArcSwap::from_pointee(instance),
-            next_id: AtomicU64::new(2),
-        })
+            current: ArcSwapOption::empty(),
+            loading: tokio::sync::Mutex::new(()),
+            next_id: AtomicU64::new(1),
+        }
     }
 
     /// Loads the app again in a new isolate and swaps it in if it loads.
     pub async fn reload(&self) -> Result<(), HostError> {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let instance = spawn_instance(&self.config, &self.pool, self.worker, id).await?;
-        self.current.store(Arc::new(instance));
+        self.current.store(Some(Arc::new(instance)));
         Ok(())
+    }
+
+    /// Whether an isolate is loaded now.
+    pub fn is_loaded(&self) -> bool {
+        self.current.load().is_some()
+    }
+
+    /// Drops the serving isolate (it finishes what it is streaming); the next request loads a
+    /// fresh one.
+    pub fn unload(&self) {
+        self.current.store(None);
     }
 
     /// The source files of the running version, for watching.
     pub fn files(&self) -> Vec<PathBuf> {
-        self.current.load().files.clone()
+        self.current
+            .load()
+            .as_ref()
+            .map(|i| i.files.clone())
+            .unwrap_or_default()
+    }
+
+    /// The serving isolate, loading one if there is none.
+    async fn instance(&self) -> Result<Arc<Instance>, HostError> {
+        if let Some(instance) = self.current.load_full() {
+            return Ok(instance);
+        }
+        let _loading = self.loading.lock().await;
+        if let Some(instance) = self.current.load_full() {
+            return Ok(instance);
+        }
+        self.reload().await?;
+        self.current
+            .load_full()
+            .ok_or_else(|| HostError::Unavailable("the app did not load".into()))
     }
 
     /// Hands a request to the app; resolves when the response head is ready.
     pub async fn dispatch(&self, request: AppRequest) -> Result<AppResponse, HostError> {
+        let instance = self.instance().await?;
         let (reply, rx) = oneshot::channel();
-        let id = self.current.load().id;
         let local = if current_worker() == Some(self.worker) {
-            LOCAL.with(|l| l.borrow().get(&id).cloned())
+            LOCAL.with(|l| l.borrow().get(&instance.id).cloned())
         } else {
             None
         };
         match local {
-            Some(isolate) => isolate.start(request, reply).await,
+            Some(isolate) => {
+                let served = AssertUnwindSafe(isolate.start(request, reply))
+                    .catch_unwind()
+                    .await;
+                if served.is_err() {
+                    tracing::error!("an isolate failed while serving; it is dropped");
+                    LOCAL.with(|l| l.borrow_mut().remove(&instance.id));
+                    self.retire(&instance);
+                }
+            }
             None => {
-                let sent = self.current.load().queue.try_send(Job { request, reply });
-                sent.map_err(|e| match e {
-                    mpsc::error::TrySendError::Full(_) => HostError::Overloaded,
-                    mpsc::error::TrySendError::Closed(_) => {
-                        HostError::Unavailable("the isolate has stopped".into())
-                    }
-                })?;
+                let sent = instance.queue.try_send(Job { request, reply });
+                if let Err(e) = sent {
+                    return Err(match e {
+                        mpsc::error::TrySendError::Full(_) => HostError::Overloaded,
+                        mpsc::error::TrySendError::Closed(_) => {
+                            self.retire(&instance);
+                            HostError::Unavailable("the isolate has stopped".into())
+                        }
+                    });
+                }
             }
         }
-        match rx.await {
+        let result = match rx.await {
             Ok(result) => result.map_err(HostError::from),
             Err(_) => Err(HostError::Dispatch(DispatchError::Gone)),
+        };
+        // A terminated isolate (a limit, or a failure that ended its task) is replaced.
+        if matches!(
+            result,
+            Err(HostError::Dispatch(
+                DispatchError::LimitExceeded(_) | DispatchError::Gone
+            ))
+        ) {
+            self.retire(&instance);
+        }
+        result
+    }
+
+    /// Takes a terminated isolate out of service, if it is still the serving one.
+    fn retire(&self, instance: &Arc<Instance>) {
+        let current = self.current.load();
+        if current.as_ref().is_some_and(|c| Arc::ptr_eq(c, instance)) {
+            self.current.store(None);
         }
     }
 }
@@ -153,7 +227,7 @@ async fn run_instance(config: AppConfig, id: u64, mut jobs: mpsc::Receiver<Job>,
             return;
         }
     };
-    tokio::task::spawn_local(isolate.driver());
+    let mut driver = tokio::task::spawn_local(isolate.driver());
     if let Err(e) = isolate.load_app(&config.entry).await {
         let _ = ready.send(Err(e));
         return;
@@ -163,12 +237,39 @@ async fn run_instance(config: AppConfig, id: u64, mut jobs: mpsc::Receiver<Job>,
         LOCAL.with(|l| l.borrow_mut().remove(&id));
         return;
     }
-    while let Some(job) = jobs.recv().await {
-        isolate.start(job.request, job.reply).await;
+    loop {
+        tokio::select! {
+            job = jobs.recv() => {
+                let Some(job) = job else { break };
+                // A panic while serving (a bug, never the app's doing) ends this isolate
+                // only: its requests see it gone and the next one loads a fresh isolate.
+                let served = AssertUnwindSafe(isolate.start(job.request, job.reply))
+                    .catch_unwind()
+                    .await;
+                if served.is_err() {
+                    tracing::error!(instance = id, "an isolate failed while serving; it is dropped");
+                    LOCAL.with(|l| l.borrow_mut().remove(&id));
+                    return;
+                }
+            }
+            // The event loop itself failed (a panic in a native task): the isolate is
+            // dropped now, which fails the requests it held.
+            _ = &mut driver => {
+                tracing::error!(instance = id, "an isolate's event loop failed; it is dropped");
+                LOCAL.with(|l| l.borrow_mut().remove(&id));
+                drop(jobs);
+                drop(isolate);
+                return;
+            }
+        }
     }
     // Replaced or shut down: no new requests reach this isolate; let the responses it is
-    // still streaming and its waitUntil work finish, then drop it.
+    // still streaming and its waitUntil work finish, then drop it. A terminated isolate goes
+    // at once.
     LOCAL.with(|l| l.borrow_mut().remove(&id));
-    tokio::time::sleep(DRAIN_GRACE).await;
+    if isolate.limit_hit().is_none() {
+        tokio::time::sleep(DRAIN_GRACE).await;
+    }
     drop(isolate);
+    driver.abort();
 }

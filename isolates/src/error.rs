@@ -16,4 +16,10 @@ pub enum HostError {
     /// The app got the request but failed it.
     #[error("{0}")]
     Dispatch(#[from] DispatchError),
+    /// No app of that name is deployed.
+    #[error("no app named {0} is deployed")]
+    UnknownApp(String),
+    /// The app took longer than its wall-time limit to answer.
+    #[error("the app did not answer within its time limit")]
+    WallTimeExceeded,
 }

@@ -2,7 +2,8 @@
 //! opens its connections. It resolves the name itself and checks each address it would
 //! connect to, so a name that resolves (or re-resolves) to a private address is refused too.
 //! The production policy refuses loopback, private, link-local (cloud metadata), and other
-//! non-public addresses; local development may allow them.
+//! non-public addresses; local development may allow them. A tenant's policy also lists the
+//! hosts it may reach at all (exact names, `*.example.com` wildcards, optional ports).
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::time::Duration;
@@ -13,10 +14,60 @@ use tokio::net::TcpStream;
 /// How long one TCP connection attempt may take.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// One entry of an allow list: `example.com`, `*.example.com` (any name under it, not the
+/// name itself) or either with `:port`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HostRule {
+    name: String,
+    wildcard: bool,
+    port: Option<u16>,
+}
+
+impl HostRule {
+    /// Parses an allow-list entry; `None` if it is not one.
+    pub fn parse(text: &str) -> Option<HostRule> {
+        let text = text.trim().to_ascii_lowercase();
+        let (host, port) = match text.rsplit_once(':') {
+            Some((h, p)) if !h.contains(':') => (h.to_owned(), Some(p.parse().ok()?)),
+            _ => (text.clone(), None),
+        };
+        let (name, wildcard) = match host.strip_prefix("*.") {
+            Some(rest) => (rest.to_owned(), true),
+            None => (host, false),
+        };
+        let valid = !name.is_empty()
+            && name.split('.').all(|l| {
+                !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            });
+        valid.then_some(HostRule {
+            name,
+            wildcard,
+            port,
+        })
+    }
+
+    /// Whether a connection to `host:port` is allowed by this entry.
+    pub fn matches(&self, host: &str, port: u16) -> bool {
+        if self.port.is_some_and(|p| p != port) {
+            return false;
+        }
+        let host = host.trim_end_matches('.').to_ascii_lowercase();
+        if self.wildcard {
+            host.len() > self.name.len() + 1
+                && host.ends_with(&self.name)
+                && host.as_bytes()[host.len() - self.name.len() - 1] == b'.'
+        } else {
+            host == self.name
+        }
+    }
+}
+
 /// Which destinations isolates may connect to.
 #[derive(Clone, Debug)]
 pub struct NetPolicy {
     allow_private: bool,
+    /// The hosts an app may reach; `None` for any host.
+    hosts: Option<Vec<HostRule>>,
 }
 
 impl NetPolicy {
@@ -24,6 +75,7 @@ impl NetPolicy {
     pub fn production() -> Self {
         NetPolicy {
             allow_private: false,
+            hosts: None,
         }
     }
 
@@ -31,7 +83,14 @@ impl NetPolicy {
     pub fn local_development() -> Self {
         NetPolicy {
             allow_private: true,
+            hosts: None,
         }
+    }
+
+    /// Only these hosts (and nothing at all for an empty list).
+    pub fn with_allowed_hosts(mut self, hosts: Vec<HostRule>) -> Self {
+        self.hosts = Some(hosts);
+        self
     }
 
     pub fn allows_private(&self) -> bool {
@@ -41,9 +100,19 @@ impl NetPolicy {
 
 impl Connector for NetPolicy {
     fn connect(&self, host: &str, port: u16) -> ConnectFuture {
+        let listed = self
+            .hosts
+            .as_ref()
+            .is_none_or(|rules| rules.iter().any(|r| r.matches(host, port)));
         let host = host.to_owned();
         let allow_private = self.allow_private;
         Box::pin(async move {
+            if !listed {
+                return Err(ConnectError::Denied(format!(
+                    "connection to {host}:{port} refused: the host is not in the app's list of \
+                     allowed hosts"
+                )));
+            }
             let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), port))
                 .await
                 .map_err(|e| ConnectError::Failed(format!("cannot resolve {host}: {e}")))?
@@ -114,6 +183,30 @@ fn is_public_v6(ip: Ipv6Addr) -> bool {
         || (first & 0xffc0) == 0xfe80 // link-local
         || (first == 0x2001 && ip.segments()[1] == 0x0db8) // documentation
         || (first == 0x0064 && ip.segments()[1] == 0xff9b)) // NAT64 of any IPv4 address
+}
+
+#[cfg(test)]
+mod rule_tests {
+    use super::HostRule;
+
+    #[test]
+    fn host_rules_match_on_label_boundaries() {
+        let exact = HostRule::parse("Example.com").unwrap();
+        assert!(exact.matches("example.com", 443));
+        assert!(exact.matches("EXAMPLE.com.", 80));
+        assert!(!exact.matches("evil-example.com", 443));
+        assert!(!exact.matches("a.example.com", 443));
+        let wild = HostRule::parse("*.example.com").unwrap();
+        assert!(wild.matches("api.example.com", 443));
+        assert!(wild.matches("a.b.example.com", 443));
+        assert!(!wild.matches("example.com", 443));
+        assert!(!wild.matches("evilexample.com", 443));
+        let port = HostRule::parse("api.example.com:8443").unwrap();
+        assert!(port.matches("api.example.com", 8443));
+        assert!(!port.matches("api.example.com", 443));
+        assert!(HostRule::parse("bad host").is_none());
+        assert!(HostRule::parse("*.").is_none());
+    }
 }
 
 #[cfg(test)]

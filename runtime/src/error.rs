@@ -77,4 +77,7 @@ pub enum RuntimeError {
     /// The embedder's configuration is unusable (a CA file that holds no certificate, ...).
     #[error("{0}")]
     Config(String),
+    /// Loading the app hit a resource limit (a top-level infinite loop, say).
+    #[error("{0}")]
+    Limit(crate::Limit),
 }

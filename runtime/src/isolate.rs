@@ -7,6 +7,7 @@ use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use http::HeaderMap;
 use rquickjs::function::This;
@@ -20,6 +21,7 @@ use tokio::sync::oneshot;
 
 use crate::body::Body;
 use crate::error::{JsError, RuntimeError};
+use crate::limits::{Limit, Meter};
 use crate::loader::{self, FileLoader, FileResolver, LoaderState, SharedLoaderState};
 use crate::net::OutboundConfig;
 use crate::web;
@@ -41,6 +43,11 @@ pub struct IsolateOptions {
     pub memory_limit: Option<usize>,
     /// How `fetch()` reaches the network; without it, `fetch()` rejects.
     pub outbound: Option<OutboundConfig>,
+    /// The CPU time its JavaScript may use per request (and to load); exceeding it terminates
+    /// the isolate.
+    pub cpu_limit: Option<Duration>,
+    /// If set, modules load only from inside this directory.
+    pub module_root: Option<PathBuf>,
 }
 
 impl Default for IsolateOptions {
@@ -50,6 +57,8 @@ impl Default for IsolateOptions {
             log: console::stdio_sink(),
             memory_limit: None,
             outbound: None,
+            cpu_limit: None,
+            module_root: None,
         }
     }
 }
@@ -87,6 +96,9 @@ pub enum DispatchError {
     /// The isolate stopped before answering.
     #[error("the isolate stopped before answering")]
     Gone,
+    /// The isolate hit a resource limit and is terminated.
+    #[error("{0}")]
+    LimitExceeded(Limit),
 }
 
 /// The loaded app, kept in the context.
@@ -118,6 +130,28 @@ pub struct Isolate {
     loader: SharedLoaderState,
     options: IsolateOptions,
     uncaught: Arc<AtomicUsize>,
+    meter: Arc<Meter>,
+}
+
+/// The isolate's limit meter, reachable from code that only has the context.
+#[derive(JsLifetime)]
+struct MeterRef(Arc<Meter>);
+
+/// Turns a failure into the limit that caused it, if one did: the meter tripped (CPU), or the
+/// engine ran out of heap (which trips it for good).
+fn classify(ctx: &Ctx<'_>, err: DispatchError) -> DispatchError {
+    let Some(meter) = ctx.userdata::<MeterRef>().map(|m| m.0.clone()) else {
+        return err;
+    };
+    if let DispatchError::Handler(js) = &err {
+        if js.message.contains("out of memory") {
+            meter.trip(Limit::Memory);
+        }
+    }
+    match meter.hit() {
+        Some(limit) => DispatchError::LimitExceeded(limit),
+        None => err,
+    }
 }
 
 fn engine(e: impl std::fmt::Display) -> RuntimeError {
@@ -131,12 +165,22 @@ impl Isolate {
         if let Some(limit) = options.memory_limit {
             runtime.set_memory_limit(limit).await;
         }
+        let meter = Arc::new(Meter::new(options.cpu_limit));
+        let checker = meter.clone();
+        runtime
+            .set_interrupt_handler(Some(Box::new(move || checker.check())))
+            .await;
         let loader: SharedLoaderState = Arc::new(Mutex::new(LoaderState::default()));
+        let root = options
+            .module_root
+            .as_ref()
+            .map(|r| std::fs::canonicalize(r).unwrap_or_else(|_| r.clone()));
         runtime
             .set_loader(
-                FileResolver,
+                FileResolver { root: root.clone() },
                 FileLoader {
                     state: loader.clone(),
+                    root,
                 },
             )
             .await;
@@ -148,8 +192,10 @@ impl Isolate {
         let log = options.log.clone();
         let outbound = options.outbound.clone();
         let counter = uncaught.clone();
+        let meter_ref = meter.clone();
         context
             .with(move |ctx| -> Result<(), RuntimeError> {
+                let _ = ctx.store_userdata(MeterRef(meter_ref));
                 let _ = ctx.store_userdata(PendingRejections::default());
                 let _ = ctx.store_userdata(UncaughtCounter(counter));
                 web::install(&ctx, log, outbound)
@@ -162,6 +208,7 @@ impl Isolate {
             loader,
             options,
             uncaught,
+            meter,
         })
     }
 
@@ -174,6 +221,17 @@ impl Isolate {
     /// Every source file loaded so far.
     pub fn loaded_files(&self) -> Vec<PathBuf> {
         self.loader.lock().unwrap().files.clone()
+    }
+
+    /// The resource limit this isolate hit, if any: it is then terminated and should be
+    /// replaced.
+    pub fn limit_hit(&self) -> Option<Limit> {
+        self.meter.hit()
+    }
+
+    /// The engine heap in use, in bytes.
+    pub async fn heap_bytes(&self) -> usize {
+        self.runtime.memory_usage().await.memory_used_size.max(0) as usize
     }
 
     /// How many errors went uncaught (timers, unhandled rejections) since creation.
@@ -237,6 +295,19 @@ impl Isolate {
     /// Loads the app's entry module and finds its fetch handler.
     pub async fn load_app(&self, entry: &Path) -> Result<(), RuntimeError> {
         let env_vars = self.options.env.clone();
+        self.meter.renew();
+        let outcome = self.load_handler(entry, env_vars).await;
+        match self.meter.hit() {
+            Some(limit) if outcome.is_err() => Err(RuntimeError::Limit(limit)),
+            _ => outcome,
+        }
+    }
+
+    async fn load_handler(
+        &self,
+        entry: &Path,
+        env_vars: Vec<(String, String)>,
+    ) -> Result<(), RuntimeError> {
         self.import(entry, move |ctx, namespace| {
             let default: Value = namespace.get("default").map_err(engine)?;
             let mut module = None;
@@ -347,19 +418,25 @@ impl Isolate {
     /// Starts a request and returns at once; the outcome goes to `reply` when the head is
     /// known. This is what a host calls on the isolate's thread.
     pub async fn start(&self, request: AppRequest, reply: ResponseSender) {
+        if let Some(limit) = self.meter.hit() {
+            let _ = reply.send(Err(DispatchError::LimitExceeded(limit)));
+            return;
+        }
+        // The CPU budget is per request: it renews as each request arrives.
+        self.meter.renew();
         self.context
             .with(move |ctx| {
                 match call_handler(&ctx, request) {
                     // Settled without waiting on I/O: answer at once, no task needed.
                     Ok(Outcome::Ready(value)) => {
-                        let _ = reply.send(respond(&ctx, value));
+                        let _ = reply.send(respond(&ctx, value).map_err(|e| classify(&ctx, e)));
                     }
                     Ok(Outcome::Pending(promise)) => {
                         let ctx2 = ctx.clone();
                         ctx.spawn(finish(ctx2, promise, reply));
                     }
                     Err(e) => {
-                        let _ = reply.send(Err(e));
+                        let _ = reply.send(Err(classify(&ctx, e)));
                     }
                 }
                 // Run the jobs the handler queued (a body stream starting, say) now rather
@@ -513,7 +590,7 @@ async fn finish<'js>(ctx: Ctx<'js>, promise: Promise<'js>, reply: ResponseSender
         Ok(value) => respond(&ctx, value),
         Err(e) => Err(DispatchError::Handler(caught(&ctx, e))),
     };
-    let _ = reply.send(result);
+    let _ = reply.send(result.map_err(|e| classify(&ctx, e)));
 }
 
 /// Turns the handler's value into the response head and body.

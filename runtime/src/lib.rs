@@ -10,6 +10,7 @@
 mod body;
 mod error;
 mod isolate;
+mod limits;
 mod loader;
 mod net;
 mod packages;
@@ -22,6 +23,7 @@ pub use error::{JsError, RuntimeError, SourceLocation};
 pub use isolate::{
     AppRequest, AppResponse, DispatchError, Isolate, IsolateOptions, ResponseSender,
 };
+pub use limits::Limit;
 pub use net::{ConnectError, ConnectFuture, Connector, OutboundConfig, OutboundIo};
 pub use typescript::{is_typescript, strip_types};
 pub use web::console::{stdio_sink, LogLevel, LogSink};

@@ -81,8 +81,20 @@ fn probe(path: &Path) -> Option<PathBuf> {
     None
 }
 
-/// Resolves specifiers relative to the importing module's file.
-pub struct FileResolver;
+/// Resolves specifiers relative to the importing module's file. With a `root`, only files
+/// inside that directory (after following symlinks) can be modules: a tenant's app cannot
+/// import another tenant's files or the host's.
+pub struct FileResolver {
+    pub root: Option<PathBuf>,
+}
+
+/// Whether `path` may be loaded under `root`.
+pub fn inside_root(root: Option<&Path>, path: &Path) -> bool {
+    match root {
+        None => true,
+        Some(root) => std::fs::canonicalize(path).is_ok_and(|real| real.starts_with(root)),
+    }
+}
 
 impl Resolver for FileResolver {
     fn resolve<'js>(
@@ -115,6 +127,12 @@ impl Resolver for FileResolver {
             })?
         };
         match probe(&normalize(&target)) {
+            Some(found) if !inside_root(self.root.as_deref(), &found) => {
+                Err(Exception::throw_message(
+                    ctx,
+                    &format!("module not found: '{name}' is outside the app's directory"),
+                ))
+            }
             Some(found) => Ok(module_name(&found)),
             None => Err(Exception::throw_message(
                 ctx,
@@ -142,6 +160,8 @@ fn normalize(path: &Path) -> PathBuf {
 /// Reads module sources from disk, transpiling TypeScript and wrapping JSON.
 pub struct FileLoader {
     pub state: SharedLoaderState,
+    /// As [`FileResolver::root`].
+    pub root: Option<PathBuf>,
 }
 
 impl Loader for FileLoader {
@@ -152,6 +172,15 @@ impl Loader for FileLoader {
         attributes: Option<ImportAttributes<'js>>,
     ) -> rquickjs::Result<Module<'js, Declared>> {
         let path = module_path(name);
+        if !inside_root(self.root.as_deref(), &path) {
+            return Err(Exception::throw_message(
+                ctx,
+                &format!(
+                    "cannot read {}: outside the app's directory",
+                    path.display()
+                ),
+            ));
+        }
         let source = match std::fs::read_to_string(&path) {
             Ok(s) => s,
             Err(e) => {

@@ -1,0 +1,417 @@
+//! The multi-tenant host with real apps on real worker threads: tenants cannot see each other,
+//! runaway CPU and memory are stopped and the app recovers on a fresh isolate while another
+//! app keeps answering, and `fetch()` obeys each app's allow list and the private-address
+//! rules (with a real local HTTP server as the target).
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use edge_isolates::{
+    AppRequest, AppSpec, Body, DispatchError, Host, HostError, HostOptions, HostRule, Limit,
+    Limits, WorkerPool,
+};
+
+/// A fresh directory for one test's apps.
+fn app_dir(test: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("edge-tenancy-{}-{test}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Writes `source` as app `name` (in a directory of its own) and returns its spec.
+fn app(dir: &Path, name: &str, source: &str) -> AppSpec {
+    let root = dir.join(name);
+    std::fs::create_dir_all(&root).unwrap();
+    let entry = root.join("app.js");
+    std::fs::write(&entry, source).unwrap();
+    AppSpec {
+        entry,
+        root,
+        env: Vec::new(),
+        allowed_hosts: Vec::new(),
+        limits: Limits::default(),
+    }
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+fn host(options: HostOptions) -> Arc<Host> {
+    Arc::new(Host::new(Arc::new(WorkerPool::new(2).unwrap()), options))
+}
+
+async fn get(host: &Host, app: &str, path: &str) -> Result<(u16, String), HostError> {
+    let request = AppRequest {
+        method: http::Method::GET,
+        url: format!("http://{app}.test{path}"),
+        headers: http::HeaderMap::new(),
+        body: Body::empty(),
+    };
+    let response = host.dispatch(app, request).await?;
+    let body = response.body.collect().await.expect("body");
+    Ok((response.status, String::from_utf8_lossy(&body).into_owned()))
+}
+
+#[test]
+fn tenants_do_not_see_each_others_globals_env_files_or_prototypes() {
+    let dir = app_dir("isolation");
+    let mut a = app(
+        &dir,
+        "a",
+        r#"
+        Object.prototype.polluted = "by A";
+        Array.prototype.push = function () { return "hijacked by A"; };
+        JSON.stringify = () => "hijacked by A";
+        globalThis.sharedSecret = "A's global";
+        export default {
+          fetch(req, env) {
+            globalThis.lastSecret = env.SECRET;
+            return new Response("A:" + env.SECRET);
+          },
+        };
+        "#,
+    );
+    a.env = vec![("SECRET".into(), "a-secret-value".into())];
+    let b = app(
+        &dir,
+        "b",
+        r#"
+        export default {
+          async fetch(req, env) {
+            let imported = "refused";
+            try {
+              await import(new URL("../a/app.js", import.meta.url).href);
+              imported = "loaded A's module";
+            } catch (e) {}
+            try {
+              await import("/etc/hostname");
+              imported = "loaded a host file";
+            } catch (e) {}
+            const seen = {
+              polluted: ({}).polluted ?? null,
+              push: [].push(1),
+              stringify: JSON.stringify({ x: 1 }),
+              sharedSecret: globalThis.sharedSecret ?? null,
+              lastSecret: globalThis.lastSecret ?? null,
+              envKeys: Object.keys(env),
+              imported,
+            };
+            return new Response(JSON.stringify(seen));
+          },
+        };
+        "#,
+    );
+    let host = host(HostOptions::default());
+    host.deploy("a", a).unwrap();
+    host.deploy("b", b).unwrap();
+    runtime().block_on(async {
+        assert_eq!(get(&host, "a", "/").await.unwrap().1, "A:a-secret-value");
+        let (status, body) = get(&host, "b", "/").await.unwrap();
+        assert_eq!(status, 200);
+        assert_eq!(
+            body,
+            r#"{"polluted":null,"push":1,"stringify":"{\"x\":1}","sharedSecret":null,"lastSecret":null,"envKeys":[],"imported":"refused"}"#
+        );
+    });
+}
+
+#[test]
+fn a_cpu_runaway_is_stopped_while_another_app_keeps_answering() {
+    let dir = app_dir("cpu");
+    let mut spin = app(
+        &dir,
+        "spin",
+        r#"
+        let served = 0;
+        export default {
+          fetch(req) {
+            served++;
+            if (new URL(req.url).pathname === "/spin") { while (true) {} }
+            return new Response("fresh:" + served);
+          },
+        };
+        "#,
+    );
+    spin.limits.cpu = Duration::from_millis(50);
+    let steady = app(
+        &dir,
+        "steady",
+        r#"export default { fetch() { return new Response("steady"); } };"#,
+    );
+    let host = host(HostOptions::default());
+    // Two apps on different workers, as the host spreads them.
+    let steady_name = (0..50)
+        .map(|i| format!("steady{i}"))
+        .find(|n| host.worker_for(n) != host.worker_for("spin"))
+        .unwrap();
+    host.deploy("spin", spin).unwrap();
+    host.deploy(&steady_name, steady).unwrap();
+    runtime().block_on(async {
+        assert_eq!(get(&host, "spin", "/").await.unwrap().1, "fresh:1");
+        let spinning = async {
+            let started = Instant::now();
+            let result = get(&host, "spin", "/spin").await;
+            println!(
+                "runaway stopped after {:.1} ms (CPU limit 50 ms)",
+                started.elapsed().as_secs_f64() * 1000.0
+            );
+            result
+        };
+        let answering = async {
+            let mut answered = 0;
+            let until = Instant::now() + Duration::from_millis(40);
+            while Instant::now() < until {
+                assert_eq!(get(&host, &steady_name, "/").await.unwrap().1, "steady");
+                answered += 1;
+            }
+            answered
+        };
+        let (spun, answered) = tokio::join!(spinning, answering);
+        assert!(
+            matches!(
+                spun,
+                Err(HostError::Dispatch(DispatchError::LimitExceeded(
+                    Limit::CpuTime
+                )))
+            ),
+            "the runaway request is stopped by the CPU limit: {spun:?}"
+        );
+        assert!(answered > 0, "the other app answered while the runaway ran");
+        // The next request gets a fresh isolate: module state starts over.
+        assert_eq!(get(&host, "spin", "/").await.unwrap().1, "fresh:1");
+    });
+}
+
+fn rss_bytes() -> usize {
+    let statm = std::fs::read_to_string("/proc/self/statm").unwrap();
+    let pages: usize = statm.split_whitespace().nth(1).unwrap().parse().unwrap();
+    pages * 4096
+}
+
+#[test]
+fn unbounded_allocation_is_stopped_at_the_memory_limit() {
+    let dir = app_dir("memory");
+    let mut hog = app(
+        &dir,
+        "hog",
+        r#"
+        export default {
+          fetch(req) {
+            if (new URL(req.url).pathname === "/hog") {
+              const keep = [];
+              while (true) keep.push(new Array(100000).fill(Math.random()));
+            }
+            return new Response("fine");
+          },
+        };
+        "#,
+    );
+    hog.limits.memory = 32 << 20;
+    hog.limits.cpu = Duration::from_secs(30);
+    let host = host(HostOptions::default());
+    host.deploy("hog", hog).unwrap();
+    runtime().block_on(async {
+        assert_eq!(get(&host, "hog", "/").await.unwrap().1, "fine");
+        let before = rss_bytes();
+        for _ in 0..3 {
+            let result = get(&host, "hog", "/hog").await;
+            assert!(
+                matches!(
+                    result,
+                    Err(HostError::Dispatch(DispatchError::LimitExceeded(
+                        Limit::Memory
+                    )))
+                ),
+                "the hog is stopped by the memory limit: {result:?}"
+            );
+            assert_eq!(get(&host, "hog", "/").await.unwrap().1, "fine");
+        }
+        let grown = rss_bytes().saturating_sub(before);
+        assert!(
+            grown < 256 << 20,
+            "three hogs at a 32 MiB limit grew the process by {} MiB",
+            grown >> 20
+        );
+    });
+}
+
+/// A real HTTP server on 127.0.0.1 answering "reached".
+fn local_server() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            std::thread::spawn(move || {
+                use std::io::{Read, Write};
+                let mut buf = [0u8; 4096];
+                let _ = stream.read(&mut buf);
+                let _ = stream.write_all(
+                    b"HTTP/1.1 200 OK\r\ncontent-length: 7\r\nconnection: close\r\n\r\nreached",
+                );
+            });
+        }
+    });
+    port
+}
+
+const FETCHER: &str = r#"
+export default {
+  async fetch(req) {
+    const target = new URL(req.url).searchParams.get("to");
+    try {
+      const res = await fetch(target);
+      return new Response("ok:" + (await res.text()));
+    } catch (e) {
+      return new Response(`${e.name}:${e.message}`, { status: 502 });
+    }
+  },
+};
+"#;
+
+#[test]
+fn fetch_obeys_the_allow_list_and_refuses_private_addresses() {
+    let port = local_server();
+    let dir = app_dir("fetch");
+    let mut strict = app(&dir, "strict", FETCHER);
+    strict.allowed_hosts = [
+        "localhost",
+        "127.0.0.1",
+        "[::1]",
+        "10.0.0.1",
+        "169.254.169.254",
+        "example.com",
+    ]
+    .iter()
+    .filter_map(|h| HostRule::parse(h))
+    .collect();
+    let host_default = host(HostOptions::default());
+    host_default.deploy("strict", strict.clone()).unwrap();
+    runtime().block_on(async {
+        for target in [
+            format!("http://127.0.0.1:{port}/"),
+            format!("http://[::1]:{port}/"),
+            "http://10.0.0.1/".to_string(),
+            "http://169.254.169.254/latest/meta-data/".to_string(),
+            format!("http://localhost:{port}/"),
+        ] {
+            let (status, body) = get(&host_default, "strict", &format!("/?to={target}"))
+                .await
+                .unwrap();
+            assert_eq!(status, 502, "{target} must be refused");
+            assert!(body.starts_with("TypeError:"), "{target}: {body}");
+            assert!(body.contains("refused"), "{target}: {body}");
+        }
+        // Not in the list: refused before any lookup (`evil-example.com` is not `example.com`).
+        let (status, body) = get(&host_default, "strict", "/?to=http://evil-example.com/")
+            .await
+            .unwrap();
+        assert_eq!(status, 502);
+        assert!(body.contains("not in the app's list"), "{body}");
+    });
+
+    // An operator who opens private addresses: the listed host works, unlisted ones still fail.
+    let open = host(HostOptions {
+        allow_private_network: true,
+        ..HostOptions::default()
+    });
+    let mut listed = app(&dir, "listed", FETCHER);
+    listed.allowed_hosts = vec![HostRule::parse(&format!("127.0.0.1:{port}")).unwrap()];
+    open.deploy("listed", listed).unwrap();
+    runtime().block_on(async {
+        let (status, body) = get(&open, "listed", &format!("/?to=http://127.0.0.1:{port}/"))
+            .await
+            .unwrap();
+        assert_eq!((status, body.as_str()), (200, "ok:reached"));
+        let (status, _) = get(&open, "listed", &format!("/?to=http://localhost:{port}/"))
+            .await
+            .unwrap();
+        assert_eq!(status, 502, "localhost is not the listed 127.0.0.1");
+    });
+}
+
+#[test]
+fn unknown_apps_and_slow_answers_get_their_own_errors() {
+    let dir = app_dir("wall");
+    let mut slow = app(
+        &dir,
+        "slow",
+        r#"export default { async fetch() { await new Promise((r) => setTimeout(r, 5000)); return new Response("late"); } };"#,
+    );
+    slow.limits.wall = Duration::from_millis(100);
+    let host = host(HostOptions::default());
+    host.deploy("slow", slow).unwrap();
+    runtime().block_on(async {
+        assert!(matches!(
+            get(&host, "nobody", "/").await,
+            Err(HostError::UnknownApp(_))
+        ));
+        assert!(matches!(
+            get(&host, "slow", "/").await,
+            Err(HostError::WallTimeExceeded)
+        ));
+    });
+}
+
+/// A connector that fails the way a bug would: by panicking.
+struct PanickingConnector;
+
+impl edge_runtime::Connector for PanickingConnector {
+    fn connect(&self, _host: &str, _port: u16) -> edge_runtime::ConnectFuture {
+        Box::pin(async { panic!("a bug in the host's connector") })
+    }
+}
+
+#[test]
+fn a_panic_inside_an_isolate_takes_down_only_that_isolate() {
+    let dir = app_dir("panic");
+    let spec = app(&dir, "buggy", FETCHER);
+    let pool = Arc::new(WorkerPool::new(2).unwrap());
+    let outbound = edge_runtime::OutboundConfig::new(Arc::new(PanickingConnector), None).unwrap();
+    let config = edge_isolates::AppConfig {
+        entry: spec.entry.clone(),
+        isolate: edge_isolates::IsolateOptions {
+            outbound: Some(outbound),
+            ..Default::default()
+        },
+    };
+    let buggy = edge_isolates::AppHost::lazy(config, pool.clone(), 0);
+    let host = Host::new(pool, HostOptions::default());
+    host.deploy(
+        "steady",
+        app(
+            &dir,
+            "steady",
+            r#"export default { fetch() { return new Response("steady"); } };"#,
+        ),
+    )
+    .unwrap();
+    runtime().block_on(async {
+        let request = |path: &str| AppRequest {
+            method: http::Method::GET,
+            url: format!("http://buggy.test{path}"),
+            headers: http::HeaderMap::new(),
+            body: Body::empty(),
+        };
+        let failed = buggy.dispatch(request("/?to=http://example.com/")).await;
+        assert!(
+            failed.is_err(),
+            "the request whose isolate panicked fails: {failed:?}"
+        );
+        // The process is alive, the other app answers, and the buggy app gets a fresh isolate.
+        assert_eq!(get(&host, "steady", "/").await.unwrap().1, "steady");
+        let again = buggy.dispatch(request("/?to=http://example.com/")).await;
+        assert!(again.is_err());
+        let plain = buggy
+            .dispatch(request("/"))
+            .await
+            .expect("a fresh isolate answers");
+        assert_eq!(plain.status, 502, "no target: the handler itself answers");
+    });
+}

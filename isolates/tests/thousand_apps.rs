@@ -1,0 +1,77 @@
+//! 1,000 distinct apps on one host, each answering with its own text. Prints the process
+//! memory per loaded app and the time from a request to a cold app's response (isolate
+//! created, app loaded, answered); run with `--release --nocapture` for the figures.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use edge_isolates::{AppRequest, AppSpec, Body, Host, HostOptions, Limits, WorkerPool};
+
+const APPS: usize = 1000;
+
+fn rss_bytes() -> usize {
+    let statm = std::fs::read_to_string("/proc/self/statm").unwrap();
+    let pages: usize = statm.split_whitespace().nth(1).unwrap().parse().unwrap();
+    pages * 4096
+}
+
+#[test]
+fn a_thousand_apps_each_answer_with_their_own_code() {
+    let dir = std::env::temp_dir().join(format!("edge-thousand-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let host = Arc::new(Host::new(
+        Arc::new(WorkerPool::new(2).unwrap()),
+        HostOptions::default(),
+    ));
+    for i in 0..APPS {
+        let root = dir.join(format!("app{i}"));
+        std::fs::create_dir_all(&root).unwrap();
+        let entry = root.join("app.js");
+        std::fs::write(
+            &entry,
+            format!("export default {{ fetch() {{ return new Response('app {i}'); }} }};"),
+        )
+        .unwrap();
+        let spec = AppSpec {
+            entry,
+            root,
+            env: Vec::new(),
+            allowed_hosts: Vec::new(),
+            limits: Limits::default(),
+        };
+        host.deploy(&format!("app{i}"), spec).unwrap();
+    }
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let before = rss_bytes();
+    let mut cold = Vec::with_capacity(APPS);
+    rt.block_on(async {
+        for i in 0..APPS {
+            let name = format!("app{i}");
+            let request = AppRequest {
+                method: http::Method::GET,
+                url: format!("http://{name}.test/"),
+                headers: http::HeaderMap::new(),
+                body: Body::empty(),
+            };
+            let started = Instant::now();
+            let response = host.dispatch(&name, request).await.unwrap();
+            let body = response.body.collect().await.unwrap();
+            cold.push(started.elapsed());
+            assert_eq!(body, format!("app {i}").as_bytes());
+        }
+    });
+    assert_eq!(host.counts(), (APPS, APPS));
+    let per_app = rss_bytes().saturating_sub(before) / APPS;
+    cold.sort();
+    println!(
+        "{APPS} apps: {} KiB of RSS per loaded app; cold request (new isolate + load + answer): \
+         median {:.2} ms, p99 {:.2} ms",
+        per_app / 1024,
+        cold[APPS / 2].as_secs_f64() * 1000.0,
+        cold[APPS * 99 / 100].as_secs_f64() * 1000.0,
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

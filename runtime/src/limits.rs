@@ -1,0 +1,164 @@
+//! Resource limits an isolate enforces on itself: the CPU time its JavaScript may use per
+//! request (measured on the thread's CPU clock from the engine's interrupt checks) and the
+//! engine heap. Exceeding either terminates the isolate: the running code is interrupted (or
+//! fails to allocate), the requests in flight get [`Limit`] errors, and the embedder is meant
+//! to drop the isolate and start a fresh one.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
+use std::time::{Duration, Instant};
+
+/// A limit an isolate hit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    /// Its JavaScript ran longer than the CPU budget of a request.
+    CpuTime,
+    /// Its heap reached the memory limit.
+    Memory,
+}
+
+impl Limit {
+    /// A stable code for error bodies, logs and metrics.
+    pub fn code(self) -> &'static str {
+        match self {
+            Limit::CpuTime => "cpu_time_limit_exceeded",
+            Limit::Memory => "memory_limit_exceeded",
+        }
+    }
+}
+
+impl std::fmt::Display for Limit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Limit::CpuTime => "the app used more CPU time than its limit",
+            Limit::Memory => "the app used more memory than its limit",
+        })
+    }
+}
+
+/// Interrupt checks further apart than this are not one stretch of running code: the time in
+/// between (other isolates on the thread, I/O waits) is not charged.
+const SAME_STRETCH: Duration = Duration::from_millis(2);
+
+/// The CPU time of the calling thread.
+fn thread_cpu() -> Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid, writable timespec; CLOCK_THREAD_CPUTIME_ID needs nothing else.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    if rc != 0 {
+        return Duration::ZERO;
+    }
+    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+}
+
+/// The state an isolate's limits share with the engine's interrupt handler (which may be
+/// called from the engine at any point of running code).
+pub struct Meter {
+    cpu_limit: Option<Duration>,
+    origin: Instant,
+    /// CPU time charged since the budget was last renewed, in nanoseconds.
+    spent: AtomicU64,
+    /// The thread CPU clock and the wall clock (since `origin`) at the last interrupt check.
+    last_cpu: AtomicU64,
+    last_wall: AtomicU64,
+    /// Set once a limit was hit; 0 while none was.
+    hit: AtomicU8,
+    interrupting: AtomicBool,
+}
+
+impl Meter {
+    pub fn new(cpu_limit: Option<Duration>) -> Self {
+        Meter {
+            cpu_limit,
+            origin: Instant::now(),
+            spent: AtomicU64::new(0),
+            last_cpu: AtomicU64::new(0),
+            last_wall: AtomicU64::new(0),
+            hit: AtomicU8::new(0),
+            interrupting: AtomicBool::new(false),
+        }
+    }
+
+    /// Starts a new budget (a request arrived, or code is being loaded).
+    pub fn renew(&self) {
+        self.spent.store(0, Ordering::Relaxed);
+        self.last_wall.store(0, Ordering::Relaxed);
+    }
+
+    /// The engine's interrupt check: charges the CPU time since the previous check if the code
+    /// ran all along, and says whether to interrupt it.
+    pub fn check(&self) -> bool {
+        if self.interrupting.load(Ordering::Relaxed) {
+            return true;
+        }
+        let Some(limit) = self.cpu_limit else {
+            return false;
+        };
+        let cpu = thread_cpu().as_nanos() as u64;
+        let wall = self.origin.elapsed().as_nanos() as u64;
+        let last_wall = self.last_wall.swap(wall, Ordering::Relaxed);
+        let last_cpu = self.last_cpu.swap(cpu, Ordering::Relaxed);
+        if last_wall != 0 && wall.saturating_sub(last_wall) <= SAME_STRETCH.as_nanos() as u64 {
+            let spent = self
+                .spent
+                .fetch_add(cpu.saturating_sub(last_cpu), Ordering::Relaxed);
+            if spent > limit.as_nanos() as u64 {
+                self.trip(Limit::CpuTime);
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Records that a limit was hit; the running code is interrupted from now on.
+    pub fn trip(&self, limit: Limit) {
+        let code = match limit {
+            Limit::CpuTime => 1,
+            Limit::Memory => 2,
+        };
+        let _ = self
+            .hit
+            .compare_exchange(0, code, Ordering::Relaxed, Ordering::Relaxed);
+        self.interrupting.store(true, Ordering::Relaxed);
+    }
+
+    /// The limit hit, if one was.
+    pub fn hit(&self) -> Option<Limit> {
+        match self.hit.load(Ordering::Relaxed) {
+            1 => Some(Limit::CpuTime),
+            2 => Some(Limit::Memory),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn charges_only_continuous_running() {
+        let meter = Meter::new(Some(Duration::from_millis(30)));
+        meter.renew();
+        let start = Instant::now();
+        let mut interrupted = false;
+        while start.elapsed() < Duration::from_secs(2) {
+            if meter.check() {
+                interrupted = true;
+                break;
+            }
+        }
+        assert!(interrupted, "a busy loop is interrupted");
+        assert_eq!(meter.hit(), Some(Limit::CpuTime));
+        assert!(start.elapsed() < Duration::from_millis(500));
+
+        let idle = Meter::new(Some(Duration::from_millis(5)));
+        for _ in 0..5 {
+            assert!(!idle.check());
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert_eq!(idle.hit(), None, "sleeping between checks is not charged");
+    }
+}
