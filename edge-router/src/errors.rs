@@ -28,6 +28,12 @@ pub fn error_response(err: &HostError, expose: bool) -> Response<Body> {
              (wall_time_limit_exceeded).\n"
                 .to_string(),
         ),
+        HostError::BodyTooLarge => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "Payload Too Large: the request body is larger than the app accepts \
+             (body_too_large).\n"
+                .to_string(),
+        ),
         HostError::UnknownApp(_) => (
             StatusCode::NOT_FOUND,
             "Not Found: no app is deployed here.\n".to_string(),

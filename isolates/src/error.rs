@@ -22,4 +22,7 @@ pub enum HostError {
     /// The app took longer than its wall-time limit to answer.
     #[error("the app did not answer within its time limit")]
     WallTimeExceeded,
+    /// The request body is larger than the app accepts.
+    #[error("the request body is larger than the app's limit")]
+    BodyTooLarge,
 }

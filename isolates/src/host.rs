@@ -1,17 +1,24 @@
 //! The multi-tenant host: many apps side by side on one set of worker threads, each app with
-//! its own isolates (never shared), its own limits (heap, CPU time per request, wall time per
-//! request), its own `env`, its own module root and its own outbound allow list. An app's
-//! isolate loads on its first request; one that hits a limit is dropped and the next request
-//! gets a fresh one. The app table is read without a lock on the request path.
+//! its own isolates (never shared), its own limits (heap, CPU time, wall time, subrequests and
+//! body size per request), its own `env`, its own module root and its own outbound allow list.
+//! An app's isolate loads on its first request; one that hits a limit is dropped and the next
+//! request gets a fresh one; the least recently used are unloaded beyond a cap, and idle ones
+//! on request. Each app's console output is kept for tailing and its counters are exported as
+//! Prometheus text. The app table is read without a lock on the request path.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
+use std::fmt::Write as _;
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use arc_swap::ArcSwap;
-use edge_runtime::{AppRequest, AppResponse, IsolateOptions, LogSink, OutboundConfig};
+use edge_runtime::{
+    AppRequest, AppResponse, Body, DispatchError, IsolateOptions, Limit, LogLevel, LogSink,
+    OutboundConfig,
+};
 
 use crate::app::{AppConfig, AppHost};
 use crate::error::HostError;
@@ -27,6 +34,10 @@ pub struct Limits {
     pub cpu: Duration,
     /// Time from a request to its response head.
     pub wall: Duration,
+    /// `fetch()` calls per request.
+    pub subrequests: u32,
+    /// Bytes of a request body.
+    pub body_bytes: u64,
 }
 
 impl Default for Limits {
@@ -35,9 +46,14 @@ impl Default for Limits {
             memory: 128 << 20,
             cpu: Duration::from_millis(50),
             wall: Duration::from_secs(30),
+            subrequests: 50,
+            body_bytes: 100 << 20,
         }
     }
 }
+
+/// Console lines kept per app for tailing.
+const LOG_LINES: usize = 1000;
 
 /// What a tenant deploys: its code, its variables and secrets, what it may reach, its limits.
 #[derive(Clone, Debug)]
@@ -60,8 +76,11 @@ pub struct HostOptions {
     pub allow_private_network: bool,
     /// Extra CA certificates (PEM) trusted by outbound TLS.
     pub extra_ca_pem: Option<Vec<u8>>,
-    /// Where an app's console output goes, given the app's name.
+    /// Where an app's console output goes, given the app's name (it is also kept for
+    /// [`Host::logs`]).
     pub log: Arc<dyn Fn(&str) -> LogSink + Send + Sync>,
+    /// Isolates kept loaded at most; beyond it the least recently used app is unloaded.
+    pub max_loaded: usize,
 }
 
 impl Default for HostOptions {
@@ -70,19 +89,62 @@ impl Default for HostOptions {
             allow_private_network: false,
             extra_ca_pem: None,
             log: Arc::new(|_| edge_runtime::stdio_sink()),
+            max_loaded: 10_000,
         }
+    }
+}
+
+/// An app's counters.
+#[derive(Default)]
+struct Stats {
+    requests: AtomicU64,
+    /// By kind, in the order of [`ERROR_KINDS`].
+    errors: [AtomicU64; 8],
+    cold_starts: AtomicU64,
+    /// Request to response head, summed.
+    wall_ns: AtomicU64,
+    /// When the app last got a request, in nanoseconds since the host started.
+    last_used: AtomicU64,
+    /// JavaScript CPU time, as its isolates charge it.
+    cpu_ns: Arc<AtomicU64>,
+}
+
+const ERROR_KINDS: [&str; 8] = [
+    "handler",
+    "cpu_time",
+    "memory",
+    "wall_time",
+    "overloaded",
+    "unavailable",
+    "body_too_large",
+    "invalid_response",
+];
+
+fn error_kind(err: &HostError) -> usize {
+    match err {
+        HostError::Dispatch(DispatchError::Handler(_)) => 0,
+        HostError::Dispatch(DispatchError::LimitExceeded(Limit::CpuTime)) => 1,
+        HostError::Dispatch(DispatchError::LimitExceeded(Limit::Memory)) => 2,
+        HostError::WallTimeExceeded => 3,
+        HostError::Overloaded => 4,
+        HostError::BodyTooLarge => 6,
+        HostError::Dispatch(DispatchError::InvalidResponse(_)) => 7,
+        _ => 5,
     }
 }
 
 struct Tenant {
     app: AppHost,
     limits: Limits,
+    stats: Stats,
+    logs: Arc<Mutex<VecDeque<String>>>,
 }
 
 /// Serves many apps; cheap to share between connection tasks.
 pub struct Host {
     pool: Arc<WorkerPool>,
     options: HostOptions,
+    origin: Instant,
     apps: ArcSwap<HashMap<String, Arc<Tenant>>>,
     /// Serializes changes to the app table (never taken on the request path).
     changes: Mutex<()>,
@@ -93,6 +155,7 @@ impl Host {
         Host {
             pool,
             options,
+            origin: Instant::now(),
             apps: ArcSwap::from_pointee(HashMap::new()),
             changes: Mutex::new(()),
         }
@@ -115,20 +178,26 @@ impl Host {
         .with_allowed_hosts(spec.allowed_hosts.clone());
         let outbound = OutboundConfig::new(Arc::new(policy), self.options.extra_ca_pem.as_deref())
             .map_err(HostError::Load)?;
+        let logs = Arc::new(Mutex::new(VecDeque::with_capacity(64)));
+        let stats = Stats::default();
         let config = AppConfig {
             entry: spec.entry.clone(),
             isolate: IsolateOptions {
                 env: spec.env.clone(),
-                log: (self.options.log)(name),
+                log: keep_logs(logs.clone(), (self.options.log)(name)),
                 memory_limit: Some(spec.limits.memory),
                 outbound: Some(outbound),
                 cpu_limit: Some(spec.limits.cpu),
                 module_root: Some(spec.root.clone()),
+                subrequest_limit: Some(spec.limits.subrequests),
+                cpu_used: Some(stats.cpu_ns.clone()),
             },
         };
         let tenant = Arc::new(Tenant {
             app: AppHost::lazy(config, self.pool.clone(), self.worker_for(name)),
             limits: spec.limits,
+            stats,
+            logs,
         });
         let _guard = self.changes.lock().unwrap_or_else(|e| e.into_inner());
         let mut apps = HashMap::clone(&self.apps.load());
@@ -157,7 +226,7 @@ impl Host {
     pub async fn dispatch(
         &self,
         name: &str,
-        request: AppRequest,
+        mut request: AppRequest,
     ) -> Result<AppResponse, HostError> {
         let tenant = self
             .apps
@@ -165,9 +234,184 @@ impl Host {
             .get(name)
             .cloned()
             .ok_or_else(|| HostError::UnknownApp(name.to_owned()))?;
-        match tokio::time::timeout(tenant.limits.wall, tenant.app.dispatch(request)).await {
-            Ok(result) => result,
-            Err(_) => Err(HostError::WallTimeExceeded),
+        let started = Instant::now();
+        let stats = &tenant.stats;
+        stats.requests.fetch_add(1, Ordering::Relaxed);
+        stats
+            .last_used
+            .store(self.origin.elapsed().as_nanos() as u64, Ordering::Relaxed);
+        let cold = !tenant.app.is_loaded();
+        let result = match limit_body(&mut request, tenant.limits.body_bytes) {
+            Err(e) => Err(e),
+            Ok(()) => {
+                match tokio::time::timeout(tenant.limits.wall, tenant.app.dispatch(request)).await {
+                    Ok(result) => result,
+                    Err(_) => Err(HostError::WallTimeExceeded),
+                }
+            }
+        };
+        stats
+            .wall_ns
+            .fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);
+        if cold && tenant.app.is_loaded() {
+            stats.cold_starts.fetch_add(1, Ordering::Relaxed);
+            self.enforce_cap(name);
+        }
+        if let Err(e) = &result {
+            stats.errors[error_kind(e)].fetch_add(1, Ordering::Relaxed);
+        }
+        result
+    }
+
+    /// Unloads least recently used apps while more than the cap are loaded (`keep` stays).
+    fn enforce_cap(&self, keep: &str) {
+        let apps = self.apps.load();
+        let mut loaded: Vec<(&String, u64)> = apps
+            .iter()
+            .filter(|(n, t)| t.app.is_loaded() && n.as_str() != keep)
+            .map(|(n, t)| (n, t.stats.last_used.load(Ordering::Relaxed)))
+            .collect();
+        let cap = self.options.max_loaded.max(1);
+        if loaded.len() < cap {
+            return;
+        }
+        loaded.sort_by_key(|(_, used)| *used);
+        for (name, _) in loaded.iter().take(loaded.len() + 1 - cap) {
+            apps[*name].app.unload();
         }
     }
+
+    /// Unloads the apps idle for at least `idle`; returns how many. Their next request loads
+    /// them again.
+    pub fn evict_idle(&self, idle: Duration) -> usize {
+        let now = self.origin.elapsed().as_nanos() as u64;
+        let mut evicted = 0;
+        for tenant in self.apps.load().values() {
+            let used = tenant.stats.last_used.load(Ordering::Relaxed);
+            if tenant.app.is_loaded() && now.saturating_sub(used) >= idle.as_nanos() as u64 {
+                tenant.app.unload();
+                evicted += 1;
+            }
+        }
+        evicted
+    }
+
+    /// The last console lines of app `name` (oldest first).
+    pub fn logs(&self, name: &str) -> Option<Vec<String>> {
+        let apps = self.apps.load();
+        let tenant = apps.get(name)?;
+        let lines = tenant.logs.lock().unwrap_or_else(|e| e.into_inner());
+        Some(lines.iter().cloned().collect())
+    }
+
+    /// Every app's counters and the node's totals, in the Prometheus text format.
+    pub fn metrics(&self) -> String {
+        let apps = self.apps.load();
+        let mut names: Vec<&String> = apps.keys().collect();
+        names.sort();
+        let mut out = String::new();
+        let (deployed, loaded) = self.counts();
+        let _ = writeln!(out, "# TYPE edge_apps gauge\nedge_apps {deployed}");
+        let _ = writeln!(
+            out,
+            "# TYPE edge_isolates_loaded gauge\nedge_isolates_loaded {loaded}"
+        );
+        let family = |out: &mut String, metric: &str, kind: &str| {
+            let _ = writeln!(out, "# TYPE {metric} {kind}");
+        };
+        family(&mut out, "edge_app_requests_total", "counter");
+        for name in &names {
+            let v = apps[*name].stats.requests.load(Ordering::Relaxed);
+            let _ = writeln!(
+                out,
+                "edge_app_requests_total{{app=\"{}\"}} {v}",
+                label(name)
+            );
+        }
+        family(&mut out, "edge_app_errors_total", "counter");
+        for name in &names {
+            for (i, kind) in ERROR_KINDS.iter().enumerate() {
+                let v = apps[*name].stats.errors[i].load(Ordering::Relaxed);
+                if v > 0 {
+                    let _ = writeln!(
+                        out,
+                        "edge_app_errors_total{{app=\"{}\",kind=\"{kind}\"}} {v}",
+                        label(name)
+                    );
+                }
+            }
+        }
+        family(&mut out, "edge_app_wall_seconds_total", "counter");
+        for name in &names {
+            let v = apps[*name].stats.wall_ns.load(Ordering::Relaxed) as f64 / 1e9;
+            let _ = writeln!(
+                out,
+                "edge_app_wall_seconds_total{{app=\"{}\"}} {v}",
+                label(name)
+            );
+        }
+        family(&mut out, "edge_app_cpu_seconds_total", "counter");
+        for name in &names {
+            let v = apps[*name].stats.cpu_ns.load(Ordering::Relaxed) as f64 / 1e9;
+            let _ = writeln!(
+                out,
+                "edge_app_cpu_seconds_total{{app=\"{}\"}} {v}",
+                label(name)
+            );
+        }
+        family(&mut out, "edge_app_cold_starts_total", "counter");
+        for name in &names {
+            let v = apps[*name].stats.cold_starts.load(Ordering::Relaxed);
+            let _ = writeln!(
+                out,
+                "edge_app_cold_starts_total{{app=\"{}\"}} {v}",
+                label(name)
+            );
+        }
+        family(&mut out, "edge_app_isolates", "gauge");
+        for name in &names {
+            let v = u8::from(apps[*name].app.is_loaded());
+            let _ = writeln!(out, "edge_app_isolates{{app=\"{}\"}} {v}", label(name));
+        }
+        out
+    }
+}
+
+/// A Prometheus label value: backslashes, quotes and newlines escaped.
+fn label(value: &str) -> String {
+    value
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}
+
+/// Refuses a body whose declared length is over `limit`, and caps one that streams.
+fn limit_body(request: &mut AppRequest, limit: u64) -> Result<(), HostError> {
+    let declared = request
+        .headers
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Err(HostError::BodyTooLarge);
+    }
+    if !request.body.is_empty() {
+        let body = std::mem::replace(&mut request.body, Body::empty());
+        request.body = Body::from_http(http_body_util::Limited::new(body, limit as usize));
+    }
+    Ok(())
+}
+
+/// A log sink that also keeps the last lines for tailing.
+fn keep_logs(lines: Arc<Mutex<VecDeque<String>>>, forward: LogSink) -> LogSink {
+    Arc::new(move |level: LogLevel, line: &str| {
+        {
+            let mut lines = lines.lock().unwrap_or_else(|e| e.into_inner());
+            if lines.len() == LOG_LINES {
+                lines.pop_front();
+            }
+            lines.push_back(line.to_owned());
+        }
+        forward(level, line);
+    })
 }

@@ -186,6 +186,14 @@ fn a_cpu_runaway_is_stopped_while_another_app_keeps_answering() {
         // The next request gets a fresh isolate: module state starts over.
         assert_eq!(get(&host, "spin", "/").await.unwrap().1, "fresh:1");
     });
+    let metrics = host.metrics();
+    let cpu: f64 = metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("edge_app_cpu_seconds_total{app=\"spin\"} "))
+        .and_then(|v| v.parse().ok())
+        .expect("a CPU figure for the app");
+    assert!(cpu >= 0.045, "the runaway's CPU time is counted: {cpu}");
+    assert!(metrics.contains("edge_app_errors_total{app=\"spin\",kind=\"cpu_time\"} 1"));
 }
 
 fn rss_bytes() -> usize {
@@ -414,4 +422,124 @@ fn a_panic_inside_an_isolate_takes_down_only_that_isolate() {
             .expect("a fresh isolate answers");
         assert_eq!(plain.status, 502, "no target: the handler itself answers");
     });
+}
+
+#[test]
+fn subrequests_and_request_bodies_are_limited_per_app() {
+    let port = local_server();
+    let dir = app_dir("subrequests");
+    let mut chatty = app(
+        &dir,
+        "chatty",
+        &format!(
+            r#"
+            export default {{
+              async fetch(req) {{
+                if (req.method === "POST") return new Response(String((await req.arrayBuffer()).byteLength));
+                let done = 0;
+                try {{
+                  for (let i = 0; i < 10; i++) {{ await (await fetch("http://127.0.0.1:{port}/")).text(); done++; }}
+                }} catch (e) {{
+                  return new Response(done + ":" + e.name + ":" + e.message);
+                }}
+                return new Response(String(done));
+              }},
+            }};
+            "#
+        ),
+    );
+    chatty.allowed_hosts = vec![HostRule::parse(&format!("127.0.0.1:{port}")).unwrap()];
+    chatty.limits.subrequests = 3;
+    chatty.limits.body_bytes = 1000;
+    let host = host(HostOptions {
+        allow_private_network: true,
+        ..HostOptions::default()
+    });
+    host.deploy("chatty", chatty).unwrap();
+    runtime().block_on(async {
+        let (_, body) = get(&host, "chatty", "/").await.unwrap();
+        assert!(
+            body.starts_with("3:TypeError:Too many subrequests"),
+            "{body}"
+        );
+        // The budget is per request.
+        let (_, body) = get(&host, "chatty", "/").await.unwrap();
+        assert!(body.starts_with("3:"), "{body}");
+        let post = |len: usize, declared: bool| {
+            let mut headers = http::HeaderMap::new();
+            if declared {
+                headers.insert(http::header::CONTENT_LENGTH, len.into());
+            }
+            AppRequest {
+                method: http::Method::POST,
+                url: "http://chatty.test/".into(),
+                headers,
+                body: Body::full(vec![b'x'; len]),
+            }
+        };
+        let small = host.dispatch("chatty", post(10, true)).await.unwrap();
+        assert_eq!(small.body.collect().await.unwrap(), "10".as_bytes());
+        assert!(matches!(
+            host.dispatch("chatty", post(5000, true)).await,
+            Err(HostError::BodyTooLarge)
+        ));
+        // Without a declared length the body is cut off when it passes the limit: the app's
+        // read fails.
+        let streamed = host.dispatch("chatty", post(5000, false)).await;
+        assert!(
+            matches!(
+                streamed,
+                Err(HostError::Dispatch(DispatchError::Handler(_)))
+            ),
+            "{streamed:?}"
+        );
+    });
+}
+
+#[test]
+fn idle_and_least_recently_used_isolates_are_unloaded_and_counted() {
+    let dir = app_dir("evict");
+    let host = host(HostOptions {
+        max_loaded: 2,
+        log: Arc::new(|_| Arc::new(|_, _| {})),
+        ..HostOptions::default()
+    });
+    for name in ["one", "two", "three"] {
+        let source = format!(
+            r#"console.log("loading {name}");
+            export default {{ fetch() {{ console.log("serving {name}"); return new Response("{name}"); }} }};"#
+        );
+        host.deploy(name, app(&dir, name, &source)).unwrap();
+    }
+    runtime().block_on(async {
+        for name in ["one", "two", "three"] {
+            assert_eq!(get(&host, name, "/").await.unwrap().1, name);
+        }
+        assert_eq!(
+            host.counts(),
+            (3, 2),
+            "the cap unloaded the least recently used"
+        );
+        assert_eq!(get(&host, "one", "/").await.unwrap().1, "one");
+        assert_eq!(
+            host.logs("one").unwrap(),
+            ["loading one", "serving one", "loading one", "serving one"]
+        );
+        assert_eq!(host.evict_idle(Duration::ZERO), 2);
+        assert_eq!(host.counts(), (3, 0));
+    });
+    let metrics = host.metrics();
+    assert!(
+        metrics.contains("edge_app_requests_total{app=\"one\"} 2"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("edge_app_cold_starts_total{app=\"one\"} 2"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("edge_app_isolates{app=\"two\"} 0"),
+        "{metrics}"
+    );
+    assert!(metrics.contains("edge_apps 3"), "{metrics}");
 }

@@ -21,7 +21,7 @@ use tokio::sync::oneshot;
 
 use crate::body::Body;
 use crate::error::{JsError, RuntimeError};
-use crate::limits::{Limit, Meter};
+use crate::limits::{Limit, Meter, MeterRef};
 use crate::loader::{self, FileLoader, FileResolver, LoaderState, SharedLoaderState};
 use crate::net::OutboundConfig;
 use crate::web;
@@ -48,6 +48,11 @@ pub struct IsolateOptions {
     pub cpu_limit: Option<Duration>,
     /// If set, modules load only from inside this directory.
     pub module_root: Option<PathBuf>,
+    /// How many `fetch()` calls a request may make; more reject with a TypeError.
+    pub subrequest_limit: Option<u32>,
+    /// A running total the isolate adds its JavaScript's CPU time to, in nanoseconds (for the
+    /// embedder's metrics).
+    pub cpu_used: Option<Arc<std::sync::atomic::AtomicU64>>,
 }
 
 impl Default for IsolateOptions {
@@ -59,6 +64,8 @@ impl Default for IsolateOptions {
             outbound: None,
             cpu_limit: None,
             module_root: None,
+            subrequest_limit: None,
+            cpu_used: None,
         }
     }
 }
@@ -133,10 +140,6 @@ pub struct Isolate {
     meter: Arc<Meter>,
 }
 
-/// The isolate's limit meter, reachable from code that only has the context.
-#[derive(JsLifetime)]
-struct MeterRef(Arc<Meter>);
-
 /// Turns a failure into the limit that caused it, if one did: the meter tripped (CPU), or the
 /// engine ran out of heap (which trips it for good).
 fn classify(ctx: &Ctx<'_>, err: DispatchError) -> DispatchError {
@@ -165,7 +168,11 @@ impl Isolate {
         if let Some(limit) = options.memory_limit {
             runtime.set_memory_limit(limit).await;
         }
-        let meter = Arc::new(Meter::new(options.cpu_limit));
+        let meter = Arc::new(Meter::new(
+            options.cpu_limit,
+            options.subrequest_limit,
+            options.cpu_used.clone(),
+        ));
         let checker = meter.clone();
         runtime
             .set_interrupt_handler(Some(Box::new(move || checker.check())))

@@ -1,10 +1,11 @@
 //! Resource limits an isolate enforces on itself: the CPU time its JavaScript may use per
-//! request (measured on the thread's CPU clock from the engine's interrupt checks) and the
-//! engine heap. Exceeding either terminates the isolate: the running code is interrupted (or
+//! request (measured on the thread's CPU clock from the engine's interrupt checks), the
+//! engine heap, and the subrequests (`fetch()` calls) per request. Exceeding either terminates the isolate: the running code is interrupted (or
 //! fails to allocate), the requests in flight get [`Limit`] errors, and the embedder is meant
 //! to drop the isolate and start a fresh one.
 
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicU8, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// A limit an isolate hit.
@@ -57,6 +58,9 @@ fn thread_cpu() -> Duration {
 /// called from the engine at any point of running code).
 pub struct Meter {
     cpu_limit: Option<Duration>,
+    subrequest_limit: Option<u32>,
+    /// `fetch()` calls since the budget was last renewed.
+    subrequests: AtomicU32,
     origin: Instant,
     /// CPU time charged since the budget was last renewed, in nanoseconds.
     spent: AtomicU64,
@@ -66,24 +70,34 @@ pub struct Meter {
     /// Set once a limit was hit; 0 while none was.
     hit: AtomicU8,
     interrupting: AtomicBool,
+    /// The embedder's running total of CPU time charged, in nanoseconds.
+    total: Option<Arc<AtomicU64>>,
 }
 
 impl Meter {
-    pub fn new(cpu_limit: Option<Duration>) -> Self {
+    pub fn new(
+        cpu_limit: Option<Duration>,
+        subrequest_limit: Option<u32>,
+        total: Option<Arc<AtomicU64>>,
+    ) -> Self {
         Meter {
             cpu_limit,
+            subrequest_limit,
+            subrequests: AtomicU32::new(0),
             origin: Instant::now(),
             spent: AtomicU64::new(0),
             last_cpu: AtomicU64::new(0),
             last_wall: AtomicU64::new(0),
             hit: AtomicU8::new(0),
             interrupting: AtomicBool::new(false),
+            total,
         }
     }
 
     /// Starts a new budget (a request arrived, or code is being loaded).
     pub fn renew(&self) {
         self.spent.store(0, Ordering::Relaxed);
+        self.subrequests.store(0, Ordering::Relaxed);
         self.last_wall.store(0, Ordering::Relaxed);
     }
 
@@ -93,18 +107,23 @@ impl Meter {
         if self.interrupting.load(Ordering::Relaxed) {
             return true;
         }
-        let Some(limit) = self.cpu_limit else {
+        if self.cpu_limit.is_none() && self.total.is_none() {
             return false;
-        };
+        }
         let cpu = thread_cpu().as_nanos() as u64;
         let wall = self.origin.elapsed().as_nanos() as u64;
         let last_wall = self.last_wall.swap(wall, Ordering::Relaxed);
         let last_cpu = self.last_cpu.swap(cpu, Ordering::Relaxed);
         if last_wall != 0 && wall.saturating_sub(last_wall) <= SAME_STRETCH.as_nanos() as u64 {
-            let spent = self
-                .spent
-                .fetch_add(cpu.saturating_sub(last_cpu), Ordering::Relaxed);
-            if spent > limit.as_nanos() as u64 {
+            let charged = cpu.saturating_sub(last_cpu);
+            if let Some(total) = &self.total {
+                total.fetch_add(charged, Ordering::Relaxed);
+            }
+            let spent = self.spent.fetch_add(charged, Ordering::Relaxed);
+            if self
+                .cpu_limit
+                .is_some_and(|limit| u128::from(spent) > limit.as_nanos())
+            {
                 self.trip(Limit::CpuTime);
                 return true;
             }
@@ -124,6 +143,17 @@ impl Meter {
         self.interrupting.store(true, Ordering::Relaxed);
     }
 
+    /// Counts a subrequest; `Err(limit)` if the budget has none left.
+    pub fn take_subrequest(&self) -> Result<(), u32> {
+        let Some(limit) = self.subrequest_limit else {
+            return Ok(());
+        };
+        if self.subrequests.fetch_add(1, Ordering::Relaxed) >= limit {
+            return Err(limit);
+        }
+        Ok(())
+    }
+
     /// The limit hit, if one was.
     pub fn hit(&self) -> Option<Limit> {
         match self.hit.load(Ordering::Relaxed) {
@@ -134,13 +164,17 @@ impl Meter {
     }
 }
 
+/// The isolate's meter, kept in its context for the code that only has the context.
+#[derive(rquickjs::JsLifetime)]
+pub(crate) struct MeterRef(pub Arc<Meter>);
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn charges_only_continuous_running() {
-        let meter = Meter::new(Some(Duration::from_millis(30)));
+        let meter = Meter::new(Some(Duration::from_millis(30)), None, None);
         meter.renew();
         let start = Instant::now();
         let mut interrupted = false;
@@ -154,7 +188,7 @@ mod tests {
         assert_eq!(meter.hit(), Some(Limit::CpuTime));
         assert!(start.elapsed() < Duration::from_millis(500));
 
-        let idle = Meter::new(Some(Duration::from_millis(5)));
+        let idle = Meter::new(Some(Duration::from_millis(5)), None, None);
         for _ in 0..5 {
             assert!(!idle.check());
             std::thread::sleep(Duration::from_millis(10));

@@ -51,6 +51,20 @@ unsafe impl<'js> JsLifetime<'js> for FetchState {
 /// The global `fetch(input, init)`. Every failure rejects the returned promise.
 pub fn fetch<'js>(ctx: Ctx<'js>, input: Value<'js>, init: Opt<Value<'js>>) -> Result<Promise<'js>> {
     let (promise, resolve, reject) = ctx.promise()?;
+    let budget = ctx
+        .userdata::<crate::limits::MeterRef>()
+        .map_or(Ok(()), |m| m.0.take_subrequest());
+    if let Err(limit) = budget {
+        let reason = thrown_value(
+            &ctx,
+            rquickjs::Exception::throw_type(
+                &ctx,
+                &format!("Too many subrequests: a request may make {limit} fetch() calls"),
+            ),
+        );
+        let _: Result<()> = reject.call((reason,));
+        return Ok(promise);
+    }
     match start(&ctx, input, init.0) {
         Ok(Started::Rejected(reason)) => {
             let _: Result<()> = reject.call((reason,));
