@@ -36,7 +36,11 @@ fn main() {
         let module = rquickjs::Module::declare(ctx.clone(), "edge:bootstrap", source.clone())
             .unwrap_or_else(|_| panic!("bootstrap does not compile: {:?}", ctx.catch()));
         module
-            .write(rquickjs::module::WriteOptions::default())
+            .write(rquickjs::module::WriteOptions {
+                strip_source: true,
+                strip_debug: true,
+                ..Default::default()
+            })
             .expect("write bytecode")
     });
     std::fs::write(out.join("bootstrap.qjsbc"), bytes).expect("write bytecode");
