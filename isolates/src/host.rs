@@ -316,19 +316,25 @@ impl Host {
             out,
             "# TYPE edge_isolates_loaded gauge\nedge_isolates_loaded {loaded}"
         );
-        let family = |out: &mut String, metric: &str, kind: &str| {
-            let _ = writeln!(out, "# TYPE {metric} {kind}");
-        };
-        family(&mut out, "edge_app_requests_total", "counter");
-        for name in &names {
-            let v = apps[*name].stats.requests.load(Ordering::Relaxed);
-            let _ = writeln!(
-                out,
-                "edge_app_requests_total{{app=\"{}\"}} {v}",
-                label(name)
-            );
-        }
-        family(&mut out, "edge_app_errors_total", "counter");
+        // One family: its type line, then a sample per app.
+        let family =
+            |out: &mut String, metric: &str, kind: &str, value: &dyn Fn(&Tenant) -> String| {
+                let _ = writeln!(out, "# TYPE {metric} {kind}");
+                for name in &names {
+                    let _ = writeln!(
+                        out,
+                        "{metric}{{app=\"{}\"}} {}",
+                        label(name),
+                        value(&apps[*name])
+                    );
+                }
+            };
+        let count = |n: &AtomicU64| n.load(Ordering::Relaxed).to_string();
+        let seconds = |n: &AtomicU64| (n.load(Ordering::Relaxed) as f64 / 1e9).to_string();
+        family(&mut out, "edge_app_requests_total", "counter", &|t| {
+            count(&t.stats.requests)
+        });
+        let _ = writeln!(out, "# TYPE edge_app_errors_total counter");
         for name in &names {
             for (i, kind) in ERROR_KINDS.iter().enumerate() {
                 let v = apps[*name].stats.errors[i].load(Ordering::Relaxed);
@@ -341,38 +347,18 @@ impl Host {
                 }
             }
         }
-        family(&mut out, "edge_app_wall_seconds_total", "counter");
-        for name in &names {
-            let v = apps[*name].stats.wall_ns.load(Ordering::Relaxed) as f64 / 1e9;
-            let _ = writeln!(
-                out,
-                "edge_app_wall_seconds_total{{app=\"{}\"}} {v}",
-                label(name)
-            );
-        }
-        family(&mut out, "edge_app_cpu_seconds_total", "counter");
-        for name in &names {
-            let v = apps[*name].stats.cpu_ns.load(Ordering::Relaxed) as f64 / 1e9;
-            let _ = writeln!(
-                out,
-                "edge_app_cpu_seconds_total{{app=\"{}\"}} {v}",
-                label(name)
-            );
-        }
-        family(&mut out, "edge_app_cold_starts_total", "counter");
-        for name in &names {
-            let v = apps[*name].stats.cold_starts.load(Ordering::Relaxed);
-            let _ = writeln!(
-                out,
-                "edge_app_cold_starts_total{{app=\"{}\"}} {v}",
-                label(name)
-            );
-        }
-        family(&mut out, "edge_app_isolates", "gauge");
-        for name in &names {
-            let v = u8::from(apps[*name].app.is_loaded());
-            let _ = writeln!(out, "edge_app_isolates{{app=\"{}\"}} {v}", label(name));
-        }
+        family(&mut out, "edge_app_wall_seconds_total", "counter", &|t| {
+            seconds(&t.stats.wall_ns)
+        });
+        family(&mut out, "edge_app_cpu_seconds_total", "counter", &|t| {
+            seconds(&t.stats.cpu_ns)
+        });
+        family(&mut out, "edge_app_cold_starts_total", "counter", &|t| {
+            count(&t.stats.cold_starts)
+        });
+        family(&mut out, "edge_app_isolates", "gauge", &|t| {
+            u8::from(t.app.is_loaded()).to_string()
+        });
         out
     }
 }

@@ -158,6 +158,26 @@ impl Parser<'_> {
         self.rest(pointer + 1)
     }
 
+    /// An empty query, parsed from here on.
+    fn begin_query(&mut self) {
+        self.url.query = Some(String::new());
+        self.state = State::Query;
+    }
+
+    /// An empty fragment, parsed from here on.
+    fn begin_fragment(&mut self) {
+        self.url.fragment = Some(String::new());
+        self.state = State::Fragment;
+    }
+
+    /// The base's credentials, host and port.
+    fn copy_authority(&mut self, base: &Url) {
+        self.url.username = base.username.clone();
+        self.url.password = base.password.clone();
+        self.url.host = base.host.clone();
+        self.url.port = base.port;
+    }
+
     fn special(&self) -> bool {
         is_special_scheme(&self.url.scheme)
     }
@@ -230,8 +250,7 @@ impl Parser<'_> {
                         self.url.scheme = base.scheme.clone();
                         self.url.path = base.path.clone();
                         self.url.query = base.query.clone();
-                        self.url.fragment = Some(String::new());
-                        self.state = State::Fragment;
+                        self.begin_fragment();
                     }
                     (Path::Opaque(_), _) => return Err(Failure),
                     _ => {
@@ -267,20 +286,15 @@ impl Parser<'_> {
                 if c == Some('/') || (self.special() && c == Some('\\')) {
                     self.state = State::RelativeSlash;
                 } else {
-                    self.url.username = base.username.clone();
-                    self.url.password = base.password.clone();
-                    self.url.host = base.host.clone();
-                    self.url.port = base.port;
+                    self.copy_authority(base);
                     self.url.path = base.path.clone();
                     self.url.query = base.query.clone();
                     match c {
                         Some('?') => {
-                            self.url.query = Some(String::new());
-                            self.state = State::Query;
+                            self.begin_query();
                         }
                         Some('#') => {
-                            self.url.fragment = Some(String::new());
-                            self.state = State::Fragment;
+                            self.begin_fragment();
                         }
                         Some(_) => {
                             self.url.query = None;
@@ -299,10 +313,7 @@ impl Parser<'_> {
                     self.state = State::Authority;
                 } else {
                     let base = self.base.ok_or(Failure)?;
-                    self.url.username = base.username.clone();
-                    self.url.password = base.password.clone();
-                    self.url.host = base.host.clone();
-                    self.url.port = base.port;
+                    self.copy_authority(base);
                     self.state = State::Path;
                     *pointer -= 1;
                 }
@@ -441,12 +452,10 @@ impl Parser<'_> {
                     self.url.query = base.query.clone();
                     match c {
                         Some('?') => {
-                            self.url.query = Some(String::new());
-                            self.state = State::Query;
+                            self.begin_query();
                         }
                         Some('#') => {
-                            self.url.fragment = Some(String::new());
-                            self.state = State::Fragment;
+                            self.begin_fragment();
                         }
                         Some(_) => {
                             self.url.query = None;
@@ -520,11 +529,9 @@ impl Parser<'_> {
                         *pointer -= 1;
                     }
                 } else if over.is_none() && c == Some('?') {
-                    self.url.query = Some(String::new());
-                    self.state = State::Query;
+                    self.begin_query();
                 } else if over.is_none() && c == Some('#') {
-                    self.url.fragment = Some(String::new());
-                    self.state = State::Fragment;
+                    self.begin_fragment();
                 } else if c.is_some() {
                     self.state = State::Path;
                     if c != Some('/') {
@@ -560,12 +567,10 @@ impl Parser<'_> {
                     }
                     match c {
                         Some('?') if !slash => {
-                            self.url.query = Some(String::new());
-                            self.state = State::Query;
+                            self.begin_query();
                         }
                         Some('#') if !slash => {
-                            self.url.fragment = Some(String::new());
-                            self.state = State::Fragment;
+                            self.begin_fragment();
                         }
                         _ => {}
                     }
@@ -577,12 +582,10 @@ impl Parser<'_> {
                 let next = self.remaining(*pointer).first().copied();
                 match c {
                     Some('?') => {
-                        self.url.query = Some(String::new());
-                        self.state = State::Query;
+                        self.begin_query();
                     }
                     Some('#') => {
-                        self.url.fragment = Some(String::new());
-                        self.state = State::Fragment;
+                        self.begin_fragment();
                     }
                     Some(c) => {
                         if let Path::Opaque(path) = &mut self.url.path {
@@ -609,8 +612,7 @@ impl Parser<'_> {
                         .get_or_insert_with(String::new)
                         .push_str(&encoded);
                     if c == Some('#') {
-                        self.url.fragment = Some(String::new());
-                        self.state = State::Fragment;
+                        self.begin_fragment();
                     }
                 } else if let Some(c) = c {
                     self.buffer.push(c);

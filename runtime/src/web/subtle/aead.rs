@@ -9,7 +9,7 @@ use chacha20poly1305::ChaCha20Poly1305;
 use ocb3::Ocb3;
 use rquickjs::{Ctx, Object, Result, Value};
 
-use super::params::{bytes, check_usages, data_error, not_supported, number_member};
+use super::params::{buffer_member, check_usages, data_error, not_supported, number_member};
 use super::{secret, Format};
 use crate::web::crypto_key::{CryptoKey, KeyData};
 use crate::web::util::throw_dom;
@@ -55,22 +55,9 @@ fn aead_params(
     name: &str,
     params: &Option<Object<'_>>,
 ) -> Result<(Vec<u8>, Vec<u8>, usize)> {
-    let member = |key: &str| -> Result<Option<Vec<u8>>> {
-        match params {
-            Some(p) => {
-                let v: Value = p.get(key)?;
-                if v.is_undefined() {
-                    Ok(None)
-                } else {
-                    bytes(ctx, &v, key).map(Some)
-                }
-            }
-            None => Ok(None),
-        }
-    };
-    let iv = member("iv")?
+    let iv = buffer_member(ctx, params, "iv")?
         .ok_or_else(|| rquickjs::Exception::throw_type(ctx, &format!("{name}: iv is required")))?;
-    let aad = member("additionalData")?.unwrap_or_default();
+    let aad = buffer_member(ctx, params, "additionalData")?.unwrap_or_default();
     let tag_bits = number_member(params, "tagLength")?.map_or(128, |n| n as usize);
     Ok((iv, aad, tag_bits))
 }

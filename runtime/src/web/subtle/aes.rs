@@ -6,7 +6,7 @@ use aes::cipher::{BlockEncrypt, KeyInit};
 use aes::{Aes128, Aes192, Aes256};
 use rquickjs::{Ctx, Object, Result, Value};
 
-use super::params::{bytes, check_usages, data_error, not_supported, number_member};
+use super::params::{buffer_member, check_usages, data_error, not_supported, number_member};
 use super::secret;
 use super::Format;
 use crate::web::crypto_key::{CryptoKey, KeyData};
@@ -98,21 +98,6 @@ pub fn export<'js>(ctx: &Ctx<'js>, key: &CryptoKey<'js>, format: Format) -> Resu
         legacy,
         jwk_alg(key.name, secret.len()),
     )
-}
-
-fn buffer_member(
-    ctx: &Ctx<'_>,
-    params: &Option<Object<'_>>,
-    name: &str,
-) -> Result<Option<Vec<u8>>> {
-    let v: Value = match params {
-        Some(p) => p.get(name)?,
-        None => return Ok(None),
-    };
-    if v.is_undefined() {
-        return Ok(None);
-    }
-    bytes(ctx, &v, name).map(Some)
 }
 
 /// Encrypts (or, with `decrypt`, decrypts) with an AES key under `name`'s parameters.

@@ -6,7 +6,7 @@ use rquickjs::{Ctx, Object, Result, Value};
 use sha3::digest::core_api::CoreWrapper;
 use sha3::digest::{Digest, ExtendableOutput, Update, XofReader};
 
-use super::params::{bytes, check_usages, data_error, number_member};
+use super::params::{buffer_member, check_usages, data_error, number_member};
 use super::{secret, Format};
 use crate::web::crypto_key::{CryptoKey, KeyData};
 use crate::web::util::throw_dom;
@@ -52,18 +52,6 @@ fn cshake(rate: usize, n: &[u8], s: &[u8], data: &[&[u8]], bits: usize) -> Vec<u
     out
 }
 
-fn optional_bytes(ctx: &Ctx<'_>, params: &Option<Object<'_>>, name: &str) -> Result<Vec<u8>> {
-    let v: Value = match params {
-        Some(p) => p.get(name)?,
-        None => return Ok(Vec::new()),
-    };
-    if v.is_undefined() {
-        Ok(Vec::new())
-    } else {
-        bytes(ctx, &v, name)
-    }
-}
-
 /// An output length in bits: required, a multiple of 8 and bounded.
 fn output_bits(ctx: &Ctx<'_>, params: &Option<Object<'_>>, what: &str) -> Result<usize> {
     let bits = number_member(params, "length")?.ok_or_else(|| {
@@ -92,8 +80,8 @@ pub fn digest(
         "SHA3-512" => sha3::Sha3_512::digest(data).to_vec(),
         "cSHAKE128" | "cSHAKE256" => {
             let bits = output_bits(ctx, params, name)?;
-            let n = optional_bytes(ctx, params, "functionName")?;
-            let s = optional_bytes(ctx, params, "customization")?;
+            let n = buffer_member(ctx, params, "functionName")?.unwrap_or_default();
+            let s = buffer_member(ctx, params, "customization")?.unwrap_or_default();
             let rate = if name == "cSHAKE128" { 168 } else { 136 };
             cshake(rate, &n, &s, &[data], bits)
         }
@@ -173,7 +161,7 @@ pub fn kmac(
         return Err(data_error(ctx, "not a KMAC key"));
     };
     let bits = output_bits(ctx, params, name)?;
-    let customization = optional_bytes(ctx, params, "customization")?;
+    let customization = buffer_member(ctx, params, "customization")?.unwrap_or_default();
     let rate = if name == "KMAC128" { 168 } else { 136 };
     // bytepad(encode_string(K), rate)
     let mut padded = left_encode(rate);

@@ -124,6 +124,25 @@ fn encapsulated<'js>(
     Ok(out.into_value())
 }
 
+/// A KEM's shared secret imported as a key of `alg` (as `raw-secret`).
+fn shared_key<'js>(
+    ctx: &Ctx<'js>,
+    secret: Vec<u8>,
+    alg: &Value<'js>,
+    extractable: &Value<'js>,
+    key_usages: &Value<'js>,
+) -> Result<Value<'js>> {
+    let secret = ArrayBuffer::new(ctx.clone(), secret)?.into_value();
+    import_inner(
+        ctx,
+        Format::RawSecret,
+        &secret,
+        alg,
+        boolean(extractable),
+        key_usages,
+    )
+}
+
 /// The ML-KEM key of an encapsulation or decapsulation, checked for `usage`.
 fn kem_key<'js>(
     ctx: &Ctx<'js>,
@@ -434,15 +453,7 @@ impl SubtleCrypto {
         let outcome = (|| {
             let (name, key) = kem_key(&ctx, &alg, &key, "encapsulateKey")?;
             let (shared, ciphertext) = pq::encapsulate(&ctx, name, &key.borrow().data)?;
-            let secret = ArrayBuffer::new(ctx.clone(), shared)?.into_value();
-            let shared = import_inner(
-                &ctx,
-                Format::RawSecret,
-                &secret,
-                &shared_alg,
-                boolean(&extractable),
-                &key_usages,
-            )?;
+            let shared = shared_key(&ctx, shared, &shared_alg, &extractable, &key_usages)?;
             encapsulated(&ctx, shared, ciphertext)
         })();
         settle(&ctx, outcome)
@@ -481,15 +492,7 @@ impl SubtleCrypto {
             let (name, key) = kem_key(&ctx, &alg, &key, "decapsulateKey")?;
             let ciphertext = bytes(&ctx, &ciphertext, "ciphertext")?;
             let shared = pq::decapsulate(&ctx, name, &key.borrow().data, &ciphertext)?;
-            let secret = ArrayBuffer::new(ctx.clone(), shared)?.into_value();
-            import_inner(
-                &ctx,
-                Format::RawSecret,
-                &secret,
-                &shared_alg,
-                boolean(&extractable),
-                &key_usages,
-            )
+            shared_key(&ctx, shared, &shared_alg, &extractable, &key_usages)
         })();
         settle(&ctx, outcome)
     }

@@ -158,6 +158,22 @@ pub fn check_usages(ctx: &Ctx<'_>, usages: &[&'static str], allowed: &[&str]) ->
     }
 }
 
+/// An optional BufferSource member of a parameters dictionary.
+pub fn buffer_member(
+    ctx: &Ctx<'_>,
+    params: &Option<Object<'_>>,
+    name: &str,
+) -> Result<Option<Vec<u8>>> {
+    let v: Value = match params {
+        Some(p) => p.get(name)?,
+        None => return Ok(None),
+    };
+    if v.is_undefined() {
+        return Ok(None);
+    }
+    bytes(ctx, &v, name).map(Some)
+}
+
 pub fn bytes(ctx: &Ctx<'_>, value: &Value<'_>, what: &str) -> Result<Vec<u8>> {
     buffer_source_bytes(value)
         .map(|b| b.to_vec())

@@ -10,7 +10,7 @@ use ml_kem::{EncodedSizeUser, KemCore};
 use rand_core::OsRng;
 use rquickjs::{ArrayBuffer, Ctx, Object, Result, Value};
 
-use super::params::{bytes, check_usages, data_error, not_supported};
+use super::params::{buffer_member, bytes, check_usages, data_error, not_supported};
 use super::{der, jwk, Format};
 use crate::web::crypto_key::{CryptoKey, KeyData};
 use crate::web::util::throw_dom;
@@ -299,14 +299,7 @@ pub fn decapsulate(ctx: &Ctx<'_>, name: &str, key: &KeyData, ciphertext: &[u8]) 
 
 /// The `context` member of ML-DSA parameters (at most 255 bytes).
 fn context(ctx: &Ctx<'_>, params: &Option<Object<'_>>) -> Result<Vec<u8>> {
-    let v: Value = match params {
-        Some(p) => p.get("context")?,
-        None => return Ok(Vec::new()),
-    };
-    if v.is_undefined() {
-        return Ok(Vec::new());
-    }
-    let context = bytes(ctx, &v, "context")?;
+    let context = buffer_member(ctx, params, "context")?.unwrap_or_default();
     if context.len() > 255 {
         return Err(operation_error(ctx, "ML-DSA: context is at most 255 bytes"));
     }
