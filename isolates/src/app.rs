@@ -220,14 +220,24 @@ async fn spawn_instance(
 
 /// The life of one isolate on its worker: load, serve queued jobs, drain, end.
 async fn run_instance(config: AppConfig, id: u64, mut jobs: mpsc::Receiver<Job>, ready: Ready) {
-    let isolate = match Isolate::new(config.isolate.clone()).await {
-        Ok(i) => Rc::new(i),
-        Err(e) => {
-            let _ = ready.send(Err(e));
-            return;
+    // A spare from the warm pool if this worker has one, else a new isolate.
+    let (isolate, mut driver) = match crate::warm::take() {
+        Some(spare) => {
+            spare.isolate.configure(config.isolate.clone()).await;
+            (spare.isolate, spare.driver)
         }
+        None => match Isolate::new(config.isolate.clone()).await {
+            Ok(i) => {
+                let isolate = Rc::new(i);
+                let driver = tokio::task::spawn_local(isolate.driver());
+                (isolate, driver)
+            }
+            Err(e) => {
+                let _ = ready.send(Err(e));
+                return;
+            }
+        },
     };
-    let mut driver = tokio::task::spawn_local(isolate.driver());
     if let Err(e) = isolate.load_app(&config.entry).await {
         let _ = ready.send(Err(e));
         return;

@@ -81,6 +81,8 @@ pub struct HostOptions {
     pub log: Arc<dyn Fn(&str) -> LogSink + Send + Sync>,
     /// Isolates kept loaded at most; beyond it the least recently used app is unloaded.
     pub max_loaded: usize,
+    /// Isolates made ahead of time per worker, for cold starts.
+    pub warm_per_worker: usize,
 }
 
 impl Default for HostOptions {
@@ -90,6 +92,7 @@ impl Default for HostOptions {
             extra_ca_pem: None,
             log: Arc::new(|_| edge_runtime::stdio_sink()),
             max_loaded: 10_000,
+            warm_per_worker: 1,
         }
     }
 }
@@ -152,6 +155,7 @@ pub struct Host {
 
 impl Host {
     pub fn new(pool: Arc<WorkerPool>, options: HostOptions) -> Self {
+        crate::warm::keep_warm(&pool, options.warm_per_worker);
         Host {
             pool,
             options,

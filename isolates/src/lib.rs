@@ -8,6 +8,7 @@ mod app;
 mod error;
 mod host;
 mod outbound;
+mod warm;
 mod worker;
 
 pub use app::{AppConfig, AppHost};
@@ -18,4 +19,5 @@ pub use edge_runtime::{
 pub use error::HostError;
 pub use host::{AppSpec, Host, HostOptions, Limits};
 pub use outbound::{is_public, HostRule, NetPolicy};
+pub use warm::keep_warm;
 pub use worker::{current_worker, WorkerPool};

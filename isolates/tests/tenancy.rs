@@ -42,8 +42,12 @@ fn runtime() -> tokio::runtime::Runtime {
         .unwrap()
 }
 
+/// A host on two workers whose warm pools are full, so that apps start on isolates made
+/// ahead of time and configured for them.
 fn host(options: HostOptions) -> Arc<Host> {
-    Arc::new(Host::new(Arc::new(WorkerPool::new(2).unwrap()), options))
+    let host = Arc::new(Host::new(Arc::new(WorkerPool::new(2).unwrap()), options));
+    std::thread::sleep(Duration::from_millis(150));
+    host
 }
 
 async fn get(host: &Host, app: &str, path: &str) -> Result<(u16, String), HostError> {

@@ -135,7 +135,7 @@ pub struct Isolate {
     runtime: AsyncRuntime,
     context: AsyncContext,
     loader: SharedLoaderState,
-    options: IsolateOptions,
+    options: Mutex<IsolateOptions>,
     uncaught: Arc<AtomicUsize>,
     meter: Arc<Meter>,
 }
@@ -155,6 +155,20 @@ fn classify(ctx: &Ctx<'_>, err: DispatchError) -> DispatchError {
         Some(limit) => DispatchError::LimitExceeded(limit),
         None => err,
     }
+}
+
+/// Installs the module loader, confined to `root` if given.
+async fn set_loader(runtime: &AsyncRuntime, state: &SharedLoaderState, root: Option<&Path>) {
+    let root = root.map(|r| std::fs::canonicalize(r).unwrap_or_else(|_| r.to_path_buf()));
+    runtime
+        .set_loader(
+            FileResolver { root: root.clone() },
+            FileLoader {
+                state: state.clone(),
+                root,
+            },
+        )
+        .await;
 }
 
 fn engine(e: impl std::fmt::Display) -> RuntimeError {
@@ -178,19 +192,7 @@ impl Isolate {
             .set_interrupt_handler(Some(Box::new(move || checker.check())))
             .await;
         let loader: SharedLoaderState = Arc::new(Mutex::new(LoaderState::default()));
-        let root = options
-            .module_root
-            .as_ref()
-            .map(|r| std::fs::canonicalize(r).unwrap_or_else(|_| r.clone()));
-        runtime
-            .set_loader(
-                FileResolver { root: root.clone() },
-                FileLoader {
-                    state: loader.clone(),
-                    root,
-                },
-            )
-            .await;
+        set_loader(&runtime, &loader, options.module_root.as_deref()).await;
         let uncaught = Arc::new(AtomicUsize::new(0));
         runtime
             .set_host_promise_rejection_tracker(Some(Box::new(track_rejection)))
@@ -213,10 +215,34 @@ impl Isolate {
             runtime,
             context,
             loader,
-            options,
+            options: Mutex::new(options),
             uncaught,
             meter,
         })
+    }
+
+    /// Gives an isolate made ahead of time (with default options and no app loaded) the
+    /// options of the app it is about to load: its limits, module root, log sink, network
+    /// and `env`. This is how a warm pool hands out isolates.
+    pub async fn configure(&self, options: IsolateOptions) {
+        if let Some(limit) = options.memory_limit {
+            self.runtime.set_memory_limit(limit).await;
+        }
+        self.meter.configure(
+            options.cpu_limit,
+            options.subrequest_limit,
+            options.cpu_used.clone(),
+        );
+        set_loader(&self.runtime, &self.loader, options.module_root.as_deref()).await;
+        let log = options.log.clone();
+        let outbound = options.outbound.clone();
+        self.context
+            .with(move |ctx| {
+                let _ = ctx.store_userdata(console::Output(log));
+                let _ = ctx.store_userdata(web::fetch::FetchState::new(outbound));
+            })
+            .await;
+        *self.options.lock().unwrap_or_else(|e| e.into_inner()) = options;
     }
 
     /// A future that runs the isolate's timers, promise jobs and body pumps; it must be polled
@@ -301,7 +327,12 @@ impl Isolate {
 
     /// Loads the app's entry module and finds its fetch handler.
     pub async fn load_app(&self, entry: &Path) -> Result<(), RuntimeError> {
-        let env_vars = self.options.env.clone();
+        let env_vars = self
+            .options
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .env
+            .clone();
         self.meter.renew();
         let outcome = self.load_handler(entry, env_vars).await;
         match self.meter.hit() {

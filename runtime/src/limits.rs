@@ -5,7 +5,7 @@
 //! to drop the isolate and start a fresh one.
 
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicU8, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 /// A limit an isolate hit.
@@ -57,8 +57,10 @@ fn thread_cpu() -> Duration {
 /// The state an isolate's limits share with the engine's interrupt handler (which may be
 /// called from the engine at any point of running code).
 pub struct Meter {
-    cpu_limit: Option<Duration>,
-    subrequest_limit: Option<u32>,
+    /// The CPU budget per request in nanoseconds; `u64::MAX` for none.
+    cpu_limit: AtomicU64,
+    /// `u32::MAX` for none.
+    subrequest_limit: AtomicU32,
     /// `fetch()` calls since the budget was last renewed.
     subrequests: AtomicU32,
     origin: Instant,
@@ -71,7 +73,7 @@ pub struct Meter {
     hit: AtomicU8,
     interrupting: AtomicBool,
     /// The embedder's running total of CPU time charged, in nanoseconds.
-    total: Option<Arc<AtomicU64>>,
+    total: OnceLock<Arc<AtomicU64>>,
 }
 
 impl Meter {
@@ -80,9 +82,9 @@ impl Meter {
         subrequest_limit: Option<u32>,
         total: Option<Arc<AtomicU64>>,
     ) -> Self {
-        Meter {
-            cpu_limit,
-            subrequest_limit,
+        let meter = Meter {
+            cpu_limit: AtomicU64::new(u64::MAX),
+            subrequest_limit: AtomicU32::new(u32::MAX),
             subrequests: AtomicU32::new(0),
             origin: Instant::now(),
             spent: AtomicU64::new(0),
@@ -90,7 +92,26 @@ impl Meter {
             last_wall: AtomicU64::new(0),
             hit: AtomicU8::new(0),
             interrupting: AtomicBool::new(false),
-            total,
+            total: OnceLock::new(),
+        };
+        meter.configure(cpu_limit, subrequest_limit, total);
+        meter
+    }
+
+    /// Sets the limits (an isolate made ahead of time gets its app's limits this way). The
+    /// CPU total can be given once.
+    pub fn configure(
+        &self,
+        cpu_limit: Option<Duration>,
+        subrequest_limit: Option<u32>,
+        total: Option<Arc<AtomicU64>>,
+    ) {
+        let cpu = cpu_limit.map_or(u64::MAX, |d| d.as_nanos().min(u64::MAX as u128 - 1) as u64);
+        self.cpu_limit.store(cpu, Ordering::Relaxed);
+        self.subrequest_limit
+            .store(subrequest_limit.unwrap_or(u32::MAX), Ordering::Relaxed);
+        if let Some(total) = total {
+            let _ = self.total.set(total);
         }
     }
 
@@ -107,7 +128,9 @@ impl Meter {
         if self.interrupting.load(Ordering::Relaxed) {
             return true;
         }
-        if self.cpu_limit.is_none() && self.total.is_none() {
+        let limit = self.cpu_limit.load(Ordering::Relaxed);
+        let total = self.total.get();
+        if limit == u64::MAX && total.is_none() {
             return false;
         }
         let cpu = thread_cpu().as_nanos() as u64;
@@ -116,14 +139,11 @@ impl Meter {
         let last_cpu = self.last_cpu.swap(cpu, Ordering::Relaxed);
         if last_wall != 0 && wall.saturating_sub(last_wall) <= SAME_STRETCH.as_nanos() as u64 {
             let charged = cpu.saturating_sub(last_cpu);
-            if let Some(total) = &self.total {
+            if let Some(total) = total {
                 total.fetch_add(charged, Ordering::Relaxed);
             }
             let spent = self.spent.fetch_add(charged, Ordering::Relaxed);
-            if self
-                .cpu_limit
-                .is_some_and(|limit| u128::from(spent) > limit.as_nanos())
-            {
+            if spent > limit {
                 self.trip(Limit::CpuTime);
                 return true;
             }
@@ -145,9 +165,10 @@ impl Meter {
 
     /// Counts a subrequest; `Err(limit)` if the budget has none left.
     pub fn take_subrequest(&self) -> Result<(), u32> {
-        let Some(limit) = self.subrequest_limit else {
+        let limit = self.subrequest_limit.load(Ordering::Relaxed);
+        if limit == u32::MAX {
             return Ok(());
-        };
+        }
         if self.subrequests.fetch_add(1, Ordering::Relaxed) >= limit {
             return Err(limit);
         }
