@@ -12,6 +12,7 @@ mod error;
 mod isolate;
 mod limits;
 mod loader;
+mod module_cache;
 mod net;
 mod packages;
 mod typescript;

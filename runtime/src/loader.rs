@@ -1,7 +1,8 @@
 //! ES module resolution and loading from the file system: relative and absolute specifiers,
 //! `file://` URLs, TypeScript sources (types stripped on load), JSON modules, and
 //! `import.meta.url`. Modules are named by their `file://` URL. It remembers every file it
-//! loaded so that `edge dev` can watch them.
+//! loaded so that `edge dev` can watch them. Compiled modules are shared through
+//! `module_cache`.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -11,6 +12,7 @@ use rquickjs::module::Declared;
 use rquickjs::{Ctx, Exception, Module};
 
 use crate::error::RuntimeError;
+use crate::module_cache;
 use crate::typescript;
 
 /// State shared between the loader (owned by the engine) and the isolate.
@@ -20,6 +22,9 @@ pub struct LoaderState {
     pub files: Vec<PathBuf>,
     /// The first load error with a better description than the engine's exception.
     pub error: Option<RuntimeError>,
+    /// The bytecode of the modules loaded from the cache: the engine refers to it rather than
+    /// copying it, so it lives as long as the isolate's loader.
+    pub bytecode: Vec<Arc<[u8]>>,
 }
 
 pub type SharedLoaderState = Arc<Mutex<LoaderState>>;
@@ -195,6 +200,16 @@ impl Loader for FileLoader {
             .and_then(|a| a.get_type().ok().flatten())
             .is_some_and(|t| t == "json")
             || path.extension().is_some_and(|e| e == "json");
+        let key = module_cache::Key::new(name, is_json, &source);
+        if let Some(bytecode) = module_cache::get(&key) {
+            // SAFETY: the bytes were written by this engine from a module of this process
+            // (same version, same build), and they are kept alive with the loader state, as
+            // the engine refers to them instead of copying.
+            let module = unsafe { Module::load(ctx.clone(), &bytecode) }?;
+            self.state.lock().unwrap().bytecode.push(bytecode);
+            module.meta()?.set("url", name)?;
+            return Ok(module);
+        }
         let code = if is_json {
             ctx.json_parse(source.as_str())?;
             format!("export default {source};")
@@ -212,6 +227,9 @@ impl Loader for FileLoader {
             source
         };
         let module = Module::declare(ctx.clone(), name, code)?;
+        if let Ok(bytecode) = module.write(rquickjs::module::WriteOptions::default()) {
+            module_cache::put(key, bytecode);
+        }
         module.meta()?.set("url", name)?;
         Ok(module)
     }
