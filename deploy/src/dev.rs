@@ -62,6 +62,7 @@ pub fn main(args: DevArgs) -> Result<ExitCode> {
                 outbound: Some(outbound),
                 ..IsolateOptions::default()
             },
+            heap_gauge: None,
         };
         let host = AppHost::start(config, pool.clone())
             .await

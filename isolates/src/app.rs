@@ -43,7 +43,13 @@ pub struct AppConfig {
     /// The entry module.
     pub entry: PathBuf,
     pub isolate: IsolateOptions,
+    /// Where the serving isolate reports its engine heap, in bytes (sampled every few
+    /// seconds), for metrics.
+    pub heap_gauge: Option<Arc<AtomicU64>>,
 }
+
+/// How often a serving isolate measures its heap for the gauge (the engine walks the heap).
+const HEAP_SAMPLE: Duration = Duration::from_secs(5);
 
 struct Job {
     request: AppRequest,
@@ -247,6 +253,16 @@ async fn run_instance(config: AppConfig, id: u64, mut jobs: mpsc::Receiver<Job>,
         LOCAL.with(|l| l.borrow_mut().remove(&id));
         return;
     }
+    let sampler = config.heap_gauge.clone().map(|gauge| {
+        let weak = Rc::downgrade(&isolate);
+        tokio::task::spawn_local(async move {
+            while let Some(isolate) = weak.upgrade() {
+                gauge.store(isolate.heap_bytes().await as u64, Ordering::Relaxed);
+                drop(isolate);
+                tokio::time::sleep(HEAP_SAMPLE).await;
+            }
+        })
+    });
     loop {
         tokio::select! {
             job = jobs.recv() => {
@@ -282,4 +298,10 @@ async fn run_instance(config: AppConfig, id: u64, mut jobs: mpsc::Receiver<Job>,
     }
     drop(isolate);
     driver.abort();
+    if let Some(sampler) = sampler {
+        sampler.abort();
+    }
+    if let Some(gauge) = &config.heap_gauge {
+        gauge.store(0, Ordering::Relaxed);
+    }
 }

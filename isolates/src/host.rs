@@ -110,6 +110,8 @@ struct Stats {
     last_used: AtomicU64,
     /// JavaScript CPU time, as its isolates charge it.
     cpu_ns: Arc<AtomicU64>,
+    /// The serving isolate's engine heap, sampled.
+    heap_bytes: Arc<AtomicU64>,
 }
 
 const ERROR_KINDS: [&str; 8] = [
@@ -196,6 +198,7 @@ impl Host {
                 subrequest_limit: Some(spec.limits.subrequests),
                 cpu_used: Some(stats.cpu_ns.clone()),
             },
+            heap_gauge: Some(stats.heap_bytes.clone()),
         };
         let tenant = Arc::new(Tenant {
             app: AppHost::lazy(config, self.pool.clone(), self.worker_for(name)),
@@ -362,6 +365,9 @@ impl Host {
         });
         family(&mut out, "edge_app_isolates", "gauge", &|t| {
             u8::from(t.app.is_loaded()).to_string()
+        });
+        family(&mut out, "edge_app_heap_bytes", "gauge", &|t| {
+            count(&t.stats.heap_bytes)
         });
         out
     }

@@ -392,6 +392,7 @@ fn a_panic_inside_an_isolate_takes_down_only_that_isolate() {
             outbound: Some(outbound),
             ..Default::default()
         },
+        heap_gauge: None,
     };
     let buggy = edge_isolates::AppHost::lazy(config, pool.clone(), 0);
     let host = Host::new(pool, HostOptions::default());
@@ -525,6 +526,16 @@ fn idle_and_least_recently_used_isolates_are_unloaded_and_counted() {
             "the cap unloaded the least recently used"
         );
         assert_eq!(get(&host, "one", "/").await.unwrap().1, "one");
+        let heap = host
+            .metrics()
+            .lines()
+            .find_map(|l| {
+                l.strip_prefix("edge_app_heap_bytes{app=\"one\"} ")
+                    .map(str::to_owned)
+            })
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or_else(|| panic!("no heap figure: {}", host.metrics()));
+        assert!(heap > 100_000, "a loaded app reports its heap: {heap}");
         assert_eq!(
             host.logs("one").unwrap(),
             ["loading one", "serving one", "loading one", "serving one"]
