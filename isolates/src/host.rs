@@ -22,7 +22,7 @@ use edge_runtime::{
 
 use crate::app::{AppConfig, AppHost};
 use crate::error::HostError;
-use crate::outbound::{HostRule, NetPolicy};
+use crate::outbound::{AddrRange, HostRule, NetPolicy};
 use crate::worker::WorkerPool;
 
 /// The limits of one app; the defaults are the peers' usual ones.
@@ -74,6 +74,8 @@ pub struct AppSpec {
 pub struct HostOptions {
     /// Let apps reach loopback and private addresses (an operator's choice; off by default).
     pub allow_private_network: bool,
+    /// Non-public ranges apps may reach even so (an internal network of the operator's).
+    pub open_ranges: Vec<AddrRange>,
     /// Extra CA certificates (PEM) trusted by outbound TLS.
     pub extra_ca_pem: Option<Vec<u8>>,
     /// Where an app's console output goes, given the app's name (it is also kept for
@@ -89,6 +91,7 @@ impl Default for HostOptions {
     fn default() -> Self {
         HostOptions {
             allow_private_network: false,
+            open_ranges: Vec::new(),
             extra_ca_pem: None,
             log: Arc::new(|_| edge_runtime::stdio_sink()),
             max_loaded: 10_000,
@@ -181,6 +184,7 @@ impl Host {
         } else {
             NetPolicy::production()
         }
+        .with_open_ranges(self.options.open_ranges.clone())
         .with_allowed_hosts(spec.allowed_hosts.clone());
         let outbound = OutboundConfig::new(Arc::new(policy), self.options.extra_ca_pem.as_deref())
             .map_err(HostError::Load)?;

@@ -18,6 +18,6 @@ pub use edge_runtime::{
 };
 pub use error::HostError;
 pub use host::{AppSpec, Host, HostOptions, Limits};
-pub use outbound::{is_public, HostRule, NetPolicy};
+pub use outbound::{is_public, AddrRange, HostRule, NetPolicy};
 pub use warm::keep_warm;
 pub use worker::{current_worker, WorkerPool};

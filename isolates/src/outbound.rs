@@ -62,10 +62,58 @@ impl HostRule {
     }
 }
 
+/// A block of addresses (`10.1.0.0/16`, `fd00:1::/32`) an operator opens to apps although it
+/// is not public.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AddrRange {
+    network: IpAddr,
+    prefix: u8,
+}
+
+impl AddrRange {
+    /// Parses `address/prefix` (a bare address is a range of one).
+    pub fn parse(text: &str) -> Option<AddrRange> {
+        let (addr, prefix) = match text.trim().split_once('/') {
+            Some((a, p)) => (a.parse::<IpAddr>().ok()?, Some(p.parse::<u8>().ok()?)),
+            None => (text.trim().parse::<IpAddr>().ok()?, None),
+        };
+        let max = if addr.is_ipv4() { 32 } else { 128 };
+        let prefix = prefix.unwrap_or(max);
+        (prefix <= max).then_some(AddrRange {
+            network: addr,
+            prefix,
+        })
+    }
+
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        let ip = match ip {
+            IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+            v4 => v4,
+        };
+        match (self.network, ip) {
+            (IpAddr::V4(net), IpAddr::V4(ip)) => {
+                let mask = u32::MAX
+                    .checked_shl(32 - u32::from(self.prefix))
+                    .unwrap_or(0);
+                u32::from(net) & mask == u32::from(ip) & mask
+            }
+            (IpAddr::V6(net), IpAddr::V6(ip)) => {
+                let mask = u128::MAX
+                    .checked_shl(128 - u32::from(self.prefix))
+                    .unwrap_or(0);
+                u128::from(net) & mask == u128::from(ip) & mask
+            }
+            _ => false,
+        }
+    }
+}
+
 /// Which destinations isolates may connect to.
 #[derive(Clone, Debug)]
 pub struct NetPolicy {
     allow_private: bool,
+    /// Non-public ranges opened all the same.
+    open_ranges: Vec<AddrRange>,
     /// The hosts an app may reach; `None` for any host.
     hosts: Option<Vec<HostRule>>,
 }
@@ -75,6 +123,7 @@ impl NetPolicy {
     pub fn production() -> Self {
         NetPolicy {
             allow_private: false,
+            open_ranges: Vec::new(),
             hosts: None,
         }
     }
@@ -83,8 +132,16 @@ impl NetPolicy {
     pub fn local_development() -> Self {
         NetPolicy {
             allow_private: true,
+            open_ranges: Vec::new(),
             hosts: None,
         }
+    }
+
+    /// Opens these non-public ranges (an internal API network, say) under the production
+    /// policy.
+    pub fn with_open_ranges(mut self, ranges: Vec<AddrRange>) -> Self {
+        self.open_ranges = ranges;
+        self
     }
 
     /// Only these hosts (and nothing at all for an empty list).
@@ -106,6 +163,7 @@ impl Connector for NetPolicy {
             .is_none_or(|rules| rules.iter().any(|r| r.matches(host, port)));
         let host = host.to_owned();
         let allow_private = self.allow_private;
+        let open_ranges = self.open_ranges.clone();
         Box::pin(async move {
             if !listed {
                 return Err(ConnectError::Denied(format!(
@@ -120,7 +178,8 @@ impl Connector for NetPolicy {
             let mut refused = None;
             let mut failure = None;
             for addr in addrs {
-                if !allow_private && !is_public(addr.ip()) {
+                let opened = open_ranges.iter().any(|r| r.contains(addr.ip()));
+                if !allow_private && !opened && !is_public(addr.ip()) {
                     refused = Some(addr.ip());
                     continue;
                 }
@@ -187,7 +246,25 @@ fn is_public_v6(ip: Ipv6Addr) -> bool {
 
 #[cfg(test)]
 mod rule_tests {
-    use super::HostRule;
+    use super::{AddrRange, HostRule};
+
+    #[test]
+    fn address_ranges() {
+        let r = AddrRange::parse("10.1.0.0/16").unwrap();
+        assert!(r.contains("10.1.2.3".parse().unwrap()));
+        assert!(r.contains("::ffff:10.1.2.3".parse().unwrap()));
+        assert!(!r.contains("10.2.0.1".parse().unwrap()));
+        let one = AddrRange::parse("127.0.0.1").unwrap();
+        assert!(one.contains("127.0.0.1".parse().unwrap()));
+        assert!(!one.contains("127.0.0.2".parse().unwrap()));
+        let v6 = AddrRange::parse("fd00:1::/32").unwrap();
+        assert!(v6.contains("fd00:1::5".parse().unwrap()));
+        assert!(!v6.contains("fd00:2::5".parse().unwrap()));
+        assert!(AddrRange::parse("10.0.0.0/33").is_none());
+        assert!(AddrRange::parse("0.0.0.0/0")
+            .unwrap()
+            .contains("8.8.8.8".parse().unwrap()));
+    }
 
     #[test]
     fn host_rules_match_on_label_boundaries() {

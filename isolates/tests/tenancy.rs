@@ -328,6 +328,25 @@ fn fetch_obeys_the_allow_list_and_refuses_private_addresses() {
         assert!(body.contains("not in the app's list"), "{body}");
     });
 
+    // An operator who opens one internal range: the listed host in it works.
+    let ranged = host(HostOptions {
+        open_ranges: vec![edge_isolates::AddrRange::parse("127.0.0.0/8").unwrap()],
+        ..HostOptions::default()
+    });
+    let mut internal = app(&dir, "internal", FETCHER);
+    internal.allowed_hosts = vec![HostRule::parse(&format!("127.0.0.1:{port}")).unwrap()];
+    ranged.deploy("internal", internal).unwrap();
+    runtime().block_on(async {
+        let (status, body) = get(
+            &ranged,
+            "internal",
+            &format!("/?to=http://127.0.0.1:{port}/"),
+        )
+        .await
+        .unwrap();
+        assert_eq!((status, body.as_str()), (200, "ok:reached"));
+    });
+
     // An operator who opens private addresses: the listed host works, unlisted ones still fail.
     let open = host(HostOptions {
         allow_private_network: true,
