@@ -270,6 +270,16 @@ impl Host {
         }
         if let Err(e) = &result {
             stats.errors[error_kind(e)].fetch_add(1, Ordering::Relaxed);
+            let stopped = match e {
+                HostError::Dispatch(DispatchError::LimitExceeded(limit)) => Some(limit.code()),
+                HostError::WallTimeExceeded => Some("wall_time_limit_exceeded"),
+                _ => None,
+            };
+            if let Some(code) = stopped {
+                // The operator's log and the app's own tail both say why.
+                tracing::warn!(app = name, code, "request stopped by a limit");
+                push_line(&tenant.logs, &format!("[edge] request stopped: {code}"));
+            }
         }
         result
     }
@@ -402,16 +412,19 @@ fn limit_body(request: &mut AppRequest, limit: u64) -> Result<(), HostError> {
     Ok(())
 }
 
+/// Adds a line to an app's tail, dropping the oldest beyond [`LOG_LINES`].
+fn push_line(lines: &Mutex<VecDeque<String>>, line: &str) {
+    let mut lines = lines.lock().unwrap_or_else(|e| e.into_inner());
+    if lines.len() == LOG_LINES {
+        lines.pop_front();
+    }
+    lines.push_back(line.to_owned());
+}
+
 /// A log sink that also keeps the last lines for tailing.
 fn keep_logs(lines: Arc<Mutex<VecDeque<String>>>, forward: LogSink) -> LogSink {
     Arc::new(move |level: LogLevel, line: &str| {
-        {
-            let mut lines = lines.lock().unwrap_or_else(|e| e.into_inner());
-            if lines.len() == LOG_LINES {
-                lines.pop_front();
-            }
-            lines.push_back(line.to_owned());
-        }
+        push_line(&lines, line);
         forward(level, line);
     })
 }

@@ -189,6 +189,12 @@ fn a_cpu_runaway_is_stopped_while_another_app_keeps_answering() {
         assert!(answered > 0, "the other app answered while the runaway ran");
         // The next request gets a fresh isolate: module state starts over.
         assert_eq!(get(&host, "spin", "/").await.unwrap().1, "fresh:1");
+        assert!(
+            host.logs("spin")
+                .unwrap()
+                .contains(&"[edge] request stopped: cpu_time_limit_exceeded".to_string()),
+            "the app's tail says why its request stopped"
+        );
     });
     let metrics = host.metrics();
     let cpu: f64 = metrics
