@@ -117,6 +117,16 @@ test("getPublicKey for classic keys; SubtleCrypto.supports", async () => {
   assert(!SubtleCrypto.supports("sign", "AES-GCM"));
   assert(!SubtleCrypto.supports("nope", "AES-GCM"));
   assert(!SubtleCrypto.supports("digest", "Unknown"));
+  assert(!SubtleCrypto.supports("generateKey", { name: "HMAC", hash: "NOPE" }));
+  // A false answer leaves nothing behind: the next call and the next throw behave.
+  assert(SubtleCrypto.supports("digest", "SHA-256"));
+  let caught = null;
+  try {
+    null.x;
+  } catch (e) {
+    caught = e;
+  }
+  assert(caught instanceof TypeError);
 });
 
 await run();

@@ -132,12 +132,8 @@ pub fn supports<'js>(ctx: &Ctx<'js>, op: &str, alg: &Value<'js>, length: Option<
         }
         parameters_ok(ctx, alg.name, op, &alg.params, length)
     })();
-    match outcome {
-        Ok(answer) => answer,
-        Err(_) => {
-            // A failed check left its exception pending: it is an answer, not an error.
-            let _ = ctx.catch();
-            false
-        }
-    }
+    // A failed check (here or inside one that answered `false`) left its exception pending:
+    // it is an answer, not an error, so it is cleared.
+    let _ = ctx.catch();
+    outcome.unwrap_or(false)
 }
