@@ -67,14 +67,20 @@ struct Instance {
 pub struct AppHost {
     config: AppConfig,
     pool: Arc<WorkerPool>,
-    /// The worker the app's isolates live on.
+    /// The worker the app's isolates live on first.
     worker: usize,
-    /// The serving isolate; none before the first request of a lazily started app, or after
-    /// the last one hit a limit.
+    /// Whether a busy app also gets an isolate on the other workers it receives requests on.
+    scale_out: bool,
+    /// The serving isolate per worker (`worker`'s first); none before the first request of a
+    /// lazily started app, or after one hit a limit.
+    slots: Vec<Slot>,
+    next_id: AtomicU64,
+}
+
+struct Slot {
     current: ArcSwapOption<Instance>,
     /// Held while a fresh isolate loads, so that concurrent requests wait for one load.
     loading: tokio::sync::Mutex<()>,
-    next_id: AtomicU64,
 }
 
 impl AppHost {
@@ -87,64 +93,115 @@ impl AppHost {
 
     /// An app whose isolates live on `worker`, loaded on its first request.
     pub fn lazy(config: AppConfig, pool: Arc<WorkerPool>, worker: usize) -> Self {
+        let slots = (0..pool.len())
+            .map(|_| Slot {
+                current: ArcSwapOption::empty(),
+                loading: tokio::sync::Mutex::new(()),
+            })
+            .collect();
         AppHost {
             config,
+            worker: worker % pool.len().max(1),
             pool,
-            worker,
-            current: ArcSwapOption::empty(),
-            loading: tokio::sync::Mutex::new(()),
+            scale_out: false,
+            slots,
             next_id: AtomicU64::new(1),
         }
     }
 
-    /// Loads the app again in a new isolate and swaps it in if it loads.
+    /// Lets a busy app run an isolate on each worker that receives its requests (as many
+    /// isolates of one app do in Workers: they share no state).
+    pub fn with_scale_out(mut self) -> Self {
+        self.scale_out = true;
+        self
+    }
+
+    /// Loads the app again in a new isolate on its first worker and swaps it in if it loads;
+    /// isolates on other workers are dropped and load the new code when next needed.
     pub async fn reload(&self) -> Result<(), HostError> {
+        self.load_on(self.worker).await?;
+        for (w, slot) in self.slots.iter().enumerate() {
+            if w != self.worker {
+                slot.current.store(None);
+            }
+        }
+        Ok(())
+    }
+
+    async fn load_on(&self, worker: usize) -> Result<(), HostError> {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        let instance = spawn_instance(&self.config, &self.pool, self.worker, id).await?;
-        self.current.store(Some(Arc::new(instance)));
+        let instance = spawn_instance(&self.config, &self.pool, worker, id).await?;
+        self.slots[worker].current.store(Some(Arc::new(instance)));
         Ok(())
     }
 
     /// Whether an isolate is loaded now.
     pub fn is_loaded(&self) -> bool {
-        self.current.load().is_some()
+        self.slots.iter().any(|s| s.current.load().is_some())
     }
 
-    /// Drops the serving isolate (it finishes what it is streaming); the next request loads a
-    /// fresh one.
+    /// Drops the serving isolates (they finish what they are streaming); the next request
+    /// loads a fresh one.
     pub fn unload(&self) {
-        self.current.store(None);
+        for slot in &self.slots {
+            slot.current.store(None);
+        }
     }
 
     /// The source files of the running version, for watching.
     pub fn files(&self) -> Vec<PathBuf> {
-        self.current
+        self.slots[self.worker]
+            .current
             .load()
             .as_ref()
             .map(|i| i.files.clone())
             .unwrap_or_default()
     }
 
-    /// The serving isolate, loading one if there is none.
-    async fn instance(&self) -> Result<Arc<Instance>, HostError> {
-        if let Some(instance) = self.current.load_full() {
+    /// The worker whose isolate should take a request: the app's first worker, unless the
+    /// request arrived on another worker that already has an isolate of the app, or the first
+    /// one has requests waiting.
+    fn worker_for_request(&self) -> usize {
+        let Some(here) = current_worker().filter(|w| self.scale_out && *w != self.worker) else {
+            return self.worker;
+        };
+        if self.slots[here].current.load().is_some() {
+            return here;
+        }
+        let busy = self.slots[self.worker]
+            .current
+            .load()
+            .as_ref()
+            .is_some_and(|home| home.queue.capacity() < QUEUE_DEPTH);
+        if busy {
+            here
+        } else {
+            self.worker
+        }
+    }
+
+    /// The serving isolate on `worker`, loading one if there is none.
+    async fn instance(&self, worker: usize) -> Result<Arc<Instance>, HostError> {
+        let slot = &self.slots[worker];
+        if let Some(instance) = slot.current.load_full() {
             return Ok(instance);
         }
-        let _loading = self.loading.lock().await;
-        if let Some(instance) = self.current.load_full() {
+        let _loading = slot.loading.lock().await;
+        if let Some(instance) = slot.current.load_full() {
             return Ok(instance);
         }
-        self.reload().await?;
-        self.current
+        self.load_on(worker).await?;
+        slot.current
             .load_full()
             .ok_or_else(|| HostError::Unavailable("the app did not load".into()))
     }
 
     /// Hands a request to the app; resolves when the response head is ready.
     pub async fn dispatch(&self, request: AppRequest) -> Result<AppResponse, HostError> {
-        let instance = self.instance().await?;
+        let worker = self.worker_for_request();
+        let instance = self.instance(worker).await?;
         let (reply, rx) = oneshot::channel();
-        let local = if current_worker() == Some(self.worker) {
+        let local = if current_worker() == Some(worker) {
             LOCAL.with(|l| l.borrow().get(&instance.id).cloned())
         } else {
             None
@@ -189,12 +246,22 @@ impl AppHost {
         result
     }
 
-    /// Takes a terminated isolate out of service, if it is still the serving one.
+    /// Takes a terminated isolate out of service, if it is still a serving one.
     fn retire(&self, instance: &Arc<Instance>) {
-        let current = self.current.load();
-        if current.as_ref().is_some_and(|c| Arc::ptr_eq(c, instance)) {
-            self.current.store(None);
+        for slot in &self.slots {
+            let current = slot.current.load();
+            if current.as_ref().is_some_and(|c| Arc::ptr_eq(c, instance)) {
+                slot.current.store(None);
+            }
         }
+    }
+
+    /// How many isolates of the app are loaded.
+    pub fn isolates(&self) -> usize {
+        self.slots
+            .iter()
+            .filter(|s| s.current.load().is_some())
+            .count()
     }
 }
 

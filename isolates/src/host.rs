@@ -205,7 +205,7 @@ impl Host {
             heap_gauge: Some(stats.heap_bytes.clone()),
         };
         let tenant = Arc::new(Tenant {
-            app: AppHost::lazy(config, self.pool.clone(), self.worker_for(name)),
+            app: AppHost::lazy(config, self.pool.clone(), self.worker_for(name)).with_scale_out(),
             limits: spec.limits,
             stats,
             logs,
@@ -378,7 +378,7 @@ impl Host {
             count(&t.stats.cold_starts)
         });
         family(&mut out, "edge_app_isolates", "gauge", &|t| {
-            u8::from(t.app.is_loaded()).to_string()
+            t.app.isolates().to_string()
         });
         family(&mut out, "edge_app_heap_bytes", "gauge", &|t| {
             count(&t.stats.heap_bytes)

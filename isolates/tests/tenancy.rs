@@ -583,3 +583,50 @@ fn idle_and_least_recently_used_isolates_are_unloaded_and_counted() {
     );
     assert!(metrics.contains("edge_apps 3"), "{metrics}");
 }
+
+#[test]
+fn a_busy_app_gets_an_isolate_on_the_worker_its_requests_arrive_on() {
+    let dir = app_dir("scale");
+    let spec = app(
+        &dir,
+        "hot",
+        r#"
+        const me = crypto.randomUUID();
+        export default {
+          fetch() {
+            const until = Date.now() + 3;
+            while (Date.now() < until) {}
+            return new Response(me);
+          },
+        };
+        "#,
+    );
+    let pool = Arc::new(WorkerPool::new(2).unwrap());
+    let host = Arc::new(Host::new(pool.clone(), HostOptions::default()));
+    host.deploy("hot", spec).unwrap();
+    let home = host.worker_for("hot");
+    let other = 1 - home;
+    let (tx, rx) = std::sync::mpsc::channel();
+    let h = host.clone();
+    pool.spawn_on(other, move || async move {
+        // Loaded on its own worker first; then a burst from this worker finds it busy.
+        get(&h, "hot", "/").await.unwrap();
+        let mut tasks = Vec::new();
+        for _ in 0..20 {
+            let h = h.clone();
+            tasks.push(tokio::task::spawn_local(async move {
+                get(&h, "hot", "/").await.map(|(_, body)| body)
+            }));
+        }
+        let mut ids = Vec::new();
+        for task in tasks {
+            ids.push(task.await.unwrap().unwrap());
+        }
+        let _ = tx.send(ids);
+    });
+    let ids = rx.recv_timeout(Duration::from_secs(30)).unwrap();
+    let distinct: std::collections::HashSet<_> = ids.iter().collect();
+    assert_eq!(ids.len(), 20);
+    assert_eq!(distinct.len(), 2, "one isolate per worker: {distinct:?}");
+    assert!(host.metrics().contains("edge_app_isolates{app=\"hot\"} 2"));
+}
