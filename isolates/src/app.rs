@@ -74,8 +74,11 @@ pub struct AppHost {
     /// The serving isolate per worker (`worker`'s first); none before the first request of a
     /// lazily started app, or after one hit a limit.
     slots: Vec<Slot>,
-    next_id: AtomicU64,
 }
+
+/// Instance ids, unique in the process: a worker's table of local isolates holds the
+/// isolates of every app on that worker.
+static NEXT_INSTANCE: AtomicU64 = AtomicU64::new(1);
 
 struct Slot {
     current: ArcSwapOption<Instance>,
@@ -105,7 +108,6 @@ impl AppHost {
             pool,
             scale_out: false,
             slots,
-            next_id: AtomicU64::new(1),
         }
     }
 
@@ -129,7 +131,7 @@ impl AppHost {
     }
 
     async fn load_on(&self, worker: usize) -> Result<(), HostError> {
-        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let id = NEXT_INSTANCE.fetch_add(1, Ordering::Relaxed);
         let instance = spawn_instance(&self.config, &self.pool, worker, id).await?;
         self.slots[worker].current.store(Some(Arc::new(instance)));
         Ok(())

@@ -630,3 +630,27 @@ fn a_busy_app_gets_an_isolate_on_the_worker_its_requests_arrive_on() {
     assert_eq!(distinct.len(), 2, "one isolate per worker: {distinct:?}");
     assert!(host.metrics().contains("edge_app_isolates{app=\"hot\"} 2"));
 }
+
+#[test]
+fn apps_on_one_worker_served_from_that_worker_each_get_their_own_isolate() {
+    let dir = app_dir("same-worker");
+    let pool = Arc::new(WorkerPool::new(1).unwrap());
+    let host = Arc::new(Host::new(pool.clone(), HostOptions::default()));
+    for name in ["left", "right"] {
+        let source =
+            format!(r#"export default {{ fetch() {{ return new Response("{name}"); }} }};"#);
+        host.deploy(name, app(&dir, name, &source)).unwrap();
+    }
+    let (tx, rx) = std::sync::mpsc::channel();
+    let h = host.clone();
+    // As the HTTP front does: requests handled on the worker the isolates live on.
+    pool.spawn_on(0, move || async move {
+        let mut answers = Vec::new();
+        for name in ["left", "right", "left", "right"] {
+            answers.push(get(&h, name, "/").await.unwrap().1);
+        }
+        let _ = tx.send(answers);
+    });
+    let answers = rx.recv_timeout(Duration::from_secs(30)).unwrap();
+    assert_eq!(answers, ["left", "right", "left", "right"]);
+}
