@@ -1,6 +1,7 @@
 //! Edge-only measurements inside one process, through the runtime's API: how long a new
-//! isolate takes from creation to its first response, and how much memory each loaded app
-//! costs when many share a process.
+//! isolate takes from creation to its first response, the same for a new app on the
+//! multi-tenant host (whose warm pool has an isolate ready), and how much memory each loaded
+//! app costs when many share a process.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -90,4 +91,64 @@ pub fn density(dir: &Path, count: usize) -> Result<f64> {
         drop(isolates);
         Ok(after.saturating_sub(before) as f64 / count as f64)
     })
+}
+
+/// Median milliseconds from a new app's first request on the host to the end of its response,
+/// with the host's warm pool refilled between apps (as on a node where cold starts are spread
+/// out).
+pub fn host_cold_start(dir: &Path, apps: usize) -> Result<f64> {
+    use edge_isolates::{AppSpec, Host, HostOptions, Limits, WorkerPool};
+    std::fs::create_dir_all(dir)?;
+    let pool = Arc::new(WorkerPool::new(1)?);
+    let host = Host::new(
+        pool,
+        HostOptions {
+            log: Arc::new(|_| Arc::new(|_, _| {})),
+            ..HostOptions::default()
+        },
+    );
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let mut samples = Vec::new();
+    rt.block_on(async {
+        for i in 0..=apps {
+            let root = dir.join(format!("app{i}"));
+            std::fs::create_dir_all(&root)?;
+            let entry = write_app(&root, i)?;
+            let name = format!("app{i}");
+            host.deploy(
+                &name,
+                AppSpec {
+                    entry,
+                    root,
+                    env: Vec::new(),
+                    allowed_hosts: Vec::new(),
+                    limits: Limits::default(),
+                },
+            )
+            .map_err(|e| anyhow!("{e}"))?;
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            let t = Instant::now();
+            let res = host
+                .dispatch(
+                    &name,
+                    AppRequest {
+                        method: http::Method::GET,
+                        url: "http://bench.local/".into(),
+                        headers: http::HeaderMap::new(),
+                        body: Body::empty(),
+                    },
+                )
+                .await
+                .map_err(|e| anyhow!("{e}"))?;
+            res.body.collect().await.map_err(|e| anyhow!("{e}"))?;
+            // The first app also compiles the JS glue of the process; it is not counted.
+            if i > 0 {
+                samples.push(t.elapsed().as_secs_f64() * 1000.0);
+            }
+        }
+        Ok::<_, anyhow::Error>(())
+    })?;
+    Ok(crate::report::median(&mut samples))
 }

@@ -64,6 +64,7 @@ struct Metrics {
     json_rps: Metric,
     cold_start: Metric,
     isolate_start: Metric,
+    host_cold_start: Metric,
     idle_rss: Metric,
     per_app: Metric,
     echo_rate: Metric,
@@ -82,6 +83,11 @@ impl Metrics {
             json_rps: Metric::new("JSON 1,000 items + SHA-256", "req/s", true),
             cold_start: Metric::new("process start to first response", "ms", false),
             isolate_start: Metric::new("new isolate to first response (in process)", "ms", false),
+            host_cold_start: Metric::new(
+                "new app to first response through the host (warm pool)",
+                "ms",
+                false,
+            ),
             idle_rss: Metric::new("idle RSS of a server with one app", "MiB", false),
             per_app: Metric::new(
                 "memory per loaded app (peers: a process per app)",
@@ -104,6 +110,7 @@ impl Metrics {
             self.json_rps,
             self.cold_start,
             self.isolate_start,
+            self.host_cold_start,
             self.idle_rss,
             self.per_app,
             self.echo_rate,
@@ -162,6 +169,10 @@ fn main() -> Result<()> {
     }
     for s in samples {
         m.isolate_start.add(Runtime::Edge, s);
+    }
+    for _ in 0..args.runs {
+        let s = inprocess::host_cold_start(&work.join("host"), 20)?;
+        m.host_cold_start.add(Runtime::Edge, s);
     }
     let per_app = inprocess::density(&work.join("density"), args.apps)?;
     m.per_app.add(Runtime::Edge, per_app / 1024.0);
