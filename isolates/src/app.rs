@@ -164,7 +164,9 @@ impl AppHost {
     /// request arrived on another worker that already has an isolate of the app, or the first
     /// one has requests waiting.
     fn worker_for_request(&self) -> usize {
-        let Some(here) = current_worker().filter(|w| self.scale_out && *w != self.worker) else {
+        let Some(here) = current_worker()
+            .filter(|w| self.scale_out && *w != self.worker && *w < self.slots.len())
+        else {
             return self.worker;
         };
         if self.slots[here].current.load().is_some() {
