@@ -187,6 +187,7 @@ impl Isolate {
             options.subrequest_limit,
             options.cpu_used.clone(),
         ));
+        meter.set_memory_limit(options.memory_limit);
         let checker = meter.clone();
         runtime
             .set_interrupt_handler(Some(Box::new(move || checker.check())))
@@ -228,6 +229,7 @@ impl Isolate {
         if let Some(limit) = options.memory_limit {
             self.runtime.set_memory_limit(limit).await;
         }
+        self.meter.set_memory_limit(options.memory_limit);
         self.meter.configure(
             options.cpu_limit,
             options.subrequest_limit,

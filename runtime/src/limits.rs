@@ -1,10 +1,12 @@
 //! Resource limits an isolate enforces on itself: the CPU time its JavaScript may use per
 //! request (measured on the thread's CPU clock from the engine's interrupt checks), the
-//! engine heap, and the subrequests (`fetch()` calls) per request. Exceeding either terminates the isolate: the running code is interrupted (or
+//! engine heap (and, against the same figure, the bytes the app keeps in native buffers such as
+//! Blob contents, which live outside the engine's heap), and the subrequests (`fetch()` calls)
+//! per request. Exceeding either terminates the isolate: the running code is interrupted (or
 //! fails to allocate), the requests in flight get [`Limit`] errors, and the embedder is meant
 //! to drop the isolate and start a fresh one.
 
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicU8, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -74,6 +76,10 @@ pub struct Meter {
     interrupting: AtomicBool,
     /// The embedder's running total of CPU time charged, in nanoseconds.
     total: OnceLock<Arc<AtomicU64>>,
+    /// The heap limit, which native buffers are held to as well; `usize::MAX` for none.
+    memory_limit: AtomicUsize,
+    /// Bytes held in native buffers the app created.
+    native_bytes: AtomicUsize,
 }
 
 impl Meter {
@@ -93,6 +99,8 @@ impl Meter {
             hit: AtomicU8::new(0),
             interrupting: AtomicBool::new(false),
             total: OnceLock::new(),
+            memory_limit: AtomicUsize::new(usize::MAX),
+            native_bytes: AtomicUsize::new(0),
         };
         meter.configure(cpu_limit, subrequest_limit, total);
         meter
@@ -163,6 +171,27 @@ impl Meter {
         self.interrupting.store(true, Ordering::Relaxed);
     }
 
+    /// Holds native buffers to `limit` bytes (the heap limit).
+    pub fn set_memory_limit(&self, limit: Option<usize>) {
+        self.memory_limit
+            .store(limit.unwrap_or(usize::MAX), Ordering::Relaxed);
+    }
+
+    /// Charges `bytes` of a new native buffer; `None` (and the isolate terminated) if that
+    /// passes the memory limit. The charge is released when the returned value drops.
+    pub fn charge_native(self: &Arc<Self>, bytes: usize) -> Option<NativeCharge> {
+        let held = self.native_bytes.fetch_add(bytes, Ordering::Relaxed) + bytes;
+        if held > self.memory_limit.load(Ordering::Relaxed) {
+            self.native_bytes.fetch_sub(bytes, Ordering::Relaxed);
+            self.trip(Limit::Memory);
+            return None;
+        }
+        Some(NativeCharge {
+            meter: self.clone(),
+            bytes,
+        })
+    }
+
     /// Counts a subrequest; `Err(limit)` if the budget has none left.
     pub fn take_subrequest(&self) -> Result<(), u32> {
         let limit = self.subrequest_limit.load(Ordering::Relaxed);
@@ -182,6 +211,20 @@ impl Meter {
             2 => Some(Limit::Memory),
             _ => None,
         }
+    }
+}
+
+/// Native bytes charged to an isolate's memory limit, released on drop.
+pub struct NativeCharge {
+    meter: Arc<Meter>,
+    bytes: usize,
+}
+
+impl Drop for NativeCharge {
+    fn drop(&mut self) {
+        self.meter
+            .native_bytes
+            .fetch_sub(self.bytes, Ordering::Relaxed);
     }
 }
 

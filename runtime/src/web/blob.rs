@@ -1,6 +1,8 @@
 //! `Blob`: immutable bytes with a MIME type, native. A blob's bytes are shared (`Bytes`), so
 //! slicing and using a blob as a body never copies.
 
+use std::sync::Arc;
+
 use bytes::Bytes;
 use rquickjs::class::Trace;
 use rquickjs::function::{Opt, This};
@@ -20,6 +22,10 @@ pub struct Blob {
     pub data: Bytes,
     #[qjs(skip_trace)]
     pub mime: String,
+    /// The bytes a constructed Blob holds outside the engine's heap, charged to the isolate's
+    /// memory limit (slices share them and the charge).
+    #[qjs(skip_trace)]
+    charge: Option<Arc<crate::limits::NativeCharge>>,
 }
 
 /// The File API's type normalization: ASCII lower-case, or empty if it has odd characters.
@@ -68,6 +74,7 @@ impl Blob {
         Blob {
             data,
             mime: normalize_type(mime),
+            charge: None,
         }
     }
 }
@@ -171,9 +178,23 @@ impl Blob {
                 Part::Text(text) => data.extend_from_slice(text.as_bytes()),
             }
         }
+        // The bytes now live outside the engine's heap: they count against the memory limit.
+        let charge = match ctx.userdata::<crate::limits::MeterRef>() {
+            Some(meter) => match meter.0.charge_native(data.len()) {
+                Some(charge) => Some(Arc::new(charge)),
+                None => {
+                    return Err(Exception::throw_internal(
+                        &ctx,
+                        "out of memory: the Blob passes the app's memory limit",
+                    ))
+                }
+            },
+            None => None,
+        };
         Ok(Blob {
             data: Bytes::from(data),
             mime,
+            charge,
         })
     }
 
@@ -203,6 +224,7 @@ impl Blob {
         Ok(Blob {
             data: self.data.slice(from..to),
             mime,
+            charge: self.charge.clone(),
         })
     }
 
