@@ -220,7 +220,7 @@ fn unbounded_allocation_is_stopped_at_the_memory_limit() {
         "hog",
         r#"
         export default {
-          fetch(req) {
+          async fetch(req) {
             if (new URL(req.url).pathname === "/hog") {
               const keep = [];
               while (true) keep.push(new Array(100000).fill(Math.random()));
@@ -229,6 +229,10 @@ fn unbounded_allocation_is_stopped_at_the_memory_limit() {
               // Blob bytes live outside the engine's heap; they count all the same.
               const keep = [];
               while (true) keep.push(new Blob([new Uint8Array(8 << 20)]));
+            }
+            if (new URL(req.url).pathname === "/body-blobs") {
+              const keep = [];
+              while (true) keep.push(await new Response(new Uint8Array(8 << 20)).blob());
             }
             return new Response("fine");
           },
@@ -242,7 +246,7 @@ fn unbounded_allocation_is_stopped_at_the_memory_limit() {
     runtime().block_on(async {
         assert_eq!(get(&host, "hog", "/").await.unwrap().1, "fine");
         let before = rss_bytes();
-        for path in ["/hog", "/blobs", "/hog", "/blobs"] {
+        for path in ["/hog", "/blobs", "/body-blobs", "/hog", "/blobs"] {
             let result = get(&host, "hog", path).await;
             assert!(
                 matches!(
@@ -258,7 +262,7 @@ fn unbounded_allocation_is_stopped_at_the_memory_limit() {
         let grown = rss_bytes().saturating_sub(before);
         assert!(
             grown < 256 << 20,
-            "four hogs at a 32 MiB limit grew the process by {} MiB",
+            "five hogs at a 32 MiB limit grew the process by {} MiB",
             grown >> 20
         );
     });

@@ -70,12 +70,29 @@ fn relative(index: Option<f64>, len: usize, default: usize) -> usize {
 }
 
 impl Blob {
-    pub fn new_bytes(data: Bytes, mime: &str) -> Self {
-        Blob {
+    /// A Blob over bytes the runtime already holds (a body read with `.blob()`, a multipart
+    /// part), charged to the isolate's memory limit like a constructed one.
+    pub fn new_bytes(ctx: &Ctx<'_>, data: Bytes, mime: &str) -> Result<Self> {
+        Ok(Blob {
+            charge: charge(ctx, data.len())?,
             data,
             mime: normalize_type(mime),
-            charge: None,
-        }
+        })
+    }
+}
+
+/// Charges `len` bytes kept outside the engine's heap to the isolate's memory limit; past it,
+/// an out-of-memory error (and the isolate is terminated).
+fn charge(ctx: &Ctx<'_>, len: usize) -> Result<Option<Arc<crate::limits::NativeCharge>>> {
+    let Some(meter) = ctx.userdata::<crate::limits::MeterRef>() else {
+        return Ok(None);
+    };
+    match meter.0.charge_native(len) {
+        Some(charge) => Ok(Some(Arc::new(charge))),
+        None => Err(Exception::throw_internal(
+            ctx,
+            "out of memory: the Blob passes the app's memory limit",
+        )),
     }
 }
 
@@ -179,18 +196,7 @@ impl Blob {
             }
         }
         // The bytes now live outside the engine's heap: they count against the memory limit.
-        let charge = match ctx.userdata::<crate::limits::MeterRef>() {
-            Some(meter) => match meter.0.charge_native(data.len()) {
-                Some(charge) => Some(Arc::new(charge)),
-                None => {
-                    return Err(Exception::throw_internal(
-                        &ctx,
-                        "out of memory: the Blob passes the app's memory limit",
-                    ))
-                }
-            },
-            None => None,
-        };
+        let charge = charge(&ctx, data.len())?;
         Ok(Blob {
             data: Bytes::from(data),
             mime,

@@ -178,7 +178,7 @@ fn parse_form_data<'js>(ctx: &Ctx<'js>, bytes: &Bytes, content_type: &str) -> Re
                     } => {
                         // A native Blob over the body's bytes: the File made from it in JS
                         // is the only copy.
-                        let blob = Blob::new_bytes(data, &content_type);
+                        let blob = Blob::new_bytes(ctx, data, &content_type)?;
                         item.set(1, Class::instance(ctx.clone(), blob)?)?;
                         item.set(2, filename)?;
                         item.set(3, content_type)?;
@@ -337,7 +337,8 @@ impl Consume {
                 TypedArray::<u8>::new(ctx.clone(), bytes.to_vec()).map(|b| b.into_value())
             }
             Consume::Blob(mime) => {
-                Class::instance(ctx.clone(), Blob::new_bytes(bytes, &mime)).map(|b| b.into_value())
+                let blob = Blob::new_bytes(ctx, bytes, &mime)?;
+                Class::instance(ctx.clone(), blob).map(|b| b.into_value())
             }
             Consume::FormData(content_type) => parse_form_data(ctx, &bytes, &content_type),
         }
