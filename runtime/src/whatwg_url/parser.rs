@@ -170,6 +170,12 @@ impl Parser<'_> {
         self.state = State::Fragment;
     }
 
+    /// The base's path and query (a reference that names neither).
+    fn copy_path_and_query(&mut self, base: &Url) {
+        self.url.path = base.path.clone();
+        self.url.query = base.query.clone();
+    }
+
     /// The base's credentials, host and port.
     fn copy_authority(&mut self, base: &Url) {
         self.url.username = base.username.clone();
@@ -248,8 +254,7 @@ impl Parser<'_> {
                 match (&base.path, c) {
                     (Path::Opaque(_), Some('#')) => {
                         self.url.scheme = base.scheme.clone();
-                        self.url.path = base.path.clone();
-                        self.url.query = base.query.clone();
+                        self.copy_path_and_query(base);
                         self.begin_fragment();
                     }
                     (Path::Opaque(_), _) => return Err(Failure),
@@ -287,15 +292,10 @@ impl Parser<'_> {
                     self.state = State::RelativeSlash;
                 } else {
                     self.copy_authority(base);
-                    self.url.path = base.path.clone();
-                    self.url.query = base.query.clone();
+                    self.copy_path_and_query(base);
                     match c {
-                        Some('?') => {
-                            self.begin_query();
-                        }
-                        Some('#') => {
-                            self.begin_fragment();
-                        }
+                        Some('?') => self.begin_query(),
+                        Some('#') => self.begin_fragment(),
                         Some(_) => {
                             self.url.query = None;
                             shorten_path(self.url);
@@ -448,15 +448,10 @@ impl Parser<'_> {
                     self.state = State::FileSlash;
                 } else if let Some(base) = self.base.filter(|b| b.scheme == "file") {
                     self.url.host = base.host.clone();
-                    self.url.path = base.path.clone();
-                    self.url.query = base.query.clone();
+                    self.copy_path_and_query(base);
                     match c {
-                        Some('?') => {
-                            self.begin_query();
-                        }
-                        Some('#') => {
-                            self.begin_fragment();
-                        }
+                        Some('?') => self.begin_query(),
+                        Some('#') => self.begin_fragment(),
                         Some(_) => {
                             self.url.query = None;
                             if !starts_with_windows_drive_letter(self.rest(*pointer)) {
@@ -581,12 +576,8 @@ impl Parser<'_> {
             State::OpaquePath => {
                 let next = self.remaining(*pointer).first().copied();
                 match c {
-                    Some('?') => {
-                        self.begin_query();
-                    }
-                    Some('#') => {
-                        self.begin_fragment();
-                    }
+                    Some('?') => self.begin_query(),
+                    Some('#') => self.begin_fragment(),
                     Some(c) => {
                         if let Path::Opaque(path) = &mut self.url.path {
                             if c == ' ' && matches!(next, Some('?' | '#')) {
