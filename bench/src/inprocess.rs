@@ -125,6 +125,7 @@ pub fn host_cold_start(dir: &Path, apps: usize) -> Result<f64> {
                     env: Vec::new(),
                     allowed_hosts: Vec::new(),
                     limits: Limits::default(),
+                    ..AppSpec::default()
                 },
             )
             .map_err(|e| anyhow!("{e}"))?;

@@ -74,11 +74,10 @@ pub fn main(args: DevArgs) -> Result<ExitCode> {
         let bound = listener.local_addr()?;
         edge_router::serve(
             listener,
+            None,
             host.clone(),
             &pool,
-            ServerConfig {
-                expose_errors: true,
-            },
+            Arc::new(ServerConfig::dev()),
         )?;
         println!("edge dev: serving {} on http://{bound}", entry.display());
         if args.outbound.policy().allows_private() {

@@ -1,10 +1,11 @@
 //! `edge`: the command-line interface of Edge. `edge dev` serves one app locally and reloads
-//! it on change; `edge run` runs a script or module to completion.
+//! it on change; `edge run` runs a script or module to completion; `edge serve` runs a node.
 
 mod dev;
 mod entry;
 mod outbound;
 mod run;
+mod serve;
 mod watch;
 
 use std::process::ExitCode;
@@ -33,6 +34,8 @@ enum Command {
     Dev(dev::DevArgs),
     /// Run a script or module to completion; exits non-zero on an uncaught error.
     Run(run::RunArgs),
+    /// Run an edge node: many apps, HTTPS with HTTP/2 and HTTP/3, the admin API.
+    Serve(serve::ServeArgs),
 }
 
 /// `mi_option_arena_eager_commit` in mimalloc 2's option enum.
@@ -57,6 +60,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Dev(args) => dev::main(args),
         Command::Run(args) => run::main(args),
+        Command::Serve(args) => serve::main(args),
     };
     match result {
         Ok(code) => code,

@@ -34,9 +34,9 @@ pub fn error_response(err: &HostError, expose: bool) -> Response<Body> {
              (body_too_large).\n"
                 .to_string(),
         ),
-        HostError::UnknownApp(_) => (
+        HostError::UnknownApp(place) => (
             StatusCode::NOT_FOUND,
-            "Not Found: no app is deployed here.\n".to_string(),
+            format!("Not Found: no app on this node serves {place}.\n"),
         ),
         HostError::Dispatch(DispatchError::Handler(js)) => {
             let head = "Internal Server Error: the app's fetch handler threw.";

@@ -1,8 +1,24 @@
-//! The HTTP front of Edge: accepts TCP connections, parses HTTP/1.1 with hyper, turns each
-//! request into an `AppRequest` for the isolate host, and writes the `AppResponse` back as the
-//! app produces it. Errors become HTTP answers with readable bodies.
+//! The HTTP front of Edge and its node: accepts TCP and QUIC connections, terminates TLS (SNI),
+//! speaks HTTP/1.1, HTTP/2 and HTTP/3, routes each request by host and path to a tenant app on
+//! the isolate host and streams the answer back; serves the node's admin API over its store.
+//! Errors become HTTP answers with readable bodies.
 
+pub mod access_log;
+pub mod admin;
+pub mod config;
+mod dispatch;
 mod errors;
+pub mod gate;
+mod http3;
+mod node;
+mod request;
+pub mod routes;
 mod server;
+pub mod shutdown;
+pub mod store;
+pub mod tls;
 
-pub use server::{serve, ServerConfig};
+pub use dispatch::{Dispatch, Outcome, Routed};
+pub use http3::serve_h3;
+pub use node::{start, NodeError, Running};
+pub use server::{serve, ServerConfig, Tls};

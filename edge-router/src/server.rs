@@ -1,48 +1,98 @@
-//! The HTTP/1.1 server: accept loops on the host's worker threads, one local task per
-//! connection, keep-alive, streamed bodies both ways.
+//! The TCP front: accept loops on the host's worker threads, one local task per connection,
+//! TLS (SNI, ALPN) when the listener has it, HTTP/1.1 and HTTP/2 (ALPN over TLS, prior
+//! knowledge in clear text) with hyper, idle and header-read timeouts, and graceful shutdown.
 
 use std::convert::Infallible;
+use std::future::Future;
+use std::io;
 use std::net::SocketAddr;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
 
-use edge_isolates::{AppHost, AppRequest, Body, WorkerPool};
-use http::{header, Request, Response, StatusCode};
+use edge_isolates::{AppRequest, Body, WorkerPool};
+use http::{header, HeaderValue, Request, Response, StatusCode};
+use http_body::Body as _;
 use hyper::body::Incoming;
-use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use tokio::net::TcpListener;
+use hyper_util::server::conn::auto;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
 
+use crate::access_log::{AccessLog, Metered, Record};
+use crate::config::ServerLimits;
+use crate::dispatch::Dispatch;
 use crate::errors::{error_response, plain};
+use crate::gate::Gate;
+use crate::request::{host_and_path, request_url, TimedBody};
+use crate::shutdown::Drain;
 
-/// How the front end behaves.
-#[derive(Clone, Debug)]
+/// How the front end behaves; shared by every listener of a node.
 pub struct ServerConfig {
     /// Put error details (JS stacks) into 500 responses: for `edge dev` only.
     pub expose_errors: bool,
+    pub limits: ServerLimits,
+    pub access_log: AccessLog,
+    pub drain: Arc<Drain>,
+    pub gate: Arc<Gate>,
 }
 
-/// Serves HTTP on `listener` from every worker of `pool`: each worker accepts connections
-/// and runs them itself, so a request for an isolate on that worker stays on its thread.
-/// Returns once the accept loops are running; they stop when the pool does.
-pub fn serve(
+impl ServerConfig {
+    /// The local development server: error details in responses, no access log.
+    pub fn dev() -> ServerConfig {
+        let limits = ServerLimits::default();
+        ServerConfig {
+            expose_errors: true,
+            gate: Gate::new(limits.max_connections, limits.max_connections_per_ip),
+            limits,
+            access_log: AccessLog::off(),
+            drain: Drain::new(),
+        }
+    }
+}
+
+/// TLS on a listener.
+#[derive(Clone)]
+pub struct Tls {
+    pub config: Arc<rustls::ServerConfig>,
+    /// Sent as `Alt-Svc` on every response (HTTP/3 on the same port).
+    pub alt_svc: Option<HeaderValue>,
+}
+
+/// Serves HTTP on `listener` from every worker of `pool`: each worker accepts connections and
+/// runs them itself, so a request for an isolate on that worker stays on its thread. Returns
+/// once the accept loops are running; they stop when the drain begins.
+pub fn serve<D: Dispatch + Send + Sync>(
     listener: std::net::TcpListener,
-    host: Arc<AppHost>,
+    tls: Option<Tls>,
+    dispatcher: Arc<D>,
     pool: &WorkerPool,
-    config: ServerConfig,
-) -> std::io::Result<()> {
+    config: Arc<ServerConfig>,
+) -> io::Result<()> {
     listener.set_nonblocking(true)?;
     for index in 0..pool.len() {
         let listener = listener.try_clone()?;
-        let host = host.clone();
-        let config = config.clone();
-        pool.spawn_on(index, move || accept_loop(listener, host, config));
+        let front = Front {
+            dispatcher: dispatcher.clone(),
+            config: config.clone(),
+            tls: tls.clone(),
+        };
+        pool.spawn_on(index, move || accept_loop(listener, front));
     }
     Ok(())
 }
 
-async fn accept_loop(listener: std::net::TcpListener, host: Arc<AppHost>, config: ServerConfig) {
+struct Front<D> {
+    dispatcher: Arc<D>,
+    config: Arc<ServerConfig>,
+    tls: Option<Tls>,
+}
+
+async fn accept_loop<D: Dispatch>(listener: std::net::TcpListener, front: Front<D>) {
     let listener = match TcpListener::from_std(listener) {
         Ok(l) => l,
         Err(e) => {
@@ -50,8 +100,15 @@ async fn accept_loop(listener: std::net::TcpListener, host: Arc<AppHost>, config
             return;
         }
     };
+    let front = Rc::new(front);
+    let mut stop = front.config.drain.subscribe();
     loop {
-        let (stream, peer) = match listener.accept().await {
+        let accepted = tokio::select! {
+            biased;
+            _ = stop.wait_for(|draining| *draining) => break,
+            accepted = listener.accept() => accepted,
+        };
+        let (stream, peer) = match accepted {
             Ok(x) => x,
             Err(e) => {
                 // Out of file descriptors and the like: back off instead of spinning.
@@ -60,81 +117,293 @@ async fn accept_loop(listener: std::net::TcpListener, host: Arc<AppHost>, config
                 continue;
             }
         };
-        let _ = stream.set_nodelay(true);
-        let local = stream.local_addr().ok();
-        let host = host.clone();
-        let config = config.clone();
-        tokio::task::spawn_local(async move {
-            let service = service_fn(move |req| {
-                let host = host.clone();
-                let config = config.clone();
-                async move { Ok::<_, Infallible>(handle(req, &host, &config, local).await) }
-            });
-            let result = http1::Builder::new()
-                .timer(TokioTimer::new())
-                .header_read_timeout(Duration::from_secs(30))
-                .writev(false)
-                .serve_connection(TokioIo::new(stream), service)
-                .await;
-            if let Err(e) = result {
-                tracing::debug!(%peer, "connection ended: {e}");
+        let pass = match front.config.gate.admit(peer.ip()) {
+            Ok(pass) => pass,
+            Err(why) => {
+                tracing::debug!(%peer, ?why, "connection refused");
+                continue;
             }
+        };
+        let front = front.clone();
+        tokio::task::spawn_local(async move {
+            let _busy = front.config.drain.busy();
+            let _pass = pass;
+            connection(stream, peer, &front).await;
         });
     }
+    // Dropping the listener here closes this worker's copy of the socket.
 }
 
-async fn handle(
-    req: Request<Incoming>,
-    host: &AppHost,
-    config: &ServerConfig,
+/// The protocol a connection speaks.
+#[derive(Clone, Copy)]
+enum Proto {
+    Http1,
+    Http2,
+    /// Clear text: HTTP/1.1, or HTTP/2 with prior knowledge (the client's preface says).
+    Detect,
+}
+
+async fn connection<D: Dispatch>(stream: TcpStream, peer: SocketAddr, front: &Rc<Front<D>>) {
+    let _ = stream.set_nodelay(true);
+    let local = stream.local_addr().ok();
+    let activity = Arc::new(AtomicBool::new(false));
+    match &front.tls {
+        None => {
+            let io = Activity::new(stream, activity.clone());
+            serve_io(io, Proto::Detect, peer, local, activity, front).await
+        }
+        Some(tls) => {
+            let acceptor = tokio_rustls::TlsAcceptor::from(tls.config.clone());
+            let handshake = acceptor.accept(stream);
+            let timeout = front.config.limits.header_read_timeout();
+            let stream = match tokio::time::timeout(timeout, handshake).await {
+                Ok(Ok(s)) => s,
+                Ok(Err(e)) => {
+                    tracing::debug!(%peer, "TLS handshake failed: {e}");
+                    return;
+                }
+                Err(_) => return,
+            };
+            let proto = match stream.get_ref().1.alpn_protocol() {
+                Some(b"h2") => Proto::Http2,
+                _ => Proto::Http1,
+            };
+            let io = Activity::new(stream, activity.clone());
+            serve_io(io, proto, peer, local, activity, front).await
+        }
+    }
+}
+
+/// Runs hyper on one connection until it closes, shutting it down gracefully when the node
+/// drains or when it has been idle too long.
+async fn serve_io<D, S>(
+    io: S,
+    proto: Proto,
+    peer: SocketAddr,
     local: Option<SocketAddr>,
-) -> Response<Body> {
-    let (parts, body) = req.into_parts();
-    let Some(url) = request_url(&parts, local) else {
-        return plain(
-            StatusCode::BAD_REQUEST,
-            "Bad Request: invalid Host header or target",
-        );
+    activity: Arc<AtomicBool>,
+    front: &Rc<Front<D>>,
+) where
+    D: Dispatch,
+    S: AsyncRead + AsyncWrite + Unpin + 'static,
+{
+    let limits = &front.config.limits;
+    let mut builder = auto::Builder::new(LocalExec);
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_read_timeout())
+        .max_headers(limits.max_headers)
+        .writev(false);
+    builder
+        .http2()
+        .timer(TokioTimer::new())
+        .max_concurrent_streams(limits.max_streams_per_connection)
+        .max_header_list_size(limits.max_header_bytes as u32);
+    let builder = match proto {
+        Proto::Http1 => builder.http1_only(),
+        Proto::Http2 => builder.http2_only(),
+        Proto::Detect => builder,
     };
-    let request = AppRequest {
-        method: parts.method,
-        url,
-        headers: parts.headers,
-        body: Body::from_http(body),
+    let in_flight = Arc::new(AtomicUsize::new(0));
+    let scheme = if front.tls.is_some() { "https" } else { "http" };
+    let service = {
+        let front = front.clone();
+        let in_flight = in_flight.clone();
+        service_fn(move |req| {
+            let front = front.clone();
+            let in_flight = in_flight.clone();
+            async move {
+                let conn = ConnInfo {
+                    peer,
+                    local,
+                    scheme,
+                    in_flight,
+                };
+                Ok::<_, Infallible>(handle(req, &front, conn).await)
+            }
+        })
     };
-    match host.dispatch(request).await {
-        Ok(res) => {
-            let mut response = Response::new(res.body);
-            *response.status_mut() =
-                StatusCode::from_u16(res.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            *response.headers_mut() = res.headers;
-            response
-        }
-        Err(err) => {
-            tracing::error!("{err}");
-            error_response(&err, config.expose_errors)
+    let conn = builder.serve_connection(TokioIo::new(io), service);
+    tokio::pin!(conn);
+    let mut stop = front.config.drain.subscribe();
+    let mut closing = false;
+    let period = limits.idle_timeout() / 4;
+    let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+    let mut idle_ticks = 0;
+    loop {
+        tokio::select! {
+            result = conn.as_mut() => {
+                if let Err(e) = result {
+                    tracing::debug!(%peer, "connection ended: {e}");
+                }
+                break;
+            }
+            _ = stop.wait_for(|draining| *draining), if !closing => {
+                closing = true;
+                conn.as_mut().graceful_shutdown();
+            }
+            _ = ticker.tick(), if !closing => {
+                let busy = activity.swap(false, Ordering::Relaxed)
+                    || in_flight.load(Ordering::Acquire) > 0;
+                idle_ticks = if busy { 0 } else { idle_ticks + 1 };
+                if idle_ticks >= 4 {
+                    closing = true;
+                    conn.as_mut().graceful_shutdown();
+                }
+            }
         }
     }
 }
 
-/// The absolute URL the app sees: `http://` + Host header (or the local address) + target.
-fn request_url(parts: &http::request::Parts, local: Option<SocketAddr>) -> Option<String> {
-    let authority = match parts.headers.get(header::HOST) {
-        Some(h) => h.to_str().ok()?.to_owned(),
-        None => match parts.uri.authority() {
-            Some(a) => a.as_str().to_owned(),
-            None => local?.to_string(),
-        },
+/// The facts of a connection a request needs.
+struct ConnInfo {
+    peer: SocketAddr,
+    local: Option<SocketAddr>,
+    scheme: &'static str,
+    in_flight: Arc<AtomicUsize>,
+}
+
+async fn handle<D: Dispatch>(
+    req: Request<Incoming>,
+    front: &Front<D>,
+    conn: ConnInfo,
+) -> Response<Metered<Body>> {
+    let started = Instant::now();
+    conn.in_flight.fetch_add(1, Ordering::AcqRel);
+    let (parts, body) = req.into_parts();
+    let protocol = match parts.version {
+        http::Version::HTTP_2 => "HTTP/2",
+        http::Version::HTTP_10 => "HTTP/1.0",
+        _ => "HTTP/1.1",
     };
-    let path = parts
-        .uri
-        .path_and_query()
-        .map(|p| p.as_str())
-        .unwrap_or("/");
-    let url = format!("http://{authority}{path}");
-    // The host header must not smuggle a path or userinfo into the URL.
-    if authority.contains(['/', '@', '?', '#', ' ']) {
-        return None;
+    let config = &front.config;
+    let method = parts.method.clone();
+    let (response, app, version, url) = match request_url(&parts, conn.scheme, conn.local) {
+        None => {
+            let res = plain(
+                StatusCode::BAD_REQUEST,
+                "Bad Request: invalid Host header or target",
+            );
+            (res, None, None, None)
+        }
+        Some(url) => {
+            let body = if body.is_end_stream() {
+                Body::empty()
+            } else {
+                Body::from_http(TimedBody::new(body, config.limits.body_read_timeout()))
+            };
+            let request = AppRequest {
+                method: parts.method,
+                url: url.clone(),
+                headers: parts.headers,
+                body,
+            };
+            let outcome = front.dispatcher.dispatch(request).await;
+            let response = match outcome.result {
+                Ok(res) => {
+                    let mut response = Response::new(res.body);
+                    *response.status_mut() = StatusCode::from_u16(res.status)
+                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+                    *response.headers_mut() = res.headers;
+                    response
+                }
+                Err(err) => {
+                    tracing::debug!("{err}");
+                    error_response(&err, config.expose_errors)
+                }
+            };
+            (response, outcome.app, outcome.version, Some(url))
+        }
+    };
+    let (mut head, body) = response.into_parts();
+    if let Some(alt) = front.tls.as_ref().and_then(|t| t.alt_svc.as_ref()) {
+        head.headers
+            .entry(header::ALT_SVC)
+            .or_insert_with(|| alt.clone());
     }
-    Some(url)
+    let status = head.status.as_u16();
+    let body = Metered::new(
+        body,
+        &config.access_log,
+        || {
+            let (host, path) = url.as_deref().map(host_and_path).unwrap_or(("", ""));
+            Record {
+                client: Some(conn.peer.ip()),
+                protocol,
+                method: method.to_string(),
+                host: host.to_owned(),
+                path: path.to_owned(),
+                app,
+                version,
+                status,
+                started,
+                head: started.elapsed(),
+            }
+        },
+        Some(conn.in_flight),
+    );
+    Response::from_parts(head, body)
+}
+
+/// Runs hyper's HTTP/2 stream tasks on the connection's worker.
+#[derive(Clone, Copy)]
+struct LocalExec;
+
+impl<F> hyper::rt::Executor<F> for LocalExec
+where
+    F: Future + 'static,
+{
+    fn execute(&self, fut: F) {
+        tokio::task::spawn_local(fut);
+    }
+}
+
+/// A stream that notes when bytes move, for the idle timeout.
+struct Activity<S> {
+    inner: S,
+    moved: Arc<AtomicBool>,
+}
+
+impl<S> Activity<S> {
+    fn new(inner: S, moved: Arc<AtomicBool>) -> Self {
+        Activity { inner, moved }
+    }
+}
+
+impl<S: AsyncRead + Unpin> AsyncRead for Activity<S> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let before = buf.filled().len();
+        let polled = Pin::new(&mut self.inner).poll_read(cx, buf);
+        if buf.filled().len() > before {
+            self.moved.store(true, Ordering::Relaxed);
+        }
+        polled
+    }
+}
+
+impl<S: AsyncWrite + Unpin> AsyncWrite for Activity<S> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let polled = Pin::new(&mut self.inner).poll_write(cx, buf);
+        if matches!(polled, Poll::Ready(Ok(n)) if n > 0) {
+            self.moved.store(true, Ordering::Relaxed);
+        }
+        polled
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
 }

@@ -56,7 +56,7 @@ impl Default for Limits {
 const LOG_LINES: usize = 1000;
 
 /// What a tenant deploys: its code, its variables and secrets, what it may reach, its limits.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct AppSpec {
     /// The entry module.
     pub entry: PathBuf,
@@ -67,6 +67,8 @@ pub struct AppSpec {
     /// The hosts `fetch()` may reach; empty means none.
     pub allowed_hosts: Vec<HostRule>,
     pub limits: Limits,
+    /// The version's label, reported with each response it serves (for access logs).
+    pub version: String,
 }
 
 /// Node-wide settings.
@@ -144,9 +146,40 @@ fn error_kind(err: &HostError) -> usize {
 struct Tenant {
     app: AppHost,
     limits: Limits,
-    stats: Stats,
-    logs: Arc<Mutex<VecDeque<String>>>,
+    version: Arc<str>,
+    /// Kept across versions of the app, like its logs.
+    stats: Arc<Stats>,
+    logs: Arc<LogTail>,
 }
+
+/// An app's recent console lines, and the live feed of new ones.
+struct LogTail {
+    lines: Mutex<VecDeque<String>>,
+    live: tokio::sync::broadcast::Sender<String>,
+}
+
+impl LogTail {
+    fn new() -> Self {
+        LogTail {
+            lines: Mutex::new(VecDeque::with_capacity(64)),
+            live: tokio::sync::broadcast::channel(LIVE_LINES).0,
+        }
+    }
+
+    /// Adds a line, dropping the oldest beyond [`LOG_LINES`], and sends it to live tails.
+    fn push(&self, line: &str) {
+        let mut lines = self.lines.lock().unwrap_or_else(|e| e.into_inner());
+        if lines.len() == LOG_LINES {
+            lines.pop_front();
+        }
+        lines.push_back(line.to_owned());
+        // No receivers is the usual case: nobody is tailing.
+        let _ = self.live.send(line.to_owned());
+    }
+}
+
+/// Lines a slow live tail may fall behind before it skips ahead.
+const LIVE_LINES: usize = 256;
 
 /// Serves many apps; cheap to share between connection tasks.
 pub struct Host {
@@ -179,6 +212,22 @@ impl Host {
 
     /// Deploys (or replaces) an app. Its isolate loads on its first request.
     pub fn deploy(&self, name: &str, spec: AppSpec) -> Result<(), HostError> {
+        let tenant = self.tenant(name, spec)?;
+        self.install(name, tenant);
+        Ok(())
+    }
+
+    /// Deploys (or replaces) an app once its code has loaded in an isolate: a version that
+    /// fails to load is refused and the running one keeps serving. Requests that arrive after
+    /// this returns go to the new version; those in flight finish on the old one.
+    pub async fn activate(&self, name: &str, spec: AppSpec) -> Result<(), HostError> {
+        let tenant = self.tenant(name, spec)?;
+        tenant.app.reload().await?;
+        self.install(name, tenant);
+        Ok(())
+    }
+
+    fn tenant(&self, name: &str, spec: AppSpec) -> Result<Arc<Tenant>, HostError> {
         let policy = if self.options.allow_private_network {
             NetPolicy::local_development()
         } else {
@@ -188,8 +237,11 @@ impl Host {
         .with_allowed_hosts(spec.allowed_hosts.clone());
         let outbound = OutboundConfig::new(Arc::new(policy), self.options.extra_ca_pem.as_deref())
             .map_err(HostError::Load)?;
-        let logs = Arc::new(Mutex::new(VecDeque::with_capacity(64)));
-        let stats = Stats::default();
+        // A new version of a deployed app keeps its counters and its console tail.
+        let (stats, logs) = match self.apps.load().get(name) {
+            Some(old) => (old.stats.clone(), old.logs.clone()),
+            None => (Arc::new(Stats::default()), Arc::new(LogTail::new())),
+        };
         let config = AppConfig {
             entry: spec.entry.clone(),
             isolate: IsolateOptions {
@@ -204,17 +256,20 @@ impl Host {
             },
             heap_gauge: Some(stats.heap_bytes.clone()),
         };
-        let tenant = Arc::new(Tenant {
+        Ok(Arc::new(Tenant {
             app: AppHost::lazy(config, self.pool.clone(), self.worker_for(name)).with_scale_out(),
             limits: spec.limits,
+            version: Arc::from(spec.version),
             stats,
             logs,
-        });
+        }))
+    }
+
+    fn install(&self, name: &str, tenant: Arc<Tenant>) {
         let _guard = self.changes.lock().unwrap_or_else(|e| e.into_inner());
         let mut apps = HashMap::clone(&self.apps.load());
         apps.insert(name.to_owned(), tenant);
         self.apps.store(Arc::new(apps));
-        Ok(())
     }
 
     /// Removes an app; its isolate finishes what it is streaming.
@@ -237,14 +292,30 @@ impl Host {
     pub async fn dispatch(
         &self,
         name: &str,
+        request: AppRequest,
+    ) -> Result<AppResponse, HostError> {
+        self.dispatch_versioned(name, request).await.1
+    }
+
+    /// Like [`Host::dispatch`], also naming the version of the app that took the request.
+    pub async fn dispatch_versioned(
+        &self,
+        name: &str,
+        request: AppRequest,
+    ) -> (Option<Arc<str>>, Result<AppResponse, HostError>) {
+        let Some(tenant) = self.apps.load().get(name).cloned() else {
+            return (None, Err(HostError::UnknownApp(name.to_owned())));
+        };
+        let result = self.serve(name, &tenant, request).await;
+        (Some(tenant.version.clone()), result)
+    }
+
+    async fn serve(
+        &self,
+        name: &str,
+        tenant: &Tenant,
         mut request: AppRequest,
     ) -> Result<AppResponse, HostError> {
-        let tenant = self
-            .apps
-            .load()
-            .get(name)
-            .cloned()
-            .ok_or_else(|| HostError::UnknownApp(name.to_owned()))?;
         let started = Instant::now();
         let stats = &tenant.stats;
         stats.requests.fetch_add(1, Ordering::Relaxed);
@@ -278,7 +349,7 @@ impl Host {
             if let Some(code) = stopped {
                 // The operator's log and the app's own tail both say why.
                 tracing::warn!(app = name, code, "request stopped by a limit");
-                push_line(&tenant.logs, &format!("[edge] request stopped: {code}"));
+                tenant.logs.push(&format!("[edge] request stopped: {code}"));
             }
         }
         result
@@ -319,10 +390,25 @@ impl Host {
 
     /// The last console lines of app `name` (oldest first).
     pub fn logs(&self, name: &str) -> Option<Vec<String>> {
+        self.tail(name).map(|(lines, _)| lines)
+    }
+
+    /// The last console lines of app `name`, and a feed of the lines that follow them.
+    pub fn tail(
+        &self,
+        name: &str,
+    ) -> Option<(Vec<String>, tokio::sync::broadcast::Receiver<String>)> {
         let apps = self.apps.load();
-        let tenant = apps.get(name)?;
-        let lines = tenant.logs.lock().unwrap_or_else(|e| e.into_inner());
-        Some(lines.iter().cloned().collect())
+        let logs = &apps.get(name)?.logs;
+        let lines = logs.lines.lock().unwrap_or_else(|e| e.into_inner());
+        // Subscribed under the lock, so no line falls between the snapshot and the feed.
+        let live = logs.live.subscribe();
+        Some((lines.iter().cloned().collect(), live))
+    }
+
+    /// Whether app `name` is deployed.
+    pub fn has(&self, name: &str) -> bool {
+        self.apps.load().contains_key(name)
     }
 
     /// Every app's counters and the node's totals, in the Prometheus text format.
@@ -412,19 +498,10 @@ fn limit_body(request: &mut AppRequest, limit: u64) -> Result<(), HostError> {
     Ok(())
 }
 
-/// Adds a line to an app's tail, dropping the oldest beyond [`LOG_LINES`].
-fn push_line(lines: &Mutex<VecDeque<String>>, line: &str) {
-    let mut lines = lines.lock().unwrap_or_else(|e| e.into_inner());
-    if lines.len() == LOG_LINES {
-        lines.pop_front();
-    }
-    lines.push_back(line.to_owned());
-}
-
 /// A log sink that also keeps the last lines for tailing.
-fn keep_logs(lines: Arc<Mutex<VecDeque<String>>>, forward: LogSink) -> LogSink {
+fn keep_logs(tail: Arc<LogTail>, forward: LogSink) -> LogSink {
     Arc::new(move |level: LogLevel, line: &str| {
-        push_line(&lines, line);
+        tail.push(line);
         forward(level, line);
     })
 }

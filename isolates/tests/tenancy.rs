@@ -32,6 +32,7 @@ fn app(dir: &Path, name: &str, source: &str) -> AppSpec {
         env: Vec::new(),
         allowed_hosts: Vec::new(),
         limits: Limits::default(),
+        ..AppSpec::default()
     }
 }
 

@@ -39,6 +39,7 @@ fn a_thousand_apps_each_answer_with_their_own_code() {
             env: Vec::new(),
             allowed_hosts: Vec::new(),
             limits: Limits::default(),
+            ..AppSpec::default()
         };
         host.deploy(&format!("app{i}"), spec).unwrap();
     }

@@ -1,0 +1,524 @@
+//! The admin API's calls on apps: versions (upload, activate, roll back), settings, variables,
+//! secrets, routes, logs and metrics. Changes are serialized by the node's change lock; a
+//! version goes live only once it has loaded in an isolate, so a broken one never serves.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use edge_isolates::Body;
+use futures_util::StreamExt;
+use http::{header, Request, StatusCode};
+use http_body::Frame;
+use hyper::body::Incoming;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::reply::{json as reply_json, ApiError, Reply};
+use crate::node::Node;
+use crate::routes::Route;
+use crate::store::bundle;
+use crate::store::Settings;
+
+/// Bytes of one variable or secret value, at most.
+const MAX_VALUE: usize = 64 << 10;
+
+fn check_app_name(name: &str) -> Result<(), ApiError> {
+    let ok = !name.is_empty()
+        && name.len() <= 63
+        && name.as_bytes()[0].is_ascii_alphanumeric()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::bad_request(format!(
+            "'{name}' is not an app name: use 1-63 of a-z, 0-9 and '-', starting with a letter or digit"
+        )))
+    }
+}
+
+fn check_var_name(name: &str) -> Result<(), ApiError> {
+    let ok = !name.is_empty()
+        && name.len() <= 128
+        && !name.as_bytes()[0].is_ascii_digit()
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::bad_request(format!(
+            "'{name}' is not a variable name: use letters, digits and '_', not starting with a digit"
+        )))
+    }
+}
+
+fn parse_json<'a, T: Deserialize<'a>>(body: &'a [u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(body)
+        .map_err(|e| ApiError::bad_request(format!("invalid JSON body: {e}")))
+}
+
+fn existing(node: &Node, app: &str) -> Result<crate::store::App, ApiError> {
+    check_app_name(app)?;
+    node.lock_store()
+        .app(app)?
+        .ok_or_else(|| ApiError::not_found(format!("no app named '{app}'")))
+}
+
+pub fn list(node: &Node) -> Result<Reply, ApiError> {
+    let store = node.lock_store();
+    let apps = store.apps()?;
+    let routes = store.routes()?;
+    let list: Vec<_> = apps
+        .iter()
+        .map(|a| {
+            let mine: Vec<_> = routes.iter().filter(|r| r.app == a.name).collect();
+            json!({ "name": a.name, "active": a.active, "previous": a.previous, "routes": mine })
+        })
+        .collect();
+    Ok(reply_json(StatusCode::OK, &json!({ "apps": list })))
+}
+
+pub fn get(node: &Node, app: &str) -> Result<Reply, ApiError> {
+    let a = existing(node, app)?;
+    let store = node.lock_store();
+    let versions = store.versions(app)?;
+    let routes: Vec<Route> = store
+        .routes()?
+        .into_iter()
+        .filter(|r| r.app == app)
+        .collect();
+    let vars = store.vars(app)?;
+    let names = |secret: bool| -> Vec<&str> {
+        vars.iter()
+            .filter(|v| v.2 == secret)
+            .map(|v| v.0.as_str())
+            .collect()
+    };
+    Ok(reply_json(
+        StatusCode::OK,
+        &json!({
+            "name": a.name,
+            "active": a.active,
+            "previous": a.previous,
+            "created_at": a.created_at,
+            "settings": a.settings,
+            "versions": versions,
+            "routes": routes,
+            "vars": names(false),
+            "secrets": names(true),
+        }),
+    ))
+}
+
+/// Sends the active version of `app` to the host again (after its env or settings changed).
+async fn reapply(node: &Node, app: &str) -> Result<(), ApiError> {
+    let Some(a) = node.lock_store().app(app)? else {
+        return Ok(());
+    };
+    let Some(active) = a.active else {
+        return Ok(());
+    };
+    let version = node
+        .lock_store()
+        .version(app, active)?
+        .ok_or_else(|| ApiError::internal(format!("version {active} of '{app}' is missing")))?;
+    let spec = node.spec(&a, &version).map_err(ApiError::internal)?;
+    node.host.activate(app, spec).await.map_err(|e| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "load_failed",
+            format!(
+                "the change is stored, but version {active} of '{app}' failed to load with it: {e}"
+            ),
+        )
+    })
+}
+
+pub async fn put_settings(node: &Node, app: &str, body: &[u8]) -> Result<Reply, ApiError> {
+    check_app_name(app)?;
+    let settings: Settings = parse_json(body)?;
+    crate::node::allowed_hosts(&settings).map_err(ApiError::bad_request)?;
+    let bounds = [
+        ("memory_mib", settings.memory_mib, 8, 4096),
+        ("cpu_ms", settings.cpu_ms, 1, 300_000),
+        ("wall_ms", settings.wall_ms, 1, 3_600_000),
+        (
+            "subrequests",
+            settings.subrequests.map(u64::from),
+            0,
+            10_000,
+        ),
+        ("body_mib", settings.body_mib, 0, 4096),
+    ];
+    for (name, value, min, max) in bounds {
+        if value.is_some_and(|v| v < min || v > max) {
+            return Err(ApiError::bad_request(format!(
+                "{name} must be between {min} and {max}"
+            )));
+        }
+    }
+    let _changing = node.changes.lock().await;
+    node.lock_store().set_settings(app, &settings)?;
+    reapply(node, app).await?;
+    Ok(reply_json(
+        StatusCode::OK,
+        &json!({ "name": app, "settings": settings }),
+    ))
+}
+
+pub async fn delete(node: &Node, app: &str) -> Result<Reply, ApiError> {
+    check_app_name(app)?;
+    let _changing = node.changes.lock().await;
+    if !node.lock_store().delete_app(app)? {
+        return Err(ApiError::not_found(format!("no app named '{app}'")));
+    }
+    node.reload_routes()?;
+    node.host.remove(app);
+    Ok(reply_json(StatusCode::OK, &json!({ "deleted": app })))
+}
+
+pub fn versions(node: &Node, app: &str) -> Result<Reply, ApiError> {
+    let a = existing(node, app)?;
+    let versions = node.lock_store().versions(app)?;
+    Ok(reply_json(
+        StatusCode::OK,
+        &json!({ "active": a.active, "previous": a.previous, "versions": versions }),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FromStoredBundle {
+    bundle: String,
+}
+
+/// A new version: the body is a bundle (tar, optionally gzip), or JSON naming a bundle the
+/// node already has (`{"bundle": "<sha256>"}`), so an unchanged bundle is not sent again.
+/// `?activate=true` also makes it the active version.
+pub async fn upload(
+    node: &Arc<Node>,
+    app: &str,
+    req: Request<Incoming>,
+) -> Result<Reply, ApiError> {
+    check_app_name(app)?;
+    let activate_now = req.uri().query().is_some_and(|q| {
+        q.split('&')
+            .any(|kv| kv == "activate=true" || kv == "activate=1")
+    });
+    let is_json = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    let body = super::read_body(req.into_body(), node.max_bundle).await?;
+    let (hash, main) = if is_json {
+        let named: FromStoredBundle = parse_json(&body)?;
+        if !node.bundles.has(&named.bundle) {
+            return Err(ApiError::not_found(format!(
+                "this node has no bundle {}; upload the bundle itself",
+                named.bundle
+            )));
+        }
+        // The stored bundle was checked when it came; read its manifest again for `main`.
+        let stored = node
+            .bundles
+            .read(&named.bundle)
+            .map_err(|e| ApiError::internal(e.to_string()))?;
+        let checked = bundle::check(&stored).map_err(|e| ApiError::internal(e.to_string()))?;
+        (checked.hash, checked.main)
+    } else {
+        let checked = bundle::check(&body).map_err(|e| {
+            if e.is_client_error() {
+                ApiError::new(StatusCode::BAD_REQUEST, "invalid_bundle", e.to_string())
+            } else {
+                ApiError::internal(e.to_string())
+            }
+        })?;
+        node.bundles
+            .put(&body, &checked)
+            .map_err(|e| ApiError::internal(e.to_string()))?;
+        (checked.hash, checked.main)
+    };
+    let _changing = node.changes.lock().await;
+    let (version, created) = node.lock_store().add_version(app, &hash, &main)?;
+    let mut active = false;
+    if activate_now {
+        activate_locked(node, app, version.id).await?;
+        active = true;
+    }
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok(reply_json(
+        status,
+        &json!({
+            "app": app,
+            "version": version.id,
+            "bundle": version.bundle,
+            "main": version.main,
+            "created": created,
+            "active": active,
+        }),
+    ))
+}
+
+/// Activates a version with the change lock held: loads it, then records it.
+async fn activate_locked(node: &Node, app: &str, id: i64) -> Result<Reply, ApiError> {
+    let a = existing(node, app)?;
+    let version = node
+        .lock_store()
+        .version(app, id)?
+        .ok_or_else(|| ApiError::not_found(format!("'{app}' has no version {id}")))?;
+    let spec = node.spec(&a, &version).map_err(ApiError::internal)?;
+    node.host.activate(app, spec).await.map_err(|e| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "load_failed",
+            format!("version {id} of '{app}' failed to load; the active version is unchanged: {e}"),
+        )
+    })?;
+    node.lock_store().activate(app, id)?;
+    let a = existing(node, app)?;
+    Ok(reply_json(
+        StatusCode::OK,
+        &json!({ "app": app, "active": a.active, "previous": a.previous }),
+    ))
+}
+
+pub async fn activate(node: &Node, app: &str, id: i64) -> Result<Reply, ApiError> {
+    let _changing = node.changes.lock().await;
+    activate_locked(node, app, id).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RollbackTo {
+    version: Option<i64>,
+}
+
+/// Activates the version that was active before the current one (or the one named).
+pub async fn rollback(node: &Node, app: &str, body: &[u8]) -> Result<Reply, ApiError> {
+    let to: RollbackTo = if body.iter().all(u8::is_ascii_whitespace) {
+        RollbackTo::default()
+    } else {
+        parse_json(body)?
+    };
+    let _changing = node.changes.lock().await;
+    let a = existing(node, app)?;
+    let target = match to.version.or(a.previous) {
+        Some(v) => v,
+        None => {
+            return Err(ApiError::conflict(format!(
+                "'{app}' has no earlier version to roll back to"
+            )))
+        }
+    };
+    activate_locked(node, app, target).await
+}
+
+pub fn get_vars(node: &Node, app: &str) -> Result<Reply, ApiError> {
+    existing(node, app)?;
+    let vars: BTreeMap<String, String> = node
+        .lock_store()
+        .vars(app)?
+        .into_iter()
+        .filter(|v| !v.2)
+        .map(|(k, v, _)| (k, v))
+        .collect();
+    Ok(reply_json(StatusCode::OK, &json!({ "vars": vars })))
+}
+
+pub async fn put_vars(node: &Node, app: &str, body: &[u8]) -> Result<Reply, ApiError> {
+    check_app_name(app)?;
+    let vars: BTreeMap<String, String> = parse_json(body)?;
+    for (k, v) in &vars {
+        check_var_name(k)?;
+        if v.len() > MAX_VALUE {
+            return Err(ApiError::bad_request(format!(
+                "{k}: values are at most 64 KiB"
+            )));
+        }
+    }
+    let _changing = node.changes.lock().await;
+    let secrets: Vec<String> = node
+        .lock_store()
+        .vars(app)?
+        .into_iter()
+        .filter(|v| v.2)
+        .map(|v| v.0)
+        .collect();
+    if let Some(clash) = vars.keys().find(|k| secrets.contains(k)) {
+        return Err(ApiError::conflict(format!(
+            "{clash} is a secret of '{app}'"
+        )));
+    }
+    node.lock_store().set_vars(app, &vars)?;
+    reapply(node, app).await?;
+    Ok(reply_json(StatusCode::OK, &json!({ "vars": vars })))
+}
+
+pub fn list_secrets(node: &Node, app: &str) -> Result<Reply, ApiError> {
+    existing(node, app)?;
+    let names: Vec<String> = node
+        .lock_store()
+        .vars(app)?
+        .into_iter()
+        .filter(|v| v.2)
+        .map(|v| v.0)
+        .collect();
+    Ok(reply_json(StatusCode::OK, &json!({ "secrets": names })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SecretValue {
+    value: String,
+}
+
+pub async fn put_secret(
+    node: &Node,
+    app: &str,
+    name: &str,
+    body: &[u8],
+) -> Result<Reply, ApiError> {
+    check_app_name(app)?;
+    check_var_name(name)?;
+    let secret: SecretValue = parse_json(body)?;
+    if secret.value.len() > MAX_VALUE {
+        return Err(ApiError::bad_request("secrets are at most 64 KiB"));
+    }
+    let _changing = node.changes.lock().await;
+    node.lock_store().put_secret(app, name, &secret.value)?;
+    reapply(node, app).await?;
+    // The value is never echoed.
+    Ok(reply_json(
+        StatusCode::OK,
+        &json!({ "secret": name, "stored": true }),
+    ))
+}
+
+pub async fn delete_secret(node: &Node, app: &str, name: &str) -> Result<Reply, ApiError> {
+    check_app_name(app)?;
+    check_var_name(name)?;
+    let _changing = node.changes.lock().await;
+    if !node.lock_store().delete_secret(app, name)? {
+        return Err(ApiError::not_found(format!("'{app}' has no secret {name}")));
+    }
+    reapply(node, app).await?;
+    Ok(reply_json(StatusCode::OK, &json!({ "deleted": name })))
+}
+
+pub fn get_routes(node: &Node, app: &str) -> Result<Reply, ApiError> {
+    existing(node, app)?;
+    let routes: Vec<Route> = node
+        .lock_store()
+        .routes()?
+        .into_iter()
+        .filter(|r| r.app == app)
+        .collect();
+    Ok(reply_json(StatusCode::OK, &json!({ "routes": routes })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RoutesBody {
+    routes: Vec<Route>,
+}
+
+pub async fn put_routes(node: &Node, app: &str, body: &[u8]) -> Result<Reply, ApiError> {
+    check_app_name(app)?;
+    let RoutesBody { routes } = parse_json(body)?;
+    let mut normalized = Vec::with_capacity(routes.len());
+    for r in routes {
+        if !r.app.is_empty() && r.app != app {
+            return Err(ApiError::bad_request(format!(
+                "a route of '{app}' names app '{}'",
+                r.app
+            )));
+        }
+        let mut r = r.normalized().map_err(ApiError::bad_request)?;
+        r.app = app.to_owned();
+        normalized.push(r);
+    }
+    let _changing = node.changes.lock().await;
+    if let Err(taken) = node.lock_store().set_app_routes(app, &normalized)? {
+        return Err(ApiError::conflict(format!(
+            "route {}{} belongs to app '{}'",
+            taken.host, taken.path, taken.app
+        )));
+    }
+    node.reload_routes()?;
+    Ok(reply_json(StatusCode::OK, &json!({ "routes": normalized })))
+}
+
+/// The app's recent console lines as JSON, or (with `Accept: text/event-stream` or
+/// `?follow=true`) those and then every new line as Server-Sent Events.
+pub fn logs(node: &Node, app: &str, req: &Request<Incoming>) -> Result<Reply, ApiError> {
+    existing(node, app)?;
+    let follow = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/event-stream"))
+        || req.uri().query().is_some_and(|q| {
+            q.split('&')
+                .any(|kv| kv == "follow=true" || kv == "follow=1")
+        });
+    let Some((lines, live)) = node.host.tail(app) else {
+        if follow {
+            return Err(ApiError::conflict(format!(
+                "'{app}' has no active version to tail"
+            )));
+        }
+        return Ok(reply_json(StatusCode::OK, &json!({ "lines": [] })));
+    };
+    if !follow {
+        return Ok(reply_json(StatusCode::OK, &json!({ "lines": lines })));
+    }
+    let past = futures_util::stream::iter(lines.into_iter().map(|l| sse_event("log", &l)));
+    let future = futures_util::stream::unfold(live, |mut live| async move {
+        use tokio::sync::broadcast::error::RecvError;
+        let event = match live.recv().await {
+            Ok(line) => sse_event("log", &line),
+            Err(RecvError::Lagged(n)) => sse_event("lagged", &format!("{n} lines skipped")),
+            Err(RecvError::Closed) => return None,
+        };
+        Some((event, live))
+    });
+    let stream = past
+        .chain(future)
+        .map(|b| Ok::<_, std::convert::Infallible>(Frame::data(b)));
+    let body = Body::from_http(http_body_util::StreamBody::new(stream));
+    Ok(Reply::stream("text/event-stream", body))
+}
+
+/// One SSE event; a line with newlines becomes several `data:` fields.
+fn sse_event(event: &str, text: &str) -> Bytes {
+    let mut out = format!("event: {event}\n");
+    for line in text.split('\n') {
+        let _ = writeln!(out, "data: {line}");
+    }
+    out.push('\n');
+    Bytes::from(out)
+}
+
+/// The host's per-app metrics and the node's own.
+pub fn metrics(node: &Node) -> String {
+    let mut out = node.host.metrics();
+    let server = &node.server;
+    let _ = writeln!(
+        out,
+        "# TYPE edge_connections_open gauge\nedge_connections_open {}",
+        server.gate.open()
+    );
+    let _ = writeln!(
+        out,
+        "# TYPE edge_access_log_dropped_total counter\nedge_access_log_dropped_total {}",
+        server.access_log.dropped()
+    );
+    out
+}

@@ -1,0 +1,59 @@
+//! What the HTTP front hands requests to: one app (`edge dev`), or a node's routing table over
+//! the multi-tenant host. Either way the answer names the app and version that served it.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use arc_swap::ArcSwap;
+use edge_isolates::{AppHost, AppRequest, AppResponse, Host, HostError};
+
+use crate::request::host_and_path;
+use crate::routes::RouteTable;
+
+/// The result of one request, with who served it (for the access log).
+pub struct Outcome {
+    pub app: Option<Arc<str>>,
+    pub version: Option<Arc<str>>,
+    pub result: Result<AppResponse, HostError>,
+}
+
+/// Takes requests from the connections.
+pub trait Dispatch: 'static {
+    fn dispatch(&self, request: AppRequest) -> impl Future<Output = Outcome>;
+}
+
+impl Dispatch for AppHost {
+    async fn dispatch(&self, request: AppRequest) -> Outcome {
+        Outcome {
+            app: None,
+            version: None,
+            result: AppHost::dispatch(self, request).await,
+        }
+    }
+}
+
+/// A node: the routing table picks the app, the host runs it.
+pub struct Routed {
+    pub host: Arc<Host>,
+    pub routes: ArcSwap<RouteTable>,
+}
+
+impl Dispatch for Routed {
+    async fn dispatch(&self, request: AppRequest) -> Outcome {
+        let (host, path) = host_and_path(&request.url);
+        let Some(app) = self.routes.load().resolve(host, path).cloned() else {
+            let place = format!("{host}{path}");
+            return Outcome {
+                app: None,
+                version: None,
+                result: Err(HostError::UnknownApp(place)),
+            };
+        };
+        let (version, result) = self.host.dispatch_versioned(&app, request).await;
+        Outcome {
+            app: Some(app),
+            version,
+            result,
+        }
+    }
+}

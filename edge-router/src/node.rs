@@ -1,0 +1,405 @@
+//! An edge node: the listeners (HTTP, HTTPS with HTTP/2, HTTP/3), the routing table and the
+//! multi-tenant host, restored from the store at start; the admin API; graceful shutdown.
+
+use std::net::{SocketAddr, UdpSocket};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use arc_swap::ArcSwap;
+use edge_isolates::{
+    AddrRange, AppSpec, Host, HostOptions, HostRule, Limits, LogLevel, WorkerPool,
+};
+use http::HeaderValue;
+use socket2::{Domain, Protocol, Socket, Type};
+
+use crate::access_log::AccessLog;
+use crate::config::NodeConfig;
+use crate::dispatch::Routed;
+use crate::gate::Gate;
+use crate::routes::RouteTable;
+use crate::server::{ServerConfig, Tls};
+use crate::shutdown::Drain;
+use crate::store::bundle::BundleStore;
+use crate::store::{App, Settings, Store, StoreError, Version};
+use crate::tls::CertStore;
+
+/// A node that could not start, with the reason.
+#[derive(Debug, thiserror::Error)]
+pub enum NodeError {
+    #[error("cannot use the data directory {0}: {1}")]
+    DataDir(PathBuf, std::io::Error),
+    #[error("cannot open the store: {0}")]
+    Store(#[from] StoreError),
+    #[error("cannot listen on {0}: {1}")]
+    Listen(SocketAddr, std::io::Error),
+    #[error("{0}")]
+    Tls(String),
+    #[error("cannot start the worker threads: {0}")]
+    Workers(std::io::Error),
+    #[error("{0}")]
+    Other(String),
+}
+
+/// The node's shared state: what the admin API changes and the request path reads.
+pub struct Node {
+    pub(crate) store: Mutex<Store>,
+    pub(crate) bundles: BundleStore,
+    pub(crate) host: Arc<Host>,
+    pub(crate) routed: Arc<Routed>,
+    pub(crate) certs: Option<Arc<CertStore>>,
+    pub(crate) token: String,
+    pub(crate) server: Arc<ServerConfig>,
+    /// Serializes the admin API's changes (never taken on the request path).
+    pub(crate) changes: tokio::sync::Mutex<()>,
+    pub(crate) max_bundle: u64,
+}
+
+/// A started node: where it listens, and the handle to stop it.
+pub struct Running {
+    pub node: Arc<Node>,
+    pub http: Vec<SocketAddr>,
+    pub https: Option<SocketAddr>,
+    pub http3: bool,
+    pub admin: SocketAddr,
+    /// Where the admin token is kept, when the node made it.
+    pub token_file: Option<PathBuf>,
+    pub data_dir: PathBuf,
+    pool: Arc<WorkerPool>,
+    log_thread: Option<std::thread::JoinHandle<()>>,
+    grace: Duration,
+}
+
+impl Node {
+    pub(crate) fn lock_store(&self) -> std::sync::MutexGuard<'_, Store> {
+        self.store.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// What the host needs to run `version` of `app`, from the store.
+    pub(crate) fn spec(&self, app: &App, version: &Version) -> Result<AppSpec, String> {
+        self.bundles
+            .unpack(&version.bundle)
+            .map_err(|e| format!("bundle {}: {e}", version.bundle))?;
+        let root = self.bundles.dir(&version.bundle);
+        let env = self
+            .lock_store()
+            .vars(&app.name)
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .map(|(k, v, _)| (k, v))
+            .collect();
+        Ok(AppSpec {
+            entry: root.join(&version.main),
+            root,
+            env,
+            allowed_hosts: allowed_hosts(&app.settings)?,
+            limits: limits(&app.settings),
+            version: version.id.to_string(),
+        })
+    }
+
+    /// Rebuilds the routing table from the store and swaps it in.
+    pub(crate) fn reload_routes(&self) -> Result<(), StoreError> {
+        let routes = self.lock_store().routes()?;
+        self.routed.routes.store(Arc::new(RouteTable::new(routes)));
+        Ok(())
+    }
+}
+
+/// The host's limits for an app's settings (absent ones take the defaults).
+pub(crate) fn limits(s: &Settings) -> Limits {
+    let d = Limits::default();
+    Limits {
+        memory: s.memory_mib.map(|m| (m as usize) << 20).unwrap_or(d.memory),
+        cpu: s.cpu_ms.map(Duration::from_millis).unwrap_or(d.cpu),
+        wall: s.wall_ms.map(Duration::from_millis).unwrap_or(d.wall),
+        subrequests: s.subrequests.unwrap_or(d.subrequests),
+        body_bytes: s.body_mib.map(|m| m << 20).unwrap_or(d.body_bytes),
+    }
+}
+
+pub(crate) fn allowed_hosts(s: &Settings) -> Result<Vec<HostRule>, String> {
+    s.allowed_hosts
+        .iter()
+        .map(|h| HostRule::parse(h).ok_or_else(|| format!("'{h}' is not a host pattern")))
+        .collect()
+}
+
+/// Binds a TCP listener, with `SO_REUSEPORT` when asked (zero-downtime restarts).
+fn bind_tcp(addr: SocketAddr, reuse_port: bool) -> std::io::Result<std::net::TcpListener> {
+    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+    socket.set_reuse_address(true)?;
+    if reuse_port {
+        socket.set_reuse_port(true)?;
+    }
+    socket.bind(&addr.into())?;
+    socket.listen(1024)?;
+    Ok(socket.into())
+}
+
+fn bind_udp(addr: SocketAddr, reuse_port: bool) -> std::io::Result<UdpSocket> {
+    let socket = Socket::new(Domain::for_address(addr), Type::DGRAM, Some(Protocol::UDP))?;
+    if reuse_port {
+        socket.set_reuse_port(true)?;
+    }
+    socket.bind(&addr.into())?;
+    Ok(socket.into())
+}
+
+/// The admin token: configured, from a file, or made on first start and kept in the data
+/// directory with mode 0600.
+fn admin_token(config: &NodeConfig, data: &Path) -> Result<(String, Option<PathBuf>), NodeError> {
+    if let Some(t) = &config.admin.token {
+        return Ok((t.clone(), None));
+    }
+    let (path, made) = match &config.admin.token_file {
+        Some(p) => (p.clone(), false),
+        None => (data.join("admin-token"), true),
+    };
+    match std::fs::read_to_string(&path) {
+        Ok(t) if t.trim().len() >= 16 => return Ok((t.trim().to_owned(), made.then_some(path))),
+        Ok(_) => {
+            return Err(NodeError::Other(format!(
+                "the admin token in {} is shorter than 16 characters",
+                path.display()
+            )))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && made => {}
+        Err(e) => return Err(NodeError::DataDir(path, e)),
+    }
+    let mut raw = [0u8; 32];
+    getrandom::fill(&mut raw).map_err(|e| NodeError::Other(format!("no randomness: {e}")))?;
+    let token: String = raw.iter().map(|b| format!("{b:02x}")).collect();
+    write_private(&path, &token).map_err(|e| NodeError::DataDir(path.clone(), e))?;
+    Ok((token, Some(path)))
+}
+
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    f.write_all(text.as_bytes())?;
+    f.sync_all()
+}
+
+fn access_log(
+    config: &NodeConfig,
+) -> Result<(AccessLog, Option<std::thread::JoinHandle<()>>), NodeError> {
+    let out: Box<dyn std::io::Write + Send> = match config.access_log.as_str() {
+        "off" => return Ok((AccessLog::off(), None)),
+        "stdout" => Box::new(std::io::stdout()),
+        path => Box::new(
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .map_err(|e| NodeError::DataDir(PathBuf::from(path), e))?,
+        ),
+    };
+    let (log, thread) = AccessLog::to_writer(out).map_err(NodeError::Workers)?;
+    Ok((log, Some(thread)))
+}
+
+/// Starts a node: opens the store, restores every app's active version and the routes,
+/// binds the listeners and the admin API. Call from a `LocalSet` (the admin API's connections
+/// run on the calling thread).
+pub async fn start(config: NodeConfig) -> Result<Running, NodeError> {
+    let data = config.data_dir();
+    std::fs::create_dir_all(&data).map_err(|e| NodeError::DataDir(data.clone(), e))?;
+    let (token, token_file) = admin_token(&config, &data)?;
+    let store = Store::open(&data.join("node.db"))?;
+    let bundles = BundleStore::open(&data).map_err(|e| NodeError::DataDir(data.clone(), e))?;
+
+    let workers = config.workers.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    });
+    let pool = Arc::new(WorkerPool::new(workers).map_err(NodeError::Workers)?);
+    let ca = match &config.network.ca_file {
+        Some(p) => Some(std::fs::read(p).map_err(|e| NodeError::DataDir(p.clone(), e))?),
+        None => None,
+    };
+    let options = HostOptions {
+        allow_private_network: config.network.allow_private,
+        open_ranges: config
+            .network
+            .open_ranges
+            .iter()
+            .filter_map(|r| AddrRange::parse(r))
+            .collect(),
+        extra_ca_pem: ca,
+        log: Arc::new(|app: &str| {
+            let app = app.to_owned();
+            Arc::new(move |level: LogLevel, line: &str| match level {
+                LogLevel::Warn | LogLevel::Error => {
+                    tracing::warn!(target: "app", app = %app, "{line}")
+                }
+                _ => tracing::info!(target: "app", app = %app, "{line}"),
+            })
+        }),
+        ..HostOptions::default()
+    };
+    let host = Arc::new(Host::new(pool.clone(), options));
+    let routed = Arc::new(Routed {
+        host: host.clone(),
+        routes: ArcSwap::from_pointee(RouteTable::default()),
+    });
+
+    let (log, log_thread) = access_log(&config)?;
+    let limits = config.limits.clone();
+    let server = Arc::new(ServerConfig {
+        expose_errors: false,
+        gate: Gate::new(limits.max_connections, limits.max_connections_per_ip),
+        limits,
+        access_log: log,
+        drain: Drain::new(),
+    });
+
+    let certs = match &config.https {
+        Some(https) => Some(Arc::new(
+            CertStore::load(&https.certificates).map_err(|e| NodeError::Tls(e.to_string()))?,
+        )),
+        None => None,
+    };
+    let node = Arc::new(Node {
+        store: Mutex::new(store),
+        bundles,
+        host,
+        routed: routed.clone(),
+        certs: certs.clone(),
+        token,
+        server: server.clone(),
+        changes: tokio::sync::Mutex::new(()),
+        max_bundle: config.admin.max_bundle_mib << 20,
+    });
+    restore(&node)?;
+
+    // Listeners.
+    let mut http = Vec::new();
+    for addr in &config.http.listen {
+        let l = bind_tcp(*addr, config.reuse_port).map_err(|e| NodeError::Listen(*addr, e))?;
+        http.push(l.local_addr().map_err(|e| NodeError::Listen(*addr, e))?);
+        crate::serve(l, None, routed.clone(), &pool, server.clone())
+            .map_err(|e| NodeError::Listen(*addr, e))?;
+    }
+    let mut https_addr = None;
+    let mut http3 = false;
+    if let (Some(https), Some(certs)) = (&config.https, &certs) {
+        let addr = https.listen;
+        let l = bind_tcp(addr, config.reuse_port).map_err(|e| NodeError::Listen(addr, e))?;
+        let bound = l.local_addr().map_err(|e| NodeError::Listen(addr, e))?;
+        let alt_svc = if https.http3 {
+            let udp =
+                bind_udp(bound, config.reuse_port).map_err(|e| NodeError::Listen(bound, e))?;
+            crate::serve_h3(udp, certs, routed.clone(), pool.clone(), server.clone())
+                .map_err(NodeError::Tls)?;
+            http3 = true;
+            HeaderValue::from_str(&format!("h3=\":{}\"; ma=86400", bound.port())).ok()
+        } else {
+            None
+        };
+        let tls = Tls {
+            config: Arc::new(certs.server_config(&[b"h2", b"http/1.1"])),
+            alt_svc,
+        };
+        crate::serve(l, Some(tls), routed.clone(), &pool, server.clone())
+            .map_err(|e| NodeError::Listen(addr, e))?;
+        https_addr = Some(bound);
+    }
+    let admin_listener = bind_tcp(config.admin.listen, config.reuse_port)
+        .map_err(|e| NodeError::Listen(config.admin.listen, e))?;
+    let admin = admin_listener
+        .local_addr()
+        .map_err(|e| NodeError::Listen(config.admin.listen, e))?;
+    crate::admin::serve(admin_listener, node.clone()).map_err(|e| NodeError::Listen(admin, e))?;
+
+    // Housekeeping: certificates re-read when their files change; idle apps unloaded.
+    if let Some(certs) = certs {
+        tokio::task::spawn_local(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(5));
+            loop {
+                tick.tick().await;
+                match certs.reload_if_changed() {
+                    Ok(true) => tracing::info!("certificates reloaded"),
+                    Ok(false) => {}
+                    Err(e) => {
+                        tracing::error!("certificate reload failed, keeping the old ones: {e}")
+                    }
+                }
+            }
+        });
+    }
+    {
+        let host = node.host.clone();
+        tokio::task::spawn_local(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(60));
+            loop {
+                tick.tick().await;
+                host.evict_idle(Duration::from_secs(15 * 60));
+            }
+        });
+    }
+
+    Ok(Running {
+        node,
+        http,
+        https: https_addr,
+        http3,
+        admin,
+        token_file,
+        data_dir: data,
+        pool,
+        log_thread,
+        grace: config.limits.shutdown_grace(),
+    })
+}
+
+/// Deploys every app's active version (they load on their first request) and the routes.
+fn restore(node: &Node) -> Result<(), NodeError> {
+    let apps = node.lock_store().apps()?;
+    for app in apps {
+        let Some(active) = app.active else { continue };
+        let version = node.lock_store().version(&app.name, active)?;
+        let Some(version) = version else { continue };
+        match node.spec(&app, &version) {
+            Ok(spec) => {
+                if let Err(e) = node.host.deploy(&app.name, spec) {
+                    tracing::error!(app = %app.name, "cannot restore: {e}");
+                }
+            }
+            Err(e) => tracing::error!(app = %app.name, "cannot restore: {e}"),
+        }
+    }
+    node.reload_routes()?;
+    Ok(())
+}
+
+impl Running {
+    /// The node's certificates, when it serves HTTPS (for a reload on SIGHUP).
+    pub fn node_certs(&self) -> Option<Arc<CertStore>> {
+        self.node.certs.clone()
+    }
+
+    /// Stops taking connections, lets in-flight requests and streams finish (up to the grace
+    /// period), then stops the workers. Says whether everything finished in time.
+    pub async fn shutdown(self) -> bool {
+        let drain = self.node.server.drain.clone();
+        drain.begin();
+        let finished = drain.wait_idle(self.grace).await;
+        if !finished {
+            tracing::warn!(
+                open = drain.active(),
+                "shutdown grace period over; closing what is still open"
+            );
+        }
+        self.node.server.access_log.flush(Duration::from_secs(2));
+        drop(self.log_thread);
+        drop(self.pool);
+        finished
+    }
+}

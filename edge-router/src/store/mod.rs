@@ -1,0 +1,404 @@
+//! The node's state: apps, their versions (each a content-addressed bundle), which version is
+//! active and which was before it, variables and secrets, settings (limits, outbound hosts)
+//! and routes. One SQLite file in WAL mode; every change is one transaction.
+
+pub mod bundle;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use crate::routes::Route;
+
+/// A store operation that failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database: {0}")]
+    Db(#[from] rusqlite::Error),
+    #[error("stored settings are unreadable: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS apps (
+    name TEXT PRIMARY KEY,
+    active INTEGER,
+    previous INTEGER,
+    settings TEXT NOT NULL DEFAULT '{}',
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS versions (
+    app TEXT NOT NULL REFERENCES apps(name) ON DELETE CASCADE,
+    id INTEGER NOT NULL,
+    bundle TEXT NOT NULL,
+    main TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (app, id)
+);
+CREATE TABLE IF NOT EXISTS vars (
+    app TEXT NOT NULL REFERENCES apps(name) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    value TEXT NOT NULL,
+    secret INTEGER NOT NULL,
+    PRIMARY KEY (app, name)
+);
+CREATE TABLE IF NOT EXISTS routes (
+    host TEXT NOT NULL,
+    path TEXT NOT NULL,
+    app TEXT NOT NULL REFERENCES apps(name) ON DELETE CASCADE,
+    PRIMARY KEY (host, path)
+);
+";
+
+/// An app's limits and permissions, as the admin API sets them; absent fields take the host's
+/// defaults.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory_mib: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wall_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subrequests: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_mib: Option<u64>,
+    /// Hosts `fetch()` may reach (`api.example.com`, `*.example.com`, optional `:port`).
+    #[serde(default)]
+    pub allowed_hosts: Vec<String>,
+}
+
+/// One version of an app.
+#[derive(Clone, Debug, Serialize)]
+pub struct Version {
+    pub id: i64,
+    pub bundle: String,
+    pub main: String,
+    pub created_at: i64,
+}
+
+/// An app as stored.
+#[derive(Clone, Debug, Serialize)]
+pub struct App {
+    pub name: String,
+    pub active: Option<i64>,
+    pub previous: Option<i64>,
+    pub settings: Settings,
+    pub created_at: i64,
+}
+
+/// The database.
+pub struct Store {
+    db: Connection,
+}
+
+fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+impl Store {
+    /// Opens (or creates) the database at `path`.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let db = Connection::open(path)?;
+        db.pragma_update(None, "journal_mode", "WAL")?;
+        db.pragma_update(None, "synchronous", "FULL")?;
+        db.pragma_update(None, "foreign_keys", "ON")?;
+        db.busy_timeout(std::time::Duration::from_secs(5))?;
+        db.execute_batch(SCHEMA)?;
+        Ok(Store { db })
+    }
+
+    pub fn apps(&self) -> Result<Vec<App>, StoreError> {
+        let mut stmt = self.db.prepare(
+            "SELECT name, active, previous, settings, created_at FROM apps ORDER BY name",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get::<_, String>(3)?,
+                r.get(4)?,
+            ))
+        })?;
+        let mut apps = Vec::new();
+        for row in rows {
+            let (name, active, previous, settings, created_at) = row?;
+            apps.push(App {
+                name,
+                active,
+                previous,
+                settings: serde_json::from_str(&settings)?,
+                created_at,
+            });
+        }
+        Ok(apps)
+    }
+
+    pub fn app(&self, name: &str) -> Result<Option<App>, StoreError> {
+        Ok(self.apps()?.into_iter().find(|a| a.name == name))
+    }
+
+    /// Creates the app if it does not exist; says whether it did.
+    pub fn ensure_app(&self, name: &str) -> Result<bool, StoreError> {
+        let n = self.db.execute(
+            "INSERT OR IGNORE INTO apps (name, created_at) VALUES (?1, ?2)",
+            params![name, now()],
+        )?;
+        Ok(n == 1)
+    }
+
+    pub fn set_settings(&self, name: &str, settings: &Settings) -> Result<(), StoreError> {
+        self.ensure_app(name)?;
+        self.db.execute(
+            "UPDATE apps SET settings = ?2 WHERE name = ?1",
+            params![name, serde_json::to_string(settings)?],
+        )?;
+        Ok(())
+    }
+
+    /// Deletes the app with its versions, variables and routes.
+    pub fn delete_app(&self, name: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .db
+            .execute("DELETE FROM apps WHERE name = ?1", [name])?
+            == 1)
+    }
+
+    pub fn versions(&self, app: &str) -> Result<Vec<Version>, StoreError> {
+        let mut stmt = self.db.prepare(
+            "SELECT id, bundle, main, created_at FROM versions WHERE app = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map([app], |r| {
+            Ok(Version {
+                id: r.get(0)?,
+                bundle: r.get(1)?,
+                main: r.get(2)?,
+                created_at: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn version(&self, app: &str, id: i64) -> Result<Option<Version>, StoreError> {
+        Ok(self.versions(app)?.into_iter().find(|v| v.id == id))
+    }
+
+    /// Adds a version for a bundle; an app's existing version of the same bundle is returned
+    /// instead (with `false`: nothing new).
+    pub fn add_version(
+        &mut self,
+        app: &str,
+        bundle: &str,
+        main: &str,
+    ) -> Result<(Version, bool), StoreError> {
+        let tx = self.db.transaction()?;
+        tx.execute(
+            "INSERT OR IGNORE INTO apps (name, created_at) VALUES (?1, ?2)",
+            params![app, now()],
+        )?;
+        let existing = tx
+            .query_row(
+                "SELECT id, created_at FROM versions WHERE app = ?1 AND bundle = ?2 AND main = ?3",
+                params![app, bundle, main],
+                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
+            )
+            .optional()?;
+        if let Some((id, created_at)) = existing {
+            return Ok((
+                Version {
+                    id,
+                    bundle: bundle.into(),
+                    main: main.into(),
+                    created_at,
+                },
+                false,
+            ));
+        }
+        let id: i64 = tx.query_row(
+            "SELECT COALESCE(MAX(id), 0) + 1 FROM versions WHERE app = ?1",
+            [app],
+            |r| r.get(0),
+        )?;
+        let created_at = now();
+        tx.execute(
+            "INSERT INTO versions (app, id, bundle, main, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![app, id, bundle, main, created_at],
+        )?;
+        tx.commit()?;
+        Ok((
+            Version {
+                id,
+                bundle: bundle.into(),
+                main: main.into(),
+                created_at,
+            },
+            true,
+        ))
+    }
+
+    /// Makes `id` the active version; the one it replaces becomes the rollback target.
+    pub fn activate(&self, app: &str, id: i64) -> Result<(), StoreError> {
+        self.db.execute(
+            "UPDATE apps SET previous = CASE WHEN active IS NULL OR active = ?2 THEN previous \
+             ELSE active END, active = ?2 WHERE name = ?1",
+            params![app, id],
+        )?;
+        Ok(())
+    }
+
+    /// The app's variables and secrets, as `(name, value, secret)`.
+    pub fn vars(&self, app: &str) -> Result<Vec<(String, String, bool)>, StoreError> {
+        let mut stmt = self
+            .db
+            .prepare("SELECT name, value, secret FROM vars WHERE app = ?1 ORDER BY name")?;
+        let rows = stmt.query_map([app], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Replaces the app's plain variables (its secrets stay).
+    pub fn set_vars(
+        &mut self,
+        app: &str,
+        vars: &BTreeMap<String, String>,
+    ) -> Result<(), StoreError> {
+        let tx = self.db.transaction()?;
+        tx.execute(
+            "INSERT OR IGNORE INTO apps (name, created_at) VALUES (?1, ?2)",
+            params![app, now()],
+        )?;
+        tx.execute("DELETE FROM vars WHERE app = ?1 AND secret = 0", [app])?;
+        for (k, v) in vars {
+            tx.execute(
+                "INSERT OR REPLACE INTO vars (app, name, value, secret) VALUES (?1, ?2, ?3, 0)",
+                params![app, k, v],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn put_secret(&self, app: &str, name: &str, value: &str) -> Result<(), StoreError> {
+        self.ensure_app(app)?;
+        self.db.execute(
+            "INSERT OR REPLACE INTO vars (app, name, value, secret) VALUES (?1, ?2, ?3, 1)",
+            params![app, name, value],
+        )?;
+        Ok(())
+    }
+
+    pub fn delete_secret(&self, app: &str, name: &str) -> Result<bool, StoreError> {
+        let n = self.db.execute(
+            "DELETE FROM vars WHERE app = ?1 AND name = ?2 AND secret = 1",
+            params![app, name],
+        )?;
+        Ok(n == 1)
+    }
+
+    pub fn routes(&self) -> Result<Vec<Route>, StoreError> {
+        let mut stmt = self
+            .db
+            .prepare("SELECT host, path, app FROM routes ORDER BY host, path")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(Route {
+                host: r.get(0)?,
+                path: r.get(1)?,
+                app: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Replaces the app's routes. A route another app holds is refused (returned as `Err`
+    /// inside `Ok`), and nothing changes.
+    pub fn set_app_routes(
+        &mut self,
+        app: &str,
+        routes: &[Route],
+    ) -> Result<Result<(), Route>, StoreError> {
+        let tx = self.db.transaction()?;
+        tx.execute(
+            "INSERT OR IGNORE INTO apps (name, created_at) VALUES (?1, ?2)",
+            params![app, now()],
+        )?;
+        for r in routes {
+            let owner: Option<String> = tx
+                .query_row(
+                    "SELECT app FROM routes WHERE host = ?1 AND path = ?2",
+                    params![r.host, r.path],
+                    |row| row.get(0),
+                )
+                .optional()?;
+            if owner.as_deref().is_some_and(|o| o != app) {
+                let mut taken = r.clone();
+                taken.app = owner.unwrap_or_default();
+                return Ok(Err(taken));
+            }
+        }
+        tx.execute("DELETE FROM routes WHERE app = ?1", [app])?;
+        for r in routes {
+            tx.execute(
+                "INSERT OR REPLACE INTO routes (host, path, app) VALUES (?1, ?2, ?3)",
+                params![r.host, r.path, app],
+            )?;
+        }
+        tx.commit()?;
+        Ok(Ok(()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_activation_and_rollback_target() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("node.db")).unwrap();
+        let (v1, new) = store.add_version("a", &"1".repeat(64), "index.js").unwrap();
+        assert!(new);
+        let (again, new) = store.add_version("a", &"1".repeat(64), "index.js").unwrap();
+        assert!(!new);
+        assert_eq!(again.id, v1.id);
+        let (v2, _) = store.add_version("a", &"2".repeat(64), "index.js").unwrap();
+        store.activate("a", v1.id).unwrap();
+        store.activate("a", v2.id).unwrap();
+        let app = store.app("a").unwrap().unwrap();
+        assert_eq!((app.active, app.previous), (Some(2), Some(1)));
+        // Re-activating the active version keeps the rollback target.
+        store.activate("a", v2.id).unwrap();
+        assert_eq!(store.app("a").unwrap().unwrap().previous, Some(1));
+        drop(store);
+        let store = Store::open(&dir.path().join("node.db")).unwrap();
+        assert_eq!(store.versions("a").unwrap().len(), 2);
+    }
+
+    #[test]
+    fn routes_belong_to_one_app() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("node.db")).unwrap();
+        let r = |h: &str| Route {
+            host: h.into(),
+            path: "/".into(),
+            app: String::new(),
+        };
+        store.set_app_routes("a", &[r("a.com")]).unwrap().unwrap();
+        let taken = store
+            .set_app_routes("b", &[r("a.com")])
+            .unwrap()
+            .unwrap_err();
+        assert_eq!(taken.app, "a");
+        store.set_app_routes("b", &[r("b.com")]).unwrap().unwrap();
+        assert_eq!(store.routes().unwrap().len(), 2);
+        store.delete_app("a").unwrap();
+        assert_eq!(store.routes().unwrap()[0].app, "b");
+    }
+}
