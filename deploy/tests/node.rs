@@ -654,3 +654,136 @@ fn slow_headers_too_many_connections_and_bad_configs_are_refused() {
         assert!(stderr.contains(expect), "{text}: {stderr}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn certificates_reload_without_restart_and_h2c_and_pipelining_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let pki = Pki::new(dir.path());
+    let node = NodeProc::start(&https_config(dir.path(), &pki, ""));
+    let admin = node.admin();
+    admin.deploy("app-a", APP_A).await;
+    admin.route("app-a", &["a.test", "*"]).await;
+    let addr = node.https.unwrap();
+    let url = format!("https://a.test:{}/", addr.port());
+    let before = der(&dir.path().join("a.pem"));
+    let res = https_client(&pki, true, &["a.test"], addr).get(&url).send().await.unwrap();
+    assert_eq!(peer_cert(&res), before);
+
+    // A renewed certificate replaces the file; the admin call (or the file watch) loads it.
+    let renewed = pki.leaf("a", &["a.test"]);
+    assert_ne!(renewed.der, before);
+    let (status, body) = admin.call("POST", "/v1/tls/reload", None).await;
+    assert_eq!(status, 200, "{body}");
+    let res = https_client(&pki, true, &["a.test"], addr).get(&url).send().await.unwrap();
+    assert_eq!(peer_cert(&res), renewed.der, "the renewed certificate is not served");
+    // A broken file is refused and the certificate in use stays.
+    std::fs::write(dir.path().join("a.pem"), "not a certificate").unwrap();
+    let (status, body) = admin.call("POST", "/v1/tls/reload", None).await;
+    assert_eq!(status, 400, "{body}");
+    let res = https_client(&pki, false, &["a.test"], addr).get(&url).send().await.unwrap();
+    assert_eq!(peer_cert(&res), renewed.der);
+
+    // HTTP/2 with prior knowledge on the clear-text port.
+    let h2c = reqwest::Client::builder()
+        .http2_prior_knowledge()
+        .build()
+        .unwrap();
+    let res = h2c.get(format!("http://{}/", node.http)).send().await.unwrap();
+    assert_eq!(res.version(), reqwest::Version::HTTP_2);
+    assert!(res.text().await.unwrap().starts_with("app-a"));
+
+    // Two pipelined requests in one write: two answers, in order.
+    let mut s = TcpStream::connect(node.http).unwrap();
+    s.set_read_timeout(Some(WAIT)).unwrap();
+    s.write_all(
+        b"GET /one HTTP/1.1\r\nHost: p.test\r\n\r\nGET /two HTTP/1.1\r\nHost: q.test\r\nConnection: close\r\n\r\n",
+    )
+    .unwrap();
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).unwrap();
+    let text = String::from_utf8_lossy(&buf);
+    let first = text.find("app-a p.test").expect(&text);
+    let second = text.find("app-a q.test").expect(&text);
+    assert!(first < second, "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn app_limits_log_tail_metrics_and_idle_connections() {
+    let dir = tempfile::tempdir().unwrap();
+    let node = NodeProc::start(&write_config(dir.path(), "[limits]\nidle_timeout_secs = 1"));
+    let admin = node.admin();
+    admin
+        .deploy(
+            "tail",
+            "export default { async fetch(req) { const t = await req.text(); console.log('got ' + t.length + ' bytes'); return new Response('ok'); } };",
+        )
+        .await;
+    admin.route("tail", &["*"]).await;
+    let base = format!("http://{}", node.http);
+
+    // A live tail sees each new console line.
+    let mut tail = admin
+        .client
+        .get(format!("{}/v1/apps/tail/logs", admin.base))
+        .bearer_auth(TOKEN)
+        .header("accept", "text/event-stream")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(tail.headers()["content-type"], "text/event-stream");
+    let client = reqwest::Client::new();
+    let res = client.post(&base).body("x".repeat(3000)).send().await.unwrap();
+    assert_eq!(res.text().await.unwrap(), "ok");
+    let event = tokio::time::timeout(WAIT, tail.chunk()).await.unwrap().unwrap().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&event),
+        "event: log\ndata: got 3000 bytes\n\n"
+    );
+
+    // A per-app body limit: 413 for a body over it.
+    let (s, body) = admin
+        .json("PUT", "/v1/apps/tail", serde_json::json!({"body_mib": 0}))
+        .await;
+    assert_eq!(s, 200, "{body}");
+    let res = client.post(&base).body("x".repeat(10)).send().await.unwrap();
+    assert_eq!(res.status(), 413);
+    let (s, body) = admin
+        .json("PUT", "/v1/apps/tail", serde_json::json!({"cpu_ms": 0}))
+        .await;
+    assert_eq!((s, body["error"]["code"].as_str()), (400, Some("bad_request")));
+
+    // Metrics count the app's requests and errors.
+    let metrics = admin
+        .client
+        .get(format!("{}/v1/metrics", admin.base))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(metrics.contains("edge_app_requests_total{app=\"tail\"} 2"), "{metrics}");
+    assert!(
+        metrics.contains("edge_app_errors_total{app=\"tail\",kind=\"body_too_large\"} 1"),
+        "{metrics}"
+    );
+    assert!(metrics.contains("edge_connections_open "), "{metrics}");
+
+    // An idle keep-alive connection is closed after the idle timeout.
+    let mut s = TcpStream::connect(node.http).unwrap();
+    s.set_read_timeout(Some(WAIT)).unwrap();
+    s.write_all(b"GET / HTTP/1.1\r\nHost: t\r\n\r\n").unwrap();
+    let mut buf = [0u8; 1024];
+    let n = s.read(&mut buf).unwrap();
+    assert!(String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 200"));
+    let idle = Instant::now();
+    assert_eq!(s.read(&mut buf).unwrap(), 0, "the idle connection was not closed");
+    eprintln!("idle connection closed after {:?}", idle.elapsed());
+
+    // Health and readiness need no token.
+    let health = reqwest::get(format!("{}/healthz", admin.base)).await.unwrap();
+    assert_eq!(health.status(), 200);
+    let ready = reqwest::get(format!("{}/readyz", admin.base)).await.unwrap();
+    assert_eq!(ready.status(), 200);
+}
