@@ -124,21 +124,32 @@ async fn two_apps_on_two_hostnames_over_http1_http2_and_http3_with_sni() {
         .unwrap()
         .contains("no app on this node serves nowhere.test/x"));
 
-    // The access log has a line per request, naming app and version.
-    let log = std::fs::read_to_string(dir.path().join("access.log")).unwrap_or_default();
-    let lines: Vec<serde_json::Value> = log
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    for proto in ["HTTP/1.1", "HTTP/2", "HTTP/3"] {
-        assert!(
-            lines.iter().any(|l| l["proto"] == proto
+    // The access log has a line per request, naming app and version (written within 100 ms).
+    let has_line = |log: &str, proto: &str| {
+        log.lines().any(|l| {
+            let l: serde_json::Value = serde_json::from_str(l).unwrap();
+            l["proto"] == proto
                 && l["app"] == "app-b"
                 && l["version"] == "1"
                 && l["status"] == 200
-                && l["complete"] == true),
-            "no {proto} line for app-b in:\n{log}"
+                && l["complete"] == true
+        })
+    };
+    let started = Instant::now();
+    loop {
+        let log = std::fs::read_to_string(dir.path().join("access.log")).unwrap_or_default();
+        let missing: Vec<_> = ["HTTP/1.1", "HTTP/2", "HTTP/3"]
+            .into_iter()
+            .filter(|p| !has_line(&log, p))
+            .collect();
+        if missing.is_empty() {
+            break;
+        }
+        assert!(
+            started.elapsed() < WAIT,
+            "no {missing:?} line for app-b in:\n{log}"
         );
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 
@@ -608,6 +619,19 @@ fn slow_headers_too_many_connections_and_bad_configs_are_refused() {
     assert!(String::from_utf8_lossy(&buf).starts_with("HTTP/1.1 431"));
     drop(s);
 
+    // A request head over the size limit: 431.
+    let mut s = TcpStream::connect(node.http).unwrap();
+    s.set_read_timeout(Some(WAIT)).unwrap();
+    let head = format!(
+        "GET / HTTP/1.1\r\nHost: a\r\nx-big: {}\r\nConnection: close\r\n\r\n",
+        "v".repeat(70 << 10)
+    );
+    let _ = s.write_all(head.as_bytes());
+    let mut buf = Vec::new();
+    let _ = s.read_to_end(&mut buf);
+    assert!(String::from_utf8_lossy(&buf).starts_with("HTTP/1.1 431"));
+    drop(s);
+
     // Two connections from one address are held; a third is closed at once.
     let held: Vec<TcpStream> = (0..2)
         .map(|_| TcpStream::connect(node.http).unwrap())
@@ -666,7 +690,11 @@ async fn certificates_reload_without_restart_and_h2c_and_pipelining_work() {
     let addr = node.https.unwrap();
     let url = format!("https://a.test:{}/", addr.port());
     let before = der(&dir.path().join("a.pem"));
-    let res = https_client(&pki, true, &["a.test"], addr).get(&url).send().await.unwrap();
+    let res = https_client(&pki, true, &["a.test"], addr)
+        .get(&url)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(peer_cert(&res), before);
 
     // A renewed certificate replaces the file; the admin call (or the file watch) loads it.
@@ -674,13 +702,25 @@ async fn certificates_reload_without_restart_and_h2c_and_pipelining_work() {
     assert_ne!(renewed.der, before);
     let (status, body) = admin.call("POST", "/v1/tls/reload", None).await;
     assert_eq!(status, 200, "{body}");
-    let res = https_client(&pki, true, &["a.test"], addr).get(&url).send().await.unwrap();
-    assert_eq!(peer_cert(&res), renewed.der, "the renewed certificate is not served");
+    let res = https_client(&pki, true, &["a.test"], addr)
+        .get(&url)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        peer_cert(&res),
+        renewed.der,
+        "the renewed certificate is not served"
+    );
     // A broken file is refused and the certificate in use stays.
     std::fs::write(dir.path().join("a.pem"), "not a certificate").unwrap();
     let (status, body) = admin.call("POST", "/v1/tls/reload", None).await;
     assert_eq!(status, 400, "{body}");
-    let res = https_client(&pki, false, &["a.test"], addr).get(&url).send().await.unwrap();
+    let res = https_client(&pki, false, &["a.test"], addr)
+        .get(&url)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(peer_cert(&res), renewed.der);
 
     // HTTP/2 with prior knowledge on the clear-text port.
@@ -688,7 +728,11 @@ async fn certificates_reload_without_restart_and_h2c_and_pipelining_work() {
         .http2_prior_knowledge()
         .build()
         .unwrap();
-    let res = h2c.get(format!("http://{}/", node.http)).send().await.unwrap();
+    let res = h2c
+        .get(format!("http://{}/", node.http))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.version(), reqwest::Version::HTTP_2);
     assert!(res.text().await.unwrap().starts_with("app-a"));
 
@@ -732,9 +776,18 @@ async fn app_limits_log_tail_metrics_and_idle_connections() {
         .unwrap();
     assert_eq!(tail.headers()["content-type"], "text/event-stream");
     let client = reqwest::Client::new();
-    let res = client.post(&base).body("x".repeat(3000)).send().await.unwrap();
+    let res = client
+        .post(&base)
+        .body("x".repeat(3000))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.text().await.unwrap(), "ok");
-    let event = tokio::time::timeout(WAIT, tail.chunk()).await.unwrap().unwrap().unwrap();
+    let event = tokio::time::timeout(WAIT, tail.chunk())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
     assert_eq!(
         String::from_utf8_lossy(&event),
         "event: log\ndata: got 3000 bytes\n\n"
@@ -745,12 +798,20 @@ async fn app_limits_log_tail_metrics_and_idle_connections() {
         .json("PUT", "/v1/apps/tail", serde_json::json!({"body_mib": 0}))
         .await;
     assert_eq!(s, 200, "{body}");
-    let res = client.post(&base).body("x".repeat(10)).send().await.unwrap();
+    let res = client
+        .post(&base)
+        .body("x".repeat(10))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 413);
     let (s, body) = admin
         .json("PUT", "/v1/apps/tail", serde_json::json!({"cpu_ms": 0}))
         .await;
-    assert_eq!((s, body["error"]["code"].as_str()), (400, Some("bad_request")));
+    assert_eq!(
+        (s, body["error"]["code"].as_str()),
+        (400, Some("bad_request"))
+    );
 
     // Metrics count the app's requests and errors.
     let metrics = admin
@@ -763,7 +824,10 @@ async fn app_limits_log_tail_metrics_and_idle_connections() {
         .text()
         .await
         .unwrap();
-    assert!(metrics.contains("edge_app_requests_total{app=\"tail\"} 2"), "{metrics}");
+    assert!(
+        metrics.contains("edge_app_requests_total{app=\"tail\"} 2"),
+        "{metrics}"
+    );
     assert!(
         metrics.contains("edge_app_errors_total{app=\"tail\",kind=\"body_too_large\"} 1"),
         "{metrics}"
@@ -778,12 +842,20 @@ async fn app_limits_log_tail_metrics_and_idle_connections() {
     let n = s.read(&mut buf).unwrap();
     assert!(String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 200"));
     let idle = Instant::now();
-    assert_eq!(s.read(&mut buf).unwrap(), 0, "the idle connection was not closed");
+    assert_eq!(
+        s.read(&mut buf).unwrap(),
+        0,
+        "the idle connection was not closed"
+    );
     eprintln!("idle connection closed after {:?}", idle.elapsed());
 
     // Health and readiness need no token.
-    let health = reqwest::get(format!("{}/healthz", admin.base)).await.unwrap();
+    let health = reqwest::get(format!("{}/healthz", admin.base))
+        .await
+        .unwrap();
     assert_eq!(health.status(), 200);
-    let ready = reqwest::get(format!("{}/readyz", admin.base)).await.unwrap();
+    let ready = reqwest::get(format!("{}/readyz", admin.base))
+        .await
+        .unwrap();
     assert_eq!(ready.status(), 200);
 }

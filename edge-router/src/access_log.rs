@@ -1,111 +1,142 @@
 //! The access log: one JSON line per request (client, protocol, method, host, path, app,
 //! version, status, bytes sent, time to the response head and to the end of the body, and
-//! whether the body completed). Lines are written by a thread of their own, so the request path
-//! never waits on the disk; a full queue drops lines and counts them.
+//! whether the body completed). Each worker appends its lines to a buffer of its own (an
+//! uncontended lock, no wake-up, no system call per request); a writer thread takes the
+//! buffers every 100 ms and writes them out, so the request path never waits on the disk. A
+//! buffer the writer cannot keep up with stops growing at 8 MiB and counts the lines it drops.
 
+use std::fmt::Write as _;
 use std::io::Write;
 use std::net::IpAddr;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
-use std::sync::Arc;
+use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 use http_body::{Body as HttpBody, Frame, SizeHint};
 
-enum Msg {
-    Line(String),
-    /// Write out what is queued, then answer.
-    Flush(std::sync::mpsc::Sender<()>),
-}
+/// How often the writer takes the workers' buffers.
+const FLUSH_EVERY: Duration = Duration::from_millis(100);
+/// Bytes one worker's buffer may hold before lines are dropped.
+const MAX_BUFFERED: usize = 8 << 20;
 
-/// Lines waiting for the writer thread before new ones are dropped.
-const QUEUE: usize = 16 * 1024;
+struct Shared {
+    /// One buffer per worker (index 0 for threads that are not workers).
+    shards: Vec<Mutex<Vec<u8>>>,
+    dropped: AtomicU64,
+}
 
 /// Where access-log lines go; cheap to clone.
 #[derive(Clone)]
 pub struct AccessLog {
-    tx: Option<SyncSender<Msg>>,
-    dropped: Arc<AtomicU64>,
+    shared: Option<Arc<Shared>>,
+    /// Flush requests to the writer; the writer ends when every clone is gone.
+    flush: Option<Sender<Sender<()>>>,
 }
 
 impl AccessLog {
     /// No access log.
     pub fn off() -> AccessLog {
         AccessLog {
-            tx: None,
-            dropped: Arc::new(AtomicU64::new(0)),
+            shared: None,
+            flush: None,
         }
     }
 
-    /// Writes lines to `out` from a thread of its own; returns the log and the thread, which
-    /// ends (after flushing) once every clone of the log is dropped.
+    /// Writes lines to `out` from a thread of its own, with a buffer for each of `workers`;
+    /// returns the log and the thread, which ends (after writing everything) once every clone
+    /// of the log is dropped.
     pub fn to_writer(
         out: Box<dyn Write + Send>,
+        workers: usize,
     ) -> std::io::Result<(AccessLog, std::thread::JoinHandle<()>)> {
-        let (tx, rx) = sync_channel(QUEUE);
+        let shared = Arc::new(Shared {
+            shards: (0..=workers).map(|_| Mutex::new(Vec::new())).collect(),
+            dropped: AtomicU64::new(0),
+        });
+        let (tx, rx) = channel();
+        let writer = shared.clone();
         let thread = std::thread::Builder::new()
             .name("edge-access-log".into())
-            .spawn(move || write_lines(rx, out))?;
+            .spawn(move || write_lines(&writer, rx, out))?;
         Ok((
             AccessLog {
-                tx: Some(tx),
-                dropped: Arc::new(AtomicU64::new(0)),
+                shared: Some(shared),
+                flush: Some(tx),
             },
             thread,
         ))
     }
 
     pub fn is_on(&self) -> bool {
-        self.tx.is_some()
+        self.shared.is_some()
     }
 
     /// Lines dropped because the writer fell behind.
     pub fn dropped(&self) -> u64 {
-        self.dropped.load(Ordering::Relaxed)
+        self.shared
+            .as_ref()
+            .map_or(0, |s| s.dropped.load(Ordering::Relaxed))
     }
 
-    fn write(&self, line: String) {
-        if let Some(tx) = &self.tx {
-            if let Err(TrySendError::Full(_)) = tx.try_send(Msg::Line(line)) {
-                self.dropped.fetch_add(1, Ordering::Relaxed);
-            }
+    fn write(&self, line: &str) {
+        let Some(shared) = &self.shared else { return };
+        let index = edge_isolates::current_worker().map_or(0, |w| w + 1) % shared.shards.len();
+        let mut buf = shared.shards[index]
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if buf.len() + line.len() > MAX_BUFFERED {
+            shared.dropped.fetch_add(1, Ordering::Relaxed);
+            return;
         }
+        buf.extend_from_slice(line.as_bytes());
+        buf.push(b'\n');
     }
 
     /// Waits (up to `timeout`) until every line logged so far is written out.
     pub fn flush(&self, timeout: Duration) {
-        if let Some(tx) = &self.tx {
-            let (done, wait) = std::sync::mpsc::channel();
-            if tx.send(Msg::Flush(done)).is_ok() {
+        if let Some(tx) = &self.flush {
+            let (done, wait) = channel();
+            if tx.send(done).is_ok() {
                 let _ = wait.recv_timeout(timeout);
             }
         }
     }
 }
 
-fn write_lines(rx: Receiver<Msg>, out: Box<dyn Write + Send>) {
-    let mut out = std::io::BufWriter::new(out);
-    let write = |out: &mut std::io::BufWriter<_>, msg| match msg {
-        Msg::Line(line) => {
-            let _ = writeln!(out, "{line}");
-        }
-        Msg::Flush(done) => {
-            let _ = out.flush();
-            let _ = done.send(());
-        }
-    };
-    while let Ok(msg) = rx.recv() {
-        write(&mut out, msg);
-        // Write what is queued, then flush once.
-        while let Ok(msg) = rx.try_recv() {
-            write(&mut out, msg);
+fn write_lines(shared: &Shared, rx: Receiver<Sender<()>>, out: Box<dyn Write + Send>) {
+    let mut out = out;
+    let mut spare = Vec::new();
+    let mut write_all = |out: &mut Box<dyn Write + Send>| {
+        for shard in &shared.shards {
+            // Swap the buffer out under the lock; write it without holding it.
+            std::mem::swap(
+                &mut *shard.lock().unwrap_or_else(|e| e.into_inner()),
+                &mut spare,
+            );
+            if !spare.is_empty() {
+                let _ = out.write_all(&spare);
+                spare.clear();
+            }
         }
         let _ = out.flush();
+    };
+    loop {
+        match rx.recv_timeout(FLUSH_EVERY) {
+            Ok(done) => {
+                write_all(&mut out);
+                let _ = done.send(());
+            }
+            Err(RecvTimeoutError::Timeout) => write_all(&mut out),
+            Err(RecvTimeoutError::Disconnected) => {
+                write_all(&mut out);
+                return;
+            }
+        }
     }
-    let _ = out.flush();
 }
 
 /// What is known of a request when its response head goes out.
@@ -154,7 +185,7 @@ impl<B: HttpBody> Metered<B> {
         }
         if let Some(r) = self.record.take() {
             let (record, log) = *r;
-            log.write(line(&record, self.bytes, complete));
+            log.write(&line(&record, self.bytes, complete));
         }
     }
 }
@@ -203,23 +234,59 @@ impl<B: HttpBody> Drop for Metered<B> {
 }
 
 fn line(r: &Record, bytes: u64, complete: bool) -> String {
-    let total = r.started.elapsed();
-    serde_json::json!({
-        "ts": rfc3339(SystemTime::now()),
-        "client": r.client.map(|ip| ip.to_string()),
-        "proto": r.protocol,
-        "method": r.method,
-        "host": r.host,
-        "path": r.path,
-        "app": r.app.as_deref(),
-        "version": r.version.as_deref(),
-        "status": r.status,
-        "bytes": bytes,
-        "head_ms": ms(r.head),
-        "total_ms": ms(total),
-        "complete": complete,
-    })
-    .to_string()
+    let mut out = String::with_capacity(256);
+    let _ = write!(
+        out,
+        "{{\"ts\":\"{}\",\"client\":",
+        rfc3339(SystemTime::now())
+    );
+    match r.client {
+        Some(ip) => {
+            let _ = write!(out, "\"{ip}\"");
+        }
+        None => out.push_str("null"),
+    }
+    let _ = write!(out, ",\"proto\":\"{}\",\"method\":", r.protocol);
+    json_str(&mut out, &r.method);
+    out.push_str(",\"host\":");
+    json_str(&mut out, &r.host);
+    out.push_str(",\"path\":");
+    json_str(&mut out, &r.path);
+    out.push_str(",\"app\":");
+    json_opt(&mut out, r.app.as_deref());
+    out.push_str(",\"version\":");
+    json_opt(&mut out, r.version.as_deref());
+    let _ = write!(
+        out,
+        ",\"status\":{},\"bytes\":{bytes},\"head_ms\":{},\"total_ms\":{},\"complete\":{complete}}}",
+        r.status,
+        ms(r.head),
+        ms(r.started.elapsed()),
+    );
+    out
+}
+
+/// A JSON string literal.
+fn json_str(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+fn json_opt(out: &mut String, s: Option<&str>) {
+    match s {
+        Some(s) => json_str(out, s),
+        None => out.push_str("null"),
+    }
 }
 
 fn ms(d: Duration) -> f64 {
@@ -258,6 +325,30 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_are_json() {
+        let record = Record {
+            client: Some("10.0.0.1".parse().unwrap()),
+            protocol: "HTTP/2",
+            method: "GET".into(),
+            host: "a.test".into(),
+            path: "/q\"uote\\/\u{1}".into(),
+            app: Some(Arc::from("shop")),
+            version: None,
+            status: 200,
+            started: Instant::now(),
+            head: Duration::from_micros(1500),
+        };
+        let v: serde_json::Value = serde_json::from_str(&line(&record, 42, true)).unwrap();
+        assert_eq!(v["path"], "/q\"uote\\/\u{1}");
+        assert_eq!(v["app"], "shop");
+        assert_eq!(v["version"], serde_json::Value::Null);
+        assert_eq!(v["head_ms"], 1.5);
+        assert_eq!(v["bytes"], 42);
+        assert_eq!(v["complete"], true);
+        assert_eq!(v["client"], "10.0.0.1");
+    }
 
     #[test]
     fn formats_utc_timestamps() {

@@ -188,6 +188,7 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
 
 fn access_log(
     config: &NodeConfig,
+    workers: usize,
 ) -> Result<(AccessLog, Option<std::thread::JoinHandle<()>>), NodeError> {
     let out: Box<dyn std::io::Write + Send> = match config.access_log.as_str() {
         "off" => return Ok((AccessLog::off(), None)),
@@ -200,7 +201,7 @@ fn access_log(
                 .map_err(|e| NodeError::DataDir(PathBuf::from(path), e))?,
         ),
     };
-    let (log, thread) = AccessLog::to_writer(out).map_err(NodeError::Workers)?;
+    let (log, thread) = AccessLog::to_writer(out, workers).map_err(NodeError::Workers)?;
     Ok((log, Some(thread)))
 }
 
@@ -250,7 +251,7 @@ pub async fn start(config: NodeConfig) -> Result<Running, NodeError> {
         routes: ArcSwap::from_pointee(RouteTable::default()),
     });
 
-    let (log, log_thread) = access_log(&config)?;
+    let (log, log_thread) = access_log(&config, workers)?;
     let limits = config.limits.clone();
     let server = Arc::new(ServerConfig {
         expose_errors: false,

@@ -194,6 +194,7 @@ async fn serve_io<D, S>(
         .timer(TokioTimer::new())
         .header_read_timeout(limits.header_read_timeout())
         .max_headers(limits.max_headers)
+        .max_buf_size(limits.max_header_bytes.max(8192))
         .writev(false);
     builder
         .http2()
