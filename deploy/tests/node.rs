@@ -859,3 +859,74 @@ async fn app_limits_log_tail_metrics_and_idle_connections() {
         .unwrap();
     assert_eq!(ready.status(), 200);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restart_with_reuse_port_drops_no_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let (http, admin_port) = (free_port(), free_port());
+    let config = write_config_on(
+        dir.path(),
+        "reuse_port = true",
+        &format!("127.0.0.1:{http}"),
+        &format!("127.0.0.1:{admin_port}"),
+    );
+    let mut old = NodeProc::start(&config);
+    let admin = old.admin();
+    admin
+        .deploy(
+            "up",
+            "export default { fetch() { return new Response('up'); } };",
+        )
+        .await;
+    admin.route("up", &["*"]).await;
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let results = Arc::new(Mutex::new((0usize, Vec::<String>::new())));
+    let mut clients = Vec::new();
+    for _ in 0..20 {
+        let (stop, results) = (stop.clone(), results.clone());
+        clients.push(tokio::spawn(async move {
+            // Keep-alive connections, as browsers and API clients hold them.
+            let client = reqwest::Client::builder().timeout(WAIT).build().unwrap();
+            while !stop.load(Ordering::Relaxed) {
+                let outcome = match client.get(format!("http://127.0.0.1:{http}/")).send().await {
+                    Ok(res) if res.status() == 200 => match res.text().await {
+                        Ok(t) if t == "up" => Ok(()),
+                        other => Err(format!("{other:?}")),
+                    },
+                    Ok(res) => Err(format!("status {}", res.status())),
+                    Err(e) => Err(format!("{e:?}")),
+                };
+                let mut r = results.lock().unwrap();
+                match outcome {
+                    Ok(()) => r.0 += 1,
+                    Err(e) => r.1.push(e),
+                }
+            }
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // The new node binds the same ports, then the old one drains.
+    let new = NodeProc::start(&config);
+    old.signal(libc::SIGTERM);
+    let code = tokio::task::spawn_blocking(move || old.wait_exit())
+        .await
+        .unwrap();
+    assert_eq!(code, Some(0));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    stop.store(true, Ordering::Relaxed);
+    for c in clients {
+        c.await.unwrap();
+    }
+    let (ok, failed) = &*results.lock().unwrap();
+    assert!(
+        failed.is_empty(),
+        "{} of {} requests failed: {:?}",
+        failed.len(),
+        ok + failed.len(),
+        &failed[..failed.len().min(3)]
+    );
+    assert!(*ok > 100);
+    eprintln!("{ok} requests across the restart, none failed");
+    drop(new);
+}

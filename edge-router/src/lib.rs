@@ -10,6 +10,7 @@ mod dispatch;
 mod errors;
 pub mod gate;
 mod http3;
+mod listen;
 mod node;
 mod request;
 pub mod routes;

@@ -1,7 +1,7 @@
 //! An edge node: the listeners (HTTP, HTTPS with HTTP/2, HTTP/3), the routing table and the
 //! multi-tenant host, restored from the store at start; the admin API; graceful shutdown.
 
-use std::net::{SocketAddr, UdpSocket};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -11,12 +11,12 @@ use edge_isolates::{
     AddrRange, AppSpec, Host, HostOptions, HostRule, Limits, LogLevel, WorkerPool,
 };
 use http::HeaderValue;
-use socket2::{Domain, Protocol, Socket, Type};
 
 use crate::access_log::AccessLog;
 use crate::config::NodeConfig;
 use crate::dispatch::Routed;
 use crate::gate::Gate;
+use crate::listen::{bind_tcp, bind_udp};
 use crate::routes::RouteTable;
 use crate::server::{ServerConfig, Tls};
 use crate::shutdown::Drain;
@@ -123,27 +123,6 @@ pub(crate) fn allowed_hosts(s: &Settings) -> Result<Vec<HostRule>, String> {
         .iter()
         .map(|h| HostRule::parse(h).ok_or_else(|| format!("'{h}' is not a host pattern")))
         .collect()
-}
-
-/// Binds a TCP listener, with `SO_REUSEPORT` when asked (zero-downtime restarts).
-fn bind_tcp(addr: SocketAddr, reuse_port: bool) -> std::io::Result<std::net::TcpListener> {
-    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
-    socket.set_reuse_address(true)?;
-    if reuse_port {
-        socket.set_reuse_port(true)?;
-    }
-    socket.bind(&addr.into())?;
-    socket.listen(1024)?;
-    Ok(socket.into())
-}
-
-fn bind_udp(addr: SocketAddr, reuse_port: bool) -> std::io::Result<UdpSocket> {
-    let socket = Socket::new(Domain::for_address(addr), Type::DGRAM, Some(Protocol::UDP))?;
-    if reuse_port {
-        socket.set_reuse_port(true)?;
-    }
-    socket.bind(&addr.into())?;
-    Ok(socket.into())
 }
 
 /// The admin token: configured, from a file, or made on first start and kept in the data

@@ -105,7 +105,10 @@ async fn accept_loop<D: Dispatch>(listener: std::net::TcpListener, front: Front<
     loop {
         let accepted = tokio::select! {
             biased;
-            _ = stop.wait_for(|draining| *draining) => break,
+            _ = stop.wait_for(|draining| *draining) => {
+                take_queued(listener, &front);
+                return;
+            }
             accepted = listener.accept() => accepted,
         };
         let (stream, peer) = match accepted {
@@ -117,21 +120,45 @@ async fn accept_loop<D: Dispatch>(listener: std::net::TcpListener, front: Front<
                 continue;
             }
         };
-        let pass = match front.config.gate.admit(peer.ip()) {
-            Ok(pass) => pass,
-            Err(why) => {
-                tracing::debug!(%peer, ?why, "connection refused");
-                continue;
-            }
-        };
-        let front = front.clone();
-        tokio::task::spawn_local(async move {
-            let _busy = front.config.drain.busy();
-            let _pass = pass;
-            connection(stream, peer, &front).await;
-        });
+        start_connection(stream, peer, &front);
     }
-    // Dropping the listener here closes this worker's copy of the socket.
+}
+
+/// Admits a connection and runs it on this worker.
+fn start_connection<D: Dispatch>(stream: TcpStream, peer: SocketAddr, front: &Rc<Front<D>>) {
+    let pass = match front.config.gate.admit(peer.ip()) {
+        Ok(pass) => pass,
+        Err(why) => {
+            tracing::debug!(%peer, ?why, "connection refused");
+            return;
+        }
+    };
+    let front = front.clone();
+    let busy = front.config.drain.busy();
+    tokio::task::spawn_local(async move {
+        let _busy = busy;
+        let _pass = pass;
+        connection(stream, peer, &front).await;
+    });
+}
+
+/// On drain: serves the connections already queued on the socket (they get
+/// `Connection: close` answers), then drops this worker's copy of it. Once every copy is
+/// dropped the socket closes and new connections are refused (or, in a hand-over, go to the
+/// new node's socket).
+fn take_queued<D: Dispatch>(listener: TcpListener, front: &Rc<Front<D>>) {
+    let Ok(listener) = listener.into_std() else {
+        return;
+    };
+    while let Ok((stream, peer)) = listener.accept() {
+        match stream
+            .set_nonblocking(true)
+            .and_then(|()| TcpStream::from_std(stream))
+        {
+            Ok(stream) => start_connection(stream, peer, front),
+            Err(e) => tracing::debug!(%peer, "cannot serve a queued connection: {e}"),
+        }
+    }
 }
 
 /// The protocol a connection speaks.
@@ -207,13 +234,19 @@ async fn serve_io<D, S>(
         Proto::Detect => builder,
     };
     let in_flight = Arc::new(AtomicUsize::new(0));
+    // Whether a clear-text connection turned out to speak HTTP/2.
+    let spoke_h2 = Arc::new(AtomicBool::new(false));
     let scheme = if front.tls.is_some() { "https" } else { "http" };
     let service = {
         let front = front.clone();
         let in_flight = in_flight.clone();
-        service_fn(move |req| {
+        let spoke_h2 = spoke_h2.clone();
+        service_fn(move |req: Request<Incoming>| {
             let front = front.clone();
             let in_flight = in_flight.clone();
+            if req.version() == http::Version::HTTP_2 {
+                spoke_h2.store(true, Ordering::Relaxed);
+            }
             async move {
                 let conn = ConnInfo {
                     peer,
@@ -228,10 +261,14 @@ async fn serve_io<D, S>(
     let conn = builder.serve_connection(TokioIo::new(io), service);
     tokio::pin!(conn);
     let mut stop = front.config.drain.subscribe();
+    let mut draining = false;
     let mut closing = false;
     let period = limits.idle_timeout() / 4;
     let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
     let mut idle_ticks = 0;
+    // Quiet ticks before an idle connection is closed: the idle timeout, or half a second
+    // once the node drains.
+    let mut idle_limit = 4;
     loop {
         tokio::select! {
             result = conn.as_mut() => {
@@ -240,15 +277,27 @@ async fn serve_io<D, S>(
                 }
                 break;
             }
-            _ = stop.wait_for(|draining| *draining), if !closing => {
-                closing = true;
-                conn.as_mut().graceful_shutdown();
+            _ = stop.wait_for(|draining| *draining), if !draining => {
+                draining = true;
+                if matches!(proto, Proto::Http2) || spoke_h2.load(Ordering::Relaxed) {
+                    // GOAWAY: the client opens no new streams; open ones finish.
+                    closing = true;
+                    conn.as_mut().graceful_shutdown();
+                } else {
+                    // HTTP/1.1: closing a connection the client may be sending on would lose
+                    // that request. Answers now carry `Connection: close`; a connection that
+                    // stays quiet for half a second is closed.
+                    let quick = Duration::from_millis(100);
+                    ticker = tokio::time::interval_at(tokio::time::Instant::now() + quick, quick);
+                    idle_ticks = 0;
+                    idle_limit = 5;
+                }
             }
             _ = ticker.tick(), if !closing => {
                 let busy = activity.swap(false, Ordering::Relaxed)
                     || in_flight.load(Ordering::Acquire) > 0;
                 idle_ticks = if busy { 0 } else { idle_ticks + 1 };
-                if idle_ticks >= 4 {
+                if idle_ticks >= idle_limit {
                     closing = true;
                     conn.as_mut().graceful_shutdown();
                 }
@@ -322,6 +371,10 @@ async fn handle<D: Dispatch>(
         head.headers
             .entry(header::ALT_SVC)
             .or_insert_with(|| alt.clone());
+    }
+    if config.drain.is_draining() && protocol != "HTTP/2" {
+        head.headers
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
     }
     let status = head.status.as_u16();
     let body = Metered::new(

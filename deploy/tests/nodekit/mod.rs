@@ -106,15 +106,29 @@ pub struct NodeProc {
 /// Writes `edge-node.toml` into `dir`: listeners on free ports, the test token, the data
 /// directory in `dir`, and `extra` appended.
 pub fn write_config(dir: &Path, extra: &str) -> PathBuf {
+    write_config_on(dir, extra, "127.0.0.1:0", "127.0.0.1:0")
+}
+
+/// Like [`write_config`], with the HTTP and admin addresses given.
+pub fn write_config_on(dir: &Path, extra: &str, http: &str, admin: &str) -> PathBuf {
     let path = dir.join("edge-node.toml");
     let text = format!(
         "data_dir = \"data\"\nworkers = 2\naccess_log = \"access.log\"\n\
          {extra}\n\
-         [http]\nlisten = [\"127.0.0.1:0\"]\n\
-         [admin]\nlisten = \"127.0.0.1:0\"\ntoken = \"{TOKEN}\"\n"
+         [http]\nlisten = [\"{http}\"]\n\
+         [admin]\nlisten = \"{admin}\"\ntoken = \"{TOKEN}\"\n"
     );
     std::fs::write(&path, text).unwrap();
     path
+}
+
+/// A port that was free a moment ago.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 impl NodeProc {
