@@ -590,8 +590,20 @@ fn slow_headers_too_many_connections_and_bad_configs_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let node = NodeProc::start(&write_config(
         dir.path(),
-        "[limits]\nheader_read_timeout_secs = 1\nmax_connections_per_ip = 2\nmax_headers = 20",
+        "[limits]\nheader_read_timeout_secs = 1\nbody_read_timeout_secs = 1\n\
+         max_connections_per_ip = 2\nmax_headers = 20",
     ));
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let admin = node.admin();
+        admin
+            .deploy(
+                "body",
+                "export default { async fetch(req) { return new Response(await req.text()); } };",
+            )
+            .await;
+        admin.route("body", &["*"]).await;
+    });
     // A client that never finishes its request head is cut off (slowloris).
     let mut slow = TcpStream::connect(node.http).unwrap();
     slow.set_read_timeout(Some(WAIT)).unwrap();
@@ -632,6 +644,20 @@ fn slow_headers_too_many_connections_and_bad_configs_are_refused() {
     assert!(String::from_utf8_lossy(&buf).starts_with("HTTP/1.1 431"));
     drop(s);
 
+    // A request body that stops arriving fails the request instead of holding it open.
+    let mut s = TcpStream::connect(node.http).unwrap();
+    s.set_read_timeout(Some(WAIT)).unwrap();
+    s.write_all(b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 100\r\n\r\nonly ten..")
+        .unwrap();
+    let mut buf = Vec::new();
+    let _ = s.read_to_end(&mut buf);
+    let text = String::from_utf8_lossy(&buf);
+    assert!(
+        text.starts_with("HTTP/1.1 500") || text.is_empty(),
+        "{text}"
+    );
+    drop(s);
+
     // Two connections from one address are held; a third is closed at once.
     let held: Vec<TcpStream> = (0..2)
         .map(|_| TcpStream::connect(node.http).unwrap())
@@ -653,7 +679,7 @@ fn slow_headers_too_many_connections_and_bad_configs_are_refused() {
             .unwrap();
         let mut buf = Vec::new();
         h.read_to_end(&mut buf).unwrap();
-        assert!(String::from_utf8_lossy(&buf).starts_with("HTTP/1.1 404"));
+        assert!(String::from_utf8_lossy(&buf).starts_with("HTTP/1.1 200"));
     }
 
     // A configuration with an unknown key, or a certificate that is not there, is a clear
@@ -722,6 +748,20 @@ async fn certificates_reload_without_restart_and_h2c_and_pipelining_work() {
         .await
         .unwrap();
     assert_eq!(peer_cert(&res), renewed.der);
+
+    // TLS 1.2 and 1.3 both.
+    for version in [&rustls::version::TLS12, &rustls::version::TLS13] {
+        let client = reqwest::Client::builder()
+            .use_preconfigured_tls(pki.client_tls_versions(&[b"h2"], &[version]))
+            .resolve("a.test", addr)
+            .build()
+            .unwrap();
+        let res = client.get(&url).send().await.unwrap();
+        assert!(
+            res.text().await.unwrap().starts_with("app-a"),
+            "{version:?}"
+        );
+    }
 
     // HTTP/2 with prior knowledge on the clear-text port.
     let h2c = reqwest::Client::builder()
@@ -929,4 +969,66 @@ async fn a_restart_with_reuse_port_drops_no_request() {
     assert!(*ok > 100);
     eprintln!("{ok} requests across the restart, none failed");
     drop(new);
+}
+
+const TICKING_APP: &str = r#"export default { fetch() {
+  let i = 0;
+  const enc = new TextEncoder();
+  return new Response(new ReadableStream({
+    async pull(c) {
+      if (i === 4) { c.close(); return; }
+      if (i > 0) await new Promise((r) => setTimeout(r, 300));
+      c.enqueue(enc.encode(`tick ${i++}\n`));
+    },
+  }));
+} };"#;
+
+#[test]
+fn sigterm_lets_an_http3_stream_finish_and_closes_idle_http3_connections() {
+    let dir = tempfile::tempdir().unwrap();
+    let pki = Pki::new(dir.path());
+    let mut node = NodeProc::start(&https_config(dir.path(), &pki, ""));
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let addr = node.https.unwrap();
+    let (idle, mut busy, mut stream) = rt.block_on(async {
+        let admin = node.admin();
+        admin.deploy("tick", TICKING_APP).await;
+        admin.route("tick", &["a.test"]).await;
+        let url = format!("https://a.test:{}/", addr.port());
+        let mut idle = H3::connect(&pki, addr, "a.test").await;
+        let (status, _) = idle.get_text(&url).await;
+        assert_eq!(status, 200);
+        let mut busy = H3::connect(&pki, addr, "a.test").await;
+        let (_, mut stream) = busy.get(&url).await;
+        let mut first = stream.recv_data().await.unwrap().unwrap();
+        assert_eq!(first.copy_to_bytes(first.remaining()), &b"tick 0\n"[..]);
+        (idle, busy, stream)
+    });
+    node.signal(libc::SIGTERM);
+    let rest = rt.block_on(async {
+        let mut rest = Vec::new();
+        loop {
+            match tokio::time::timeout(WAIT, stream.recv_data())
+                .await
+                .unwrap()
+            {
+                Ok(Some(mut chunk)) => {
+                    rest.extend_from_slice(&chunk.copy_to_bytes(chunk.remaining()))
+                }
+                Ok(None) => break,
+                Err(e) => panic!(
+                    "{e:?} after {:?}\n{}",
+                    String::from_utf8_lossy(&rest),
+                    node.output()
+                ),
+            }
+        }
+        let _ = &mut busy;
+        rest
+    });
+    assert_eq!(String::from_utf8_lossy(&rest), "tick 1\ntick 2\ntick 3\n");
+    // The idle connection got GOAWAY and did not hold the drain for the grace period (30 s,
+    // longer than `wait_exit` waits).
+    assert_eq!(node.wait_exit(), Some(0), "{}", node.output());
+    drop((idle, busy));
 }

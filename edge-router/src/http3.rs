@@ -7,7 +7,7 @@ use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use bytes::{Buf, Bytes};
 use edge_isolates::{AppRequest, Body, WorkerPool};
@@ -129,14 +129,13 @@ async fn connection<D: Dispatch>(
     let in_flight = Arc::new(AtomicUsize::new(0));
     let done = Arc::new(tokio::sync::Notify::new());
     let mut stop = config.drain.subscribe();
-    let mut closing = false;
     loop {
         let accepted = tokio::select! {
-            _ = stop.wait_for(|d| *d), if !closing => {
-                closing = true;
-                // GOAWAY: the client sends nothing new; what is in flight finishes.
+            _ = stop.wait_for(|d| *d) => {
+                // GOAWAY: the client sends nothing new (requests it sent past it are its to
+                // retry); what is in flight finishes below.
                 let _ = h3.shutdown(0).await;
-                continue;
+                break;
             }
             accepted = h3.accept() => accepted,
         };
@@ -148,17 +147,13 @@ async fn connection<D: Dispatch>(
                 break;
             }
         };
-        in_flight.fetch_add(1, Ordering::AcqRel);
+        let guard = InFlight::enter(&in_flight, &done);
         let dispatcher = dispatcher.clone();
         let config = config.clone();
-        let in_flight = in_flight.clone();
-        let done = done.clone();
         tokio::task::spawn_local(async move {
+            let _guard = guard;
             if let Ok((req, stream)) = resolver.resolve_request().await {
                 request(req, stream, peer, local, &*dispatcher, &config).await;
-            }
-            if in_flight.fetch_sub(1, Ordering::AcqRel) == 1 {
-                done.notify_waiters();
             }
         });
     }
@@ -172,7 +167,37 @@ async fn connection<D: Dispatch>(
         }
         notified.await;
     }
-    conn.close(0u32.into(), b"");
+    // A QUIC close abandons stream data not yet delivered: give the last responses' data a
+    // moment to be acknowledged (the client usually closes first once its requests are done).
+    let _ = tokio::time::timeout(Duration::from_secs(1), conn.closed()).await;
+    // H3_NO_ERROR.
+    conn.close(0x100u32.into(), b"");
+    drop(h3);
+}
+
+/// One request of a connection in flight; the last one out wakes the connection's task,
+/// even when the request's task ends by a panic.
+struct InFlight {
+    count: Arc<AtomicUsize>,
+    done: Arc<tokio::sync::Notify>,
+}
+
+impl InFlight {
+    fn enter(count: &Arc<AtomicUsize>, done: &Arc<tokio::sync::Notify>) -> InFlight {
+        count.fetch_add(1, Ordering::AcqRel);
+        InFlight {
+            count: count.clone(),
+            done: done.clone(),
+        }
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        if self.count.fetch_sub(1, Ordering::AcqRel) == 1 {
+            self.done.notify_waiters();
+        }
+    }
 }
 
 type Stream = RequestStream<h3_quinn::BidiStream<Bytes>, Bytes>;
@@ -260,13 +285,15 @@ async fn request<D: Dispatch>(
     }
     while let Some(frame) = body.frame().await {
         let Ok(frame) = frame else {
+            tracing::debug!(%peer, "HTTP/3 response body failed");
             // The app's stream failed: reset, so the client sees the response incomplete.
             send.stop_stream(h3::error::Code::H3_INTERNAL_ERROR);
             return;
         };
         match frame.into_data() {
             Ok(data) => {
-                if send.send_data(data).await.is_err() {
+                if let Err(e) = send.send_data(data).await {
+                    tracing::debug!(%peer, "HTTP/3 response cut short: {e}");
                     return;
                 }
             }

@@ -81,11 +81,20 @@ impl Pki {
 
     /// A rustls client configuration trusting this CA, offering `alpn`.
     pub fn client_tls(&self, alpn: &[&[u8]]) -> rustls::ClientConfig {
+        self.client_tls_versions(alpn, rustls::DEFAULT_VERSIONS)
+    }
+
+    /// The same, speaking only the given TLS versions.
+    pub fn client_tls_versions(
+        &self,
+        alpn: &[&[u8]],
+        versions: &[&'static rustls::SupportedProtocolVersion],
+    ) -> rustls::ClientConfig {
         let mut roots = rustls::RootCertStore::empty();
         roots.add(self.ca_der()).unwrap();
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let mut config = rustls::ClientConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
+            .with_protocol_versions(versions)
             .unwrap()
             .with_root_certificates(roots)
             .with_no_client_auth();
