@@ -516,6 +516,18 @@ async fn admin_refuses_missing_and_wrong_tokens_and_malformed_bundles() {
         .await
         .unwrap();
     assert_eq!(text, "kept");
+
+    // A route to an app that has no active version: a 404 that says so.
+    admin.route("ghost", &["ghost.test"]).await;
+    let res = reqwest::Client::new()
+        .get(format!("http://{}/", node.http))
+        .header("host", "ghost.test")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+    let text = res.text().await.unwrap();
+    assert!(text.contains("ghost.test/ (no active version)"), "{text}");
 }
 
 const ENV_APP: &str = "export default { fetch(req, env) { return new Response(`${env.VERSION_NAME} ${env.GREETING} ${env.API_KEY}`); } };";
@@ -851,6 +863,29 @@ async fn app_limits_log_tail_metrics_and_idle_connections() {
     assert_eq!(
         (s, body["error"]["code"].as_str()),
         (400, Some("bad_request"))
+    );
+
+    // A settings change the active version cannot load with is refused and not stored.
+    admin
+        .deploy(
+            "big",
+            "const big = new Array(4e6).fill(1.5); export default { fetch() { return new Response(String(big.length)); } };",
+        )
+        .await;
+    let (s, body) = admin
+        .json("PUT", "/v1/apps/big", serde_json::json!({"memory_mib": 8}))
+        .await;
+    assert_eq!(
+        (s, body["error"]["code"].as_str()),
+        (422, Some("load_failed")),
+        "{body}"
+    );
+    let (_, big) = admin.call("GET", "/v1/apps/big", None).await;
+    assert_eq!(
+        big["settings"],
+        serde_json::json!({"allowed_hosts": []}),
+        "{}",
+        node.output()
     );
 
     // Metrics count the app's requests and errors.

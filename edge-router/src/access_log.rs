@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use std::io::Write;
 use std::net::IpAddr;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
@@ -160,16 +160,17 @@ pub struct Metered<B: HttpBody> {
     /// The log line's facts, and where it goes; none when the access log is off.
     record: Option<Box<(Record, AccessLog)>>,
     bytes: u64,
-    /// The connection's count of requests in flight, decremented when the body ends.
-    in_flight: Option<Arc<AtomicUsize>>,
+    /// The request's place in its connection's count of requests in flight, given up when
+    /// the body ends.
+    in_flight: Option<crate::server::InFlight>,
 }
 
 impl<B: HttpBody> Metered<B> {
-    pub fn new(
+    pub(crate) fn new(
         inner: B,
         log: &AccessLog,
         record: impl FnOnce() -> Record,
-        in_flight: Option<Arc<AtomicUsize>>,
+        in_flight: Option<crate::server::InFlight>,
     ) -> Self {
         Metered {
             inner,
@@ -180,9 +181,7 @@ impl<B: HttpBody> Metered<B> {
     }
 
     fn finish(&mut self, complete: bool) {
-        if let Some(n) = self.in_flight.take() {
-            n.fetch_sub(1, Ordering::AcqRel);
-        }
+        drop(self.in_flight.take());
         if let Some(r) = self.record.take() {
             let (record, log) = *r;
             log.write(&line(&record, self.bytes, complete));

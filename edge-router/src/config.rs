@@ -261,6 +261,26 @@ impl NodeConfig {
         if l.max_connections == 0 || l.max_connections_per_ip == 0 || l.max_headers == 0 {
             return Err("limits: connection and header limits must be at least 1".into());
         }
+        if l.max_header_bytes > 1 << 20 {
+            return Err("limits.max_header_bytes: at most 1048576".into());
+        }
+        if l.max_headers > 10_000 || l.max_streams_per_connection > 10_000 {
+            return Err("limits: max_headers and max_streams_per_connection: at most 10000".into());
+        }
+        const DAY: u64 = 86_400;
+        for (name, secs) in [
+            ("header_read_timeout_secs", l.header_read_timeout_secs),
+            ("idle_timeout_secs", l.idle_timeout_secs),
+            ("body_read_timeout_secs", l.body_read_timeout_secs),
+            ("shutdown_grace_secs", l.shutdown_grace_secs),
+        ] {
+            if secs > DAY {
+                return Err(format!("limits.{name}: at most {DAY} (a day)"));
+            }
+        }
+        if self.admin.max_bundle_mib == 0 || self.admin.max_bundle_mib > 4096 {
+            return Err("admin.max_bundle_mib: between 1 and 4096".into());
+        }
         for range in &self.network.open_ranges {
             if edge_isolates::AddrRange::parse(range).is_none() {
                 return Err(format!(

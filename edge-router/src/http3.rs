@@ -79,20 +79,12 @@ async fn accept_loop<D: Dispatch + Send + Sync>(
         };
         let Some(incoming) = incoming else { break };
         let peer = incoming.remote_address();
-        let pass = match config.gate.admit(peer.ip()) {
-            Ok(p) => p,
-            Err(_) => {
-                incoming.refuse();
-                continue;
-            }
-        };
         let busy = config.drain.busy();
         let dispatcher = dispatcher.clone();
         let config = config.clone();
         next = next.wrapping_add(1);
         pool.spawn_on(next % pool.len(), move || async move {
             let _busy = busy;
-            let _pass = pass;
             connection(incoming, peer, dispatcher, config).await;
         });
     }
@@ -107,10 +99,23 @@ async fn connection<D: Dispatch>(
     dispatcher: Arc<D>,
     config: Arc<ServerConfig>,
 ) {
-    let conn = match incoming.await {
-        Ok(c) => c,
-        Err(e) => {
+    // The handshake proves the client's address (a spoofed one never completes it), so only
+    // then does the connection take a place at the gate; a handshake gets the header timeout.
+    let handshake = tokio::time::timeout(config.limits.header_read_timeout(), incoming);
+    let conn = match handshake.await {
+        Ok(Ok(c)) => c,
+        Ok(Err(e)) => {
             tracing::debug!(%peer, "QUIC handshake failed: {e}");
+            return;
+        }
+        Err(_) => return,
+    };
+    let _pass = match config.gate.admit(peer.ip()) {
+        Ok(p) => p,
+        Err(why) => {
+            tracing::debug!(%peer, ?why, "QUIC connection refused");
+            // H3_EXCESSIVE_LOAD.
+            conn.close(0x107u32.into(), b"too many connections");
             return;
         }
     };
@@ -212,9 +217,9 @@ async fn request<D: Dispatch>(
 ) {
     let started = Instant::now();
     let (mut send, recv) = stream.split();
-    let (parts, ()) = req.into_parts();
+    let (mut parts, ()) = req.into_parts();
     let method = parts.method.clone();
-    let url = request_url(&parts, "https", local);
+    let url = request_url(&mut parts, "https", local);
     let (response, app, version) = match &url {
         None => (
             plain(
@@ -252,6 +257,9 @@ async fn request<D: Dispatch>(
         http::header::CONNECTION,
         http::header::TRANSFER_ENCODING,
         http::header::UPGRADE,
+        http::header::HeaderName::from_static("keep-alive"),
+        http::header::HeaderName::from_static("proxy-connection"),
+        http::header::TE,
     ] {
         head.headers.remove(name);
     }

@@ -189,9 +189,23 @@ fn access_log(
 /// run on the calling thread).
 pub async fn start(config: NodeConfig) -> Result<Running, NodeError> {
     let data = config.data_dir();
-    std::fs::create_dir_all(&data).map_err(|e| NodeError::DataDir(data.clone(), e))?;
+    if !data.exists() {
+        // The store holds secrets: the directory is the node user's alone.
+        use std::os::unix::fs::DirBuilderExt;
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(&data)
+            .map_err(|e| NodeError::DataDir(data.clone(), e))?;
+    }
+    warn_if_shared(&data);
     let (token, token_file) = admin_token(&config, &data)?;
     let store = Store::open(&data.join("node.db"))?;
+    // The store holds secrets: its files are the node user's alone, whatever the umask.
+    for name in ["node.db", "node.db-wal", "node.db-shm"] {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(data.join(name), std::fs::Permissions::from_mode(0o600));
+    }
     let bundles = BundleStore::open(&data).map_err(|e| NodeError::DataDir(data.clone(), e))?;
 
     let workers = config.workers.unwrap_or_else(|| {
@@ -337,6 +351,19 @@ pub async fn start(config: NodeConfig) -> Result<Running, NodeError> {
         log_thread,
         grace: config.limits.shutdown_grace(),
     })
+}
+
+/// Warns when other users can enter the data directory (it holds the store and bundles).
+fn warn_if_shared(data: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    if let Ok(meta) = std::fs::metadata(data) {
+        if meta.permissions().mode() & 0o077 != 0 {
+            tracing::warn!(
+                "the data directory {} is open to other users; `chmod 700` it",
+                data.display()
+            );
+        }
+    }
 }
 
 /// Deploys every app's active version (they load on their first request) and the routes.

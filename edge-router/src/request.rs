@@ -12,17 +12,27 @@ use http::header;
 use http_body::{Body as HttpBody, Frame, SizeHint};
 use tokio::time::{Instant, Sleep};
 
-/// The absolute URL the app sees: scheme + Host header (or `:authority`, or the local address)
-/// + target. `None` when the authority would smuggle a path or userinfo into the URL.
+/// The absolute URL the app sees: scheme + authority (`:authority`, an absolute-form target,
+/// or the Host header, or the local address) + target. The `Host` header is set to that
+/// authority, so what the app reads is what the request was routed by. `None` (a 400) for a
+/// request that is ambiguous about where it goes: several Host headers, an authority that
+/// would smuggle a path or userinfo into the URL, a target that is not a path (`*`), or a path
+/// with dot segments or backslashes (which URL parsing would resolve to another path than the
+/// one routed).
 pub fn request_url(
-    parts: &http::request::Parts,
+    parts: &mut http::request::Parts,
     scheme: &str,
     local: Option<SocketAddr>,
 ) -> Option<String> {
+    let mut hosts = parts.headers.get_all(header::HOST).iter();
+    let host_header = hosts.next();
+    if hosts.next().is_some() {
+        return None;
+    }
     let authority = match parts.uri.authority() {
         // HTTP/2 and HTTP/3 carry `:authority`; absolute-form HTTP/1.1 targets too.
         Some(a) => a.as_str().to_owned(),
-        None => match parts.headers.get(header::HOST) {
+        None => match host_header {
             Some(h) => h.to_str().ok()?.to_owned(),
             None => local?.to_string(),
         },
@@ -30,12 +40,30 @@ pub fn request_url(
     if authority.is_empty() || authority.contains(['/', '@', '?', '#', ' ', '\\']) {
         return None;
     }
-    let path = parts
+    let path = parts.uri.path();
+    if !path.starts_with('/') || path.contains('\\') || has_dot_segment(path) {
+        return None;
+    }
+    if host_header.is_none_or(|h| h.as_bytes() != authority.as_bytes()) {
+        parts
+            .headers
+            .insert(header::HOST, http::HeaderValue::from_str(&authority).ok()?);
+    }
+    let target = parts
         .uri
         .path_and_query()
         .map(|p| p.as_str())
         .unwrap_or("/");
-    Some(format!("{scheme}://{authority}{path}"))
+    Some(format!("{scheme}://{authority}{target}"))
+}
+
+/// Whether a path has a `.` or `..` segment, plain or percent-encoded.
+fn has_dot_segment(path: &str) -> bool {
+    path.split('/').any(|seg| {
+        let lower = seg.to_ascii_lowercase();
+        let plain = lower.replace("%2e", ".");
+        plain == "." || plain == ".."
+    })
 }
 
 /// The host name of a URL made by [`request_url`], lowercased, without port or brackets'
@@ -58,12 +86,15 @@ pub fn host_and_path(url: &str) -> (&str, &str) {
     (host.trim_end_matches('.'), path)
 }
 
-/// A request body that fails when no data arrives for `gap` (a client trickling a body to
-/// hold a connection and an isolate's request open).
+/// A request body that fails when no data arrives for `gap` while the app waits for it (a
+/// client trickling a body to hold a connection and an isolate's request open). The clock
+/// starts when the app first asks for data, not when the request arrived.
 pub struct TimedBody<B> {
     inner: B,
     gap: Duration,
-    timer: Pin<Box<Sleep>>,
+    timer: Option<Pin<Box<Sleep>>>,
+    /// Whether the timer runs (it stops when data arrives and restarts on the next wait).
+    armed: bool,
 }
 
 impl<B> TimedBody<B> {
@@ -71,7 +102,8 @@ impl<B> TimedBody<B> {
         TimedBody {
             inner,
             gap,
-            timer: Box::pin(tokio::time::sleep(gap)),
+            timer: None,
+            armed: false,
         }
     }
 }
@@ -95,16 +127,26 @@ where
     ) -> Poll<Option<Result<Frame<Bytes>, String>>> {
         match Pin::new(&mut self.inner).poll_frame(cx) {
             Poll::Ready(Some(Ok(frame))) => {
-                let next = Instant::now() + self.gap;
-                self.timer.as_mut().reset(next);
+                self.armed = false;
                 Poll::Ready(Some(Ok(frame)))
             }
             Poll::Ready(Some(Err(e))) => Poll::Ready(Some(Err(e.to_string()))),
             Poll::Ready(None) => Poll::Ready(None),
-            Poll::Pending => match self.timer.as_mut().poll(cx) {
-                Poll::Ready(()) => Poll::Ready(Some(Err(BodyStalled(self.gap).to_string()))),
-                Poll::Pending => Poll::Pending,
-            },
+            Poll::Pending => {
+                let this = &mut *self;
+                let deadline = Instant::now() + this.gap;
+                let timer = this
+                    .timer
+                    .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(deadline)));
+                if !this.armed {
+                    timer.as_mut().reset(deadline);
+                    this.armed = true;
+                }
+                match timer.as_mut().poll(cx) {
+                    Poll::Ready(()) => Poll::Ready(Some(Err(BodyStalled(this.gap).to_string()))),
+                    Poll::Pending => Poll::Pending,
+                }
+            }
         }
     }
 
@@ -138,17 +180,44 @@ mod tests {
             .header("host", "evil.com/x")
             .body(())
             .unwrap();
-        let (parts, _) = req.into_parts();
-        assert_eq!(request_url(&parts, "http", None), None);
+        let (mut parts, _) = req.into_parts();
+        assert_eq!(request_url(&mut parts, "http", None), None);
         let req = http::Request::builder()
             .uri("/a?b")
             .header("host", "ok.com:8080")
             .body(())
             .unwrap();
-        let (parts, _) = req.into_parts();
+        let (mut parts, _) = req.into_parts();
         assert_eq!(
-            request_url(&parts, "https", None).as_deref(),
+            request_url(&mut parts, "https", None).as_deref(),
             Some("https://ok.com:8080/a?b")
         );
+        // Several Host headers, dot segments, backslashes, `*`: refused.
+        for (target, hosts) in [
+            ("/a", &["a.com", "b.com"][..]),
+            ("/api/../admin", &["a.com"][..]),
+            ("/api/%2E%2e/admin", &["a.com"][..]),
+            ("/./x", &["a.com"][..]),
+            ("*", &["a.com"][..]),
+        ] {
+            let mut req = http::Request::builder().uri(target);
+            for h in hosts {
+                req = req.header("host", *h);
+            }
+            let (mut parts, _) = req.body(()).unwrap().into_parts();
+            assert_eq!(request_url(&mut parts, "http", None), None, "{target}");
+        }
+        // The Host header follows the authority the request is routed by.
+        let req = http::Request::builder()
+            .uri("http://a.com/x")
+            .header("host", "evil.com")
+            .body(())
+            .unwrap();
+        let (mut parts, _) = req.into_parts();
+        assert_eq!(
+            request_url(&mut parts, "http", None).as_deref(),
+            Some("http://a.com/x")
+        );
+        assert_eq!(parts.headers["host"], "a.com");
     }
 }

@@ -52,6 +52,9 @@ impl Route {
         }
         if self.path.len() > 1 {
             self.path = self.path.trim_end_matches('/').to_owned();
+            if self.path.is_empty() {
+                self.path = "/".into();
+            }
         }
         Ok(self)
     }
@@ -188,5 +191,11 @@ mod tests {
         assert!(bad("a.com", "x"));
         assert!(bad("a.com", "/x?y"));
         assert!(!bad("*.a.com", "/x/"));
+        let slashes = Route {
+            host: "a.com".into(),
+            path: "//".into(),
+            app: "a".into(),
+        };
+        assert_eq!(slashes.normalized().unwrap().path, "/");
     }
 }

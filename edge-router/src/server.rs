@@ -8,7 +8,7 @@ use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::rc::Rc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
@@ -173,11 +173,11 @@ enum Proto {
 async fn connection<D: Dispatch>(stream: TcpStream, peer: SocketAddr, front: &Rc<Front<D>>) {
     let _ = stream.set_nodelay(true);
     let local = stream.local_addr().ok();
-    let activity = Arc::new(AtomicBool::new(false));
+    let state = Arc::new(ConnState::new());
     match &front.tls {
         None => {
-            let io = Activity::new(stream, activity.clone());
-            serve_io(io, Proto::Detect, peer, local, activity, front).await
+            let io = Activity::new(stream, state.clone());
+            serve_io(io, Proto::Detect, peer, local, state, front).await
         }
         Some(tls) => {
             let acceptor = tokio_rustls::TlsAcceptor::from(tls.config.clone());
@@ -195,8 +195,8 @@ async fn connection<D: Dispatch>(stream: TcpStream, peer: SocketAddr, front: &Rc
                 Some(b"h2") => Proto::Http2,
                 _ => Proto::Http1,
             };
-            let io = Activity::new(stream, activity.clone());
-            serve_io(io, proto, peer, local, activity, front).await
+            let io = Activity::new(stream, state.clone());
+            serve_io(io, proto, peer, local, state, front).await
         }
     }
 }
@@ -208,7 +208,7 @@ async fn serve_io<D, S>(
     proto: Proto,
     peer: SocketAddr,
     local: Option<SocketAddr>,
-    activity: Arc<AtomicBool>,
+    state: Arc<ConnState>,
     front: &Rc<Front<D>>,
 ) where
     D: Dispatch,
@@ -219,7 +219,10 @@ async fn serve_io<D, S>(
     builder
         .http1()
         .timer(TokioTimer::new())
-        .header_read_timeout(limits.header_read_timeout())
+        // hyper's own header timer also runs while a keep-alive connection waits for its next
+        // request, which would cut idle connections at the header timeout: the watch below
+        // times request heads instead, and idleness separately.
+        .header_read_timeout(None)
         .max_headers(limits.max_headers)
         .max_buf_size(limits.max_header_bytes.max(8192))
         .writev(false);
@@ -233,19 +236,17 @@ async fn serve_io<D, S>(
         Proto::Http2 => builder.http2_only(),
         Proto::Detect => builder,
     };
-    let in_flight = Arc::new(AtomicUsize::new(0));
-    // Whether a clear-text connection turned out to speak HTTP/2.
-    let spoke_h2 = Arc::new(AtomicBool::new(false));
     let scheme = if front.tls.is_some() { "https" } else { "http" };
     let service = {
         let front = front.clone();
-        let in_flight = in_flight.clone();
-        let spoke_h2 = spoke_h2.clone();
+        let state = state.clone();
         service_fn(move |req: Request<Incoming>| {
             let front = front.clone();
-            let in_flight = in_flight.clone();
+            // Counted from here: a request whose future hyper drops (a reset stream) uncounts
+            // itself.
+            let in_flight = InFlight::enter(&state);
             if req.version() == http::Version::HTTP_2 {
-                spoke_h2.store(true, Ordering::Relaxed);
+                state.spoke_h2.store(true, Ordering::Relaxed);
             }
             async move {
                 let conn = ConnInfo {
@@ -263,12 +264,14 @@ async fn serve_io<D, S>(
     let mut stop = front.config.drain.subscribe();
     let mut draining = false;
     let mut closing = false;
-    let period = limits.idle_timeout() / 4;
-    let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
-    let mut idle_ticks = 0;
+    let idle = limits.idle_timeout();
+    let head = limits.header_read_timeout();
+    let period = idle.min(head) / 4;
+    let mut ticker = watch_ticker(period);
+    let mut idle_ticks = 0u32;
     // Quiet ticks before an idle connection is closed: the idle timeout, or half a second
     // once the node drains.
-    let mut idle_limit = 4;
+    let mut idle_limit = idle.as_millis().div_ceil(period.as_millis().max(1)) as u32;
     loop {
         tokio::select! {
             result = conn.as_mut() => {
@@ -279,7 +282,7 @@ async fn serve_io<D, S>(
             }
             _ = stop.wait_for(|draining| *draining), if !draining => {
                 draining = true;
-                if matches!(proto, Proto::Http2) || spoke_h2.load(Ordering::Relaxed) {
+                if matches!(proto, Proto::Http2) || state.spoke_h2.load(Ordering::Relaxed) {
                     // GOAWAY: the client opens no new streams; open ones finish.
                     closing = true;
                     conn.as_mut().graceful_shutdown();
@@ -287,15 +290,23 @@ async fn serve_io<D, S>(
                     // HTTP/1.1: closing a connection the client may be sending on would lose
                     // that request. Answers now carry `Connection: close`; a connection that
                     // stays quiet for half a second is closed.
-                    let quick = Duration::from_millis(100);
-                    ticker = tokio::time::interval_at(tokio::time::Instant::now() + quick, quick);
+                    ticker = watch_ticker(Duration::from_millis(100));
                     idle_ticks = 0;
                     idle_limit = 5;
                 }
             }
-            _ = ticker.tick(), if !closing => {
-                let busy = activity.swap(false, Ordering::Relaxed)
-                    || in_flight.load(Ordering::Acquire) > 0;
+            _ = ticker.tick() => {
+                if state.head_overdue(head) {
+                    // A request head still incomplete after the header timeout (slowloris):
+                    // drop the connection.
+                    tracing::debug!(%peer, "request head too slow; connection dropped");
+                    break;
+                }
+                if closing {
+                    continue;
+                }
+                let busy = state.moved.swap(false, Ordering::Relaxed)
+                    || state.in_flight.load(Ordering::Acquire) > 0;
                 idle_ticks = if busy { 0 } else { idle_ticks + 1 };
                 if idle_ticks >= idle_limit {
                     closing = true;
@@ -306,12 +317,82 @@ async fn serve_io<D, S>(
     }
 }
 
+fn watch_ticker(period: Duration) -> tokio::time::Interval {
+    let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+    // A worker busy for a while must not make up for missed ticks in a burst.
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    ticker
+}
+
+/// What a connection's watch needs to know: requests in flight, whether bytes moved, and
+/// since when a request head has been arriving.
+struct ConnState {
+    in_flight: AtomicUsize,
+    moved: AtomicBool,
+    /// Milliseconds after `opened` when bytes of a new request head began to arrive (0: none).
+    head_since: AtomicU64,
+    opened: Instant,
+    /// Whether a clear-text connection turned out to speak HTTP/2.
+    spoke_h2: AtomicBool,
+}
+
+impl ConnState {
+    fn new() -> Self {
+        ConnState {
+            in_flight: AtomicUsize::new(0),
+            moved: AtomicBool::new(false),
+            head_since: AtomicU64::new(0),
+            opened: Instant::now(),
+            spoke_h2: AtomicBool::new(false),
+        }
+    }
+
+    /// Notes bytes read; with nothing in flight they are the start of a request head.
+    fn read(&self) {
+        self.moved.store(true, Ordering::Relaxed);
+        if self.in_flight.load(Ordering::Relaxed) == 0
+            && self.head_since.load(Ordering::Relaxed) == 0
+            && !self.spoke_h2.load(Ordering::Relaxed)
+        {
+            let now = self.opened.elapsed().as_millis() as u64;
+            self.head_since.store(now.max(1), Ordering::Relaxed);
+        }
+    }
+
+    /// Whether an HTTP/1 request head has been arriving for longer than `limit`.
+    fn head_overdue(&self, limit: Duration) -> bool {
+        let since = self.head_since.load(Ordering::Relaxed);
+        since != 0
+            && self.in_flight.load(Ordering::Relaxed) == 0
+            && self.opened.elapsed().as_millis() as u64 >= since + limit.as_millis() as u64
+    }
+}
+
+/// A request in flight on a connection; dropping it (when its response body ends, or when
+/// hyper drops a cancelled request) uncounts it.
+pub(crate) struct InFlight(Arc<ConnState>);
+
+impl InFlight {
+    fn enter(state: &Arc<ConnState>) -> InFlight {
+        state.in_flight.fetch_add(1, Ordering::AcqRel);
+        // The head has arrived whole.
+        state.head_since.store(0, Ordering::Relaxed);
+        InFlight(state.clone())
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
 /// The facts of a connection a request needs.
 struct ConnInfo {
     peer: SocketAddr,
     local: Option<SocketAddr>,
     scheme: &'static str,
-    in_flight: Arc<AtomicUsize>,
+    in_flight: InFlight,
 }
 
 async fn handle<D: Dispatch>(
@@ -320,8 +401,7 @@ async fn handle<D: Dispatch>(
     conn: ConnInfo,
 ) -> Response<Metered<Body>> {
     let started = Instant::now();
-    conn.in_flight.fetch_add(1, Ordering::AcqRel);
-    let (parts, body) = req.into_parts();
+    let (mut parts, body) = req.into_parts();
     let protocol = match parts.version {
         http::Version::HTTP_2 => "HTTP/2",
         http::Version::HTTP_10 => "HTTP/1.0",
@@ -329,7 +409,7 @@ async fn handle<D: Dispatch>(
     };
     let config = &front.config;
     let method = parts.method.clone();
-    let (response, app, version, url) = match request_url(&parts, conn.scheme, conn.local) {
+    let (response, app, version, url) = match request_url(&mut parts, conn.scheme, conn.local) {
         None => {
             let res = plain(
                 StatusCode::BAD_REQUEST,
@@ -413,15 +493,15 @@ where
     }
 }
 
-/// A stream that notes when bytes move, for the idle timeout.
+/// A stream that notes when bytes move, for the idle and header timeouts.
 struct Activity<S> {
     inner: S,
-    moved: Arc<AtomicBool>,
+    state: Arc<ConnState>,
 }
 
 impl<S> Activity<S> {
-    fn new(inner: S, moved: Arc<AtomicBool>) -> Self {
-        Activity { inner, moved }
+    fn new(inner: S, state: Arc<ConnState>) -> Self {
+        Activity { inner, state }
     }
 }
 
@@ -434,7 +514,7 @@ impl<S: AsyncRead + Unpin> AsyncRead for Activity<S> {
         let before = buf.filled().len();
         let polled = Pin::new(&mut self.inner).poll_read(cx, buf);
         if buf.filled().len() > before {
-            self.moved.store(true, Ordering::Relaxed);
+            self.state.read();
         }
         polled
     }
@@ -448,7 +528,7 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for Activity<S> {
     ) -> Poll<io::Result<usize>> {
         let polled = Pin::new(&mut self.inner).poll_write(cx, buf);
         if matches!(polled, Poll::Ready(Ok(n)) if n > 0) {
-            self.moved.store(true, Ordering::Relaxed);
+            self.state.moved.store(true, Ordering::Relaxed);
         }
         polled
     }

@@ -130,10 +130,28 @@ async fn reapply(node: &Node, app: &str) -> Result<(), ApiError> {
             StatusCode::UNPROCESSABLE_ENTITY,
             "load_failed",
             format!(
-                "the change is stored, but version {active} of '{app}' failed to load with it: {e}"
+                "the change was not made: version {active} of '{app}' failed to load with it: {e}"
             ),
         )
     })
+}
+
+/// Makes a change in the store and reloads the app's active version with it; if the version
+/// does not load with the change, `undo` puts the store back and the running version stays.
+async fn change(
+    node: &Node,
+    app: &str,
+    apply: impl FnOnce(&mut crate::store::Store) -> Result<(), crate::store::StoreError>,
+    undo: impl FnOnce(&mut crate::store::Store) -> Result<(), crate::store::StoreError>,
+) -> Result<(), ApiError> {
+    apply(&mut node.lock_store())?;
+    if let Err(e) = reapply(node, app).await {
+        if let Err(u) = undo(&mut node.lock_store()) {
+            tracing::error!(app, "cannot undo a change that failed to load: {u}");
+        }
+        return Err(e);
+    }
+    Ok(())
 }
 
 pub async fn put_settings(node: &Node, app: &str, body: &[u8]) -> Result<Reply, ApiError> {
@@ -160,8 +178,18 @@ pub async fn put_settings(node: &Node, app: &str, body: &[u8]) -> Result<Reply, 
         }
     }
     let _changing = node.changes.lock().await;
-    node.lock_store().set_settings(app, &settings)?;
-    reapply(node, app).await?;
+    let old = node
+        .lock_store()
+        .app(app)?
+        .map(|a| a.settings)
+        .unwrap_or_default();
+    change(
+        node,
+        app,
+        |store| store.set_settings(app, &settings),
+        |store| store.set_settings(app, &old),
+    )
+    .await?;
     Ok(reply_json(
         StatusCode::OK,
         &json!({ "name": app, "settings": settings }),
@@ -281,12 +309,32 @@ async fn activate_locked(node: &Node, app: &str, id: i64) -> Result<Reply, ApiEr
             format!("version {id} of '{app}' failed to load; the active version is unchanged: {e}"),
         )
     })?;
-    node.lock_store().activate(app, id)?;
+    let recorded = node.lock_store().activate(app, id);
+    if let Err(e) = recorded {
+        // Serve what the store says is active, so that a restart changes nothing.
+        restore_active(node, &a).await;
+        return Err(e.into());
+    }
     let a = existing(node, app)?;
     Ok(reply_json(
         StatusCode::OK,
         &json!({ "app": app, "active": a.active, "previous": a.previous }),
     ))
+}
+
+/// Puts the host back on the version the store has active (or none).
+async fn restore_active(node: &Node, a: &crate::store::App) {
+    let previous = match a.active {
+        Some(id) => node.lock_store().version(&a.name, id).ok().flatten(),
+        None => None,
+    };
+    let restored = match previous.map(|v| node.spec(a, &v)) {
+        Some(Ok(spec)) => node.host.activate(&a.name, spec).await.is_ok(),
+        _ => node.host.remove(&a.name),
+    };
+    if !restored {
+        tracing::error!(app = %a.name, "cannot restore the recorded active version");
+    }
 }
 
 pub async fn activate(node: &Node, app: &str, id: i64) -> Result<Reply, ApiError> {
@@ -356,8 +404,20 @@ pub async fn put_vars(node: &Node, app: &str, body: &[u8]) -> Result<Reply, ApiE
             "{clash} is a secret of '{app}'"
         )));
     }
-    node.lock_store().set_vars(app, &vars)?;
-    reapply(node, app).await?;
+    let old: BTreeMap<String, String> = node
+        .lock_store()
+        .vars(app)?
+        .into_iter()
+        .filter(|v| !v.2)
+        .map(|(k, v, _)| (k, v))
+        .collect();
+    change(
+        node,
+        app,
+        |store| store.set_vars(app, &vars),
+        |store| store.set_vars(app, &old),
+    )
+    .await?;
     Ok(reply_json(StatusCode::OK, &json!({ "vars": vars })))
 }
 
@@ -392,8 +452,17 @@ pub async fn put_secret(
         return Err(ApiError::bad_request("secrets are at most 64 KiB"));
     }
     let _changing = node.changes.lock().await;
-    node.lock_store().put_secret(app, name, &secret.value)?;
-    reapply(node, app).await?;
+    let old = secret_value(node, app, name)?;
+    change(
+        node,
+        app,
+        |store| store.put_secret(app, name, &secret.value),
+        |store| match &old {
+            Some(v) => store.put_secret(app, name, v),
+            None => store.delete_secret(app, name).map(drop),
+        },
+    )
+    .await?;
     // The value is never echoed.
     Ok(reply_json(
         StatusCode::OK,
@@ -405,11 +474,26 @@ pub async fn delete_secret(node: &Node, app: &str, name: &str) -> Result<Reply, 
     check_app_name(app)?;
     check_var_name(name)?;
     let _changing = node.changes.lock().await;
-    if !node.lock_store().delete_secret(app, name)? {
+    let Some(old) = secret_value(node, app, name)? else {
         return Err(ApiError::not_found(format!("'{app}' has no secret {name}")));
-    }
-    reapply(node, app).await?;
+    };
+    change(
+        node,
+        app,
+        |store| store.delete_secret(app, name).map(drop),
+        |store| store.put_secret(app, name, &old),
+    )
+    .await?;
     Ok(reply_json(StatusCode::OK, &json!({ "deleted": name })))
+}
+
+fn secret_value(node: &Node, app: &str, name: &str) -> Result<Option<String>, ApiError> {
+    Ok(node
+        .lock_store()
+        .vars(app)?
+        .into_iter()
+        .find(|v| v.2 && v.0 == name)
+        .map(|v| v.1))
 }
 
 pub fn get_routes(node: &Node, app: &str) -> Result<Reply, ApiError> {
