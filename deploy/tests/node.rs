@@ -329,7 +329,7 @@ fn sigterm_lets_a_streaming_response_finish_refuses_new_connections_and_exits_0(
                   return new Response(new ReadableStream({
                     async pull(c) {
                       if (i === 5) { c.close(); return; }
-                      if (i > 0) await new Promise((r) => setTimeout(r, 1000));
+                      await new Promise((r) => setTimeout(r, 1000));
                       c.enqueue(enc.encode(`chunk ${i++}\n`));
                     },
                   }));
