@@ -54,15 +54,37 @@ pub fn request_url(
         .path_and_query()
         .map(|p| p.as_str())
         .unwrap_or("/");
-    Some(format!("{scheme}://{authority}{target}"))
+    let mut url = String::with_capacity(scheme.len() + 3 + authority.len() + target.len());
+    url.push_str(scheme);
+    url.push_str("://");
+    url.push_str(&authority);
+    url.push_str(target);
+    Some(url)
 }
 
-/// Whether a path has a `.` or `..` segment, plain or percent-encoded.
+/// Whether a path has a `.` or `..` segment, plain or percent-encoded (`%2e`).
 fn has_dot_segment(path: &str) -> bool {
+    if !path.bytes().any(|b| b == b'.' || b == b'%') {
+        return false;
+    }
     path.split('/').any(|seg| {
-        let lower = seg.to_ascii_lowercase();
-        let plain = lower.replace("%2e", ".");
-        plain == "." || plain == ".."
+        let mut dots = 0;
+        let mut rest = seg.as_bytes();
+        while !rest.is_empty() {
+            if rest[0] == b'.' {
+                rest = &rest[1..];
+            } else if rest.len() >= 3
+                && rest[0] == b'%'
+                && rest[1] == b'2'
+                && rest[2] | 0x20 == b'e'
+            {
+                rest = &rest[3..];
+            } else {
+                return false;
+            }
+            dots += 1;
+        }
+        dots == 1 || dots == 2
     })
 }
 

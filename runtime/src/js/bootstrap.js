@@ -51,37 +51,18 @@ const BUILTINS = new Set([Object, Function, Array, Number, Boolean, String, Symb
 // attributes are enumerable, and instances print as `[object Name]`.
 const CONSTRUCTOR_LENGTHS = { URL: 1, Request: 1 };
 
-const ENUMERABLE = { enumerable: true };
-const isEnumerable = Object.prototype.propertyIsEnumerable;
+let nativeShapeMembers;
 
 // The classes defined in Rust: their members also come without names.
 const NATIVE_CLASSES = new Set(["Blob", "Headers", "Request", "Response", "URL", "URLSearchParams",
   "URLPattern", "TextEncoder", "TextDecoder", "Crypto", "CryptoKey", "SubtleCrypto"]);
 
 function webidlShape(ctor, name) {
+  // Members enumerable; native members named (done natively: it runs for every member of
+  // every interface of every isolate).
   const native = NATIVE_CLASSES.has(name);
-  const enumerate = (target) => {
-    for (const key of Object.getOwnPropertyNames(target)) {
-      if (key === "constructor") continue;
-      // A constructor's own `length`, `name` and `prototype` keep their ECMAScript flags.
-      if (target === ctor && (key === "prototype" || key === "length" || key === "name")) continue;
-      if (!native) {
-        // JS class members are named and configurable already: only the flag changes. This
-        // runs for every interface of every isolate, so it stays this short.
-        if (!isEnumerable.call(target, key)) Object.defineProperty(target, key, ENUMERABLE);
-        continue;
-      }
-      const d = Object.getOwnPropertyDescriptor(target, key);
-      if (!d.configurable) continue;
-      if (!d.enumerable) Object.defineProperty(target, key, ENUMERABLE);
-      // Native functions come without names; WebIDL gives each its member's name.
-      if (typeof d.value === "function" && d.value.name === "") Object.defineProperty(d.value, "name", { value: key });
-      if (d.get && d.get.name === "") Object.defineProperty(d.get, "name", { value: `get ${key}` });
-      if (d.set && d.set.name === "") Object.defineProperty(d.set, "name", { value: `set ${key}` });
-    }
-  };
-  enumerate(ctor.prototype);
-  enumerate(ctor);
+  nativeShapeMembers(ctor.prototype, false, native);
+  nativeShapeMembers(ctor, true, native);
   // Native constructors come without an own `length`; WebIDL gives the count of required
   // arguments.
   if (!Object.prototype.hasOwnProperty.call(ctor, "length")) {
@@ -122,6 +103,7 @@ function defineGlobal(name, value) {
 
 export default function install(native) {
   nativeCodec = native.codec;
+  nativeShapeMembers = native.shapeMembers;
   nativeBlobBytes = native.blobBytes;
   const console = makeConsole(native.print);
   Object.defineProperty(console, Symbol.toStringTag, { value: "console", configurable: true });

@@ -23,6 +23,7 @@ pub mod url;
 pub mod urlpattern;
 pub mod urlpattern_parts;
 pub mod util;
+pub mod webidl;
 
 use rquickjs::prelude::Func;
 use rquickjs::{Class, Ctx, Function, Module, Object, Result};
@@ -97,6 +98,7 @@ pub fn install(
     native.set("userAgent", USER_AGENT)?;
     native.set("codec", Func::from(codec::codec))?;
     native.set("blobBytes", Func::from(blob::bytes_of))?;
+    native.set("shapeMembers", Func::from(webidl::shape_members))?;
     let hooks: Object = install.call((native,))?;
     let _ = ctx.store_userdata(Intrinsics::from_object(&hooks)?);
     Ok(())
