@@ -49,10 +49,8 @@ async fn two_apps_on_two_hostnames_over_http1_http2_and_http3_with_sni() {
     let pki = Pki::new(dir.path());
     let node = NodeProc::start(&https_config(dir.path(), &pki, ""));
     let admin = node.admin();
-    admin.deploy("app-a", APP_A).await;
-    admin.deploy("app-b", APP_B).await;
-    admin.route("app-a", &["a.test"]).await;
-    admin.route("app-b", &["*.b.test"]).await;
+    admin.serve("app-a", APP_A, &["a.test"]).await;
+    admin.serve("app-b", APP_B, &["*.b.test"]).await;
     let addr = node.https.unwrap();
     let port = addr.port();
     let (cert_a, cert_b) = (
@@ -186,8 +184,7 @@ async fn sse_events_arrive_as_produced_over_http2_and_http3() {
     let pki = Pki::new(dir.path());
     let node = NodeProc::start(&https_config(dir.path(), &pki, ""));
     let admin = node.admin();
-    admin.deploy("sse", SSE_APP).await;
-    admin.route("sse", &["a.test"]).await;
+    admin.serve("sse", SSE_APP, &["a.test"]).await;
     let addr = node.https.unwrap();
     let base = format!("https://a.test:{}", addr.port());
 
@@ -245,12 +242,12 @@ async fn activating_a_version_under_load_fails_no_request() {
     let node = NodeProc::start(&write_config(dir.path(), ""));
     let admin = node.admin();
     admin
-        .deploy(
+        .serve(
             "live",
             "export default { fetch() { return new Response('v1'); } };",
+            &["*"],
         )
         .await;
-    admin.route("live", &["*"]).await;
     let url = format!("http://{}/", node.http);
 
     let stop = Arc::new(AtomicBool::new(false));
@@ -321,7 +318,7 @@ fn sigterm_lets_a_streaming_response_finish_refuses_new_connections_and_exits_0(
     rt.block_on(async {
         let admin = node.admin();
         admin
-            .deploy(
+            .serve(
                 "slow",
                 r#"export default { fetch() {
                   let i = 0;
@@ -334,9 +331,9 @@ fn sigterm_lets_a_streaming_response_finish_refuses_new_connections_and_exits_0(
                     },
                   }));
                 } };"#,
+                &["*"],
             )
             .await;
-        admin.route("slow", &["*"]).await;
     });
     let mut s = TcpStream::connect(node.http).unwrap();
     s.set_read_timeout(Some(WAIT)).unwrap();
@@ -542,9 +539,12 @@ async fn a_restarted_node_keeps_apps_versions_routes_and_secrets() {
         .deploy("kept", &ENV_APP.replace("${env.VERSION_NAME}", "one"))
         .await;
     admin
-        .deploy("kept", &ENV_APP.replace("${env.VERSION_NAME}", "two"))
+        .serve(
+            "kept",
+            &ENV_APP.replace("${env.VERSION_NAME}", "two"),
+            &["kept.test", "*.kept.test"],
+        )
         .await;
-    admin.route("kept", &["kept.test", "*.kept.test"]).await;
     let (s, _) = admin
         .json(
             "PUT",
@@ -609,12 +609,12 @@ fn slow_headers_too_many_connections_and_bad_configs_are_refused() {
     rt.block_on(async {
         let admin = node.admin();
         admin
-            .deploy(
+            .serve(
                 "body",
                 "export default { async fetch(req) { return new Response(await req.text()); } };",
+                &["*"],
             )
             .await;
-        admin.route("body", &["*"]).await;
     });
     // A client that never finishes its request head is cut off (slowloris).
     let mut slow = TcpStream::connect(node.http).unwrap();
@@ -723,8 +723,7 @@ async fn certificates_reload_without_restart_and_h2c_and_pipelining_work() {
     let pki = Pki::new(dir.path());
     let node = NodeProc::start(&https_config(dir.path(), &pki, ""));
     let admin = node.admin();
-    admin.deploy("app-a", APP_A).await;
-    admin.route("app-a", &["a.test", "*"]).await;
+    admin.serve("app-a", APP_A, &["a.test", "*"]).await;
     let addr = node.https.unwrap();
     let url = format!("https://a.test:{}/", addr.port());
     let before = der(&dir.path().join("a.pem"));
@@ -809,12 +808,12 @@ async fn app_limits_log_tail_metrics_and_idle_connections() {
     let node = NodeProc::start(&write_config(dir.path(), "[limits]\nidle_timeout_secs = 1"));
     let admin = node.admin();
     admin
-        .deploy(
+        .serve(
             "tail",
             "export default { async fetch(req) { const t = await req.text(); console.log('got ' + t.length + ' bytes'); return new Response('ok'); } };",
+            &["*"],
         )
         .await;
-    admin.route("tail", &["*"]).await;
     let base = format!("http://{}", node.http);
 
     // A live tail sees each new console line.
@@ -948,12 +947,12 @@ async fn a_restart_with_reuse_port_drops_no_request() {
     let mut old = NodeProc::start(&config);
     let admin = old.admin();
     admin
-        .deploy(
+        .serve(
             "up",
             "export default { fetch() { return new Response('up'); } };",
+            &["*"],
         )
         .await;
-    admin.route("up", &["*"]).await;
 
     let stop = Arc::new(AtomicBool::new(false));
     let results = Arc::new(Mutex::new((0usize, Vec::<String>::new())));
@@ -1027,8 +1026,7 @@ fn sigterm_lets_an_http3_stream_finish_and_closes_idle_http3_connections() {
     let addr = node.https.unwrap();
     let (idle, mut busy, mut stream) = rt.block_on(async {
         let admin = node.admin();
-        admin.deploy("tick", TICKING_APP).await;
-        admin.route("tick", &["a.test"]).await;
+        admin.serve("tick", TICKING_APP, &["a.test"]).await;
         let url = format!("https://a.test:{}/", addr.port());
         let mut idle = H3::connect(&pki, addr, "a.test").await;
         let (status, _) = idle.get_text(&url).await;

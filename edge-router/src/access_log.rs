@@ -153,6 +153,35 @@ pub struct Record {
     pub head: Duration,
 }
 
+impl Record {
+    /// The facts of a request whose response head is going out now.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new(
+        client: std::net::SocketAddr,
+        protocol: &'static str,
+        method: &http::Method,
+        url: Option<&str>,
+        app: Option<Arc<str>>,
+        version: Option<Arc<str>>,
+        status: u16,
+        started: Instant,
+    ) -> Record {
+        let (host, path) = url.map(crate::request::host_and_path).unwrap_or(("", ""));
+        Record {
+            client: Some(client.ip()),
+            protocol,
+            method: method.to_string(),
+            host: host.to_owned(),
+            path: path.to_owned(),
+            app,
+            version,
+            status,
+            started,
+            head: started.elapsed(),
+        }
+    }
+}
+
 /// A response body that counts what it sends and writes the request's log line when it ends
 /// (or is dropped unfinished: the client went away).
 pub struct Metered<B: HttpBody> {

@@ -5,7 +5,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use arc_swap::ArcSwap;
-use edge_isolates::{AppHost, AppRequest, AppResponse, Host, HostError};
+use edge_isolates::{AppHost, AppRequest, AppResponse, Body, Host, HostError};
 
 use crate::request::host_and_path;
 use crate::routes::RouteTable;
@@ -15,6 +15,29 @@ pub struct Outcome {
     pub app: Option<Arc<str>>,
     pub version: Option<Arc<str>>,
     pub result: Result<AppResponse, HostError>,
+}
+
+impl Outcome {
+    /// The HTTP response: the app's, or the error's (with JS details when `expose`).
+    pub fn into_response(
+        self,
+        expose: bool,
+    ) -> (http::Response<Body>, Option<Arc<str>>, Option<Arc<str>>) {
+        let response = match self.result {
+            Ok(res) => {
+                let mut response = http::Response::new(res.body);
+                *response.status_mut() = http::StatusCode::from_u16(res.status)
+                    .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+                *response.headers_mut() = res.headers;
+                response
+            }
+            Err(err) => {
+                tracing::debug!("{err}");
+                crate::errors::error_response(&err, expose)
+            }
+        };
+        (response, self.app, self.version)
+    }
 }
 
 /// Takes requests from the connections.

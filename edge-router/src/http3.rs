@@ -18,8 +18,8 @@ use http_body_util::BodyExt;
 
 use crate::access_log::{Metered, Record};
 use crate::dispatch::Dispatch;
-use crate::errors::{error_response, plain};
-use crate::request::{host_and_path, request_url, TimedBody};
+use crate::errors::plain;
+use crate::request::{request_url, TimedBody};
 use crate::server::ServerConfig;
 use crate::tls::CertStore;
 
@@ -238,17 +238,7 @@ async fn request<D: Dispatch>(
                 body: Body::from_http(body),
             };
             let outcome = dispatcher.dispatch(request).await;
-            let response = match outcome.result {
-                Ok(res) => {
-                    let mut response = Response::new(res.body);
-                    *response.status_mut() = StatusCode::from_u16(res.status)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-                    *response.headers_mut() = res.headers;
-                    response
-                }
-                Err(err) => error_response(&err, config.expose_errors),
-            };
-            (response, outcome.app, outcome.version)
+            outcome.into_response(config.expose_errors)
         }
     };
     let (mut head, body) = response.into_parts();
@@ -268,19 +258,16 @@ async fn request<D: Dispatch>(
         body,
         &config.access_log,
         || {
-            let (host, path) = url.as_deref().map(host_and_path).unwrap_or(("", ""));
-            Record {
-                client: Some(peer.ip()),
-                protocol: "HTTP/3",
-                method: method.to_string(),
-                host: host.to_owned(),
-                path: path.to_owned(),
+            Record::new(
+                peer,
+                "HTTP/3",
+                &method,
+                url.as_deref(),
                 app,
                 version,
                 status,
                 started,
-                head: started.elapsed(),
-            }
+            )
         },
         None,
     );

@@ -26,9 +26,9 @@ use tokio::net::{TcpListener, TcpStream};
 use crate::access_log::{AccessLog, Metered, Record};
 use crate::config::ServerLimits;
 use crate::dispatch::Dispatch;
-use crate::errors::{error_response, plain};
+use crate::errors::plain;
 use crate::gate::Gate;
-use crate::request::{host_and_path, request_url, TimedBody};
+use crate::request::{request_url, TimedBody};
 use crate::shutdown::Drain;
 
 /// How the front end behaves; shared by every listener of a node.
@@ -430,20 +430,8 @@ async fn handle<D: Dispatch>(
                 body,
             };
             let outcome = front.dispatcher.dispatch(request).await;
-            let response = match outcome.result {
-                Ok(res) => {
-                    let mut response = Response::new(res.body);
-                    *response.status_mut() = StatusCode::from_u16(res.status)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-                    *response.headers_mut() = res.headers;
-                    response
-                }
-                Err(err) => {
-                    tracing::debug!("{err}");
-                    error_response(&err, config.expose_errors)
-                }
-            };
-            (response, outcome.app, outcome.version, Some(url))
+            let (response, app, version) = outcome.into_response(config.expose_errors);
+            (response, app, version, Some(url))
         }
     };
     let (mut head, body) = response.into_parts();
@@ -461,19 +449,16 @@ async fn handle<D: Dispatch>(
         body,
         &config.access_log,
         || {
-            let (host, path) = url.as_deref().map(host_and_path).unwrap_or(("", ""));
-            Record {
-                client: Some(conn.peer.ip()),
+            Record::new(
+                conn.peer,
                 protocol,
-                method: method.to_string(),
-                host: host.to_owned(),
-                path: path.to_owned(),
+                &method,
+                url.as_deref(),
                 app,
                 version,
                 status,
                 started,
-                head: started.elapsed(),
-            }
+            )
         },
         Some(conn.in_flight),
     );

@@ -321,6 +321,13 @@ impl Admin {
         body["version"].as_i64().unwrap()
     }
 
+    /// Deploys `source` as a new active version of `app` and routes `hosts` to it.
+    pub async fn serve(&self, app: &str, source: &str, hosts: &[&str]) -> i64 {
+        let version = self.deploy(app, source).await;
+        self.route(app, hosts).await;
+        version
+    }
+
     pub async fn route(&self, app: &str, hosts: &[&str]) {
         let routes: Vec<_> = hosts
             .iter()

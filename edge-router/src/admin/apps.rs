@@ -120,20 +120,31 @@ async fn reapply(node: &Node, app: &str) -> Result<(), ApiError> {
     let Some(active) = a.active else {
         return Ok(());
     };
+    let missing = || ApiError::internal(format!("version {active} of '{app}' is missing"));
+    load_version(node, &a, active, missing, |e| {
+        format!("the change was not made: version {active} of '{app}' failed to load with it: {e}")
+    })
+    .await
+}
+
+/// Loads version `id` of app `a` and makes it the one the host serves; a version that does
+/// not load is a 422 with `failed(error)` as its message.
+async fn load_version(
+    node: &Node,
+    a: &crate::store::App,
+    id: i64,
+    missing: impl FnOnce() -> ApiError,
+    failed: impl FnOnce(edge_isolates::HostError) -> String,
+) -> Result<(), ApiError> {
     let version = node
         .lock_store()
-        .version(app, active)?
-        .ok_or_else(|| ApiError::internal(format!("version {active} of '{app}' is missing")))?;
-    let spec = node.spec(&a, &version).map_err(ApiError::internal)?;
-    node.host.activate(app, spec).await.map_err(|e| {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "load_failed",
-            format!(
-                "the change was not made: version {active} of '{app}' failed to load with it: {e}"
-            ),
-        )
-    })
+        .version(&a.name, id)?
+        .ok_or_else(missing)?;
+    let spec = node.spec(a, &version).map_err(ApiError::internal)?;
+    node.host
+        .activate(&a.name, spec)
+        .await
+        .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "load_failed", failed(e)))
 }
 
 /// Makes a change in the store and reloads the app's active version with it; if the version
@@ -297,18 +308,11 @@ pub async fn upload(
 /// Activates a version with the change lock held: loads it, then records it.
 async fn activate_locked(node: &Node, app: &str, id: i64) -> Result<Reply, ApiError> {
     let a = existing(node, app)?;
-    let version = node
-        .lock_store()
-        .version(app, id)?
-        .ok_or_else(|| ApiError::not_found(format!("'{app}' has no version {id}")))?;
-    let spec = node.spec(&a, &version).map_err(ApiError::internal)?;
-    node.host.activate(app, spec).await.map_err(|e| {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "load_failed",
-            format!("version {id} of '{app}' failed to load; the active version is unchanged: {e}"),
-        )
-    })?;
+    let missing = || ApiError::not_found(format!("'{app}' has no version {id}"));
+    load_version(node, &a, id, missing, |e| {
+        format!("version {id} of '{app}' failed to load; the active version is unchanged: {e}")
+    })
+    .await?;
     let recorded = node.lock_store().activate(app, id);
     if let Err(e) = recorded {
         // Serve what the store says is active, so that a restart changes nothing.
