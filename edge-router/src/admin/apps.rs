@@ -372,15 +372,31 @@ pub async fn rollback(node: &Node, app: &str, body: &[u8]) -> Result<Reply, ApiE
     activate_locked(node, app, target).await
 }
 
-pub fn get_vars(node: &Node, app: &str) -> Result<Reply, ApiError> {
-    existing(node, app)?;
-    let vars: BTreeMap<String, String> = node
+/// The app's plain variables.
+fn plain_vars(node: &Node, app: &str) -> Result<BTreeMap<String, String>, ApiError> {
+    Ok(node
         .lock_store()
         .vars(app)?
         .into_iter()
         .filter(|v| !v.2)
         .map(|(k, v, _)| (k, v))
-        .collect();
+        .collect())
+}
+
+/// The names of the app's secrets.
+fn secret_names(node: &Node, app: &str) -> Result<Vec<String>, ApiError> {
+    Ok(node
+        .lock_store()
+        .vars(app)?
+        .into_iter()
+        .filter(|v| v.2)
+        .map(|v| v.0)
+        .collect())
+}
+
+pub fn get_vars(node: &Node, app: &str) -> Result<Reply, ApiError> {
+    existing(node, app)?;
+    let vars = plain_vars(node, app)?;
     Ok(reply_json(StatusCode::OK, &json!({ "vars": vars })))
 }
 
@@ -396,25 +412,13 @@ pub async fn put_vars(node: &Node, app: &str, body: &[u8]) -> Result<Reply, ApiE
         }
     }
     let _changing = node.changes.lock().await;
-    let secrets: Vec<String> = node
-        .lock_store()
-        .vars(app)?
-        .into_iter()
-        .filter(|v| v.2)
-        .map(|v| v.0)
-        .collect();
+    let secrets = secret_names(node, app)?;
     if let Some(clash) = vars.keys().find(|k| secrets.contains(k)) {
         return Err(ApiError::conflict(format!(
             "{clash} is a secret of '{app}'"
         )));
     }
-    let old: BTreeMap<String, String> = node
-        .lock_store()
-        .vars(app)?
-        .into_iter()
-        .filter(|v| !v.2)
-        .map(|(k, v, _)| (k, v))
-        .collect();
+    let old = plain_vars(node, app)?;
     change(
         node,
         app,
@@ -427,13 +431,7 @@ pub async fn put_vars(node: &Node, app: &str, body: &[u8]) -> Result<Reply, ApiE
 
 pub fn list_secrets(node: &Node, app: &str) -> Result<Reply, ApiError> {
     existing(node, app)?;
-    let names: Vec<String> = node
-        .lock_store()
-        .vars(app)?
-        .into_iter()
-        .filter(|v| v.2)
-        .map(|v| v.0)
-        .collect();
+    let names = secret_names(node, app)?;
     Ok(reply_json(StatusCode::OK, &json!({ "secrets": names })))
 }
 
