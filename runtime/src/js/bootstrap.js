@@ -164,6 +164,7 @@ export default function install(native) {
   defineGlobal("ErrorEvent", ErrorEvent);
   errorTarget = GLOBAL_TARGET;
   const nativeQueueMicrotask = globalThis.queueMicrotask;
+  enqueueJob = nativeQueueMicrotask;
   defineGlobal("queueMicrotask", function queueMicrotask(callback) {
     if (typeof callback !== "function") throw new TypeError("queueMicrotask: callback must be a function");
     nativeQueueMicrotask(() => {

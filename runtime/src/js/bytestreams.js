@@ -76,6 +76,7 @@ function setUpByteController(stream, source, hwm) {
   const algorithms = sourceAlgorithms(source, pull, cancel, () => controller);
   const c = controllerState(stream, controller, hwm, algorithms.pull, algorithms.cancel);
   c.kind = "bytes";
+  c.rawPull = true;
   c.autoAllocateChunkSize = autoAllocateChunkSize;
   c.pendingPullIntos = [];
   c.byobRequest = null;

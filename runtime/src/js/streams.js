@@ -227,8 +227,30 @@ function callPullIfNeeded(c) {
     return;
   }
   c.pulling = true;
-  c.pullAlgorithm().then(c.onPulled, c.onPullFailed);
+  if (!c.rawPull) {
+    c.pullAlgorithm().then(c.onPulled, c.onPullFailed);
+    return;
+  }
+  // An underlying source's pull() is called as is: a promise it returns is waited for, and
+  // any other result (usually undefined) settles the pull in one job, as a promise resolved
+  // with it would, without making that promise and its reaction.
+  let result;
+  try {
+    result = c.pullAlgorithm();
+  } catch (e) {
+    enqueueJob(() => c.onPullFailed(e));
+    return;
+  }
+  if (result !== null && (typeof result === "object" || typeof result === "function")) {
+    resolved(result).then(c.onPulled, c.onPullFailed);
+  } else {
+    enqueueJob(c.onPulled);
+  }
 }
+
+// The engine's job queue (queueMicrotask as the bootstrap found it, whatever an app does to
+// the global).
+let enqueueJob;
 
 function setUpDefaultController(stream, startAlgorithm, pullAlgorithm, cancelAlgorithm, hwm, sizeAlgorithm) {
   const controller = new ReadableStreamDefaultController(S);
@@ -254,6 +276,8 @@ function controllerState(stream, controller, hwm, pullAlgorithm, cancelAlgorithm
     closeRequested: false,
     pullAgain: false,
     pulling: false,
+    // Whether `pullAlgorithm` is an underlying source's pull() called as is.
+    rawPull: false,
     strategyHWM: hwm,
     sizeAlgorithm: undefined,
     pullAlgorithm,
@@ -267,16 +291,8 @@ function controllerState(stream, controller, hwm, pullAlgorithm, cancelAlgorithm
 // and a throw becomes a rejection. `controllerOf()` gives the controller pull() receives.
 function sourceAlgorithms(source, pull, cancel, controllerOf) {
   return {
-    pull:
-      pull === undefined
-        ? undefined
-        : () => {
-            try {
-              return resolved(ReflectApply(pull, source, [controllerOf()]));
-            } catch (e) {
-              return rejected(e);
-            }
-          },
+    // Raw: it may throw or return anything; `callPullIfNeeded` settles it (`rawPull`).
+    pull: pull === undefined ? undefined : () => ReflectApply(pull, source, [controllerOf()]),
     cancel: (reason) => {
       try {
         return resolved(cancel === undefined ? undefined : ReflectApply(cancel, source, [reason]));
@@ -354,6 +370,7 @@ class ReadableStream {
       hwm,
       sizeAlgorithm,
     );
+    this[S].controller.rawPull = true;
   }
 
   get locked() {
