@@ -5,6 +5,7 @@
 //! median of the runs, with its ratio to Edge) and writes it with the raw samples as JSON.
 
 mod inprocess;
+mod node;
 mod peers;
 mod probe;
 mod report;
@@ -58,6 +59,7 @@ struct Metrics {
     hello_rps: Metric,
     hello_p50: Metric,
     hello_p99: Metric,
+    node_hello_rps: Metric,
     sse_rps: Metric,
     sse_start_rps: Metric,
     sse_ttfb: Metric,
@@ -77,6 +79,11 @@ impl Metrics {
             hello_rps: Metric::new("hello world", "req/s", true),
             hello_p50: Metric::new("hello world p50 latency", "ms", false),
             hello_p99: Metric::new("hello world p99 latency", "ms", false),
+            node_hello_rps: Metric::new(
+                "hello world through a node (edge serve: routing, tenant limits, access log)",
+                "req/s",
+                true,
+            ),
             sse_rps: Metric::new("SSE 100 x 1 KiB, pull()", "req/s", true),
             sse_start_rps: Metric::new("SSE 100 x 1 KiB, enqueued in start()", "req/s", true),
             sse_ttfb: Metric::new("SSE time to first event", "ms", false),
@@ -104,6 +111,7 @@ impl Metrics {
             self.hello_rps,
             self.hello_p50,
             self.hello_p99,
+            self.node_hello_rps,
             self.sse_rps,
             self.sse_start_rps,
             self.sse_ttfb,
@@ -236,6 +244,12 @@ fn measure_server(setup: &Setup, rt: Runtime, args: &Args, m: &mut Metrics) -> R
             m.hello_p99.add(rt, r.p99_ms);
         }),
     );
+    if rt == Runtime::Edge {
+        report(
+            "hello through a node",
+            node::hello_rps(setup, args.duration).map(|v| m.node_hello_rps.add(rt, v)),
+        );
+    }
     report(
         "sse",
         load("/sse").map(|r| m.sse_rps.add(rt, r.requests_per_sec)),

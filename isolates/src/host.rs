@@ -325,12 +325,7 @@ impl Host {
         let cold = !tenant.app.is_loaded();
         let result = match limit_body(&mut request, tenant.limits.body_bytes) {
             Err(e) => Err(e),
-            Ok(()) => {
-                match tokio::time::timeout(tenant.limits.wall, tenant.app.dispatch(request)).await {
-                    Ok(result) => result,
-                    Err(_) => Err(HostError::WallTimeExceeded),
-                }
-            }
+            Ok(()) => within_wall_time(tenant.limits.wall, tenant.app.dispatch(request)).await,
         };
         stats
             .wall_ns
@@ -470,6 +465,24 @@ impl Host {
             count(&t.stats.heap_bytes)
         });
         out
+    }
+}
+
+/// Runs a dispatch under the wall-time limit. Most handlers answer on the first poll (a
+/// synchronous handler on a local isolate): only one that does not gets a timer, so the
+/// common request costs no timer registration.
+async fn within_wall_time<F>(limit: Duration, dispatch: F) -> Result<AppResponse, HostError>
+where
+    F: std::future::Future<Output = Result<AppResponse, HostError>>,
+{
+    let mut dispatch = std::pin::pin!(dispatch);
+    let first = std::future::poll_fn(|cx| std::task::Poll::Ready(dispatch.as_mut().poll(cx))).await;
+    if let std::task::Poll::Ready(result) = first {
+        return result;
+    }
+    match tokio::time::timeout(limit, dispatch).await {
+        Ok(result) => result,
+        Err(_) => Err(HostError::WallTimeExceeded),
     }
 }
 

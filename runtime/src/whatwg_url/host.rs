@@ -39,7 +39,10 @@ pub fn parse(input: &str, opaque: bool) -> Option<String> {
         return Some(percent::encode(input, EncodeSet::C0Control));
     }
     let bytes = percent::decode(input.as_bytes());
-    let ascii = idna::domain_to_ascii_cow(&bytes, idna::AsciiDenyList::URL).ok()?;
+    let ascii = match plain_ascii_host(&bytes) {
+        Some(plain) => std::borrow::Cow::Owned(plain),
+        None => idna::domain_to_ascii_cow(&bytes, idna::AsciiDenyList::URL).ok()?,
+    };
     if ascii.is_empty() {
         return None;
     }
@@ -47,6 +50,27 @@ pub fn parse(input: &str, opaque: bool) -> Option<String> {
         return parse_ipv4(&ascii).map(serialize_ipv4);
     }
     Some(ascii.into_owned())
+}
+
+/// The host as UTS #46 would map it, for the common host that needs no mapping: ASCII letters,
+/// digits, dots and hyphens, and no `xn--` label (those are checked by the full algorithm).
+/// Such a host only lowercases, so most requests skip the IDNA machinery.
+fn plain_ascii_host(bytes: &[u8]) -> Option<String> {
+    if bytes.is_empty()
+        || !bytes
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+    {
+        return None;
+    }
+    let lower = bytes.to_ascii_lowercase();
+    if lower
+        .split(|&b| b == b'.')
+        .any(|label| label.starts_with(b"xn--"))
+    {
+        return None;
+    }
+    String::from_utf8(lower).ok()
 }
 
 fn ends_in_a_number(input: &str) -> bool {
