@@ -1,5 +1,6 @@
-//! Compiles the JS bootstrap (`src/js/*.js`) to QuickJS bytecode at build time, so that no
-//! process and no isolate ever parses it: each isolate loads the bytecode.
+//! Compiles the JS bootstrap (`src/js/*.js`) and the Node built-in modules (`src/node/*.js`) to
+//! QuickJS bytecode at build time, so that no process and no isolate ever parses them: each
+//! isolate loads the bootstrap's bytecode, and a built-in module's when the app imports it.
 
 use std::path::Path;
 
@@ -20,7 +21,28 @@ const FILES: [&str; 13] = [
     "bootstrap.js",
 ];
 
+/// The Node built-in modules, each `src/node/<name>.js`, imported as `node:<name>`.
+const NODE_MODULES: [&str; 2] = ["events", "path"];
+
+/// Compiles one module to stripped bytecode.
+fn compile(name: &str, source: &str) -> Vec<u8> {
+    let rt = rquickjs::Runtime::new().expect("engine");
+    let ctx = rquickjs::Context::full(&rt).expect("context");
+    ctx.with(|ctx| {
+        let module = rquickjs::Module::declare(ctx.clone(), name, source.to_string())
+            .unwrap_or_else(|_| panic!("{name} does not compile: {:?}", ctx.catch()));
+        module
+            .write(rquickjs::module::WriteOptions {
+                strip_source: true,
+                strip_debug: true,
+                ..Default::default()
+            })
+            .expect("write bytecode")
+    })
+}
+
 fn main() {
+    node_modules();
     let dir = Path::new("src/js");
     let mut source = String::new();
     for file in FILES {
@@ -30,18 +52,25 @@ fn main() {
     }
     let out = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).to_path_buf();
     std::fs::write(out.join("bootstrap.js"), &source).expect("write bootstrap source");
-    let rt = rquickjs::Runtime::new().expect("engine");
-    let ctx = rquickjs::Context::full(&rt).expect("context");
-    let bytes = ctx.with(|ctx| {
-        let module = rquickjs::Module::declare(ctx.clone(), "edge:bootstrap", source.clone())
-            .unwrap_or_else(|_| panic!("bootstrap does not compile: {:?}", ctx.catch()));
-        module
-            .write(rquickjs::module::WriteOptions {
-                strip_source: true,
-                strip_debug: true,
-                ..Default::default()
-            })
-            .expect("write bytecode")
-    });
+    let bytes = compile("edge:bootstrap", &source);
     std::fs::write(out.join("bootstrap.qjsbc"), bytes).expect("write bytecode");
+}
+
+/// Writes `node_<name>.qjsbc` per built-in module and `node_modules.rs`, their table.
+fn node_modules() {
+    let out = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).to_path_buf();
+    let mut table = String::from("&[\n");
+    for name in NODE_MODULES {
+        let path = Path::new("src/node").join(format!("{name}.js"));
+        println!("cargo:rerun-if-changed={}", path.display());
+        let source = std::fs::read_to_string(&path).expect("read a node module");
+        let file = format!("node_{name}.qjsbc");
+        std::fs::write(out.join(&file), compile(&format!("node:{name}"), &source))
+            .expect("write bytecode");
+        table.push_str(&format!(
+            "    (\"{name}\", include_bytes!(concat!(env!(\"OUT_DIR\"), \"/{file}\"))),\n"
+        ));
+    }
+    table.push_str("]\n");
+    std::fs::write(out.join("node_modules.rs"), table).expect("write the module table");
 }

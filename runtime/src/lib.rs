@@ -14,6 +14,7 @@ mod limits;
 mod loader;
 mod module_cache;
 mod net;
+mod node;
 mod packages;
 mod typescript;
 mod web;

@@ -109,6 +109,18 @@ impl Resolver for FileResolver {
         name: &str,
         _attributes: Option<ImportAttributes<'js>>,
     ) -> rquickjs::Result<String> {
+        // Node's built-ins, by `node:` name or bare name (which wins over a package, as in Node).
+        if let Some(builtin) = crate::node::canonical(name) {
+            return Ok(builtin);
+        }
+        if crate::node::is_node_scheme(name) {
+            return Err(Exception::throw_message(
+                ctx,
+                &format!(
+                    "cannot resolve '{name}' from {base}: Edge has no such Node built-in module"
+                ),
+            ));
+        }
         let target = if name.starts_with("file://") {
             module_path(name)
         } else if name.starts_with('/') {
@@ -176,6 +188,11 @@ impl Loader for FileLoader {
         name: &str,
         attributes: Option<ImportAttributes<'js>>,
     ) -> rquickjs::Result<Module<'js, Declared>> {
+        if let Some(bytecode) = crate::node::module_bytecode(name) {
+            // SAFETY: the bytecode was written at build time by this same engine version
+            // (`build.rs`), from our own module sources.
+            return unsafe { Module::load(ctx.clone(), bytecode) };
+        }
         let path = module_path(name);
         if !inside_root(self.root.as_deref(), &path) {
             return Err(Exception::throw_message(

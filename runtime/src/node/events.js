@@ -1,0 +1,352 @@
+// node:events — EventEmitter as Node apps and npm packages use it: listeners in order, `once`,
+// prepend, the `newListener`/`removeListener` events, an `error` event that throws when nobody
+// listens, max-listener warnings, and the promise/async-iterator helpers.
+
+const kCapture = Symbol("kCapture");
+const errorMonitor = Symbol("events.errorMonitor");
+let defaultMaxListeners = 10;
+
+function checkListener(listener) {
+  if (typeof listener !== "function") {
+    const err = new TypeError(`The "listener" argument must be of type function. Received ${listener === null ? "null" : typeof listener}`);
+    err.code = "ERR_INVALID_ARG_TYPE";
+    throw err;
+  }
+}
+
+function eventsOf(emitter) {
+  if (emitter._events === undefined) {
+    emitter._events = Object.create(null);
+    emitter._eventsCount = 0;
+  }
+  return emitter._events;
+}
+
+function EventEmitter(opts) {
+  EventEmitter.init.call(this, opts);
+}
+
+EventEmitter.init = function init(opts) {
+  if (this._events === undefined || this._events === Object.getPrototypeOf(this)._events) {
+    this._events = Object.create(null);
+    this._eventsCount = 0;
+  }
+  this._maxListeners = this._maxListeners || undefined;
+  if (opts?.captureRejections) this[kCapture] = true;
+};
+
+EventEmitter.prototype._events = undefined;
+EventEmitter.prototype._eventsCount = 0;
+EventEmitter.prototype._maxListeners = undefined;
+
+Object.defineProperty(EventEmitter, "defaultMaxListeners", {
+  enumerable: true,
+  get() {
+    return defaultMaxListeners;
+  },
+  set(n) {
+    if (typeof n !== "number" || n < 0 || Number.isNaN(n)) throw new RangeError(`The value of "defaultMaxListeners" is out of range. It must be a non-negative number. Received ${n}`);
+    defaultMaxListeners = n;
+  },
+});
+
+EventEmitter.prototype.setMaxListeners = function setMaxListeners(n) {
+  if (typeof n !== "number" || n < 0 || Number.isNaN(n)) throw new RangeError(`The value of "n" is out of range. It must be a non-negative number. Received ${n}`);
+  this._maxListeners = n;
+  return this;
+};
+
+EventEmitter.prototype.getMaxListeners = function getMaxListeners() {
+  return this._maxListeners === undefined ? defaultMaxListeners : this._maxListeners;
+};
+
+function addListener(target, type, listener, prepend) {
+  checkListener(listener);
+  const events = eventsOf(target);
+  // Announced before it is added, so a `newListener` handler does not see itself called.
+  if (events.newListener !== undefined) {
+    target.emit("newListener", type, listener.listener ?? listener);
+  }
+  const existing = events[type];
+  if (existing === undefined) {
+    events[type] = listener;
+    target._eventsCount++;
+    return target;
+  }
+  const list = typeof existing === "function" ? [existing] : existing;
+  if (prepend) list.unshift(listener);
+  else list.push(listener);
+  events[type] = list;
+  const max = target.getMaxListeners();
+  if (max > 0 && list.length > max && !list.warned) {
+    list.warned = true;
+    const name = typeof type === "symbol" ? type.toString() : String(type);
+    console.warn(`MaxListenersExceededWarning: Possible EventEmitter memory leak detected. ${list.length} ${name} listeners added. Use emitter.setMaxListeners() to increase limit`);
+  }
+  return target;
+}
+
+EventEmitter.prototype.addListener = function addListenerMethod(type, listener) {
+  return addListener(this, type, listener, false);
+};
+EventEmitter.prototype.on = EventEmitter.prototype.addListener;
+EventEmitter.prototype.prependListener = function prependListener(type, listener) {
+  return addListener(this, type, listener, true);
+};
+
+function onceWrapper(target, type, listener) {
+  const state = { fired: false, target, type, listener };
+  const wrapped = function (...args) {
+    if (state.fired) return undefined;
+    state.fired = true;
+    state.target.removeListener(state.type, wrapped);
+    return state.listener.apply(state.target, args);
+  };
+  wrapped.listener = listener;
+  return wrapped;
+}
+
+EventEmitter.prototype.once = function once(type, listener) {
+  checkListener(listener);
+  return this.on(type, onceWrapper(this, type, listener));
+};
+EventEmitter.prototype.prependOnceListener = function prependOnceListener(type, listener) {
+  checkListener(listener);
+  return this.prependListener(type, onceWrapper(this, type, listener));
+};
+
+EventEmitter.prototype.removeListener = function removeListener(type, listener) {
+  checkListener(listener);
+  const events = this._events;
+  if (events === undefined) return this;
+  const existing = events[type];
+  if (existing === undefined) return this;
+  if (existing === listener || existing.listener === listener) {
+    if (--this._eventsCount === 0) this._events = Object.create(null);
+    else delete events[type];
+    if (events.removeListener !== undefined) this.emit("removeListener", type, existing.listener ?? listener);
+    return this;
+  }
+  if (typeof existing === "function") return this;
+  for (let i = existing.length - 1; i >= 0; i--) {
+    if (existing[i] === listener || existing[i].listener === listener) {
+      const removed = existing[i];
+      existing.splice(i, 1);
+      if (existing.length === 1) events[type] = existing[0];
+      if (events.removeListener !== undefined) this.emit("removeListener", type, removed.listener ?? removed);
+      break;
+    }
+  }
+  return this;
+};
+EventEmitter.prototype.off = EventEmitter.prototype.removeListener;
+
+EventEmitter.prototype.removeAllListeners = function removeAllListeners(type) {
+  const events = this._events;
+  if (events === undefined) return this;
+  if (events.removeListener === undefined) {
+    if (arguments.length === 0) {
+      this._events = Object.create(null);
+      this._eventsCount = 0;
+    } else if (events[type] !== undefined) {
+      if (--this._eventsCount === 0) this._events = Object.create(null);
+      else delete events[type];
+    }
+    return this;
+  }
+  // With `removeListener` listeners, each removal is announced (that event's own last).
+  if (arguments.length === 0) {
+    for (const key of Reflect.ownKeys(events)) {
+      if (key !== "removeListener") this.removeAllListeners(key);
+    }
+    this.removeAllListeners("removeListener");
+    this._events = Object.create(null);
+    this._eventsCount = 0;
+    return this;
+  }
+  const listeners = events[type];
+  if (typeof listeners === "function") this.removeListener(type, listeners);
+  else if (listeners !== undefined) {
+    for (let i = listeners.length - 1; i >= 0; i--) this.removeListener(type, listeners[i]);
+  }
+  return this;
+};
+
+EventEmitter.prototype.emit = function emit(type, ...args) {
+  const events = this._events;
+  if (type === "error" && events !== undefined && events[errorMonitor] !== undefined) {
+    this.emit(errorMonitor, ...args);
+  }
+  const handler = events === undefined ? undefined : events[type];
+  if (handler === undefined) {
+    if (type === "error") {
+      const er = args[0];
+      if (er instanceof Error) throw er;
+      const err = new Error(`Unhandled error. (${er === undefined ? "undefined" : String(er)})`);
+      err.code = "ERR_UNHANDLED_ERROR";
+      err.context = er;
+      throw err;
+    }
+    return false;
+  }
+  if (typeof handler === "function") {
+    callListener(this, handler, args);
+  } else {
+    for (const listener of handler.slice()) callListener(this, listener, args);
+  }
+  return true;
+};
+
+function callListener(target, listener, args) {
+  const result = listener.apply(target, args);
+  // captureRejections: a rejected promise from a listener becomes an 'error' event.
+  if (target[kCapture] && result !== undefined && result !== null && typeof result.then === "function") {
+    result.then(undefined, (err) => {
+      queueMicrotask(() => target.emit("error", err));
+    });
+  }
+}
+
+EventEmitter.prototype.listeners = function listeners(type) {
+  const h = this._events?.[type];
+  if (h === undefined) return [];
+  if (typeof h === "function") return [h.listener ?? h];
+  return h.map((l) => l.listener ?? l);
+};
+EventEmitter.prototype.rawListeners = function rawListeners(type) {
+  const h = this._events?.[type];
+  if (h === undefined) return [];
+  return typeof h === "function" ? [h] : h.slice();
+};
+EventEmitter.prototype.listenerCount = function listenerCount(type, listener) {
+  const h = this._events?.[type];
+  if (h === undefined) return 0;
+  const list = typeof h === "function" ? [h] : h;
+  if (listener === undefined) return list.length;
+  return list.filter((l) => l === listener || l.listener === listener).length;
+};
+EventEmitter.prototype.eventNames = function eventNames() {
+  return this._eventsCount > 0 ? Reflect.ownKeys(this._events) : [];
+};
+
+EventEmitter.listenerCount = (emitter, type) => emitter.listenerCount(type);
+
+/** Resolves with the arguments of the next `type` event; rejects on 'error' first. */
+function once(emitter, type, options = {}) {
+  const signal = options.signal;
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(abortError(signal.reason));
+      return;
+    }
+    const onEvent = (...args) => {
+      cleanup();
+      resolve(args);
+    };
+    const onError = (err) => {
+      cleanup();
+      reject(err);
+    };
+    const onAbort = () => {
+      cleanup();
+      reject(abortError(signal.reason));
+    };
+    const isTarget = typeof emitter.addEventListener === "function" && typeof emitter.on !== "function";
+    function cleanup() {
+      if (isTarget) emitter.removeEventListener(type, onEvent);
+      else {
+        emitter.removeListener(type, onEvent);
+        if (type !== "error") emitter.removeListener("error", onError);
+      }
+      signal?.removeEventListener("abort", onAbort);
+    }
+    if (isTarget) {
+      emitter.addEventListener(type, onEvent, { once: true });
+    } else {
+      emitter.on(type, onEvent);
+      if (type !== "error") emitter.on("error", onError);
+    }
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+function abortError(reason) {
+  const err = new Error("The operation was aborted", { cause: reason });
+  err.name = "AbortError";
+  err.code = "ABORT_ERR";
+  return err;
+}
+
+/** An async iterator over the arguments of each `type` event, until 'error' or `return()`. */
+function on(emitter, type, options = {}) {
+  const queue = [];
+  const waiting = [];
+  let error = null;
+  let done = false;
+  const listener = (...args) => {
+    const w = waiting.shift();
+    if (w) w.resolve({ value: args, done: false });
+    else queue.push(args);
+  };
+  const onError = (err) => {
+    done = true;
+    const w = waiting.shift();
+    if (w) w.reject(err);
+    else error = err;
+    iterator.return();
+  };
+  emitter.on(type, listener);
+  if (type !== "error") emitter.on("error", onError);
+  options.signal?.addEventListener("abort", () => onError(abortError(options.signal.reason)), { once: true });
+  const iterator = {
+    next() {
+      if (queue.length > 0) return Promise.resolve({ value: queue.shift(), done: false });
+      if (error) {
+        const e = error;
+        error = null;
+        return Promise.reject(e);
+      }
+      if (done) return Promise.resolve({ value: undefined, done: true });
+      return new Promise((resolve, reject) => waiting.push({ resolve, reject }));
+    },
+    return() {
+      done = true;
+      emitter.removeListener(type, listener);
+      emitter.removeListener("error", onError);
+      for (const w of waiting.splice(0)) w.resolve({ value: undefined, done: true });
+      return Promise.resolve({ value: undefined, done: true });
+    },
+    throw(err) {
+      onError(err);
+      return Promise.reject(err);
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+  return iterator;
+}
+
+function getEventListeners(emitter, type) {
+  if (typeof emitter.listeners === "function") return emitter.listeners(type);
+  return [];
+}
+
+function setMaxListeners(n = defaultMaxListeners, ...targets) {
+  if (targets.length === 0) defaultMaxListeners = n;
+  for (const t of targets) if (typeof t.setMaxListeners === "function") t.setMaxListeners(n);
+}
+
+EventEmitter.EventEmitter = EventEmitter;
+EventEmitter.once = once;
+EventEmitter.on = on;
+EventEmitter.errorMonitor = errorMonitor;
+EventEmitter.captureRejectionSymbol = Symbol.for("nodejs.rejection");
+EventEmitter.getEventListeners = getEventListeners;
+EventEmitter.setMaxListeners = setMaxListeners;
+EventEmitter.usingDomains = false;
+
+export default EventEmitter;
+export { EventEmitter, once, on, errorMonitor, getEventListeners, setMaxListeners };
+export const captureRejectionSymbol = EventEmitter.captureRejectionSymbol;
+export const usingDomains = false;

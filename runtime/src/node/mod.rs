@@ -1,0 +1,28 @@
+//! Node's built-in modules (`node:events`, `node:path`, ...): written in JS under
+//! `src/node/`, compiled to bytecode at build time, and loaded into an isolate only when its
+//! app imports one. A built-in is reached as `node:<name>` or by its bare name, which wins
+//! over a package of the same name, as in Node.
+
+/// `(name, bytecode)` of every built-in module.
+static MODULES: &[(&str, &[u8])] = include!(concat!(env!("OUT_DIR"), "/node_modules.rs"));
+
+/// The bytecode of built-in `name` (without the `node:` prefix).
+fn bytecode(name: &str) -> Option<&'static [u8]> {
+    MODULES.iter().find(|(n, _)| *n == name).map(|(_, b)| *b)
+}
+
+/// The module name a specifier stands for when it names a built-in: `node:<name>`.
+pub fn canonical(specifier: &str) -> Option<String> {
+    let name = specifier.strip_prefix("node:").unwrap_or(specifier);
+    bytecode(name).map(|_| format!("node:{name}"))
+}
+
+/// Whether `specifier` uses the `node:` scheme (a built-in, known or not).
+pub fn is_node_scheme(specifier: &str) -> bool {
+    specifier.starts_with("node:")
+}
+
+/// The bytecode of module `node:<name>`.
+pub fn module_bytecode(module_name: &str) -> Option<&'static [u8]> {
+    bytecode(module_name.strip_prefix("node:")?)
+}
