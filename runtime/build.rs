@@ -22,13 +22,19 @@ const FILES: [&str; 13] = [
 ];
 
 /// The Node built-in modules, each `src/node/<name>.js`, imported as `node:<name>`.
-const NODE_MODULES: [&str; 2] = ["events", "path"];
+const NODE_MODULES: [&str; 3] = ["events", "path", "util"];
 
 /// Compiles one module to stripped bytecode.
 fn compile(name: &str, source: &str) -> Vec<u8> {
     let rt = rquickjs::Runtime::new().expect("engine");
     let ctx = rquickjs::Context::full(&rt).expect("context");
     ctx.with(|ctx| {
+        // Built-ins import the bootstrap's exports by name; compiling wants a module of that
+        // name (its bindings are only linked at run time, to the real bootstrap).
+        if name.starts_with("node:") {
+            let stub = "export const inspectValue = 0, formatArgs = 0;";
+            rquickjs::Module::declare(ctx.clone(), "edge:bootstrap", stub).expect("stub");
+        }
         let module = rquickjs::Module::declare(ctx.clone(), name, source.to_string())
             .unwrap_or_else(|_| panic!("{name} does not compile: {:?}", ctx.catch()));
         module

@@ -46,6 +46,21 @@ fn node_events_matches_node() {
 }
 
 #[test]
+fn node_util_matches_node() {
+    same_as_node("util_cases.mjs");
+}
+
+#[test]
+fn apps_cannot_import_the_bootstrap() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("app.mjs");
+    std::fs::write(&script, "import { formatArgs } from \"edge:bootstrap\";\n").unwrap();
+    let (code, _, stderr) = run_edge(&["run", script.to_str().unwrap()]);
+    assert_ne!(code, 0);
+    assert!(stderr.contains("unsupported import scheme"), "{stderr}");
+}
+
+#[test]
 fn unknown_node_builtins_fail_with_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let script = dir.path().join("app.mjs");

@@ -113,6 +113,10 @@ impl Resolver for FileResolver {
         if let Some(builtin) = crate::node::canonical(name) {
             return Ok(builtin);
         }
+        // The bootstrap's exports, for the built-ins only (`edge:bootstrap` is loaded already).
+        if name == "edge:bootstrap" && crate::node::is_node_scheme(base) {
+            return Ok(name.to_string());
+        }
         if crate::node::is_node_scheme(name) {
             return Err(Exception::throw_message(
                 ctx,

@@ -204,3 +204,7 @@ export default function install(native) {
 }
 
 const GLOBAL_TARGET = new EventTarget();
+
+// For the Node built-in modules (`src/node/`), which may import `edge:bootstrap` (apps cannot):
+// the console's formatting, shared by `node:util`.
+export { inspect as inspectValue, formatArgs };

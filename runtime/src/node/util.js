@@ -1,0 +1,263 @@
+// node:util — the helpers packages reach for: promisify/callbackify, inherits, format and
+// inspect (the console's formatting), deprecate, types, isDeepStrictEqual, TextEncoder/Decoder.
+
+import { inspectValue, formatArgs } from "edge:bootstrap";
+
+const kCustomPromisify = Symbol.for("nodejs.util.promisify.custom");
+
+function invalidArg(name, expected, value) {
+  const err = new TypeError(`The "${name}" argument must be ${expected}. Received ${value === null ? "null" : typeof value}`);
+  err.code = "ERR_INVALID_ARG_TYPE";
+  return err;
+}
+
+function promisify(original) {
+  if (typeof original !== "function") throw invalidArg("original", "of type function", original);
+  if (original[kCustomPromisify]) {
+    const fn = original[kCustomPromisify];
+    if (typeof fn !== "function") throw invalidArg("util.promisify.custom", "of type function", fn);
+    return Object.defineProperty(fn, kCustomPromisify, { value: fn, enumerable: false, writable: false, configurable: true });
+  }
+  function fn(...args) {
+    return new Promise((resolve, reject) => {
+      ReflectApply(original, this, [
+        ...args,
+        (err, value) => {
+          if (err) reject(err);
+          else resolve(value);
+        },
+      ]);
+    });
+  }
+  Object.setPrototypeOf(fn, Object.getPrototypeOf(original));
+  Object.defineProperty(fn, kCustomPromisify, { value: fn, enumerable: false, writable: false, configurable: true });
+  return Object.defineProperties(fn, Object.getOwnPropertyDescriptors(original));
+}
+promisify.custom = kCustomPromisify;
+
+const ReflectApply = Reflect.apply;
+
+function callbackify(original) {
+  if (typeof original !== "function") throw invalidArg("original", "of type function", original);
+  function callbackified(...args) {
+    const callback = args.pop();
+    if (typeof callback !== "function") throw invalidArg("last argument", "of type function", callback);
+    ReflectApply(original, this, args).then(
+      (value) => queueMicrotask(() => callback(null, value)),
+      (reason) => {
+        let err = reason;
+        if (!reason) {
+          err = new Error("Promise was rejected with a falsy value");
+          err.code = "ERR_FALSY_VALUE_REJECTION";
+          err.reason = reason;
+        }
+        queueMicrotask(() => callback(err));
+      },
+    );
+  }
+  Object.defineProperties(callbackified, {
+    length: { value: original.length + 1, configurable: true },
+    name: { value: `${original.name}Callbackified`, configurable: true },
+  });
+  return callbackified;
+}
+
+function inherits(ctor, superCtor) {
+  if (ctor === undefined || ctor === null) throw invalidArg("ctor", "of type function", ctor);
+  if (superCtor === undefined || superCtor === null) throw invalidArg("superCtor", "of type function", superCtor);
+  if (superCtor.prototype === undefined) throw invalidArg("superCtor.prototype", "of type object", superCtor.prototype);
+  Object.defineProperty(ctor, "super_", { value: superCtor, writable: true, configurable: true });
+  Object.setPrototypeOf(ctor.prototype, superCtor.prototype);
+}
+
+function format(...args) {
+  return formatArgs(args);
+}
+
+function inspect(value, opts) {
+  const depth = typeof opts === "object" && opts !== null && typeof opts.depth === "number" ? opts.depth : 2;
+  return inspectValue(value, depth, new Set(), false);
+}
+inspect.custom = Symbol.for("nodejs.util.inspect.custom");
+inspect.defaultOptions = { depth: 2 };
+
+const warned = new Set();
+function deprecate(fn, message, code) {
+  if (typeof fn !== "function") throw invalidArg("fn", "of type function", fn);
+  function deprecated(...args) {
+    const key = code ?? message;
+    if (!warned.has(key)) {
+      warned.add(key);
+      console.warn(`${code ? `[${code}] ` : ""}DeprecationWarning: ${message}`);
+    }
+    return new.target ? Reflect.construct(fn, args, new.target) : ReflectApply(fn, this, args);
+  }
+  Object.setPrototypeOf(deprecated, fn);
+  if (fn.prototype) deprecated.prototype = fn.prototype;
+  return deprecated;
+}
+
+const tagOf = (v) => Object.prototype.toString.call(v).slice(8, -1);
+const TypedArrayProto = Object.getPrototypeOf(Uint8Array.prototype);
+const typedArrayTag = Object.getOwnPropertyDescriptor(TypedArrayProto, Symbol.toStringTag).get;
+const isTypedArrayOf = (name) => (v) => ArrayBuffer.isView(v) && typedArrayTag.call(v) === name;
+
+const types = {
+  isAnyArrayBuffer: (v) => v instanceof ArrayBuffer || (typeof SharedArrayBuffer === "function" && v instanceof SharedArrayBuffer),
+  isArrayBuffer: (v) => v instanceof ArrayBuffer,
+  isSharedArrayBuffer: (v) => typeof SharedArrayBuffer === "function" && v instanceof SharedArrayBuffer,
+  isArrayBufferView: (v) => ArrayBuffer.isView(v),
+  isTypedArray: (v) => ArrayBuffer.isView(v) && typedArrayTag.call(v) !== undefined,
+  isUint8Array: isTypedArrayOf("Uint8Array"),
+  isUint8ClampedArray: isTypedArrayOf("Uint8ClampedArray"),
+  isUint16Array: isTypedArrayOf("Uint16Array"),
+  isUint32Array: isTypedArrayOf("Uint32Array"),
+  isInt8Array: isTypedArrayOf("Int8Array"),
+  isInt16Array: isTypedArrayOf("Int16Array"),
+  isInt32Array: isTypedArrayOf("Int32Array"),
+  isFloat32Array: isTypedArrayOf("Float32Array"),
+  isFloat64Array: isTypedArrayOf("Float64Array"),
+  isBigInt64Array: isTypedArrayOf("BigInt64Array"),
+  isBigUint64Array: isTypedArrayOf("BigUint64Array"),
+  isDataView: (v) => v instanceof DataView,
+  isDate: (v) => v instanceof Date,
+  isRegExp: (v) => v instanceof RegExp,
+  isMap: (v) => v instanceof Map,
+  isSet: (v) => v instanceof Set,
+  isWeakMap: (v) => v instanceof WeakMap,
+  isWeakSet: (v) => v instanceof WeakSet,
+  isPromise: (v) => v instanceof Promise,
+  isNativeError: (v) => v instanceof Error,
+  isAsyncFunction: (v) => typeof v === "function" && tagOf(v) === "AsyncFunction",
+  isGeneratorFunction: (v) => typeof v === "function" && /GeneratorFunction$/.test(tagOf(v)),
+  isGeneratorObject: (v) => tagOf(v) === "Generator",
+  isBoxedPrimitive: (v) => v instanceof Number || v instanceof String || v instanceof Boolean || v instanceof BigInt || v instanceof Symbol,
+  isNumberObject: (v) => v instanceof Number,
+  isStringObject: (v) => v instanceof String,
+  isBooleanObject: (v) => v instanceof Boolean,
+  isSymbolObject: (v) => typeof v === "object" && v instanceof Symbol,
+  isProxy: () => false,
+  isModuleNamespaceObject: (v) => tagOf(v) === "Module",
+  isKeyObject: () => false,
+  isCryptoKey: (v) => typeof CryptoKey === "function" && v instanceof CryptoKey,
+};
+
+function isDeepStrictEqual(a, b) {
+  return deepEqual(a, b, new Map());
+}
+
+function deepEqual(a, b, seen) {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
+  if (tagOf(a) !== tagOf(b)) return false;
+  if (seen.get(a) === b) return true;
+  seen.set(a, b);
+  if (a instanceof Date) return Object.is(a.getTime(), b.getTime());
+  if (a instanceof RegExp) return String(a) === String(b) && a.lastIndex === b.lastIndex;
+  if (a instanceof Error && (a.message !== b.message || a.name !== b.name)) return false;
+  if (ArrayBuffer.isView(a)) {
+    if (a.byteLength !== b.byteLength) return false;
+    const x = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+    const y = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  }
+  if (a instanceof Map) {
+    if (a.size !== b.size) return false;
+    for (const [k, v] of a) if (!b.has(k) || !deepEqual(v, b.get(k), seen)) return false;
+  }
+  if (a instanceof Set) {
+    if (a.size !== b.size) return false;
+    for (const v of a) {
+      if (b.has(v)) continue;
+      if (typeof v !== "object" || ![...b].some((w) => deepEqual(v, w, seen))) return false;
+    }
+  }
+  const ka = Reflect.ownKeys(a).filter((k) => Object.prototype.propertyIsEnumerable.call(a, k));
+  const kb = Reflect.ownKeys(b).filter((k) => Object.prototype.propertyIsEnumerable.call(b, k));
+  if (ka.length !== kb.length) return false;
+  for (const k of ka) {
+    if (!Object.prototype.propertyIsEnumerable.call(b, k)) return false;
+    if (!deepEqual(a[k], b[k], seen)) return false;
+  }
+  return true;
+}
+
+function stripVTControlCharacters(str) {
+  return String(str).replace(/[\u001B\u009B][[\]()#;?]*(?:(?:(?:[a-zA-Z\d]*(?:;[-a-zA-Z\d/#&.:=?%@~_]*)*)?\u0007)|(?:(?:\d{1,4}(?:;\d{0,4})*)?[\dA-PR-TZcf-nq-uy=><~]))/g, "");
+}
+
+const isArray = Array.isArray;
+const isBoolean = (v) => typeof v === "boolean";
+const isNull = (v) => v === null;
+const isNullOrUndefined = (v) => v === null || v === undefined;
+const isNumber = (v) => typeof v === "number";
+const isString = (v) => typeof v === "string";
+const isSymbol = (v) => typeof v === "symbol";
+const isUndefined = (v) => v === undefined;
+const isObject = (v) => v !== null && typeof v === "object";
+const isFunction = (v) => typeof v === "function";
+const isPrimitive = (v) => v === null || (typeof v !== "object" && typeof v !== "function");
+const isError = (v) => v instanceof Error;
+const isDate = types.isDate;
+const isRegExp = types.isRegExp;
+
+const TextEncoderClass = globalThis.TextEncoder;
+const TextDecoderClass = globalThis.TextDecoder;
+
+const util = {
+  promisify,
+  callbackify,
+  inherits,
+  format,
+  inspect,
+  deprecate,
+  types,
+  isDeepStrictEqual,
+  stripVTControlCharacters,
+  TextEncoder: TextEncoderClass,
+  TextDecoder: TextDecoderClass,
+  isArray,
+  isBoolean,
+  isNull,
+  isNullOrUndefined,
+  isNumber,
+  isString,
+  isSymbol,
+  isUndefined,
+  isObject,
+  isFunction,
+  isPrimitive,
+  isError,
+  isDate,
+  isRegExp,
+};
+
+export default util;
+export {
+  promisify,
+  callbackify,
+  inherits,
+  format,
+  inspect,
+  deprecate,
+  types,
+  isDeepStrictEqual,
+  stripVTControlCharacters,
+  TextEncoderClass as TextEncoder,
+  TextDecoderClass as TextDecoder,
+  isArray,
+  isBoolean,
+  isNull,
+  isNullOrUndefined,
+  isNumber,
+  isString,
+  isSymbol,
+  isUndefined,
+  isObject,
+  isFunction,
+  isPrimitive,
+  isError,
+  isDate,
+  isRegExp,
+};
