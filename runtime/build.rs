@@ -22,7 +22,7 @@ const FILES: [&str; 13] = [
 ];
 
 /// The Node built-in modules, each `src/node/<name>.js`, imported as `node:<name>`.
-const NODE_MODULES: [&str; 3] = ["events", "path", "util"];
+const NODE_MODULES: [&str; 4] = ["buffer", "events", "path", "util"];
 
 /// Compiles one module to stripped bytecode.
 fn compile(name: &str, source: &str) -> Vec<u8> {

@@ -46,6 +46,11 @@ fn node_events_matches_node() {
 }
 
 #[test]
+fn node_buffer_matches_node() {
+    same_as_node("buffer_cases.mjs");
+}
+
+#[test]
 fn node_util_matches_node() {
     same_as_node("util_cases.mjs");
 }

@@ -1,0 +1,574 @@
+// node:buffer — Buffer, the Uint8Array subclass Node code and npm packages pass bytes around
+// in: encodings (utf8, hex, base64, base64url, latin1/binary, ascii, utf16le), slicing that
+// shares memory, comparison and search, and the fixed-width integer and float readers/writers.
+
+const utf8Encoder = new TextEncoder();
+const utf8Decoder = new TextDecoder("utf-8");
+
+const ENCODINGS = ["utf8", "utf-8", "hex", "base64", "base64url", "latin1", "binary", "ascii", "ucs2", "ucs-2", "utf16le", "utf-16le"];
+
+function normalizeEncoding(enc) {
+  if (enc === undefined || enc === null || enc === "") return "utf8";
+  const e = String(enc).toLowerCase();
+  switch (e) {
+    case "utf8":
+    case "utf-8":
+      return "utf8";
+    case "ucs2":
+    case "ucs-2":
+    case "utf16le":
+    case "utf-16le":
+      return "utf16le";
+    case "binary":
+    case "latin1":
+      return "latin1";
+    case "hex":
+    case "base64":
+    case "base64url":
+    case "ascii":
+      return e;
+    default:
+      return undefined;
+  }
+}
+
+function unknownEncoding(enc) {
+  const err = new TypeError(`Unknown encoding: ${enc}`);
+  err.code = "ERR_UNKNOWN_ENCODING";
+  return err;
+}
+
+function invalidArg(name, expected, value) {
+  const err = new TypeError(`The "${name}" argument must be ${expected}. Received ${value === null ? "null" : typeof value}`);
+  err.code = "ERR_INVALID_ARG_TYPE";
+  return err;
+}
+
+function outOfRange(name, range, value) {
+  const err = new RangeError(`The value of "${name}" is out of range. It must be ${range}. Received ${value}`);
+  err.code = "ERR_OUT_OF_RANGE";
+  return err;
+}
+
+// ---------------------------------------------------------------- string <-> bytes
+
+function hexDigit(c) {
+  if (c >= 48 && c <= 57) return c - 48;
+  const lower = c | 0x20;
+  if (lower >= 97 && lower <= 102) return lower - 87;
+  return -1;
+}
+
+// Pairs of hex digits up to the first pair that is not one (as Node does).
+function hexToBytes(str) {
+  const out = new Uint8Array(str.length >>> 1);
+  let n = 0;
+  for (let i = 0; i + 1 < str.length; i += 2) {
+    const hi = hexDigit(str.charCodeAt(i));
+    const lo = hexDigit(str.charCodeAt(i + 1));
+    if (hi < 0 || lo < 0) break;
+    out[n++] = (hi << 4) | lo;
+  }
+  return n === out.length ? out : out.subarray(0, n);
+}
+
+const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+const B64_LOOKUP = new Int16Array(256).fill(-1);
+for (let i = 0; i < 64; i++) B64_LOOKUP[B64.charCodeAt(i)] = i;
+B64_LOOKUP["-".charCodeAt(0)] = 62;
+B64_LOOKUP["_".charCodeAt(0)] = 63;
+
+// Lenient, as Node is: skips characters outside the alphabet, stops at '='.
+function base64ToBytes(str) {
+  const out = new Uint8Array(Math.ceil((str.length * 3) / 4));
+  let n = 0;
+  let acc = 0;
+  let bits = 0;
+  for (let i = 0; i < str.length; i++) {
+    const c = str.charCodeAt(i);
+    if (c === 61) break;
+    const v = c < 256 ? B64_LOOKUP[c] : -1;
+    if (v < 0) continue;
+    acc = (acc << 6) | v;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[n++] = (acc >> bits) & 0xff;
+    }
+  }
+  return out.subarray(0, n);
+}
+
+function bytesToBase64(bytes, url) {
+  let out = "";
+  const alphabet = url ? "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_" : B64;
+  let i = 0;
+  for (; i + 2 < bytes.length; i += 3) {
+    const v = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
+    out += alphabet[v >> 18] + alphabet[(v >> 12) & 63] + alphabet[(v >> 6) & 63] + alphabet[v & 63];
+  }
+  const rest = bytes.length - i;
+  if (rest === 1) {
+    const v = bytes[i] << 16;
+    out += alphabet[v >> 18] + alphabet[(v >> 12) & 63] + (url ? "" : "==");
+  } else if (rest === 2) {
+    const v = (bytes[i] << 16) | (bytes[i + 1] << 8);
+    out += alphabet[v >> 18] + alphabet[(v >> 12) & 63] + alphabet[(v >> 6) & 63] + (url ? "" : "=");
+  }
+  return out;
+}
+
+function latin1ToBytes(str) {
+  const out = new Uint8Array(str.length);
+  for (let i = 0; i < str.length; i++) out[i] = str.charCodeAt(i) & 0xff;
+  return out;
+}
+
+function utf16leToBytes(str) {
+  const out = new Uint8Array(str.length * 2);
+  for (let i = 0; i < str.length; i++) {
+    const c = str.charCodeAt(i);
+    out[i * 2] = c & 0xff;
+    out[i * 2 + 1] = c >> 8;
+  }
+  return out;
+}
+
+function stringToBytes(str, encoding) {
+  switch (normalizeEncoding(encoding)) {
+    case "utf8":
+      return utf8Encoder.encode(str);
+    case "hex":
+      return hexToBytes(str);
+    case "base64":
+    case "base64url":
+      return base64ToBytes(str);
+    case "latin1":
+    case "ascii":
+      return latin1ToBytes(str);
+    case "utf16le":
+      return utf16leToBytes(str);
+    default:
+      throw unknownEncoding(encoding);
+  }
+}
+
+function bytesToString(bytes, encoding) {
+  switch (normalizeEncoding(encoding)) {
+    case "utf8":
+      return utf8Decoder.decode(bytes);
+    case "hex": {
+      let out = "";
+      for (let i = 0; i < bytes.length; i++) out += (bytes[i] < 16 ? "0" : "") + bytes[i].toString(16);
+      return out;
+    }
+    case "base64":
+      return bytesToBase64(bytes, false);
+    case "base64url":
+      return bytesToBase64(bytes, true);
+    case "latin1": {
+      let out = "";
+      for (let i = 0; i < bytes.length; i += 8192) out += String.fromCharCode.apply(null, bytes.subarray(i, i + 8192));
+      return out;
+    }
+    case "ascii": {
+      let out = "";
+      for (let i = 0; i < bytes.length; i++) out += String.fromCharCode(bytes[i] & 0x7f);
+      return out;
+    }
+    case "utf16le": {
+      let out = "";
+      for (let i = 0; i + 1 < bytes.length; i += 2) out += String.fromCharCode(bytes[i] | (bytes[i + 1] << 8));
+      return out;
+    }
+    default:
+      throw unknownEncoding(encoding);
+  }
+}
+
+// ---------------------------------------------------------------- Buffer
+
+class Buffer extends Uint8Array {
+  static from(value, encodingOrOffset, length) {
+    if (typeof value === "string") return fromBytes(stringToBytes(value, encodingOrOffset));
+    if (value instanceof ArrayBuffer || (typeof SharedArrayBuffer === "function" && value instanceof SharedArrayBuffer)) {
+      const offset = encodingOrOffset === undefined ? 0 : Number(encodingOrOffset) || 0;
+      const len = length === undefined ? value.byteLength - offset : Number(length) || 0;
+      if (offset > value.byteLength) throw outOfRange("offset", `<= ${value.byteLength}`, offset);
+      return new Buffer(value, offset, Math.max(0, Math.min(len, value.byteLength - offset)));
+    }
+    if (ArrayBuffer.isView(value)) {
+      const view = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+      return fromBytes(value instanceof Uint8Array ? view.slice() : Uint8Array.from(value));
+    }
+    if (value !== null && typeof value === "object") {
+      if (value.type === "Buffer" && Array.isArray(value.data)) return fromBytes(Uint8Array.from(value.data));
+      if (typeof value.length === "number" || Array.isArray(value)) return fromBytes(Uint8Array.from(value, (v) => Number(v) & 0xff));
+      const prim = value.valueOf?.();
+      if (prim !== undefined && prim !== value) return Buffer.from(prim, encodingOrOffset, length);
+      if (typeof value[Symbol.toPrimitive] === "function") return Buffer.from(value[Symbol.toPrimitive]("string"), encodingOrOffset, length);
+    }
+    throw invalidArg("first argument", "of type string or an instance of Buffer, ArrayBuffer, or Array or an Array-like Object", value);
+  }
+
+  static alloc(size, fill, encoding) {
+    checkSize(size);
+    const buf = new Buffer(size);
+    if (fill !== undefined && fill !== 0) buf.fill(fill, 0, size, encoding);
+    return buf;
+  }
+
+  static allocUnsafe(size) {
+    checkSize(size);
+    return new Buffer(size);
+  }
+
+  static allocUnsafeSlow(size) {
+    return Buffer.allocUnsafe(size);
+  }
+
+  static isBuffer(value) {
+    return value instanceof Buffer;
+  }
+
+  static isEncoding(encoding) {
+    return typeof encoding === "string" && encoding.length > 0 && normalizeEncoding(encoding) !== undefined;
+  }
+
+  static byteLength(value, encoding) {
+    if (typeof value !== "string") {
+      if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return value.byteLength;
+      throw invalidArg("string", "of type string or an instance of Buffer or ArrayBuffer", value);
+    }
+    switch (normalizeEncoding(encoding)) {
+      case "utf8":
+        return utf8Encoder.encode(value).length;
+      case "latin1":
+      case "ascii":
+        return value.length;
+      case "utf16le":
+        return value.length * 2;
+      case "hex":
+        return value.length >>> 1;
+      case "base64":
+      case "base64url": {
+        // From the length, as Node does, not by decoding.
+        let n = value.length;
+        if (n > 0 && value.charCodeAt(n - 1) === 61) n--;
+        if (n > 1 && value.charCodeAt(n - 1) === 61) n--;
+        return (n * 3) >>> 2;
+      }
+      default:
+        return stringToBytes(value, encoding).length;
+    }
+  }
+
+  static concat(list, totalLength) {
+    if (!Array.isArray(list)) throw invalidArg("list", "an instance of Array", list);
+    const total = totalLength === undefined ? list.reduce((n, b) => n + b.length, 0) : totalLength;
+    const out = Buffer.alloc(total);
+    let pos = 0;
+    for (const b of list) {
+      if (!(b instanceof Uint8Array)) throw invalidArg("list[i]", "an instance of Buffer or Uint8Array", b);
+      const take = Math.min(b.length, total - pos);
+      if (take <= 0) break;
+      out.set(take === b.length ? b : b.subarray(0, take), pos);
+      pos += take;
+    }
+    return out;
+  }
+
+  static compare(a, b) {
+    if (!(a instanceof Uint8Array) || !(b instanceof Uint8Array)) throw invalidArg("buf1", "an instance of Buffer or Uint8Array", a);
+    return compareBytes(a, b);
+  }
+
+  toString(encoding, start = 0, end = this.length) {
+    start = Math.max(0, start | 0);
+    end = Math.min(this.length, end === undefined ? this.length : end | 0);
+    if (end <= start) return "";
+    return bytesToString(start === 0 && end === this.length ? this : this.subarray(start, end), encoding);
+  }
+
+  toJSON() {
+    return { type: "Buffer", data: Array.from(this) };
+  }
+
+  equals(other) {
+    if (!(other instanceof Uint8Array)) throw invalidArg("otherBuffer", "an instance of Buffer or Uint8Array", other);
+    return compareBytes(this, other) === 0;
+  }
+
+  compare(target, targetStart = 0, targetEnd = target.length, sourceStart = 0, sourceEnd = this.length) {
+    if (!(target instanceof Uint8Array)) throw invalidArg("target", "an instance of Buffer or Uint8Array", target);
+    return compareBytes(this.subarray(sourceStart, sourceEnd), target.subarray(targetStart, targetEnd));
+  }
+
+  copy(target, targetStart = 0, sourceStart = 0, sourceEnd = this.length) {
+    const src = this.subarray(sourceStart, Math.min(sourceEnd, sourceStart + (target.length - targetStart)));
+    target.set(src, targetStart);
+    return src.length;
+  }
+
+  slice(start, end) {
+    return this.subarray(start, end);
+  }
+
+  subarray(start, end) {
+    const view = Uint8Array.prototype.subarray.call(this, start, end);
+    Object.setPrototypeOf(view, Buffer.prototype);
+    return view;
+  }
+
+  write(string, offset, length, encoding) {
+    if (typeof offset === "string") {
+      encoding = offset;
+      offset = 0;
+      length = undefined;
+    } else if (typeof length === "string") {
+      encoding = length;
+      length = undefined;
+    }
+    offset = offset === undefined ? 0 : offset >>> 0;
+    const bytes = stringToBytes(string, encoding);
+    let n = Math.min(bytes.length, this.length - offset, length === undefined ? Infinity : length);
+    // Never a partial UTF-8 sequence.
+    if (normalizeEncoding(encoding) === "utf8" && n < bytes.length) {
+      while (n > 0 && (bytes[n] & 0xc0) === 0x80) n--;
+    }
+    this.set(bytes.subarray(0, n), offset);
+    return n;
+  }
+
+  fill(value, offset = 0, end = this.length, encoding) {
+    if (typeof offset === "string") {
+      encoding = offset;
+      offset = 0;
+      end = this.length;
+    } else if (typeof end === "string") {
+      encoding = end;
+      end = this.length;
+    }
+    if (typeof value === "number") return Uint8Array.prototype.fill.call(this, value & 0xff, offset, end);
+    const bytes = typeof value === "string" ? stringToBytes(value, encoding) : value instanceof Uint8Array ? value : Uint8Array.of(Number(value) & 0xff);
+    if (bytes.length === 0) return Uint8Array.prototype.fill.call(this, 0, offset, end);
+    for (let i = offset, j = 0; i < end; i++, j = (j + 1) % bytes.length) this[i] = bytes[j];
+    return this;
+  }
+
+  indexOf(value, byteOffset = 0, encoding) {
+    return search(this, value, byteOffset, encoding, false);
+  }
+
+  lastIndexOf(value, byteOffset = this.length, encoding) {
+    return search(this, value, byteOffset, encoding, true);
+  }
+
+  includes(value, byteOffset = 0, encoding) {
+    return this.indexOf(value, byteOffset, encoding) !== -1;
+  }
+
+  swap16() {
+    if (this.length % 2 !== 0) throw new RangeError("Buffer size must be a multiple of 16-bits");
+    for (let i = 0; i < this.length; i += 2) [this[i], this[i + 1]] = [this[i + 1], this[i]];
+    return this;
+  }
+
+  swap32() {
+    if (this.length % 4 !== 0) throw new RangeError("Buffer size must be a multiple of 32-bits");
+    for (let i = 0; i < this.length; i += 4) this.subarray(i, i + 4).reverse();
+    return this;
+  }
+
+  swap64() {
+    if (this.length % 8 !== 0) throw new RangeError("Buffer size must be a multiple of 64-bits");
+    for (let i = 0; i < this.length; i += 8) this.subarray(i, i + 8).reverse();
+    return this;
+  }
+
+  get parent() {
+    return this.buffer;
+  }
+
+  get offset() {
+    return this.byteOffset;
+  }
+}
+
+function fromBytes(bytes) {
+  return new Buffer(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+function checkSize(size) {
+  if (typeof size !== "number") throw invalidArg("size", "of type number", size);
+  if (!(size >= 0 && size <= 0x7fffffff)) throw outOfRange("size", ">= 0 && <= 2147483647", size);
+}
+
+function compareBytes(a, b) {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
+  }
+  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
+}
+
+function search(buf, value, byteOffset, encoding, last) {
+  if (typeof byteOffset === "string") {
+    encoding = byteOffset;
+    byteOffset = last ? buf.length : 0;
+  }
+  byteOffset = Number(byteOffset);
+  if (Number.isNaN(byteOffset)) byteOffset = last ? buf.length : 0;
+  if (byteOffset < 0) byteOffset = buf.length + byteOffset;
+  const needle = typeof value === "number" ? Uint8Array.of(value & 0xff) : typeof value === "string" ? stringToBytes(value, encoding) : value;
+  if (needle.length === 0) return last ? Math.min(byteOffset, buf.length) : Math.min(Math.max(byteOffset, 0), buf.length);
+  if (last) {
+    for (let i = Math.min(byteOffset, buf.length - needle.length); i >= 0; i--) if (matchesAt(buf, needle, i)) return i;
+  } else {
+    for (let i = Math.max(byteOffset, 0); i <= buf.length - needle.length; i++) if (matchesAt(buf, needle, i)) return i;
+  }
+  return -1;
+}
+
+function matchesAt(buf, needle, at) {
+  for (let j = 0; j < needle.length; j++) if (buf[at + j] !== needle[j]) return false;
+  return true;
+}
+
+// Fixed-width readers and writers, through a DataView on the buffer's bytes.
+function view(buf) {
+  return new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+}
+
+function checkOffset(buf, offset, size) {
+  if (offset === undefined) offset = 0;
+  if (typeof offset !== "number") throw invalidArg("offset", "of type number", offset);
+  if (!Number.isInteger(offset) || offset < 0 || offset + size > buf.length) throw outOfRange("offset", `>= 0 and <= ${buf.length - size}`, offset);
+  return offset;
+}
+
+const FIXED = [
+  ["UInt8", 1, "Uint8"],
+  ["Int8", 1, "Int8"],
+  ["UInt16LE", 2, "Uint16", true],
+  ["UInt16BE", 2, "Uint16", false],
+  ["Int16LE", 2, "Int16", true],
+  ["Int16BE", 2, "Int16", false],
+  ["UInt32LE", 4, "Uint32", true],
+  ["UInt32BE", 4, "Uint32", false],
+  ["Int32LE", 4, "Int32", true],
+  ["Int32BE", 4, "Int32", false],
+  ["FloatLE", 4, "Float32", true],
+  ["FloatBE", 4, "Float32", false],
+  ["DoubleLE", 8, "Float64", true],
+  ["DoubleBE", 8, "Float64", false],
+  ["BigUInt64LE", 8, "BigUint64", true],
+  ["BigUInt64BE", 8, "BigUint64", false],
+  ["BigInt64LE", 8, "BigInt64", true],
+  ["BigInt64BE", 8, "BigInt64", false],
+];
+
+for (const [name, size, dv, little] of FIXED) {
+  const get = DataView.prototype[`get${dv}`];
+  const set = DataView.prototype[`set${dv}`];
+  const read = function (offset) {
+    return get.call(view(this), checkOffset(this, offset, size), little);
+  };
+  const write = function (value, offset) {
+    offset = checkOffset(this, offset, size);
+    set.call(view(this), offset, value, little);
+    return offset + size;
+  };
+  Buffer.prototype[`read${name}`] = read;
+  Buffer.prototype[`write${name}`] = write;
+  // The lowercase aliases Node keeps (readUint8, readBigUint64LE, ...).
+  if (name.includes("UInt")) {
+    Buffer.prototype[`read${name.replace("UInt", "Uint")}`] = read;
+    Buffer.prototype[`write${name.replace("UInt", "Uint")}`] = write;
+  }
+}
+
+// Variable-width integers (1 to 6 bytes).
+function readUIntBE(offset, byteLength) {
+  offset = checkOffset(this, offset, byteLength);
+  let v = 0;
+  for (let i = 0; i < byteLength; i++) v = v * 256 + this[offset + i];
+  return v;
+}
+function readUIntLE(offset, byteLength) {
+  offset = checkOffset(this, offset, byteLength);
+  let v = 0;
+  for (let i = byteLength - 1; i >= 0; i--) v = v * 256 + this[offset + i];
+  return v;
+}
+function signed(v, byteLength) {
+  const limit = 2 ** (8 * byteLength - 1);
+  return v >= limit ? v - 2 * limit : v;
+}
+Buffer.prototype.readUIntBE = Buffer.prototype.readUintBE = readUIntBE;
+Buffer.prototype.readUIntLE = Buffer.prototype.readUintLE = readUIntLE;
+Buffer.prototype.readIntBE = function (offset, byteLength) {
+  return signed(readUIntBE.call(this, offset, byteLength), byteLength);
+};
+Buffer.prototype.readIntLE = function (offset, byteLength) {
+  return signed(readUIntLE.call(this, offset, byteLength), byteLength);
+};
+function writeUIntBE(value, offset, byteLength) {
+  offset = checkOffset(this, offset, byteLength);
+  let v = value < 0 ? value + 2 ** (8 * byteLength) : value;
+  for (let i = byteLength - 1; i >= 0; i--) {
+    this[offset + i] = v & 0xff;
+    v = Math.floor(v / 256);
+  }
+  return offset + byteLength;
+}
+function writeUIntLE(value, offset, byteLength) {
+  offset = checkOffset(this, offset, byteLength);
+  let v = value < 0 ? value + 2 ** (8 * byteLength) : value;
+  for (let i = 0; i < byteLength; i++) {
+    this[offset + i] = v & 0xff;
+    v = Math.floor(v / 256);
+  }
+  return offset + byteLength;
+}
+Buffer.prototype.writeUIntBE = Buffer.prototype.writeUintBE = writeUIntBE;
+Buffer.prototype.writeUIntLE = Buffer.prototype.writeUintLE = writeUIntLE;
+Buffer.prototype.writeIntBE = writeUIntBE;
+Buffer.prototype.writeIntLE = writeUIntLE;
+
+Object.defineProperty(Buffer, "poolSize", { value: 8192, writable: true, enumerable: true });
+
+// Buffer(...) called without `new`, as old code does.
+const BufferFunction = new Proxy(Buffer, {
+  apply(target, thisArg, args) {
+    return typeof args[0] === "number" ? Buffer.alloc(args[0]) : Buffer.from(...args);
+  },
+});
+
+const kMaxLength = 0x7fffffff;
+const constants = { MAX_LENGTH: kMaxLength, MAX_STRING_LENGTH: 0x1fffffe8 };
+const INSPECT_MAX_BYTES = 50;
+
+function isUtf8(input) {
+  try {
+    new TextDecoder("utf-8", { fatal: true }).decode(input);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isAscii(input) {
+  const bytes = input instanceof ArrayBuffer ? new Uint8Array(input) : input;
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] > 0x7f) return false;
+  return true;
+}
+
+const btoaFn = globalThis.btoa;
+const atobFn = globalThis.atob;
+const BlobClass = globalThis.Blob;
+const FileClass = globalThis.File;
+
+export default { Buffer: BufferFunction, constants, kMaxLength, INSPECT_MAX_BYTES, isUtf8, isAscii, btoa: btoaFn, atob: atobFn, Blob: BlobClass, File: FileClass, SlowBuffer: BufferFunction };
+export { BufferFunction as Buffer, constants, kMaxLength, INSPECT_MAX_BYTES, isUtf8, isAscii, btoaFn as btoa, atobFn as atob, BlobClass as Blob, FileClass as File, BufferFunction as SlowBuffer };
+export const transcode = undefined;
