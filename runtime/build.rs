@@ -21,20 +21,47 @@ const FILES: [&str; 13] = [
     "bootstrap.js",
 ];
 
-/// The Node built-in modules, each `src/node/<name>.js`, imported as `node:<name>`.
-const NODE_MODULES: [&str; 4] = ["buffer", "events", "path", "util"];
+/// The Node built-in modules, each `src/node/<name>.js`, imported as `node:<name>`; a module
+/// comes after those it imports.
+const NODE_MODULES: [&str; 6] = [
+    "buffer",
+    "events",
+    "path",
+    "querystring",
+    "string_decoder",
+    "util",
+];
+
+/// Compiles modules to stripped bytecode, in order, in one context: a built-in may import
+/// the built-ins before it (and `edge:bootstrap`, whose bindings are linked at run time).
+fn compile_all(modules: &[(String, String)]) -> Vec<Vec<u8>> {
+    let rt = rquickjs::Runtime::new().expect("engine");
+    let ctx = rquickjs::Context::full(&rt).expect("context");
+    ctx.with(|ctx| {
+        let stub = "export const inspectValue = 0, formatArgs = 0;";
+        rquickjs::Module::declare(ctx.clone(), "edge:bootstrap", stub).expect("stub");
+        modules
+            .iter()
+            .map(|(name, source)| {
+                let module = rquickjs::Module::declare(ctx.clone(), name.as_str(), source.clone())
+                    .unwrap_or_else(|_| panic!("{name} does not compile: {:?}", ctx.catch()));
+                module
+                    .write(rquickjs::module::WriteOptions {
+                        strip_source: true,
+                        strip_debug: true,
+                        ..Default::default()
+                    })
+                    .expect("write bytecode")
+            })
+            .collect()
+    })
+}
 
 /// Compiles one module to stripped bytecode.
 fn compile(name: &str, source: &str) -> Vec<u8> {
     let rt = rquickjs::Runtime::new().expect("engine");
     let ctx = rquickjs::Context::full(&rt).expect("context");
     ctx.with(|ctx| {
-        // Built-ins import the bootstrap's exports by name; compiling wants a module of that
-        // name (its bindings are only linked at run time, to the real bootstrap).
-        if name.starts_with("node:") {
-            let stub = "export const inspectValue = 0, formatArgs = 0;";
-            rquickjs::Module::declare(ctx.clone(), "edge:bootstrap", stub).expect("stub");
-        }
         let module = rquickjs::Module::declare(ctx.clone(), name, source.to_string())
             .unwrap_or_else(|_| panic!("{name} does not compile: {:?}", ctx.catch()));
         module
@@ -66,13 +93,19 @@ fn main() {
 fn node_modules() {
     let out = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).to_path_buf();
     let mut table = String::from("&[\n");
-    for name in NODE_MODULES {
-        let path = Path::new("src/node").join(format!("{name}.js"));
-        println!("cargo:rerun-if-changed={}", path.display());
-        let source = std::fs::read_to_string(&path).expect("read a node module");
+    let sources: Vec<(String, String)> = NODE_MODULES
+        .iter()
+        .map(|name| {
+            let path = Path::new("src/node").join(format!("{name}.js"));
+            println!("cargo:rerun-if-changed={}", path.display());
+            let source = std::fs::read_to_string(&path).expect("read a node module");
+            (format!("node:{name}"), source)
+        })
+        .collect();
+    let compiled = compile_all(&sources);
+    for (name, bytes) in NODE_MODULES.iter().zip(compiled) {
         let file = format!("node_{name}.qjsbc");
-        std::fs::write(out.join(&file), compile(&format!("node:{name}"), &source))
-            .expect("write bytecode");
+        std::fs::write(out.join(&file), bytes).expect("write bytecode");
         table.push_str(&format!(
             "    (\"{name}\", include_bytes!(concat!(env!(\"OUT_DIR\"), \"/{file}\"))),\n"
         ));

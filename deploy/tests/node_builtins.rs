@@ -51,6 +51,11 @@ fn node_buffer_matches_node() {
 }
 
 #[test]
+fn node_querystring_and_string_decoder_match_node() {
+    same_as_node("text_cases.mjs");
+}
+
+#[test]
 fn node_util_matches_node() {
     same_as_node("util_cases.mjs");
 }

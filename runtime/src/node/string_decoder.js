@@ -1,0 +1,67 @@
+// node:string_decoder — decodes a stream of byte chunks into text without splitting a
+// multi-byte character across chunks (UTF-8, UTF-16LE, base64 and hex keep their remainders).
+
+import { Buffer } from "node:buffer";
+
+function normalize(enc) {
+  const e = String(enc ?? "utf8").toLowerCase();
+  if (e === "utf8" || e === "utf-8") return "utf8";
+  if (e === "ucs2" || e === "ucs-2" || e === "utf16le" || e === "utf-16le") return "utf16le";
+  if (e === "latin1" || e === "binary") return "latin1";
+  if (e === "base64" || e === "base64url" || e === "hex" || e === "ascii") return e;
+  const err = new TypeError(`Unknown encoding: ${enc}`);
+  err.code = "ERR_UNKNOWN_ENCODING";
+  throw err;
+}
+
+class StringDecoder {
+  constructor(encoding) {
+    this.encoding = normalize(encoding);
+    this.pending = new Uint8Array(0);
+    if (this.encoding === "utf8") this.decoder = new TextDecoder("utf-8");
+  }
+
+  write(chunk) {
+    if (typeof chunk === "string") return chunk;
+    const bytes = chunk instanceof Uint8Array ? chunk : new Uint8Array(chunk.buffer ?? chunk, chunk.byteOffset ?? 0, chunk.byteLength);
+    if (this.encoding === "utf8") return this.decoder.decode(bytes, { stream: true });
+    const all = concat(this.pending, bytes);
+    const unit = { utf16le: 2, base64: 3, base64url: 3 }[this.encoding] ?? 1;
+    const whole = all.length - (all.length % unit);
+    let end = whole;
+    // A UTF-16 high surrogate waits for its pair.
+    if (this.encoding === "utf16le" && end >= 2) {
+      const last = all[end - 2] | (all[end - 1] << 8);
+      if (last >= 0xd800 && last <= 0xdbff) end -= 2;
+    }
+    this.pending = all.slice(end);
+    return Buffer.from(all.buffer, all.byteOffset, end).toString(this.encoding);
+  }
+
+  end(chunk) {
+    let out = chunk === undefined ? "" : this.write(chunk);
+    if (this.encoding === "utf8") {
+      out += this.decoder.decode();
+      this.decoder = new TextDecoder("utf-8");
+    } else if (this.pending.length > 0) {
+      out += Buffer.from(this.pending).toString(this.encoding);
+      this.pending = new Uint8Array(0);
+    }
+    return out;
+  }
+
+  text(chunk, offset) {
+    return this.write(chunk.subarray(offset));
+  }
+}
+
+function concat(a, b) {
+  if (a.length === 0) return b;
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+export default { StringDecoder };
+export { StringDecoder };
