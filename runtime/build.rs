@@ -23,13 +23,14 @@ const FILES: [&str; 13] = [
 
 /// The Node built-in modules, each `src/node/<name>.js`, imported as `node:<name>`; a module
 /// comes after those it imports.
-const NODE_MODULES: [&str; 6] = [
+const NODE_MODULES: [&str; 7] = [
     "buffer",
     "events",
     "path",
     "querystring",
     "string_decoder",
     "util",
+    "crypto",
 ];
 
 /// Compiles modules to stripped bytecode, in order, in one context: a built-in may import
@@ -38,7 +39,7 @@ fn compile_all(modules: &[(String, String)]) -> Vec<Vec<u8>> {
     let rt = rquickjs::Runtime::new().expect("engine");
     let ctx = rquickjs::Context::full(&rt).expect("context");
     ctx.with(|ctx| {
-        let stub = "export const inspectValue = 0, formatArgs = 0;";
+        let stub = "export const inspectValue = 0, formatArgs = 0, hashSync = 0;";
         rquickjs::Module::declare(ctx.clone(), "edge:bootstrap", stub).expect("stub");
         modules
             .iter()

@@ -56,6 +56,11 @@ fn node_querystring_and_string_decoder_match_node() {
 }
 
 #[test]
+fn node_crypto_matches_node() {
+    same_as_node("crypto_cases.mjs");
+}
+
+#[test]
 fn node_util_matches_node() {
     same_as_node("util_cases.mjs");
 }

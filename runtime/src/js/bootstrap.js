@@ -104,6 +104,7 @@ function defineGlobal(name, value) {
 export default function install(native) {
   nativeCodec = native.codec;
   nativeShapeMembers = native.shapeMembers;
+  hashSync = native.hashSync;
   nativeBlobBytes = native.blobBytes;
   const console = makeConsole(native.print);
   Object.defineProperty(console, Symbol.toStringTag, { value: "console", configurable: true });
@@ -206,5 +207,6 @@ export default function install(native) {
 const GLOBAL_TARGET = new EventTarget();
 
 // For the Node built-in modules (`src/node/`), which may import `edge:bootstrap` (apps cannot):
-// the console's formatting, shared by `node:util`.
-export { inspect as inspectValue, formatArgs };
+// the console's formatting (`node:util`) and synchronous hashing (`node:crypto`).
+let hashSync;
+export { inspect as inspectValue, formatArgs, hashSync };

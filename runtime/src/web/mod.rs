@@ -12,6 +12,7 @@ pub mod crypto;
 pub mod crypto_key;
 pub mod encoding;
 pub mod fetch;
+pub mod hash_sync;
 pub mod headers;
 pub mod intrinsics;
 pub mod multipart;
@@ -99,6 +100,7 @@ pub fn install(
     native.set("codec", Func::from(codec::codec))?;
     native.set("blobBytes", Func::from(blob::bytes_of))?;
     native.set("shapeMembers", Func::from(webidl::shape_members))?;
+    native.set("hashSync", Func::from(hash_sync::hash_sync))?;
     let hooks: Object = install.call((native,))?;
     let _ = ctx.store_userdata(Intrinsics::from_object(&hooks)?);
     Ok(())
