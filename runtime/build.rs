@@ -21,9 +21,9 @@ const FILES: [&str; 13] = [
     "bootstrap.js",
 ];
 
-/// The Node built-in modules, each `src/node/<name>.js`, imported as `node:<name>`; a module
-/// comes after those it imports.
-const NODE_MODULES: [&str; 7] = [
+/// The Node built-in modules, each `src/node/<name>.js` (`/` spelled `_`), imported as
+/// `node:<name>`; a module comes after those it imports.
+const NODE_MODULES: [&str; 15] = [
     "buffer",
     "events",
     "path",
@@ -31,6 +31,14 @@ const NODE_MODULES: [&str; 7] = [
     "string_decoder",
     "util",
     "crypto",
+    "timers/promises",
+    "timers",
+    "os",
+    "fs/promises",
+    "fs",
+    "child_process",
+    "net",
+    "dgram",
 ];
 
 /// Compiles modules to stripped bytecode, in order, in one context: a built-in may import
@@ -97,7 +105,7 @@ fn node_modules() {
     let sources: Vec<(String, String)> = NODE_MODULES
         .iter()
         .map(|name| {
-            let path = Path::new("src/node").join(format!("{name}.js"));
+            let path = Path::new("src/node").join(format!("{}.js", name.replace('/', "_")));
             println!("cargo:rerun-if-changed={}", path.display());
             let source = std::fs::read_to_string(&path).expect("read a node module");
             (format!("node:{name}"), source)
@@ -105,7 +113,7 @@ fn node_modules() {
         .collect();
     let compiled = compile_all(&sources);
     for (name, bytes) in NODE_MODULES.iter().zip(compiled) {
-        let file = format!("node_{name}.qjsbc");
+        let file = format!("node_{}.qjsbc", name.replace('/', "_"));
         std::fs::write(out.join(&file), bytes).expect("write bytecode");
         table.push_str(&format!(
             "    (\"{name}\", include_bytes!(concat!(env!(\"OUT_DIR\"), \"/{file}\"))),\n"

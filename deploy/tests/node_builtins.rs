@@ -61,6 +61,51 @@ fn node_crypto_matches_node() {
 }
 
 #[test]
+fn node_timers_and_net_helpers_match_node() {
+    same_as_node("timers_net_cases.mjs");
+}
+
+#[test]
+fn absent_modules_import_and_throw_a_clear_error_when_called() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("app.mjs");
+    std::fs::write(
+        &script,
+        r#"import fs, { readFileSync, promises } from "node:fs";
+import { readFile } from "fs/promises";
+import cp from "child_process";
+import { createSocket } from "node:dgram";
+import net from "net";
+import os from "node:os";
+const codes = [];
+for (const call of [() => readFileSync("/etc/passwd"), () => promises.readFile("/x"), () => readFile("/x"), () => cp.execSync("ls"), () => createSocket("udp4"), () => net.connect(80)]) {
+  try { call(); codes.push("no error"); } catch (e) { codes.push(e.code + ": " + e.message); }
+}
+console.log(JSON.stringify({ codes, fs: typeof fs.existsSync, platform: os.platform(), eol: os.EOL === "
+" }));
+"#,
+    )
+    .unwrap();
+    let (code, stdout, stderr) = run_edge(&["run", script.to_str().unwrap()]);
+    assert_eq!(
+        code, 0,
+        "{stdout}
+{stderr}"
+    );
+    let out: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+    let codes = out["codes"].as_array().unwrap();
+    assert_eq!(codes.len(), 6);
+    for c in codes {
+        let c = c.as_str().unwrap();
+        assert!(c.starts_with("ERR_NOT_AVAILABLE_ON_EDGE: "), "{c}");
+        assert!(c.contains("is not available on Edge"), "{c}");
+    }
+    assert_eq!(out["fs"], "function");
+    assert_eq!(out["platform"], "linux");
+    assert_eq!(out["eol"], true);
+}
+
+#[test]
 fn node_util_matches_node() {
     same_as_node("util_cases.mjs");
 }

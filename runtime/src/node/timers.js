@@ -1,0 +1,22 @@
+// node:timers — the global timer functions, plus setImmediate (a macrotask after the current
+// one) and the promise forms under `promises`.
+
+import * as promises from "node:timers/promises";
+
+const { setTimeout, setInterval, clearTimeout, clearInterval } = globalThis;
+
+function setImmediate(callback, ...args) {
+  if (typeof callback !== "function") {
+    const err = new TypeError(`The "callback" argument must be of type function. Received ${typeof callback}`);
+    err.code = "ERR_INVALID_ARG_TYPE";
+    throw err;
+  }
+  return setTimeout(callback, 0, ...args);
+}
+
+function clearImmediate(id) {
+  clearTimeout(id);
+}
+
+export default { setTimeout, setInterval, setImmediate, clearTimeout, clearInterval, clearImmediate, promises };
+export { setTimeout, setInterval, setImmediate, clearTimeout, clearInterval, clearImmediate, promises };
