@@ -41,45 +41,34 @@ const NODE_MODULES: [&str; 15] = [
     "dgram",
 ];
 
-/// Compiles modules to stripped bytecode, in order, in one context: a built-in may import
-/// the built-ins before it (and `edge:bootstrap`, whose bindings are linked at run time).
-fn compile_all(modules: &[(String, String)]) -> Vec<Vec<u8>> {
-    let rt = rquickjs::Runtime::new().expect("engine");
-    let ctx = rquickjs::Context::full(&rt).expect("context");
-    ctx.with(|ctx| {
-        let stub = "export const inspectValue = 0, formatArgs = 0, hashSync = 0;";
-        rquickjs::Module::declare(ctx.clone(), "edge:bootstrap", stub).expect("stub");
-        modules
-            .iter()
-            .map(|(name, source)| {
-                let module = rquickjs::Module::declare(ctx.clone(), name.as_str(), source.clone())
-                    .unwrap_or_else(|_| panic!("{name} does not compile: {:?}", ctx.catch()));
-                module
-                    .write(rquickjs::module::WriteOptions {
-                        strip_source: true,
-                        strip_debug: true,
-                        ..Default::default()
-                    })
-                    .expect("write bytecode")
-            })
-            .collect()
-    })
+/// Compiles one module declared in `ctx` to stripped bytecode.
+fn compile_in(ctx: &rquickjs::Ctx<'_>, name: &str, source: &str) -> Vec<u8> {
+    let module = rquickjs::Module::declare(ctx.clone(), name, source.to_string())
+        .unwrap_or_else(|_| panic!("{name} does not compile: {:?}", ctx.catch()));
+    module
+        .write(rquickjs::module::WriteOptions {
+            strip_source: true,
+            strip_debug: true,
+            ..Default::default()
+        })
+        .expect("write bytecode")
 }
 
-/// Compiles one module to stripped bytecode.
-fn compile(name: &str, source: &str) -> Vec<u8> {
+/// Compiles modules to stripped bytecode, in order, in one context: a built-in may import
+/// the built-ins before it, and `edge:bootstrap` (a stand-in with its export names here; the
+/// bindings are linked at run time to the real bootstrap).
+fn compile_all(modules: &[(String, String)], bootstrap_exports: &str) -> Vec<Vec<u8>> {
     let rt = rquickjs::Runtime::new().expect("engine");
     let ctx = rquickjs::Context::full(&rt).expect("context");
     ctx.with(|ctx| {
-        let module = rquickjs::Module::declare(ctx.clone(), name, source.to_string())
-            .unwrap_or_else(|_| panic!("{name} does not compile: {:?}", ctx.catch()));
-        module
-            .write(rquickjs::module::WriteOptions {
-                strip_source: true,
-                strip_debug: true,
-                ..Default::default()
-            })
-            .expect("write bytecode")
+        if !bootstrap_exports.is_empty() {
+            let stub = format!("export const {bootstrap_exports};");
+            rquickjs::Module::declare(ctx.clone(), "edge:bootstrap", stub).expect("stub");
+        }
+        modules
+            .iter()
+            .map(|(name, source)| compile_in(&ctx, name, source))
+            .collect()
     })
 }
 
@@ -94,7 +83,9 @@ fn main() {
     }
     let out = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).to_path_buf();
     std::fs::write(out.join("bootstrap.js"), &source).expect("write bootstrap source");
-    let bytes = compile("edge:bootstrap", &source);
+    let bytes = compile_all(&[("edge:bootstrap".to_string(), source)], "")
+        .pop()
+        .expect("bytecode");
     std::fs::write(out.join("bootstrap.qjsbc"), bytes).expect("write bytecode");
 }
 
@@ -111,7 +102,8 @@ fn node_modules() {
             (format!("node:{name}"), source)
         })
         .collect();
-    let compiled = compile_all(&sources);
+    let exports = "inspectValue = 0, formatArgs = 0, hashSync = 0, unavailableOnEdge = 0";
+    let compiled = compile_all(&sources, exports);
     for (name, bytes) in NODE_MODULES.iter().zip(compiled) {
         let file = format!("node_{}.qjsbc", name.replace('/', "_"));
         std::fs::write(out.join(&file), bytes).expect("write bytecode");

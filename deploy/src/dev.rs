@@ -79,9 +79,9 @@ pub fn main(args: DevArgs) -> Result<ExitCode> {
             &pool,
             Arc::new(ServerConfig::dev()),
         )?;
-        println!("edge dev: serving {} on http://{bound}", entry.display());
+        say!("edge dev: serving {} on http://{bound}", entry.display());
         if args.outbound.policy().allows_private() {
-            println!(
+            say!(
                 "edge dev: fetch() may reach loopback and private addresses on this machine \
                  (--deny-private-network applies the production policy)"
             );
@@ -104,7 +104,7 @@ async fn watch_loop(host: Arc<AppHost>) {
         }
         match host.reload().await {
             Ok(()) => {
-                println!("edge dev: reloaded");
+                say!("edge dev: reloaded");
                 watcher.reset(host.files());
             }
             Err(e) => {

@@ -1,6 +1,15 @@
 //! `edge`: the command-line interface of Edge. `edge dev` serves one app locally and reloads
 //! it on change; `edge run` runs a script or module to completion; `edge serve` runs a node.
 
+/// Prints a line to stdout; a closed pipe (`edge serve | head`) is ignored, not a panic: the
+/// line was only information.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 mod dev;
 mod entry;
 mod outbound;

@@ -39,17 +39,17 @@ pub fn main(args: ServeArgs) -> Result<ExitCode> {
             .await
             .context("the node did not start")?;
         for addr in &running.http {
-            println!("edge serve: HTTP on http://{addr}");
+            say!("edge serve: HTTP on http://{addr}");
         }
         if let Some(addr) = running.https {
             let h3 = if running.http3 { " and HTTP/3" } else { "" };
-            println!("edge serve: HTTPS{h3} on https://{addr}");
+            say!("edge serve: HTTPS{h3} on https://{addr}");
         }
-        println!("edge serve: admin API on http://{}", running.admin);
+        say!("edge serve: admin API on http://{}", running.admin);
         if let Some(file) = &running.token_file {
-            println!("edge serve: admin token in {}", file.display());
+            say!("edge serve: admin token in {}", file.display());
         }
-        println!("edge serve: data in {}", running.data_dir.display());
+        say!("edge serve: data in {}", running.data_dir.display());
         loop {
             tokio::select! {
                 _ = tokio::signal::ctrl_c() => break,
@@ -57,16 +57,16 @@ pub fn main(args: ServeArgs) -> Result<ExitCode> {
                 _ = hup.recv() => {
                     if let Some(certs) = &running.node_certs() {
                         match certs.reload() {
-                            Ok(()) => println!("edge serve: certificates reloaded"),
+                            Ok(()) => say!("edge serve: certificates reloaded"),
                             Err(e) => eprintln!("edge serve: certificate reload failed: {e}"),
                         }
                     }
                 }
             }
         }
-        println!("edge serve: draining");
+        say!("edge serve: draining");
         let clean = running.shutdown().await;
-        println!(
+        say!(
             "edge serve: stopped{}",
             if clean { "" } else { " (grace period over)" }
         );

@@ -164,3 +164,32 @@ fn help_and_version() {
     assert_ne!(code, 0);
     assert!(stderr.contains("no such file"), "{stderr}");
 }
+
+#[test]
+fn console_output_to_a_closed_pipe_is_not_a_panic() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("loud.js");
+    std::fs::write(
+        &script,
+        "for (let i = 0; i < 20000; i++) console.log('line ' + i + ' ' + 'x'.repeat(100));\n",
+    )
+    .unwrap();
+    let mut child = Command::new(common::edge_bin())
+        .args(["run", script.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.starts_with("line 0"));
+    // The reader is gone (as with `| head -1`): the rest of the output has nowhere to go.
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(out.status.success(), "{stderr}");
+}

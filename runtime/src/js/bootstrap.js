@@ -207,6 +207,17 @@ export default function install(native) {
 const GLOBAL_TARGET = new EventTarget();
 
 // For the Node built-in modules (`src/node/`), which may import `edge:bootstrap` (apps cannot):
-// the console's formatting (`node:util`) and synchronous hashing (`node:crypto`).
+// the console's formatting (`node:util`), synchronous hashing (`node:crypto`), and the stand-in
+// for functions of modules that have nothing to work on here (`node:fs`, ...).
 let hashSync;
-export { inspect as inspectValue, formatArgs, hashSync };
+
+/** A function that throws "not available on Edge" with what the app does not have. */
+function unavailableOnEdge(module, name, missing) {
+  return function () {
+    const err = new Error(`${module}.${name}() is not available on Edge: apps have no ${missing}`);
+    err.code = "ERR_NOT_AVAILABLE_ON_EDGE";
+    throw err;
+  };
+}
+
+export { inspect as inspectValue, formatArgs, hashSync, unavailableOnEdge };

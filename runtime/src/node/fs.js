@@ -1,13 +1,9 @@
 // node:fs — importable, as many packages import it without calling it, but there is no
 // file system on Edge: every function throws a clear error when called.
 
-function unavailable(name) {
-  return function () {
-    const err = new Error(`fs.${name}() is not available on Edge: apps have no file system`);
-    err.code = "ERR_NOT_AVAILABLE_ON_EDGE";
-    throw err;
-  };
-}
+import { unavailableOnEdge } from "edge:bootstrap";
+
+const unavailable = (name) => unavailableOnEdge("fs", name, "file system");
 
 export const readFile = unavailable("readFile");
 export const readFileSync = unavailable("readFileSync");

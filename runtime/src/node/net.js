@@ -1,6 +1,8 @@
 // node:net — the address helpers work (packages validate IPs with them); sockets and servers
 // are not available on Edge (outbound TCP is `connect()` from `cloudflare:sockets`, later).
 
+import { unavailableOnEdge } from "edge:bootstrap";
+
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
 function isIPv4(input) {
@@ -26,13 +28,7 @@ function isIP(input) {
   return 0;
 }
 
-function unavailable(name) {
-  return function () {
-    const err = new Error(`net.${name}() is not available on Edge: apps open no raw sockets or servers`);
-    err.code = "ERR_NOT_AVAILABLE_ON_EDGE";
-    throw err;
-  };
-}
+const unavailable = (name) => unavailableOnEdge("net", name, "raw sockets or servers");
 
 export const createServer = unavailable("createServer");
 export const createConnection = unavailable("createConnection");

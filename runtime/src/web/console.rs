@@ -34,9 +34,13 @@ pub type LogSink = Arc<dyn Fn(LogLevel, &str) + Send + Sync>;
 
 /// A sink writing info and debug to stdout, warnings and errors to stderr.
 pub fn stdio_sink() -> LogSink {
-    Arc::new(|level, line| match level {
-        LogLevel::Debug | LogLevel::Info => println!("{line}"),
-        LogLevel::Warn | LogLevel::Error => eprintln!("{line}"),
+    // A closed pipe (`edge run app.js | head`) is not the app's error: the line is dropped.
+    Arc::new(|level, line| {
+        use std::io::Write;
+        let _ = match level {
+            LogLevel::Debug | LogLevel::Info => writeln!(std::io::stdout().lock(), "{line}"),
+            LogLevel::Warn | LogLevel::Error => writeln!(std::io::stderr().lock(), "{line}"),
+        };
     })
 }
 
