@@ -1,7 +1,7 @@
 //! Graceful shutdown: one signal tells every accept loop to stop and every connection to finish
 //! what it is serving; a count of open connections and streams says when the node is idle.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -10,6 +10,8 @@ use tokio::sync::{watch, Notify};
 /// The node's drain state, shared by every listener and connection.
 pub struct Drain {
     signal: watch::Sender<bool>,
+    /// The same fact for the request path: an atomic read, not the channel's lock.
+    draining: AtomicBool,
     active: AtomicUsize,
     idle: Notify,
 }
@@ -22,6 +24,7 @@ impl Drain {
     pub fn new() -> Arc<Drain> {
         Arc::new(Drain {
             signal: watch::channel(false).0,
+            draining: AtomicBool::new(false),
             active: AtomicUsize::new(0),
             idle: Notify::new(),
         })
@@ -29,22 +32,17 @@ impl Drain {
 
     /// Starts draining: listeners stop accepting, connections finish their requests.
     pub fn begin(&self) {
+        self.draining.store(true, Ordering::Release);
         self.signal.send_replace(true);
     }
 
     pub fn is_draining(&self) -> bool {
-        *self.signal.borrow()
+        self.draining.load(Ordering::Acquire)
     }
 
     /// A receiver that sees draining begin (`wait_for(|d| *d)`).
     pub fn subscribe(&self) -> watch::Receiver<bool> {
         self.signal.subscribe()
-    }
-
-    /// Resolves once draining has begun.
-    pub async fn started(&self) {
-        let mut rx = self.signal.subscribe();
-        let _ = rx.wait_for(|d| *d).await;
     }
 
     /// Counts one more thing in flight.
