@@ -23,13 +23,15 @@ const FILES: [&str; 13] = [
 
 /// The Node built-in modules, each `src/node/<name>.js` (`/` spelled `_`), imported as
 /// `node:<name>`; a module comes after those it imports.
-const NODE_MODULES: [&str; 15] = [
+const NODE_MODULES: [&str; 17] = [
     "buffer",
     "events",
     "path",
     "querystring",
     "string_decoder",
     "util",
+    "assert",
+    "assert/strict",
     "crypto",
     "timers/promises",
     "timers",

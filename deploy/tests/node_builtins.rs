@@ -105,6 +105,11 @@ console.log(JSON.stringify({ codes, fs: typeof fs.existsSync, platform: os.platf
 }
 
 #[test]
+fn node_assert_matches_node() {
+    same_as_node("assert_cases.mjs");
+}
+
+#[test]
 fn node_util_matches_node() {
     same_as_node("util_cases.mjs");
 }

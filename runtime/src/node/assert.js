@@ -1,0 +1,198 @@
+// node:assert — assertions that throw `AssertionError` (code ERR_ASSERTION) with the values
+// compared; `assert/strict` and `assert.strict` use strict equality throughout.
+
+import { isDeepStrictEqual, inspect } from "node:util";
+
+class AssertionError extends Error {
+  constructor(options = {}) {
+    const { message, actual, expected, operator } = options;
+    super(message ?? `${inspect(actual)} ${operator} ${inspect(expected)}`);
+    this.name = "AssertionError";
+    this.code = "ERR_ASSERTION";
+    this.actual = actual;
+    this.expected = expected;
+    this.operator = operator;
+    this.generatedMessage = message === undefined;
+  }
+}
+
+function fail(message = "Failed") {
+  if (message instanceof Error) throw message;
+  throw new AssertionError({ message, operator: "fail" });
+}
+
+function check(ok, message, actual, expected, operator, describe) {
+  if (ok) return;
+  if (message instanceof Error) throw message;
+  const err = new AssertionError({
+    message: message ?? describe?.(),
+    actual,
+    expected,
+    operator,
+  });
+  err.generatedMessage = message === undefined;
+  throw err;
+}
+
+function ok(value, message) {
+  check(!!value, message, value, true, "==", () =>
+    arguments.length === 0 ? "No value argument passed to `assert.ok()`" : `The expression evaluated to a falsy value:\n\n  assert.ok(${inspect(value)})\n`,
+  );
+}
+
+// Loose deep equality (`==` on primitives), as assert.deepEqual compares.
+function looseDeepEqual(a, b, seen = new Map()) {
+  if (a == b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return Number.isNaN(a) && Number.isNaN(b);
+  if (seen.get(a) === b) return true;
+  seen.set(a, b);
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
+  if (a instanceof Map && b instanceof Map) {
+    if (a.size !== b.size) return false;
+    for (const [k, v] of a) if (!b.has(k) || !looseDeepEqual(v, b.get(k), seen)) return false;
+    return true;
+  }
+  if (a instanceof Set && b instanceof Set) {
+    if (a.size !== b.size) return false;
+    for (const v of a) if (!b.has(v)) return false;
+    return true;
+  }
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && looseDeepEqual(a[k], b[k], seen));
+}
+
+function matchesError(err, expected) {
+  if (expected === undefined) return true;
+  if (typeof expected === "function") {
+    if (expected.prototype !== undefined && err instanceof expected) return true;
+    if (Error.isPrototypeOf(expected) || expected === Error) return false;
+    return expected.call({}, err) === true;
+  }
+  if (expected instanceof RegExp) return expected.test(String(err));
+  if (typeof expected === "object" && expected !== null) {
+    return Object.keys(expected).every((k) => {
+      const want = expected[k];
+      const got = err?.[k];
+      return want instanceof RegExp && typeof got === "string" ? want.test(got) : isDeepStrictEqual(got, want);
+    });
+  }
+  return false;
+}
+
+function throws(fn, expected, message) {
+  if (typeof expected === "string") {
+    message = expected;
+    expected = undefined;
+  }
+  try {
+    fn();
+  } catch (err) {
+    if (!matchesError(err, expected)) {
+      const failure = new AssertionError({ message: message ?? "The error did not match the expected one", actual: err, expected, operator: "throws" });
+      failure.generatedMessage = message === undefined;
+      throw failure;
+    }
+    return;
+  }
+  throw new AssertionError({ message: message ?? "Missing expected exception.", expected, operator: "throws" });
+}
+
+function doesNotThrow(fn, expected, message) {
+  try {
+    fn();
+  } catch (err) {
+    throw new AssertionError({ message: typeof expected === "string" ? expected : message ?? `Got unwanted exception.\nActual message: "${err?.message}"`, actual: err, operator: "doesNotThrow" });
+  }
+}
+
+async function rejects(promiseOrFn, expected, message) {
+  if (typeof expected === "string") {
+    message = expected;
+    expected = undefined;
+  }
+  try {
+    await (typeof promiseOrFn === "function" ? promiseOrFn() : promiseOrFn);
+  } catch (err) {
+    if (!matchesError(err, expected)) {
+      throw new AssertionError({ message: message ?? "The error did not match the expected one", actual: err, expected, operator: "rejects" });
+    }
+    return;
+  }
+  throw new AssertionError({ message: message ?? "Missing expected rejection.", expected, operator: "rejects" });
+}
+
+async function doesNotReject(promiseOrFn, message) {
+  try {
+    await (typeof promiseOrFn === "function" ? promiseOrFn() : promiseOrFn);
+  } catch (err) {
+    throw new AssertionError({ message: message ?? `Got unwanted rejection.\nActual message: "${err?.message}"`, actual: err, operator: "doesNotReject" });
+  }
+}
+
+function match(string, regexp, message) {
+  check(typeof string === "string" && regexp.test(string), message, string, regexp, "match", () => `The input did not match the regular expression ${regexp}. Input:\n\n${inspect(string)}\n`);
+}
+
+function doesNotMatch(string, regexp, message) {
+  check(typeof string === "string" && !regexp.test(string), message, string, regexp, "doesNotMatch", () => `The input was expected to not match the regular expression ${regexp}. Input:\n\n${inspect(string)}\n`);
+}
+
+function ifError(value) {
+  if (value !== null && value !== undefined) {
+    const shown = value instanceof Error ? value.message : inspect(value);
+    const err = new AssertionError({ message: `ifError got unwanted exception: ${shown}`, actual: value, expected: null, operator: "ifError" });
+    err.generatedMessage = false;
+    throw err;
+  }
+}
+
+const comparisons = {
+  equal: (a, b) => a == b || (Number.isNaN(a) && Number.isNaN(b)),
+  notEqual: (a, b) => !(a == b || (Number.isNaN(a) && Number.isNaN(b))),
+  strictEqual: (a, b) => Object.is(a, b),
+  notStrictEqual: (a, b) => !Object.is(a, b),
+  deepEqual: (a, b) => looseDeepEqual(a, b),
+  notDeepEqual: (a, b) => !looseDeepEqual(a, b),
+  deepStrictEqual: (a, b) => isDeepStrictEqual(a, b),
+  notDeepStrictEqual: (a, b) => !isDeepStrictEqual(a, b),
+};
+
+// The operator a failure reports (Node's: `==`/`!=` for the loose scalar pair).
+const OPERATORS = { equal: "==", notEqual: "!=" };
+
+function comparison(name) {
+  const test = comparisons[name];
+  const operator = OPERATORS[name] ?? name;
+  return function (actual, expected, message) {
+    check(test(actual, expected), message, actual, expected, operator, () => `Expected values to be ${name.startsWith("not") ? "not " : ""}${name.replace(/^not/, "").toLowerCase().includes("strict") ? "strictly " : "loosely "}${name.toLowerCase().includes("deep") ? "deep-" : ""}equal:\n\n${inspect(actual)}\n\nshould ${name.startsWith("not") ? "not " : ""}equal\n\n${inspect(expected)}`);
+  };
+}
+
+const equal = comparison("equal");
+const notEqual = comparison("notEqual");
+const strictEqual = comparison("strictEqual");
+const notStrictEqual = comparison("notStrictEqual");
+const deepEqual = comparison("deepEqual");
+const notDeepEqual = comparison("notDeepEqual");
+const deepStrictEqual = comparison("deepStrictEqual");
+const notDeepStrictEqual = comparison("notDeepStrictEqual");
+
+function assert(value, message) {
+  ok(value, message);
+}
+
+const members = { AssertionError, ok, fail, equal, notEqual, strictEqual, notStrictEqual, deepEqual, notDeepEqual, deepStrictEqual, notDeepStrictEqual, throws, doesNotThrow, rejects, doesNotReject, match, doesNotMatch, ifError };
+Object.assign(assert, members);
+
+function strict(value, message) {
+  ok(value, message);
+}
+Object.assign(strict, members, { equal: strictEqual, notEqual: notStrictEqual, deepEqual: deepStrictEqual, notDeepEqual: notDeepStrictEqual });
+strict.strict = strict;
+assert.strict = strict;
+
+export default assert;
+export { AssertionError, ok, fail, equal, notEqual, strictEqual, notStrictEqual, deepEqual, notDeepEqual, deepStrictEqual, notDeepStrictEqual, throws, doesNotThrow, rejects, doesNotReject, match, doesNotMatch, ifError, strict };
