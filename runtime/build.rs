@@ -23,11 +23,12 @@ const FILES: [&str; 13] = [
 
 /// The Node built-in modules, each `src/node/<name>.js` (`/` spelled `_`), imported as
 /// `node:<name>`; a module comes after those it imports.
-const NODE_MODULES: [&str; 17] = [
+const NODE_MODULES: [&str; 18] = [
     "buffer",
     "events",
     "path",
     "querystring",
+    "url",
     "string_decoder",
     "util",
     "assert",

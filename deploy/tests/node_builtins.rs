@@ -110,6 +110,11 @@ fn node_assert_matches_node() {
 }
 
 #[test]
+fn node_url_matches_node() {
+    same_as_node("url_cases.mjs");
+}
+
+#[test]
 fn node_util_matches_node() {
     same_as_node("util_cases.mjs");
 }
