@@ -23,7 +23,7 @@ const FILES: [&str; 13] = [
 
 /// The Node built-in modules, each `src/node/<name>.js` (`/` spelled `_`), imported as
 /// `node:<name>`; a module comes after those it imports.
-const NODE_MODULES: [&str; 18] = [
+const NODE_MODULES: [&str; 20] = [
     "buffer",
     "events",
     "path",
@@ -42,6 +42,8 @@ const NODE_MODULES: [&str; 18] = [
     "child_process",
     "net",
     "dgram",
+    "diagnostics_channel",
+    "perf_hooks",
 ];
 
 /// Compiles one module declared in `ctx` to stripped bytecode.

@@ -115,6 +115,11 @@ fn node_url_matches_node() {
 }
 
 #[test]
+fn node_diagnostics_channel_and_perf_hooks_match_node() {
+    same_as_node("channels_cases.mjs");
+}
+
+#[test]
 fn node_util_matches_node() {
     same_as_node("util_cases.mjs");
 }
