@@ -72,16 +72,18 @@ impl Dispatch for Routed {
                 result: Err(HostError::UnknownApp(place)),
             };
         };
-        let place = format!("{host}{path}");
+        if !self.host.has(&app) {
+            // A route to an app with no active version (the app's name stays private).
+            tracing::debug!(app = %app, "routed to an app with no active version");
+            return Outcome {
+                app: Some(app),
+                version: None,
+                result: Err(HostError::UnknownApp(format!(
+                    "{host}{path} (no active version)"
+                ))),
+            };
+        }
         let (version, result) = self.host.dispatch_versioned(&app, request).await;
-        // A route to an app with no active version (the app's name stays private).
-        let result = result.map_err(|e| match e {
-            HostError::UnknownApp(_) => {
-                tracing::debug!(app = %app, "routed to an app with no active version");
-                HostError::UnknownApp(format!("{place} (no active version)"))
-            }
-            e => e,
-        });
         Outcome {
             app: Some(app),
             version,

@@ -220,7 +220,9 @@ async fn request<D: Dispatch>(
     let (mut parts, ()) = req.into_parts();
     let method = parts.method.clone();
     let url = request_url(&mut parts, "https", local);
-    let (response, app, version) = match &url {
+    // The access log needs the URL after the app has taken the request: a copy only when on.
+    let logged = url.as_ref().filter(|_| config.access_log.is_on()).cloned();
+    let (response, app, version) = match url {
         None => (
             plain(
                 StatusCode::BAD_REQUEST,
@@ -233,7 +235,7 @@ async fn request<D: Dispatch>(
             let body = TimedBody::new(RecvBody(recv), config.limits.body_read_timeout());
             let request = AppRequest {
                 method: parts.method,
-                url: url.clone(),
+                url,
                 headers: parts.headers,
                 body: Body::from_http(body),
             };
@@ -262,7 +264,7 @@ async fn request<D: Dispatch>(
                 peer,
                 "HTTP/3",
                 &method,
-                url.as_deref(),
+                logged.as_deref(),
                 app,
                 version,
                 status,

@@ -423,15 +423,18 @@ async fn handle<D: Dispatch>(
             } else {
                 Body::from_http(TimedBody::new(body, config.limits.body_read_timeout()))
             };
+            // The access log needs the URL after the app has taken the request: a copy only
+            // when the log is on.
+            let logged = config.access_log.is_on().then(|| url.clone());
             let request = AppRequest {
                 method: parts.method,
-                url: url.clone(),
+                url,
                 headers: parts.headers,
                 body,
             };
             let outcome = front.dispatcher.dispatch(request).await;
             let (response, app, version) = outcome.into_response(config.expose_errors);
-            (response, app, version, Some(url))
+            (response, app, version, logged)
         }
     };
     let (mut head, body) = response.into_parts();

@@ -401,6 +401,11 @@ impl Host {
         Some((lines.iter().cloned().collect(), live))
     }
 
+    /// Whether app `name` is deployed (a lookup in the lock-free table).
+    pub fn has(&self, name: &str) -> bool {
+        self.apps.load().contains_key(name)
+    }
+
     /// Every app's counters and the node's totals, in the Prometheus text format.
     pub fn metrics(&self) -> String {
         let apps = self.apps.load();

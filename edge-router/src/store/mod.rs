@@ -117,10 +117,25 @@ impl Store {
     }
 
     pub fn apps(&self) -> Result<Vec<App>, StoreError> {
-        let mut stmt = self.db.prepare(
+        self.query_apps(
             "SELECT name, active, previous, settings, created_at FROM apps ORDER BY name",
-        )?;
-        let rows = stmt.query_map([], |r| {
+            [],
+        )
+    }
+
+    /// One app, looked up by its key (not by reading every app).
+    pub fn app(&self, name: &str) -> Result<Option<App>, StoreError> {
+        let sql = "SELECT name, active, previous, settings, created_at FROM apps WHERE name = ?1";
+        Ok(self.query_apps(sql, [name])?.pop())
+    }
+
+    fn query_apps<P: rusqlite::Params>(
+        &self,
+        sql: &str,
+        params: P,
+    ) -> Result<Vec<App>, StoreError> {
+        let mut stmt = self.db.prepare_cached(sql)?;
+        let rows = stmt.query_map(params, |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get(1)?,
@@ -141,10 +156,6 @@ impl Store {
             });
         }
         Ok(apps)
-    }
-
-    pub fn app(&self, name: &str) -> Result<Option<App>, StoreError> {
-        Ok(self.apps()?.into_iter().find(|a| a.name == name))
     }
 
     /// Creates the app if it does not exist; says whether it did.
@@ -188,8 +199,24 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// One version, looked up by its key.
     pub fn version(&self, app: &str, id: i64) -> Result<Option<Version>, StoreError> {
-        Ok(self.versions(app)?.into_iter().find(|v| v.id == id))
+        let version = self
+            .db
+            .query_row(
+                "SELECT id, bundle, main, created_at FROM versions WHERE app = ?1 AND id = ?2",
+                params![app, id],
+                |r| {
+                    Ok(Version {
+                        id: r.get(0)?,
+                        bundle: r.get(1)?,
+                        main: r.get(2)?,
+                        created_at: r.get(3)?,
+                    })
+                },
+            )
+            .optional()?;
+        Ok(version)
     }
 
     /// Adds a version for a bundle; an app's existing version of the same bundle is returned
