@@ -23,7 +23,7 @@ const FILES: [&str; 13] = [
 
 /// The Node built-in modules, each `src/node/<name>.js` (`/` spelled `_`), imported as
 /// `node:<name>`; a module comes after those it imports.
-const NODE_MODULES: [&str; 20] = [
+const NODE_MODULES: [&str; 21] = [
     "buffer",
     "events",
     "path",
@@ -44,6 +44,7 @@ const NODE_MODULES: [&str; 20] = [
     "dgram",
     "diagnostics_channel",
     "perf_hooks",
+    "async_hooks",
 ];
 
 /// Compiles one module declared in `ctx` to stripped bytecode.
@@ -107,7 +108,8 @@ fn node_modules() {
             (format!("node:{name}"), source)
         })
         .collect();
-    let exports = "inspectValue = 0, formatArgs = 0, hashSync = 0, unavailableOnEdge = 0";
+    let exports =
+        "inspectValue = 0, formatArgs = 0, hashSync = 0, unavailableOnEdge = 0, asyncContext = 0";
     let compiled = compile_all(&sources, exports);
     for (name, bytes) in NODE_MODULES.iter().zip(compiled) {
         let file = format!("node_{}.qjsbc", name.replace('/', "_"));

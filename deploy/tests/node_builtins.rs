@@ -6,7 +6,7 @@ mod common;
 
 use std::process::Command;
 
-use common::{fixture, run_edge};
+use common::{fixture, run_edge, DevServer};
 
 fn same_as_node(name: &str) {
     let script = fixture("node_compat").join(name);
@@ -145,4 +145,40 @@ fn unknown_node_builtins_fail_with_a_clear_error() {
         stderr.contains("Edge has no such Node built-in module"),
         "{stderr}"
     );
+}
+
+/// AsyncLocalStorage keeps each request's store across awaits, timers, intervals,
+/// `Promise.all`, microtasks, listeners and a promise another request settles, with 100
+/// requests in flight at once in one isolate; `enterWith` in one request does not leak into
+/// the next.
+#[test]
+fn async_local_storage_follows_each_request_under_concurrency() {
+    let server = DevServer::start(&fixture("node_compat").join("als-app.mjs"), &[]);
+    let leak = server.get("/?id=leak");
+    assert_eq!(leak.text(), "leaked", "{}", server.output());
+    let server = std::sync::Arc::new(server);
+    let threads: Vec<_> = (0..100)
+        .map(|i| {
+            let server = server.clone();
+            std::thread::spawn(move || {
+                let res = server.get(&format!("/?id={i}"));
+                assert_eq!(res.status, 200, "{}", res.text());
+                (
+                    i,
+                    serde_json::from_str::<serde_json::Value>(&res.text()).unwrap(),
+                )
+            })
+        })
+        .collect();
+    for thread in threads {
+        let (i, seen) = thread.join().unwrap();
+        let id = i.to_string();
+        let expect = serde_json::json!({
+            "sync": id, "afterAwait": id, "afterTimer": id, "thenChain": id,
+            "promiseAll": id, "interval": id, "listener": id,
+            "nested": format!("{id}/inner-{id}"), "exit": "none", "sharedPromise": id,
+            "resource": id, "boundOutside": "none", "before": "none", "after": "none",
+        });
+        assert_eq!(seen, expect, "request {i}");
+    }
 }

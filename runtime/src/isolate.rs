@@ -592,6 +592,9 @@ fn call_handler<'js>(ctx: &Ctx<'js>, request: AppRequest) -> Result<Outcome<'js>
         .map(|a| a.clone())
         .ok_or(DispatchError::NoApp)?;
     let js_err = |e: Error| DispatchError::Handler(caught(ctx, e));
+    // A request starts outside every async context (`enterWith` in another request's
+    // synchronous part does not reach it).
+    crate::async_context::set(ctx, &rquickjs::Value::new_undefined(ctx.clone()));
     let req = Request::incoming(
         request.method.as_str(),
         request.url,

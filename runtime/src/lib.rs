@@ -7,6 +7,7 @@
 //! could stand behind the same interface. The runtime knows nothing of tenants or sockets:
 //! `fetch()` gets its connections from the embedder's [`Connector`].
 
+mod async_context;
 mod body;
 mod error;
 mod isolate;

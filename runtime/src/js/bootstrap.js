@@ -105,6 +105,7 @@ export default function install(native) {
   nativeCodec = native.codec;
   nativeShapeMembers = native.shapeMembers;
   hashSync = native.hashSync;
+  asyncContext = Object.freeze({ get: native.getContext, set: native.setContext });
   nativeBlobBytes = native.blobBytes;
   const console = makeConsole(native.print);
   Object.defineProperty(console, Symbol.toStringTag, { value: "console", configurable: true });
@@ -207,9 +208,11 @@ export default function install(native) {
 const GLOBAL_TARGET = new EventTarget();
 
 // For the Node built-in modules (`src/node/`), which may import `edge:bootstrap` (apps cannot):
-// the console's formatting (`node:util`), synchronous hashing (`node:crypto`), and the stand-in
+// the console's formatting (`node:util`), synchronous hashing (`node:crypto`), the async context
+// (`node:async_hooks`), and the stand-in
 // for functions of modules that have nothing to work on here (`node:fs`, ...).
 let hashSync;
+let asyncContext;
 
 /** A function that throws "not available on Edge" with what the app does not have. */
 function unavailableOnEdge(module, name, missing) {
@@ -220,4 +223,4 @@ function unavailableOnEdge(module, name, missing) {
   };
 }
 
-export { inspect as inspectValue, formatArgs, hashSync, unavailableOnEdge };
+export { inspect as inspectValue, formatArgs, hashSync, unavailableOnEdge, asyncContext };

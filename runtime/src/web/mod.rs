@@ -101,6 +101,8 @@ pub fn install(
     native.set("blobBytes", Func::from(blob::bytes_of))?;
     native.set("shapeMembers", Func::from(webidl::shape_members))?;
     native.set("hashSync", Func::from(hash_sync::hash_sync))?;
+    native.set("getContext", Func::from(crate::async_context::get_js))?;
+    native.set("setContext", Func::from(crate::async_context::set_js))?;
     let hooks: Object = install.call((native,))?;
     let _ = ctx.store_userdata(Intrinsics::from_object(&hooks)?);
     Ok(())

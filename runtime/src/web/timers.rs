@@ -62,6 +62,8 @@ fn schedule<'js>(
     timers.active.borrow_mut().insert(id, tx);
     drop(timers);
     let args = args.0;
+    // The callback runs in the async context of the code that scheduled it.
+    let context = crate::async_context::current(&ctx);
     let ctx2 = ctx.clone();
     ctx.spawn(async move {
         loop {
@@ -74,7 +76,7 @@ fn schedule<'js>(
                     t.active.borrow_mut().remove(&id);
                 }
             }
-            fire(&ctx2, &callback, &args);
+            crate::async_context::enter(&ctx2, &context, || fire(&ctx2, &callback, &args));
             if !repeat {
                 return;
             }
