@@ -23,7 +23,7 @@ const FILES: [&str; 13] = [
 
 /// The Node built-in modules, each `src/node/<name>.js` (`/` spelled `_`), imported as
 /// `node:<name>`; a module comes after those it imports.
-const NODE_MODULES: [&str; 21] = [
+const NODE_MODULES: [&str; 24] = [
     "buffer",
     "events",
     "path",
@@ -45,6 +45,9 @@ const NODE_MODULES: [&str; 21] = [
     "diagnostics_channel",
     "perf_hooks",
     "async_hooks",
+    "process",
+    "internal/cjs",
+    "module",
 ];
 
 /// Compiles one module declared in `ctx` to stripped bytecode.
@@ -109,7 +112,7 @@ fn node_modules() {
         })
         .collect();
     let exports =
-        "inspectValue = 0, formatArgs = 0, hashSync = 0, unavailableOnEdge = 0, asyncContext = 0";
+        "inspectValue = 0, formatArgs = 0, hashSync = 0, unavailableOnEdge = 0, asyncContext = 0, cjs = 0, processEnv = 0";
     let compiled = compile_all(&sources, exports);
     for (name, bytes) in NODE_MODULES.iter().zip(compiled) {
         let file = format!("node_{}.qjsbc", name.replace('/', "_"));

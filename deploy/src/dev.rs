@@ -31,6 +31,9 @@ pub struct DevArgs {
     /// Do not reload when files change.
     #[arg(long)]
     no_watch: bool,
+    /// Turn Node compatibility off: no `node:` modules, no `process` or `Buffer` globals.
+    #[arg(long)]
+    no_node_compat: bool,
     #[command(flatten)]
     outbound: OutboundArgs,
 }
@@ -60,6 +63,7 @@ pub fn main(args: DevArgs) -> Result<ExitCode> {
             isolate: IsolateOptions {
                 env: args.vars.clone(),
                 outbound: Some(outbound),
+                node_compat: !args.no_node_compat,
                 ..IsolateOptions::default()
             },
             heap_gauge: None,

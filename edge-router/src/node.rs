@@ -95,6 +95,7 @@ impl Node {
             allowed_hosts: allowed_hosts(&app.settings)?,
             limits: limits(&app.settings),
             version: version.id.to_string(),
+            node_compat: app.settings.node_compat.unwrap_or(true),
         })
     }
 

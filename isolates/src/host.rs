@@ -56,7 +56,7 @@ impl Default for Limits {
 const LOG_LINES: usize = 1000;
 
 /// What a tenant deploys: its code, its variables and secrets, what it may reach, its limits.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct AppSpec {
     /// The entry module.
     pub entry: PathBuf,
@@ -69,6 +69,22 @@ pub struct AppSpec {
     pub limits: Limits,
     /// The version's label, reported with each response it serves (for access logs).
     pub version: String,
+    /// Node's built-in modules and globals (on unless the app turns them off).
+    pub node_compat: bool,
+}
+
+impl Default for AppSpec {
+    fn default() -> Self {
+        AppSpec {
+            entry: PathBuf::new(),
+            root: PathBuf::new(),
+            env: Vec::new(),
+            allowed_hosts: Vec::new(),
+            limits: Limits::default(),
+            version: String::new(),
+            node_compat: true,
+        }
+    }
 }
 
 /// Node-wide settings.
@@ -246,6 +262,7 @@ impl Host {
             entry: spec.entry.clone(),
             isolate: IsolateOptions {
                 env: spec.env.clone(),
+                node_compat: spec.node_compat,
                 log: keep_logs(logs.clone(), (self.options.log)(name)),
                 memory_limit: Some(spec.limits.memory),
                 outbound: Some(outbound),

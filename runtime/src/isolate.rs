@@ -43,6 +43,10 @@ pub struct IsolateOptions {
     pub memory_limit: Option<usize>,
     /// How `fetch()` reaches the network; without it, `fetch()` rejects.
     pub outbound: Option<OutboundConfig>,
+    /// Node compatibility: the `node:` built-in modules and the globals `process`, `Buffer`,
+    /// `global`, `setImmediate`. On by default; off, importing a built-in fails and the
+    /// globals are absent.
+    pub node_compat: bool,
     /// The CPU time its JavaScript may use per request (and to load); exceeding it terminates
     /// the isolate.
     pub cpu_limit: Option<Duration>,
@@ -59,6 +63,7 @@ impl Default for IsolateOptions {
     fn default() -> Self {
         IsolateOptions {
             env: Vec::new(),
+            node_compat: true,
             log: console::stdio_sink(),
             memory_limit: None,
             outbound: None,
@@ -157,17 +162,37 @@ fn classify(ctx: &Ctx<'_>, err: DispatchError) -> DispatchError {
     }
 }
 
-/// Installs the module loader, confined to `root` if given.
-async fn set_loader(runtime: &AsyncRuntime, state: &SharedLoaderState, root: Option<&Path>) {
+/// Installs the module loader (and `require()`'s view of it), confined to `root` if given.
+async fn set_loader(
+    runtime: &AsyncRuntime,
+    context: &AsyncContext,
+    state: &SharedLoaderState,
+    options: &IsolateOptions,
+) {
+    let root = options.module_root.as_deref();
     let root = root.map(|r| std::fs::canonicalize(r).unwrap_or_else(|_| r.to_path_buf()));
     runtime
         .set_loader(
-            FileResolver { root: root.clone() },
+            FileResolver {
+                root: root.clone(),
+                node_compat: options.node_compat,
+            },
             FileLoader {
                 state: state.clone(),
-                root,
+                root: root.clone(),
             },
         )
+        .await;
+    let state = state.clone();
+    let node_compat = options.node_compat;
+    context
+        .with(move |ctx| {
+            let _ = ctx.store_userdata(crate::node::require::RequireHost {
+                root,
+                state,
+                node_compat,
+            });
+        })
         .await;
 }
 
@@ -193,12 +218,12 @@ impl Isolate {
             .set_interrupt_handler(Some(Box::new(move || checker.check())))
             .await;
         let loader: SharedLoaderState = Arc::new(Mutex::new(LoaderState::default()));
-        set_loader(&runtime, &loader, options.module_root.as_deref()).await;
         let uncaught = Arc::new(AtomicUsize::new(0));
         runtime
             .set_host_promise_rejection_tracker(Some(Box::new(track_rejection)))
             .await;
         let context = AsyncContext::full(&runtime).await.map_err(engine)?;
+        set_loader(&runtime, &context, &loader, &options).await;
         let log = options.log.clone();
         let outbound = options.outbound.clone();
         let counter = uncaught.clone();
@@ -235,7 +260,7 @@ impl Isolate {
             options.subrequest_limit,
             options.cpu_used.clone(),
         );
-        set_loader(&self.runtime, &self.loader, options.module_root.as_deref()).await;
+        set_loader(&self.runtime, &self.context, &self.loader, &options).await;
         let log = options.log.clone();
         let outbound = options.outbound.clone();
         self.context
@@ -329,12 +354,24 @@ impl Isolate {
 
     /// Loads the app's entry module and finds its fetch handler.
     pub async fn load_app(&self, entry: &Path) -> Result<(), RuntimeError> {
-        let env_vars = self
-            .options
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .env
-            .clone();
+        let (env_vars, node_compat) = {
+            let options = self.options.lock().unwrap_or_else(|e| e.into_inner());
+            (options.env.clone(), options.node_compat)
+        };
+        let process_env = env_vars.clone();
+        self.context
+            .with(move |ctx| -> Result<(), RuntimeError> {
+                let _ = ctx.store_userdata(crate::node::ProcessEnv(process_env));
+                if !node_compat {
+                    let intrinsics = Intrinsics::get(&ctx).map_err(engine)?;
+                    intrinsics
+                        .remove_node_globals
+                        .call::<_, ()>(())
+                        .map_err(engine)?;
+                }
+                Ok(())
+            })
+            .await?;
         self.meter.renew();
         let outcome = self.load_handler(entry, env_vars).await;
         match self.meter.hit() {

@@ -91,6 +91,8 @@ fn probe(path: &Path) -> Option<PathBuf> {
 /// import another tenant's files or the host's.
 pub struct FileResolver {
     pub root: Option<PathBuf>,
+    /// Whether Node's built-in modules can be imported (the app's `node_compat`).
+    pub node_compat: bool,
 }
 
 /// Whether `path` may be loaded under `root`.
@@ -111,7 +113,26 @@ impl Resolver for FileResolver {
     ) -> rquickjs::Result<String> {
         // Node's built-ins, by `node:` name or bare name (which wins over a package, as in Node).
         if let Some(builtin) = crate::node::canonical(name) {
+            if !self.node_compat && !crate::node::is_node_scheme(base) {
+                return Err(Exception::throw_message(
+                    ctx,
+                    &format!(
+                        "cannot import '{name}' from {base}: Node built-in modules are off for this app (node_compat = false)"
+                    ),
+                ));
+            }
             return Ok(builtin);
+        }
+        // The CommonJS loader, for the modules standing for CommonJS files, and the built-ins'
+        // internal modules, for the built-ins.
+        if name == "edge:cjs" {
+            return Ok("node:internal/cjs".to_string());
+        }
+        if name.starts_with("node:internal/")
+            && crate::node::is_node_scheme(base)
+            && crate::node::module_bytecode(name).is_some()
+        {
+            return Ok(name.to_string());
         }
         // The bootstrap's exports, for the built-ins only (`edge:bootstrap` is loaded already).
         if name == "edge:bootstrap" && crate::node::is_node_scheme(base) {
@@ -143,7 +164,7 @@ impl Resolver for FileResolver {
         } else {
             let base_path = module_path(base);
             let dir = base_path.parent().unwrap_or_else(|| Path::new("."));
-            crate::packages::resolve(name, dir).map_err(|e| {
+            crate::packages::resolve(name, dir, crate::packages::Mode::Import).map_err(|e| {
                 Exception::throw_message(ctx, &format!("cannot resolve '{name}' from {base}: {e}"))
             })?
         };
@@ -164,7 +185,7 @@ impl Resolver for FileResolver {
 }
 
 /// Removes `.` and `..` components without touching the file system.
-fn normalize(path: &Path) -> PathBuf {
+pub fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for part in path.components() {
         match part {
@@ -234,6 +255,11 @@ impl Loader for FileLoader {
         let code = if is_json {
             ctx.json_parse(source.as_str())?;
             format!("export default {source};")
+        } else if let format @ crate::node::commonjs::Format::CommonJs { .. } =
+            &*crate::node::commonjs::classify(&path, &source)
+        {
+            let names = crate::node::commonjs::all_names(&path, format, self.root.as_deref());
+            crate::node::commonjs::facade_source(name, &names)
         } else if typescript::is_typescript(&path) {
             match typescript::strip_types(&path, &source) {
                 Ok(js) => js,

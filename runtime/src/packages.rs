@@ -6,8 +6,16 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-/// The export conditions Edge matches, most specific first (as workerd and bundlers targeting
-/// workers do).
+/// How the specifier is being loaded: by `import` or by CommonJS `require()`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Import,
+    Require,
+}
+
+/// The export conditions Edge matches for `import` (as workerd and bundlers targeting workers
+/// do); `require()` matches `require` in place of `import`. An `exports` object is read in
+/// its own key order, as Node does.
 const CONDITIONS: [&str; 6] = [
     "workerd",
     "worker",
@@ -16,6 +24,31 @@ const CONDITIONS: [&str; 6] = [
     "import",
     "default",
 ];
+const REQUIRE_CONDITIONS: [&str; 6] = [
+    "workerd",
+    "worker",
+    "edge-light",
+    "browser",
+    "require",
+    "default",
+];
+
+impl Mode {
+    fn conditions(self) -> &'static [&'static str; 6] {
+        match self {
+            Mode::Import => &CONDITIONS,
+            Mode::Require => &REQUIRE_CONDITIONS,
+        }
+    }
+
+    /// The package.json fields naming the entry point when there is no `exports` map.
+    fn entry_fields(self) -> &'static [&'static str] {
+        match self {
+            Mode::Import => &["module", "main"],
+            Mode::Require => &["main"],
+        }
+    }
+}
 
 /// Splits `@scope/name/sub/path` or `name/sub/path` into the package name and the subpath
 /// (`.` or `./sub/path`).
@@ -47,14 +80,19 @@ fn split(specifier: &str) -> Option<(&str, String)> {
 pub enum PackageError {
     #[error("package '{0}' not found in any node_modules folder above {1} (run npm install?)")]
     NotFound(String, String),
-    #[error("package '{package}' does not export '{subpath}' for the conditions {CONDITIONS:?}")]
-    NotExported { package: String, subpath: String },
+    #[error("package '{package}' does not export '{subpath}' for the conditions {conditions:?}")]
+    NotExported {
+        package: String,
+        subpath: String,
+        conditions: &'static [&'static str; 6],
+    },
     #[error("{0}: {1}")]
     BadManifest(String, String),
 }
 
-/// Resolves `specifier` imported from a file in `from_dir` to a file path.
-pub fn resolve(specifier: &str, from_dir: &Path) -> Result<PathBuf, PackageError> {
+/// Resolves `specifier` imported (or required, per `mode`) from a file in `from_dir` to a
+/// file path.
+pub fn resolve(specifier: &str, from_dir: &Path, mode: Mode) -> Result<PathBuf, PackageError> {
     let (name, subpath) = split(specifier)
         .ok_or_else(|| PackageError::NotFound(specifier.into(), from_dir.display().to_string()))?;
     let root = from_dir
@@ -71,16 +109,17 @@ pub fn resolve(specifier: &str, from_dir: &Path) -> Result<PathBuf, PackageError
     };
     if let Some(exports) = manifest.get("exports") {
         let target =
-            exports_target(exports, &subpath).ok_or_else(|| PackageError::NotExported {
+            exports_target(exports, &subpath, mode).ok_or_else(|| PackageError::NotExported {
                 package: name.into(),
                 subpath: subpath.clone(),
+                conditions: mode.conditions(),
             })?;
         return Ok(root.join(target.trim_start_matches("./")));
     }
     if subpath != "." {
         return Ok(root.join(&subpath[2..]));
     }
-    for field in ["module", "main"] {
+    for field in mode.entry_fields() {
         if let Some(entry) = manifest.get(field).and_then(Value::as_str) {
             return Ok(root.join(entry.trim_start_matches("./")));
         }
@@ -90,18 +129,18 @@ pub fn resolve(specifier: &str, from_dir: &Path) -> Result<PathBuf, PackageError
 
 /// The target of `subpath` in an `exports` value (a string, a conditions object, an array, or
 /// a map of subpaths, with `*` patterns).
-fn exports_target(exports: &Value, subpath: &str) -> Option<String> {
+fn exports_target(exports: &Value, subpath: &str, mode: Mode) -> Option<String> {
     let is_subpath_map = exports
         .as_object()
         .is_some_and(|m| m.keys().next().is_some_and(|k| k.starts_with('.')));
     if !is_subpath_map {
         return (subpath == ".")
-            .then(|| conditional(exports, None))
+            .then(|| conditional(exports, None, mode))
             .flatten();
     }
     let map = exports.as_object()?;
     if let Some(v) = map.get(subpath) {
-        return conditional(v, None);
+        return conditional(v, None, mode);
     }
     // The longest matching pattern wins.
     let mut best: Option<(&str, &str, &Value)> = None;
@@ -119,21 +158,21 @@ fn exports_target(exports: &Value, subpath: &str) -> Option<String> {
     }
     let (prefix, suffix, value) = best?;
     let star = &subpath[prefix.len()..subpath.len() - suffix.len()];
-    conditional(value, Some(star))
+    conditional(value, Some(star), mode)
 }
 
 /// Picks the first matching condition; `star` replaces `*` in the chosen target.
-fn conditional(value: &Value, star: Option<&str>) -> Option<String> {
+fn conditional(value: &Value, star: Option<&str>, mode: Mode) -> Option<String> {
     match value {
         Value::String(s) => Some(match star {
             Some(star) => s.replace('*', star),
             None => s.clone(),
         }),
-        Value::Array(items) => items.iter().find_map(|v| conditional(v, star)),
+        Value::Array(items) => items.iter().find_map(|v| conditional(v, star, mode)),
         Value::Object(map) => map
             .iter()
-            .filter(|(k, _)| CONDITIONS.contains(&k.as_str()))
-            .find_map(|(_, v)| conditional(v, star)),
+            .filter(|(k, _)| mode.conditions().contains(&k.as_str()))
+            .find_map(|(_, v)| conditional(v, star, mode)),
         _ => None,
     }
 }
@@ -158,23 +197,40 @@ mod tests {
             "./jwt/*": { "default": "./dist/jwt/*.js" },
             "./errors": "./errors.js"
         });
-        assert_eq!(exports_target(&exports, ".").as_deref(), Some("./web.js"));
         assert_eq!(
-            exports_target(&exports, "./jwt/sign").as_deref(),
+            exports_target(&exports, ".", Mode::Import).as_deref(),
+            Some("./web.js")
+        );
+        assert_eq!(
+            exports_target(&exports, "./jwt/sign", Mode::Import).as_deref(),
             Some("./dist/jwt/sign.js")
         );
         assert_eq!(
-            exports_target(&exports, "./errors").as_deref(),
+            exports_target(&exports, "./errors", Mode::Import).as_deref(),
             Some("./errors.js")
         );
-        assert_eq!(exports_target(&exports, "./missing"), None);
+        assert_eq!(exports_target(&exports, "./missing", Mode::Import), None);
         assert_eq!(
-            exports_target(&json!("./main.js"), ".").as_deref(),
+            exports_target(&json!("./main.js"), ".", Mode::Import).as_deref(),
             Some("./main.js")
         );
         assert_eq!(
-            exports_target(&json!({ "import": "./m.mjs", "require": "./c.cjs" }), ".").as_deref(),
+            exports_target(
+                &json!({ "import": "./m.mjs", "require": "./c.cjs" }),
+                ".",
+                Mode::Import
+            )
+            .as_deref(),
             Some("./m.mjs")
+        );
+        assert_eq!(
+            exports_target(
+                &json!({ "import": "./m.mjs", "require": "./c.cjs" }),
+                ".",
+                Mode::Require
+            )
+            .as_deref(),
+            Some("./c.cjs")
         );
     }
 }

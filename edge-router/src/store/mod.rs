@@ -71,6 +71,9 @@ pub struct Settings {
     /// Hosts `fetch()` may reach (`api.example.com`, `*.example.com`, optional `:port`).
     #[serde(default)]
     pub allowed_hosts: Vec<String>,
+    /// Node's built-in modules and globals; absent means on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_compat: Option<bool>,
 }
 
 /// One version of an app.

@@ -106,6 +106,8 @@ export default function install(native) {
   nativeShapeMembers = native.shapeMembers;
   hashSync = native.hashSync;
   asyncContext = Object.freeze({ get: native.getContext, set: native.setContext });
+  cjs = Object.freeze(native.cjs);
+  processEnv = native.processEnv;
   nativeBlobBytes = native.blobBytes;
   const console = makeConsole(native.print);
   Object.defineProperty(console, Symbol.toStringTag, { value: "console", configurable: true });
@@ -196,10 +198,27 @@ export default function install(native) {
   });
   defineGlobal("dispatchEvent", (event) => GLOBAL_TARGET.dispatchEvent(event));
 
+  // Node's globals, loaded from their built-in module on first use.
+  for (const [name, module, key] of NODE_GLOBALS) {
+    Object.defineProperty(globalThis, name, {
+      get() {
+        const value = key === undefined ? globalThis : cjs.requireModule(module)[key];
+        defineGlobal(name, value);
+        return value;
+      },
+      set(value) {
+        defineGlobal(name, value);
+      },
+      enumerable: false,
+      configurable: true,
+    });
+  }
+
   return {
     ...streamHooks,
     dispatchFetchEvent,
     hasFetchListeners,
+    removeNodeGlobals,
     formDataEntries,
     makeFormData,
   };
@@ -209,10 +228,26 @@ const GLOBAL_TARGET = new EventTarget();
 
 // For the Node built-in modules (`src/node/`), which may import `edge:bootstrap` (apps cannot):
 // the console's formatting (`node:util`), synchronous hashing (`node:crypto`), the async context
-// (`node:async_hooks`), and the stand-in
+// (`node:async_hooks`), CommonJS loading (`internal/cjs`), and the stand-in
 // for functions of modules that have nothing to work on here (`node:fs`, ...).
 let hashSync;
 let asyncContext;
+let cjs;
+let processEnv;
+
+/** `[global, module, export]`: the globals Node apps expect (with `node_compat`). */
+const NODE_GLOBALS = [
+  ["process", "node:process", "default"],
+  ["Buffer", "node:buffer", "Buffer"],
+  ["setImmediate", "node:timers", "setImmediate"],
+  ["clearImmediate", "node:timers", "clearImmediate"],
+  ["global", undefined, undefined],
+];
+
+/** Removes Node's globals (for apps without `node_compat`). */
+function removeNodeGlobals() {
+  for (const [name] of NODE_GLOBALS) delete globalThis[name];
+}
 
 /** A function that throws "not available on Edge" with what the app does not have. */
 function unavailableOnEdge(module, name, missing) {
@@ -223,4 +258,4 @@ function unavailableOnEdge(module, name, missing) {
   };
 }
 
-export { inspect as inspectValue, formatArgs, hashSync, unavailableOnEdge, asyncContext };
+export { inspect as inspectValue, formatArgs, hashSync, unavailableOnEdge, asyncContext, cjs, processEnv };

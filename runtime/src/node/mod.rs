@@ -3,6 +3,32 @@
 //! app imports one. A built-in is reached as `node:<name>` or by its bare name, which wins
 //! over a package of the same name, as in Node.
 
+pub mod commonjs;
+pub mod require;
+
+use rquickjs::{Ctx, JsLifetime};
+
+/// The app's variables, as `process.env` shows them.
+#[derive(Default)]
+pub struct ProcessEnv(pub Vec<(String, String)>);
+
+// SAFETY: `ProcessEnv` holds no JS values, so it is the same type for every lifetime.
+unsafe impl<'js> JsLifetime<'js> for ProcessEnv {
+    type Changed<'to> = ProcessEnv;
+}
+
+/// `processEnv()` for `node:process`: `[name, value]` pairs.
+pub fn process_env(ctx: Ctx<'_>) -> Vec<Vec<String>> {
+    ctx.userdata::<ProcessEnv>()
+        .map(|env| {
+            env.0
+                .iter()
+                .map(|(k, v)| vec![k.clone(), v.clone()])
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// `(name, bytecode)` of every built-in module.
 static MODULES: &[(&str, &[u8])] = include!(concat!(env!("OUT_DIR"), "/node_modules.rs"));
 
@@ -14,6 +40,9 @@ fn bytecode(name: &str) -> Option<&'static [u8]> {
 /// The module name a specifier stands for when it names a built-in: `node:<name>`.
 pub fn canonical(specifier: &str) -> Option<String> {
     let name = specifier.strip_prefix("node:").unwrap_or(specifier);
+    if name.starts_with("internal/") {
+        return None;
+    }
     bytecode(name).map(|_| format!("node:{name}"))
 }
 

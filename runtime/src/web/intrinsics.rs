@@ -25,6 +25,8 @@ pub struct Intrinsics<'js> {
     pub dispatch_fetch_event: Function<'js>,
     /// `() => boolean`: are there fetch event listeners?
     pub has_fetch_listeners: Function<'js>,
+    /// `() => void`: removes `process`, `Buffer` and Node's other globals.
+    pub remove_node_globals: Function<'js>,
     /// `(value) => Array | undefined`: a FormData's `[name, string | File]` entries.
     pub form_data_entries: Function<'js>,
     /// `(items) => FormData` from `[name, string]` and `[name, blob, filename, type]` items.
@@ -44,6 +46,7 @@ impl<'js> Intrinsics<'js> {
             pump_to_sink: obj.get("pumpToSink")?,
             dispatch_fetch_event: obj.get("dispatchFetchEvent")?,
             has_fetch_listeners: obj.get("hasFetchListeners")?,
+            remove_node_globals: obj.get("removeNodeGlobals")?,
             form_data_entries: obj.get("formDataEntries")?,
             make_form_data: obj.get("makeFormData")?,
         })

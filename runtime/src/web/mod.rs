@@ -103,6 +103,16 @@ pub fn install(
     native.set("hashSync", Func::from(hash_sync::hash_sync))?;
     native.set("getContext", Func::from(crate::async_context::get_js))?;
     native.set("setContext", Func::from(crate::async_context::set_js))?;
+    let cjs = Object::new(ctx.clone())?;
+    cjs.set("resolve", Func::from(crate::node::require::resolve))?;
+    cjs.set("read", Func::from(crate::node::require::read))?;
+    cjs.set("compile", Func::from(crate::node::require::compile))?;
+    cjs.set(
+        "requireModule",
+        Func::from(crate::node::require::require_module),
+    )?;
+    native.set("cjs", cjs)?;
+    native.set("processEnv", Func::from(crate::node::process_env))?;
     let hooks: Object = install.call((native,))?;
     let _ = ctx.store_userdata(Intrinsics::from_object(&hooks)?);
     Ok(())

@@ -1,0 +1,123 @@
+// node:process (and the global `process`): an EventEmitter with the app's declared variables
+// as `env`, `nextTick`, version and platform facts, timing, and harmless answers for what an
+// edge app has no use for (no pid to signal, no cwd to change, no exit).
+
+import { EventEmitter } from "node:events";
+import { processEnv, unavailableOnEdge } from "edge:bootstrap";
+
+const NODE_VERSION = "22.12.0";
+
+function envObject() {
+  const env = {};
+  for (const [key, value] of processEnv()) env[key] = value;
+  // As in Node, what is stored is a string.
+  return new Proxy(env, {
+    set(target, key, value) {
+      target[key] = String(value);
+      return true;
+    },
+    defineProperty(target, key, descriptor) {
+      if ("value" in descriptor) descriptor = { ...descriptor, value: String(descriptor.value) };
+      return Reflect.defineProperty(target, key, descriptor);
+    },
+  });
+}
+
+const start = performance.now();
+
+function hrtime(previous) {
+  const now = performance.timeOrigin + performance.now();
+  let seconds = Math.floor(now / 1e3);
+  let nanos = Math.floor((now % 1e3) * 1e6);
+  if (Array.isArray(previous)) {
+    seconds -= previous[0];
+    nanos -= previous[1];
+    if (nanos < 0) {
+      seconds -= 1;
+      nanos += 1e9;
+    }
+  }
+  return [seconds, nanos];
+}
+hrtime.bigint = () => BigInt(Math.floor((performance.timeOrigin + performance.now()) * 1e6));
+
+function nextTick(callback, ...args) {
+  if (typeof callback !== "function") {
+    const err = new TypeError(`The "callback" argument must be of type function. Received ${typeof callback}`);
+    err.code = "ERR_INVALID_ARG_TYPE";
+    throw err;
+  }
+  queueMicrotask(() => callback(...args));
+}
+
+function emitWarning(warning, type, code) {
+  const options = typeof type === "object" && type !== null ? type : { type, code };
+  const err = typeof warning === "string" ? Object.assign(new Error(warning), { name: options.type || "Warning" }) : warning;
+  if (options.code) err.code = options.code;
+  process.emit("warning", err);
+  console.warn(`(edge) ${options.code ? `[${options.code}] ` : ""}${err.name}: ${err.message}`);
+}
+
+function stream(fd, log) {
+  const s = new EventEmitter();
+  Object.assign(s, {
+    fd,
+    isTTY: false,
+    writable: true,
+    write(chunk, encoding, callback) {
+      const text = typeof chunk === "string" ? chunk : new TextDecoder().decode(chunk);
+      log(text.endsWith("\n") ? text.slice(0, -1) : text);
+      const done = typeof encoding === "function" ? encoding : callback;
+      if (typeof done === "function") queueMicrotask(done);
+      return true;
+    },
+    end() {},
+  });
+  return s;
+}
+
+const process = new EventEmitter();
+Object.assign(process, {
+  title: "edge",
+  version: `v${NODE_VERSION}`,
+  versions: Object.freeze({ node: NODE_VERSION, edge: "0.1.0" }),
+  release: Object.freeze({ name: "node" }),
+  arch: "x64",
+  platform: "linux",
+  argv: ["edge"],
+  argv0: "edge",
+  execArgv: [],
+  execPath: "/usr/local/bin/edge",
+  pid: 1,
+  ppid: 0,
+  exitCode: undefined,
+  features: Object.freeze({ inspector: false, ipv6: true, tls: true, typescript: "strip" }),
+  config: Object.freeze({ variables: {} }),
+  env: envObject(),
+  nextTick,
+  hrtime,
+  emitWarning,
+  stdout: stream(1, (t) => console.log(t)),
+  stderr: stream(2, (t) => console.error(t)),
+  stdin: stream(0, () => {}),
+  cwd: () => "/",
+  chdir: unavailableOnEdge("process", "chdir", "working directory"),
+  exit: unavailableOnEdge("process", "exit", "process of their own to end"),
+  abort: unavailableOnEdge("process", "abort", "process of their own to end"),
+  kill: unavailableOnEdge("process", "kill", "processes to signal"),
+  umask: () => 0o22,
+  uptime: () => (performance.now() - start) / 1e3,
+  memoryUsage: Object.assign(() => ({ rss: 0, heapTotal: 0, heapUsed: 0, external: 0, arrayBuffers: 0 }), { rss: () => 0 }),
+  cpuUsage: () => ({ user: 0, system: 0 }),
+  resourceUsage: () => ({ userCPUTime: 0, systemCPUTime: 0, maxRSS: 0 }),
+  getuid: () => 0,
+  getgid: () => 0,
+  geteuid: () => 0,
+  getegid: () => 0,
+  binding: unavailableOnEdge("process", "binding", "native bindings"),
+});
+Object.defineProperty(process, Symbol.toStringTag, { value: "process", configurable: true });
+
+export default process;
+export const { env, argv, version, versions, platform, arch, pid, stdout, stderr, stdin, cwd, exit, uptime, memoryUsage, cpuUsage } = process;
+export { nextTick, hrtime, emitWarning };
