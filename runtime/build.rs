@@ -23,7 +23,7 @@ const FILES: [&str; 13] = [
 
 /// The Node built-in modules, each `src/node/<name>.js` (`/` spelled `_`), imported as
 /// `node:<name>`; a module comes after those it imports.
-const NODE_MODULES: [&str; 24] = [
+const NODE_MODULES: [&str; 27] = [
     "buffer",
     "events",
     "path",
@@ -46,6 +46,9 @@ const NODE_MODULES: [&str; 24] = [
     "perf_hooks",
     "async_hooks",
     "process",
+    "stream",
+    "stream/promises",
+    "stream/web",
     "internal/cjs",
     "module",
 ];

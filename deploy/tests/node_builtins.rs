@@ -182,3 +182,8 @@ fn async_local_storage_follows_each_request_under_concurrency() {
         assert_eq!(seen, expect, "request {i}");
     }
 }
+
+#[test]
+fn node_stream_matches_node() {
+    same_as_node("stream_cases.mjs");
+}
