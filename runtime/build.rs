@@ -23,7 +23,8 @@ const FILES: [&str; 13] = [
 
 /// The Node built-in modules, each `src/node/<name>.js` (`/` spelled `_`), imported as
 /// `node:<name>`; a module comes after those it imports.
-const NODE_MODULES: [&str; 27] = [
+const NODE_MODULES: [&str; 29] = [
+    "internal/errors",
     "buffer",
     "events",
     "path",
@@ -51,6 +52,7 @@ const NODE_MODULES: [&str; 27] = [
     "stream/web",
     "internal/cjs",
     "module",
+    "test",
 ];
 
 /// Compiles one module declared in `ctx` to stripped bytecode.

@@ -3,10 +3,13 @@
 //!
 //! `edge-conformance wpt --root <wpt checkout> [dir ...]` runs the `*.any.js` tests of those
 //! directories and prints subtest pass counts per directory (and per file with `--json`).
+//! `edge-conformance node --root <node checkout> [module ...]` runs Node's `test/parallel`
+//! files for those built-in modules and prints pass counts per module.
 
 mod expectations;
 mod harness;
 mod meta;
+mod node;
 mod peer;
 
 use std::collections::BTreeMap;
@@ -31,6 +34,19 @@ struct Cli {
 enum Suite {
     /// web-platform-tests: the `*.any.js` tests of a WPT checkout.
     Wpt(WptArgs),
+    /// Node's own tests: the `test/parallel` files of a Node checkout, per built-in module.
+    Node(node::NodeArgs),
+    /// Runs one Node test file and prints its outcome as JSON (in a child process, as WPT
+    /// files are).
+    #[command(hide = true)]
+    NodeFile {
+        #[arg(long)]
+        root: PathBuf,
+        #[arg(long)]
+        file: String,
+        #[arg(long)]
+        timeout: u64,
+    },
     /// Runs one WPT file and prints its result as JSON (each file runs in a child process, so
     /// that a hang or a crash costs only that file).
     #[command(hide = true)]
@@ -90,6 +106,12 @@ fn main() -> ExitCode {
             variant,
             timeout,
         } => run_one(&root, &file, &variant, timeout),
+        Suite::Node(args) => node::run(args),
+        Suite::NodeFile {
+            root,
+            file,
+            timeout,
+        } => node::run_file(&root, &file, timeout),
     };
     match result {
         Ok(code) => code,

@@ -64,25 +64,72 @@ function looseDeepEqual(a, b, seen = new Map()) {
   return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && looseDeepEqual(a[k], b[k], seen));
 }
 
-function matchesError(err, expected) {
-  if (expected === undefined) return true;
+// Checks a caught error against what throws()/rejects() expected: a class, a validation
+// function, a RegExp, or an object whose properties must match. Throws the AssertionError
+// Node would, with what differed.
+function validateError(err, expected, message, operator) {
+  if (expected === undefined) return;
+  const fail = (generated) => {
+    const failure = new AssertionError({ message: message ?? generated, actual: err, expected, operator });
+    failure.generatedMessage = message === undefined;
+    throw failure;
+  };
   if (typeof expected === "function") {
-    if (expected.prototype !== undefined && err instanceof expected) return true;
-    if (Error.isPrototypeOf(expected) || expected === Error) return false;
-    return expected.call({}, err) === true;
+    if (expected.prototype !== undefined && err instanceof expected) return;
+    if (Error.isPrototypeOf(expected) || expected === Error) {
+      const received = err?.constructor?.name ?? typeof err;
+      fail(`The error is expected to be an instance of "${expected.name}". Received "${received}"\n\nError message:\n\n${err?.message ?? inspect(err)}`);
+    }
+    const result = expected.call({}, err);
+    if (result !== true) {
+      const name = expected.name ? `"${expected.name}" validation function` : "validation function";
+      fail(`The ${name} is expected to return "true". Received ${inspect(result)}\n\nCaught error:\n\n${err}`);
+    }
+    return;
   }
-  if (expected instanceof RegExp) return expected.test(String(err));
+  if (expected instanceof RegExp) {
+    if (!expected.test(String(err))) fail(`The input did not match the regular expression ${inspect(expected)}. Input:\n\n${inspect(String(err))}\n`);
+    return;
+  }
   if (typeof expected === "object" && expected !== null) {
-    return Object.keys(expected).every((k) => {
+    const keys = Reflect.ownKeys(expected);
+    if (expected instanceof Error) keys.push("name", "message");
+    const differs = (k) => {
       const want = expected[k];
       const got = err?.[k];
-      return want instanceof RegExp && typeof got === "string" ? want.test(got) : isDeepStrictEqual(got, want);
-    });
+      return !(want instanceof RegExp && typeof got === "string" ? want.test(got) : isDeepStrictEqual(got, want));
+    };
+    if (keys.some(differs)) {
+      const lines = [];
+      for (const k of new Set(keys)) {
+        const key = typeof k === "symbol" ? `[${String(k)}]` : k;
+        if (differs(k)) {
+          lines.push(`+   ${key}: ${inspect(err?.[k])}`);
+          lines.push(`-   ${key}: ${inspect(expected[k])}`);
+        } else {
+          lines.push(`    ${key}: ${inspect(expected[k])}`);
+        }
+      }
+      fail(`Expected values to be strictly deep-equal:\n+ actual - expected\n\n  Comparison {\n${lines.join(",\n")}\n  }`);
+    }
+    return;
   }
-  return false;
+  const err2 = new TypeError(`The "error" argument must be of type function or an instance of Error, RegExp, or Object. Received ${inspect(expected)}`);
+  err2.code = "ERR_INVALID_ARG_TYPE";
+  throw err2;
+}
+
+function missing(kind, expected, message) {
+  const name = typeof expected === "function" && expected.name ? ` (${expected.name})` : "";
+  return `Missing expected ${kind}${name}${message ? `: ${message}` : "."}`;
 }
 
 function throws(fn, expected, message) {
+  if (typeof fn !== "function") {
+    const err = new TypeError(`The "fn" argument must be of type function. Received ${inspect(fn)}`);
+    err.code = "ERR_INVALID_ARG_TYPE";
+    throw err;
+  }
   if (typeof expected === "string") {
     message = expected;
     expected = undefined;
@@ -90,14 +137,12 @@ function throws(fn, expected, message) {
   try {
     fn();
   } catch (err) {
-    if (!matchesError(err, expected)) {
-      const failure = new AssertionError({ message: message ?? "The error did not match the expected one", actual: err, expected, operator: "throws" });
-      failure.generatedMessage = message === undefined;
-      throw failure;
-    }
+    validateError(err, expected, message, "throws");
     return;
   }
-  throw new AssertionError({ message: message ?? "Missing expected exception.", expected, operator: "throws" });
+  const failure = new AssertionError({ message: missing("exception", expected, message), expected, operator: "throws" });
+  failure.generatedMessage = message === undefined;
+  throw failure;
 }
 
 function doesNotThrow(fn, expected, message) {
@@ -116,12 +161,10 @@ async function rejects(promiseOrFn, expected, message) {
   try {
     await (typeof promiseOrFn === "function" ? promiseOrFn() : promiseOrFn);
   } catch (err) {
-    if (!matchesError(err, expected)) {
-      throw new AssertionError({ message: message ?? "The error did not match the expected one", actual: err, expected, operator: "rejects" });
-    }
+    validateError(err, expected, message, "rejects");
     return;
   }
-  throw new AssertionError({ message: message ?? "Missing expected rejection.", expected, operator: "rejects" });
+  throw new AssertionError({ message: missing("rejection", expected, message), expected, operator: "rejects" });
 }
 
 async function doesNotReject(promiseOrFn, message) {

@@ -2,6 +2,8 @@
 // in: encodings (utf8, hex, base64, base64url, latin1/binary, ascii, utf16le), slicing that
 // shares memory, comparison and search, and the fixed-width integer and float readers/writers.
 
+import * as errors from "node:internal/errors";
+
 const utf8Encoder = new TextEncoder();
 const utf8Decoder = new TextDecoder("utf-8");
 
@@ -32,23 +34,22 @@ function normalizeEncoding(enc) {
   }
 }
 
-function unknownEncoding(enc) {
-  const err = new TypeError(`Unknown encoding: ${enc}`);
-  err.code = "ERR_UNKNOWN_ENCODING";
-  return err;
-}
+const unknownEncoding = errors.unknownEncoding;
+const outOfRange = errors.outOfRange;
 
+/** ERR_INVALID_ARG_TYPE from Node's wording of the expected types (`of type string or ...`). */
 function invalidArg(name, expected, value) {
-  const err = new TypeError(`The "${name}" argument must be ${expected}. Received ${value === null ? "null" : typeof value}`);
-  err.code = "ERR_INVALID_ARG_TYPE";
-  return err;
+  return errors.invalidArgType(name, EXPECTED[expected] ?? expected, value);
 }
 
-function outOfRange(name, range, value) {
-  const err = new RangeError(`The value of "${name}" is out of range. It must be ${range}. Received ${value}`);
-  err.code = "ERR_OUT_OF_RANGE";
-  return err;
-}
+const EXPECTED = {
+  "of type number": "number",
+  "of type string": "string",
+  "an instance of Array": "Array",
+  "an instance of Buffer or Uint8Array": ["Buffer", "Uint8Array"],
+  "of type string or an instance of Buffer or ArrayBuffer": ["string", "Buffer", "ArrayBuffer"],
+  "of type string or an instance of Buffer, ArrayBuffer, or Array or an Array-like Object": ["string", "Buffer", "ArrayBuffer", "Array", "Array-like Object"],
+};
 
 // ---------------------------------------------------------------- string <-> bytes
 
@@ -191,7 +192,7 @@ function bytesToString(bytes, encoding) {
 class Buffer extends Uint8Array {
   static from(value, encodingOrOffset, length) {
     if (typeof value === "string") return fromBytes(stringToBytes(value, encodingOrOffset));
-    if (value instanceof ArrayBuffer || (typeof SharedArrayBuffer === "function" && value instanceof SharedArrayBuffer)) {
+    if (isAnyArrayBuffer(value)) {
       const offset = encodingOrOffset === undefined ? 0 : Number(encodingOrOffset) || 0;
       const len = length === undefined ? value.byteLength - offset : Number(length) || 0;
       if (offset > value.byteLength) throw outOfRange("offset", `<= ${value.byteLength}`, offset);
@@ -237,7 +238,7 @@ class Buffer extends Uint8Array {
 
   static byteLength(value, encoding) {
     if (typeof value !== "string") {
-      if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return value.byteLength;
+      if (ArrayBuffer.isView(value) || isAnyArrayBuffer(value)) return value.byteLength;
       throw invalidArg("string", "of type string or an instance of Buffer or ArrayBuffer", value);
     }
     switch (normalizeEncoding(encoding)) {
@@ -265,11 +266,17 @@ class Buffer extends Uint8Array {
 
   static concat(list, totalLength) {
     if (!Array.isArray(list)) throw invalidArg("list", "an instance of Array", list);
-    const total = totalLength === undefined ? list.reduce((n, b) => n + b.length, 0) : totalLength;
+    list.forEach((b, i) => {
+      if (!(b instanceof Uint8Array)) throw errors.invalidArgType(`list[${i}]`, ["Buffer", "Uint8Array"], b);
+    });
+    if (totalLength !== undefined) {
+      if (typeof totalLength !== "number") throw errors.invalidArgType("length", "number", totalLength);
+      if (!(totalLength >= 0)) throw errors.outOfRange("length", `>= 0 && <= ${kMaxLength}`, totalLength);
+    }
+    const total = totalLength === undefined ? list.reduce((n, b) => n + b.length, 0) : Math.trunc(totalLength);
     const out = Buffer.alloc(total);
     let pos = 0;
     for (const b of list) {
-      if (!(b instanceof Uint8Array)) throw invalidArg("list[i]", "an instance of Buffer or Uint8Array", b);
       const take = Math.min(b.length, total - pos);
       if (take <= 0) break;
       out.set(take === b.length ? b : b.subarray(0, take), pos);
@@ -279,7 +286,8 @@ class Buffer extends Uint8Array {
   }
 
   static compare(a, b) {
-    if (!(a instanceof Uint8Array) || !(b instanceof Uint8Array)) throw invalidArg("buf1", "an instance of Buffer or Uint8Array", a);
+    if (!(a instanceof Uint8Array)) throw errors.invalidArgType("buf1", ["Buffer", "Uint8Array"], a);
+    if (!(b instanceof Uint8Array)) throw errors.invalidArgType("buf2", ["Buffer", "Uint8Array"], b);
     return compareBytes(a, b);
   }
 
@@ -304,10 +312,19 @@ class Buffer extends Uint8Array {
     return compareBytes(this.subarray(sourceStart, sourceEnd), target.subarray(targetStart, targetEnd));
   }
 
-  copy(target, targetStart = 0, sourceStart = 0, sourceEnd = this.length) {
-    const src = this.subarray(sourceStart, Math.min(sourceEnd, sourceStart + (target.length - targetStart)));
-    target.set(src, targetStart);
-    return src.length;
+  copy(target, targetStart, sourceStart, sourceEnd) {
+    if (!(this instanceof Uint8Array)) throw errors.invalidArgType("source", ["Buffer", "Uint8Array"], this);
+    if (!(target instanceof Uint8Array)) throw errors.invalidArgType("target", ["Buffer", "Uint8Array"], target);
+    targetStart = toInteger(targetStart, 0);
+    if (targetStart < 0) throw errors.outOfRange("targetStart", ">= 0", targetStart);
+    sourceStart = toInteger(sourceStart, 0);
+    if (sourceStart < 0 || sourceStart > this.length) throw errors.outOfRange("sourceStart", `>= 0 && <= ${this.length}`, sourceStart);
+    sourceEnd = sourceEnd === undefined ? this.length : toInteger(sourceEnd, 0);
+    if (sourceEnd < 0) throw errors.outOfRange("sourceEnd", ">= 0", sourceEnd);
+    if (targetStart >= target.length || sourceStart >= sourceEnd) return 0;
+    const n = Math.min(Math.min(sourceEnd, this.length) - sourceStart, target.length - targetStart);
+    target.set(Uint8Array.prototype.subarray.call(this, sourceStart, sourceStart + n), targetStart);
+    return n;
   }
 
   slice(start, end) {
@@ -395,6 +412,32 @@ class Buffer extends Uint8Array {
   }
 }
 
+/** An integer from a number-ish argument (Node's coercion for offsets). */
+function toInteger(value, fallback) {
+  if (value === undefined) return fallback;
+  if (Number.isInteger(value)) return value;
+  const n = Math.trunc(Number(value));
+  return Number.isNaN(n) ? fallback : n;
+}
+
+const ARRAY_BUFFER_LENGTH = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, "byteLength").get;
+const SHARED_LENGTH = typeof SharedArrayBuffer === "function" ? Object.getOwnPropertyDescriptor(SharedArrayBuffer.prototype, "byteLength").get : undefined;
+
+/** A real ArrayBuffer or SharedArrayBuffer (not merely something inheriting from one). */
+function isAnyArrayBuffer(value) {
+  if (value === null || typeof value !== "object") return false;
+  for (const getter of [ARRAY_BUFFER_LENGTH, SHARED_LENGTH]) {
+    if (!getter) continue;
+    try {
+      getter.call(value);
+      return true;
+    } catch {
+      // not this kind
+    }
+  }
+  return false;
+}
+
 function fromBytes(bytes) {
   return new Buffer(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
@@ -440,41 +483,74 @@ function view(buf) {
   return new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
 }
 
-function checkOffset(buf, offset, size) {
+// Node's bounds rules: `offset` must be a number, an integer, and leave room for `size` bytes.
+function checkOffset(buf, offset, size, name = "offset") {
   if (offset === undefined) offset = 0;
-  if (typeof offset !== "number") throw invalidArg("offset", "of type number", offset);
-  if (!Number.isInteger(offset) || offset < 0 || offset + size > buf.length) throw outOfRange("offset", `>= 0 and <= ${buf.length - size}`, offset);
+  if (typeof offset !== "number") throw errors.invalidArgType(name, "number", offset);
+  if (offset < 0 || offset + size > buf.length || !Number.isInteger(offset)) boundsError(offset, buf.length - size, name);
   return offset;
 }
 
+function boundsError(value, length, name = "offset") {
+  if (Math.floor(value) !== value) throw errors.outOfRange(name, "an integer", value);
+  if (length < 0) throw errors.bufferOutOfBounds();
+  throw errors.outOfRange(name, `>= ${name === "byteLength" ? 1 : 0} and <= ${length}`, value);
+}
+
+function checkByteLength(byteLength) {
+  if (typeof byteLength !== "number") throw errors.invalidArgType("byteLength", "number", byteLength);
+  if (!Number.isInteger(byteLength) || byteLength < 1 || byteLength > 6) boundsError(byteLength, 6, "byteLength");
+}
+
+function valueRange(min, max, byteLength, big) {
+  const n = big ? "n" : "";
+  if (byteLength > 3) {
+    const bits = byteLength * 8;
+    return min === 0 || min === 0n ? `>= 0${n} and < 2${n} ** ${bits}${n}` : `>= -(2${n} ** ${bits - 1}${n}) and < 2${n} ** ${bits - 1}${n}`;
+  }
+  return `>= ${min}${n} and <= ${max}${n}`;
+}
+
+function checkValue(value, min, max, byteLength) {
+  if (value > max || value < min) throw errors.outOfRange("value", valueRange(min, max, byteLength, typeof min === "bigint"), value);
+}
+
 const FIXED = [
-  ["UInt8", 1, "Uint8"],
-  ["Int8", 1, "Int8"],
-  ["UInt16LE", 2, "Uint16", true],
-  ["UInt16BE", 2, "Uint16", false],
-  ["Int16LE", 2, "Int16", true],
-  ["Int16BE", 2, "Int16", false],
-  ["UInt32LE", 4, "Uint32", true],
-  ["UInt32BE", 4, "Uint32", false],
-  ["Int32LE", 4, "Int32", true],
-  ["Int32BE", 4, "Int32", false],
+  ["UInt8", 1, "Uint8", false, 0, 0xff],
+  ["Int8", 1, "Int8", false, -0x80, 0x7f],
+  ["UInt16LE", 2, "Uint16", true, 0, 0xffff],
+  ["UInt16BE", 2, "Uint16", false, 0, 0xffff],
+  ["Int16LE", 2, "Int16", true, -0x8000, 0x7fff],
+  ["Int16BE", 2, "Int16", false, -0x8000, 0x7fff],
+  ["UInt32LE", 4, "Uint32", true, 0, 0xffffffff],
+  ["UInt32BE", 4, "Uint32", false, 0, 0xffffffff],
+  ["Int32LE", 4, "Int32", true, -0x80000000, 0x7fffffff],
+  ["Int32BE", 4, "Int32", false, -0x80000000, 0x7fffffff],
   ["FloatLE", 4, "Float32", true],
   ["FloatBE", 4, "Float32", false],
   ["DoubleLE", 8, "Float64", true],
   ["DoubleBE", 8, "Float64", false],
-  ["BigUInt64LE", 8, "BigUint64", true],
-  ["BigUInt64BE", 8, "BigUint64", false],
-  ["BigInt64LE", 8, "BigInt64", true],
-  ["BigInt64BE", 8, "BigInt64", false],
+  ["BigUInt64LE", 8, "BigUint64", true, 0n, 0xffffffffffffffffn],
+  ["BigUInt64BE", 8, "BigUint64", false, 0n, 0xffffffffffffffffn],
+  ["BigInt64LE", 8, "BigInt64", true, -(2n ** 63n), 2n ** 63n - 1n],
+  ["BigInt64BE", 8, "BigInt64", false, -(2n ** 63n), 2n ** 63n - 1n],
 ];
 
-for (const [name, size, dv, little] of FIXED) {
+for (const [name, size, dv, little, min, max] of FIXED) {
   const get = DataView.prototype[`get${dv}`];
   const set = DataView.prototype[`set${dv}`];
+  const big = typeof min === "bigint";
   const read = function (offset) {
     return get.call(view(this), checkOffset(this, offset, size), little);
   };
   const write = function (value, offset) {
+    if (big) {
+      if (typeof value !== "bigint") throw errors.invalidArgType("value", "bigint", value);
+    } else {
+      value = +value;
+    }
+    if (offset !== undefined && typeof offset !== "number") throw errors.invalidArgType("offset", "number", offset);
+    if (min !== undefined) checkValue(value, min, max, size);
     offset = checkOffset(this, offset, size);
     set.call(view(this), offset, value, little);
     return offset + size;
@@ -490,12 +566,14 @@ for (const [name, size, dv, little] of FIXED) {
 
 // Variable-width integers (1 to 6 bytes).
 function readUIntBE(offset, byteLength) {
+  checkByteLength(byteLength);
   offset = checkOffset(this, offset, byteLength);
   let v = 0;
   for (let i = 0; i < byteLength; i++) v = v * 256 + this[offset + i];
   return v;
 }
 function readUIntLE(offset, byteLength) {
+  checkByteLength(byteLength);
   offset = checkOffset(this, offset, byteLength);
   let v = 0;
   for (let i = byteLength - 1; i >= 0; i--) v = v * 256 + this[offset + i];
@@ -507,34 +585,40 @@ function signed(v, byteLength) {
 }
 Buffer.prototype.readUIntBE = Buffer.prototype.readUintBE = readUIntBE;
 Buffer.prototype.readUIntLE = Buffer.prototype.readUintLE = readUIntLE;
-Buffer.prototype.readIntBE = function (offset, byteLength) {
+Buffer.prototype.readIntBE = function readIntBE(offset, byteLength) {
   return signed(readUIntBE.call(this, offset, byteLength), byteLength);
 };
-Buffer.prototype.readIntLE = function (offset, byteLength) {
+Buffer.prototype.readIntLE = function readIntLE(offset, byteLength) {
   return signed(readUIntLE.call(this, offset, byteLength), byteLength);
 };
-function writeUIntBE(value, offset, byteLength) {
-  offset = checkOffset(this, offset, byteLength);
-  let v = value < 0 ? value + 2 ** (8 * byteLength) : value;
-  for (let i = byteLength - 1; i >= 0; i--) {
-    this[offset + i] = v & 0xff;
-    v = Math.floor(v / 256);
-  }
-  return offset + byteLength;
-}
-function writeUIntLE(value, offset, byteLength) {
-  offset = checkOffset(this, offset, byteLength);
-  let v = value < 0 ? value + 2 ** (8 * byteLength) : value;
+function writeVariable(buf, value, offset, byteLength, isSigned, littleEndian) {
+  checkByteLength(byteLength);
+  value = +value;
+  if (offset !== undefined && typeof offset !== "number") throw errors.invalidArgType("offset", "number", offset);
+  const bits = 8 * byteLength;
+  const min = isSigned ? -(2 ** (bits - 1)) : 0;
+  const max = isSigned ? 2 ** (bits - 1) - 1 : 2 ** bits - 1;
+  checkValue(value, min, max, byteLength);
+  offset = checkOffset(buf, offset, byteLength);
+  let v = value < 0 ? value + 2 ** bits : value;
   for (let i = 0; i < byteLength; i++) {
-    this[offset + i] = v & 0xff;
+    buf[offset + (littleEndian ? i : byteLength - 1 - i)] = v & 0xff;
     v = Math.floor(v / 256);
   }
   return offset + byteLength;
 }
-Buffer.prototype.writeUIntBE = Buffer.prototype.writeUintBE = writeUIntBE;
-Buffer.prototype.writeUIntLE = Buffer.prototype.writeUintLE = writeUIntLE;
-Buffer.prototype.writeIntBE = writeUIntBE;
-Buffer.prototype.writeIntLE = writeUIntLE;
+Buffer.prototype.writeUIntBE = Buffer.prototype.writeUintBE = function writeUIntBE(value, offset, byteLength) {
+  return writeVariable(this, value, offset, byteLength, false, false);
+};
+Buffer.prototype.writeUIntLE = Buffer.prototype.writeUintLE = function writeUIntLE(value, offset, byteLength) {
+  return writeVariable(this, value, offset, byteLength, false, true);
+};
+Buffer.prototype.writeIntBE = function writeIntBE(value, offset, byteLength) {
+  return writeVariable(this, value, offset, byteLength, true, false);
+};
+Buffer.prototype.writeIntLE = function writeIntLE(value, offset, byteLength) {
+  return writeVariable(this, value, offset, byteLength, true, true);
+};
 
 Object.defineProperty(Buffer, "poolSize", { value: 8192, writable: true, enumerable: true });
 

@@ -37,10 +37,14 @@ fn bytecode(name: &str) -> Option<&'static [u8]> {
     MODULES.iter().find(|(n, _)| *n == name).map(|(_, b)| *b)
 }
 
+/// Built-ins reached only with the `node:` prefix (their bare names belong to npm packages).
+const PREFIX_ONLY: [&str; 1] = ["test"];
+
 /// The module name a specifier stands for when it names a built-in: `node:<name>`.
 pub fn canonical(specifier: &str) -> Option<String> {
+    let prefixed = specifier.starts_with("node:");
     let name = specifier.strip_prefix("node:").unwrap_or(specifier);
-    if name.starts_with("internal/") {
+    if name.starts_with("internal/") || (!prefixed && PREFIX_ONLY.contains(&name)) {
         return None;
     }
     bytecode(name).map(|_| format!("node:{name}"))
