@@ -140,9 +140,7 @@ function throws(fn, expected, message) {
     validateError(err, expected, message, "throws");
     return;
   }
-  const failure = new AssertionError({ message: missing("exception", expected, message), expected, operator: "throws" });
-  failure.generatedMessage = message === undefined;
-  throw failure;
+  throw new AssertionError({ message: missing("exception", expected, message), expected, operator: "throws" });
 }
 
 function doesNotThrow(fn, expected, message) {
