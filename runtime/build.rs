@@ -34,7 +34,6 @@ const NODE_MODULES: [&str; 29] = [
     "util",
     "assert",
     "assert/strict",
-    "crypto",
     "timers/promises",
     "timers",
     "os",
@@ -50,6 +49,7 @@ const NODE_MODULES: [&str; 29] = [
     "stream",
     "stream/promises",
     "stream/web",
+    "crypto",
     "internal/cjs",
     "module",
     "test",
@@ -117,7 +117,7 @@ fn node_modules() {
         })
         .collect();
     let exports =
-        "inspectValue = 0, formatArgs = 0, hashSync = 0, unavailableOnEdge = 0, asyncContext = 0, cjs = 0, processEnv = 0";
+        "inspectValue = 0, formatArgs = 0, hashSync = 0, unavailableOnEdge = 0, asyncContext = 0, cjs = 0, processEnv = 0, nodeCrypto = 0";
     let compiled = compile_all(&sources, exports);
     for (name, bytes) in NODE_MODULES.iter().zip(compiled) {
         let file = format!("node_{}.qjsbc", name.replace('/', "_"));

@@ -108,6 +108,7 @@ export default function install(native) {
   asyncContext = Object.freeze({ get: native.getContext, set: native.setContext });
   cjs = Object.freeze(native.cjs);
   processEnv = native.processEnv;
+  nodeCrypto = native.nodeCrypto;
   nativeBlobBytes = native.blobBytes;
   const console = makeConsole(native.print);
   Object.defineProperty(console, Symbol.toStringTag, { value: "console", configurable: true });
@@ -234,6 +235,7 @@ let hashSync;
 let asyncContext;
 let cjs;
 let processEnv;
+let nodeCrypto;
 
 /** `[global, module, export]`: the globals Node apps expect (with `node_compat`). */
 const NODE_GLOBALS = [
@@ -258,4 +260,4 @@ function unavailableOnEdge(module, name, missing) {
   };
 }
 
-export { inspect as inspectValue, formatArgs, hashSync, unavailableOnEdge, asyncContext, cjs, processEnv };
+export { inspect as inspectValue, formatArgs, hashSync, unavailableOnEdge, asyncContext, cjs, processEnv, nodeCrypto };

@@ -277,8 +277,9 @@ class Buffer extends Uint8Array {
     const out = Buffer.alloc(total);
     let pos = 0;
     for (const b of list) {
+      if (pos >= total) break;
       const take = Math.min(b.length, total - pos);
-      if (take <= 0) break;
+      if (take === 0) continue;
       out.set(take === b.length ? b : b.subarray(0, take), pos);
       pos += take;
     }

@@ -1,9 +1,12 @@
 // node:crypto — the synchronous pieces packages use most: createHash/createHmac (MD5, SHA-1,
-// SHA-2), randomBytes/randomInt/randomUUID/getRandomValues, timingSafeEqual, and Web Crypto
-// as `webcrypto`/`subtle`. Hashing buffers the data it is given and digests it natively.
+// SHA-2), randomBytes/randomFill/randomInt/randomUUID/getRandomValues, timingSafeEqual,
+// pbkdf2 and scrypt, createCipheriv/createDecipheriv (AES-CBC, -CTR, -GCM), and Web Crypto as
+// `webcrypto`/`subtle`. Hashing, key derivation and ciphers run natively.
 
 import { Buffer } from "node:buffer";
-import { hashSync } from "edge:bootstrap";
+import { Transform } from "node:stream";
+import { hashSync, nodeCrypto } from "edge:bootstrap";
+import * as errors from "node:internal/errors";
 
 function invalidArg(name, expected, value) {
   const err = new TypeError(`The "${name}" argument must be ${expected}. Received ${value === null ? "null" : typeof value}`);
@@ -145,6 +148,203 @@ function timingSafeEqual(a, b) {
   return diff === 0;
 }
 
+function randomFill(buf, offset, size, callback) {
+  if (typeof offset === "function") {
+    callback = offset;
+    offset = 0;
+    size = undefined;
+  } else if (typeof size === "function") {
+    callback = size;
+    size = undefined;
+  }
+  errors.validateFunction(callback, "callback");
+  randomFillSync(buf, offset, size ?? buf.byteLength - offset);
+  queueMicrotask(() => callback(null, buf));
+}
+
+function keyBytes(value, name) {
+  if (typeof value === "string") return Buffer.from(value, "utf8");
+  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  if (value instanceof ArrayBuffer || (typeof SharedArrayBuffer === "function" && value instanceof SharedArrayBuffer)) return new Uint8Array(value);
+  if (value?.type === "secret" && typeof value.export === "function") return keyBytes(value.export(), name);
+  throw errors.invalidArgType(name, ["string", "ArrayBuffer", "Buffer", "TypedArray", "DataView"], value);
+}
+
+function pbkdf2Sync(password, salt, iterations, keylen, digest) {
+  password = keyBytes(password, "password");
+  salt = keyBytes(salt, "salt");
+  errors.validateInteger(iterations, "iterations", 1, 2 ** 31 - 1);
+  errors.validateInteger(keylen, "keylen", 0, 2 ** 31 - 1);
+  errors.validateString(digest, "digest");
+  try {
+    return Buffer.from(nodeCrypto.pbkdf2(password, salt, iterations, keylen, digest).buffer);
+  } catch (e) {
+    if (/Invalid digest/.test(e.message)) {
+      const err = new TypeError(`Invalid digest: ${digest}`);
+      err.code = "ERR_CRYPTO_INVALID_DIGEST";
+      throw err;
+    }
+    throw e;
+  }
+}
+
+function pbkdf2(password, salt, iterations, keylen, digest, callback) {
+  if (typeof digest === "function") {
+    callback = digest;
+    digest = undefined;
+  }
+  errors.validateFunction(callback, "callback");
+  const key = pbkdf2Sync(password, salt, iterations, keylen, digest);
+  setTimeout(() => callback(null, key), 0);
+}
+
+function scryptOptions(options = {}) {
+  const N = options.N ?? options.cost ?? 16384;
+  const r = options.r ?? options.blockSize ?? 8;
+  const p = options.p ?? options.parallelization ?? 1;
+  const maxmem = options.maxmem ?? 32 * 1024 * 1024;
+  if (128 * N * r > maxmem) {
+    const err = new RangeError("Invalid scrypt params: memory limit exceeded");
+    err.code = "ERR_CRYPTO_INVALID_SCRYPT_PARAMS";
+    throw err;
+  }
+  return [N, r, p];
+}
+
+function scryptSync(password, salt, keylen, options) {
+  password = keyBytes(password, "password");
+  salt = keyBytes(salt, "salt");
+  errors.validateInteger(keylen, "keylen", 0, 2 ** 31 - 1);
+  const [N, r, p] = scryptOptions(options ?? {});
+  try {
+    return Buffer.from(nodeCrypto.scrypt(password, salt, keylen, N, r, p).buffer);
+  } catch (e) {
+    const err = new RangeError(e.message);
+    err.code = "ERR_CRYPTO_INVALID_SCRYPT_PARAMS";
+    throw err;
+  }
+}
+
+function scrypt(password, salt, keylen, options, callback) {
+  if (typeof options === "function") {
+    callback = options;
+    options = undefined;
+  }
+  errors.validateFunction(callback, "callback");
+  const key = scryptSync(password, salt, keylen, options);
+  setTimeout(() => callback(null, key), 0);
+}
+
+function encode(bytes, encoding) {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return encoding && encoding !== "buffer" ? buf.toString(encoding) : buf;
+}
+
+/** A cipher or decipher: update()/final() like Node's, and a Transform stream too. */
+class CipherBase extends Transform {
+  #state;
+  #decoder = null;
+
+  constructor(algorithm, key, iv, options, decrypt) {
+    super(options);
+    errors.validateString(algorithm, "cipher");
+    const tagLength = options?.authTagLength;
+    try {
+      const args = [algorithm, keyBytes(key, "key"), iv === null ? null : keyBytes(iv, "iv"), decrypt];
+      if (tagLength !== undefined) args.push(tagLength);
+      this.#state = new nodeCrypto.NodeCipherState(...args);
+    } catch (e) {
+      const codes = { "Invalid key length": "ERR_CRYPTO_INVALID_KEYLEN", "Invalid initialization vector": "ERR_CRYPTO_INVALID_IV" };
+      const code = e.message.startsWith("Invalid cipher") ? "ERR_CRYPTO_UNKNOWN_CIPHER" : codes[e.message];
+      if (code) {
+        const err = code === "ERR_CRYPTO_UNKNOWN_CIPHER" ? new Error("Unknown cipher") : code === "ERR_CRYPTO_INVALID_KEYLEN" ? new RangeError("Invalid key length") : new TypeError("Invalid initialization vector");
+        err.code = code;
+        throw err;
+      }
+      throw e;
+    }
+  }
+
+  update(data, inputEncoding, outputEncoding) {
+    const bytes = typeof data === "string" ? Buffer.from(data, inputEncoding) : keyBytes(data, "data");
+    return this.#output(this.#state.update(bytes), outputEncoding);
+  }
+
+  final(outputEncoding) {
+    return this.#output(this.#state.final(), outputEncoding, true);
+  }
+
+  #output(bytes, encoding, last) {
+    if (encoding && encoding !== "buffer" && encoding !== "base64" && encoding !== "hex") {
+      // Multi-byte text encodings may split a character across calls.
+      this.#decoder ??= new TextDecoder(encoding === "utf-8" ? "utf8" : encoding);
+      return this.#decoder.decode(bytes, { stream: !last });
+    }
+    return encode(bytes, encoding);
+  }
+
+  setAAD(buffer, options) {
+    this.#state.setAAD(keyBytes(buffer, "buffer"), options);
+    return this;
+  }
+
+  getAuthTag() {
+    return encode(this.#state.getAuthTag());
+  }
+
+  setAuthTag(tag, encoding) {
+    this.#state.setAuthTag(typeof tag === "string" ? Buffer.from(tag, encoding) : keyBytes(tag, "buffer"));
+    return this;
+  }
+
+  setAutoPadding(on = true) {
+    this.#state.setAutoPadding(!!on);
+    return this;
+  }
+
+  _transform(chunk, encoding, callback) {
+    try {
+      callback(null, this.update(chunk, encoding));
+    } catch (e) {
+      callback(e);
+    }
+  }
+
+  _flush(callback) {
+    try {
+      callback(null, this.final());
+    } catch (e) {
+      callback(e);
+    }
+  }
+}
+
+class Cipheriv extends CipherBase {
+  constructor(algorithm, key, iv, options) {
+    super(algorithm, key, iv, options, false);
+  }
+}
+
+class Decipheriv extends CipherBase {
+  constructor(algorithm, key, iv, options) {
+    super(algorithm, key, iv, options, true);
+  }
+}
+
+function createCipheriv(algorithm, key, iv, options) {
+  return new Cipheriv(algorithm, key, iv, options);
+}
+
+function createDecipheriv(algorithm, key, iv, options) {
+  return new Decipheriv(algorithm, key, iv, options);
+}
+
+function getCiphers() {
+  return nodeCrypto.cipherNames.slice();
+}
+
+const constants = Object.freeze({ RSA_PKCS1_PADDING: 1, RSA_NO_PADDING: 3, RSA_PKCS1_OAEP_PADDING: 4, RSA_PKCS1_PSS_PADDING: 6, RSA_PSS_SALTLEN_DIGEST: -1, RSA_PSS_SALTLEN_AUTO: -2, RSA_PSS_SALTLEN_MAX_SIGN: -2 });
+
 function getHashes() {
   return HASHES.slice();
 }
@@ -163,9 +363,20 @@ const crypto = {
   getRandomValues,
   timingSafeEqual,
   getHashes,
+  getCiphers,
+  randomFill,
+  pbkdf2,
+  pbkdf2Sync,
+  scrypt,
+  scryptSync,
+  createCipheriv,
+  createDecipheriv,
+  Cipheriv,
+  Decipheriv,
+  constants,
   webcrypto,
   subtle,
 };
 
 export default crypto;
-export { createHash, createHmac, hash, randomBytes, randomFillSync, randomInt, randomUUID, getRandomValues, timingSafeEqual, getHashes, webcrypto, subtle };
+export { createHash, createHmac, hash, randomBytes, randomFillSync, randomFill, randomInt, randomUUID, getRandomValues, timingSafeEqual, getHashes, getCiphers, pbkdf2, pbkdf2Sync, scrypt, scryptSync, createCipheriv, createDecipheriv, Cipheriv, Decipheriv, constants, webcrypto, subtle };

@@ -4,6 +4,7 @@
 //! over a package of the same name, as in Node.
 
 pub mod commonjs;
+pub mod crypto_native;
 pub mod require;
 
 use rquickjs::{Ctx, JsLifetime};

@@ -113,6 +113,12 @@ pub fn install(
     )?;
     native.set("cjs", cjs)?;
     native.set("processEnv", Func::from(crate::node::process_env))?;
+    let node_crypto = Object::new(ctx.clone())?;
+    node_crypto.set("pbkdf2", Func::from(crate::node::crypto_native::pbkdf2))?;
+    node_crypto.set("scrypt", Func::from(crate::node::crypto_native::scrypt))?;
+    node_crypto.set("cipherNames", crate::node::crypto_native::cipher_names())?;
+    Class::<crate::node::crypto_native::NodeCipher>::define(&node_crypto)?;
+    native.set("nodeCrypto", node_crypto)?;
     let hooks: Object = install.call((native,))?;
     let _ = ctx.store_userdata(Intrinsics::from_object(&hooks)?);
     Ok(())
