@@ -240,7 +240,7 @@ impl Gcm {
 
 enum Mode {
     Cbc {
-        aes: Aes,
+        aes: Box<Aes>,
         prev: [u8; 16],
         pending: Vec<u8>,
         padding: bool,
@@ -300,7 +300,7 @@ impl NodeCipher {
             "cbc" => {
                 let prev: [u8; 16] = iv.as_slice().try_into().map_err(|_| bad_iv())?;
                 Mode::Cbc {
-                    aes: Aes::new(&key).ok_or_else(bad_iv)?,
+                    aes: Box::new(Aes::new(&key).ok_or_else(bad_iv)?),
                     prev,
                     pending: Vec::new(),
                     padding: true,
