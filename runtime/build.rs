@@ -23,7 +23,7 @@ const FILES: [&str; 13] = [
 
 /// The Node built-in modules, each `src/node/<name>.js` (`/` spelled `_`), imported as
 /// `node:<name>`; a module comes after those it imports.
-const NODE_MODULES: [&str; 29] = [
+const NODE_MODULES: [&str; 30] = [
     "internal/errors",
     "buffer",
     "events",
@@ -50,6 +50,7 @@ const NODE_MODULES: [&str; 29] = [
     "stream/promises",
     "stream/web",
     "crypto",
+    "zlib",
     "internal/cjs",
     "module",
     "test",
@@ -117,7 +118,7 @@ fn node_modules() {
         })
         .collect();
     let exports =
-        "inspectValue = 0, formatArgs = 0, hashSync = 0, unavailableOnEdge = 0, asyncContext = 0, cjs = 0, processEnv = 0, nodeCrypto = 0";
+        "inspectValue = 0, formatArgs = 0, hashSync = 0, unavailableOnEdge = 0, asyncContext = 0, cjs = 0, processEnv = 0, nodeCrypto = 0, nativeCodec = 0";
     let compiled = compile_all(&sources, exports);
     for (name, bytes) in NODE_MODULES.iter().zip(compiled) {
         let file = format!("node_{}.qjsbc", name.replace('/', "_"));

@@ -187,3 +187,8 @@ fn async_local_storage_follows_each_request_under_concurrency() {
 fn node_stream_matches_node() {
     same_as_node("stream_cases.mjs");
 }
+
+#[test]
+fn node_zlib_matches_node() {
+    same_as_node("zlib_cases.mjs");
+}

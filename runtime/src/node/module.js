@@ -7,7 +7,7 @@ const builtinModules = Object.freeze([
   "assert", "assert/strict", "async_hooks", "buffer", "child_process", "crypto", "dgram",
   "diagnostics_channel", "events", "fs", "fs/promises", "module", "net", "os", "path",
   "perf_hooks", "process", "querystring", "stream", "stream/promises", "stream/web", "string_decoder",
-  "timers", "timers/promises", "url", "util",
+  "timers", "timers/promises", "url", "util", "zlib",
 ]);
 
 function isBuiltin(name) {

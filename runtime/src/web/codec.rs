@@ -79,9 +79,20 @@ pub struct Codec {
     failure: Option<String>,
 }
 
-/// `native.codec(format, decompress)` for the bootstrap; the format is already validated.
-pub fn codec(ctx: Ctx<'_>, format: String, decompress: bool) -> Result<Codec> {
-    let level = Compression::default();
+/// `native.codec(format, decompress[, level])` for the bootstrap (and `node:zlib`, which
+/// passes a level: 0-9 for deflate, 0-11 for brotli); the format is already validated.
+pub fn codec(
+    ctx: Ctx<'_>,
+    format: String,
+    decompress: bool,
+    level: rquickjs::function::Opt<i32>,
+) -> Result<Codec> {
+    let chosen = level.0.filter(|l| *l >= 0);
+    let level = chosen.map_or(
+        Compression::default(),
+        |l| Compression::new(l.min(9) as u32),
+    );
+    let quality = chosen.map_or(5, |l| l.min(11) as u32);
     let engine = match (format.as_str(), decompress) {
         ("gzip", false) => Engine::GzipEncode(GzEncoder::new(Vec::new(), level)),
         ("deflate", false) => Engine::ZlibEncode(ZlibEncoder::new(Vec::new(), level)),
@@ -93,7 +104,7 @@ pub fn codec(ctx: Ctx<'_>, format: String, decompress: bool) -> Result<Codec> {
         ("brotli", false) => Engine::BrotliEncode(Box::new(brotli::CompressorWriter::new(
             Vec::new(),
             4096,
-            5,
+            quality,
             22,
         ))),
         ("brotli", true) => {
@@ -182,6 +193,18 @@ impl Codec {
             self.engine = None;
             self.failure = Some(message);
         }
+        bytes_out(&ctx, out)
+    }
+
+    /// Emits everything compressed so far (a sync flush), without ending the stream.
+    pub fn flush<'js>(&mut self, ctx: Ctx<'js>) -> Result<Value<'js>> {
+        let Some(engine) = self.engine.as_mut() else {
+            return bytes_out(&ctx, Vec::new());
+        };
+        if let Err(e) = engine.writer().flush() {
+            return Err(self.corrupt(&ctx, e));
+        }
+        let out = std::mem::take(engine.output());
         bytes_out(&ctx, out)
     }
 
