@@ -23,7 +23,7 @@ const FILES: [&str; 13] = [
 
 /// The Node built-in modules, each `src/node/<name>.js` (`/` spelled `_`), imported as
 /// `node:<name>`; a module comes after those it imports.
-const NODE_MODULES: [&str; 30] = [
+const NODE_MODULES: [&str; 32] = [
     "internal/errors",
     "buffer",
     "events",
@@ -51,6 +51,8 @@ const NODE_MODULES: [&str; 30] = [
     "stream/web",
     "crypto",
     "zlib",
+    "http",
+    "https",
     "internal/cjs",
     "module",
     "test",

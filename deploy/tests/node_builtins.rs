@@ -192,3 +192,68 @@ fn node_stream_matches_node() {
 fn node_zlib_matches_node() {
     same_as_node("zlib_cases.mjs");
 }
+
+/// node:http's client inside a handler reaches a real server through fetch: a POST body
+/// written in pieces arrives whole with its headers, a GET streams back, and a refused
+/// connection is an 'error' event on the request. With the production network policy the
+/// same request is refused, as fetch() would be.
+#[test]
+fn node_http_client_goes_through_fetch_and_its_policy() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let mut stream = stream.unwrap();
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut head = Vec::new();
+            let mut line = String::new();
+            while reader.read_line(&mut line).unwrap() > 2 {
+                head.push(line.trim_end().to_string());
+                line.clear();
+            }
+            let len: usize = head
+                .iter()
+                .find_map(|h| {
+                    h.to_ascii_lowercase()
+                        .strip_prefix("content-length:")
+                        .map(|v| v.trim().parse().unwrap())
+                })
+                .unwrap_or(0);
+            let mut body = vec![0; len];
+            reader.read_exact(&mut body).unwrap();
+            let test_header = head.iter().any(|h| h.eq_ignore_ascii_case("x-test: yes"));
+            let reply = format!(
+                "{} {} {}",
+                head[0],
+                String::from_utf8_lossy(&body),
+                if test_header { "with x-test" } else { "" }
+            );
+            write!(
+                stream,
+                "HTTP/1.1 201 Created\r\ncontent-type: text/plain\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{reply}",
+                reply.len()
+            )
+            .unwrap();
+        }
+    });
+    let app = fixture("node_compat").join("http-client-app.mjs");
+    let upstream = format!("UPSTREAM=http://127.0.0.1:{port}");
+    let server = DevServer::start(&app, &["--var", &upstream]);
+    let res = server.get("/");
+    assert_eq!(res.status, 200, "{}\n{}", res.text(), server.output());
+    let got: serde_json::Value = serde_json::from_str(&res.text()).unwrap();
+    assert_eq!(
+        got,
+        serde_json::json!({
+            "posted": { "status": 201, "message": "Created", "type": "text/plain",
+                "body": "POST /echo?x=1 HTTP/1.1 hello from node:http with x-test" },
+            "got": { "status": 201, "body": "GET /hello HTTP/1.1  ", "raw": true },
+            "refused": "error: true",
+            "codes": "I'm a Teapot",
+        })
+    );
+    let strict = DevServer::start(&app, &["--var", &upstream, "--deny-private-network"]);
+    let res = strict.get("/");
+    assert_eq!(res.status, 500, "{}", res.text());
+}
