@@ -98,9 +98,12 @@ function formatArgs(args) {
           return typeof arg === "string" ? arg : inspect(arg, 1, new Set(), false);
         case "%d":
         case "%i":
-          return typeof arg === "bigint" ? `${arg}n` : String(m === "%i" ? Math.trunc(Number(arg)) : Number(arg));
-        case "%f":
-          return String(Number(arg));
+        case "%f": {
+          if (typeof arg === "bigint") return m === "%f" ? String(Number(arg)) : `${arg}n`;
+          if (typeof arg === "symbol") return "NaN";
+          const n = m === "%d" ? (typeof arg === "object" && arg !== null ? NaN : Number(arg)) : m === "%i" ? parseInt(arg) : parseFloat(arg);
+          return Object.is(n, -0) ? "-0" : String(n);
+        }
         case "%j":
           try {
             return JSON.stringify(arg);

@@ -2,7 +2,11 @@
 // prepend, the `newListener`/`removeListener` events, an `error` event that throws when nobody
 // listens, max-listener warnings, and the promise/async-iterator helpers.
 
+import { inspectValue } from "edge:bootstrap";
+import * as errors from "node:internal/errors";
+
 const kCapture = Symbol("kCapture");
+const kMaxEventTargetListeners = Symbol("events.maxEventTargetListeners");
 const errorMonitor = Symbol("events.errorMonitor");
 let defaultMaxListeners = 10;
 
@@ -45,13 +49,18 @@ Object.defineProperty(EventEmitter, "defaultMaxListeners", {
     return defaultMaxListeners;
   },
   set(n) {
-    if (typeof n !== "number" || n < 0 || Number.isNaN(n)) throw new RangeError(`The value of "defaultMaxListeners" is out of range. It must be a non-negative number. Received ${n}`);
+    checkMax(n, "defaultMaxListeners");
     defaultMaxListeners = n;
   },
 });
 
+function checkMax(n, name) {
+  if (typeof n !== "number") throw errors.invalidArgType(name, "number", n);
+  if (n < 0 || Number.isNaN(n)) throw errors.outOfRange(name, "a non-negative number", n);
+}
+
 EventEmitter.prototype.setMaxListeners = function setMaxListeners(n) {
-  if (typeof n !== "number" || n < 0 || Number.isNaN(n)) throw new RangeError(`The value of "n" is out of range. It must be a non-negative number. Received ${n}`);
+  checkMax(n, "n");
   this._maxListeners = n;
   return this;
 };
@@ -81,7 +90,13 @@ function addListener(target, type, listener, prepend) {
   if (max > 0 && list.length > max && !list.warned) {
     list.warned = true;
     const name = typeof type === "symbol" ? type.toString() : String(type);
-    console.warn(`MaxListenersExceededWarning: Possible EventEmitter memory leak detected. ${list.length} ${name} listeners added. Use emitter.setMaxListeners() to increase limit`);
+    const warning = new Error(`Possible EventEmitter memory leak detected. ${list.length} ${name} listeners added to [${target.constructor?.name ?? "EventEmitter"}]. MaxListeners is ${max}. Use emitter.setMaxListeners() to increase limit`);
+    warning.name = "MaxListenersExceededWarning";
+    warning.emitter = target;
+    warning.type = type;
+    warning.count = list.length;
+    if (typeof globalThis.process?.emitWarning === "function") globalThis.process.emitWarning(warning);
+    else console.warn(`${warning.name}: ${warning.message}`);
   }
   return target;
 }
@@ -182,8 +197,13 @@ EventEmitter.prototype.emit = function emit(type, ...args) {
     if (type === "error") {
       const er = args[0];
       if (er instanceof Error) throw er;
-      const err = new Error(`Unhandled error. (${er === undefined ? "undefined" : String(er)})`);
-      err.code = "ERR_UNHANDLED_ERROR";
+      let shown;
+      try {
+        shown = inspectValue(er);
+      } catch {
+        shown = String(er);
+      }
+      const err = errors.coded(Error, "ERR_UNHANDLED_ERROR", `Unhandled error. (${shown})`);
       err.context = er;
       throw err;
     }
@@ -333,8 +353,23 @@ function getEventListeners(emitter, type) {
 }
 
 function setMaxListeners(n = defaultMaxListeners, ...targets) {
+  checkMax(n, "n");
   if (targets.length === 0) defaultMaxListeners = n;
-  for (const t of targets) if (typeof t.setMaxListeners === "function") t.setMaxListeners(n);
+  for (const t of targets) {
+    if (typeof t.setMaxListeners === "function") t.setMaxListeners(n);
+    else if (t instanceof EventTarget) t[kMaxEventTargetListeners] = n;
+    else throw errors.invalidArgType("eventTargets", ["EventEmitter", "EventTarget"], t);
+  }
+}
+
+function getMaxListeners(emitterOrTarget) {
+  if (typeof emitterOrTarget?.getMaxListeners === "function") return emitterOrTarget.getMaxListeners();
+  if (emitterOrTarget instanceof EventTarget) {
+    // Signals are listened to by many unrelated parties: no limit by default, as in Node.
+    if (typeof AbortSignal === "function" && emitterOrTarget instanceof AbortSignal) return emitterOrTarget[kMaxEventTargetListeners] ?? 0;
+    return emitterOrTarget[kMaxEventTargetListeners] ?? defaultMaxListeners;
+  }
+  throw errors.invalidArgType("emitter", ["EventEmitter", "EventTarget"], emitterOrTarget);
 }
 
 EventEmitter.EventEmitter = EventEmitter;
@@ -344,9 +379,10 @@ EventEmitter.errorMonitor = errorMonitor;
 EventEmitter.captureRejectionSymbol = Symbol.for("nodejs.rejection");
 EventEmitter.getEventListeners = getEventListeners;
 EventEmitter.setMaxListeners = setMaxListeners;
+EventEmitter.getMaxListeners = getMaxListeners;
 EventEmitter.usingDomains = false;
 
 export default EventEmitter;
-export { EventEmitter, once, on, errorMonitor, getEventListeners, setMaxListeners };
+export { EventEmitter, once, on, errorMonitor, getEventListeners, setMaxListeners, getMaxListeners, defaultMaxListeners };
 export const captureRejectionSymbol = EventEmitter.captureRejectionSymbol;
 export const usingDomains = false;

@@ -14,7 +14,7 @@ function normalize(enc) {
   throw err;
 }
 
-class StringDecoder {
+class StringDecoderClass {
   constructor(encoding) {
     this.encoding = normalize(encoding);
     this.pending = new Uint8Array(0);
@@ -62,6 +62,16 @@ function concat(a, b) {
   out.set(b, a.length);
   return out;
 }
+
+// A function constructor, as Node's is: `StringDecoder.call(obj)` initializes `obj`.
+function StringDecoder(encoding) {
+  if (this === undefined) return new StringDecoder(encoding);
+  this.encoding = normalize(encoding);
+  this.pending = new Uint8Array(0);
+  if (this.encoding === "utf8") this.decoder = new TextDecoder("utf-8");
+}
+StringDecoder.prototype = StringDecoderClass.prototype;
+Object.defineProperty(StringDecoder.prototype, "constructor", { value: StringDecoder, writable: true, configurable: true });
 
 export default { StringDecoder };
 export { StringDecoder };

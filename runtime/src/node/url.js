@@ -176,18 +176,28 @@ function domainToUnicode(domain) {
 }
 
 function urlToHttpOptions(url) {
-  return {
+  const { hostname, pathname, port, username, password, search } = url;
+  const options = {
+    __proto__: null,
+    ...url,
     protocol: url.protocol,
-    hostname: url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname,
+    hostname: typeof hostname === "string" && hostname.startsWith("[") ? hostname.slice(1, -1) : hostname,
     hash: url.hash,
-    search: url.search,
-    pathname: url.pathname,
-    path: `${url.pathname || ""}${url.search || ""}`,
+    search,
+    pathname,
+    path: `${pathname || ""}${search || ""}`,
     href: url.href,
-    ...(url.port !== "" ? { port: Number(url.port) } : {}),
-    ...(url.username || url.password ? { auth: `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` } : {}),
   };
+  if (port !== "") options.port = Number(port);
+  if (username || password) options.auth = `${decodeURIComponent(username)}:${decodeURIComponent(password)}`;
+  return options;
 }
 
-export default { URL: URLClass, URLSearchParams: URLSearchParamsClass, fileURLToPath, pathToFileURL, parse, format, resolve, domainToASCII, domainToUnicode, urlToHttpOptions, Url };
-export { URLClass as URL, URLSearchParamsClass as URLSearchParams, fileURLToPath, pathToFileURL, parse, format, resolve, domainToASCII, domainToUnicode, urlToHttpOptions, Url };
+/** Legacy `url.resolveObject(from, to)`: `resolve` as a parsed object (or the string form). */
+function resolveObject(source, relative) {
+  if (!source) return relative;
+  return parse(resolve(source, relative));
+}
+
+export default { URL: URLClass, URLSearchParams: URLSearchParamsClass, fileURLToPath, pathToFileURL, parse, format, resolve, domainToASCII, domainToUnicode, urlToHttpOptions, resolveObject, Url };
+export { URLClass as URL, URLSearchParamsClass as URLSearchParams, fileURLToPath, pathToFileURL, parse, format, resolve, domainToASCII, domainToUnicode, urlToHttpOptions, resolveObject, Url };

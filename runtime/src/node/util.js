@@ -1,14 +1,13 @@
 // node:util — the helpers packages reach for: promisify/callbackify, inherits, format and
 // inspect (the console's formatting), deprecate, types, isDeepStrictEqual, TextEncoder/Decoder.
 
+import * as errors from "node:internal/errors";
 import { inspectValue, formatArgs } from "edge:bootstrap";
 
 const kCustomPromisify = Symbol.for("nodejs.util.promisify.custom");
 
 function invalidArg(name, expected, value) {
-  const err = new TypeError(`The "${name}" argument must be ${expected}. Received ${value === null ? "null" : typeof value}`);
-  err.code = "ERR_INVALID_ARG_TYPE";
-  return err;
+  return errors.invalidArgType(name, expected.replace(/^of type /, ""), value);
 }
 
 function promisify(original) {
