@@ -260,4 +260,4 @@ function unavailableOnEdge(module, name, missing) {
   };
 }
 
-export { inspect as inspectValue, formatArgs, hashSync, unavailableOnEdge, asyncContext, cjs, processEnv, nodeCrypto, nativeCodec };
+export { inspectNodeStyle as inspectValue, formatArgsNodeStyle as formatArgs, hashSync, unavailableOnEdge, asyncContext, cjs, processEnv, nodeCrypto, nativeCodec };

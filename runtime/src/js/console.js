@@ -1,10 +1,56 @@
 // console: formats values the way developers know from Node and Deno (printf-style
 // substitutions, inspected objects) and hands each line to the native log sink.
 
+// Node's `util.inspect` quotes strings its own way ('single', or "double"/`back` when the text
+// holds single quotes); the console keeps JSON's double quotes.
+let nodeStyle = false;
+const STRING_ESCAPES = { 8: "\\b", 9: "\\t", 10: "\\n", 12: "\\f", 13: "\\r" };
+
+function quote(text) {
+  if (!nodeStyle) return JSON.stringify(text);
+  let q = "'";
+  if (text.includes("'")) {
+    if (!text.includes('"')) q = '"';
+    else if (!text.includes("`") && !text.includes("${")) q = "`";
+  }
+  let out = "";
+  for (const ch of text) {
+    const c = ch.codePointAt(0);
+    if (ch === q || ch === "\\") out += `\\${ch}`;
+    else if (c < 0x20 || c === 0x7f) out += STRING_ESCAPES[c] ?? `\\x${c.toString(16).toUpperCase().padStart(2, "0")}`;
+    else out += ch;
+  }
+  return q + out + q;
+}
+
+/** `util.inspect`'s view of a value: Node's quoting, `[util.inspect.custom]` honoured. */
+function inspectNodeStyle(value, depth = 2, seen = new Set(), top = false) {
+  const previous = nodeStyle;
+  nodeStyle = true;
+  try {
+    return inspect(value, depth, seen, top);
+  } finally {
+    nodeStyle = previous;
+  }
+}
+
+/** `util.format`: `formatArgs` with Node's quoting. */
+function formatArgsNodeStyle(args) {
+  const previous = nodeStyle;
+  nodeStyle = true;
+  try {
+    return formatArgs(args);
+  } finally {
+    nodeStyle = previous;
+  }
+}
+
+const INSPECT_CUSTOM = Symbol.for("nodejs.util.inspect.custom");
+
 function inspect(value, depth = 2, seen = new Set(), top = true) {
   switch (typeof value) {
     case "string":
-      return top ? value : JSON.stringify(value);
+      return top ? value : quote(value);
     case "number":
       return Object.is(value, -0) ? "-0" : String(value);
     case "bigint":
@@ -22,6 +68,12 @@ function inspect(value, depth = 2, seen = new Set(), top = true) {
   }
   if (value === null) return "null";
   if (seen.has(value)) return "[Circular]";
+  const custom = value[INSPECT_CUSTOM];
+  if (typeof custom === "function") {
+    const options = { depth, colors: false, stylize: (text) => text };
+    const result = custom.call(value, depth, options, (v, o) => inspect(v, o?.depth ?? depth, seen, false));
+    if (result !== value) return typeof result === "string" ? result : inspect(result, depth, seen, false);
+  }
   if (value instanceof Error) {
     const stack = value.stack ? `\n${String(value.stack).trimEnd()}` : "";
     const head = value.message ? `${value.name}: ${value.message}` : String(value.name);
@@ -55,7 +107,7 @@ function inspect(value, depth = 2, seen = new Set(), top = true) {
       return `Set(${value.size}) { ${items.join(", ")} }`;
     }
     if (typeof Headers === "function" && value instanceof Headers) {
-      const items = [...value].map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`);
+      const items = [...value].map(([k, v]) => `${quote(k)}: ${quote(v)}`);
       return `Headers { ${items.join(", ")} }`;
     }
     const proto = Object.getPrototypeOf(value);
@@ -68,7 +120,7 @@ function inspect(value, depth = 2, seen = new Set(), top = true) {
     const keys = Object.keys(value);
     if (keys.length === 0) return `${prefix}{}`;
     const items = keys.map((k) => {
-      const key = /^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k);
+      const key = /^[A-Za-z_$][\w$]*$/.test(k) ? k : quote(k);
       let v;
       try {
         v = inspect(value[k], depth - 1, seen, false);

@@ -654,6 +654,21 @@ const atobFn = globalThis.atob;
 const BlobClass = globalThis.Blob;
 const FileClass = globalThis.File;
 
-export default { Buffer: BufferFunction, constants, kMaxLength, INSPECT_MAX_BYTES, isUtf8, isAscii, btoa: btoaFn, atob: atobFn, Blob: BlobClass, File: FileClass, SlowBuffer: BufferFunction };
+const bufferModule = { Buffer: BufferFunction, constants, kMaxLength, INSPECT_MAX_BYTES, isUtf8, isAscii, btoa: btoaFn, atob: atobFn, Blob: BlobClass, File: FileClass, SlowBuffer: BufferFunction };
+
+// `<Buffer 68 69>`, as Node shows buffers (up to `buffer.INSPECT_MAX_BYTES` bytes).
+Object.defineProperty(Buffer.prototype, Symbol.for("nodejs.util.inspect.custom"), {
+  value: function inspectBuffer() {
+    const max = bufferModule.INSPECT_MAX_BYTES;
+    const shown = Array.from(Uint8Array.prototype.subarray.call(this, 0, Math.min(max, this.length)), (b) => b.toString(16).padStart(2, "0")).join(" ");
+    const remaining = this.length - max;
+    const more = remaining > 0 ? ` ... ${remaining} more byte${remaining > 1 ? "s" : ""}` : "";
+    return `<${this.constructor.name} ${shown}${more}>`;
+  },
+  writable: true,
+  configurable: true,
+});
+
+export default bufferModule;
 export { BufferFunction as Buffer, constants, kMaxLength, INSPECT_MAX_BYTES, isUtf8, isAscii, btoaFn as btoa, atobFn as atob, BlobClass as Blob, FileClass as File, BufferFunction as SlowBuffer };
 export const transcode = undefined;

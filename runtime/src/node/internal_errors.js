@@ -32,9 +32,9 @@ function describeReceived(value) {
   if (typeof value === "function" && value.name) return ` Received function ${value.name}`;
   if (typeof value === "object") {
     if (value.constructor?.name) return ` Received an instance of ${value.constructor.name}`;
-    return ` Received ${inspect(value, { depth: -1 })}`;
+    return ` Received ${inspect(value, -1)}`;
   }
-  let shown = inspect(value, { colors: false });
+  let shown = inspect(value);
   if (shown.length > 28) shown = `${shown.slice(0, 25)}...`;
   return ` Received type ${typeof value} (${shown})`;
 }
