@@ -23,15 +23,18 @@ const FILES: [&str; 13] = [
 
 /// The Node built-in modules, each `src/node/<name>.js` (`/` spelled `_`), imported as
 /// `node:<name>`; a module comes after those it imports.
-const NODE_MODULES: [&str; 32] = [
+const NODE_MODULES: [&str; 35] = [
     "internal/errors",
     "buffer",
     "events",
+    "path/win32",
     "path",
+    "path/posix",
     "querystring",
     "url",
     "string_decoder",
     "util",
+    "util/types",
     "assert",
     "assert/strict",
     "timers/promises",

@@ -1,12 +1,11 @@
-// node:path — POSIX path manipulation (the only flavor an edge app needs; `path.win32` is the
-// same object, since apps here never see Windows paths). The working directory is "/".
+// node:path — POSIX path manipulation, with the Windows flavor as `path.win32`
+// (`path_win32.js`). The working directory is "/".
+
+import win32, { globRegExp } from "node:path/win32";
+import * as errors from "node:internal/errors";
 
 function assertPath(value, name = "path") {
-  if (typeof value !== "string") {
-    const err = new TypeError(`The "${name}" argument must be of type string. Received ${value === null ? "null" : typeof value}`);
-    err.code = "ERR_INVALID_ARG_TYPE";
-    throw err;
-  }
+  if (typeof value !== "string") throw errors.invalidArgType(name, "string", value);
 }
 
 // Resolves `.` and `..` segments; `absolute` keeps `..` from climbing above the root.
@@ -138,11 +137,7 @@ function parse(path) {
 }
 
 function format(obj) {
-  if (obj === null || typeof obj !== "object") {
-    const err = new TypeError(`The "pathObject" argument must be of type object. Received ${obj === null ? "null" : typeof obj}`);
-    err.code = "ERR_INVALID_ARG_TYPE";
-    throw err;
-  }
+  if (obj === null || typeof obj !== "object") throw errors.invalidArgType("pathObject", "object", obj);
   const dir = obj.dir || obj.root;
   const base = obj.base || `${obj.name || ""}${obj.ext ? (obj.ext.startsWith(".") ? "" : ".") + obj.ext : ""}`;
   if (!dir) return base;
@@ -156,11 +151,7 @@ function toNamespacedPath(path) {
 function matchesGlob(path, pattern) {
   assertPath(path);
   assertPath(pattern, "pattern");
-  const re = pattern
-    .split("**")
-    .map((part) => part.split("*").map((s) => s.replace(/[.+^${}()|[\]\\?]/g, "\\$&")).join("[^/]*"))
-    .join(".*");
-  return new RegExp(`^${re}$`).test(path);
+  return globRegExp(pattern, false).test(path);
 }
 
 const path = {
@@ -180,11 +171,13 @@ const path = {
   matchesGlob,
 };
 path.posix = path;
-path.win32 = path;
+path.win32 = win32;
+win32.posix = path;
+win32.win32 = win32;
 
 export default path;
 export const sep = "/";
 export const delimiter = ":";
 export const posix = path;
-export const win32 = path;
+export { win32 };
 export { resolve, normalize, isAbsolute, join, relative, dirname, basename, extname, parse, format, toNamespacedPath, matchesGlob };
