@@ -195,7 +195,8 @@ class Buffer extends Uint8Array {
     if (isAnyArrayBuffer(value)) {
       const offset = encodingOrOffset === undefined ? 0 : Number(encodingOrOffset) || 0;
       const len = length === undefined ? value.byteLength - offset : Number(length) || 0;
-      if (offset > value.byteLength) throw outOfRange("offset", `<= ${value.byteLength}`, offset);
+      if (offset > value.byteLength) throw errors.bufferOutOfBounds("offset");
+      if (length !== undefined && len > value.byteLength - offset) throw errors.bufferOutOfBounds("length");
       return new Buffer(value, offset, Math.max(0, Math.min(len, value.byteLength - offset)));
     }
     if (ArrayBuffer.isView(value)) {
@@ -292,9 +293,13 @@ class Buffer extends Uint8Array {
     return compareBytes(a, b);
   }
 
-  toString(encoding, start = 0, end = this.length) {
-    start = Math.max(0, start | 0);
-    end = Math.min(this.length, end === undefined ? this.length : end | 0);
+  toString(encoding, start, end) {
+    const len = this.length;
+    if (start === undefined || start <= 0) start = 0;
+    else if (start >= len) return "";
+    else start = Math.trunc(start) || 0;
+    if (end === undefined || end > len) end = len;
+    else end = Math.trunc(end) || 0;
     if (end <= start) return "";
     return bytesToString(start === 0 && end === this.length ? this : this.subarray(start, end), encoding);
   }
@@ -505,7 +510,8 @@ function checkByteLength(byteLength) {
 
 function valueRange(min, max, byteLength, big) {
   const n = big ? "n" : "";
-  if (byteLength > 3) {
+  // Node states ranges of 5 bytes and more as powers of two.
+  if (byteLength > 4) {
     const bits = byteLength * 8;
     return min === 0 || min === 0n ? `>= 0${n} and < 2${n} ** ${bits}${n}` : `>= -(2${n} ** ${bits - 1}${n}) and < 2${n} ** ${bits - 1}${n}`;
   }
@@ -624,9 +630,23 @@ Buffer.prototype.writeIntLE = function writeIntLE(value, offset, byteLength) {
 Object.defineProperty(Buffer, "poolSize", { value: 8192, writable: true, enumerable: true });
 
 // Buffer(...) called without `new`, as old code does.
+// The deprecated `Buffer(x)` / `new Buffer(x)`: a size allocates, anything else is `from`.
+function legacyBuffer(args) {
+  if (typeof args[0] === "number") {
+    if (typeof args[1] === "string") throw errors.invalidArgType("string", "string", args[0]);
+    return Buffer.alloc(args[0]);
+  }
+  return Buffer.from(...args);
+}
+
 const BufferFunction = new Proxy(Buffer, {
   apply(target, thisArg, args) {
-    return typeof args[0] === "number" ? Buffer.alloc(args[0]) : Buffer.from(...args);
+    return legacyBuffer(args);
+  },
+  construct(target, args, newTarget) {
+    // Subclasses construct as Uint8Array subclasses do; `new Buffer(...)` itself is legacy.
+    if (newTarget !== BufferFunction) return Reflect.construct(target, args, newTarget);
+    return legacyBuffer(args);
   },
 });
 
@@ -635,6 +655,7 @@ const constants = { MAX_LENGTH: kMaxLength, MAX_STRING_LENGTH: 0x1fffffe8 };
 const INSPECT_MAX_BYTES = 50;
 
 function isUtf8(input) {
+  input = checkBytesInput(input);
   try {
     new TextDecoder("utf-8", { fatal: true }).decode(input);
     return true;
@@ -643,8 +664,13 @@ function isUtf8(input) {
   }
 }
 
+function checkBytesInput(input) {
+  if (!ArrayBuffer.isView(input) && !isAnyArrayBuffer(input)) throw errors.invalidArgType("input", ["ArrayBuffer", "Buffer", "TypedArray"], input);
+  return ArrayBuffer.isView(input) ? new Uint8Array(input.buffer, input.byteOffset, input.byteLength) : new Uint8Array(input);
+}
+
 function isAscii(input) {
-  const bytes = input instanceof ArrayBuffer ? new Uint8Array(input) : input;
+  const bytes = checkBytesInput(input);
   for (let i = 0; i < bytes.length; i++) if (bytes[i] > 0x7f) return false;
   return true;
 }
@@ -654,7 +680,19 @@ const atobFn = globalThis.atob;
 const BlobClass = globalThis.Blob;
 const FileClass = globalThis.File;
 
-const bufferModule = { Buffer: BufferFunction, constants, kMaxLength, INSPECT_MAX_BYTES, isUtf8, isAscii, btoa: btoaFn, atob: atobFn, Blob: BlobClass, File: FileClass, SlowBuffer: BufferFunction };
+let inspectMaxBytes = INSPECT_MAX_BYTES;
+const bufferModule = { Buffer: BufferFunction, constants, kMaxLength, isUtf8, isAscii, btoa: btoaFn, atob: atobFn, Blob: BlobClass, File: FileClass, SlowBuffer: BufferFunction };
+
+Object.defineProperty(bufferModule, "INSPECT_MAX_BYTES", {
+  get: () => inspectMaxBytes,
+  set(value) {
+    if (typeof value !== "number") throw errors.invalidArgType("INSPECT_MAX_BYTES", "number", value);
+    if (!(value >= 0)) throw errors.outOfRange("INSPECT_MAX_BYTES", ">= 0", value);
+    inspectMaxBytes = value;
+  },
+  enumerable: true,
+  configurable: true,
+});
 
 // `<Buffer 68 69>`, as Node shows buffers (up to `buffer.INSPECT_MAX_BYTES` bytes).
 Object.defineProperty(Buffer.prototype, Symbol.for("nodejs.util.inspect.custom"), {
