@@ -23,7 +23,7 @@ const FILES: [&str; 13] = [
 
 /// The Node built-in modules, each `src/node/<name>.js` (`/` spelled `_`), imported as
 /// `node:<name>`; a module comes after those it imports.
-const NODE_MODULES: [&str; 35] = [
+const NODE_MODULES: [&str; 36] = [
     "internal/errors",
     "buffer",
     "events",
@@ -56,6 +56,7 @@ const NODE_MODULES: [&str; 35] = [
     "zlib",
     "http",
     "https",
+    "vm",
     "internal/cjs",
     "module",
     "test",
@@ -123,7 +124,7 @@ fn node_modules() {
         })
         .collect();
     let exports =
-        "inspectValue = 0, formatArgs = 0, hashSync = 0, unavailableOnEdge = 0, asyncContext = 0, cjs = 0, processEnv = 0, nodeCrypto = 0, nativeCodec = 0";
+        "inspectValue = 0, formatArgs = 0, hashSync = 0, unavailableOnEdge = 0, asyncContext = 0, cjs = 0, processEnv = 0, nodeCrypto = 0, nativeCodec = 0, vmRealm = 0";
     let compiled = compile_all(&sources, exports);
     for (name, bytes) in NODE_MODULES.iter().zip(compiled) {
         let file = format!("node_{}.qjsbc", name.replace('/', "_"));

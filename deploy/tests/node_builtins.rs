@@ -257,3 +257,8 @@ fn node_http_client_goes_through_fetch_and_its_policy() {
     let res = strict.get("/");
     assert_eq!(res.status, 500, "{}", res.text());
 }
+
+#[test]
+fn node_vm_matches_node() {
+    same_as_node("vm_cases.mjs");
+}

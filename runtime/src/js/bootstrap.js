@@ -109,6 +109,7 @@ export default function install(native) {
   cjs = Object.freeze(native.cjs);
   processEnv = native.processEnv;
   nodeCrypto = native.nodeCrypto;
+  vmRealm = native.vmRealm;
   nativeBlobBytes = native.blobBytes;
   const console = makeConsole(native.print);
   Object.defineProperty(console, Symbol.toStringTag, { value: "console", configurable: true });
@@ -236,6 +237,7 @@ let asyncContext;
 let cjs;
 let processEnv;
 let nodeCrypto;
+let vmRealm;
 
 /** `[global, module, export]`: the globals Node apps expect (with `node_compat`). */
 const NODE_GLOBALS = [
@@ -260,4 +262,4 @@ function unavailableOnEdge(module, name, missing) {
   };
 }
 
-export { inspectNodeStyle as inspectValue, formatArgsNodeStyle as formatArgs, hashSync, unavailableOnEdge, asyncContext, cjs, processEnv, nodeCrypto, nativeCodec };
+export { inspectNodeStyle as inspectValue, formatArgsNodeStyle as formatArgs, hashSync, unavailableOnEdge, asyncContext, cjs, processEnv, nodeCrypto, nativeCodec, vmRealm };

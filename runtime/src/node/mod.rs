@@ -6,6 +6,7 @@
 pub mod commonjs;
 pub mod crypto_native;
 pub mod require;
+pub mod vm_native;
 
 use rquickjs::{Ctx, JsLifetime};
 

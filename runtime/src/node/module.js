@@ -7,7 +7,7 @@ const builtinModules = Object.freeze([
   "assert", "assert/strict", "async_hooks", "buffer", "child_process", "crypto", "dgram",
   "diagnostics_channel", "events", "fs", "fs/promises", "http", "https", "module", "net", "os", "path", "path/posix", "path/win32",
   "perf_hooks", "process", "querystring", "stream", "stream/promises", "stream/web", "string_decoder",
-  "timers", "timers/promises", "url", "util", "util/types", "zlib",
+  "timers", "timers/promises", "url", "util", "util/types", "vm", "zlib",
 ]);
 
 function isBuiltin(name) {

@@ -119,6 +119,10 @@ pub fn install(
     node_crypto.set("cipherNames", crate::node::crypto_native::cipher_names())?;
     Class::<crate::node::crypto_native::NodeCipher>::define(&node_crypto)?;
     native.set("nodeCrypto", node_crypto)?;
+    native.set(
+        "vmRealm",
+        Func::from(crate::node::vm_native::run_in_new_realm),
+    )?;
     let hooks: Object = install.call((native,))?;
     let _ = ctx.store_userdata(Intrinsics::from_object(&hooks)?);
     Ok(())
