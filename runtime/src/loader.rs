@@ -47,6 +47,25 @@ pub fn module_path(name: &str) -> PathBuf {
 
 const EXTENSIONS: [&str; 4] = ["ts", "js", "mjs", "mts"];
 
+/// `path` with `.<ext>` appended, for the first extension that names a file.
+pub fn with_first_extension(path: &Path, extensions: &[&str]) -> Option<PathBuf> {
+    extensions.iter().find_map(|ext| {
+        let mut candidate = path.as_os_str().to_owned();
+        candidate.push(".");
+        candidate.push(ext);
+        let candidate = PathBuf::from(candidate);
+        candidate.is_file().then_some(candidate)
+    })
+}
+
+/// `dir/index.<ext>`, for the first extension that names a file.
+pub fn index_file(dir: &Path, extensions: &[&str]) -> Option<PathBuf> {
+    extensions
+        .iter()
+        .map(|ext| dir.join(format!("index.{ext}")))
+        .find(|candidate| candidate.is_file())
+}
+
 /// Finds the file a path specifier designates, trying the usual extensions and index files.
 fn probe(path: &Path) -> Option<PathBuf> {
     if path.is_file() {
@@ -66,22 +85,11 @@ fn probe(path: &Path) -> Option<PathBuf> {
             }
         }
     }
-    for ext in EXTENSIONS {
-        let mut candidate = path.as_os_str().to_owned();
-        candidate.push(".");
-        candidate.push(ext);
-        let candidate = PathBuf::from(candidate);
-        if candidate.is_file() {
-            return Some(candidate);
-        }
+    if let Some(found) = with_first_extension(path, &EXTENSIONS) {
+        return Some(found);
     }
     if path.is_dir() {
-        for ext in EXTENSIONS {
-            let candidate = path.join(format!("index.{ext}"));
-            if candidate.is_file() {
-                return Some(candidate);
-            }
-        }
+        return index_file(path, &EXTENSIONS);
     }
     None
 }

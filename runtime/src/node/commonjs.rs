@@ -292,14 +292,10 @@ fn probe(path: &Path) -> Option<PathBuf> {
     if path.is_file() {
         return Some(path.to_path_buf());
     }
-    for ext in ["js", "json", "cjs", "mjs", "ts"] {
-        let mut candidate = path.as_os_str().to_owned();
-        candidate.push(".");
-        candidate.push(ext);
-        let candidate = PathBuf::from(candidate);
-        if candidate.is_file() {
-            return Some(candidate);
-        }
+    if let Some(found) =
+        crate::loader::with_first_extension(path, &["js", "json", "cjs", "mjs", "ts"])
+    {
+        return Some(found);
     }
     if path.is_dir() {
         let main = std::fs::read_to_string(path.join("package.json"))
@@ -311,12 +307,7 @@ fn probe(path: &Path) -> Option<PathBuf> {
                 return Some(found);
             }
         }
-        for ext in ["js", "json", "cjs"] {
-            let candidate = path.join(format!("index.{ext}"));
-            if candidate.is_file() {
-                return Some(candidate);
-            }
-        }
+        return crate::loader::index_file(path, &["js", "json", "cjs"]);
     }
     None
 }

@@ -1,7 +1,7 @@
 // node:path — POSIX path manipulation, with the Windows flavor as `path.win32`
 // (`path_win32.js`). The working directory is "/".
 
-import win32, { globRegExp } from "node:path/win32";
+import win32, { globRegExp, formatWith } from "node:path/win32";
 import * as errors from "node:internal/errors";
 
 function assertPath(value, name = "path") {
@@ -137,11 +137,7 @@ function parse(path) {
 }
 
 function format(obj) {
-  if (obj === null || typeof obj !== "object") throw errors.invalidArgType("pathObject", "object", obj);
-  const dir = obj.dir || obj.root;
-  const base = obj.base || `${obj.name || ""}${obj.ext ? (obj.ext.startsWith(".") ? "" : ".") + obj.ext : ""}`;
-  if (!dir) return base;
-  return dir === obj.root ? `${dir}${base}` : `${dir}/${base}`;
+  return formatWith(obj, "/");
 }
 
 function toNamespacedPath(path) {

@@ -243,12 +243,17 @@ function parse(path) {
   return out;
 }
 
-function format(obj) {
+/** `path.format` with `separator` between the directory and the base. */
+function formatWith(obj, separator) {
   if (obj === null || typeof obj !== "object") throw errors.invalidArgType("pathObject", "object", obj);
   const dir = obj.dir || obj.root;
   const base = obj.base || `${obj.name || ""}${obj.ext ? (obj.ext.startsWith(".") ? "" : ".") + obj.ext : ""}`;
   if (!dir) return base;
-  return dir === obj.root ? `${dir}${base}` : `${dir}\\${base}`;
+  return dir === obj.root ? `${dir}${base}` : `${dir}${separator}${base}`;
+}
+
+function format(obj) {
+  return formatWith(obj, "\\");
 }
 
 function toNamespacedPath(path) {
@@ -326,4 +331,4 @@ const win32 = {
 export default win32;
 export const sep = "\\";
 export const delimiter = ";";
-export { resolve, normalize, isAbsolute, join, relative, dirname, basename, extname, parse, format, toNamespacedPath, matchesGlob, globRegExp };
+export { resolve, normalize, isAbsolute, join, relative, dirname, basename, extname, parse, format, toNamespacedPath, matchesGlob, globRegExp, formatWith };
