@@ -86,3 +86,28 @@ fn node_compat_off_removes_builtins_and_globals() {
         "{stderr}"
     );
 }
+
+/// `require()` of an ES module that awaits at top level cannot finish synchronously: it is a
+/// clear TypeError, not a hang or a half-loaded module.
+#[test]
+fn requiring_a_module_with_top_level_await_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("tla.mjs"),
+        "await Promise.resolve();\nexport const x = 1;\n",
+    )
+    .unwrap();
+    let script = dir.path().join("main.cjs");
+    std::fs::write(
+        &script,
+        "try { require('./tla.mjs'); console.log('loaded'); } catch (e) { console.log(e.name, e.message); }\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = run_edge(&["run", script.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.starts_with("TypeError require() cannot load")
+            && stdout.contains("awaits at top level"),
+        "{stdout}"
+    );
+}

@@ -31930,8 +31930,9 @@ JSValue JS_RequireModule(JSContext *ctx, const char *basename, const char *filen
         return JS_Throw(ctx, err);
     default:
         JS_FreeValue(ctx, promise);
-        return JS_ThrowTypeError(ctx, "require() cannot load '%s' synchronously: it uses "
-                                 "top-level await (use import() instead)", filename);
+        return JS_ThrowTypeError(ctx, "require() cannot load '%s' synchronously: it awaits "
+                                 "at top level, or is still being evaluated (an import cycle); "
+                                 "use import() instead", filename);
     }
 }
 
