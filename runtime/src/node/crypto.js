@@ -331,6 +331,16 @@ class Decipheriv extends CipherBase {
   }
 }
 
+// Node's crypto classes are function constructors: callable without `new`.
+const callable = (cls) =>
+  new Proxy(cls, {
+    apply(target, thisArg, args) {
+      return new target(...args);
+    },
+  });
+const CipherivCallable = callable(Cipheriv);
+const DecipherivCallable = callable(Decipheriv);
+
 function createCipheriv(algorithm, key, iv, options) {
   return new Cipheriv(algorithm, key, iv, options);
 }
@@ -344,6 +354,19 @@ function getCiphers() {
 }
 
 const constants = Object.freeze({ RSA_PKCS1_PADDING: 1, RSA_NO_PADDING: 3, RSA_PKCS1_OAEP_PADDING: 4, RSA_PKCS1_PSS_PADDING: 6, RSA_PSS_SALTLEN_DIGEST: -1, RSA_PSS_SALTLEN_AUTO: -2, RSA_PSS_SALTLEN_MAX_SIGN: -2 });
+
+/** Edge's crypto is not a FIPS module. */
+function getFips() {
+  return 0;
+}
+
+function setFips(enable) {
+  if (enable) throw errors.coded(Error, "ERR_CRYPTO_FIPS_FORCED", "Cannot set FIPS mode: Edge's crypto is not a FIPS module.");
+}
+
+function getCurves() {
+  return ["prime256v1", "secp256k1", "secp384r1", "secp521r1"];
+}
 
 function getHashes() {
   return HASHES.slice();
@@ -364,6 +387,11 @@ const crypto = {
   timingSafeEqual,
   getHashes,
   getCiphers,
+  getCurves,
+  getFips,
+  setFips,
+  Hash: callable(Hash),
+  Hmac: callable(Hash),
   randomFill,
   pbkdf2,
   pbkdf2Sync,
@@ -371,12 +399,14 @@ const crypto = {
   scryptSync,
   createCipheriv,
   createDecipheriv,
-  Cipheriv,
-  Decipheriv,
+  Cipheriv: CipherivCallable,
+  Decipheriv: DecipherivCallable,
   constants,
   webcrypto,
   subtle,
 };
 
+const HashCallable = crypto.Hash;
+
 export default crypto;
-export { createHash, createHmac, hash, randomBytes, randomFillSync, randomFill, randomInt, randomUUID, getRandomValues, timingSafeEqual, getHashes, getCiphers, pbkdf2, pbkdf2Sync, scrypt, scryptSync, createCipheriv, createDecipheriv, Cipheriv, Decipheriv, constants, webcrypto, subtle };
+export { createHash, createHmac, hash, randomBytes, randomFillSync, randomFill, getFips, setFips, getCurves, HashCallable as Hash, HashCallable as Hmac, randomInt, randomUUID, getRandomValues, timingSafeEqual, getHashes, getCiphers, pbkdf2, pbkdf2Sync, scrypt, scryptSync, createCipheriv, createDecipheriv, CipherivCallable as Cipheriv, DecipherivCallable as Decipheriv, constants, webcrypto, subtle };
