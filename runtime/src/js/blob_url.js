@@ -12,6 +12,11 @@ function createObjectURL(obj) {
 }
 
 function revokeObjectURL(url) {
+  if (arguments.length === 0) {
+    const err = new TypeError('The "url" argument must be specified');
+    err.code = "ERR_MISSING_ARGS";
+    throw err;
+  }
   BLOB_URLS.delete(String(url));
 }
 

@@ -2,7 +2,15 @@
 // Node's escaping rules: `+` decodes as a space; repeated keys make arrays.
 
 function qsEscape(str) {
-  return encodeURIComponent(str);
+  if (typeof str !== "string") str = typeof str === "object" ? String(str) : `${str}`;
+  try {
+    return encodeURIComponent(str);
+  } catch {
+    // A lone surrogate: Node's error.
+    const err = new URIError("URI malformed");
+    err.code = "ERR_INVALID_URI";
+    throw err;
+  }
 }
 
 function qsUnescape(str) {

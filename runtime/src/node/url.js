@@ -2,19 +2,18 @@
 // `resolve` for the common shapes (absolute URLs with authority, and scheme-less paths).
 
 import querystring from "node:querystring";
+import * as errors from "node:internal/errors";
 
 const URLClass = globalThis.URL;
 const URLSearchParamsClass = globalThis.URLSearchParams;
 
 function invalidArg(name, expected, value) {
-  const err = new TypeError(`The "${name}" argument must be ${expected}. Received ${value === null ? "null" : typeof value}`);
-  err.code = "ERR_INVALID_ARG_TYPE";
-  return err;
+  return errors.invalidArgType(name, expected.replace(/^of type /, ""), value);
 }
 
 function fileURLToPath(input) {
   const url = typeof input === "string" ? new URLClass(input) : input;
-  if (!(url instanceof URLClass)) throw invalidArg("path", "of type string or an instance of URL", input);
+  if (!(url instanceof URLClass)) throw errors.invalidArgType("path", ["string", "URL"], input);
   if (url.protocol !== "file:") {
     const err = new TypeError("The URL must be of scheme file");
     err.code = "ERR_INVALID_URL_SCHEME";
@@ -176,6 +175,7 @@ function domainToUnicode(domain) {
 }
 
 function urlToHttpOptions(url) {
+  if (url === null || typeof url !== "object") throw invalidArg("url", "of type object", url);
   const { hostname, pathname, port, username, password, search } = url;
   const options = {
     __proto__: null,

@@ -83,6 +83,7 @@ inspect.defaultOptions = { depth: 2 };
 const warned = new Set();
 function deprecate(fn, message, code) {
   if (typeof fn !== "function") throw invalidArg("fn", "of type function", fn);
+  if (code !== undefined && typeof code !== "string") throw invalidArg("code", "of type string", code);
   function deprecated(...args) {
     const key = code ?? message;
     if (!warned.has(key)) {
