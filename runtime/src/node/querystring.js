@@ -66,9 +66,10 @@ function parse(qs, sep = "&", eq = "=", options) {
   const obj = Object.create(null);
   if (typeof qs !== "string" || qs.length === 0) return obj;
   const decode = options?.decodeURIComponent ?? qsUnescape;
-  const maxKeys = options?.maxKeys ?? 1000;
+  // A number (any number: not finite or not positive means no limit) overrides the default.
+  const maxKeys = typeof options?.maxKeys === "number" ? options.maxKeys : 1000;
   let pieces = qs.split(sep || "&");
-  if (maxKeys > 0) pieces = pieces.slice(0, maxKeys);
+  if (Number.isFinite(maxKeys) && maxKeys > 0) pieces = pieces.slice(0, maxKeys);
   for (const piece of pieces) {
     if (piece.length === 0) continue;
     const at = piece.indexOf(eq || "=");
