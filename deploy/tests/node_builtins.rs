@@ -262,3 +262,8 @@ fn node_http_client_goes_through_fetch_and_its_policy() {
 fn node_vm_matches_node() {
     same_as_node("vm_cases.mjs");
 }
+
+#[test]
+fn error_stacks_begin_with_name_and_message_as_in_node() {
+    same_as_node("stack_cases.mjs");
+}

@@ -42897,15 +42897,70 @@ static JSValue js_error_toString(JSContext *ctx, JSValueConst this_val,
     return JS_ConcatString(ctx, name, msg);
 }
 
+/* Edge patch: the stack starts with "Name: message", as in V8, formatted (and kept) on first
+   access so that a name set after construction (custom error classes) shows. The frames
+   alone, as captured, start with "    at " or are empty. */
+static JSValue js_error_stack_with_header(JSContext *ctx, JSValueConst error,
+                                          JSValueConst frames)
+{
+    JSValue saved, name, msg, out;
+    const char *n = NULL, *m = NULL, *f = NULL;
+    DynBuf dbuf;
+
+    saved = JS_GetException(ctx);
+    name = JS_GetProperty(ctx, error, JS_ATOM_name);
+    msg = JS_GetProperty(ctx, error, JS_ATOM_message);
+    if (!JS_IsException(name) && !JS_IsUndefined(name))
+        n = JS_ToCString(ctx, name);
+    if (!JS_IsException(msg) && !JS_IsUndefined(msg))
+        m = JS_ToCString(ctx, msg);
+    f = JS_ToCString(ctx, frames);
+    js_dbuf_init(ctx, &dbuf);
+    if (!n || !*n)
+        dbuf_printf(&dbuf, "%s", m && *m ? m : (n ? "" : "Error"));
+    else if (m && *m)
+        dbuf_printf(&dbuf, "%s: %s", n, m);
+    else
+        dbuf_printf(&dbuf, "%s", n);
+    dbuf_putc(&dbuf, '\n');
+    if (f)
+        dbuf_printf(&dbuf, "%s", f);
+    out = dbuf_error(&dbuf) ? js_dup(frames) : JS_NewStringLen(ctx, (char *)dbuf.buf, dbuf.size);
+    dbuf_free(&dbuf);
+    JS_FreeCString(ctx, n);
+    JS_FreeCString(ctx, m);
+    JS_FreeCString(ctx, f);
+    JS_FreeValue(ctx, name);
+    JS_FreeValue(ctx, msg);
+    /* a throwing getter does not make reading the stack throw */
+    JS_FreeValue(ctx, JS_GetException(ctx));
+    JS_Throw(ctx, saved);
+    return out;
+}
+
 static JSValue js_error_get_stack(JSContext *ctx, JSValueConst this_val)
 {
     JSObject *p;
+    const char *s;
+    bool unformatted;
 
     if (JS_VALUE_GET_TAG(this_val) != JS_TAG_OBJECT)
         return JS_ThrowTypeErrorNotAnObject(ctx);
     p = JS_VALUE_GET_OBJ(this_val);
     if (p->class_id != JS_CLASS_ERROR)
         return JS_UNDEFINED;
+    if (!JS_IsString(p->u.object_data))
+        return js_dup(p->u.object_data);
+    s = JS_ToCString(ctx, p->u.object_data);
+    if (!s)
+        return JS_EXCEPTION;
+    unformatted = *s == '\0' || strncmp(s, "    at ", 7) == 0;
+    JS_FreeCString(ctx, s);
+    if (unformatted) {
+        JSValue formatted = js_error_stack_with_header(ctx, this_val, p->u.object_data);
+        JS_FreeValue(ctx, p->u.object_data);
+        p->u.object_data = formatted;
+    }
     return js_dup(p->u.object_data);
 }
 

@@ -75,9 +75,11 @@ function inspect(value, depth = 2, seen = new Set(), top = true) {
     if (result !== value) return typeof result === "string" ? result : inspect(result, depth, seen, false);
   }
   if (value instanceof Error) {
-    const stack = value.stack ? `\n${String(value.stack).trimEnd()}` : "";
     const head = value.message ? `${value.name}: ${value.message}` : String(value.name);
-    return head + stack;
+    const stack = value.stack ? String(value.stack).trimEnd() : "";
+    // The stack begins with the name and message already (as V8's does); older ones may not.
+    if (stack.startsWith(head)) return stack;
+    return stack ? `${head}\n${stack}` : head;
   }
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? "Invalid Date" : value.toISOString();
   if (value instanceof RegExp) return String(value);

@@ -75,6 +75,11 @@ pub fn describe_exception(value: &Value<'_>) -> JsError {
                 (None, Some(m)) => m,
                 (None, None) => String::new(),
             };
+            // The engine's stack begins with the same "Name: message" line: keep the frames.
+            let stack = stack.map(|s| match s.strip_prefix(&message) {
+                Some(rest) => rest.strip_prefix('\n').unwrap_or(rest).to_string(),
+                None => s,
+            });
             return JsError { message, stack };
         }
     }
