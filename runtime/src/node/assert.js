@@ -16,9 +16,11 @@ class AssertionError extends Error {
   }
 }
 
-function fail(message = "Failed") {
+function fail(message) {
   if (message instanceof Error) throw message;
-  throw new AssertionError({ message, operator: "fail" });
+  const err = new AssertionError({ message: message ?? "Failed", operator: "fail" });
+  err.generatedMessage = message === undefined;
+  throw err;
 }
 
 function check(ok, message, actual, expected, operator, describe) {
@@ -183,7 +185,12 @@ function doesNotMatch(string, regexp, message) {
 
 function ifError(value) {
   if (value !== null && value !== undefined) {
-    const shown = value instanceof Error ? value.message : inspect(value);
+    const shown =
+      typeof value === "object" && typeof value.message === "string"
+        ? value.message.length === 0 && value.constructor
+          ? value.constructor.name
+          : value.message
+        : inspect(value);
     const err = new AssertionError({ message: `ifError got unwanted exception: ${shown}`, actual: value, expected: null, operator: "ifError" });
     err.generatedMessage = false;
     throw err;
