@@ -37,20 +37,6 @@ function normalizeEncoding(enc) {
 const unknownEncoding = errors.unknownEncoding;
 const outOfRange = errors.outOfRange;
 
-/** ERR_INVALID_ARG_TYPE from Node's wording of the expected types (`of type string or ...`). */
-function invalidArg(name, expected, value) {
-  return errors.invalidArgType(name, EXPECTED[expected] ?? expected, value);
-}
-
-const EXPECTED = {
-  "of type number": "number",
-  "of type string": "string",
-  "an instance of Array": "Array",
-  "an instance of Buffer or Uint8Array": ["Buffer", "Uint8Array"],
-  "of type string or an instance of Buffer or ArrayBuffer": ["string", "Buffer", "ArrayBuffer"],
-  "of type string or an instance of Buffer, ArrayBuffer, or Array or an Array-like Object": ["string", "Buffer", "ArrayBuffer", "Array", "Array-like Object"],
-};
-
 // ---------------------------------------------------------------- string <-> bytes
 
 function hexDigit(c) {
@@ -210,7 +196,7 @@ class Buffer extends Uint8Array {
       if (prim !== undefined && prim !== value) return Buffer.from(prim, encodingOrOffset, length);
       if (typeof value[Symbol.toPrimitive] === "function") return Buffer.from(value[Symbol.toPrimitive]("string"), encodingOrOffset, length);
     }
-    throw invalidArg("first argument", "of type string or an instance of Buffer, ArrayBuffer, or Array or an Array-like Object", value);
+    throw errors.invalidArgType("first argument", ["string", "Buffer", "ArrayBuffer", "Array", "Array-like Object"], value);
   }
 
   static alloc(size, fill, encoding) {
@@ -240,7 +226,7 @@ class Buffer extends Uint8Array {
   static byteLength(value, encoding) {
     if (typeof value !== "string") {
       if (ArrayBuffer.isView(value) || isAnyArrayBuffer(value)) return value.byteLength;
-      throw invalidArg("string", "of type string or an instance of Buffer or ArrayBuffer", value);
+      throw errors.invalidArgType("string", ["string", "Buffer", "ArrayBuffer"], value);
     }
     switch (normalizeEncoding(encoding)) {
       case "utf8":
@@ -266,7 +252,7 @@ class Buffer extends Uint8Array {
   }
 
   static concat(list, totalLength) {
-    if (!Array.isArray(list)) throw invalidArg("list", "an instance of Array", list);
+    if (!Array.isArray(list)) throw errors.invalidArgType("list", "Array", list);
     list.forEach((b, i) => {
       if (!(b instanceof Uint8Array)) throw errors.invalidArgType(`list[${i}]`, ["Buffer", "Uint8Array"], b);
     });
@@ -309,12 +295,12 @@ class Buffer extends Uint8Array {
   }
 
   equals(other) {
-    if (!(other instanceof Uint8Array)) throw invalidArg("otherBuffer", "an instance of Buffer or Uint8Array", other);
+    if (!(other instanceof Uint8Array)) throw errors.invalidArgType("otherBuffer", ["Buffer", "Uint8Array"], other);
     return compareBytes(this, other) === 0;
   }
 
   compare(target, targetStart = 0, targetEnd = target.length, sourceStart = 0, sourceEnd = this.length) {
-    if (!(target instanceof Uint8Array)) throw invalidArg("target", "an instance of Buffer or Uint8Array", target);
+    if (!(target instanceof Uint8Array)) throw errors.invalidArgType("target", ["Buffer", "Uint8Array"], target);
     return compareBytes(this.subarray(sourceStart, sourceEnd), target.subarray(targetStart, targetEnd));
   }
 
@@ -449,7 +435,7 @@ function fromBytes(bytes) {
 }
 
 function checkSize(size) {
-  if (typeof size !== "number") throw invalidArg("size", "of type number", size);
+  if (typeof size !== "number") throw errors.invalidArgType("size", "number", size);
   if (!(size >= 0 && size <= 0x7fffffff)) throw outOfRange("size", ">= 0 && <= 2147483647", size);
 }
 

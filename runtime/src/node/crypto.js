@@ -8,17 +8,11 @@ import { Transform } from "node:stream";
 import { hashSync, nodeCrypto } from "edge:bootstrap";
 import * as errors from "node:internal/errors";
 
-function invalidArg(name, expected, value) {
-  const err = new TypeError(`The "${name}" argument must be ${expected}. Received ${value === null ? "null" : typeof value}`);
-  err.code = "ERR_INVALID_ARG_TYPE";
-  return err;
-}
-
 function toBytes(data, encoding, name = "data") {
   if (typeof data === "string") return Buffer.from(data, encoding);
   if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  throw invalidArg(name, "of type string or an instance of Buffer, TypedArray, or DataView", data);
+  throw errors.invalidArgType(name, ["string", "Buffer", "TypedArray", "DataView"], data);
 }
 
 const HASHES = ["md5", "sha1", "sha224", "sha256", "sha384", "sha512"];

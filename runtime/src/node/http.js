@@ -1,6 +1,7 @@
 // node:http — the client side, over the runtime's `fetch()` (so the app's network policy and
 // limits apply unchanged): `request`/`get` with a ClientRequest (a Writable for the body) and
 // an IncomingMessage (a Readable of the response body), plus STATUS_CODES, METHODS and Agent.
+// The request body is collected and sent at `end()` (one fetch); the response body streams.
 // Servers (`createServer`) are not available to edge apps, which answer through `fetch`.
 
 import { Writable, Readable } from "node:stream";

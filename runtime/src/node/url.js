@@ -7,9 +7,6 @@ import * as errors from "node:internal/errors";
 const URLClass = globalThis.URL;
 const URLSearchParamsClass = globalThis.URLSearchParams;
 
-function invalidArg(name, expected, value) {
-  return errors.invalidArgType(name, expected.replace(/^of type /, ""), value);
-}
 
 function fileURLToPath(input) {
   const url = typeof input === "string" ? new URLClass(input) : input;
@@ -33,7 +30,7 @@ function fileURLToPath(input) {
 }
 
 function pathToFileURL(path) {
-  if (typeof path !== "string") throw invalidArg("path", "of type string", path);
+  if (typeof path !== "string") throw errors.invalidArgType("path", "string", path);
   let absolute = path.startsWith("/") ? path : `/${path}`;
   const trailing = path.endsWith("/");
   const parts = absolute.split("/").map((seg) => encodeURIComponent(seg));
@@ -62,7 +59,7 @@ function Url() {
 }
 
 function parse(input, parseQueryString = false, slashesDenoteHost = false) {
-  if (typeof input !== "string") throw invalidArg("url", "of type string", input);
+  if (typeof input !== "string") throw errors.invalidArgType("url", "string", input);
   const out = new Url();
   let rest = input.trim();
   const hashAt = rest.indexOf("#");
@@ -130,7 +127,7 @@ function format(obj, options) {
     if (o.fragment) out += obj.hash;
     return out;
   }
-  if (obj === null || typeof obj !== "object") throw invalidArg("urlObject", "of type object", obj);
+  if (obj === null || typeof obj !== "object") throw errors.invalidArgType("urlObject", "object", obj);
   let protocol = obj.protocol || "";
   if (protocol && !protocol.endsWith(":")) protocol += ":";
   let host = "";
@@ -175,7 +172,7 @@ function domainToUnicode(domain) {
 }
 
 function urlToHttpOptions(url) {
-  if (url === null || typeof url !== "object") throw invalidArg("url", "of type object", url);
+  if (url === null || typeof url !== "object") throw errors.invalidArgType("url", "object", url);
   const { hostname, pathname, port, username, password, search } = url;
   const options = {
     __proto__: null,

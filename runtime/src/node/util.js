@@ -6,15 +6,12 @@ import { inspectValue, formatArgs } from "edge:bootstrap";
 
 const kCustomPromisify = Symbol.for("nodejs.util.promisify.custom");
 
-function invalidArg(name, expected, value) {
-  return errors.invalidArgType(name, expected.replace(/^of type /, ""), value);
-}
 
 function promisify(original) {
-  if (typeof original !== "function") throw invalidArg("original", "of type function", original);
+  if (typeof original !== "function") throw errors.invalidArgType("original", "function", original);
   if (original[kCustomPromisify]) {
     const fn = original[kCustomPromisify];
-    if (typeof fn !== "function") throw invalidArg("util.promisify.custom", "of type function", fn);
+    if (typeof fn !== "function") throw errors.invalidArgType("util.promisify.custom", "function", fn);
     return Object.defineProperty(fn, kCustomPromisify, { value: fn, enumerable: false, writable: false, configurable: true });
   }
   function fn(...args) {
@@ -37,10 +34,10 @@ promisify.custom = kCustomPromisify;
 const ReflectApply = Reflect.apply;
 
 function callbackify(original) {
-  if (typeof original !== "function") throw invalidArg("original", "of type function", original);
+  if (typeof original !== "function") throw errors.invalidArgType("original", "function", original);
   function callbackified(...args) {
     const callback = args.pop();
-    if (typeof callback !== "function") throw invalidArg("last argument", "of type function", callback);
+    if (typeof callback !== "function") throw errors.invalidArgType("last argument", "function", callback);
     ReflectApply(original, this, args).then(
       (value) => queueMicrotask(() => callback(null, value)),
       (reason) => {
@@ -62,9 +59,9 @@ function callbackify(original) {
 }
 
 function inherits(ctor, superCtor) {
-  if (ctor === undefined || ctor === null) throw invalidArg("ctor", "of type function", ctor);
-  if (superCtor === undefined || superCtor === null) throw invalidArg("superCtor", "of type function", superCtor);
-  if (superCtor.prototype === undefined) throw invalidArg("superCtor.prototype", "of type object", superCtor.prototype);
+  if (ctor === undefined || ctor === null) throw errors.invalidArgType("ctor", "function", ctor);
+  if (superCtor === undefined || superCtor === null) throw errors.invalidArgType("superCtor", "function", superCtor);
+  if (superCtor.prototype === undefined) throw errors.invalidArgType("superCtor.prototype", "object", superCtor.prototype);
   Object.defineProperty(ctor, "super_", { value: superCtor, writable: true, configurable: true });
   Object.setPrototypeOf(ctor.prototype, superCtor.prototype);
 }
@@ -82,8 +79,8 @@ inspect.defaultOptions = { depth: 2 };
 
 const warned = new Set();
 function deprecate(fn, message, code) {
-  if (typeof fn !== "function") throw invalidArg("fn", "of type function", fn);
-  if (code !== undefined && typeof code !== "string") throw invalidArg("code", "of type string", code);
+  if (typeof fn !== "function") throw errors.invalidArgType("fn", "function", fn);
+  if (code !== undefined && typeof code !== "string") throw errors.invalidArgType("code", "string", code);
   function deprecated(...args) {
     const key = code ?? message;
     if (!warned.has(key)) {
