@@ -23,7 +23,7 @@ const FILES: [&str; 13] = [
 
 /// The Node built-in modules, each `src/node/<name>.js` (`/` spelled `_`), imported as
 /// `node:<name>`; a module comes after those it imports.
-const NODE_MODULES: [&str; 36] = [
+const NODE_MODULES: [&str; 37] = [
     "internal/errors",
     "buffer",
     "events",
@@ -52,6 +52,7 @@ const NODE_MODULES: [&str; 36] = [
     "stream",
     "stream/promises",
     "stream/web",
+    "internal/crypto_keys",
     "crypto",
     "zlib",
     "http",

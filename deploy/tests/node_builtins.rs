@@ -61,6 +61,11 @@ fn node_crypto_matches_node() {
 }
 
 #[test]
+fn node_crypto_keys_match_node() {
+    same_as_node("crypto_keys_cases.mjs");
+}
+
+#[test]
 fn node_timers_and_net_helpers_match_node() {
     same_as_node("timers_net_cases.mjs");
 }

@@ -1,12 +1,14 @@
-// node:crypto — the synchronous pieces packages use most: createHash/createHmac (MD5, SHA-1,
-// SHA-2), randomBytes/randomFill/randomInt/randomUUID/getRandomValues, timingSafeEqual,
-// pbkdf2 and scrypt, createCipheriv/createDecipheriv (AES-CBC, -CTR, -GCM), and Web Crypto as
-// `webcrypto`/`subtle`. Hashing, key derivation and ciphers run natively.
+// node:crypto — createHash/createHmac (MD5, SHA-1, SHA-2), randomBytes/randomFill/randomInt/
+// randomUUID/getRandomValues, timingSafeEqual, pbkdf2, scrypt and HKDF,
+// createCipheriv/createDecipheriv (AES-CBC, -CTR, -GCM), keys (KeyObject, generateKeyPair,
+// sign/verify, publicEncrypt, ECDH: node:internal/crypto_keys), and Web Crypto as
+// `webcrypto`/`subtle`. Hashing, key derivation, ciphers and key operations run natively.
 
 import { Buffer } from "node:buffer";
 import { Transform } from "node:stream";
 import { hashSync, nodeCrypto } from "edge:bootstrap";
 import * as errors from "node:internal/errors";
+import * as keys from "node:internal/crypto_keys";
 
 function toBytes(data, encoding, name = "data") {
   if (typeof data === "string") return Buffer.from(data, encoding);
@@ -398,9 +400,34 @@ const crypto = {
   constants,
   webcrypto,
   subtle,
+  KeyObject: keys.KeyObject,
+  createSecretKey: keys.createSecretKey,
+  createPublicKey: keys.createPublicKey,
+  createPrivateKey: keys.createPrivateKey,
+  generateKeyPair: keys.generateKeyPair,
+  generateKeyPairSync: keys.generateKeyPairSync,
+  generateKey: keys.generateKey,
+  generateKeySync: keys.generateKeySync,
+  Sign: callable(keys.Sign),
+  Verify: callable(keys.Verify),
+  createSign: keys.createSign,
+  createVerify: keys.createVerify,
+  sign: keys.sign,
+  verify: keys.verify,
+  publicEncrypt: keys.publicEncrypt,
+  privateDecrypt: keys.privateDecrypt,
+  privateEncrypt: keys.privateEncrypt,
+  publicDecrypt: keys.publicDecrypt,
+  diffieHellman: keys.diffieHellman,
+  ECDH: callable(keys.ECDH),
+  createECDH: keys.createECDH,
+  hkdf: keys.hkdf,
+  hkdfSync: keys.hkdfSync,
 };
 
 const HashCallable = crypto.Hash;
+const { Sign, Verify, ECDH } = crypto;
 
 export default crypto;
-export { createHash, createHmac, hash, randomBytes, randomFillSync, randomFill, getFips, setFips, getCurves, HashCallable as Hash, HashCallable as Hmac, randomInt, randomUUID, getRandomValues, timingSafeEqual, getHashes, getCiphers, pbkdf2, pbkdf2Sync, scrypt, scryptSync, createCipheriv, createDecipheriv, CipherivCallable as Cipheriv, DecipherivCallable as Decipheriv, constants, webcrypto, subtle };
+export { createHash, createHmac, hash, randomBytes, randomFillSync, randomFill, getFips, setFips, getCurves, HashCallable as Hash, HashCallable as Hmac, randomInt, randomUUID, getRandomValues, timingSafeEqual, getHashes, getCiphers, pbkdf2, pbkdf2Sync, scrypt, scryptSync, createCipheriv, createDecipheriv, CipherivCallable as Cipheriv, DecipherivCallable as Decipheriv, constants, webcrypto, subtle, Sign, Verify, ECDH };
+export { KeyObject, createSecretKey, createPublicKey, createPrivateKey, generateKeyPair, generateKeyPairSync, generateKey, generateKeySync, createSign, createVerify, sign, verify, publicEncrypt, privateDecrypt, privateEncrypt, publicDecrypt, diffieHellman, createECDH, hkdf, hkdfSync } from "node:internal/crypto_keys";

@@ -50,6 +50,28 @@ macro_rules! pbkdf2_with {
     }};
 }
 
+/// PBKDF2 with HMAC over `digest` into `out`: `None` for an unknown digest, `Some(false)` for
+/// an unusable password.
+pub fn derive_pbkdf2(
+    digest: &str,
+    password: &[u8],
+    salt: &[u8],
+    iterations: u32,
+    out: &mut [u8],
+) -> Option<bool> {
+    Some(
+        match digest.to_ascii_lowercase().replace('-', "").as_str() {
+            "md5" => pbkdf2_with!(md5::Md5, password, salt, iterations, out),
+            "sha1" => pbkdf2_with!(sha1::Sha1, password, salt, iterations, out),
+            "sha224" => pbkdf2_with!(sha2::Sha224, password, salt, iterations, out),
+            "sha256" => pbkdf2_with!(sha2::Sha256, password, salt, iterations, out),
+            "sha384" => pbkdf2_with!(sha2::Sha384, password, salt, iterations, out),
+            "sha512" => pbkdf2_with!(sha2::Sha512, password, salt, iterations, out),
+            _ => return None,
+        },
+    )
+}
+
 /// `pbkdf2(password, salt, iterations, keylen, digest)`: the derived key's bytes.
 pub fn pbkdf2<'js>(
     ctx: Ctx<'js>,
@@ -62,24 +84,14 @@ pub fn pbkdf2<'js>(
     let password = bytes_of(&ctx, &password, "password")?;
     let salt = bytes_of(&ctx, &salt, "salt")?;
     let mut out = vec![0u8; keylen];
-    let ok = match digest.to_ascii_lowercase().replace('-', "").as_str() {
-        "md5" => pbkdf2_with!(md5::Md5, &password, &salt, iterations, &mut out),
-        "sha1" => pbkdf2_with!(sha1::Sha1, &password, &salt, iterations, &mut out),
-        "sha224" => pbkdf2_with!(sha2::Sha224, &password, &salt, iterations, &mut out),
-        "sha256" => pbkdf2_with!(sha2::Sha256, &password, &salt, iterations, &mut out),
-        "sha384" => pbkdf2_with!(sha2::Sha384, &password, &salt, iterations, &mut out),
-        "sha512" => pbkdf2_with!(sha2::Sha512, &password, &salt, iterations, &mut out),
-        _ => {
-            return Err(Exception::throw_type(
-                &ctx,
-                &format!("Invalid digest: {digest}"),
-            ))
-        }
-    };
-    if !ok {
-        return Err(Exception::throw_type(&ctx, "invalid password"));
+    match derive_pbkdf2(&digest, &password, &salt, iterations, &mut out) {
+        None => Err(Exception::throw_type(
+            &ctx,
+            &format!("Invalid digest: {digest}"),
+        )),
+        Some(false) => Err(Exception::throw_type(&ctx, "invalid password")),
+        Some(true) => TypedArray::new(ctx, out),
     }
-    TypedArray::new(ctx, out)
 }
 
 /// `scrypt(password, salt, keylen, N, r, p)`: the derived key's bytes.

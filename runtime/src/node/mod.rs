@@ -5,6 +5,7 @@
 
 pub mod commonjs;
 pub mod crypto_native;
+pub mod keys;
 pub mod require;
 pub mod vm_native;
 

@@ -16,7 +16,7 @@ fn bytes_of<'js>(ctx: &Ctx<'js>, value: &Value<'js>, what: &str) -> Result<bytes
     })
 }
 
-fn digest(algorithm: &str, data: &[u8]) -> Option<Vec<u8>> {
+pub(crate) fn digest(algorithm: &str, data: &[u8]) -> Option<Vec<u8>> {
     use sha2::Digest;
     Some(match algorithm {
         "md5" => md5::Md5::digest(data).to_vec(),

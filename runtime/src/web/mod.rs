@@ -118,6 +118,7 @@ pub fn install(
     node_crypto.set("scrypt", Func::from(crate::node::crypto_native::scrypt))?;
     node_crypto.set("cipherNames", crate::node::crypto_native::cipher_names())?;
     Class::<crate::node::crypto_native::NodeCipher>::define(&node_crypto)?;
+    crate::node::keys::install(&node_crypto)?;
     native.set("nodeCrypto", node_crypto)?;
     native.set(
         "vmRealm",

@@ -2,7 +2,7 @@
 //! algorithm identifier that has no parameters, and the private key's `seed` CHOICE.
 
 /// Reads one TLV at the start of `input`: (tag, contents, rest).
-fn tlv(input: &[u8]) -> Option<(u8, &[u8], &[u8])> {
+pub fn tlv(input: &[u8]) -> Option<(u8, &[u8], &[u8])> {
     let (&tag, rest) = input.split_first()?;
     let (&first, rest) = rest.split_first()?;
     let (len, rest) = if first < 0x80 {
@@ -24,7 +24,7 @@ fn tlv(input: &[u8]) -> Option<(u8, &[u8], &[u8])> {
 }
 
 /// Writes one TLV.
-fn write(tag: u8, contents: &[u8]) -> Vec<u8> {
+pub fn write(tag: u8, contents: &[u8]) -> Vec<u8> {
     let mut out = vec![tag];
     let len = contents.len();
     if len < 0x80 {

@@ -14,7 +14,7 @@ use crate::web::crypto_key::{CryptoKey, Curve, Hash, KeyData};
 /// The same operations for each curve, over that curve's crate.
 macro_rules! curve_ops {
     ($module:ident) => {
-        mod $module {
+        pub(crate) mod $module {
             use ::$module::ecdsa::signature::hazmat::{PrehashSigner, PrehashVerifier};
             use ::$module::ecdsa::{Signature, SigningKey, VerifyingKey};
             use ::$module::elliptic_curve::sec1::ToEncodedPoint;
@@ -26,6 +26,17 @@ macro_rules! curve_ops {
             pub fn public_from_sec1(bytes: &[u8]) -> Option<Vec<u8>> {
                 let key = PublicKey::from_sec1_bytes(bytes).ok()?;
                 Some(key.to_encoded_point(false).as_bytes().to_vec())
+            }
+
+            /// A point (compressed or not) re-encoded, compressed or not; `None` if invalid.
+            pub fn point_encoding(bytes: &[u8], compressed: bool) -> Option<Vec<u8>> {
+                let key = PublicKey::from_sec1_bytes(bytes).ok()?;
+                Some(key.to_encoded_point(compressed).as_bytes().to_vec())
+            }
+
+            /// A fresh private scalar.
+            pub fn random_scalar() -> Vec<u8> {
+                SecretKey::random(&mut rand_core::OsRng).to_bytes().to_vec()
             }
 
             pub fn public_from_spki(der: &[u8]) -> Option<Vec<u8>> {
@@ -84,15 +95,17 @@ curve_ops!(p256);
 curve_ops!(p384);
 curve_ops!(p521);
 
+/// Runs one of the per-curve functions above for a `Curve`.
 macro_rules! on_curve {
     ($curve:expr, $f:ident ( $($arg:expr),* )) => {
         match $curve {
-            Curve::P256 => p256::$f($($arg),*),
-            Curve::P384 => p384::$f($($arg),*),
-            Curve::P521 => p521::$f($($arg),*),
+            $crate::web::crypto_key::Curve::P256 => $crate::web::subtle::ec::p256::$f($($arg),*),
+            $crate::web::crypto_key::Curve::P384 => $crate::web::subtle::ec::p384::$f($($arg),*),
+            $crate::web::crypto_key::Curve::P521 => $crate::web::subtle::ec::p521::$f($($arg),*),
         }
     };
 }
+pub(crate) use on_curve;
 
 fn jwk_alg(curve: Curve) -> &'static str {
     match curve {

@@ -10,8 +10,8 @@
 
 mod aead;
 mod aes;
-mod der;
-mod ec;
+pub(crate) mod der;
+pub(crate) mod ec;
 mod ed25519;
 mod hmac;
 mod jwk;
