@@ -23,7 +23,7 @@ const FILES: [&str; 13] = [
 
 /// The Node built-in modules, each `src/node/<name>.js` (`/` spelled `_`), imported as
 /// `node:<name>`; a module comes after those it imports.
-const NODE_MODULES: [&str; 37] = [
+const NODE_MODULES: [&str; 38] = [
     "internal/errors",
     "buffer",
     "events",
@@ -53,6 +53,7 @@ const NODE_MODULES: [&str; 37] = [
     "stream/promises",
     "stream/web",
     "internal/crypto_keys",
+    "internal/crypto_dh",
     "crypto",
     "zlib",
     "http",

@@ -9,6 +9,7 @@ import { Transform } from "node:stream";
 import { hashSync, nodeCrypto } from "edge:bootstrap";
 import * as errors from "node:internal/errors";
 import * as keys from "node:internal/crypto_keys";
+import * as dh from "node:internal/crypto_dh";
 
 function toBytes(data, encoding, name = "data") {
   if (typeof data === "string") return Buffer.from(data, encoding);
@@ -17,97 +18,202 @@ function toBytes(data, encoding, name = "data") {
   throw errors.invalidArgType(name, ["string", "Buffer", "TypedArray", "DataView"], data);
 }
 
-const HASHES = ["md5", "sha1", "sha224", "sha256", "sha384", "sha512"];
+const HASHES = nodeCrypto.hashNames;
 
-function normalizeAlgorithm(algorithm) {
-  const a = String(algorithm).toLowerCase().replace("-", "");
-  if (!HASHES.includes(a)) {
-    const err = new Error("Digest method not supported");
-    err.code = "ERR_CRYPTO_INVALID_DIGEST";
-    throw err;
-  }
-  return a;
+// A Transform made only when used as a stream: most hashes and ciphers are used through
+// update()/digest() alone, and a stream's state costs more than the hash.
+function LazyTransform(options) {
+  Object.defineProperty(this, "_options", { value: options, writable: true, configurable: true });
+}
+Object.setPrototypeOf(LazyTransform.prototype, Transform.prototype);
+Object.setPrototypeOf(LazyTransform, Transform);
+for (const prop of ["_readableState", "_writableState"]) {
+  Object.defineProperty(LazyTransform.prototype, prop, {
+    get() {
+      Transform.call(this, this._options);
+      this._writableState.decodeStrings = false;
+      return this[prop];
+    },
+    set(value) {
+      Object.defineProperty(this, prop, { value, enumerable: true, configurable: true, writable: true });
+    },
+    configurable: true,
+    enumerable: true,
+  });
 }
 
-class Hash {
-  #algorithm;
-  #key;
-  #chunks = [];
-  #done = false;
+function digestEncoding(encoding) {
+  if (encoding === undefined || encoding === "buffer") return undefined;
+  return String(encoding);
+}
 
-  constructor(algorithm, key) {
-    this.#algorithm = normalizeAlgorithm(algorithm);
-    this.#key = key;
+class Hash extends LazyTransform {
+  #state;
+
+  constructor(algorithm, options, key) {
+    super(options);
+    if (algorithm instanceof Hash) {
+      this.#state = algorithm.#state.copy();
+      return;
+    }
+    errors.validateString(algorithm, "algorithm");
+    let outputLength;
+    if (options != null && typeof options === "object" && options.outputLength !== undefined) {
+      outputLength = options.outputLength;
+      if (typeof outputLength !== "number") throw errors.invalidArgType("options.outputLength", "number", outputLength);
+      if (!Number.isInteger(outputLength) || outputLength < 0 || outputLength > 2 ** 32 - 1) throw errors.outOfRange("options.outputLength", ">= 0 && <= 4294967295", outputLength);
+    }
+    this.#state = new nodeCrypto.HashState(algorithm, key, outputLength);
   }
 
   update(data, encoding) {
-    if (this.#done) {
-      const err = new Error("Digest already called");
-      err.code = "ERR_CRYPTO_HASH_FINALIZED";
-      throw err;
-    }
-    this.#chunks.push(Buffer.from(toBytes(data, encoding)));
+    if (typeof data === "string") data = Buffer.from(data, encoding);
+    else if (!ArrayBuffer.isView(data)) throw errors.invalidArgType("data", ["string", "Buffer", "TypedArray", "DataView"], data);
+    this.#state.update(data);
     return this;
   }
 
-  digest(encoding) {
-    if (this.#done) {
-      const err = new Error("Digest already called");
-      err.code = "ERR_CRYPTO_HASH_FINALIZED";
-      throw err;
-    }
-    this.#done = true;
-    const data = this.#chunks.length === 1 ? this.#chunks[0] : Buffer.concat(this.#chunks);
-    this.#chunks = [];
-    const out = Buffer.from(hashSync(this.#algorithm, data, this.#key));
-    return encoding === undefined || encoding === "buffer" ? out : out.toString(encoding);
+  digest(outputEncoding) {
+    const enc = digestEncoding(outputEncoding);
+    const out = Buffer.from(this.#state.digest().buffer);
+    return enc === undefined ? out : out.toString(enc);
   }
 
-  copy() {
-    const copy = new Hash(this.#algorithm, this.#key);
-    for (const c of this.#chunks) copy.update(c);
-    return copy;
+  copy(options) {
+    return new Hash(this, options);
+  }
+
+  _transform(chunk, encoding, callback) {
+    this.update(chunk, encoding);
+    callback();
+  }
+
+  _flush(callback) {
+    this.push(this.digest());
+    callback();
   }
 }
 
-function createHash(algorithm) {
-  return new Hash(algorithm);
+class Hmac extends Hash {
+  #done = false;
+
+  constructor(algorithm, key, options) {
+    errors.validateString(algorithm, "hmac");
+    const k = key !== null && typeof key === "object" && key.type === "secret" && typeof key.export === "function" ? key.export() : toBytes(key, options?.encoding, "key");
+    try {
+      super(algorithm, options, k);
+    } catch (e) {
+      if (e.code === "ERR_OSSL_EVP_UNSUPPORTED") throw errors.coded(TypeError, "ERR_CRYPTO_INVALID_DIGEST", `Invalid digest: ${algorithm}`);
+      throw e;
+    }
+  }
+
+  // After the first digest(), an Hmac gives empty output rather than throwing.
+  digest(outputEncoding) {
+    if (this.#done) {
+      const empty = Buffer.alloc(0);
+      return digestEncoding(outputEncoding) === undefined ? empty : empty.toString(outputEncoding);
+    }
+    this.#done = true;
+    return super.digest(outputEncoding);
+  }
+}
+
+function createHash(algorithm, options) {
+  return new Hash(algorithm, options);
 }
 
 function createHmac(algorithm, key, options) {
-  const k = key !== null && typeof key === "object" && key.type === "secret" && typeof key.export === "function" ? key.export() : toBytes(key, options?.encoding, "key");
-  return new Hash(algorithm, Buffer.from(k));
+  return new Hmac(algorithm, key, options);
 }
 
-function hash(algorithm, data, outputEncoding = "hex") {
-  return createHash(algorithm).update(data).digest(outputEncoding);
+function hash(algorithm, data, options = "hex") {
+  errors.validateString(algorithm, "algorithm");
+  if (typeof data !== "string" && !ArrayBuffer.isView(data)) throw errors.invalidArgType("data", ["Buffer", "TypedArray", "DataView", "string"], data);
+  let outputEncoding = options;
+  let outputLength;
+  if (options !== null && typeof options === "object") {
+    outputEncoding = options.outputEncoding ?? "hex";
+    outputLength = options.outputLength;
+  }
+  errors.validateString(outputEncoding, "outputEncoding");
+  if (outputEncoding !== "buffer" && !Buffer.isEncoding(outputEncoding)) throw errors.invalidArgValue("outputEncoding", outputEncoding);
+  let h;
+  try {
+    h = new Hash(algorithm, outputLength === undefined ? undefined : { outputLength });
+  } catch (e) {
+    if (e.code === "ERR_OSSL_EVP_NOT_XOF_OR_INVALID_LENGTH") throw errors.coded(Error, "ERR_CRYPTO_INVALID_DIGEST", `Output length ${outputLength} is invalid for ${algorithm}, which does not support XOF`);
+    throw e;
+  }
+  return h.update(data).digest(outputEncoding);
+}
+
+const kMaxRandomLength = 2 ** 31 - 1;
+
+function validateSize(size, name = "size", max = kMaxRandomLength) {
+  if (typeof size !== "number") throw errors.invalidArgType(name, "number", size);
+  if (!(size >= 0 && size <= max)) throw errors.outOfRange(name, `>= 0 && <= ${max}`, size);
+}
+
+function fillRandom(view) {
+  for (let i = 0; i < view.length; i += 65536) globalThis.crypto.getRandomValues(view.subarray(i, Math.min(view.length, i + 65536)));
 }
 
 function randomBytes(size, callback) {
-  if (typeof size !== "number" || !(size >= 0) || size > 2 ** 31 - 1) throw new RangeError(`The value of "size" is out of range. Received ${size}`);
+  validateSize(size);
+  if (callback !== undefined) errors.validateFunction(callback, "callback");
   const buf = Buffer.alloc(size);
-  for (let i = 0; i < size; i += 65536) globalThis.crypto.getRandomValues(buf.subarray(i, Math.min(size, i + 65536)));
-  if (typeof callback === "function") {
-    queueMicrotask(() => callback(null, buf));
+  fillRandom(buf);
+  if (callback) {
+    setTimeout(() => callback(null, buf), 0);
     return undefined;
   }
   return buf;
 }
 
-function randomFillSync(buf, offset = 0, size = buf.byteLength - offset) {
-  const view = new Uint8Array(buf.buffer ?? buf, (buf.byteOffset ?? 0) + offset, size);
-  for (let i = 0; i < view.length; i += 65536) globalThis.crypto.getRandomValues(view.subarray(i, Math.min(view.length, i + 65536)));
+/** The bytes of `buf` that randomFill(Sync) fills: offset and size count elements of a typed array. */
+function fillTarget(buf, offset, size) {
+  const isView = ArrayBuffer.isView(buf);
+  if (!isView && !(buf instanceof ArrayBuffer) && !(typeof SharedArrayBuffer === "function" && buf instanceof SharedArrayBuffer)) {
+    throw errors.invalidArgType("buf", ["ArrayBuffer", "ArrayBufferView"], buf);
+  }
+  const elementSize = buf.BYTES_PER_ELEMENT ?? 1;
+  const byteLength = buf.byteLength;
+  if (offset === undefined) offset = 0;
+  if (typeof offset !== "number") throw errors.invalidArgType("offset", "number", offset);
+  offset *= elementSize;
+  const maxOffset = byteLength;
+  if (!(offset >= 0 && offset <= maxOffset)) throw errors.outOfRange("offset", `>= 0 && <= ${maxOffset}`, offset / elementSize === offset ? offset : offset / elementSize);
+  if (size === undefined) size = byteLength - offset;
+  else {
+    if (typeof size !== "number") throw errors.invalidArgType("size", "number", size);
+    size *= elementSize;
+    if (!(size >= 0 && size <= kMaxRandomLength)) throw errors.outOfRange("size", `>= 0 && <= ${kMaxRandomLength}`, size / elementSize);
+    if (size + offset > byteLength) throw errors.outOfRange("size + offset", `<= ${byteLength}`, size + offset);
+  }
+  return new Uint8Array(isView ? buf.buffer : buf, (buf.byteOffset ?? 0) + offset, size);
+}
+
+function randomFillSync(buf, offset, size) {
+  fillRandom(fillTarget(buf, offset, size));
   return buf;
 }
 
+const MAX_RANGE = 0xffff_ffff_ffff;
+
 function randomInt(min, max, callback) {
-  if (max === undefined || typeof max === "function") {
+  const minGiven = !(max === undefined || typeof max === "function");
+  if (!minGiven) {
     callback = max;
     max = min;
     min = 0;
   }
-  if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max) || max <= min) throw new RangeError(`The value of "max" is out of range. It must be greater than the value of "min" (${min}). Received ${max}`);
+  if (callback !== undefined) errors.validateFunction(callback, "callback");
+  if (!Number.isSafeInteger(min)) throw errors.coded(TypeError, "ERR_INVALID_ARG_TYPE", `The "min" argument must be a safe integer.${errors.describeReceived(min)}`);
+  if (!Number.isSafeInteger(max)) throw errors.coded(TypeError, "ERR_INVALID_ARG_TYPE", `The "max" argument must be a safe integer.${errors.describeReceived(max)}`);
+  if (max <= min) throw errors.outOfRange("max", `greater than the value of "min" (${min})`, max, { plain: true });
   const range = max - min;
+  if (range > MAX_RANGE) throw errors.outOfRange(minGiven ? "max - min" : "max", `<= ${MAX_RANGE}`, range);
   // Rejection sampling over 48 random bits, so every value is equally likely.
   const limit = 2 ** 48 - (2 ** 48 % range);
   let n;
@@ -117,13 +223,17 @@ function randomInt(min, max, callback) {
   } while (n >= limit);
   const value = min + (n % range);
   if (typeof callback === "function") {
-    queueMicrotask(() => callback(null, value));
+    setTimeout(() => callback(null, value), 0);
     return undefined;
   }
   return value;
 }
 
-function randomUUID() {
+function randomUUID(options) {
+  if (options !== undefined) {
+    errors.validateObject(options, "options");
+    if (options.disableEntropyCache !== undefined) errors.validateBoolean(options.disableEntropyCache, "options.disableEntropyCache");
+  }
   return globalThis.crypto.randomUUID();
 }
 
@@ -147,15 +257,16 @@ function timingSafeEqual(a, b) {
 function randomFill(buf, offset, size, callback) {
   if (typeof offset === "function") {
     callback = offset;
-    offset = 0;
+    offset = undefined;
     size = undefined;
   } else if (typeof size === "function") {
     callback = size;
     size = undefined;
   }
+  const target = fillTarget(buf, offset, size);
   errors.validateFunction(callback, "callback");
-  randomFillSync(buf, offset, size ?? buf.byteLength - offset);
-  queueMicrotask(() => callback(null, buf));
+  fillRandom(target);
+  setTimeout(() => callback(null, buf), 0);
 }
 
 function keyBytes(value, name) {
@@ -194,24 +305,54 @@ function pbkdf2(password, salt, iterations, keylen, digest, callback) {
   setTimeout(() => callback(null, key), 0);
 }
 
-function scryptOptions(options = {}) {
-  const N = options.N ?? options.cost ?? 16384;
-  const r = options.r ?? options.blockSize ?? 8;
-  const p = options.p ?? options.parallelization ?? 1;
-  const maxmem = options.maxmem ?? 32 * 1024 * 1024;
-  if (128 * N * r > maxmem) {
-    const err = new RangeError("Invalid scrypt params: memory limit exceeded");
-    err.code = "ERR_CRYPTO_INVALID_SCRYPT_PARAMS";
-    throw err;
+function scryptError(message) {
+  return errors.coded(RangeError, "ERR_CRYPTO_INVALID_SCRYPT_PARAMS", `Invalid scrypt params: ${message}`);
+}
+
+/** [N, r, p] from scrypt's options (each read once), checked as OpenSSL checks them. */
+function scryptOptions(options) {
+  let N = 16384;
+  let r = 8;
+  let p = 1;
+  let maxmem = 32 << 20;
+  if (options != null) {
+    errors.validateObject(options, "options");
+    const pairs = [["N", "cost"], ["r", "blockSize"], ["p", "parallelization"]];
+    const values = [];
+    for (const [short, long] of pairs) {
+      const a = options[short];
+      const b = options[long];
+      if (a !== undefined && b !== undefined) throw errors.coded(TypeError, "ERR_INCOMPATIBLE_OPTION_PAIR", `Option "${short}" cannot be used in combination with option "${long}"`);
+      const value = a ?? b;
+      if (value !== undefined) errors.validateInteger(value, a !== undefined ? short : long, 0, 2 ** 32 - 1);
+      values.push(value);
+    }
+    N = values[0] ?? N;
+    r = values[1] ?? r;
+    p = values[2] ?? p;
+    const mem = options.maxmem;
+    if (mem !== undefined) {
+      errors.validateInteger(mem, "maxmem", 0);
+      maxmem = mem;
+    }
   }
+  if (N < 2 || (N & (N - 1)) !== 0) throw scryptError("N must be a power of 2 greater than 1");
+  if (r < 1 || p < 1) throw scryptError("r and p must be positive");
+  const limitExceeded = () => scryptError("error:030000AC:digital envelope routines::memory limit exceeded");
+  if (r * 16 < 64 && N >= 2 ** (r * 16)) throw limitExceeded();
+  if (p > (2 ** 30 - 1) / r) throw limitExceeded();
+  if (128 * N * r + 128 * r * p > maxmem) throw limitExceeded();
   return [N, r, p];
 }
 
-function scryptSync(password, salt, keylen, options) {
+function scryptArgs(password, salt, keylen, options) {
   password = keyBytes(password, "password");
   salt = keyBytes(salt, "salt");
   errors.validateInteger(keylen, "keylen", 0, 2 ** 31 - 1);
-  const [N, r, p] = scryptOptions(options ?? {});
+  return [password, salt, keylen, ...scryptOptions(options)];
+}
+
+function scryptRun([password, salt, keylen, N, r, p]) {
   try {
     return Buffer.from(nodeCrypto.scrypt(password, salt, keylen, N, r, p).buffer);
   } catch (e) {
@@ -221,14 +362,27 @@ function scryptSync(password, salt, keylen, options) {
   }
 }
 
+function scryptSync(password, salt, keylen, options) {
+  return scryptRun(scryptArgs(password, salt, keylen, options));
+}
+
 function scrypt(password, salt, keylen, options, callback) {
   if (typeof options === "function") {
     callback = options;
     options = undefined;
   }
+  const args = scryptArgs(password, salt, keylen, options);
   errors.validateFunction(callback, "callback");
-  const key = scryptSync(password, salt, keylen, options);
-  setTimeout(() => callback(null, key), 0);
+  setTimeout(() => {
+    let key;
+    try {
+      key = scryptRun(args);
+    } catch (err) {
+      callback(err);
+      return;
+    }
+    callback(null, key);
+  }, 0);
 }
 
 function encode(bytes, encoding) {
@@ -237,7 +391,7 @@ function encode(bytes, encoding) {
 }
 
 /** A cipher or decipher: update()/final() like Node's, and a Transform stream too. */
-class CipherBase extends Transform {
+class CipherBase extends LazyTransform {
   #state;
   #decoder = null;
 
@@ -271,9 +425,10 @@ class CipherBase extends Transform {
   }
 
   #output(bytes, encoding, last) {
-    if (encoding && encoding !== "buffer" && encoding !== "base64" && encoding !== "hex") {
-      // Multi-byte text encodings may split a character across calls.
-      this.#decoder ??= new TextDecoder(encoding === "utf-8" ? "utf8" : encoding);
+    const multiByte = { utf8: "utf-8", "utf-8": "utf-8", utf16le: "utf-16le", "utf-16le": "utf-16le", ucs2: "utf-16le", "ucs-2": "utf-16le" }[String(encoding).toLowerCase()];
+    if (multiByte) {
+      // A character may be split across calls.
+      this.#decoder ??= new TextDecoder(multiByte);
       return this.#decoder.decode(bytes, { stream: !last });
     }
     return encode(bytes, encoding);
@@ -328,12 +483,16 @@ class Decipheriv extends CipherBase {
 }
 
 // Node's crypto classes are function constructors: callable without `new`.
-const callable = (cls) =>
-  new Proxy(cls, {
+const callable = (cls) => {
+  const proxy = new Proxy(cls, {
     apply(target, thisArg, args) {
       return new target(...args);
     },
   });
+  // Instances name the callable as their constructor, as Node's do.
+  Object.defineProperty(cls.prototype, "constructor", { value: proxy, writable: true, configurable: true });
+  return proxy;
+};
 const CipherivCallable = callable(Cipheriv);
 const DecipherivCallable = callable(Decipheriv);
 
@@ -387,7 +546,7 @@ const crypto = {
   getFips,
   setFips,
   Hash: callable(Hash),
-  Hmac: callable(Hash),
+  Hmac: callable(Hmac),
   randomFill,
   pbkdf2,
   pbkdf2Sync,
@@ -423,11 +582,23 @@ const crypto = {
   createECDH: keys.createECDH,
   hkdf: keys.hkdf,
   hkdfSync: keys.hkdfSync,
+  DiffieHellman: callable(dh.DiffieHellman),
+  DiffieHellmanGroup: callable(dh.DiffieHellmanGroup),
+  createDiffieHellman: dh.createDiffieHellman,
+  createDiffieHellmanGroup: dh.createDiffieHellmanGroup,
+  getDiffieHellman: dh.getDiffieHellman,
 };
 
+// Deprecated aliases of randomBytes, present but not enumerable, as in Node.
+for (const name of ["pseudoRandomBytes", "prng", "rng"]) {
+  Object.defineProperty(crypto, name, { value: randomBytes, configurable: true, enumerable: false, writable: true });
+}
+
 const HashCallable = crypto.Hash;
-const { Sign, Verify, ECDH } = crypto;
+const HmacCallable = crypto.Hmac;
+const { Sign, Verify, ECDH, DiffieHellman, DiffieHellmanGroup } = crypto;
 
 export default crypto;
-export { createHash, createHmac, hash, randomBytes, randomFillSync, randomFill, getFips, setFips, getCurves, HashCallable as Hash, HashCallable as Hmac, randomInt, randomUUID, getRandomValues, timingSafeEqual, getHashes, getCiphers, pbkdf2, pbkdf2Sync, scrypt, scryptSync, createCipheriv, createDecipheriv, CipherivCallable as Cipheriv, DecipherivCallable as Decipheriv, constants, webcrypto, subtle, Sign, Verify, ECDH };
+export { createHash, createHmac, hash, randomBytes, randomFillSync, randomFill, getFips, setFips, getCurves, HashCallable as Hash, HmacCallable as Hmac, randomInt, randomUUID, getRandomValues, timingSafeEqual, getHashes, getCiphers, pbkdf2, pbkdf2Sync, scrypt, scryptSync, createCipheriv, createDecipheriv, CipherivCallable as Cipheriv, DecipherivCallable as Decipheriv, constants, webcrypto, subtle, Sign, Verify, ECDH, DiffieHellman, DiffieHellmanGroup };
+export { createDiffieHellman, createDiffieHellmanGroup, getDiffieHellman } from "node:internal/crypto_dh";
 export { KeyObject, createSecretKey, createPublicKey, createPrivateKey, generateKeyPair, generateKeyPairSync, generateKey, generateKeySync, createSign, createVerify, sign, verify, publicEncrypt, privateDecrypt, privateEncrypt, publicDecrypt, diffieHellman, createECDH, hkdf, hkdfSync } from "node:internal/crypto_keys";

@@ -123,6 +123,10 @@ pub fn scrypt<'js>(
     )
     .map_err(|_| invalid())?;
     let mut out = vec![0u8; keylen];
+    if keylen == 0 {
+        // The parameters are checked; there is nothing to derive.
+        return TypedArray::new(ctx, out);
+    }
     scrypt::scrypt(&password, &salt, &params, &mut out).map_err(|_| invalid())?;
     TypedArray::new(ctx, out)
 }
@@ -251,11 +255,13 @@ impl Gcm {
 }
 
 enum Mode {
+    /// CBC, or ECB when `chained` is false (no IV, blocks independent).
     Cbc {
         aes: Box<Aes>,
         prev: [u8; 16],
         pending: Vec<u8>,
         padding: bool,
+        chained: bool,
     },
     Ctr(Keystream),
     Gcm(Box<Gcm>),
@@ -272,6 +278,24 @@ pub struct NodeCipher {
     decrypt: bool,
     #[qjs(skip_trace)]
     final_tag: Option<Vec<u8>>,
+}
+
+/// An error as OpenSSL's EVP layer reports it: `code`, `library`, `reason` and the message.
+fn evp_error(ctx: &Ctx<'_>, function: &str, reason: &str) -> rquickjs::Error {
+    let code = format!(
+        "ERR_OSSL_EVP_{}",
+        reason.to_ascii_uppercase().replace(' ', "_")
+    );
+    let message = format!("error:06000000:digital envelope routines:{function}:{reason}");
+    match Exception::from_message(ctx.clone(), &message) {
+        Ok(e) => {
+            let _ = e.set("code", code);
+            let _ = e.set("library", "digital envelope routines");
+            let _ = e.set("reason", reason);
+            e.throw()
+        }
+        Err(e) => e,
+    }
 }
 
 fn state_error(ctx: &Ctx<'_>, message: &str) -> rquickjs::Error {
@@ -309,13 +333,21 @@ impl NodeCipher {
         }
         let bad_iv = || Exception::throw_type(&ctx, "Invalid initialization vector");
         let mode = match mode {
-            "cbc" => {
-                let prev: [u8; 16] = iv.as_slice().try_into().map_err(|_| bad_iv())?;
+            "cbc" | "ecb" => {
+                let chained = mode == "cbc";
+                let prev: [u8; 16] = if chained {
+                    iv.as_slice().try_into().map_err(|_| bad_iv())?
+                } else if iv.is_empty() {
+                    [0; 16]
+                } else {
+                    return Err(bad_iv());
+                };
                 Mode::Cbc {
                     aes: Box::new(Aes::new(&key).ok_or_else(bad_iv)?),
                     prev,
                     pending: Vec::new(),
                     padding: true,
+                    chained,
                 }
             }
             "ctr" => {
@@ -385,6 +417,7 @@ impl NodeCipher {
                 prev,
                 pending,
                 padding,
+                chained,
             } => {
                 pending.extend_from_slice(&data);
                 // A decipher with padding keeps the last block for `final` to unpad.
@@ -397,7 +430,7 @@ impl NodeCipher {
                 let mut out = Vec::with_capacity(take);
                 for chunk in pending[..take].chunks(16) {
                     let mut block: [u8; 16] = chunk.try_into().unwrap_or([0; 16]);
-                    cbc_block(aes, prev, &mut block, decrypt);
+                    cbc_block(aes, prev, &mut block, decrypt, *chained);
                     out.extend_from_slice(&block);
                 }
                 pending.drain(..take);
@@ -435,6 +468,7 @@ impl NodeCipher {
                 mut prev,
                 pending,
                 padding,
+                chained,
             } => {
                 if !decrypt {
                     let mut data = pending;
@@ -442,30 +476,39 @@ impl NodeCipher {
                         let n = 16 - data.len() % 16;
                         data.extend(std::iter::repeat_n(n as u8, n));
                     } else if !data.is_empty() {
-                        return Err(Exception::throw_message(
+                        return Err(evp_error(
                             &ctx,
+                            "EVP_EncryptFinal_ex",
                             "data not multiple of block length",
                         ));
                     }
                     let mut out = Vec::with_capacity(data.len());
                     for chunk in data.chunks(16) {
                         let mut block: [u8; 16] = chunk.try_into().unwrap_or([0; 16]);
-                        cbc_block(&aes, &mut prev, &mut block, false);
+                        cbc_block(&aes, &mut prev, &mut block, false, chained);
                         out.extend_from_slice(&block);
                     }
                     out
                 } else if padding {
                     let Ok(mut block) = <[u8; 16]>::try_from(pending.as_slice()) else {
-                        return Err(Exception::throw_message(&ctx, "wrong final block length"));
+                        return Err(evp_error(
+                            &ctx,
+                            "EVP_DecryptFinal_ex",
+                            "wrong final block length",
+                        ));
                     };
-                    cbc_block(&aes, &mut prev, &mut block, true);
+                    cbc_block(&aes, &mut prev, &mut block, true, chained);
                     let n = block[15] as usize;
                     if n == 0 || n > 16 || block[16 - n..].iter().any(|&b| b as usize != n) {
-                        return Err(Exception::throw_message(&ctx, "bad decrypt"));
+                        return Err(evp_error(&ctx, "EVP_DecryptFinal_ex", "bad decrypt"));
                     }
                     block[..16 - n].to_vec()
                 } else if !pending.is_empty() {
-                    return Err(Exception::throw_message(&ctx, "wrong final block length"));
+                    return Err(evp_error(
+                        &ctx,
+                        "EVP_DecryptFinal_ex",
+                        "wrong final block length",
+                    ));
                 } else {
                     Vec::new()
                 }
@@ -547,7 +590,16 @@ impl NodeCipher {
     }
 }
 
-fn cbc_block(aes: &Aes, prev: &mut [u8; 16], block: &mut [u8; 16], decrypt: bool) {
+/// One block of CBC (`chained`) or ECB.
+fn cbc_block(aes: &Aes, prev: &mut [u8; 16], block: &mut [u8; 16], decrypt: bool, chained: bool) {
+    if !chained {
+        if decrypt {
+            aes.decrypt(block);
+        } else {
+            aes.encrypt(block);
+        }
+        return;
+    }
     if decrypt {
         let input = *block;
         aes.decrypt(block);
@@ -585,6 +637,7 @@ fn parse_algorithm(name: &str) -> Option<(usize, &'static str)> {
     }
     let mode = match parts.next()? {
         "cbc" => "cbc",
+        "ecb" => "ecb",
         "ctr" => "ctr",
         "gcm" => "gcm",
         _ => return None,
@@ -596,7 +649,7 @@ fn parse_algorithm(name: &str) -> Option<(usize, &'static str)> {
 pub fn cipher_names() -> Vec<String> {
     let mut out = Vec::new();
     for bits in [128, 192, 256] {
-        for mode in ["cbc", "ctr", "gcm"] {
+        for mode in ["cbc", "ecb", "ctr", "gcm"] {
             out.push(format!("aes-{bits}-{mode}"));
         }
     }

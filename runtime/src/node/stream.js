@@ -551,7 +551,7 @@ function pipeInto(src, dest, options) {
 
 Readable.prototype.unpipe = function unpipe(dest) {
   const state = this._readableState;
-  const targets = dest ? [dest] : [...state.pipes];
+  const targets = dest ? state.pipes.filter((d) => d === dest) : [...state.pipes];
   for (const d of targets) {
     d._unpipeFrom?.get(this)?.();
     d._unpipeFrom?.delete(this);

@@ -119,6 +119,8 @@ pub fn install(
     node_crypto.set("cipherNames", crate::node::crypto_native::cipher_names())?;
     Class::<crate::node::crypto_native::NodeCipher>::define(&node_crypto)?;
     crate::node::keys::install(&node_crypto)?;
+    Class::<hash_sync::HashState>::define(&node_crypto)?;
+    node_crypto.set("hashNames", hash_sync::DIGEST_NAMES.to_vec())?;
     native.set("nodeCrypto", node_crypto)?;
     native.set(
         "vmRealm",

@@ -4,8 +4,10 @@
 
 mod asn1;
 mod codec;
+mod dh;
 mod encrypted;
 mod material;
+mod modp;
 mod ops;
 mod pem;
 
@@ -527,6 +529,59 @@ fn key_from_crypto_key<'js>(ctx: Ctx<'js>, key: Value<'js>) -> Result<Class<'js,
     KeyHandle::wrap(&ctx, material)
 }
 
+fn typed<'js>(ctx: &Ctx<'js>, bytes: Vec<u8>) -> Result<TypedArray<'js, u8>> {
+    TypedArray::new(ctx.clone(), bytes)
+}
+
+/// `dhGroup(name)`: a MODP group's prime, or undefined.
+fn dh_group<'js>(ctx: Ctx<'js>, name: String) -> Result<Option<TypedArray<'js, u8>>> {
+    dh::group_prime(&name).map(|p| typed(&ctx, p)).transpose()
+}
+
+fn dh_generate_prime<'js>(ctx: Ctx<'js>, bits: i64) -> Result<TypedArray<'js, u8>> {
+    let p = dh::generate_safe_prime(bits.max(0) as usize).map_err(|e| throw(&ctx, e))?;
+    typed(&ctx, p)
+}
+
+fn dh_check<'js>(ctx: Ctx<'js>, prime: Value<'js>, generator: Value<'js>) -> Result<u32> {
+    Ok(dh::check(
+        &bytes(&ctx, &prime, "prime")?,
+        &bytes(&ctx, &generator, "generator")?,
+    ))
+}
+
+/// `dhKeys(prime, generator, private?)`: [private, public], a new private key when none.
+fn dh_keys<'js>(
+    ctx: Ctx<'js>,
+    prime: Value<'js>,
+    generator: Value<'js>,
+    private: Opt<Value<'js>>,
+) -> Result<rquickjs::Array<'js>> {
+    let p = bytes(&ctx, &prime, "prime")?;
+    let g = bytes(&ctx, &generator, "generator")?;
+    let x = opt_bytes(&ctx, &private, "privateKey")?.unwrap_or_else(|| dh::private_key(&p));
+    let y = dh::public_key(&p, &g, &x);
+    let out = rquickjs::Array::new(ctx.clone())?;
+    out.set(0, typed(&ctx, x)?)?;
+    out.set(1, typed(&ctx, y)?)?;
+    Ok(out)
+}
+
+fn dh_secret<'js>(
+    ctx: Ctx<'js>,
+    prime: Value<'js>,
+    private: Value<'js>,
+    peer: Value<'js>,
+) -> Result<TypedArray<'js, u8>> {
+    let out = dh::shared_secret(
+        &bytes(&ctx, &prime, "prime")?,
+        &bytes(&ctx, &private, "privateKey")?,
+        &bytes(&ctx, &peer, "otherPublicKey")?,
+    )
+    .map_err(|e| throw(&ctx, e))?;
+    typed(&ctx, out)
+}
+
 /// Installs the key natives on `node_crypto` (the `nodeCrypto` bootstrap object).
 pub fn install<'js>(node_crypto: &Object<'js>) -> Result<()> {
     Class::<KeyHandle>::define(node_crypto)?;
@@ -539,5 +594,10 @@ pub fn install<'js>(node_crypto: &Object<'js>) -> Result<()> {
     node_crypto.set("keyAgree", Func::from(key_agree))?;
     node_crypto.set("ecKey", Func::from(ec_key))?;
     node_crypto.set("keyFromCryptoKey", Func::from(key_from_crypto_key))?;
+    node_crypto.set("dhGroup", Func::from(dh_group))?;
+    node_crypto.set("dhGeneratePrime", Func::from(dh_generate_prime))?;
+    node_crypto.set("dhCheck", Func::from(dh_check))?;
+    node_crypto.set("dhKeys", Func::from(dh_keys))?;
+    node_crypto.set("dhSecret", Func::from(dh_secret))?;
     Ok(())
 }
