@@ -177,7 +177,8 @@ function bytesToString(bytes, encoding) {
 
 class Buffer extends Uint8Array {
   static from(value, encodingOrOffset, length) {
-    if (typeof value === "string") return fromBytes(stringToBytes(value, encodingOrOffset));
+    // A non-string encoding (Buffer.from("x", 1)) is ignored, as Node ignores it.
+    if (typeof value === "string") return fromBytes(stringToBytes(value, typeof encodingOrOffset === "string" ? encodingOrOffset : undefined));
     if (isAnyArrayBuffer(value)) {
       const offset = encodingOrOffset === undefined ? 0 : Number(encodingOrOffset) || 0;
       const len = length === undefined ? value.byteLength - offset : Number(length) || 0;
@@ -190,13 +191,38 @@ class Buffer extends Uint8Array {
       return fromBytes(value instanceof Uint8Array ? view.slice() : Uint8Array.from(value));
     }
     if (value !== null && typeof value === "object") {
+      // A boxed string (or anything whose valueOf is another value) stands for that value.
+      const prim = typeof value.valueOf === "function" ? value.valueOf() : undefined;
+      if (prim != null && prim !== value && (typeof prim === "string" || typeof prim === "object")) return Buffer.from(prim, encodingOrOffset, length);
       if (value.type === "Buffer" && Array.isArray(value.data)) return fromBytes(Uint8Array.from(value.data));
       if (typeof value.length === "number" || Array.isArray(value)) return fromBytes(Uint8Array.from(value, (v) => Number(v) & 0xff));
-      const prim = value.valueOf?.();
-      if (prim !== undefined && prim !== value) return Buffer.from(prim, encodingOrOffset, length);
-      if (typeof value[Symbol.toPrimitive] === "function") return Buffer.from(value[Symbol.toPrimitive]("string"), encodingOrOffset, length);
+      // An object naming an ArrayBuffer but no length, as Node reads it, is empty.
+      if (value.length !== undefined || isAnyArrayBuffer(value.buffer)) return Buffer.alloc(0);
+      if (typeof value[Symbol.toPrimitive] === "function") {
+        const text = value[Symbol.toPrimitive]("string");
+        if (typeof text === "string") return fromBytes(stringToBytes(text, encodingOrOffset));
+      }
     }
     throw errors.invalidArgType("first argument", ["string", "Buffer", "ArrayBuffer", "Array", "Array-like Object"], value);
+  }
+
+  /** A copy of a typed array's bytes; `offset` and `length` count its elements. */
+  static copyBytesFrom(view, offset, length) {
+    if (!ArrayBuffer.isView(view) || view instanceof DataView) throw errors.invalidArgType("view", "TypedArray", view);
+    const size = view.BYTES_PER_ELEMENT;
+    let start = 0;
+    let end = view.length;
+    if (offset !== undefined) {
+      errors.validateInteger(offset, "offset", 0);
+      if (offset >= view.length) return Buffer.alloc(0);
+      start = offset;
+    }
+    if (length !== undefined) {
+      errors.validateInteger(length, "length", 0);
+      end = Math.min(view.length, start + length);
+    }
+    if (end <= start) return Buffer.alloc(0);
+    return fromBytes(new Uint8Array(view.buffer, view.byteOffset + start * size, (end - start) * size).slice());
   }
 
   static alloc(size, fill, encoding) {
@@ -247,7 +273,8 @@ class Buffer extends Uint8Array {
         return (n * 3) >>> 2;
       }
       default:
-        return stringToBytes(value, encoding).length;
+        // An unknown encoding counts as UTF-8, as Node counts it.
+        return utf8Encoder.encode(value).length;
     }
   }
 
@@ -258,12 +285,16 @@ class Buffer extends Uint8Array {
     });
     if (totalLength !== undefined) {
       if (typeof totalLength !== "number") throw errors.invalidArgType("length", "number", totalLength);
-      if (!(totalLength >= 0)) throw errors.outOfRange("length", `>= 0 && <= ${kMaxLength}`, totalLength);
+      if (!Number.isInteger(totalLength)) throw errors.outOfRange("length", "an integer", totalLength);
+      if (!(totalLength >= 0 && totalLength <= kMaxLength)) throw errors.outOfRange("length", `>= 0 && <= ${kMaxLength}`, totalLength);
     }
-    const total = totalLength === undefined ? list.reduce((n, b) => n + b.length, 0) : Math.trunc(totalLength);
+    if (list.length === 0) return Buffer.alloc(0);
+    // Byte lengths from the views themselves: a spoofed `length` cannot over-read.
+    const views = list.map((b) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
+    const total = totalLength === undefined ? views.reduce((n, b) => n + b.length, 0) : Math.trunc(totalLength);
     const out = Buffer.alloc(total);
     let pos = 0;
-    for (const b of list) {
+    for (const b of views) {
       if (pos >= total) break;
       const take = Math.min(b.length, total - pos);
       if (take === 0) continue;
@@ -280,6 +311,10 @@ class Buffer extends Uint8Array {
   }
 
   toString(encoding, start, end) {
+    if (encoding !== undefined && typeof encoding !== "string") {
+      if (encoding === null || typeof encoding !== "object") throw errors.unknownEncoding(encoding);
+      encoding = `${encoding}`;
+    }
     const len = this.length;
     if (start === undefined || start <= 0) start = 0;
     else if (start >= len) return "";
@@ -299,14 +334,30 @@ class Buffer extends Uint8Array {
     return compareBytes(this, other) === 0;
   }
 
-  compare(target, targetStart = 0, targetEnd = target.length, sourceStart = 0, sourceEnd = this.length) {
+  compare(target, targetStart, targetEnd, sourceStart, sourceEnd) {
     if (!(target instanceof Uint8Array)) throw errors.invalidArgType("target", ["Buffer", "Uint8Array"], target);
+    // Each bound must be an integer in range; none is coerced.
+    const bound = (value, name, fallback, max) => {
+      if (value === undefined) return fallback;
+      if (typeof value !== "number") throw errors.invalidArgType(name, "number", value);
+      if (!Number.isInteger(value)) throw errors.outOfRange(name, "an integer", value);
+      if (value < 0 || value > max) throw errors.outOfRange(name, `>= 0 && <= ${max}`, value);
+      return value;
+    };
+    targetStart = bound(targetStart, "targetStart", 0, kMaxLength);
+    targetEnd = bound(targetEnd, "targetEnd", target.length, target.length);
+    sourceStart = bound(sourceStart, "sourceStart", 0, kMaxLength);
+    sourceEnd = bound(sourceEnd, "sourceEnd", this.length, this.length);
+    if (sourceStart >= sourceEnd) return targetStart >= targetEnd ? 0 : -1;
+    if (targetStart >= targetEnd) return 1;
     return compareBytes(this.subarray(sourceStart, sourceEnd), target.subarray(targetStart, targetEnd));
   }
 
   copy(target, targetStart, sourceStart, sourceEnd) {
     if (!(this instanceof Uint8Array)) throw errors.invalidArgType("source", ["Buffer", "Uint8Array"], this);
-    if (!(target instanceof Uint8Array)) throw errors.invalidArgType("target", ["Buffer", "Uint8Array"], target);
+    if (!ArrayBuffer.isView(target)) throw errors.invalidArgType("target", ["Buffer", "Uint8Array"], target);
+    // Any view is a target: its bytes are written.
+    if (!(target instanceof Uint8Array)) target = new Uint8Array(target.buffer, target.byteOffset, target.byteLength);
     targetStart = toInteger(targetStart, 0);
     if (targetStart < 0) throw errors.outOfRange("targetStart", ">= 0", targetStart);
     sourceStart = toInteger(sourceStart, 0);
@@ -338,12 +389,26 @@ class Buffer extends Uint8Array {
       encoding = length;
       length = undefined;
     }
-    offset = offset === undefined ? 0 : offset >>> 0;
+    if (typeof string !== "string") throw errors.invalidArgType("argument", "string", string);
+    if (offset === undefined) offset = 0;
+    else {
+      if (typeof offset !== "number") throw errors.invalidArgType("offset", "number", offset);
+      if (!Number.isInteger(offset)) throw errors.outOfRange("offset", "an integer", offset);
+      if (offset < 0 || offset > this.length) throw errors.outOfRange("offset", `>= 0 && <= ${this.length}`, offset);
+    }
+    if (length !== undefined) {
+      if (typeof length !== "number") throw errors.invalidArgType("length", "number", length);
+      if (!Number.isInteger(length)) throw errors.outOfRange("length", "an integer", length);
+      if (length < 0 || length > this.length) throw errors.outOfRange("length", `>= 0 && <= ${this.length}`, length);
+    }
     const bytes = stringToBytes(string, encoding);
     let n = Math.min(bytes.length, this.length - offset, length === undefined ? Infinity : length);
-    // Never a partial UTF-8 sequence.
-    if (normalizeEncoding(encoding) === "utf8" && n < bytes.length) {
+    // Never a partial UTF-8 sequence or half a UTF-16 unit.
+    const enc = normalizeEncoding(encoding);
+    if (enc === "utf8" && n < bytes.length) {
       while (n > 0 && (bytes[n] & 0xc0) === 0x80) n--;
+    } else if (enc === "utf16le") {
+      n -= n % 2;
     }
     this.set(bytes.subarray(0, n), offset);
     return n;
@@ -455,12 +520,28 @@ function search(buf, value, byteOffset, encoding, last) {
   byteOffset = Number(byteOffset);
   if (Number.isNaN(byteOffset)) byteOffset = last ? buf.length : 0;
   if (byteOffset < 0) byteOffset = buf.length + byteOffset;
+  if (typeof value !== "number" && typeof value !== "string" && !(value instanceof Uint8Array)) throw errors.invalidArgType("value", ["number", "string", "Buffer", "Uint8Array"], value);
   const needle = typeof value === "number" ? Uint8Array.of(value & 0xff) : typeof value === "string" ? stringToBytes(value, encoding) : value;
   if (needle.length === 0) return last ? Math.min(byteOffset, buf.length) : Math.min(Math.max(byteOffset, 0), buf.length);
+  // UTF-16 searches go by whole code units, at even offsets.
+  const wide = typeof value !== "number" && encoding !== undefined && normalizeEncoding(encoding) === "utf16le";
+  if (wide && (needle.length < 2 || buf.length < 2)) return -1;
+  const step = wide ? 2 : 1;
   if (last) {
-    for (let i = Math.min(byteOffset, buf.length - needle.length); i >= 0; i--) if (matchesAt(buf, needle, i)) return i;
+    let i = Math.min(byteOffset, buf.length - needle.length);
+    if (wide) i -= i % 2;
+    for (; i >= 0; i -= step) if (matchesAt(buf, needle, i)) return i;
+  } else if (!wide) {
+    // Candidates by their first byte, found natively.
+    const first = needle[0];
+    const end = buf.length - needle.length;
+    for (let i = Uint8Array.prototype.indexOf.call(buf, first, Math.max(byteOffset, 0)); i !== -1 && i <= end; i = Uint8Array.prototype.indexOf.call(buf, first, i + 1)) {
+      if (matchesAt(buf, needle, i)) return i;
+    }
   } else {
-    for (let i = Math.max(byteOffset, 0); i <= buf.length - needle.length; i++) if (matchesAt(buf, needle, i)) return i;
+    let i = Math.max(byteOffset, 0);
+    i += i % 2;
+    for (; i <= buf.length - needle.length; i += step) if (matchesAt(buf, needle, i)) return i;
   }
   return -1;
 }
@@ -558,7 +639,13 @@ for (const [name, size, dv, little, min, max] of FIXED) {
 }
 
 // Variable-width integers (1 to 6 bytes).
+// Variable-width reads and writes take no default offset.
+function requireOffset(offset) {
+  if (typeof offset !== "number") throw errors.invalidArgType("offset", "number", offset);
+}
+
 function readUIntBE(offset, byteLength) {
+  requireOffset(offset);
   checkByteLength(byteLength);
   offset = checkOffset(this, offset, byteLength);
   let v = 0;
@@ -566,6 +653,7 @@ function readUIntBE(offset, byteLength) {
   return v;
 }
 function readUIntLE(offset, byteLength) {
+  requireOffset(offset);
   checkByteLength(byteLength);
   offset = checkOffset(this, offset, byteLength);
   let v = 0;
@@ -585,9 +673,9 @@ Buffer.prototype.readIntLE = function readIntLE(offset, byteLength) {
   return signed(readUIntLE.call(this, offset, byteLength), byteLength);
 };
 function writeVariable(buf, value, offset, byteLength, isSigned, littleEndian) {
+  requireOffset(offset);
   checkByteLength(byteLength);
   value = +value;
-  if (offset !== undefined && typeof offset !== "number") throw errors.invalidArgType("offset", "number", offset);
   const bits = 8 * byteLength;
   const min = isSigned ? -(2 ** (bits - 1)) : 0;
   const max = isSigned ? 2 ** (bits - 1) - 1 : 2 ** bits - 1;
@@ -652,6 +740,8 @@ function isUtf8(input) {
 
 function checkBytesInput(input) {
   if (!ArrayBuffer.isView(input) && !isAnyArrayBuffer(input)) throw errors.invalidArgType("input", ["ArrayBuffer", "Buffer", "TypedArray"], input);
+  const backing = ArrayBuffer.isView(input) ? input.buffer : input;
+  if (backing.detached === true) throw errors.coded(Error, "ERR_INVALID_STATE", "Invalid state: Cannot validate on a detached buffer");
   return ArrayBuffer.isView(input) ? new Uint8Array(input.buffer, input.byteOffset, input.byteLength) : new Uint8Array(input);
 }
 

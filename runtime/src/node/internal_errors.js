@@ -29,7 +29,7 @@ function list(items, conjunction = "or") {
 /** ` Received …` as Node describes a value it did not expect. */
 function describeReceived(value) {
   if (value == null) return ` Received ${value}`;
-  if (typeof value === "function" && value.name) return ` Received function ${value.name}`;
+  if (typeof value === "function") return ` Received function ${value.name}`;
   if (typeof value === "object") {
     if (value.constructor?.name) return ` Received an instance of ${value.constructor.name}`;
     return ` Received ${inspect(value, -1)}`;
