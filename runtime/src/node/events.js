@@ -71,11 +71,12 @@ EventEmitter.prototype.getMaxListeners = function getMaxListeners() {
 
 function addListener(target, type, listener, prepend) {
   checkListener(listener);
-  const events = eventsOf(target);
   // Announced before it is added, so a `newListener` handler does not see itself called.
-  if (events.newListener !== undefined) {
-    target.emit("newListener", type, listener.listener ?? listener);
+  if (eventsOf(target).newListener !== undefined) {
+    EventEmitter.prototype.emit.call(target, "newListener", type, listener.listener ?? listener);
   }
+  // Read again: a `newListener` handler may have replaced the table.
+  const events = eventsOf(target);
   const existing = events[type];
   if (existing === undefined) {
     events[type] = listener;
@@ -86,7 +87,7 @@ function addListener(target, type, listener, prepend) {
   if (prepend) list.unshift(listener);
   else list.push(listener);
   events[type] = list;
-  const max = target.getMaxListeners();
+  const max = EventEmitter.prototype.getMaxListeners.call(target);
   if (max > 0 && list.length > max && !list.warned) {
     list.warned = true;
     const name = typeof type === "symbol" ? type.toString() : String(type);

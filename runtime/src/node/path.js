@@ -102,6 +102,7 @@ function dirname(path) {
 function basename(path, suffix) {
   assertPath(path);
   if (suffix !== undefined) assertPath(suffix, "suffix");
+  if (suffix !== undefined && suffix.length > 0 && suffix === path) return "";
   let end = path.length;
   while (end > 0 && path.charCodeAt(end - 1) === 47) end--;
   if (end === 0) return "";

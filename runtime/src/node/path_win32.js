@@ -201,6 +201,7 @@ function driveOffset(path) {
 function basename(path, suffix) {
   assertPath(path);
   if (suffix !== undefined) assertPath(suffix, "suffix");
+  if (suffix !== undefined && suffix.length > 0 && suffix === path) return "";
   const start = driveOffset(path);
   let end = path.length;
   while (end > start && isSep(path.charCodeAt(end - 1))) end--;

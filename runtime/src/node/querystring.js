@@ -1,16 +1,36 @@
 // node:querystring — the legacy query-string parser and serializer (`a=1&b=2&b=3`), with
 // Node's escaping rules: `+` decodes as a space; repeated keys make arrays.
 
+import { Buffer } from "node:buffer";
+
 function qsEscape(str) {
   if (typeof str !== "string") str = typeof str === "object" ? String(str) : `${str}`;
   try {
     return encodeURIComponent(str);
   } catch {
-    // A lone surrogate: Node's error.
-    const err = new URIError("URI malformed");
-    err.code = "ERR_INVALID_URI";
-    throw err;
+    return escapeLoneSurrogates(str);
   }
+}
+
+// Node's escape pairs a surrogate with whatever unit follows it; only one at the very end
+// is an error.
+function escapeLoneSurrogates(str) {
+  let out = "";
+  for (let i = 0; i < str.length; i++) {
+    const c = str.charCodeAt(i);
+    if (c < 0xd800 || c >= 0xe000) {
+      out += encodeURIComponent(str[i]);
+      continue;
+    }
+    if (++i >= str.length) {
+      const err = new URIError("URI malformed");
+      err.code = "ERR_INVALID_URI";
+      throw err;
+    }
+    const cp = 0x10000 + (((c & 0x3ff) << 10) | (str.charCodeAt(i) & 0x3ff));
+    out += encodeURIComponent(String.fromCodePoint(cp));
+  }
+  return out;
 }
 
 function qsUnescape(str) {
@@ -46,7 +66,9 @@ function stringifyPrimitive(v) {
   return "";
 }
 
-function stringify(obj, sep = "&", eq = "=", options) {
+function stringify(obj, sep, eq, options) {
+  sep ||= "&";
+  eq ||= "=";
   const encode = options?.encodeURIComponent ?? qsEscape;
   if (obj === null || typeof obj !== "object") return "";
   const parts = [];
@@ -65,7 +87,15 @@ function stringify(obj, sep = "&", eq = "=", options) {
 function parse(qs, sep = "&", eq = "=", options) {
   const obj = Object.create(null);
   if (typeof qs !== "string" || qs.length === 0) return obj;
-  const decode = options?.decodeURIComponent ?? qsUnescape;
+  const custom = options?.decodeURIComponent;
+  // A custom decoder that throws falls back to the standard one, as in Node.
+  const decode = typeof custom === "function" ? (text) => {
+    try {
+      return custom(text);
+    } catch {
+      return qsUnescape(text);
+    }
+  } : qsUnescape;
   // A number (any number: not finite or not positive means no limit) overrides the default.
   const maxKeys = typeof options?.maxKeys === "number" ? options.maxKeys : 1000;
   let pieces = qs.split(sep || "&");
@@ -84,6 +114,27 @@ function parse(qs, sep = "&", eq = "=", options) {
   return obj;
 }
 
-const querystring = { parse, stringify, escape: qsEscape, unescape: qsUnescape, decode: parse, encode: stringify, unescapeBuffer: undefined };
+/** `%XX` escapes (and `+` as a space when `decodeSpaces`) decoded to bytes; malformed escapes stay as they are. */
+function unescapeBuffer(s, decodeSpaces) {
+  const text = String(s);
+  const out = new Uint8Array(text.length * 3);
+  const hex = (c) => (c >= 48 && c <= 57 ? c - 48 : c >= 65 && c <= 70 ? c - 55 : c >= 97 && c <= 102 ? c - 87 : -1);
+  const bytes = new TextEncoder().encode(text);
+  let n = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (b === 37 && i + 2 < bytes.length && hex(bytes[i + 1]) >= 0 && hex(bytes[i + 2]) >= 0) {
+      out[n++] = hex(bytes[i + 1]) * 16 + hex(bytes[i + 2]);
+      i += 2;
+    } else if (b === 43 && decodeSpaces) {
+      out[n++] = 32;
+    } else {
+      out[n++] = b;
+    }
+  }
+  return Buffer.from(out.buffer, 0, n);
+}
+
+const querystring = { parse, stringify, escape: qsEscape, unescape: qsUnescape, decode: parse, encode: stringify, unescapeBuffer };
 export default querystring;
-export { parse, stringify, qsEscape as escape, qsUnescape as unescape, parse as decode, stringify as encode };
+export { unescapeBuffer, parse, stringify, qsEscape as escape, qsUnescape as unescape, parse as decode, stringify as encode };
