@@ -368,32 +368,28 @@ function signOneShot(algorithm, data, key, callback) {
   const digest = digestArg(algorithm);
   if (!ArrayBuffer.isView(data)) throw errors.invalidArgType("data", ["Buffer", "TypedArray", "DataView"], data);
   if (key === undefined || key === null) throw errors.coded(TypeError, "ERR_CRYPTO_SIGN_KEY_REQUIRED", "No key provided to sign");
-  const run = () => Buffer.from(nodeCrypto.keySign(keyHandle(key, true), toView(data), digest, signOptions(key)).buffer);
+  return syncOrCallback(() => Buffer.from(nodeCrypto.keySign(keyHandle(key, true), toView(data), digest, signOptions(key)).buffer), callback);
+}
+
+/** `run()`'s result, or, with a callback, the result or error passed to it on a later turn. */
+function syncOrCallback(run, callback) {
   if (typeof callback !== "function") return run();
   let result;
   try {
     result = run();
   } catch (err) {
     setTimeout(() => callback(err), 0);
-    return;
+    return undefined;
   }
   setTimeout(() => callback(null, result), 0);
+  return undefined;
 }
 
 function verifyOneShot(algorithm, data, key, signature, callback) {
   const digest = digestArg(algorithm);
   if (!ArrayBuffer.isView(data)) throw errors.invalidArgType("data", ["Buffer", "TypedArray", "DataView"], data);
   if (!ArrayBuffer.isView(signature)) throw errors.invalidArgType("signature", ["Buffer", "TypedArray", "DataView"], signature);
-  const run = () => nodeCrypto.keyVerify(keyHandle(key, false), toView(data), toView(signature), digest, signOptions(key));
-  if (typeof callback !== "function") return run();
-  let result;
-  try {
-    result = run();
-  } catch (err) {
-    setTimeout(() => callback(err), 0);
-    return;
-  }
-  setTimeout(() => callback(null, result), 0);
+  return syncOrCallback(() => nodeCrypto.keyVerify(keyHandle(key, false), toView(data), toView(signature), digest, signOptions(key)), callback);
 }
 
 const DIGESTS = ["md5", "sha1", "sha224", "sha256", "sha384", "sha512"];
@@ -493,17 +489,8 @@ function diffieHellman(options, callback) {
   if (!isKeyObject(publicKey)) throw errors.invalidArgValue("options.publicKey", publicKey);
   if (privateKey.type !== "private") throw errors.coded(TypeError, "ERR_CRYPTO_INVALID_KEY_OBJECT_TYPE", `Invalid key object type ${privateKey.type}, expected private.`);
   if (publicKey.type !== "public" && publicKey.type !== "private") throw errors.coded(TypeError, "ERR_CRYPTO_INVALID_KEY_OBJECT_TYPE", `Invalid key object type ${publicKey.type}, expected private or public.`);
-  const run = () => Buffer.from(nodeCrypto.keyAgree(privateKey[kHandle], publicKey[kHandle]).buffer);
-  if (callback === undefined) return run();
-  errors.validateFunction(callback, "callback");
-  let out;
-  try {
-    out = run();
-  } catch (err) {
-    setTimeout(() => callback(err), 0);
-    return;
-  }
-  setTimeout(() => callback(null, out), 0);
+  if (callback !== undefined) errors.validateFunction(callback, "callback");
+  return syncOrCallback(() => Buffer.from(nodeCrypto.keyAgree(privateKey[kHandle], publicKey[kHandle]).buffer), callback);
 }
 
 function encodeOut(bytes, encoding) {

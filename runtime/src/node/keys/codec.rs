@@ -238,23 +238,33 @@ fn array32(bytes: &[u8]) -> Result<[u8; 32], KeyError> {
     bytes.try_into().map_err(|_| unsupported())
 }
 
+/// The RSA-PSS restrictions of an RSA key info (`None` for plain RSA).
+fn rsa_pss_of(info: &asn1::KeyInfo<'_>) -> Result<Option<PssParams>, KeyError> {
+    if info.oid == RSASSA_PSS {
+        Ok(Some(pss_params(info.params)?))
+    } else {
+        Ok(None)
+    }
+}
+
+/// The named curve in an EC key info's algorithm parameters.
+fn ec_curve_of(info: &asn1::KeyInfo<'_>) -> Result<Curve, KeyError> {
+    let id = Reader(info.params.ok_or_else(unsupported)?)
+        .take(OID)
+        .ok_or_else(unsupported)?;
+    curve_from_oid(id).ok_or_else(unsupported)
+}
+
 fn from_spki(der: &[u8]) -> Result<Material, KeyError> {
     let info = asn1::read_spki(der).ok_or_else(unsupported)?;
     match info.oid {
         RSA_ENCRYPTION | RSASSA_PSS => Ok(Material::Rsa {
             public: rsa_public_pkcs1(info.key)?,
             private: None,
-            pss: if info.oid == RSASSA_PSS {
-                Some(pss_params(info.params)?)
-            } else {
-                None
-            },
+            pss: rsa_pss_of(&info)?,
         }),
         EC_PUBLIC_KEY => {
-            let curve_id = Reader(info.params.ok_or_else(unsupported)?)
-                .take(OID)
-                .ok_or_else(unsupported)?;
-            let curve = curve_from_oid(curve_id).ok_or_else(unsupported)?;
+            let curve = ec_curve_of(&info)?;
             Ok(Material::Ec {
                 curve,
                 point: ec_point(curve, info.key).ok_or_else(unsupported)?,
@@ -285,20 +295,10 @@ fn from_pkcs8(der: &[u8]) -> Result<Material, KeyError> {
             Ok(Material::Rsa {
                 public: private.to_public_key(),
                 private: Some(Box::new(private)),
-                pss: if info.oid == RSASSA_PSS {
-                    Some(pss_params(info.params)?)
-                } else {
-                    None
-                },
+                pss: rsa_pss_of(&info)?,
             })
         }
-        EC_PUBLIC_KEY => {
-            let curve_id = Reader(info.params.ok_or_else(unsupported)?)
-                .take(OID)
-                .ok_or_else(unsupported)?;
-            let curve = curve_from_oid(curve_id).ok_or_else(unsupported)?;
-            ec_private_sec1(info.key, Some(curve))
-        }
+        EC_PUBLIC_KEY => ec_private_sec1(info.key, Some(ec_curve_of(&info)?)),
         ED25519 | X25519 => {
             let secret = array32(
                 Reader(info.key)
