@@ -6,6 +6,7 @@
 
 import { Buffer } from "node:buffer";
 import { Transform } from "node:stream";
+import { StringDecoder } from "node:string_decoder";
 import { hashSync, nodeCrypto } from "edge:bootstrap";
 import * as errors from "node:internal/errors";
 import * as keys from "node:internal/crypto_keys";
@@ -424,15 +425,18 @@ class CipherBase extends LazyTransform {
     return this.#output(this.#state.final(), outputEncoding, true);
   }
 
+  // Text output goes through one StringDecoder, as in Node: a character (or base64 group)
+  // split across calls comes out whole, and the encoding cannot change midway.
   #output(bytes, encoding, last) {
-    const multiByte = { utf8: "utf-8", "utf-8": "utf-8", utf16le: "utf-16le", "utf-16le": "utf-16le", ucs2: "utf-16le", "ucs-2": "utf-16le" }[String(encoding).toLowerCase()];
-    if (multiByte) {
-      // A character may be split across calls.
-      this.#decoder ??= new TextDecoder(multiByte);
-      return this.#decoder.decode(bytes, { stream: !last });
+    const buf = encode(bytes);
+    if (!encoding || encoding === "buffer") return buf;
+    if (this.#decoder === null) this.#decoder = new StringDecoder(encoding);
+    else if (new StringDecoder(encoding).encoding !== this.#decoder.encoding) {
+      throw errors.coded(Error, "ERR_INTERNAL_ASSERTION", "Cannot change encoding");
     }
-    return encode(bytes, encoding);
+    return last ? this.#decoder.end(buf) : this.#decoder.write(buf);
   }
+
 
   setAAD(buffer, options) {
     this.#state.setAAD(keyBytes(buffer, "buffer"), options);
@@ -504,6 +508,42 @@ function createDecipheriv(algorithm, key, iv, options) {
   return new Decipheriv(algorithm, key, iv, options);
 }
 
+// The ciphers Node describes, by OpenSSL's names and numeric ids: [name, nid, mode, key bytes].
+const CIPHER_INFO = [
+  ["aes-128-ecb", 418, "ecb", 16], ["aes-128-cbc", 419, "cbc", 16], ["aes-192-ecb", 422, "ecb", 24],
+  ["aes-192-cbc", 423, "cbc", 24], ["aes-256-ecb", 426, "ecb", 32], ["aes-256-cbc", 427, "cbc", 32],
+  ["aes-128-gcm", 895, "gcm", 16], ["aes-128-ccm", 896, "ccm", 16], ["aes-192-gcm", 898, "gcm", 24],
+  ["aes-192-ccm", 899, "ccm", 24], ["aes-256-gcm", 901, "gcm", 32], ["aes-256-ccm", 902, "ccm", 32],
+  ["aes-128-ctr", 904, "ctr", 16], ["aes-192-ctr", 905, "ctr", 24], ["aes-256-ctr", 906, "ctr", 32],
+  ["aes-128-ocb", 958, "ocb", 16], ["aes-192-ocb", 959, "ocb", 24], ["aes-256-ocb", 960, "ocb", 32],
+];
+const CIPHER_ALIASES = { aes128: "aes-128-cbc", aes192: "aes-192-cbc", aes256: "aes-256-cbc", "id-aes128-gcm": "aes-128-gcm", "id-aes192-gcm": "aes-192-gcm", "id-aes256-gcm": "aes-256-gcm" };
+const DEFAULT_IV = { ecb: 0, cbc: 16, ctr: 16, gcm: 12, ccm: 12, ocb: 12 };
+
+/** What a cipher takes (name, nid, mode, block/key/IV sizes); undefined for one unknown or
+ * for lengths it does not accept. */
+function getCipherInfo(nameOrNid, options) {
+  if (typeof nameOrNid !== "string" && typeof nameOrNid !== "number") throw errors.invalidArgType("nameOrNid", ["string", "number"], nameOrNid);
+  if (options !== undefined) errors.validateObject(options, "options");
+  const { keyLength, ivLength } = options ?? {};
+  if (keyLength !== undefined) errors.validateInteger(keyLength, "options.keyLength");
+  if (ivLength !== undefined) errors.validateInteger(ivLength, "options.ivLength");
+  const entry = typeof nameOrNid === "number" ? CIPHER_INFO.find((c) => c[1] === nameOrNid) : CIPHER_INFO.find((c) => c[0] === (CIPHER_ALIASES[nameOrNid.toLowerCase()] ?? nameOrNid.toLowerCase()));
+  if (!entry) return undefined;
+  const [name, nid, mode, keyLen] = entry;
+  if (keyLength !== undefined && keyLength !== keyLen) return undefined;
+  const defaultIv = DEFAULT_IV[mode];
+  if (ivLength !== undefined) {
+    const ok = mode === "ccm" ? ivLength >= 7 && ivLength <= 13 : mode === "ocb" ? ivLength >= 1 && ivLength <= 15 : mode === "gcm" ? ivLength >= 1 : ivLength === defaultIv;
+    if (!ok) return undefined;
+  }
+  const info = { mode, name, nid };
+  if (mode === "cbc" || mode === "ecb" || mode === "ocb") info.blockSize = 16;
+  if (defaultIv !== 0) info.ivLength = ivLength ?? defaultIv;
+  info.keyLength = keyLen;
+  return info;
+}
+
 function getCiphers() {
   return nodeCrypto.cipherNames.slice();
 }
@@ -542,6 +582,7 @@ const crypto = {
   timingSafeEqual,
   getHashes,
   getCiphers,
+  getCipherInfo,
   getCurves,
   getFips,
   setFips,
@@ -599,6 +640,6 @@ const HmacCallable = crypto.Hmac;
 const { Sign, Verify, ECDH, DiffieHellman, DiffieHellmanGroup } = crypto;
 
 export default crypto;
-export { createHash, createHmac, hash, randomBytes, randomFillSync, randomFill, getFips, setFips, getCurves, HashCallable as Hash, HmacCallable as Hmac, randomInt, randomUUID, getRandomValues, timingSafeEqual, getHashes, getCiphers, pbkdf2, pbkdf2Sync, scrypt, scryptSync, createCipheriv, createDecipheriv, CipherivCallable as Cipheriv, DecipherivCallable as Decipheriv, constants, webcrypto, subtle, Sign, Verify, ECDH, DiffieHellman, DiffieHellmanGroup };
+export { createHash, createHmac, hash, randomBytes, randomFillSync, randomFill, getFips, setFips, getCurves, HashCallable as Hash, HmacCallable as Hmac, randomInt, randomUUID, getRandomValues, timingSafeEqual, getHashes, getCiphers, getCipherInfo, pbkdf2, pbkdf2Sync, scrypt, scryptSync, createCipheriv, createDecipheriv, CipherivCallable as Cipheriv, DecipherivCallable as Decipheriv, constants, webcrypto, subtle, Sign, Verify, ECDH, DiffieHellman, DiffieHellmanGroup };
 export { createDiffieHellman, createDiffieHellmanGroup, getDiffieHellman } from "node:internal/crypto_dh";
 export { KeyObject, createSecretKey, createPublicKey, createPrivateKey, generateKeyPair, generateKeyPairSync, generateKey, generateKeySync, createSign, createVerify, sign, verify, publicEncrypt, privateDecrypt, privateEncrypt, publicDecrypt, diffieHellman, createECDH, hkdf, hkdfSync } from "node:internal/crypto_keys";

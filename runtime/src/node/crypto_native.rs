@@ -213,6 +213,8 @@ struct Gcm {
     text_len: u64,
     expected_tag: Option<Vec<u8>>,
     tag_len: usize,
+    /// `authTagLength` was given: a tag set for decryption must have that length.
+    explicit_tag_len: bool,
 }
 
 impl Gcm {
@@ -278,6 +280,23 @@ pub struct NodeCipher {
     decrypt: bool,
     #[qjs(skip_trace)]
     final_tag: Option<Vec<u8>>,
+}
+
+/// The tag lengths GCM allows (NIST SP 800-38D).
+const GCM_TAG_LENGTHS: [usize; 7] = [4, 8, 12, 13, 14, 15, 16];
+
+fn auth_tag_error(ctx: &Ctx<'_>, len: usize) -> rquickjs::Error {
+    let message = format!("Invalid authentication tag length: {len}");
+    let make = || -> Result<Value<'_>> {
+        let ctor: rquickjs::Constructor = ctx.globals().get("TypeError")?;
+        let e: rquickjs::Object = ctor.construct((message.as_str(),))?;
+        e.set("code", "ERR_CRYPTO_INVALID_AUTH_TAG")?;
+        Ok(e.into_value())
+    };
+    match make() {
+        Ok(e) => ctx.throw(e),
+        Err(e) => e,
+    }
 }
 
 /// An error as OpenSSL's EVP layer reports it: `code`, `library`, `reason` and the message.
@@ -380,12 +399,10 @@ impl NodeCipher {
                 let c = u32::from_be_bytes([counter[12], counter[13], counter[14], counter[15]])
                     .wrapping_add(1);
                 counter[12..].copy_from_slice(&c.to_be_bytes());
+                let explicit_tag_len = tag_len.0.is_some();
                 let tag_len = tag_len.0.unwrap_or(16);
-                if !(4..=16).contains(&tag_len) {
-                    return Err(Exception::throw_range(
-                        &ctx,
-                        "Invalid authentication tag length",
-                    ));
+                if !GCM_TAG_LENGTHS.contains(&tag_len) {
+                    return Err(auth_tag_error(&ctx, tag_len));
                 }
                 Mode::Gcm(Box::new(Gcm {
                     keystream: Keystream::new(&key, &counter, true).ok_or_else(bad_iv)?,
@@ -398,6 +415,7 @@ impl NodeCipher {
                     text_len: 0,
                     expected_tag: None,
                     tag_len,
+                    explicit_tag_len,
                 }))
             }
         };
@@ -567,11 +585,9 @@ impl NodeCipher {
         let tag = bytes_of(&ctx, &tag, "buffer")?;
         match &mut self.mode {
             Mode::Gcm(gcm) if self.decrypt && gcm.expected_tag.is_none() => {
-                if !(4..=16).contains(&tag.len()) {
-                    return Err(Exception::throw_type(
-                        &ctx,
-                        &format!("Invalid authentication tag length: {}", tag.len()),
-                    ));
+                let wrong_len = gcm.explicit_tag_len && tag.len() != gcm.tag_len;
+                if wrong_len || !GCM_TAG_LENGTHS.contains(&tag.len()) {
+                    return Err(auth_tag_error(&ctx, tag.len()));
                 }
                 gcm.expected_tag = Some(tag);
                 Ok(())
