@@ -105,7 +105,7 @@ function parse(input, parseQueryString = false, slashesDenoteHost = false) {
   }
   out.pathname = rest === "" ? null : rest;
   if (out.search === null && parseQueryString) {
-    out.search = "";
+    out.search = null;
     out.query = Object.create(null);
   } else if (parseQueryString) {
     out.query = querystring.parse(out.query);
