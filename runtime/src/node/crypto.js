@@ -306,6 +306,8 @@ function pbkdf2(password, salt, iterations, keylen, digest, callback) {
   setTimeout(() => callback(null, key), 0);
 }
 
+const SCRYPT_MAX_MEMORY = 256 * 1024 * 1024;
+
 function scryptError(message) {
   return errors.coded(RangeError, "ERR_CRYPTO_INVALID_SCRYPT_PARAMS", `Invalid scrypt params: ${message}`);
 }
@@ -343,6 +345,8 @@ function scryptOptions(options) {
   if (r * 16 < 64 && N >= 2 ** (r * 16)) throw limitExceeded();
   if (p > (2 ** 30 - 1) / r) throw limitExceeded();
   if (128 * N * r + 128 * r * p > maxmem) throw limitExceeded();
+  // Native memory is outside the isolate's heap limit: one call may use 256 MiB at most.
+  if (128 * N * r + 128 * r * p > SCRYPT_MAX_MEMORY) throw scryptError(`memory over Edge's limit of ${SCRYPT_MAX_MEMORY} bytes`);
   return [N, r, p];
 }
 

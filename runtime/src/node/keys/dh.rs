@@ -14,6 +14,8 @@ pub const DH_CHECK_P_NOT_SAFE_PRIME: u32 = 0x02;
 pub const DH_NOT_SUITABLE_GENERATOR: u32 = 0x08;
 
 const PRIME_ROUNDS: usize = 20;
+/// The largest safe prime `createDiffieHellman(bits)` generates (the MODP groups go further).
+pub const MAX_GENERATED_PRIME_BITS: usize = 4096;
 
 /// A MODP group's prime (its generator is 2).
 pub fn group_prime(name: &str) -> Option<Vec<u8>> {
@@ -60,7 +62,9 @@ pub fn generate_safe_prime(bits: usize) -> Result<Vec<u8>, KeyError> {
             "error:0300007F:bignum routines::bits too small",
         ));
     }
-    if bits > 8192 {
+    // A native loop the engine cannot interrupt: bounded so one call cannot hold the isolate's
+    // thread for minutes.
+    if bits > MAX_GENERATED_PRIME_BITS {
         return Err(KeyError::new(
             ErrorClass::Error,
             "ERR_OSSL_DH_MODULUS_TOO_LARGE",
@@ -203,5 +207,6 @@ mod tests {
         assert_eq!(BigUint::from_bytes_be(&p).bits(), 128);
         assert_eq!(check(&p, &[2]), 0);
         assert!(generate_safe_prime(1).is_err());
+        assert!(generate_safe_prime(MAX_GENERATED_PRIME_BITS + 1).is_err());
     }
 }

@@ -606,6 +606,9 @@ pub fn agree(private: &Material, public: &Material) -> Result<Vec<u8>, KeyError>
     }
 }
 
+/// The largest RSA modulus `generateKeyPair` makes.
+pub const MAX_GENERATED_RSA_BITS: usize = 8192;
+
 /// `generateKeyPair` options that matter to the key itself.
 #[derive(Default)]
 pub struct GenerateOptions {
@@ -621,6 +624,14 @@ pub fn generate(kind: &str, opts: GenerateOptions) -> Result<Material, KeyError>
     Ok(match kind {
         "rsa" | "rsa-pss" => {
             let bits = opts.modulus_length.unwrap_or(2048);
+            // Key generation is native and cannot be interrupted by the CPU-time limit.
+            if bits > MAX_GENERATED_RSA_BITS {
+                return Err(KeyError::new(
+                    ErrorClass::Error,
+                    "ERR_OSSL_RSA_KEY_SIZE_TOO_LARGE",
+                    format!("RSA keys of more than {MAX_GENERATED_RSA_BITS} bits are not generated on Edge"),
+                ));
+            }
             let e = BigUint::from(opts.public_exponent.unwrap_or(65537));
             let private = RsaPrivateKey::new_with_exp(&mut rand_core::OsRng, bits, &e)
                 .map_err(|e| KeyError::invalid(format!("RSA key generation failed: {e}")))?;
@@ -750,6 +761,16 @@ mod tests {
             assert!(verify(&key.public_part(), b"data", &sig, &opts(digest, None)).unwrap());
             assert!(!verify(&key.public_part(), b"date", &sig, &opts(digest, None)).unwrap());
         }
+    }
+
+    #[test]
+    fn oversized_generation_is_refused_at_once() {
+        let huge = GenerateOptions {
+            modulus_length: Some(MAX_GENERATED_RSA_BITS + 8),
+            ..Default::default()
+        };
+        let err = generate("rsa", huge).err().unwrap();
+        assert_eq!(err.code, Some("ERR_OSSL_RSA_KEY_SIZE_TOO_LARGE"));
     }
 
     #[test]
