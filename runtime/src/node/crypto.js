@@ -563,6 +563,16 @@ function setFips(enable) {
   if (enable) throw errors.coded(Error, "ERR_CRYPTO_FIPS_FORCED", "Cannot set FIPS mode: Edge's crypto is not a FIPS module.");
 }
 
+// Argon2 and key encapsulation are not in Edge's crypto: they say so as Node builds without
+// them do.
+function argon2() {
+  throw errors.coded(Error, "ERR_CRYPTO_ARGON2_NOT_SUPPORTED", "Argon2 is not supported by this build of Edge");
+}
+
+function kemUnsupported() {
+  throw errors.coded(Error, "ERR_CRYPTO_KEM_NOT_SUPPORTED", "Key encapsulation is not supported by this build of Edge");
+}
+
 function getCurves() {
   return ["prime256v1", "secp256k1", "secp384r1", "secp521r1"];
 }
@@ -587,6 +597,10 @@ const crypto = {
   getHashes,
   getCiphers,
   getCipherInfo,
+  argon2,
+  argon2Sync: argon2,
+  encapsulate: kemUnsupported,
+  decapsulate: kemUnsupported,
   getCurves,
   getFips,
   setFips,
@@ -644,6 +658,6 @@ const HmacCallable = crypto.Hmac;
 const { Sign, Verify, ECDH, DiffieHellman, DiffieHellmanGroup } = crypto;
 
 export default crypto;
-export { createHash, createHmac, hash, randomBytes, randomFillSync, randomFill, getFips, setFips, getCurves, HashCallable as Hash, HmacCallable as Hmac, randomInt, randomUUID, getRandomValues, timingSafeEqual, getHashes, getCiphers, getCipherInfo, pbkdf2, pbkdf2Sync, scrypt, scryptSync, createCipheriv, createDecipheriv, CipherivCallable as Cipheriv, DecipherivCallable as Decipheriv, constants, webcrypto, subtle, Sign, Verify, ECDH, DiffieHellman, DiffieHellmanGroup };
+export { createHash, createHmac, hash, randomBytes, randomFillSync, randomFill, getFips, setFips, getCurves, HashCallable as Hash, HmacCallable as Hmac, randomInt, randomUUID, getRandomValues, timingSafeEqual, getHashes, getCiphers, getCipherInfo, argon2, argon2 as argon2Sync, kemUnsupported as encapsulate, kemUnsupported as decapsulate, pbkdf2, pbkdf2Sync, scrypt, scryptSync, createCipheriv, createDecipheriv, CipherivCallable as Cipheriv, DecipherivCallable as Decipheriv, constants, webcrypto, subtle, Sign, Verify, ECDH, DiffieHellman, DiffieHellmanGroup };
 export { createDiffieHellman, createDiffieHellmanGroup, getDiffieHellman } from "node:internal/crypto_dh";
 export { KeyObject, createSecretKey, createPublicKey, createPrivateKey, generateKeyPair, generateKeyPairSync, generateKey, generateKeySync, createSign, createVerify, sign, verify, publicEncrypt, privateDecrypt, privateEncrypt, publicDecrypt, diffieHellman, createECDH, hkdf, hkdfSync } from "node:internal/crypto_keys";

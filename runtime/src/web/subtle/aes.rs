@@ -240,7 +240,7 @@ fn gcm(
     if decrypt && data.len() < tag_len {
         return Err(operation_error(
             ctx,
-            "AES-GCM: data is shorter than the tag",
+            "The provided data is too small: AES-GCM data is shorter than its tag",
         ));
     }
     // The cipher always computes the full 128-bit tag; a shorter tag is its leading bytes
