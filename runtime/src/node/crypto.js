@@ -307,6 +307,7 @@ function pbkdf2(password, salt, iterations, keylen, digest, callback) {
 }
 
 const SCRYPT_MAX_MEMORY = 256 * 1024 * 1024;
+const SCRYPT_MAX_WORK = 8 * 1024 * 1024 * 1024;
 
 function scryptError(message) {
   return errors.coded(RangeError, "ERR_CRYPTO_INVALID_SCRYPT_PARAMS", `Invalid scrypt params: ${message}`);
@@ -345,8 +346,10 @@ function scryptOptions(options) {
   if (r * 16 < 64 && N >= 2 ** (r * 16)) throw limitExceeded();
   if (p > (2 ** 30 - 1) / r) throw limitExceeded();
   if (128 * N * r + 128 * r * p > maxmem) throw limitExceeded();
-  // Native memory is outside the isolate's heap limit: one call may use 256 MiB at most.
+  // Native memory is outside the isolate's heap limit, and native work outside its CPU limit:
+  // one call may use 256 MiB and mix at most 8 GiB.
   if (128 * N * r + 128 * r * p > SCRYPT_MAX_MEMORY) throw scryptError(`memory over Edge's limit of ${SCRYPT_MAX_MEMORY} bytes`);
+  if (128 * N * r * p > SCRYPT_MAX_WORK) throw scryptError(`work (N * r * p) over Edge's limit`);
   return [N, r, p];
 }
 

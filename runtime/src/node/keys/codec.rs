@@ -47,18 +47,10 @@ const DIGESTS: [(&str, &[u8]); 5] = [
     ),
 ];
 
-/// A digest's canonical name (`SHA256`, `RSA-SHA256`, `sha-256` are `sha256`).
+/// A digest's canonical name (`SHA256`, `RSA-SHA256`, `sha-256` are `sha256`), for the digests
+/// keys sign with (the SHA-1 and SHA-2 family and MD5).
 pub fn digest_name(name: &str) -> Option<&'static str> {
-    let lower = name.to_ascii_lowercase();
-    let lower = lower
-        .strip_prefix("rsa-")
-        .unwrap_or(&lower)
-        .replace('-', "");
-    DIGESTS
-        .iter()
-        .map(|(n, _)| *n)
-        .chain(["md5"])
-        .find(|n| *n == lower)
+    crate::web::hash_sync::canonical(name).filter(|n| *n == "md5" || digest_oid(n).is_some())
 }
 
 fn unsupported() -> KeyError {
@@ -105,6 +97,9 @@ fn rsa_private_pkcs1(der: &[u8]) -> Result<RsaPrivateKey, KeyError> {
         parts.push(uint(r.take(INTEGER).ok_or_else(unsupported)?));
     }
     let (n, e, d) = (parts[0].clone(), parts[1].clone(), parts[2].clone());
+    if n.bits() > MAX_RSA_BITS {
+        return Err(unsupported());
+    }
     let primes = vec![parts[3].clone(), parts[4].clone()];
     let key = RsaPrivateKey::from_components(n, e, d, primes).map_err(|_| unsupported())?;
     Ok(key)

@@ -16,6 +16,33 @@ pub const DH_NOT_SUITABLE_GENERATOR: u32 = 0x08;
 const PRIME_ROUNDS: usize = 20;
 /// The largest safe prime `createDiffieHellman(bits)` generates (the MODP groups go further).
 pub const MAX_GENERATED_PRIME_BITS: usize = 4096;
+/// The largest prime (and private key) accepted at all, as OpenSSL bounds DH moduli: the
+/// arithmetic on them is native and cannot be interrupted.
+pub const MAX_MODULUS_BITS: usize = 10000;
+
+fn too_large() -> KeyError {
+    KeyError::new(
+        ErrorClass::Error,
+        "ERR_OSSL_DH_MODULUS_TOO_LARGE",
+        "error:05000067:Diffie-Hellman routines::modulus too large",
+    )
+}
+
+fn too_small() -> KeyError {
+    KeyError::new(
+        ErrorClass::Error,
+        "ERR_OSSL_DH_MODULUS_TOO_SMALL",
+        "error:05000067:Diffie-Hellman routines::modulus too small",
+    )
+}
+
+/// Refuses numbers (primes, private keys) too large to compute with.
+pub fn check_size(bytes: &[u8]) -> Result<(), KeyError> {
+    if BigUint::from_bytes_be(bytes).bits() > MAX_MODULUS_BITS {
+        return Err(too_large());
+    }
+    Ok(())
+}
 
 /// A MODP group's prime (its generator is 2).
 pub fn group_prime(name: &str) -> Option<Vec<u8>> {
@@ -65,11 +92,7 @@ pub fn generate_safe_prime(bits: usize) -> Result<Vec<u8>, KeyError> {
     // A native loop the engine cannot interrupt: bounded so one call cannot hold the isolate's
     // thread for minutes.
     if bits > MAX_GENERATED_PRIME_BITS {
-        return Err(KeyError::new(
-            ErrorClass::Error,
-            "ERR_OSSL_DH_MODULUS_TOO_LARGE",
-            "error:05000067:Diffie-Hellman routines::modulus too large",
-        ));
+        return Err(too_large());
     }
     if bits < 3 {
         return Ok(vec![3]);
@@ -117,8 +140,10 @@ impl LowDigit for BigUint {
     }
 }
 
-/// The `verifyError` of a prime and generator.
-pub fn check(prime: &[u8], generator: &[u8]) -> u32 {
+/// The `verifyError` of a prime and generator; an error for a prime too large to use.
+pub fn check(prime: &[u8], generator: &[u8]) -> Result<u32, KeyError> {
+    check_size(prime)?;
+    check_size(generator)?;
     let p = BigUint::from_bytes_be(prime);
     let g = BigUint::from_bytes_be(generator);
     let mut flags = 0;
@@ -130,17 +155,21 @@ pub fn check(prime: &[u8], generator: &[u8]) -> u32 {
     if g <= BigUint::from(1u32) || p < BigUint::from(3u32) || g >= &p - 1u32 {
         flags |= DH_NOT_SUITABLE_GENERATOR;
     }
-    flags
+    Ok(flags)
 }
 
-/// A new private key for the group: a random number below the prime, above one.
-pub fn private_key(prime: &[u8]) -> Vec<u8> {
+/// A new private key for the group: a random number below the prime, above one (none exists
+/// for a prime below 3).
+pub fn private_key(prime: &[u8]) -> Result<Vec<u8>, KeyError> {
     let p = BigUint::from_bytes_be(prime);
+    if p < BigUint::from(3u32) {
+        return Err(too_small());
+    }
     let bits = p.bits();
     loop {
         let x = random_below_bits(bits.saturating_sub(1).max(2));
         if x > BigUint::from(1u32) && x < p {
-            return x.to_bytes_be();
+            return Ok(x.to_bytes_be());
         }
     }
 }
@@ -158,6 +187,8 @@ pub fn public_key(prime: &[u8], generator: &[u8], private: &[u8]) -> Vec<u8> {
 
 /// The shared secret with a peer's public key, padded to the prime's length.
 pub fn shared_secret(prime: &[u8], private: &[u8], peer: &[u8]) -> Result<Vec<u8>, KeyError> {
+    check_size(prime)?;
+    check_size(private)?;
     let p = BigUint::from_bytes_be(prime);
     let y = BigUint::from_bytes_be(peer);
     if y <= BigUint::from(1u32) {
@@ -189,15 +220,17 @@ mod tests {
     fn groups_are_safe_primes_and_agree() {
         let p = group_prime("modp2").unwrap();
         assert_eq!(p.len(), 128);
-        assert_eq!(check(&p, &[2]), 0);
-        let (a, b) = (private_key(&p), private_key(&p));
+        assert_eq!(check(&p, &[2]).unwrap(), 0);
+        let (a, b) = (private_key(&p).unwrap(), private_key(&p).unwrap());
         let (pa, pb) = (public_key(&p, &[2], &a), public_key(&p, &[2], &b));
         assert_eq!(
             shared_secret(&p, &a, &pb).unwrap(),
             shared_secret(&p, &b, &pa).unwrap()
         );
         assert!(shared_secret(&p, &a, &[1]).is_err());
-        assert_ne!(check(&[2], &[2]), 0);
+        assert_ne!(check(&[2], &[2]).unwrap(), 0);
+        assert!(private_key(&[2]).is_err());
+        assert!(check(&vec![0xff; MAX_MODULUS_BITS / 8 + 1], &[2]).is_err());
         assert!(group_prime("modp3").is_none());
     }
 
@@ -205,7 +238,7 @@ mod tests {
     fn generated_primes_are_safe_and_sized() {
         let p = generate_safe_prime(128).unwrap();
         assert_eq!(BigUint::from_bytes_be(&p).bits(), 128);
-        assert_eq!(check(&p, &[2]), 0);
+        assert_eq!(check(&p, &[2]).unwrap(), 0);
         assert!(generate_safe_prime(1).is_err());
         assert!(generate_safe_prime(MAX_GENERATED_PRIME_BITS + 1).is_err());
     }

@@ -544,10 +544,11 @@ fn dh_generate_prime<'js>(ctx: Ctx<'js>, bits: i64) -> Result<TypedArray<'js, u8
 }
 
 fn dh_check<'js>(ctx: Ctx<'js>, prime: Value<'js>, generator: Value<'js>) -> Result<u32> {
-    Ok(dh::check(
+    dh::check(
         &bytes(&ctx, &prime, "prime")?,
         &bytes(&ctx, &generator, "generator")?,
-    ))
+    )
+    .map_err(|e| throw(&ctx, e))
 }
 
 /// `dhKeys(prime, generator, private?)`: [private, public], a new private key when none.
@@ -559,7 +560,13 @@ fn dh_keys<'js>(
 ) -> Result<rquickjs::Array<'js>> {
     let p = bytes(&ctx, &prime, "prime")?;
     let g = bytes(&ctx, &generator, "generator")?;
-    let x = opt_bytes(&ctx, &private, "privateKey")?.unwrap_or_else(|| dh::private_key(&p));
+    let x = match opt_bytes(&ctx, &private, "privateKey")? {
+        Some(x) => {
+            dh::check_size(&x).map_err(|e| throw(&ctx, e))?;
+            x
+        }
+        None => dh::private_key(&p).map_err(|e| throw(&ctx, e))?,
+    };
     let y = dh::public_key(&p, &g, &x);
     let out = rquickjs::Array::new(ctx.clone())?;
     out.set(0, typed(&ctx, x)?)?;
