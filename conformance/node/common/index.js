@@ -12,6 +12,10 @@ let skipped = null;
 
 function runExitChecks(code) {
   process.emit('exit', code ?? 0);
+  // As in Node's common: every warning a test expects must have been emitted.
+  for (const [name, list] of expectedWarnings) {
+    if (list.length) throw new assert.AssertionError({ message: `expected ${name} not emitted: ${list.map(([m, c]) => `${c ?? ''} ${m ?? ''}`).join('; ')}` });
+  }
   const failed = mustCallChecks.filter((c) => (c.exact >= 0 ? c.actual !== c.exact : c.actual < c.minimum));
   if (failed.length) {
     const lines = failed.map((c) => `Mismatched ${c.name} function calls. Expected ${c.exact >= 0 ? 'exactly' : 'at least'} ${c.exact >= 0 ? c.exact : c.minimum}, actual ${c.actual}.\n${c.stack}`);
@@ -82,7 +86,12 @@ let warningListener = false;
 function expectWarning(nameOrMap, expected, code) {
   if (typeof nameOrMap === 'string') nameOrMap = { [nameOrMap]: code === undefined ? expected : [[expected, code]] };
   for (const [name, list] of Object.entries(nameOrMap)) {
-    const entries = typeof list === 'string' ? [[list]] : Array.isArray(list) && !Array.isArray(list[0]) ? [list] : list;
+    // Node's forms: 'message'; [message, code]; [[message, code], ...]; [] (none expected);
+    // { CODE: message, ... }.
+    let entries;
+    if (typeof list === 'string') entries = [[list]];
+    else if (Array.isArray(list)) entries = list.length === 0 ? [] : Array.isArray(list[0]) ? list : [list];
+    else entries = Object.entries(list).map(([c, m]) => [m, c]);
     expectedWarnings.set(name, (expectedWarnings.get(name) ?? []).concat(entries));
   }
   if (!warningListener) {

@@ -97,7 +97,7 @@ function inspect(value, depth = 2, seen = new Set(), top = true) {
       const name = value.constructor.name;
       const items = Array.from(value.slice(0, 100), (v) => inspect(v, 0, seen, false));
       if (value.length > 100) items.push(`... ${value.length - 100} more items`);
-      return `${name}(${value.length}) [ ${items.join(", ")} ]`;
+      return items.length ? `${name}(${value.length}) [ ${items.join(", ")} ]` : `${name}(0) []`;
     }
     if (value instanceof ArrayBuffer) return `ArrayBuffer { byteLength: ${value.byteLength} }`;
     if (value instanceof Map) {

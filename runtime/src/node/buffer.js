@@ -184,6 +184,8 @@ class Buffer extends Uint8Array {
       const len = length === undefined ? value.byteLength - offset : Number(length) || 0;
       if (offset > value.byteLength) throw errors.bufferOutOfBounds("offset");
       if (length !== undefined && len > value.byteLength - offset) throw errors.bufferOutOfBounds("length");
+      // Without a length, the view tracks a resizable buffer's length, as in Node.
+      if (length === undefined) return new Buffer(value, offset);
       return new Buffer(value, offset, Math.max(0, Math.min(len, value.byteLength - offset)));
     }
     if (ArrayBuffer.isView(value)) {
@@ -228,7 +230,7 @@ class Buffer extends Uint8Array {
   static alloc(size, fill, encoding) {
     checkSize(size);
     const buf = new Buffer(size);
-    if (fill !== undefined && fill !== 0) buf.fill(fill, 0, size, encoding);
+    if (fill !== undefined && fill !== 0 && size > 0) buf.fill(fill, 0, size, encoding);
     return buf;
   }
 
@@ -381,15 +383,15 @@ class Buffer extends Uint8Array {
   }
 
   write(string, offset, length, encoding) {
-    if (typeof offset === "string") {
+    if (typeof offset === "string" && length === undefined) {
       encoding = offset;
       offset = 0;
-      length = undefined;
     } else if (typeof length === "string") {
       encoding = length;
       length = undefined;
     }
     if (typeof string !== "string") throw errors.invalidArgType("argument", "string", string);
+    if (encoding !== undefined && normalizeEncoding(encoding) === undefined) throw unknownEncoding(encoding);
     if (offset === undefined) offset = 0;
     else {
       if (typeof offset !== "number") throw errors.invalidArgType("offset", "number", offset);
@@ -414,33 +416,53 @@ class Buffer extends Uint8Array {
     return n;
   }
 
-  fill(value, offset = 0, end = this.length, encoding) {
-    if (typeof offset === "string") {
-      encoding = offset;
+  // Node's rules: a string names its encoding in place of offset or end; a one-character string
+  // fills as a byte; a value that encodes to no bytes is an error, not a no-op.
+  fill(value, offset, end, encoding) {
+    if (typeof value === "string") {
+      if (offset === undefined || typeof offset === "string") {
+        encoding = offset;
+        offset = 0;
+        end = this.length;
+      } else if (typeof end === "string") {
+        encoding = end;
+        end = this.length;
+      }
+      const enc = normalizeEncoding(encoding);
+      if (enc === undefined) {
+        if (typeof encoding !== "string") throw errors.invalidArgType("encoding", "string", encoding);
+        throw unknownEncoding(encoding);
+      }
+      if (value.length === 0) value = 0;
+      else if (value.length === 1 && ((enc === "utf8" && value.charCodeAt(0) < 128) || enc === "latin1")) value = value.charCodeAt(0) & 0xff;
+    } else {
+      encoding = undefined;
+    }
+    if (offset === undefined) {
       offset = 0;
       end = this.length;
-    } else if (typeof end === "string") {
-      encoding = end;
-      end = this.length;
+    } else {
+      validateOffset(offset, "offset", 0, kMaxLength);
+      if (end === undefined) end = this.length;
+      else validateOffset(end, "end", 0, this.length);
+      if (offset >= end) return this;
     }
-    if (typeof value === "number") return Uint8Array.prototype.fill.call(this, value & 0xff, offset, end);
-    const bytes = typeof value === "string" ? stringToBytes(value, encoding) : value instanceof Uint8Array ? value : Uint8Array.of(Number(value) & 0xff);
-    if (bytes.length === 0) return Uint8Array.prototype.fill.call(this, 0, offset, end);
-    for (let i = offset, j = 0; i < end; i++, j = (j + 1) % bytes.length) this[i] = bytes[j];
+    if (end > this.length) throw errors.bufferOutOfBounds();
+    let bytes;
+    if (typeof value === "string") bytes = stringToBytes(value, encoding);
+    else if (ArrayBuffer.isView(value)) bytes = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+    else if (typeof value === "number") return Uint8Array.prototype.fill.call(this, value & 0xff, offset, end);
+    else return Uint8Array.prototype.fill.call(this, Number(value) & 0xff, offset, end);
+    if (bytes.length === 0) throw errors.invalidArgValue("value", value);
+    if (bytes.length === 1) return Uint8Array.prototype.fill.call(this, bytes[0], offset, end);
+    // Doubling copies: log2(n) native copies instead of a byte loop.
+    const target = Uint8Array.prototype.subarray.call(this, offset, end);
+    const first = Math.min(bytes.length, target.length);
+    target.set(bytes.subarray(0, first), 0);
+    for (let filled = first; filled < target.length; filled *= 2) target.copyWithin(filled, 0, Math.min(filled, target.length - filled));
     return this;
   }
 
-  indexOf(value, byteOffset = 0, encoding) {
-    return search(this, value, byteOffset, encoding, false);
-  }
-
-  lastIndexOf(value, byteOffset = this.length, encoding) {
-    return search(this, value, byteOffset, encoding, true);
-  }
-
-  includes(value, byteOffset = 0, encoding) {
-    return this.indexOf(value, byteOffset, encoding) !== -1;
-  }
 
   swap16() {
     if (this.length % 2 !== 0) throw new RangeError("Buffer size must be a multiple of 16-bits");
@@ -460,12 +482,13 @@ class Buffer extends Uint8Array {
     return this;
   }
 
+  // Undefined on anything but a Buffer, as in Node (the prototype itself included).
   get parent() {
-    return this.buffer;
+    return this instanceof Buffer ? this.buffer : undefined;
   }
 
   get offset() {
-    return this.byteOffset;
+    return this instanceof Buffer ? this.byteOffset : undefined;
   }
 }
 
@@ -497,6 +520,13 @@ function isAnyArrayBuffer(value) {
 
 function fromBytes(bytes) {
   return new Buffer(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** Node's validateOffset: a number, an integer, and inside [min, max]. */
+function validateOffset(value, name, min, max) {
+  if (typeof value !== "number") throw errors.invalidArgType(name, "number", value);
+  if (!Number.isInteger(value)) throw errors.outOfRange(name, "an integer", value);
+  if (value < min || value > max) throw errors.outOfRange(name, `>= ${min} && <= ${max}`, value);
 }
 
 function checkSize(size) {
@@ -664,8 +694,8 @@ function signed(v, byteLength) {
   const limit = 2 ** (8 * byteLength - 1);
   return v >= limit ? v - 2 * limit : v;
 }
-Buffer.prototype.readUIntBE = Buffer.prototype.readUintBE = readUIntBE;
-Buffer.prototype.readUIntLE = Buffer.prototype.readUintLE = readUIntLE;
+Buffer.prototype.readUintBE = Buffer.prototype.readUIntBE = readUIntBE;
+Buffer.prototype.readUintLE = Buffer.prototype.readUIntLE = readUIntLE;
 Buffer.prototype.readIntBE = function readIntBE(offset, byteLength) {
   return signed(readUIntBE.call(this, offset, byteLength), byteLength);
 };
@@ -688,10 +718,10 @@ function writeVariable(buf, value, offset, byteLength, isSigned, littleEndian) {
   }
   return offset + byteLength;
 }
-Buffer.prototype.writeUIntBE = Buffer.prototype.writeUintBE = function writeUIntBE(value, offset, byteLength) {
+Buffer.prototype.writeUintBE = Buffer.prototype.writeUIntBE = function writeUIntBE(value, offset, byteLength) {
   return writeVariable(this, value, offset, byteLength, false, false);
 };
-Buffer.prototype.writeUIntLE = Buffer.prototype.writeUintLE = function writeUIntLE(value, offset, byteLength) {
+Buffer.prototype.writeUintLE = Buffer.prototype.writeUIntLE = function writeUIntLE(value, offset, byteLength) {
   return writeVariable(this, value, offset, byteLength, false, true);
 };
 Buffer.prototype.writeIntBE = function writeIntBE(value, offset, byteLength) {
@@ -701,16 +731,118 @@ Buffer.prototype.writeIntLE = function writeIntLE(value, offset, byteLength) {
   return writeVariable(this, value, offset, byteLength, true, true);
 };
 
+// The search methods are plain functions, as in Node: called on something that is not a view
+// (even as a constructor), they say so in Node's words.
+function checkReceiver(buf) {
+  if (!ArrayBuffer.isView(buf)) throw errors.invalidArgType("buffer", ["Buffer", "TypedArray", "DataView"], buf);
+}
+
+Object.defineProperties(Buffer.prototype, {
+  indexOf: {
+    value: function indexOf(value, byteOffset = 0, encoding) {
+      checkReceiver(this);
+      return search(this, value, byteOffset, encoding, false);
+    },
+    writable: true,
+    configurable: true,
+  },
+  lastIndexOf: {
+    value: function lastIndexOf(value, byteOffset = this.length, encoding) {
+      checkReceiver(this);
+      return search(this, value, byteOffset, encoding, true);
+    },
+    writable: true,
+    configurable: true,
+  },
+  includes: {
+    value: function includes(value, byteOffset = 0, encoding) {
+      checkReceiver(this);
+      return search(this, value, byteOffset, encoding, false) !== -1;
+    },
+    writable: true,
+    configurable: true,
+  },
+});
+
+// Node's per-encoding methods (`buf.utf8Write(...)`, `buf.hexSlice(...)`), which older packages
+// call directly. Writes insist that the range lies inside the buffer; slices clamp like toString.
+for (const [prefix, encoding] of [
+  ["ascii", "ascii"],
+  ["latin1", "latin1"],
+  ["utf8", "utf8"],
+  ["ucs2", "utf16le"],
+  ["hex", "hex"],
+  ["base64", "base64"],
+  ["base64url", "base64url"],
+]) {
+  const write = {
+    [`${prefix}Write`](string, offset = 0, length = this.byteLength - offset) {
+      if (offset < 0 || offset > this.byteLength) throw errors.bufferOutOfBounds("offset");
+      if (length < 0 || length > this.byteLength - offset) throw errors.bufferOutOfBounds("length");
+      return Buffer.prototype.write.call(this, string, offset, length, encoding);
+    },
+  }[`${prefix}Write`];
+  const slice = {
+    [`${prefix}Slice`](start = 0, end = this.byteLength) {
+      if (start < 0 || end > this.byteLength) throw errors.coded(RangeError, "ERR_OUT_OF_RANGE", "Index out of range");
+      return Buffer.prototype.toString.call(this, encoding, start, end);
+    },
+  }[`${prefix}Slice`];
+  Object.defineProperty(Buffer.prototype, write.name, { value: write, writable: true, configurable: true });
+  Object.defineProperty(Buffer.prototype, slice.name, { value: slice, writable: true, configurable: true });
+}
+
 Object.defineProperty(Buffer, "poolSize", { value: 8192, writable: true, enumerable: true });
 
 // Buffer(...) called without `new`, as old code does.
 // The deprecated `Buffer(x)` / `new Buffer(x)`: a size allocates, anything else is `from`.
 function legacyBuffer(args) {
+  warnLegacyConstructor();
   if (typeof args[0] === "number") {
     if (typeof args[1] === "string") throw errors.invalidArgType("string", "string", args[0]);
     return Buffer.alloc(args[0]);
   }
   return Buffer.from(...args);
+}
+
+// DEP0005, once per isolate, when the caller is the app's own code: as in Node, calls from
+// inside node_modules stay quiet (old dependencies cannot all be fixed).
+let legacyWarned = false;
+function warnLegacyConstructor() {
+  if (legacyWarned) return;
+  legacyWarned = true;
+  if (callerInNodeModules()) {
+    legacyWarned = false;
+    return;
+  }
+  globalThis.process?.emitWarning(
+    "Buffer() is deprecated due to security and usability issues. Please use the Buffer.alloc(), Buffer.allocUnsafe(), or Buffer.from() methods instead.",
+    "DeprecationWarning",
+    "DEP0005",
+    BufferFunction,
+  );
+}
+
+/** Whether the first caller frame with a file name lies in a node_modules folder. */
+function callerInNodeModules() {
+  const savedPrepare = Error.prepareStackTrace;
+  const savedLimit = Error.stackTraceLimit;
+  let sites;
+  try {
+    Error.prepareStackTrace = (_, callSites) => callSites;
+    Error.stackTraceLimit = 16;
+    sites = new Error().stack;
+  } finally {
+    Error.prepareStackTrace = savedPrepare;
+    Error.stackTraceLimit = savedLimit;
+  }
+  if (!Array.isArray(sites)) return false;
+  for (const site of sites) {
+    const file = site.getFileName?.();
+    if (typeof file !== "string" || file === "" || file === "native" || file === "<null>" || file.startsWith("node:")) continue;
+    return /[\\/]node_modules[\\/]/.test(file);
+  }
+  return false;
 }
 
 const BufferFunction = new Proxy(Buffer, {
@@ -725,7 +857,9 @@ const BufferFunction = new Proxy(Buffer, {
 });
 
 const kMaxLength = 0x7fffffff;
-const constants = { MAX_LENGTH: kMaxLength, MAX_STRING_LENGTH: 0x1fffffe8 };
+// The engine's own limits: 2 GiB per ArrayBuffer, 2^30 - 1 characters per string.
+const kStringMaxLength = 0x3fffffff;
+const constants = { MAX_LENGTH: kMaxLength, MAX_STRING_LENGTH: kStringMaxLength };
 const INSPECT_MAX_BYTES = 50;
 
 function isUtf8(input) {
@@ -757,7 +891,7 @@ const BlobClass = globalThis.Blob;
 const FileClass = globalThis.File;
 
 let inspectMaxBytes = INSPECT_MAX_BYTES;
-const bufferModule = { Buffer: BufferFunction, constants, kMaxLength, isUtf8, isAscii, btoa: btoaFn, atob: atobFn, Blob: BlobClass, File: FileClass, SlowBuffer: BufferFunction };
+const bufferModule = { Buffer: BufferFunction, constants, kMaxLength, kStringMaxLength, isUtf8, isAscii, btoa: btoaFn, atob: atobFn, Blob: BlobClass, File: FileClass, SlowBuffer: BufferFunction };
 
 Object.defineProperty(bufferModule, "INSPECT_MAX_BYTES", {
   get: () => inspectMaxBytes,
@@ -772,17 +906,27 @@ Object.defineProperty(bufferModule, "INSPECT_MAX_BYTES", {
 
 // `<Buffer 68 69>`, as Node shows buffers (up to `buffer.INSPECT_MAX_BYTES` bytes).
 Object.defineProperty(Buffer.prototype, Symbol.for("nodejs.util.inspect.custom"), {
-  value: function inspectBuffer() {
+  value: function inspectBuffer(depth, options, inspect) {
     const max = bufferModule.INSPECT_MAX_BYTES;
     const shown = Array.from(Uint8Array.prototype.subarray.call(this, 0, Math.min(max, this.length)), (b) => b.toString(16).padStart(2, "0")).join(" ");
     const remaining = this.length - max;
-    const more = remaining > 0 ? ` ... ${remaining} more byte${remaining > 1 ? "s" : ""}` : "";
-    return `<${this.constructor.name} ${shown}${more}>`;
+    let body = shown + (remaining > 0 ? ` ... ${remaining} more byte${remaining > 1 ? "s" : ""}` : "");
+    // Properties the app added to the buffer follow its bytes.
+    if (typeof inspect === "function") {
+      const extras = Object.keys(this)
+        .filter((key) => !/^(0|[1-9][0-9]*)$/.test(key))
+        .map((key) => `${/^[A-Za-z_$][\w$]*$/.test(key) ? key : JSON.stringify(key)}: ${inspect(this[key], options)}`);
+      if (extras.length) body += (body ? ", " : "") + extras.join(", ");
+    }
+    return `<${this.constructor.name} ${body}>`;
   },
   writable: true,
   configurable: true,
 });
 
+Buffer.prototype.inspect = Buffer.prototype[Symbol.for("nodejs.util.inspect.custom")];
+Buffer.prototype.toLocaleString = Buffer.prototype.toString;
+
 export default bufferModule;
-export { BufferFunction as Buffer, constants, kMaxLength, INSPECT_MAX_BYTES, isUtf8, isAscii, btoaFn as btoa, atobFn as atob, BlobClass as Blob, FileClass as File, BufferFunction as SlowBuffer };
+export { BufferFunction as Buffer, constants, kMaxLength, kStringMaxLength, INSPECT_MAX_BYTES, isUtf8, isAscii, btoaFn as btoa, atobFn as atob, BlobClass as Blob, FileClass as File, BufferFunction as SlowBuffer };
 export const transcode = undefined;

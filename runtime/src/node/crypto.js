@@ -48,6 +48,14 @@ function digestEncoding(encoding) {
   return String(encoding);
 }
 
+// Node's deprecation warnings, each emitted once per isolate.
+const warned = new Set();
+function deprecated(code, message) {
+  if (warned.has(code)) return;
+  warned.add(code);
+  globalThis.process?.emitWarning(message, "DeprecationWarning", code);
+}
+
 class Hash extends LazyTransform {
   #state;
 
@@ -63,6 +71,9 @@ class Hash extends LazyTransform {
       outputLength = options.outputLength;
       if (typeof outputLength !== "number") throw errors.invalidArgType("options.outputLength", "number", outputLength);
       if (!Number.isInteger(outputLength) || outputLength < 0 || outputLength > 2 ** 32 - 1) throw errors.outOfRange("options.outputLength", ">= 0 && <= 4294967295", outputLength);
+    }
+    if (outputLength === undefined && key === undefined && /^shake(128|256)$/i.test(algorithm)) {
+      deprecated("DEP0198", "Creating SHAKE128/256 digests without an explicit options.outputLength is deprecated.");
     }
     this.#state = new nodeCrypto.HashState(algorithm, key, outputLength);
   }
@@ -402,11 +413,15 @@ function encode(bytes, encoding) {
 class CipherBase extends LazyTransform {
   #state;
   #decoder = null;
+  #algorithm;
+  #implicitTagLength;
 
   constructor(algorithm, key, iv, options, decrypt) {
     super(options);
     errors.validateString(algorithm, "cipher");
     const tagLength = options?.authTagLength;
+    this.#algorithm = algorithm;
+    this.#implicitTagLength = tagLength === undefined;
     try {
       const args = [algorithm, keyBytes(key, "key"), iv === null ? null : keyBytes(iv, "iv"), decrypt];
       if (tagLength !== undefined) args.push(tagLength);
@@ -455,7 +470,11 @@ class CipherBase extends LazyTransform {
   }
 
   setAuthTag(tag, encoding) {
-    this.#state.setAuthTag(typeof tag === "string" ? Buffer.from(tag, encoding) : keyBytes(tag, "buffer"));
+    const bytes = typeof tag === "string" ? Buffer.from(tag, encoding) : keyBytes(tag, "buffer");
+    this.#state.setAuthTag(bytes);
+    if (this.#implicitTagLength && bytes.byteLength < 16 && /-gcm$/i.test(this.#algorithm)) {
+      globalThis.process?.emitWarning("Using AES-GCM authentication tags of less than 128 bits without specifying the authTagLength option when initializing decryption is deprecated.", "DeprecationWarning", "DEP0182");
+    }
     return this;
   }
 
@@ -494,10 +513,15 @@ class Decipheriv extends CipherBase {
 }
 
 // Node's crypto classes are function constructors: callable without `new`.
-const callable = (cls) => {
+const callable = (cls, deprecation) => {
   const proxy = new Proxy(cls, {
     apply(target, thisArg, args) {
+      if (deprecation) deprecated(...deprecation);
       return new target(...args);
+    },
+    construct(target, args, newTarget) {
+      if (deprecation) deprecated(...deprecation);
+      return Reflect.construct(target, args, newTarget === proxy ? target : newTarget);
     },
   });
   // Instances name the callable as their constructor, as Node's do.
@@ -523,9 +547,17 @@ const CIPHER_INFO = [
   ["aes-192-ccm", 899, "ccm", 24], ["aes-256-gcm", 901, "gcm", 32], ["aes-256-ccm", 902, "ccm", 32],
   ["aes-128-ctr", 904, "ctr", 16], ["aes-192-ctr", 905, "ctr", 24], ["aes-256-ctr", 906, "ctr", 32],
   ["aes-128-ocb", 958, "ocb", 16], ["aes-192-ocb", 959, "ocb", 24], ["aes-256-ocb", 960, "ocb", 32],
+  ["des-ecb", 29, "ecb", 8], ["des-cbc", 31, "cbc", 8], ["des-ede", 32, "ecb", 16], ["des-ede3", 33, "ecb", 24],
+  ["des-ede-cbc", 43, "cbc", 16], ["des-ede3-cbc", 44, "cbc", 24],
+  ["id-aes128-wrap", 788, "wrap", 16], ["id-aes192-wrap", 789, "wrap", 24], ["id-aes256-wrap", 790, "wrap", 32],
+  ["chacha20-poly1305", 1018, "stream", 32],
 ];
-const CIPHER_ALIASES = { aes128: "aes-128-cbc", aes192: "aes-192-cbc", aes256: "aes-256-cbc", "id-aes128-gcm": "aes-128-gcm", "id-aes192-gcm": "aes-192-gcm", "id-aes256-gcm": "aes-256-gcm" };
-const DEFAULT_IV = { ecb: 0, cbc: 16, ctr: 16, gcm: 12, ccm: 12, ocb: 12 };
+const CIPHER_ALIASES = {
+  aes128: "aes-128-cbc", aes192: "aes-192-cbc", aes256: "aes-256-cbc", "id-aes128-gcm": "aes-128-gcm", "id-aes192-gcm": "aes-192-gcm", "id-aes256-gcm": "aes-256-gcm",
+  des: "des-cbc", des3: "des-ede3-cbc", "des-ede-ecb": "des-ede", "des-ede3-ecb": "des-ede3", "aes128-wrap": "id-aes128-wrap", "aes192-wrap": "id-aes192-wrap", "aes256-wrap": "id-aes256-wrap",
+};
+const DEFAULT_IV = { ecb: 0, cbc: 16, ctr: 16, gcm: 12, ccm: 12, ocb: 12, wrap: 8, stream: 12 };
+const DES_IV = 8;
 
 /** What a cipher takes (name, nid, mode, block/key/IV sizes); undefined for one unknown or
  * for lengths it does not accept. */
@@ -539,13 +571,13 @@ function getCipherInfo(nameOrNid, options) {
   if (!entry) return undefined;
   const [name, nid, mode, keyLen] = entry;
   if (keyLength !== undefined && keyLength !== keyLen) return undefined;
-  const defaultIv = DEFAULT_IV[mode];
+  const defaultIv = name.startsWith("des") && mode === "cbc" ? DES_IV : DEFAULT_IV[mode];
   if (ivLength !== undefined) {
     const ok = mode === "ccm" ? ivLength >= 7 && ivLength <= 13 : mode === "ocb" ? ivLength >= 1 && ivLength <= 15 : mode === "gcm" ? ivLength >= 1 : ivLength === defaultIv;
     if (!ok) return undefined;
   }
   const info = { mode, name, nid };
-  if (mode === "cbc" || mode === "ecb" || mode === "ocb") info.blockSize = 16;
+  if (mode === "cbc" || mode === "ecb" || mode === "ocb" || mode === "wrap") info.blockSize = name.startsWith("des") || mode === "wrap" ? 8 : 16;
   if (defaultIv !== 0) info.ivLength = ivLength ?? defaultIv;
   info.keyLength = keyLen;
   return info;
@@ -607,8 +639,8 @@ const crypto = {
   getCurves,
   getFips,
   setFips,
-  Hash: callable(Hash),
-  Hmac: callable(Hmac),
+  Hash: callable(Hash, ["DEP0179", "crypto.Hash constructor is deprecated."]),
+  Hmac: callable(Hmac, ["DEP0181", "crypto.Hmac constructor is deprecated."]),
   randomFill,
   pbkdf2,
   pbkdf2Sync,
@@ -653,7 +685,13 @@ const crypto = {
 
 // Deprecated aliases of randomBytes, present but not enumerable, as in Node.
 for (const name of ["pseudoRandomBytes", "prng", "rng"]) {
-  Object.defineProperty(crypto, name, { value: randomBytes, configurable: true, enumerable: false, writable: true });
+  const alias = {
+    [name](...args) {
+      deprecated("DEP0115", `crypto.${name} is deprecated.`);
+      return randomBytes(...args);
+    },
+  }[name];
+  Object.defineProperty(crypto, name, { value: alias, configurable: true, enumerable: false, writable: true });
 }
 
 const HashCallable = crypto.Hash;

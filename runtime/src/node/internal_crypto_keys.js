@@ -392,7 +392,8 @@ function verifyOneShot(algorithm, data, key, signature, callback) {
   return syncOrCallback(() => nodeCrypto.keyVerify(keyHandle(key, false), toView(data), toView(signature), digest, signOptions(key)), callback);
 }
 
-const DIGESTS = ["md5", "sha1", "sha224", "sha256", "sha384", "sha512"];
+// HKDF takes any fixed-length digest (not the SHAKE functions).
+const DIGESTS = nodeCrypto.hashNames.filter((name) => !name.startsWith("shake"));
 
 function canonicalDigest(algorithm) {
   errors.validateString(algorithm, "algorithm");
@@ -499,38 +500,65 @@ function encodeOut(bytes, encoding) {
 }
 
 function pointFormat(format) {
-  if (format === undefined || format === "uncompressed") return false;
+  if (format === undefined || format === "uncompressed" || format === "hybrid") return false;
   if (format === "compressed") return true;
-  if (format === "hybrid") throw errors.coded(TypeError, "ERR_CRYPTO_ECDH_INVALID_FORMAT", "Invalid ECDH format: hybrid is not supported on Edge");
   throw errors.coded(TypeError, "ERR_CRYPTO_ECDH_INVALID_FORMAT", `Invalid ECDH format: ${format}`);
+}
+
+/** A key's public point in `format`; "hybrid" is the uncompressed form tagged 6 or 7 by y's parity. */
+function pointOf(handle, format) {
+  const point = handle.ecPoint(pointFormat(format));
+  if (format === "hybrid") point[0] = 6 | (point[point.length - 1] & 1);
+  return point;
+}
+
+/** A point as given, with a hybrid encoding turned into the plain uncompressed one (its tag
+ * must agree with y's parity). */
+function fromHybrid(bytes) {
+  if (bytes.length === 0 || (bytes[0] !== 6 && bytes[0] !== 7)) return bytes;
+  if ((bytes[0] & 1) !== (bytes[bytes.length - 1] & 1)) return new Uint8Array(0);
+  const copy = new Uint8Array(bytes);
+  copy[0] = 4;
+  return copy;
+}
+
+let setPublicKeyWarned = false;
+
+function equalBytes(a, b) {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 class ECDH {
   #curve;
   #key = null;
+  /** A public point set apart from the private key (the deprecated `setPublicKey`). */
+  #public = null;
 
   constructor(curve) {
     errors.validateString(curve, "curve");
-    if (!["prime256v1", "secp384r1", "secp521r1"].includes(curve)) throw errors.coded(TypeError, "ERR_CRYPTO_INVALID_CURVE", "Invalid EC curve name");
+    if (!["prime256v1", "secp256k1", "secp384r1", "secp521r1"].includes(curve)) throw errors.coded(TypeError, "ERR_CRYPTO_INVALID_CURVE", "Invalid EC curve name");
     this.#curve = curve;
   }
 
   static convertKey(key, curve, inEnc, outEnc, format) {
     errors.validateString(curve, "curve");
     const bytes = dataBytes(key, "key", inEnc);
-    const compressed = pointFormat(format);
+    pointFormat(format);
     let handle;
     try {
-      handle = nodeCrypto.ecKey(curve, undefined, bytes);
+      handle = nodeCrypto.ecKey(curve, undefined, fromHybrid(bytes));
     } catch (e) {
       if (e.code === "ERR_CRYPTO_INVALID_CURVE") throw e;
-      throw errors.coded(Error, "ERR_CRYPTO_ECDH_INVALID_PUBLIC_KEY", "Public key is not valid for specified curve");
+      throw errors.coded(Error, "ERR_CRYPTO_OPERATION_FAILED", "Failed to convert Buffer to EC_POINT");
     }
-    return encodeOut(handle.ecPoint(compressed), outEnc);
+    return encodeOut(pointOf(handle, format), outEnc);
   }
 
   generateKeys(encoding, format) {
     this.#key = nodeCrypto.keyGenerate("ec", { namedCurve: this.#curve });
+    this.#public = null;
     return this.getPublicKey(encoding, format);
   }
 
@@ -538,30 +566,55 @@ class ECDH {
     const bytes = dataBytes(otherPublicKey, "otherPublicKey", inputEncoding);
     let peer;
     try {
-      peer = nodeCrypto.ecKey(this.#curve, undefined, bytes);
+      peer = nodeCrypto.ecKey(this.#curve, undefined, fromHybrid(bytes));
     } catch {
       throw errors.coded(Error, "ERR_CRYPTO_ECDH_INVALID_PUBLIC_KEY", "Public key is not valid for specified curve");
     }
-    return encodeOut(nodeCrypto.keyAgree(this.#requireKey(), peer), outputEncoding);
+    const own = this.#requireKey();
+    // A public key set apart from the private one must still be its public key.
+    if (this.#public !== null && !equalBytes(this.#public.ecPoint(false), own.ecPoint(false))) throw new Error("Invalid key pair");
+    return encodeOut(nodeCrypto.keyAgree(own, peer), outputEncoding);
   }
 
   #requireKey() {
-    if (!this.#key) throw errors.coded(Error, "ERR_CRYPTO_INVALID_STATE", "Invalid state for operation getPublicKey");
+    if (!this.#key) throw errors.coded(Error, "ERR_CRYPTO_INVALID_STATE", "Invalid state for operation computeSecret");
     return this.#key;
   }
 
   getPrivateKey(encoding) {
-    return encodeOut(this.#requireKey().ecScalar(), encoding);
+    // Node's words, without a code: the key pair was never made.
+    if (!this.#key || this.#key.type !== "private") throw new Error("Failed to get ECDH private key");
+    return encodeOut(this.#key.ecScalar(), encoding);
   }
 
   getPublicKey(encoding, format) {
-    return encodeOut(this.#requireKey().ecPoint(pointFormat(format)), encoding);
+    const key = this.#public ?? this.#key;
+    if (!key) throw new Error("Failed to get ECDH public key");
+    return encodeOut(pointOf(key, format), encoding);
+  }
+
+  setPublicKey(publicKey, encoding) {
+    if (!setPublicKeyWarned) {
+      setPublicKeyWarned = true;
+      globalThis.process?.emitWarning("ecdh.setPublicKey() is deprecated.", "DeprecationWarning", "DEP0031");
+    }
+    const bytes = dataBytes(publicKey, "publicKey", encoding);
+    let handle;
+    try {
+      handle = nodeCrypto.ecKey(this.#curve, undefined, fromHybrid(bytes));
+    } catch {
+      throw errors.coded(Error, "ERR_CRYPTO_OPERATION_FAILED", "Failed to convert Buffer to EC_POINT");
+    }
+    if (this.#key === null) this.#key = handle;
+    else this.#public = handle;
+    return this;
   }
 
   setPrivateKey(privateKey, encoding) {
     const bytes = dataBytes(privateKey, "privateKey", encoding);
     try {
       this.#key = nodeCrypto.ecKey(this.#curve, bytes);
+      this.#public = null;
     } catch {
       throw errors.coded(Error, "ERR_CRYPTO_INVALID_KEYTYPE", "Private key is not valid for specified curve.");
     }
@@ -583,7 +636,8 @@ function hkdfSync(digest, ikm, salt, info, keylen) {
   const infoBytes = bytesOf(info, "info");
   errors.validateInteger(keylen, "length", 0, kMaxLength);
   if (infoBytes.byteLength > 1024) throw errors.outOfRange("info", "must not contain more than 1024 bytes", infoBytes.byteLength, { plain: true });
-  const name = digest.toLowerCase().replace("-", "");
+  const lower = digest.toLowerCase();
+  const name = /^sha-\d+$/.test(lower) ? lower.replace("-", "") : lower;
   if (!DIGESTS.includes(name)) throw errors.coded(TypeError, "ERR_CRYPTO_INVALID_DIGEST", `Invalid digest: ${digest}`);
   const hashLen = hashSync(name, new Uint8Array(0)).byteLength;
   if (keylen > 255 * hashLen) throw errors.coded(RangeError, "ERR_CRYPTO_INVALID_KEYLEN", "Invalid key length");

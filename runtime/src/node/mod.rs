@@ -4,6 +4,7 @@
 //! over a package of the same name, as in Node.
 
 pub mod commonjs;
+pub mod cipher;
 pub mod crypto_native;
 pub mod keys;
 pub mod require;

@@ -4,6 +4,7 @@
 
 import { EventEmitter } from "node:events";
 import { processEnv, unavailableOnEdge } from "edge:bootstrap";
+import * as errors from "node:internal/errors";
 
 const NODE_VERSION = "22.12.0";
 
@@ -50,12 +51,45 @@ function nextTick(callback, ...args) {
   queueMicrotask(() => callback(...args));
 }
 
-function emitWarning(warning, type, code) {
-  const options = typeof type === "object" && type !== null ? type : { type, code };
-  const err = typeof warning === "string" ? Object.assign(new Error(warning), { name: options.type || "Warning" }) : warning;
-  if (options.code) err.code = options.code;
-  process.emit("warning", err);
-  console.warn(`(edge) ${options.code ? `[${options.code}] ` : ""}${err.name}: ${err.message}`);
+// Node's rules: a string becomes an Error named by `type` (default "Warning"); deprecations are
+// dropped under `process.noDeprecation` and thrown under `process.throwDeprecation`; the event
+// and the log line come on the next tick.
+function emitWarning(warning, type, code, ctor) {
+  let detail;
+  if (type !== null && typeof type === "object" && !Array.isArray(type)) {
+    ({ type, code, detail } = type);
+    ctor = type?.ctor;
+  } else if (typeof type === "function") {
+    ctor = type;
+    type = undefined;
+    code = undefined;
+  } else if (typeof code === "function") {
+    ctor = code;
+    code = undefined;
+  }
+  type ??= "Warning";
+  if (typeof type !== "string") throw errors.invalidArgType("type", "string", type);
+  if (code !== undefined && typeof code !== "string") throw errors.invalidArgType("code", "string", code);
+  if (typeof warning === "string") {
+    const err = new Error(warning);
+    err.name = String(type);
+    if (code !== undefined) err.code = code;
+    if (detail !== undefined) err.detail = detail;
+    if (typeof Error.captureStackTrace === "function") Error.captureStackTrace(err, ctor || emitWarning);
+    warning = err;
+  } else if (!(warning instanceof Error)) {
+    throw errors.invalidArgType("warning", ["Error", "string"], warning);
+  }
+  if (warning.name === "DeprecationWarning") {
+    if (process.noDeprecation) return;
+    if (process.throwDeprecation) throw warning;
+  }
+  nextTick(() => {
+    process.emit("warning", warning);
+    const prefix = warning.code ? `[${warning.code}] ` : "";
+    const more = typeof warning.detail === "string" ? `\n${warning.detail}` : "";
+    console.warn(`(edge) ${prefix}${warning.name}: ${warning.message}${more}`);
+  });
 }
 
 function stream(fd, log) {

@@ -59,6 +59,8 @@ pub enum Curve {
     P256,
     P384,
     P521,
+    /// secp256k1: `node:crypto` only (Web Crypto does not name it).
+    K256,
 }
 
 impl Curve {
@@ -67,9 +69,11 @@ impl Curve {
             Curve::P256 => "P-256",
             Curve::P384 => "P-384",
             Curve::P521 => "P-521",
+            Curve::K256 => "secp256k1",
         }
     }
 
+    /// A Web Crypto `namedCurve` (never secp256k1).
     pub fn from_name(name: &str) -> Option<Curve> {
         match name {
             "P-256" => Some(Curve::P256),
@@ -82,7 +86,7 @@ impl Curve {
     /// Bytes of a field element (a coordinate, a private scalar, half a signature).
     pub fn field_len(self) -> usize {
         match self {
-            Curve::P256 => 32,
+            Curve::P256 | Curve::K256 => 32,
             Curve::P384 => 48,
             Curve::P521 => 66,
         }

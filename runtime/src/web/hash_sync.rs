@@ -1,6 +1,6 @@
 //! Synchronous, incremental hashing and HMAC for `node:crypto` (`createHash`, `createHmac`,
-//! `hash`, key operations); Web Crypto's digest is asynchronous. MD5, SHA-1, the SHA-2 and
-//! SHA-3 families, and the SHAKE extendable-output functions. State is bounded: a stream of
+//! `hash`, key operations); Web Crypto's digest is asynchronous. MD5, SHA-1, RIPEMD-160,
+//! Whirlpool, the SHA-2 and SHA-3 families, and the SHAKE extendable-output functions. State is bounded: a stream of
 //! any length is hashed as it arrives.
 
 use rquickjs::class::Trace;
@@ -20,8 +20,10 @@ fn bytes_of<'js>(ctx: &Ctx<'js>, value: &Value<'js>, what: &str) -> Result<bytes
 }
 
 /// The digests by canonical name, with their HMAC block sizes.
-pub const DIGEST_NAMES: [&str; 14] = [
+pub const DIGEST_NAMES: [&str; 16] = [
     "md5",
+    "ripemd160",
+    "whirlpool",
     "sha1",
     "sha224",
     "sha256",
@@ -43,6 +45,7 @@ pub fn canonical(name: &str) -> Option<&'static str> {
     let lower = lower.strip_prefix("rsa-").unwrap_or(&lower);
     let lower = match lower {
         "sha-1" | "sha-224" | "sha-256" | "sha-384" | "sha-512" => lower.replace('-', ""),
+        "ripemd" | "rmd160" | "ripemd-160" => "ripemd160".to_string(),
         other => other.to_string(),
     };
     DIGEST_NAMES.iter().copied().find(|n| *n == lower)
@@ -52,6 +55,8 @@ fn fixed(name: &str) -> Option<(Box<dyn DynDigest>, usize)> {
     Some(match name {
         "md5" => (Box::new(md5::Md5::default()), 64),
         "sha1" => (Box::new(sha1::Sha1::default()), 64),
+        "ripemd160" => (Box::new(ripemd::Ripemd160::default()), 64),
+        "whirlpool" => (Box::new(whirlpool::Whirlpool::default()), 64),
         "sha224" => (Box::new(sha2::Sha224::default()), 64),
         "sha256" => (Box::new(sha2::Sha256::default()), 64),
         "sha384" => (Box::new(sha2::Sha384::default()), 128),

@@ -116,8 +116,8 @@ pub fn install(
     let node_crypto = Object::new(ctx.clone())?;
     node_crypto.set("pbkdf2", Func::from(crate::node::crypto_native::pbkdf2))?;
     node_crypto.set("scrypt", Func::from(crate::node::crypto_native::scrypt))?;
-    node_crypto.set("cipherNames", crate::node::crypto_native::cipher_names())?;
-    Class::<crate::node::crypto_native::NodeCipher>::define(&node_crypto)?;
+    node_crypto.set("cipherNames", crate::node::cipher::cipher_names())?;
+    Class::<crate::node::cipher::NodeCipher>::define(&node_crypto)?;
     crate::node::keys::install(&node_crypto)?;
     Class::<hash_sync::HashState>::define(&node_crypto)?;
     node_crypto.set("hashNames", hash_sync::DIGEST_NAMES.to_vec())?;

@@ -85,6 +85,7 @@ pub fn curve_name(curve: Curve) -> &'static str {
         Curve::P256 => "prime256v1",
         Curve::P384 => "secp384r1",
         Curve::P521 => "secp521r1",
+        Curve::K256 => "secp256k1",
     }
 }
 
@@ -94,6 +95,7 @@ pub fn curve_from_name(name: &str) -> Option<Curve> {
         "prime256v1" | "P-256" | "secp256r1" => Curve::P256,
         "secp384r1" | "P-384" => Curve::P384,
         "secp521r1" | "P-521" => Curve::P521,
+        "secp256k1" => Curve::K256,
         _ => return None,
     })
 }
@@ -103,11 +105,12 @@ pub fn curve_oid(curve: Curve) -> &'static [u8] {
         Curve::P256 => &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07],
         Curve::P384 => &[0x2b, 0x81, 0x04, 0x00, 0x22],
         Curve::P521 => &[0x2b, 0x81, 0x04, 0x00, 0x23],
+        Curve::K256 => &[0x2b, 0x81, 0x04, 0x00, 0x0a],
     }
 }
 
 pub fn curve_from_oid(oid: &[u8]) -> Option<Curve> {
-    [Curve::P256, Curve::P384, Curve::P521]
+    [Curve::P256, Curve::P384, Curve::P521, Curve::K256]
         .into_iter()
         .find(|c| curve_oid(*c) == oid)
 }

@@ -1,4 +1,5 @@
-//! ECDSA and ECDH keys on P-256, P-384 and P-521 (RustCrypto `p256`/`p384`): import and export in raw,
+//! ECDSA and ECDH keys on P-256, P-384 and P-521 (RustCrypto `p256`/`p384`/`p521`; secp256k1
+//! through `k256` for `node:crypto` only): import and export in raw,
 //! spki, pkcs8 and jwk, generation, signatures in the IEEE P1363 form (r || s) Web Crypto uses,
 //! and ECDH shared secrets.
 
@@ -94,6 +95,7 @@ macro_rules! curve_ops {
 curve_ops!(p256);
 curve_ops!(p384);
 curve_ops!(p521);
+curve_ops!(k256);
 
 /// Runs one of the per-curve functions above for a `Curve`.
 macro_rules! on_curve {
@@ -102,6 +104,7 @@ macro_rules! on_curve {
             $crate::web::crypto_key::Curve::P256 => $crate::web::subtle::ec::p256::$f($($arg),*),
             $crate::web::crypto_key::Curve::P384 => $crate::web::subtle::ec::p384::$f($($arg),*),
             $crate::web::crypto_key::Curve::P521 => $crate::web::subtle::ec::p521::$f($($arg),*),
+            $crate::web::crypto_key::Curve::K256 => $crate::web::subtle::ec::k256::$f($($arg),*),
         }
     };
 }
@@ -112,6 +115,7 @@ fn jwk_alg(curve: Curve) -> &'static str {
         Curve::P256 => "ES256",
         Curve::P384 => "ES384",
         Curve::P521 => "ES512",
+        Curve::K256 => "ES256K",
     }
 }
 
