@@ -23,7 +23,7 @@ const FILES: [&str; 13] = [
 
 /// The Node built-in modules, each `src/node/<name>.js` (`/` spelled `_`), imported as
 /// `node:<name>`; a module comes after those it imports.
-const NODE_MODULES: [&str; 38] = [
+const NODE_MODULES: [&str; 39] = [
     "internal/errors",
     "buffer",
     "events",
@@ -33,6 +33,7 @@ const NODE_MODULES: [&str; 38] = [
     "querystring",
     "url",
     "string_decoder",
+    "internal/deep_equal",
     "util",
     "util/types",
     "assert",
@@ -126,7 +127,7 @@ fn node_modules() {
         })
         .collect();
     let exports =
-        "inspectValue = 0, formatArgs = 0, hashSync = 0, unavailableOnEdge = 0, asyncContext = 0, cjs = 0, processEnv = 0, nodeCrypto = 0, nativeCodec = 0, vmRealm = 0";
+        "eventTargetListeners = 0, kResistStopPropagation = 0, inspectValue = 0, formatArgs = 0, hashSync = 0, unavailableOnEdge = 0, asyncContext = 0, cjs = 0, processEnv = 0, nodeCrypto = 0, nativeCodec = 0, vmRealm = 0";
     let compiled = compile_all(&sources, exports);
     for (name, bytes) in NODE_MODULES.iter().zip(compiled) {
         let file = format!("node_{}.qjsbc", name.replace('/', "_"));

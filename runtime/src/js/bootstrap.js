@@ -262,4 +262,4 @@ function unavailableOnEdge(module, name, missing) {
   };
 }
 
-export { inspectNodeStyle as inspectValue, formatArgsNodeStyle as formatArgs, hashSync, unavailableOnEdge, asyncContext, cjs, processEnv, nodeCrypto, nativeCodec, vmRealm };
+export { eventTargetListeners, kResistStopPropagation, inspectNodeStyle as inspectValue, formatArgsNodeStyle as formatArgs, hashSync, unavailableOnEdge, asyncContext, cjs, processEnv, nodeCrypto, nativeCodec, vmRealm };

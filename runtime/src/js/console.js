@@ -16,7 +16,9 @@ function quote(text) {
   let out = "";
   for (const ch of text) {
     const c = ch.codePointAt(0);
-    if (ch === q || ch === "\\") out += `\\${ch}`;
+    // A lone surrogate shows as its escape (iterating by code point keeps pairs whole).
+    if (c >= 0xd800 && c <= 0xdfff) out += `\\u${c.toString(16).toUpperCase()}`;
+    else if (ch === q || ch === "\\") out += `\\${ch}`;
     else if (c < 0x20 || c === 0x7f) out += STRING_ESCAPES[c] ?? `\\x${c.toString(16).toUpperCase().padStart(2, "0")}`;
     else out += ch;
   }

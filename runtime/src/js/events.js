@@ -208,6 +208,12 @@ class CustomEvent extends Event {
   }
 }
 
+/** The callbacks listening for `type` on an EventTarget, in order (`events.getEventListeners`). */
+function eventTargetListeners(target, type) {
+  const list = target?.[ET]?.get(String(type));
+  return list === undefined ? [] : list.map((entry) => entry.callback);
+}
+
 function listenersOf(target) {
   let map = target[ET];
   if (map === undefined) {
@@ -222,8 +228,12 @@ function flattenOptions(options) {
   if (options === null || typeof options !== "object") return { capture: false, once: false, passive: false, signal: undefined };
   const signal = options.signal;
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw new TypeError("addEventListener: signal must be an AbortSignal");
-  return { capture: !!options.capture, once: !!options.once, passive: !!options.passive, signal };
+  return { capture: !!options.capture, once: !!options.once, passive: !!options.passive, signal, resist: options[kResistStopPropagation] === true };
 }
+
+/** An internal listener option: the listener runs even after `stopImmediatePropagation()`
+ * (Node's `events.addAbortListener` promises that). */
+const kResistStopPropagation = Symbol("resistStopPropagation");
 
 class EventTarget {
   constructor() {
@@ -245,7 +255,7 @@ class EventTarget {
       map.set(type, list);
     }
     if (list.some((l) => l.callback === callback && l.capture === opts.capture)) return;
-    const entry = { callback, capture: opts.capture, once: opts.once, passive: opts.passive, removed: false };
+    const entry = { callback, capture: opts.capture, once: opts.once, passive: opts.passive, resist: opts.resist === true, removed: false };
     list.push(entry);
     if (opts.signal !== undefined) {
       opts.signal.addEventListener("abort", () => this.removeEventListener(type, callback, opts.capture));
@@ -275,7 +285,7 @@ class EventTarget {
     const list = listenersOf(this).get(state.type);
     if (list !== undefined) {
       for (const entry of list.slice()) {
-        if (entry.removed) continue;
+        if (entry.removed || (state.stopImmediate && !entry.resist)) continue;
         if (entry.once) this.removeEventListener(state.type, entry.callback, entry.capture);
         state.passive = entry.passive;
         try {
@@ -285,7 +295,6 @@ class EventTarget {
           reportError(e);
         }
         state.passive = false;
-        if (state.stopImmediate) break;
       }
     }
     state.dispatching = false;

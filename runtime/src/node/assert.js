@@ -2,6 +2,7 @@
 // compared; `assert/strict` and `assert.strict` use strict equality throughout.
 
 import { isDeepStrictEqual, inspect } from "node:util";
+import { isDeepEqual } from "node:internal/deep_equal";
 
 class AssertionError extends Error {
   constructor(options = {}) {
@@ -40,30 +41,6 @@ function ok(value, message) {
   check(!!value, message, value, true, "==", () =>
     arguments.length === 0 ? "No value argument passed to `assert.ok()`" : `The expression evaluated to a falsy value:\n\n  assert.ok(${inspect(value)})\n`,
   );
-}
-
-// Loose deep equality (`==` on primitives), as assert.deepEqual compares.
-function looseDeepEqual(a, b, seen = new Map()) {
-  if (a == b) return true;
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return Number.isNaN(a) && Number.isNaN(b);
-  if (seen.get(a) === b) return true;
-  seen.set(a, b);
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
-  if (a instanceof Map && b instanceof Map) {
-    if (a.size !== b.size) return false;
-    for (const [k, v] of a) if (!b.has(k) || !looseDeepEqual(v, b.get(k), seen)) return false;
-    return true;
-  }
-  if (a instanceof Set && b instanceof Set) {
-    if (a.size !== b.size) return false;
-    for (const v of a) if (!b.has(v)) return false;
-    return true;
-  }
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && looseDeepEqual(a[k], b[k], seen));
 }
 
 // Checks a caught error against what throws()/rejects() expected: a class, a validation
@@ -202,8 +179,8 @@ const comparisons = {
   notEqual: (a, b) => !(a == b || (Number.isNaN(a) && Number.isNaN(b))),
   strictEqual: (a, b) => Object.is(a, b),
   notStrictEqual: (a, b) => !Object.is(a, b),
-  deepEqual: (a, b) => looseDeepEqual(a, b),
-  notDeepEqual: (a, b) => !looseDeepEqual(a, b),
+  deepEqual: (a, b) => isDeepEqual(a, b, false),
+  notDeepEqual: (a, b) => !isDeepEqual(a, b, false),
   deepStrictEqual: (a, b) => isDeepStrictEqual(a, b),
   notDeepStrictEqual: (a, b) => !isDeepStrictEqual(a, b),
 };

@@ -2,7 +2,7 @@
 // prepend, the `newListener`/`removeListener` events, an `error` event that throws when nobody
 // listens, max-listener warnings, and the promise/async-iterator helpers.
 
-import { inspectValue } from "edge:bootstrap";
+import { eventTargetListeners, inspectValue, kResistStopPropagation } from "edge:bootstrap";
 import * as errors from "node:internal/errors";
 
 const kCapture = Symbol("kCapture");
@@ -250,11 +250,42 @@ EventEmitter.prototype.eventNames = function eventNames() {
   return this._eventsCount > 0 ? Reflect.ownKeys(this._events) : [];
 };
 
-EventEmitter.listenerCount = (emitter, type) => emitter.listenerCount(type);
+EventEmitter.listenerCount = (emitter, type) => {
+  if (typeof emitter.listenerCount === "function") return emitter.listenerCount(type);
+  if (emitter instanceof EventTarget) return eventTargetListeners(emitter, type).length;
+  return EventEmitter.prototype.listenerCount.call(emitter, type);
+};
 
 /** Resolves with the arguments of the next `type` event; rejects on 'error' first. */
-function once(emitter, type, options = {}) {
+/** Runs `listener` once when `signal` aborts (at once, in a microtask, if it has), even if
+ * another listener stops the event's propagation; the result's `Symbol.dispose` removes it. */
+function addAbortListener(signal, listener) {
+  validateAbortSignal(signal, "signal");
+  errors.validateFunction(listener, "listener");
+  let remove = null;
+  if (signal.aborted) {
+    queueMicrotask(() => listener());
+  } else {
+    signal.addEventListener("abort", listener, { once: true, [kResistStopPropagation]: true });
+    remove = () => signal.removeEventListener("abort", listener);
+  }
+  return {
+    [Symbol.dispose]() {
+      remove?.();
+      remove = null;
+    },
+  };
+}
+
+function validateAbortSignal(signal, name) {
+  if (signal === null || typeof signal !== "object" || !("aborted" in signal)) throw errors.invalidArgType(name, "AbortSignal", signal);
+}
+
+async function once(emitter, type, options = {}) {
+  errors.validateObject(options, "options");
+  if (typeof emitter?.on !== "function" && typeof emitter?.addEventListener !== "function") throw errors.invalidArgType("emitter", ["EventEmitter", "EventTarget"], emitter);
   const signal = options.signal;
+  if (signal !== undefined) validateAbortSignal(signal, "options.signal");
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
       reject(abortError(signal.reason));
@@ -287,7 +318,7 @@ function once(emitter, type, options = {}) {
       emitter.on(type, onEvent);
       if (type !== "error") emitter.on("error", onError);
     }
-    signal?.addEventListener("abort", onAbort, { once: true });
+    signal?.addEventListener("abort", onAbort, { once: true, [kResistStopPropagation]: true });
   });
 }
 
@@ -350,7 +381,8 @@ function on(emitter, type, options = {}) {
 
 function getEventListeners(emitter, type) {
   if (typeof emitter.listeners === "function") return emitter.listeners(type);
-  return [];
+  if (emitter instanceof EventTarget) return eventTargetListeners(emitter, type);
+  throw errors.invalidArgType("emitter", ["EventEmitter", "EventTarget"], emitter);
 }
 
 function setMaxListeners(n = defaultMaxListeners, ...targets) {
@@ -379,11 +411,13 @@ EventEmitter.on = on;
 EventEmitter.errorMonitor = errorMonitor;
 EventEmitter.captureRejectionSymbol = Symbol.for("nodejs.rejection");
 EventEmitter.getEventListeners = getEventListeners;
+EventEmitter.addAbortListener = addAbortListener;
 EventEmitter.setMaxListeners = setMaxListeners;
 EventEmitter.getMaxListeners = getMaxListeners;
 EventEmitter.usingDomains = false;
 
 export default EventEmitter;
-export { EventEmitter, once, on, errorMonitor, getEventListeners, setMaxListeners, getMaxListeners, defaultMaxListeners };
+export { EventEmitter, addAbortListener, once, on, errorMonitor, getEventListeners, setMaxListeners, getMaxListeners, defaultMaxListeners };
 export const captureRejectionSymbol = EventEmitter.captureRejectionSymbol;
 export const usingDomains = false;
+export const listenerCount = EventEmitter.listenerCount;

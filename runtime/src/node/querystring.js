@@ -69,7 +69,8 @@ function stringifyPrimitive(v) {
 function stringify(obj, sep, eq, options) {
   sep ||= "&";
   eq ||= "=";
-  const encode = options?.encodeURIComponent ?? qsEscape;
+  // `querystring.escape` is read at each call: apps may replace it, as Node allows.
+  const encode = typeof options?.encodeURIComponent === "function" ? options.encodeURIComponent : querystring.escape;
   if (obj === null || typeof obj !== "object") return "";
   const parts = [];
   for (const key of Object.keys(obj)) {
@@ -87,7 +88,8 @@ function stringify(obj, sep, eq, options) {
 function parse(qs, sep = "&", eq = "=", options) {
   const obj = Object.create(null);
   if (typeof qs !== "string" || qs.length === 0) return obj;
-  const custom = options?.decodeURIComponent;
+  // A custom decoder is the option's, or a replaced `querystring.unescape`.
+  const custom = typeof options?.decodeURIComponent === "function" ? options.decodeURIComponent : querystring.unescape !== qsUnescape ? querystring.unescape : undefined;
   // A custom decoder that throws falls back to the standard one, as in Node.
   const decode = typeof custom === "function" ? (text) => {
     try {

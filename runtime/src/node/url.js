@@ -2,13 +2,25 @@
 // `resolve` for the common shapes (absolute URLs with authority, and scheme-less paths).
 
 import querystring from "node:querystring";
+import posix from "node:path/posix";
+import win32 from "node:path/win32";
 import * as errors from "node:internal/errors";
 
 const URLClass = globalThis.URL;
 const URLSearchParamsClass = globalThis.URLSearchParams;
 
 
-function fileURLToPath(input) {
+function invalidFilePath(message, url) {
+  const err = new TypeError(message);
+  err.code = "ERR_INVALID_FILE_URL_PATH";
+  err.input = url;
+  return err;
+}
+
+/** A `file:` URL's path, POSIX-style, or Windows-style (drive letters, UNC hosts) with
+ * `{ windows: true }`; encoded separators are refused, as in Node. */
+function fileURLToPath(input, options) {
+  const windows = options?.windows === true;
   const url = typeof input === "string" ? new URLClass(input) : input;
   if (!(url instanceof URLClass)) throw errors.invalidArgType("path", ["string", "URL"], input);
   if (url.protocol !== "file:") {
@@ -16,27 +28,62 @@ function fileURLToPath(input) {
     err.code = "ERR_INVALID_URL_SCHEME";
     throw err;
   }
+  const pathname = url.pathname;
+  if (windows) {
+    if (/%2f|%5c/i.test(pathname)) throw invalidFilePath("File URL path must not include encoded \\ or / characters", url);
+    const path = decodeURIComponent(pathname.replaceAll("/", "\\"));
+    if (url.hostname !== "") return `\\\\${url.hostname}${path}`;
+    const letter = path.charCodeAt(1) | 0x20;
+    if (letter < 0x61 || letter > 0x7a || path[2] !== ":") throw invalidFilePath("File URL path must be absolute", url);
+    return path.slice(1);
+  }
   if (url.hostname !== "") {
     const err = new TypeError(`File URL host must be "localhost" or empty on linux`);
     err.code = "ERR_INVALID_FILE_URL_HOST";
     throw err;
   }
-  if (/%2f/i.test(url.pathname)) {
-    const err = new TypeError("File URL path must not include encoded / characters");
-    err.code = "ERR_INVALID_FILE_URL_PATH";
-    throw err;
-  }
-  return decodeURIComponent(url.pathname);
+  if (/%2f/i.test(pathname)) throw invalidFilePath("File URL path must not include encoded / characters", url);
+  return decodeURIComponent(pathname);
 }
 
-function pathToFileURL(path) {
-  if (typeof path !== "string") throw errors.invalidArgType("path", "string", path);
-  let absolute = path.startsWith("/") ? path : `/${path}`;
-  const trailing = path.endsWith("/");
-  const parts = absolute.split("/").map((seg) => encodeURIComponent(seg));
-  absolute = parts.join("/");
-  if (trailing && !absolute.endsWith("/")) absolute += "/";
-  return new URLClass(`file://${absolute}`);
+// What a path keeps literally in a file URL: the rest (controls, space, `"#%<>?[\]^\``{|}~`,
+// DEL and all non-ASCII, as UTF-8) is percent-encoded, as Node encodes it.
+const PATH_KEEP = /[!$&'()*+,\-./0-9:;=@A-Z_a-z]/;
+
+function encodePath(path) {
+  let out = "";
+  for (const ch of path) {
+    if (ch.length === 1 && PATH_KEEP.test(ch)) out += ch;
+    else for (const byte of new TextEncoder().encode(ch)) out += `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+  }
+  return out;
+}
+
+/** A path (resolved against the working directory) as a `file:` URL; `{ windows: true }`
+ * reads it as a Windows path (drive letters, `\\` separators, UNC and `\\?\` forms). */
+function pathToFileURL(filepath, options) {
+  if (typeof filepath !== "string") throw errors.invalidArgType("path", "string", filepath);
+  const windows = options?.windows === true;
+  if (windows && filepath.startsWith("\\\\")) {
+    let rest = filepath;
+    if (rest.startsWith("\\\\?\\UNC\\")) rest = `\\\\${rest.slice(8)}`;
+    else if (rest.startsWith("\\\\?\\")) rest = rest.slice(4);
+    if (rest.startsWith("\\\\")) {
+      const at = rest.indexOf("\\", 2);
+      if (at === -1) throw errors.invalidArgValue("path", filepath, "Missing UNC resource path");
+      if (at === 2) throw errors.invalidArgValue("path", filepath, "Empty UNC servername");
+      const host = rest.slice(2, at);
+      return new URLClass(`file://${host}${encodePath(rest.slice(at).replaceAll("\\", "/"))}`);
+    }
+    filepath = rest;
+  }
+  let resolved = windows ? win32.resolve(filepath) : posix.resolve(filepath);
+  // resolve() drops a trailing separator; the URL keeps it.
+  const last = filepath[filepath.length - 1];
+  const sep = windows ? "\\" : "/";
+  if ((last === "/" || (windows && last === "\\")) && !resolved.endsWith(sep)) resolved += sep;
+  if (windows) resolved = `/${resolved.replaceAll("\\", "/")}`;
+  return new URLClass(`file://${encodePath(resolved)}`);
 }
 
 // Schemes whose URLs always have `//` and a path.

@@ -2,6 +2,7 @@
 // inspect (the console's formatting), deprecate, types, isDeepStrictEqual, TextEncoder/Decoder.
 
 import * as errors from "node:internal/errors";
+import { isDeepEqual } from "node:internal/deep_equal";
 import { inspectValue, formatArgs } from "edge:bootstrap";
 
 const kCustomPromisify = Symbol.for("nodejs.util.promisify.custom");
@@ -139,49 +140,17 @@ const types = {
   isCryptoKey: (v) => typeof CryptoKey === "function" && v instanceof CryptoKey,
 };
 
-function isDeepStrictEqual(a, b) {
-  return deepEqual(a, b, new Map());
+function isDeepStrictEqual(a, b, skipPrototype) {
+  return isDeepEqual(a, b, true, skipPrototype === true);
 }
 
-function deepEqual(a, b, seen) {
-  if (Object.is(a, b)) return true;
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
-  if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
-  if (tagOf(a) !== tagOf(b)) return false;
-  if (seen.get(a) === b) return true;
-  seen.set(a, b);
-  if (a instanceof Date) return Object.is(a.getTime(), b.getTime());
-  if (a instanceof RegExp) return String(a) === String(b) && a.lastIndex === b.lastIndex;
-  if (a instanceof Error && (a.message !== b.message || a.name !== b.name)) return false;
-  if (ArrayBuffer.isView(a)) {
-    if (a.byteLength !== b.byteLength) return false;
-    const x = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-    const y = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
-  }
-  if (a instanceof Map) {
-    if (a.size !== b.size) return false;
-    for (const [k, v] of a) if (!b.has(k) || !deepEqual(v, b.get(k), seen)) return false;
-  }
-  if (a instanceof Set) {
-    if (a.size !== b.size) return false;
-    for (const v of a) {
-      if (b.has(v)) continue;
-      if (typeof v !== "object" || ![...b].some((w) => deepEqual(v, w, seen))) return false;
-    }
-  }
-  const ka = Reflect.ownKeys(a).filter((k) => Object.prototype.propertyIsEnumerable.call(a, k));
-  const kb = Reflect.ownKeys(b).filter((k) => Object.prototype.propertyIsEnumerable.call(b, k));
-  if (ka.length !== kb.length) return false;
-  for (const k of ka) {
-    if (!Object.prototype.propertyIsEnumerable.call(b, k)) return false;
-    if (!deepEqual(a[k], b[k], seen)) return false;
-  }
-  return true;
-}
+// ANSI escape sequences: OSC strings (hyperlinks, titles) up to their terminator (BEL, ESC \\
+// or ST), and CSI/other control sequences with their parameters and final byte.
+const VT_SEQUENCE = /\u001B\][^\u0007\u001B\u009C]*(?:\u0007|\u001B\\|\u009C)|[\u001B\u009B][[\]()#;?]*(?:\d{1,4}(?:[;:]\d{0,4})*)?[\dA-PR-TZcf-nq-uy=><~]/g;
 
 function stripVTControlCharacters(str) {
-  return String(str).replace(/[\u001B\u009B][[\]()#;?]*(?:(?:(?:[a-zA-Z\d]*(?:;[-a-zA-Z\d/#&.:=?%@~_]*)*)?\u0007)|(?:(?:\d{1,4}(?:;\d{0,4})*)?[\dA-PR-TZcf-nq-uy=><~]))/g, "");
+  errors.validateString(str, "str");
+  return str.replace(VT_SEQUENCE, "");
 }
 
 const isArray = Array.isArray;

@@ -53,8 +53,11 @@ unsafe impl<'js> JsLifetime<'js> for Output {
 }
 
 /// Writes one line at a level given by name (the JS console's native end).
-pub fn print(ctx: Ctx<'_>, level: String, line: String) {
+/// A lone surrogate in the line becomes U+FFFD rather than an error.
+pub fn print<'js>(ctx: Ctx<'js>, level: String, line: rquickjs::String<'js>) -> rquickjs::Result<()> {
+    let line = crate::web::util::usv_string(&ctx, line)?;
     emit(&ctx, LogLevel::from_name(&level), &line);
+    Ok(())
 }
 
 pub fn emit(ctx: &Ctx<'_>, level: LogLevel, line: &str) {

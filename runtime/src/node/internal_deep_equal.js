@@ -1,0 +1,229 @@
+// node:internal/deep_equal — the deep comparison behind `assert.deepEqual`,
+// `assert.deepStrictEqual` and `util.isDeepStrictEqual`, by Node's rules: strict mode compares
+// primitives with Object.is, prototypes and type tags, and enumerable symbol keys; loose mode
+// compares primitives with `==`. Boxed primitives, dates, regular expressions, errors, typed
+// arrays, array buffers, maps, sets and URLs compare by what they hold; cycles are followed once.
+
+const toTag = (v) => Object.prototype.toString.call(v);
+const isEnumerable = (o, k) => Object.prototype.propertyIsEnumerable.call(o, k);
+const hasOwn = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
+const TypedArrayProto = Object.getPrototypeOf(Uint8Array.prototype);
+const typedArrayTag = Object.getOwnPropertyDescriptor(TypedArrayProto, Symbol.toStringTag).get;
+const INDEX = /^(0|[1-9][0-9]*)$/;
+
+// The primitive inside a boxed value, found by the valueOf that accepts it.
+const UNBOXERS = [
+  ["number", Number.prototype.valueOf],
+  ["string", String.prototype.valueOf],
+  ["boolean", Boolean.prototype.valueOf],
+  ["bigint", BigInt.prototype.valueOf],
+  ["symbol", Symbol.prototype.valueOf],
+];
+
+function unbox(value) {
+  for (const [kind, valueOf] of UNBOXERS) {
+    try {
+      return { kind, value: valueOf.call(value) };
+    } catch {
+      // Not this kind of box.
+    }
+  }
+  return undefined;
+}
+
+function dateTime(value) {
+  try {
+    return Date.prototype.getTime.call(value);
+  } catch {
+    return undefined;
+  }
+}
+
+function isRegExp(value) {
+  try {
+    Object.getOwnPropertyDescriptor(RegExp.prototype, "source").get.call(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function byteLengthOf(buffer) {
+  if (buffer instanceof ArrayBuffer) return buffer.byteLength;
+  if (typeof SharedArrayBuffer === "function" && buffer instanceof SharedArrayBuffer) return buffer.byteLength;
+  return -1;
+}
+
+function isError(value) {
+  return value instanceof Error || toTag(value) === "[object Error]";
+}
+
+/** Whether `a` and `b` are deeply equal; `strict` picks deepStrictEqual's rules, and
+ * `skipPrototype` lets objects of different prototypes match by their contents. */
+export function isDeepEqual(a, b, strict, skipPrototype = false) {
+  return compare(a, b, { strict, skipPrototype, memo: new Map() });
+}
+
+function compare(a, b, ctx) {
+  if (a === b) return a !== 0 || !ctx.strict || Object.is(a, b);
+  const objA = a !== null && typeof a === "object";
+  const objB = b !== null && typeof b === "object";
+  if (!objA || !objB) {
+    if (objA || objB) return false;
+    if (ctx.strict) return typeof a === "number" && Number.isNaN(a) && Number.isNaN(b);
+    // Loose: `==` between primitives (functions only match themselves).
+    if (typeof a === "function" || typeof b === "function") return false;
+    return a == b || (Number.isNaN(a) && Number.isNaN(b));
+  }
+  if (ctx.strict) {
+    if (toTag(a) !== toTag(b)) return false;
+    if (!ctx.skipPrototype && Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
+  } else if (Array.isArray(a) !== Array.isArray(b)) {
+    return false;
+  }
+  // A pair already being compared (a cycle) counts as equal here.
+  let seen = ctx.memo.get(a);
+  if (seen?.has(b)) return true;
+  if (seen === undefined) ctx.memo.set(a, (seen = new Set()));
+  seen.add(b);
+  try {
+    return compareObjects(a, b, ctx);
+  } finally {
+    seen.delete(b);
+  }
+}
+
+function compareObjects(a, b, ctx) {
+  if (Array.isArray(a)) {
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) {
+      if (ctx.strict && hasOwn(a, i) !== hasOwn(b, i)) return false;
+      if (!compare(a[i], b[i], ctx)) return false;
+    }
+    return compareKeys(a, b, ctx, true);
+  }
+  const timeA = dateTime(a);
+  if (timeA !== undefined) {
+    const timeB = dateTime(b);
+    if (timeB === undefined || !Object.is(timeA, timeB)) return false;
+  } else if (dateTime(b) !== undefined) {
+    return false;
+  }
+  if (isRegExp(a)) {
+    if (!isRegExp(b) || a.source !== b.source || a.flags !== b.flags || a.lastIndex !== b.lastIndex) return false;
+  } else if (isRegExp(b)) {
+    return false;
+  }
+  if (isError(a) || isError(b)) {
+    if (!isError(a) || !isError(b) || a.message !== b.message || a.name !== b.name) return false;
+    if (hasOwn(a, "cause") !== hasOwn(b, "cause") || (hasOwn(a, "cause") && !compare(a.cause, b.cause, ctx))) return false;
+    if (hasOwn(a, "errors") !== hasOwn(b, "errors") || (hasOwn(a, "errors") && !compare(a.errors, b.errors, ctx))) return false;
+  }
+  if (ArrayBuffer.isView(a)) {
+    if (!ArrayBuffer.isView(b) || a.byteLength !== b.byteLength) return false;
+    const tagA = typedArrayTag.call(a);
+    if (tagA !== typedArrayTag.call(b)) return false;
+    if (!ctx.strict && (tagA === "Float32Array" || tagA === "Float64Array" || tagA === "Float16Array")) {
+      for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    } else if (!sameBytes(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), new Uint8Array(b.buffer, b.byteOffset, b.byteLength))) {
+      return false;
+    }
+    return compareKeys(a, b, ctx, true);
+  }
+  const lenA = byteLengthOf(a);
+  if (lenA >= 0) {
+    if (lenA !== byteLengthOf(b) || toTag(a) !== toTag(b)) return false;
+    if (!sameBytes(new Uint8Array(a), new Uint8Array(b))) return false;
+    return compareKeys(a, b, ctx, false);
+  }
+  const boxA = unbox(a);
+  if (boxA !== undefined) {
+    const boxB = unbox(b);
+    if (boxB === undefined || boxA.kind !== boxB.kind || !Object.is(boxA.value, boxB.value)) return false;
+    return compareKeys(a, b, ctx, boxA.kind === "string");
+  }
+  if (unbox(b) !== undefined) return false;
+  if (typeof URL === "function" && a instanceof URL && b instanceof URL && a.href !== b.href) return false;
+  if (a instanceof Map || b instanceof Map) {
+    if (!(a instanceof Map && b instanceof Map) || a.size !== b.size) return false;
+    if (!compareKeys(a, b, ctx, false)) return false;
+    return compareMaps(a, b, ctx);
+  }
+  if (a instanceof Set || b instanceof Set) {
+    if (!(a instanceof Set && b instanceof Set) || a.size !== b.size) return false;
+    if (!compareKeys(a, b, ctx, false)) return false;
+    return compareSets(a, b, ctx);
+  }
+  return compareKeys(a, b, ctx, false);
+}
+
+function sameBytes(x, y) {
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
+}
+
+/** The keys compared: own enumerable strings (less indices for array-likes) and, in strict
+ * mode, own enumerable symbols. */
+function keysOf(o, ctx, skipIndices) {
+  let keys = Object.keys(o);
+  if (skipIndices) keys = keys.filter((k) => !INDEX.test(k));
+  if (ctx.strict) for (const s of Object.getOwnPropertySymbols(o)) if (isEnumerable(o, s)) keys.push(s);
+  return keys;
+}
+
+function compareKeys(a, b, ctx, skipIndices) {
+  const ka = keysOf(a, ctx, skipIndices);
+  const kb = keysOf(b, ctx, skipIndices);
+  if (ka.length !== kb.length) return false;
+  for (const k of ka) if (!isEnumerable(b, k)) return false;
+  for (const k of ka) if (!compare(a[k], b[k], ctx)) return false;
+  return true;
+}
+
+const isObjectLike = (v) => (v !== null && typeof v === "object") || typeof v === "function";
+
+function compareSets(a, b, ctx) {
+  // Members present in both by identity match at once; the rest need a deep partner each.
+  const unmatched = [];
+  for (const v of a) {
+    if (b.has(v)) continue;
+    if (!isObjectLike(v) && ctx.strict) return false;
+    unmatched.push(v);
+  }
+  if (unmatched.length === 0) return true;
+  const candidates = [];
+  for (const w of b) if (!a.has(w)) candidates.push(w);
+  return matchAll(unmatched, candidates, (v, w) => compare(v, w, ctx));
+}
+
+function compareMaps(a, b, ctx) {
+  const unmatched = [];
+  for (const [k, v] of a) {
+    if (b.has(k)) {
+      if (!compare(v, b.get(k), ctx)) return false;
+      continue;
+    }
+    if (!isObjectLike(k) && ctx.strict) return false;
+    unmatched.push([k, v]);
+  }
+  if (unmatched.length === 0) return true;
+  const candidates = [];
+  for (const entry of b) if (!a.has(entry[0])) candidates.push(entry);
+  return matchAll(unmatched, candidates, ([k, v], [k2, v2]) => compare(k, k2, ctx) && compare(v, v2, ctx));
+}
+
+/** Each item finds a distinct equal candidate (first fit). */
+function matchAll(items, candidates, equal) {
+  const used = new Array(candidates.length).fill(false);
+  outer: for (const item of items) {
+    for (let i = 0; i < candidates.length; i++) {
+      if (!used[i] && equal(item, candidates[i])) {
+        used[i] = true;
+        continue outer;
+      }
+    }
+    return false;
+  }
+  return true;
+}
