@@ -1,13 +1,22 @@
 // console: formats values the way developers know from Node and Deno (printf-style
 // substitutions, inspected objects) and hands each line to the native log sink.
 
+// The built-ins inspection uses, taken before app code runs: an app that replaces
+// `Object.keys` or `JSON.stringify` does not change (or break) how values print.
+const ObjectKeys = Object.keys;
+const ObjectIs = Object.is;
+const ObjectGetPrototypeOf = Object.getPrototypeOf;
+const ArrayIsArray = Array.isArray;
+const ArrayFrom = Array.from;
+const JSONStringify = JSON.stringify;
+
 // Node's `util.inspect` quotes strings its own way ('single', or "double"/`back` when the text
 // holds single quotes); the console keeps JSON's double quotes.
 let nodeStyle = false;
 const STRING_ESCAPES = { 8: "\\b", 9: "\\t", 10: "\\n", 12: "\\f", 13: "\\r" };
 
 function quote(text) {
-  if (!nodeStyle) return JSON.stringify(text);
+  if (!nodeStyle) return JSONStringify(text);
   let q = "'";
   if (text.includes("'")) {
     if (!text.includes('"')) q = '"';
@@ -54,7 +63,7 @@ function inspect(value, depth = 2, seen = new Set(), top = true) {
     case "string":
       return top ? value : quote(value);
     case "number":
-      return Object.is(value, -0) ? "-0" : String(value);
+      return ObjectIs(value, -0) ? "-0" : String(value);
     case "bigint":
       return `${value}n`;
     case "undefined":
@@ -87,17 +96,17 @@ function inspect(value, depth = 2, seen = new Set(), top = true) {
   if (value instanceof RegExp) return String(value);
   if (value instanceof Promise) return "Promise { <pending> }";
   if (typeof URL === "function" && value instanceof URL) return `URL '${value.href}'`;
-  if (depth < 0) return Array.isArray(value) ? "[Array]" : "[Object]";
+  if (depth < 0) return ArrayIsArray(value) ? "[Array]" : "[Object]";
   seen.add(value);
   try {
-    if (Array.isArray(value)) {
+    if (ArrayIsArray(value)) {
       const items = value.slice(0, 100).map((v) => inspect(v, depth - 1, seen, false));
       if (value.length > 100) items.push(`... ${value.length - 100} more items`);
       return items.length ? `[ ${items.join(", ")} ]` : "[]";
     }
     if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
       const name = value.constructor.name;
-      const items = Array.from(value.slice(0, 100), (v) => inspect(v, 0, seen, false));
+      const items = ArrayFrom(value.slice(0, 100), (v) => inspect(v, 0, seen, false));
       if (value.length > 100) items.push(`... ${value.length - 100} more items`);
       return items.length ? `${name}(${value.length}) [ ${items.join(", ")} ]` : `${name}(0) []`;
     }
@@ -114,14 +123,14 @@ function inspect(value, depth = 2, seen = new Set(), top = true) {
       const items = [...value].map(([k, v]) => `${quote(k)}: ${quote(v)}`);
       return `Headers { ${items.join(", ")} }`;
     }
-    const proto = Object.getPrototypeOf(value);
+    const proto = ObjectGetPrototypeOf(value);
     const ctorName = proto && proto.constructor && proto.constructor.name;
     const tag = value[Symbol.toStringTag];
     let prefix = "";
     if (ctorName && ctorName !== "Object") prefix = `${ctorName} `;
     else if (proto === null) prefix = "[Object: null prototype] ";
     else if (typeof tag === "string" && tag !== "Object") prefix = `${tag} `;
-    const keys = Object.keys(value);
+    const keys = ObjectKeys(value);
     if (keys.length === 0) return `${prefix}{}`;
     const items = keys.map((k) => {
       const key = /^[A-Za-z_$][\w$]*$/.test(k) ? k : quote(k);
@@ -158,11 +167,11 @@ function formatArgs(args) {
           if (typeof arg === "bigint") return m === "%f" ? String(Number(arg)) : `${arg}n`;
           if (typeof arg === "symbol") return "NaN";
           const n = m === "%d" ? (typeof arg === "object" && arg !== null ? NaN : Number(arg)) : m === "%i" ? parseInt(arg) : parseFloat(arg);
-          return Object.is(n, -0) ? "-0" : String(n);
+          return ObjectIs(n, -0) ? "-0" : String(n);
         }
         case "%j":
           try {
-            return JSON.stringify(arg);
+            return JSONStringify(arg);
           } catch {
             return "[Circular]";
           }

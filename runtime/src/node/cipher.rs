@@ -4,9 +4,7 @@
 //! synchronous and streaming (`update` returns output as input arrives), which Web Crypto's
 //! one-shot promises are not.
 
-use aes::cipher::{
-    BlockDecrypt, BlockEncrypt, KeyInit, KeyIvInit, StreamCipher, StreamCipherSeek,
-};
+use aes::cipher::{BlockDecrypt, BlockEncrypt, KeyInit, KeyIvInit, StreamCipher, StreamCipherSeek};
 use ghash::universal_hash::UniversalHash;
 use rquickjs::class::Trace;
 use rquickjs::function::Opt;
@@ -123,7 +121,7 @@ enum Mac {
         /// E(K, J0), which masks the tag.
         mask: [u8; 16],
     },
-    Poly(poly1305::Poly1305),
+    Poly(Box<poly1305::Poly1305>),
 }
 
 /// An AEAD in progress: a keystream, and a MAC over the additional data and the ciphertext.
@@ -395,11 +393,12 @@ impl NodeCipher {
                 // RFC 8439: the first block keys Poly1305; the text starts at block 1.
                 let mut block0 = [0u8; 64];
                 stream.apply_keystream(&mut block0);
-                let mac = poly1305::Poly1305::new_from_slice(&block0[..32]).map_err(|_| bad_iv())?;
+                let mac =
+                    poly1305::Poly1305::new_from_slice(&block0[..32]).map_err(|_| bad_iv())?;
                 stream.seek(64u64);
                 Mode::Aead(Box::new(Aead {
                     keystream: Box::new(stream),
-                    mac: Mac::Poly(mac),
+                    mac: Mac::Poly(Box::new(mac)),
                     aad: Vec::new(),
                     aad_len: 0,
                     started: false,
@@ -604,12 +603,20 @@ fn finish_blocks(
     }
     if !padding {
         if !pending.is_empty() {
-            return Err(evp_error(ctx, "EVP_DecryptFinal_ex", "wrong final block length"));
+            return Err(evp_error(
+                ctx,
+                "EVP_DecryptFinal_ex",
+                "wrong final block length",
+            ));
         }
         return Ok(Vec::new());
     }
     if pending.len() != bs {
-        return Err(evp_error(ctx, "EVP_DecryptFinal_ex", "wrong final block length"));
+        return Err(evp_error(
+            ctx,
+            "EVP_DecryptFinal_ex",
+            "wrong final block length",
+        ));
     }
     let mut block = pending;
     chain_block(cipher, prev, &mut block, true, chained);
@@ -649,12 +656,15 @@ fn chain_block(cipher: &Block, prev: &mut [u8], block: &mut [u8], decrypt: bool,
 
 /// RFC 3394 key wrap: `data` is at least two 64-bit blocks.
 fn wrap_key(cipher: &Block, iv: &[u8; 8], data: &[u8]) -> Option<Vec<u8>> {
-    if data.len() < 16 || data.len() % 8 != 0 {
+    if data.len() < 16 || !data.len().is_multiple_of(8) {
         return None;
     }
     let n = data.len() / 8;
     let mut a = *iv;
-    let mut r: Vec<[u8; 8]> = data.chunks(8).map(|c| c.try_into().unwrap_or([0; 8])).collect();
+    let mut r: Vec<[u8; 8]> = data
+        .chunks(8)
+        .map(|c| c.try_into().unwrap_or([0; 8]))
+        .collect();
     let mut b = [0u8; 16];
     for j in 0..6u64 {
         for (i, ri) in r.iter_mut().enumerate() {
@@ -678,12 +688,15 @@ fn wrap_key(cipher: &Block, iv: &[u8; 8], data: &[u8]) -> Option<Vec<u8>> {
 
 /// RFC 3394 unwrap; None when the integrity check value does not match `iv`.
 fn unwrap_key(cipher: &Block, iv: &[u8; 8], data: &[u8]) -> Option<Vec<u8>> {
-    if data.len() < 24 || data.len() % 8 != 0 {
+    if data.len() < 24 || !data.len().is_multiple_of(8) {
         return None;
     }
     let n = data.len() / 8 - 1;
     let mut a: [u8; 8] = data[..8].try_into().ok()?;
-    let mut r: Vec<[u8; 8]> = data[8..].chunks(8).map(|c| c.try_into().unwrap_or([0; 8])).collect();
+    let mut r: Vec<[u8; 8]> = data[8..]
+        .chunks(8)
+        .map(|c| c.try_into().unwrap_or([0; 8]))
+        .collect();
     let mut b = [0u8; 16];
     for j in (0..6u64).rev() {
         for i in (0..n).rev() {
@@ -698,7 +711,10 @@ fn unwrap_key(cipher: &Block, iv: &[u8; 8], data: &[u8]) -> Option<Vec<u8>> {
             r[i].copy_from_slice(&b[8..]);
         }
     }
-    let diff = a.iter().zip(iv.iter()).fold(0u8, |acc, (x, y)| acc | (x ^ y));
+    let diff = a
+        .iter()
+        .zip(iv.iter())
+        .fold(0u8, |acc, (x, y)| acc | (x ^ y));
     (diff == 0).then(|| r.concat())
 }
 
@@ -730,7 +746,13 @@ struct Spec {
 /// A cipher name as OpenSSL spells it (`aes-256-gcm`, `des-ede3-cbc`, `id-aes128-wrap`), with
 /// the short aliases Node accepts.
 fn parse_algorithm(name: &str) -> Option<Spec> {
-    let spec = |family, key_len, mode| Some(Spec { family, key_len, mode });
+    let spec = |family, key_len, mode| {
+        Some(Spec {
+            family,
+            key_len,
+            mode,
+        })
+    };
     match name {
         "aes128" => return spec(Family::Aes, 16, Kind::Cbc),
         "aes192" => return spec(Family::Aes, 24, Kind::Cbc),
@@ -744,18 +766,28 @@ fn parse_algorithm(name: &str) -> Option<Spec> {
         "chacha20-poly1305" => return spec(Family::ChaCha, 32, Kind::ChaChaPoly),
         _ => {}
     }
-    if let Some(rest) = name.strip_prefix("id-aes").or_else(|| name.strip_prefix("aes")) {
+    if let Some(rest) = name
+        .strip_prefix("id-aes")
+        .or_else(|| name.strip_prefix("aes"))
+    {
         if let Some(bits) = rest.strip_suffix("-wrap") {
             let bits: usize = bits.parse().ok()?;
-            return [128, 192, 256]
-                .contains(&bits)
-                .then_some(Spec { family: Family::Aes, key_len: bits / 8, mode: Kind::Wrap });
+            return [128, 192, 256].contains(&bits).then_some(Spec {
+                family: Family::Aes,
+                key_len: bits / 8,
+                mode: Kind::Wrap,
+            });
         }
-        if let Some(bits) = rest.strip_suffix("-gcm").filter(|_| name.starts_with("id-")) {
+        if let Some(bits) = rest
+            .strip_suffix("-gcm")
+            .filter(|_| name.starts_with("id-"))
+        {
             let bits: usize = bits.parse().ok()?;
-            return [128, 192, 256]
-                .contains(&bits)
-                .then_some(Spec { family: Family::Aes, key_len: bits / 8, mode: Kind::Gcm });
+            return [128, 192, 256].contains(&bits).then_some(Spec {
+                family: Family::Aes,
+                key_len: bits / 8,
+                mode: Kind::Gcm,
+            });
         }
     }
     let mut parts = name.split('-');
@@ -828,7 +860,10 @@ mod tests {
         // RFC 3394 4.1 and 4.6.
         let kek = Block::new(Family::Aes, &hex("000102030405060708090A0B0C0D0E0F")).unwrap();
         let wrapped = wrap_key(&kek, &[0xa6; 8], &hex("00112233445566778899AABBCCDDEEFF")).unwrap();
-        assert_eq!(wrapped, hex("1FA68B0A8112B447AEF34BD8FB5A7B829D3E862371D2CFE5"));
+        assert_eq!(
+            wrapped,
+            hex("1FA68B0A8112B447AEF34BD8FB5A7B829D3E862371D2CFE5")
+        );
         assert_eq!(
             unwrap_key(&kek, &[0xa6; 8], &wrapped).unwrap(),
             hex("00112233445566778899AABBCCDDEEFF")

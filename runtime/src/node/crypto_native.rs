@@ -75,8 +75,8 @@ fn pbkdf2_any(
     out: &mut [u8],
 ) -> Option<bool> {
     let keyed = Hasher::new(digest, Some(password), None).ok()?;
-    let mut block = 1u32;
-    for chunk in out.chunks_mut(keyed.clone().finish().len().max(1)) {
+    let size = keyed.clone().finish().len().max(1);
+    for (block, chunk) in (1u32..).zip(out.chunks_mut(size)) {
         let mut mac = keyed.clone();
         mac.update(salt);
         mac.update(&block.to_be_bytes());
@@ -91,7 +91,6 @@ fn pbkdf2_any(
             }
         }
         chunk.copy_from_slice(&t[..chunk.len()]);
-        block += 1;
     }
     Some(true)
 }

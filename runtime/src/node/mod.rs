@@ -3,8 +3,8 @@
 //! app imports one. A built-in is reached as `node:<name>` or by its bare name, which wins
 //! over a package of the same name, as in Node.
 
-pub mod commonjs;
 pub mod cipher;
+pub mod commonjs;
 pub mod crypto_native;
 pub mod keys;
 pub mod require;

@@ -171,6 +171,39 @@ const isRegExp = types.isRegExp;
 const TextEncoderClass = globalThis.TextEncoder;
 const TextDecoderClass = globalThis.TextDecoder;
 
+/** The caller's stack frames (up to `frameCount`, default 10), without running an app's
+ * `Error.prepareStackTrace`: function and script names, line and column. */
+function getCallSites(frameCount = 10, options) {
+  if (typeof frameCount === "object" && frameCount !== null) {
+    options = frameCount;
+    frameCount = 10;
+  }
+  if (options !== undefined) errors.validateObject(options, "options");
+  errors.validateNumber(frameCount, "frameCount", 1, 200);
+  const savedPrepare = Error.prepareStackTrace;
+  const savedLimit = Error.stackTraceLimit;
+  let sites;
+  try {
+    Error.prepareStackTrace = (_, callSites) => callSites;
+    Error.stackTraceLimit = 64;
+    sites = new Error().stack;
+  } finally {
+    Error.prepareStackTrace = savedPrepare;
+    Error.stackTraceLimit = savedLimit;
+  }
+  const out = [];
+  // The first frame is this function; frames of Edge's own modules have no script name.
+  for (const site of Array.isArray(sites) ? sites.slice(1) : []) {
+    const file = site.getFileName?.();
+    if (typeof file !== "string" || file === "" || file === "<null>" || file === "native") continue;
+    const line = site.getLineNumber?.() ?? 0;
+    const column = site.getColumnNumber?.() ?? 0;
+    out.push({ functionName: site.getFunctionName?.() ?? "", scriptId: "0", scriptName: file, lineNumber: line, columnNumber: column, column });
+    if (out.length === frameCount) break;
+  }
+  return out;
+}
+
 const util = {
   promisify,
   callbackify,
@@ -181,6 +214,7 @@ const util = {
   types,
   isDeepStrictEqual,
   stripVTControlCharacters,
+  getCallSites,
   TextEncoder: TextEncoderClass,
   TextDecoder: TextDecoderClass,
   isArray,
@@ -210,6 +244,7 @@ export {
   types,
   isDeepStrictEqual,
   stripVTControlCharacters,
+  getCallSites,
   TextEncoderClass as TextEncoder,
   TextDecoderClass as TextDecoder,
   isArray,

@@ -54,7 +54,11 @@ unsafe impl<'js> JsLifetime<'js> for Output {
 
 /// Writes one line at a level given by name (the JS console's native end).
 /// A lone surrogate in the line becomes U+FFFD rather than an error.
-pub fn print<'js>(ctx: Ctx<'js>, level: String, line: rquickjs::String<'js>) -> rquickjs::Result<()> {
+pub fn print<'js>(
+    ctx: Ctx<'js>,
+    level: String,
+    line: rquickjs::String<'js>,
+) -> rquickjs::Result<()> {
     let line = crate::web::util::usv_string(&ctx, line)?;
     emit(&ctx, LogLevel::from_name(&level), &line);
     Ok(())
