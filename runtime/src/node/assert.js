@@ -2,7 +2,7 @@
 // compared; `assert/strict` and `assert.strict` use strict equality throughout.
 
 import { isDeepStrictEqual, inspect } from "node:util";
-import { isDeepEqual } from "node:internal/deep_equal";
+import { isDeepEqual, isPartialDeepEqual } from "node:internal/deep_equal";
 
 class AssertionError extends Error {
   constructor(options = {}) {
@@ -182,6 +182,7 @@ const comparisons = {
   deepEqual: (a, b) => isDeepEqual(a, b, false),
   notDeepEqual: (a, b) => !isDeepEqual(a, b, false),
   deepStrictEqual: (a, b) => isDeepStrictEqual(a, b),
+  partialDeepStrictEqual: (a, b) => isPartialDeepEqual(a, b),
   notDeepStrictEqual: (a, b) => !isDeepStrictEqual(a, b),
 };
 
@@ -204,12 +205,13 @@ const deepEqual = comparison("deepEqual");
 const notDeepEqual = comparison("notDeepEqual");
 const deepStrictEqual = comparison("deepStrictEqual");
 const notDeepStrictEqual = comparison("notDeepStrictEqual");
+const partialDeepStrictEqual = comparison("partialDeepStrictEqual");
 
 function assert(value, message) {
   ok(value, message);
 }
 
-const members = { AssertionError, ok, fail, equal, notEqual, strictEqual, notStrictEqual, deepEqual, notDeepEqual, deepStrictEqual, notDeepStrictEqual, throws, doesNotThrow, rejects, doesNotReject, match, doesNotMatch, ifError };
+const members = { AssertionError, ok, fail, equal, notEqual, strictEqual, notStrictEqual, deepEqual, notDeepEqual, deepStrictEqual, notDeepStrictEqual, partialDeepStrictEqual, throws, doesNotThrow, rejects, doesNotReject, match, doesNotMatch, ifError };
 Object.assign(assert, members);
 
 function strict(value, message) {
@@ -220,4 +222,4 @@ strict.strict = strict;
 assert.strict = strict;
 
 export default assert;
-export { AssertionError, ok, fail, equal, notEqual, strictEqual, notStrictEqual, deepEqual, notDeepEqual, deepStrictEqual, notDeepStrictEqual, throws, doesNotThrow, rejects, doesNotReject, match, doesNotMatch, ifError, strict };
+export { AssertionError, ok, fail, equal, notEqual, strictEqual, notStrictEqual, deepEqual, notDeepEqual, deepStrictEqual, notDeepStrictEqual, partialDeepStrictEqual, throws, doesNotThrow, rejects, doesNotReject, match, doesNotMatch, ifError, strict };

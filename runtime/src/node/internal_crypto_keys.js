@@ -252,6 +252,32 @@ function generateOptions(type, options) {
   } else if (type === "dsa") {
     validateUint32(options.modulusLength, "options.modulusLength", true);
     if (options.divisorLength != null) errors.validateInteger(options.divisorLength, "options.divisorLength", 0, 2 ** 31 - 1);
+  } else if (type === "dh") {
+    const { group, prime, primeLength, generator } = options;
+    const pair = (a, b) => errors.coded(TypeError, "ERR_INCOMPATIBLE_OPTION_PAIR", `Option "${a}" cannot be used in combination with option "${b}"`);
+    if (group != null) {
+      if (prime != null) throw pair("group", "prime");
+      if (primeLength != null) throw pair("group", "primeLength");
+      if (generator != null) throw pair("group", "generator");
+      errors.validateString(group, "options.group");
+      native.group = group;
+    } else {
+      if (prime != null) {
+        if (primeLength != null) throw pair("prime", "primeLength");
+        if (!isBytes(prime)) throw errors.invalidArgType("options.prime", ["Buffer", "TypedArray", "DataView"], prime);
+        const view = toView(prime);
+        native.prime = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+      } else if (primeLength != null) {
+        errors.validateInteger(primeLength, "options.primeLength", 0, 2 ** 31 - 1);
+        native.primeLength = primeLength;
+      } else {
+        throw errors.coded(TypeError, "ERR_MISSING_OPTION", "At least one of the group, prime, or primeLength options is required");
+      }
+      if (generator != null) {
+        errors.validateInteger(generator, "options.generator", 0, 2 ** 31 - 1);
+        native.generator = generator;
+      }
+    }
   } else if (type === "ec") {
     if (typeof options.namedCurve !== "string") throw errors.invalidArgType("options.namedCurve", "string", options.namedCurve);
     if (options.paramEncoding !== undefined && options.paramEncoding !== "named" && options.paramEncoding !== "explicit") throw errors.invalidArgValue("options.paramEncoding", options.paramEncoding);
@@ -268,7 +294,7 @@ function encodeKey(keyObject, encoding) {
 }
 
 function generatePair(type, plan) {
-  if (type === "dsa" || type === "dh" || type === "ed448" || type === "x448") {
+  if (type === "dsa" || type === "ed448" || type === "x448") {
     throw errors.coded(Error, "ERR_FEATURE_UNAVAILABLE_ON_PLATFORM", `Generating ${type} keys is not supported on Edge`);
   }
   const privateHandle = nodeCrypto.keyGenerate(type, plan.native);

@@ -227,3 +227,143 @@ function matchAll(items, candidates, equal) {
   }
   return true;
 }
+
+/** Whether `actual` holds at least what `expected` does (`assert.partialDeepStrictEqual`):
+ * objects need only `expected`'s keys, arrays and sets need a distinct match for each of
+ * `expected`'s members, maps need `expected`'s keys; everything else compares strictly. */
+export function isPartialDeepEqual(actual, expected) {
+  return partial(actual, expected, { strict: true, skipPrototype: false, memo: new Map() });
+}
+
+function partial(actual, expected, ctx) {
+  if (expected === null || (typeof expected !== "object" && typeof expected !== "function")) return compare(actual, expected, ctx);
+  if (actual === expected) return true;
+  if (actual === null || typeof actual !== "object" || typeof expected !== "object") return false;
+  const tag = toTag(expected);
+  if (toTag(actual) !== tag) return false;
+  // Plain objects (and arrays, maps, sets) of another realm match by contents.
+  if (Object.getPrototypeOf(actual) !== Object.getPrototypeOf(expected) && !sameKindAcrossRealms(actual, expected)) return false;
+  // Key objects compare by their keys.
+  if (tag === "[object KeyObject]" && typeof expected.equals === "function") return expected.equals(actual);
+  const expectedLength = byteLengthOf(expected);
+  if (expectedLength >= 0) {
+    if (byteLengthOf(actual) < expectedLength) return false;
+    return partialObjects(new Uint8Array(actual), new Uint8Array(expected), ctx);
+  }
+  // Weak collections cannot be looked into: only the same one matches.
+  if (tag === "[object WeakMap]" || tag === "[object WeakSet]") return false;
+  if (typeof URL === "function" && expected instanceof URL) return actual instanceof URL && actual.href === expected.href && partialKeys(actual, expected, ctx, false);
+  if (dateTime(expected) !== undefined || isRegExp(expected) || unbox(expected) !== undefined || byteLengthOf(expected) >= 0 || tag === "[object DataView]") {
+    return compare(actual, expected, ctx);
+  }
+  let seen = ctx.memo.get(expected);
+  if (seen?.has(actual)) return true;
+  if (seen === undefined) ctx.memo.set(expected, (seen = new Set()));
+  seen.add(actual);
+  try {
+    return partialObjects(actual, expected, ctx);
+  } finally {
+    seen.delete(actual);
+  }
+}
+
+function partialObjects(actual, expected, ctx) {
+  const same = (a, e) => partial(a, e, ctx);
+  if (Array.isArray(expected)) {
+    if (!partialArrays(actual, expected, same)) return false;
+  } else if (ArrayBuffer.isView(expected)) {
+    if (expected.length > actual.length) return false;
+    if (!matchAll(Array.from(expected), Array.from(actual), (e, a) => same(a, e))) return false;
+  } else if (toTag(expected) === "[object Set]") {
+    const size = (set) => SET_SIZE.call(set);
+    if (size(expected) > size(actual)) return false;
+    const rest = [];
+    for (const e of SET_VALUES.call(expected)) {
+      if (SET_HAS.call(actual, e)) continue;
+      if (!isObjectLike(e)) return false;
+      rest.push(e);
+    }
+    const candidates = [...SET_VALUES.call(actual)].filter((a) => isObjectLike(a) && !SET_HAS.call(expected, a));
+    if (!matchAll(rest, candidates, (e, a) => same(a, e))) return false;
+  } else if (toTag(expected) === "[object Map]") {
+    const rest = [];
+    for (const [k, v] of MAP_ENTRIES.call(expected)) {
+      if (MAP_HAS.call(actual, k)) {
+        if (!same(MAP_GET.call(actual, k), v)) return false;
+      } else if (!isObjectLike(k)) {
+        return false;
+      } else {
+        rest.push([k, v]);
+      }
+    }
+    const candidates = [...MAP_ENTRIES.call(actual)].filter(([k]) => isObjectLike(k) && !MAP_HAS.call(expected, k));
+    if (!matchAll(rest, candidates, ([k, v], [ak, av]) => compare(ak, k, ctx) && same(av, v))) return false;
+  }
+  if (isError(expected)) {
+    // What the expected error states must hold; what it leaves out is not compared.
+    for (const key of ["message", "name", "cause", "errors"]) {
+      if (!hasOwn(expected, key)) continue;
+      if (!hasOwn(actual, key) && !(key in actual)) return false;
+      if (!same(actual[key], expected[key])) return false;
+    }
+  }
+  return partialKeys(actual, expected, ctx, Array.isArray(expected) || ArrayBuffer.isView(expected));
+}
+
+function partialKeys(actual, expected, ctx, skipIndices) {
+  for (const key of keysOf(expected, ctx, skipIndices)) {
+    if (!isEnumerable(actual, key) || !partial(actual[key], expected[key], ctx)) return false;
+  }
+  return true;
+}
+
+const SET_SIZE = Object.getOwnPropertyDescriptor(Set.prototype, "size").get;
+const SET_HAS = Set.prototype.has;
+const SET_VALUES = Set.prototype.values;
+const MAP_HAS = Map.prototype.has;
+const MAP_GET = Map.prototype.get;
+const MAP_ENTRIES = Map.prototype.entries;
+/** Two objects whose prototypes are the same built-in prototype of two realms (each one's
+ * constructor is native, of the same name, and as deep in its prototype chain). */
+function sameKindAcrossRealms(a, b) {
+  const pa = Object.getPrototypeOf(a);
+  const pb = Object.getPrototypeOf(b);
+  if (pa === null || pb === null) return pa === pb;
+  const native = (f) => /\{\s*\[native code\]\s*\}$/.test(Function.prototype.toString.call(f));
+  const name = (p) => (hasOwn(p, "constructor") && typeof p.constructor === "function" && native(p.constructor) ? p.constructor.name : undefined);
+  const depth = (p) => {
+    let n = 0;
+    for (let q = p; q !== null; q = Object.getPrototypeOf(q)) n++;
+    return n;
+  };
+  return name(pa) !== undefined && name(pa) === name(pb) && depth(pa) === depth(pb);
+}
+
+/** Arrays by their elements, order aside: only the elements present are visited (a sparse
+ * array of a hundred million holes costs what its few elements cost); a hole, like an
+ * `undefined`, is matched by a hole or an `undefined`. */
+function partialArrays(actual, expected, same) {
+  if (expected.length > actual.length) return false;
+  const present = (a) => Object.keys(a).filter((k) => INDEX.test(k));
+  const expectedKeys = present(expected);
+  const actualKeys = present(actual);
+  const actualValues = actualKeys.map((k) => actual[k]);
+  const used = new Array(actualValues.length).fill(false);
+  let holes = actual.length - actualKeys.length;
+  outer: for (const k of expectedKeys) {
+    const e = expected[k];
+    for (let i = 0; i < actualValues.length; i++) {
+      if (!used[i] && same(actualValues[i], e)) {
+        used[i] = true;
+        continue outer;
+      }
+    }
+    if (e === undefined && holes > 0) {
+      holes--;
+      continue;
+    }
+    return false;
+  }
+  const spareUndefined = actualValues.filter((v, i) => !used[i] && v === undefined).length;
+  return expected.length - expectedKeys.length <= holes + spareUndefined;
+}

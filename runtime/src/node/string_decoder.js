@@ -49,7 +49,8 @@ class StringDecoderClass {
   end(chunk) {
     let out = chunk === undefined ? "" : this.write(chunk);
     if (this.encoding === "utf8") {
-      if (this.pending.length > 0) out += "\ufffd";
+      // The unfinished character decodes as the bytes it has (U+FFFD for each invalid part).
+      if (this.pending.length > 0) out += Buffer.from(this.pending).toString("utf8");
       this.pending = new Uint8Array(0);
       this.total = 0;
     } else if (this.pending.length > 0) {

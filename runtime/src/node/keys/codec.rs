@@ -23,6 +23,9 @@ const MGF1: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x08];
 const EC_PUBLIC_KEY: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
 const ED25519: &[u8] = &[0x2b, 0x65, 0x70];
 const X25519: &[u8] = &[0x2b, 0x65, 0x6e];
+/// dhKeyAgreement (PKCS #3), with `SEQUENCE { prime, generator [, privateValueLength] }` as
+/// its parameters.
+const DH_KEY_AGREEMENT: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x03, 0x01];
 /// The largest RSA modulus accepted, in bits.
 const MAX_RSA_BITS: usize = 16384;
 
@@ -250,6 +253,25 @@ fn ec_curve_of(info: &asn1::KeyInfo<'_>) -> Result<Curve, KeyError> {
     curve_from_oid(id).ok_or_else(unsupported)
 }
 
+/// An unsigned INTEGER's bytes, without the sign byte DER may put in front.
+fn uint_bytes(contents: &[u8]) -> Vec<u8> {
+    let start = contents.iter().take_while(|b| **b == 0).count();
+    contents[start.min(contents.len().saturating_sub(1))..].to_vec()
+}
+
+/// The prime and generator of DH parameters, bounded to what can be computed with.
+fn dh_params(params: Option<&[u8]>) -> Result<(Vec<u8>, Vec<u8>), KeyError> {
+    let mut r = asn1::sequence(params.ok_or_else(unsupported)?).ok_or_else(unsupported)?;
+    let prime = uint_bytes(r.take(INTEGER).ok_or_else(unsupported)?);
+    let generator = uint_bytes(r.take(INTEGER).ok_or_else(unsupported)?);
+    super::dh::check_size(&prime)?;
+    Ok((prime, generator))
+}
+
+fn dh_params_der(prime: &[u8], generator: &[u8]) -> Vec<u8> {
+    asn1::seq(&[&asn1::uint(prime), &asn1::uint(generator)])
+}
+
 fn from_spki(der: &[u8]) -> Result<Material, KeyError> {
     let info = asn1::read_spki(der).ok_or_else(unsupported)?;
     match info.oid {
@@ -278,6 +300,16 @@ fn from_spki(der: &[u8]) -> Result<Material, KeyError> {
             public: array32(info.key)?,
             secret: None,
         }),
+        DH_KEY_AGREEMENT => {
+            let (prime, generator) = dh_params(info.params)?;
+            let public = uint_bytes(Reader(info.key).take(INTEGER).ok_or_else(unsupported)?);
+            Ok(Material::Dh {
+                prime,
+                generator,
+                public,
+                private: None,
+            })
+        }
         _ => Err(unsupported()),
     }
 }
@@ -310,6 +342,17 @@ fn from_pkcs8(der: &[u8]) -> Result<Material, KeyError> {
                     public: x25519_public_of(&secret),
                     secret: Some(secret),
                 }
+            })
+        }
+        DH_KEY_AGREEMENT => {
+            let (prime, generator) = dh_params(info.params)?;
+            let private = uint_bytes(Reader(info.key).take(INTEGER).ok_or_else(unsupported)?);
+            super::dh::check_size(&private)?;
+            Ok(Material::Dh {
+                public: super::dh::public_key(&prime, &generator, &private),
+                prime,
+                generator,
+                private: Some(private),
             })
         }
         _ => Err(unsupported()),
@@ -486,6 +529,16 @@ fn spki(m: &Material) -> Result<Vec<u8>, KeyError> {
         }
         Material::Ed25519 { public, .. } => asn1::write_spki(ED25519, None, public),
         Material::X25519 { public, .. } => asn1::write_spki(X25519, None, public),
+        Material::Dh {
+            prime,
+            generator,
+            public,
+            ..
+        } => asn1::write_spki(
+            DH_KEY_AGREEMENT,
+            Some(&dh_params_der(prime, generator)),
+            &asn1::uint(public),
+        ),
         Material::Secret(_) => return Err(unsupported()),
     })
 }
@@ -548,6 +601,16 @@ pub fn private_der(m: &Material, kind: &str) -> Result<(&'static str, Vec<u8>), 
                 Material::X25519 {
                     secret: Some(s), ..
                 } => asn1::write_pkcs8(X25519, None, &asn1::octets(s)),
+                Material::Dh {
+                    prime,
+                    generator,
+                    private: Some(x),
+                    ..
+                } => asn1::write_pkcs8(
+                    DH_KEY_AGREEMENT,
+                    Some(&dh_params_der(prime, generator)),
+                    &asn1::uint(x),
+                ),
                 _ => return Err(unsupported()),
             };
             Ok(("PRIVATE KEY", der))
@@ -608,7 +671,7 @@ pub fn to_jwk(m: &Material) -> Result<String, KeyError> {
             jwk.push(("kty", "oct".into()));
             jwk.push(("k", b64(k)));
         }
-        Material::Rsa { pss: Some(_), .. } => {
+        Material::Rsa { pss: Some(_), .. } | Material::Dh { .. } => {
             return Err(KeyError::new(
                 ErrorClass::Error,
                 "ERR_CRYPTO_JWK_UNSUPPORTED_KEY_TYPE",

@@ -73,11 +73,17 @@ fn random_below_bits(bits: usize) -> BigUint {
     random_bits(bits, false)
 }
 
-/// Small primes for trial division before the probabilistic test.
+/// Small primes for the sieve before the probabilistic tests.
 fn small_primes() -> Vec<u32> {
-    (3u32..2000)
+    (3u32..10_000)
         .filter(|n| (2..*n).take_while(|d| d * d <= *n).all(|d| n % d != 0))
         .collect()
+}
+
+/// Fermat's test to base 2: cheap, and rejects almost every composite the sieve lets by.
+fn fermat_base2(n: &BigUint) -> bool {
+    let one = BigUint::from(1u32);
+    BigUint::from(2u32).modpow(&(n - &one), n) == one
 }
 
 /// A random safe prime `p = 2q + 1` of exactly `bits` bits.
@@ -97,32 +103,41 @@ pub fn generate_safe_prime(bits: usize) -> Result<Vec<u8>, KeyError> {
     if bits < 3 {
         return Ok(vec![3]);
     }
-    let small = small_primes();
     let two = BigUint::from(2u32);
-    loop {
-        // q has bits - 1 bits with the top bit set, and is odd.
-        let q = random_bits(bits - 1, true);
-        if bits <= 12 {
+    if bits <= 12 {
+        loop {
+            let q = random_bits(bits - 1, true);
             let p: BigUint = &q * &two + 1u32;
-            if p.bits() == bits
-                && probably_prime(&q, PRIME_ROUNDS)
-                && probably_prime(&p, PRIME_ROUNDS)
-            {
+            if p.bits() == bits && probably_prime(&q, PRIME_ROUNDS) && probably_prime(&p, PRIME_ROUNDS) {
                 return Ok(p.to_bytes_be());
             }
-            continue;
         }
-        let sieved = small.iter().all(|s| {
-            let r = (&q % *s).to_u32_digit();
-            // q and 2q + 1 both free of the small prime.
-            r != 0 && !(2 * r + 1).is_multiple_of(*s)
-        });
-        if !sieved || !probably_prime(&q, PRIME_ROUNDS) {
-            continue;
-        }
-        let p: BigUint = &q * &two + 1u32;
-        if probably_prime(&p, PRIME_ROUNDS) {
-            return Ok(p.to_bytes_be());
+    }
+    let small = small_primes();
+    loop {
+        // From a random odd q of bits - 1 bits, walk q, q + 2, ...: the remainders by the
+        // small primes advance by 2 each step, so the sieve costs no big-number division.
+        let start = random_bits(bits - 1, true);
+        let mut residues: Vec<u32> = small.iter().map(|s| (&start % *s).to_u32_digit()).collect();
+        for step in 0u32..(1 << 16) {
+            let clear = small.iter().zip(&residues).all(|(s, r)| *r != 0 && (2 * r + 1) % s != 0);
+            if clear {
+                let q: BigUint = &start + BigUint::from(2 * step);
+                if q.bits() != bits - 1 {
+                    break;
+                }
+                let p: BigUint = &q * &two + 1u32;
+                if fermat_base2(&q)
+                    && fermat_base2(&p)
+                    && probably_prime(&q, PRIME_ROUNDS)
+                    && probably_prime(&p, PRIME_ROUNDS)
+                {
+                    return Ok(p.to_bytes_be());
+                }
+            }
+            for (r, s) in residues.iter_mut().zip(&small) {
+                *r = (*r + 2) % s;
+            }
         }
     }
 }

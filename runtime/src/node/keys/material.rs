@@ -77,6 +77,14 @@ pub enum Material {
         public: [u8; 32],
         secret: Option<[u8; 32]>,
     },
+    /// Finite-field Diffie-Hellman: the group (prime, generator) and the key's values, all
+    /// unsigned big-endian.
+    Dh {
+        prime: Vec<u8>,
+        generator: Vec<u8>,
+        public: Vec<u8>,
+        private: Option<Vec<u8>>,
+    },
 }
 
 /// Node's name of a curve.
@@ -150,6 +158,7 @@ impl Material {
             Material::Rsa { private, .. } => private.is_some(),
             Material::Ec { scalar, .. } => scalar.is_some(),
             Material::Ed25519 { secret, .. } | Material::X25519 { secret, .. } => secret.is_some(),
+            Material::Dh { private, .. } => private.is_some(),
         }
     }
 
@@ -162,6 +171,7 @@ impl Material {
             Material::Ec { .. } => "ec",
             Material::Ed25519 { .. } => "ed25519",
             Material::X25519 { .. } => "x25519",
+            Material::Dh { .. } => "dh",
         })
     }
 
@@ -186,6 +196,17 @@ impl Material {
             Material::X25519 { public, .. } => Material::X25519 {
                 public: *public,
                 secret: None,
+            },
+            Material::Dh {
+                prime,
+                generator,
+                public,
+                ..
+            } => Material::Dh {
+                prime: prime.clone(),
+                generator: generator.clone(),
+                public: public.clone(),
+                private: None,
             },
         }
     }
@@ -252,6 +273,20 @@ impl Material {
                     secret: sb,
                 },
             ) => a == b && sa == sb,
+            (
+                Material::Dh {
+                    prime: pa,
+                    generator: ga,
+                    public: a,
+                    private: xa,
+                },
+                Material::Dh {
+                    prime: pb,
+                    generator: gb,
+                    public: b,
+                    private: xb,
+                },
+            ) => pa == pb && ga == gb && a == b && xa == xb,
             _ => false,
         }
     }

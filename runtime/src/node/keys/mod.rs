@@ -307,9 +307,36 @@ fn key_generate<'js>(
             .map(|e| e as u64),
         curve,
         pss,
+        prime: match options.get::<_, Option<String>>("group")? {
+            Some(name) => Some(dh::group_prime(&name).ok_or_else(|| {
+                throw(
+                    &ctx,
+                    KeyError::new(
+                        ErrorClass::Error,
+                        "ERR_CRYPTO_UNKNOWN_DH_GROUP",
+                        "Unknown DH group",
+                    ),
+                )
+            })?),
+            None => match options.get::<_, Option<Value>>("prime")? {
+                Some(p) => buffer_source_bytes(&p).map(|b| b.to_vec()),
+                None => None,
+            },
+        },
+        prime_length: options.get::<_, Option<usize>>("primeLength")?,
+        generator: options
+            .get::<_, Option<f64>>("generator")?
+            .map(|g| asn1_uint_bytes(g as u64)),
     };
     let material = ops::generate(&kind, opts).map_err(|e| throw(&ctx, e))?;
     KeyHandle::wrap(&ctx, material)
+}
+
+/// A small number as minimal big-endian bytes.
+fn asn1_uint_bytes(n: u64) -> Vec<u8> {
+    let bytes = n.to_be_bytes();
+    let start = bytes.iter().take_while(|b| **b == 0).count().min(7);
+    bytes[start..].to_vec()
 }
 
 fn sign_options(

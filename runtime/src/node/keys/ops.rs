@@ -564,12 +564,25 @@ pub fn rsa_crypt(
 }
 
 /// The Diffie-Hellman shared secret of a private and a public key of the same type.
+/// Two keys of one type over different groups or curves, in OpenSSL's words.
+fn different_parameters() -> KeyError {
+    KeyError::new(
+        ErrorClass::Error,
+        "ERR_OSSL_EVP_DIFFERENT_PARAMETERS",
+        "error:1C000078:Provider routines::different parameters",
+    )
+}
+
 pub fn agree(private: &Material, public: &Material) -> Result<Vec<u8>, KeyError> {
     let incompatible = || {
         KeyError::new(
             ErrorClass::Error,
             "ERR_CRYPTO_INCOMPATIBLE_KEY",
-            "Incompatible key types for Diffie-Hellman: the keys must be of the same type and curve",
+            format!(
+                "Incompatible key types for Diffie-Hellman: {} and {}",
+                private.asymmetric_type().unwrap_or("secret"),
+                public.asymmetric_type().unwrap_or("secret")
+            ),
         )
     };
     match (private, public) {
@@ -584,7 +597,7 @@ pub fn agree(private: &Material, public: &Material) -> Result<Vec<u8>, KeyError>
             },
         ) => {
             if curve != c2 {
-                return Err(incompatible());
+                return Err(different_parameters());
             }
             on_curve!(*curve, shared_secret(s, point))
                 .ok_or_else(|| KeyError::invalid("ECDH failed"))
@@ -602,6 +615,25 @@ pub fn agree(private: &Material, public: &Material) -> Result<Vec<u8>, KeyError>
             }
             Ok(shared.as_bytes().to_vec())
         }
+        (
+            Material::Dh {
+                prime,
+                generator,
+                private: Some(x),
+                ..
+            },
+            Material::Dh {
+                prime: p2,
+                generator: g2,
+                public,
+                ..
+            },
+        ) => {
+            if prime != p2 || generator != g2 {
+                return Err(different_parameters());
+            }
+            super::dh::shared_secret(prime, x, public)
+        }
         _ => Err(incompatible()),
     }
 }
@@ -616,6 +648,11 @@ pub struct GenerateOptions {
     pub public_exponent: Option<u64>,
     pub curve: Option<Curve>,
     pub pss: Option<PssParams>,
+    /// DH: the group's prime (a MODP group's or the app's); absent, one of `prime_length`
+    /// bits is generated.
+    pub prime: Option<Vec<u8>>,
+    pub prime_length: Option<usize>,
+    pub generator: Option<Vec<u8>>,
 }
 
 /// A new key pair (the private key; its public half is `public_part`).
@@ -669,6 +706,22 @@ pub fn generate(kind: &str, opts: GenerateOptions) -> Result<Material, KeyError>
             Material::X25519 {
                 public: x25519_public_of(&secret),
                 secret: Some(secret),
+            }
+        }
+        "dh" => {
+            let prime = match (opts.prime, opts.prime_length) {
+                (Some(p), _) => p,
+                (None, Some(bits)) => super::dh::generate_safe_prime(bits)?,
+                (None, None) => return Err(KeyError::invalid("A DH group or prime is required")),
+            };
+            super::dh::check_size(&prime)?;
+            let generator = opts.generator.unwrap_or_else(|| vec![2]);
+            let private = super::dh::private_key(&prime)?;
+            Material::Dh {
+                public: super::dh::public_key(&prime, &generator, &private),
+                prime,
+                generator,
+                private: Some(private),
             }
         }
         _ => return Err(KeyError::unsupported()),

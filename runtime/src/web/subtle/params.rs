@@ -174,7 +174,38 @@ pub fn buffer_member(
     bytes(ctx, &v, name).map(Some)
 }
 
+/// Whether a BufferSource lives in a SharedArrayBuffer (of any realm), which Web Crypto's
+/// arguments (no `[AllowShared]`) refuse.
+fn is_shared<'js>(value: &Value<'js>) -> bool {
+    let check = || -> Result<bool> {
+        let ctx = value.ctx();
+        let Some(obj) = value.as_object() else {
+            return Ok(false);
+        };
+        let globals = ctx.globals();
+        let array_buffer: rquickjs::Object = globals.get("ArrayBuffer")?;
+        let is_view: rquickjs::Function = array_buffer.get("isView")?;
+        let target: Value = if is_view.call((value.clone(),))? {
+            obj.get("buffer")?
+        } else {
+            value.clone()
+        };
+        let object: rquickjs::Object = globals.get("Object")?;
+        let proto: rquickjs::Object = object.get("prototype")?;
+        let to_string: rquickjs::Function = proto.get("toString")?;
+        let tag: String = to_string.call((rquickjs::function::This(target),))?;
+        Ok(tag == "[object SharedArrayBuffer]")
+    };
+    check().unwrap_or(false)
+}
+
 pub fn bytes(ctx: &Ctx<'_>, value: &Value<'_>, what: &str) -> Result<Vec<u8>> {
+    if is_shared(value) {
+        return Err(Exception::throw_type(
+            ctx,
+            &format!("{what} must not be backed by a SharedArrayBuffer"),
+        ));
+    }
     buffer_source_bytes(value)
         .map(|b| b.to_vec())
         .ok_or_else(|| Exception::throw_type(ctx, &format!("{what} must be a BufferSource")))
