@@ -23,10 +23,11 @@ const FILES: [&str; 13] = [
 
 /// The Node built-in modules, each `src/node/<name>.js` (`/` spelled `_`), imported as
 /// `node:<name>`; a module comes after those it imports.
-const NODE_MODULES: [&str; 39] = [
+const NODE_MODULES: [&str; 40] = [
     "internal/errors",
     "buffer",
     "events",
+    "domain",
     "path/win32",
     "path",
     "path/posix",

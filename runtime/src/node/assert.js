@@ -3,6 +3,7 @@
 
 import { isDeepStrictEqual, inspect } from "node:util";
 import { isDeepEqual, isPartialDeepEqual } from "node:internal/deep_equal";
+import * as errors from "node:internal/errors";
 
 class AssertionError extends Error {
   constructor(options = {}) {
@@ -14,6 +15,9 @@ class AssertionError extends Error {
     this.expected = expected;
     this.operator = operator;
     this.generatedMessage = message === undefined;
+    this.diff = options.diff === "full" ? "full" : "simple";
+    // Node's `stackStartFn`: the stack starts at the caller of that function.
+    if (typeof options.stackStartFn === "function" && typeof Error.captureStackTrace === "function") Error.captureStackTrace(this, options.stackStartFn);
   }
 }
 
@@ -119,14 +123,14 @@ function throws(fn, expected, message) {
     validateError(err, expected, message, "throws");
     return;
   }
-  throw new AssertionError({ message: missing("exception", expected, message), expected, operator: "throws" });
+  throw new AssertionError({ message: missing("exception", expected, message), expected, operator: "throws", stackStartFn: throws });
 }
 
 function doesNotThrow(fn, expected, message) {
   try {
     fn();
   } catch (err) {
-    throw new AssertionError({ message: typeof expected === "string" ? expected : message ?? `Got unwanted exception.\nActual message: "${err?.message}"`, actual: err, operator: "doesNotThrow" });
+    throw new AssertionError({ message: typeof expected === "string" ? expected : message ?? `Got unwanted exception.\nActual message: "${err?.message}"`, actual: err, operator: "doesNotThrow", stackStartFn: doesNotThrow });
   }
 }
 
@@ -141,7 +145,7 @@ async function rejects(promiseOrFn, expected, message) {
     validateError(err, expected, message, "rejects");
     return;
   }
-  throw new AssertionError({ message: missing("rejection", expected, message), expected, operator: "rejects" });
+  throw new AssertionError({ message: missing("rejection", expected, message), expected, operator: "rejects", stackStartFn: rejects });
 }
 
 async function doesNotReject(promiseOrFn, message) {
@@ -168,7 +172,7 @@ function ifError(value) {
           ? value.constructor.name
           : value.message
         : inspect(value);
-    const err = new AssertionError({ message: `ifError got unwanted exception: ${shown}`, actual: value, expected: null, operator: "ifError" });
+    const err = new AssertionError({ message: `ifError got unwanted exception: ${shown}`, actual: value, expected: null, operator: "ifError", stackStartFn: ifError });
     err.generatedMessage = false;
     throw err;
   }
@@ -221,5 +225,54 @@ Object.assign(strict, members, { equal: strictEqual, notEqual: notStrictEqual, d
 strict.strict = strict;
 assert.strict = strict;
 
+// `new Assert({ diff, strict, skipPrototype })`: the assertions with options of their own.
+// Called on an instance, failures carry its `diff`; a method taken off an instance is the
+// plain function (as in Node), except that a strict instance's loose names are the strict ones.
+const ASSERT_OPTIONS = new WeakMap();
+
+class Assert {
+  constructor(options = {}) {
+    if (options === null || typeof options !== "object") throw errors.invalidArgType("options", "object", options);
+    const { diff = "simple", strict: strictMode = true, skipPrototype = false } = options;
+    if (diff !== "simple" && diff !== "full") throw errors.invalidArgValue("options.diff", diff, "must be one of 'simple', 'full'");
+    if (typeof strictMode !== "boolean") throw errors.invalidArgType("options.strict", "boolean", strictMode);
+    if (typeof skipPrototype !== "boolean") throw errors.invalidArgType("options.skipPrototype", "boolean", skipPrototype);
+    ASSERT_OPTIONS.set(this, { diff, skipPrototype });
+    if (strictMode) {
+      this.equal = this.strictEqual;
+      this.notEqual = this.notStrictEqual;
+      this.deepEqual = this.deepStrictEqual;
+      this.notDeepEqual = this.notDeepStrictEqual;
+    }
+  }
+}
+
+for (const [name, fn] of Object.entries(members)) {
+  if (name === "AssertionError") continue;
+  const method = {
+    [name](...args) {
+      const options = ASSERT_OPTIONS.get(this);
+      let run = fn;
+      if (options?.skipPrototype && (name === "deepStrictEqual" || name === "notDeepStrictEqual")) {
+        const want = name === "deepStrictEqual";
+        run = (actual, expected, message) =>
+          check(isDeepEqual(actual, expected, true, true) === want, message, actual, expected, name, () => `Expected values to be ${want ? "" : "not "}strictly deep-equal:\n\n${inspect(actual)}\n\nshould ${want ? "" : "not "}equal\n\n${inspect(expected)}`);
+      }
+      const tag = (err) => {
+        if (options && err instanceof AssertionError) err.diff = options.diff;
+        return err;
+      };
+      try {
+        const result = Reflect.apply(run, undefined, args);
+        return result instanceof Promise ? result.catch((err) => Promise.reject(tag(err))) : result;
+      } catch (err) {
+        throw tag(err);
+      }
+    },
+  }[name];
+  Object.defineProperty(Assert.prototype, name, { value: method, writable: true, configurable: true });
+}
+assert.Assert = Assert;
+
 export default assert;
-export { AssertionError, ok, fail, equal, notEqual, strictEqual, notStrictEqual, deepEqual, notDeepEqual, deepStrictEqual, notDeepStrictEqual, partialDeepStrictEqual, throws, doesNotThrow, rejects, doesNotReject, match, doesNotMatch, ifError, strict };
+export { Assert, AssertionError, ok, fail, equal, notEqual, strictEqual, notStrictEqual, deepEqual, notDeepEqual, deepStrictEqual, notDeepStrictEqual, partialDeepStrictEqual, throws, doesNotThrow, rejects, doesNotReject, match, doesNotMatch, ifError, strict };

@@ -197,6 +197,18 @@ EventEmitter.prototype.emit = function emit(type, ...args) {
   if (handler === undefined) {
     if (type === "error") {
       const er = args[0];
+      // An emitter in a `node:domain` hands the error to its domain instead.
+      const domain = this.domain;
+      if (domain !== null && typeof domain === "object" && domain !== this && typeof domain.emit === "function") {
+        const routed = er ? er : errors.coded(Error, "ERR_UNHANDLED_ERROR", "Unhandled error.");
+        if (routed !== null && typeof routed === "object") {
+          routed.domainEmitter = this;
+          routed.domain = domain;
+          routed.domainThrown = false;
+        }
+        domain.emit("error", routed);
+        return false;
+      }
       if (er instanceof Error) throw er;
       let shown;
       try {

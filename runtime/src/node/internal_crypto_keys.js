@@ -213,6 +213,7 @@ function encodingOf(options, name) {
   }
   if (name === "privateKeyEncoding" && cipher !== undefined) {
     if (typeof cipher !== "string") throw errors.invalidArgValue(`options.${name}.cipher`, cipher);
+    if (!nodeCrypto.cipherNames.includes(cipher.toLowerCase())) throw errors.coded(Error, "ERR_CRYPTO_UNKNOWN_CIPHER", "Unknown cipher");
     if (format === "der" && type !== "pkcs8") throw errors.coded(Error, "ERR_CRYPTO_INCOMPATIBLE_KEY_OPTIONS", `The selected key encoding ${type} does not support encryption.`);
     if (typeof passphrase !== "string" && !isBytes(passphrase)) throw errors.invalidArgValue(`options.${name}.passphrase`, passphrase);
   }
@@ -225,6 +226,8 @@ function validateUint32(value, name, positive) {
   const min = positive ? 1 : 0;
   if (value < min || value > 4294967295) throw errors.outOfRange(name, `>= ${min} && <= 4294967295`, value);
 }
+
+const DH_GROUPS = ["modp1", "modp2", "modp5", "modp14", "modp15", "modp16", "modp17", "modp18"];
 
 function generateOptions(type, options) {
   if (typeof type !== "string") throw errors.invalidArgType("type", "string", type);
@@ -242,10 +245,15 @@ function generateOptions(type, options) {
     if (type === "rsa-pss") {
       for (const name of ["hashAlgorithm", "mgf1HashAlgorithm"]) {
         if (options[name] !== undefined && typeof options[name] !== "string") throw errors.invalidArgType(`options.${name}`, "string", options[name]);
-        if (options[name] !== undefined) native[name] = options[name];
+        if (options[name] === undefined) continue;
+        const lower = options[name].toLowerCase().replace(/^rsa-/, "");
+        if (!nodeCrypto.hashNames.includes(/^sha-\d+$/.test(lower) ? lower.replace("-", "") : lower)) {
+          throw errors.coded(TypeError, "ERR_CRYPTO_INVALID_DIGEST", `Invalid ${name === "mgf1HashAlgorithm" ? "MGF1 " : ""}digest: ${options[name]}`);
+        }
+        native[name] = options[name];
       }
       if (options.saltLength !== undefined) {
-        if (!Number.isInteger(options.saltLength) || options.saltLength < 0) throw errors.invalidArgType("options.saltLength", "number", options.saltLength);
+        errors.validateInteger(options.saltLength, "options.saltLength", 0, 2 ** 31 - 1);
         native.saltLength = options.saltLength;
       }
     }
@@ -260,6 +268,7 @@ function generateOptions(type, options) {
       if (primeLength != null) throw pair("group", "primeLength");
       if (generator != null) throw pair("group", "generator");
       errors.validateString(group, "options.group");
+      if (!DH_GROUPS.includes(group)) throw errors.coded(Error, "ERR_CRYPTO_UNKNOWN_DH_GROUP", "Unknown DH group");
       native.group = group;
     } else {
       if (prime != null) {
@@ -285,6 +294,19 @@ function generateOptions(type, options) {
   }
   const publicEncoding = encodingOf(options, "publicKeyEncoding");
   const privateEncoding = encodingOf(options, "privateKeyEncoding");
+  // Encodings the key type cannot have are refused before any work is done.
+  for (const enc of [publicEncoding, privateEncoding]) {
+    if (enc?.type === "pkcs1" && type !== "rsa") throw errors.coded(Error, "ERR_CRYPTO_INCOMPATIBLE_KEY_OPTIONS", "The selected key encoding pkcs1 can only be used for RSA keys.");
+    if (enc?.type === "sec1" && type !== "ec") throw errors.coded(Error, "ERR_CRYPTO_INCOMPATIBLE_KEY_OPTIONS", "The selected key encoding sec1 can only be used for EC keys.");
+  }
+  // What JWK cannot express is refused before any work is done.
+  if (publicEncoding?.format === "jwk" || privateEncoding?.format === "jwk") {
+    if (type === "dsa" || type === "dh") throw errors.coded(Error, "ERR_CRYPTO_JWK_UNSUPPORTED_KEY_TYPE", "Unsupported JWK Key Type.");
+    // Curves OpenSSL names that JWK has no name for.
+    if (type === "ec" && ["secp224r1", "secp224k1", "secp192k1", "prime192v1", "brainpoolP256r1", "brainpoolP384r1", "brainpoolP512r1"].includes(options.namedCurve)) {
+      throw errors.coded(Error, "ERR_CRYPTO_JWK_UNSUPPORTED_CURVE", `Unsupported JWK EC curve: ${options.namedCurve}.`);
+    }
+  }
   return { native, publicEncoding, privateEncoding };
 }
 

@@ -272,8 +272,7 @@ function partialObjects(actual, expected, ctx) {
   if (Array.isArray(expected)) {
     if (!partialArrays(actual, expected, same)) return false;
   } else if (ArrayBuffer.isView(expected)) {
-    if (expected.length > actual.length) return false;
-    if (!matchAll(Array.from(expected), Array.from(actual), (e, a) => same(a, e))) return false;
+    if (!partialNumbers(actual, expected)) return false;
   } else if (toTag(expected) === "[object Set]") {
     const size = (set) => SET_SIZE.call(set);
     if (size(expected) > size(actual)) return false;
@@ -366,4 +365,26 @@ function partialArrays(actual, expected, same) {
   }
   const spareUndefined = actualValues.filter((v, i) => !used[i] && v === undefined).length;
   return expected.length - expectedKeys.length <= holes + spareUndefined;
+}
+
+/** Typed arrays (and DataViews' bytes) as multisets of numbers: each of `expected`'s values
+ * needs one of its own in `actual` (0 and -0 apart), in linear time. */
+function partialNumbers(actual, expected) {
+  const view = (v) => (toTag(v) === "[object DataView]" ? new Uint8Array(v.buffer, v.byteOffset, v.byteLength) : v);
+  const a = view(actual);
+  const e = view(expected);
+  if (e.length > a.length) return false;
+  const key = (v) => (Object.is(v, -0) ? "-0" : v);
+  const counts = new Map();
+  for (let i = 0; i < a.length; i++) {
+    const k = key(a[i]);
+    counts.set(k, (counts.get(k) ?? 0) + 1);
+  }
+  for (let i = 0; i < e.length; i++) {
+    const k = key(e[i]);
+    const n = counts.get(k) ?? 0;
+    if (n === 0) return false;
+    counts.set(k, n - 1);
+  }
+  return true;
 }

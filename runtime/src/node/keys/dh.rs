@@ -108,7 +108,10 @@ pub fn generate_safe_prime(bits: usize) -> Result<Vec<u8>, KeyError> {
         loop {
             let q = random_bits(bits - 1, true);
             let p: BigUint = &q * &two + 1u32;
-            if p.bits() == bits && probably_prime(&q, PRIME_ROUNDS) && probably_prime(&p, PRIME_ROUNDS) {
+            if p.bits() == bits
+                && probably_prime(&q, PRIME_ROUNDS)
+                && probably_prime(&p, PRIME_ROUNDS)
+            {
                 return Ok(p.to_bytes_be());
             }
         }
@@ -120,7 +123,10 @@ pub fn generate_safe_prime(bits: usize) -> Result<Vec<u8>, KeyError> {
         let start = random_bits(bits - 1, true);
         let mut residues: Vec<u32> = small.iter().map(|s| (&start % *s).to_u32_digit()).collect();
         for step in 0u32..(1 << 16) {
-            let clear = small.iter().zip(&residues).all(|(s, r)| *r != 0 && (2 * r + 1) % s != 0);
+            let clear = small
+                .iter()
+                .zip(&residues)
+                .all(|(s, r)| *r != 0 && (2 * r + 1) % s != 0);
             if clear {
                 let q: BigUint = &start + BigUint::from(2 * step);
                 if q.bits() != bits - 1 {

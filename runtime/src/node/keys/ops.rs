@@ -669,7 +669,24 @@ pub fn generate(kind: &str, opts: GenerateOptions) -> Result<Material, KeyError>
                     format!("RSA keys of more than {MAX_GENERATED_RSA_BITS} bits are not generated on Edge"),
                 ));
             }
-            let e = BigUint::from(opts.public_exponent.unwrap_or(65537));
+            // An even exponent (or 1) has no primes to go with it: the search would never end,
+            // in native code the CPU-time limit cannot stop. Refused as OpenSSL refuses it.
+            let exponent = opts.public_exponent.unwrap_or(65537);
+            if exponent < 3 || exponent % 2 == 0 {
+                return Err(KeyError::new(
+                    ErrorClass::Error,
+                    "ERR_OSSL_RSA_BAD_E_VALUE",
+                    "error:0200007D:rsa routines::bad e value",
+                ));
+            }
+            if bits < 512 {
+                return Err(KeyError::new(
+                    ErrorClass::Error,
+                    "ERR_OSSL_RSA_KEY_SIZE_TOO_SMALL",
+                    "error:1C80006F:Provider routines::key size too small",
+                ));
+            }
+            let e = BigUint::from(exponent);
             let private = RsaPrivateKey::new_with_exp(&mut rand_core::OsRng, bits, &e)
                 .map_err(|e| KeyError::invalid(format!("RSA key generation failed: {e}")))?;
             Material::Rsa {
@@ -824,6 +841,16 @@ mod tests {
         };
         let err = generate("rsa", huge).err().unwrap();
         assert_eq!(err.code, Some("ERR_OSSL_RSA_KEY_SIZE_TOO_LARGE"));
+        // An even exponent has no primes: refused, not searched for forever.
+        for exponent in [1, 2, 65538] {
+            let even = GenerateOptions {
+                modulus_length: Some(512),
+                public_exponent: Some(exponent),
+                ..Default::default()
+            };
+            let err = generate("rsa", even).err().unwrap();
+            assert_eq!(err.code, Some("ERR_OSSL_RSA_BAD_E_VALUE"));
+        }
     }
 
     #[test]
