@@ -672,7 +672,7 @@ pub fn generate(kind: &str, opts: GenerateOptions) -> Result<Material, KeyError>
             // An even exponent (or 1) has no primes to go with it: the search would never end,
             // in native code the CPU-time limit cannot stop. Refused as OpenSSL refuses it.
             let exponent = opts.public_exponent.unwrap_or(65537);
-            if exponent < 3 || exponent % 2 == 0 {
+            if exponent < 3 || exponent.is_multiple_of(2) {
                 return Err(KeyError::new(
                     ErrorClass::Error,
                     "ERR_OSSL_RSA_BAD_E_VALUE",
