@@ -825,24 +825,8 @@ function warnLegacyConstructor() {
 
 /** Whether the first caller frame with a file name lies in a node_modules folder. */
 function callerInNodeModules() {
-  const savedPrepare = Error.prepareStackTrace;
-  const savedLimit = Error.stackTraceLimit;
-  let sites;
-  try {
-    Error.prepareStackTrace = (_, callSites) => callSites;
-    Error.stackTraceLimit = 16;
-    sites = new Error().stack;
-  } finally {
-    Error.prepareStackTrace = savedPrepare;
-    Error.stackTraceLimit = savedLimit;
-  }
-  if (!Array.isArray(sites)) return false;
-  for (const site of sites) {
-    const file = site.getFileName?.();
-    if (typeof file !== "string" || file === "" || file === "native" || file === "<null>" || file.startsWith("node:")) continue;
-    return /[\\/]node_modules[\\/]/.test(file);
-  }
-  return false;
+  const [caller] = errors.appCallSites(16);
+  return caller !== undefined && /[\\/]node_modules[\\/]/.test(caller.getFileName());
 }
 
 const BufferFunction = new Proxy(Buffer, {

@@ -141,6 +141,28 @@ struct Aead {
 }
 
 impl Aead {
+    fn new(
+        keystream: Box<dyn StreamCipher>,
+        mac: Mac,
+        tag_len: usize,
+        allowed_tags: &'static [usize],
+        explicit_tag_len: bool,
+    ) -> Aead {
+        Aead {
+            keystream,
+            mac,
+            aad: Vec::new(),
+            aad_len: 0,
+            started: false,
+            partial: Vec::new(),
+            text_len: 0,
+            expected_tag: None,
+            tag_len,
+            allowed_tags,
+            explicit_tag_len,
+        }
+    }
+
     fn update_mac(&mut self, data: &[u8]) {
         match &mut self.mac {
             Mac::Ghash { hash, .. } => hash.update_padded(data),
@@ -362,22 +384,16 @@ impl NodeCipher {
                 let c = u32::from_be_bytes([counter[12], counter[13], counter[14], counter[15]])
                     .wrapping_add(1);
                 counter[12..].copy_from_slice(&c.to_be_bytes());
-                Mode::Aead(Box::new(Aead {
-                    keystream: aes_ctr(&key, &counter, true).ok_or_else(bad_iv)?,
-                    mac: Mac::Ghash {
+                Mode::Aead(Box::new(Aead::new(
+                    aes_ctr(&key, &counter, true).ok_or_else(bad_iv)?,
+                    Mac::Ghash {
                         hash: ghash::GHash::new(&ghash_key),
                         mask,
                     },
-                    aad: Vec::new(),
-                    aad_len: 0,
-                    started: false,
-                    partial: Vec::new(),
-                    text_len: 0,
-                    expected_tag: None,
                     tag_len,
-                    allowed_tags: &GCM_TAG_LENGTHS,
+                    &GCM_TAG_LENGTHS,
                     explicit_tag_len,
-                }))
+                )))
             }
             Kind::ChaChaPoly => {
                 if iv.len() != 12 {
@@ -396,19 +412,13 @@ impl NodeCipher {
                 let mac =
                     poly1305::Poly1305::new_from_slice(&block0[..32]).map_err(|_| bad_iv())?;
                 stream.seek(64u64);
-                Mode::Aead(Box::new(Aead {
-                    keystream: Box::new(stream),
-                    mac: Mac::Poly(Box::new(mac)),
-                    aad: Vec::new(),
-                    aad_len: 0,
-                    started: false,
-                    partial: Vec::new(),
-                    text_len: 0,
-                    expected_tag: None,
+                Mode::Aead(Box::new(Aead::new(
+                    Box::new(stream),
+                    Mac::Poly(Box::new(mac)),
                     tag_len,
-                    allowed_tags: &POLY_TAG_LENGTHS,
+                    &POLY_TAG_LENGTHS,
                     explicit_tag_len,
-                }))
+                )))
             }
         };
         Ok(NodeCipher {

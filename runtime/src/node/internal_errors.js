@@ -149,7 +149,29 @@ function validateBoolean(value, name) {
   if (typeof value !== "boolean") throw invalidArgType(name, "boolean", value);
 }
 
+/** The calling code's stack frames as V8-style call sites, Edge's built-in frames left out,
+ * taken without running an app's `Error.prepareStackTrace`. */
+function appCallSites(limit = 64) {
+  const savedPrepare = Error.prepareStackTrace;
+  const savedLimit = Error.stackTraceLimit;
+  let sites;
+  try {
+    Error.prepareStackTrace = (_, callSites) => callSites;
+    Error.stackTraceLimit = limit;
+    sites = new Error().stack;
+  } finally {
+    Error.prepareStackTrace = savedPrepare;
+    Error.stackTraceLimit = savedLimit;
+  }
+  if (!Array.isArray(sites)) return [];
+  return sites.filter((site) => {
+    const file = site.getFileName?.();
+    return typeof file === "string" && file !== "" && file !== "<null>" && file !== "native" && !file.startsWith("node:");
+  });
+}
+
 export {
+  appCallSites,
   coded,
   describeReceived,
   invalidArgType,

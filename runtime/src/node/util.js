@@ -180,28 +180,13 @@ function getCallSites(frameCount = 10, options) {
   }
   if (options !== undefined) errors.validateObject(options, "options");
   errors.validateNumber(frameCount, "frameCount", 1, 200);
-  const savedPrepare = Error.prepareStackTrace;
-  const savedLimit = Error.stackTraceLimit;
-  let sites;
-  try {
-    Error.prepareStackTrace = (_, callSites) => callSites;
-    Error.stackTraceLimit = 64;
-    sites = new Error().stack;
-  } finally {
-    Error.prepareStackTrace = savedPrepare;
-    Error.stackTraceLimit = savedLimit;
-  }
-  const out = [];
-  // The first frame is this function; frames of Edge's own modules have no script name.
-  for (const site of Array.isArray(sites) ? sites.slice(1) : []) {
-    const file = site.getFileName?.();
-    if (typeof file !== "string" || file === "" || file === "<null>" || file === "native") continue;
-    const line = site.getLineNumber?.() ?? 0;
-    const column = site.getColumnNumber?.() ?? 0;
-    out.push({ functionName: site.getFunctionName?.() ?? "", scriptId: "0", scriptName: file, lineNumber: line, columnNumber: column, column });
-    if (out.length === frameCount) break;
-  }
-  return out;
+  return errors
+    .appCallSites(frameCount + 32)
+    .slice(0, frameCount)
+    .map((site) => {
+      const column = site.getColumnNumber?.() ?? 0;
+      return { functionName: site.getFunctionName?.() ?? "", scriptId: "0", scriptName: site.getFileName(), lineNumber: site.getLineNumber?.() ?? 0, columnNumber: column, column };
+    });
 }
 
 const util = {
