@@ -81,13 +81,18 @@ function compare(a, b, ctx) {
   } else if (Array.isArray(a) !== Array.isArray(b)) {
     return false;
   }
-  // A pair already being compared (a cycle) counts as equal here.
-  let seen = ctx.memo.get(a);
+  return guarded(ctx.memo, a, b, () => compareObjects(a, b, ctx));
+}
+
+/** Runs `check` for the pair (a, b) unless that pair is already being checked further up (a
+ * cycle), which counts as a match. */
+function guarded(memo, a, b, check) {
+  let seen = memo.get(a);
   if (seen?.has(b)) return true;
-  if (seen === undefined) ctx.memo.set(a, (seen = new Set()));
+  if (seen === undefined) memo.set(a, (seen = new Set()));
   seen.add(b);
   try {
-    return compareObjects(a, b, ctx);
+    return check();
   } finally {
     seen.delete(b);
   }
@@ -232,7 +237,8 @@ function matchAll(items, candidates, equal) {
  * objects need only `expected`'s keys, arrays and sets need a distinct match for each of
  * `expected`'s members, maps need `expected`'s keys; everything else compares strictly. */
 export function isPartialDeepEqual(actual, expected) {
-  return partial(actual, expected, { strict: true, skipPrototype: false, memo: new Map() });
+  // Partial and full comparisons keep apart which pairs they are in the middle of.
+  return partial(actual, expected, { strict: true, skipPrototype: false, memo: new Map(), partialMemo: new Map() });
 }
 
 function partial(actual, expected, ctx) {
@@ -256,15 +262,7 @@ function partial(actual, expected, ctx) {
   if (dateTime(expected) !== undefined || isRegExp(expected) || unbox(expected) !== undefined || byteLengthOf(expected) >= 0 || tag === "[object DataView]") {
     return compare(actual, expected, ctx);
   }
-  let seen = ctx.memo.get(expected);
-  if (seen?.has(actual)) return true;
-  if (seen === undefined) ctx.memo.set(expected, (seen = new Set()));
-  seen.add(actual);
-  try {
-    return partialObjects(actual, expected, ctx);
-  } finally {
-    seen.delete(actual);
-  }
+  return guarded(ctx.partialMemo, actual, expected, () => partialObjects(actual, expected, ctx));
 }
 
 function partialObjects(actual, expected, ctx) {
