@@ -17,7 +17,9 @@ use crate::watch::Watcher;
 
 #[derive(Args)]
 pub struct DevArgs {
-    /// The app: an entry file, or a folder holding index.ts / index.js.
+    /// The app: an entry file, or a folder holding edge.toml (its `main`, `[vars]` and
+    /// `node_compat` are used) or index.ts / index.js. Default: the current folder.
+    #[arg(default_value = ".")]
     entry: PathBuf,
     /// Port to listen on (0 picks a free one).
     #[arg(long, default_value_t = 8787)]
@@ -25,7 +27,7 @@ pub struct DevArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1")]
     host: String,
-    /// A variable for `env`, as KEY=VALUE (repeatable).
+    /// A variable for `env`, as KEY=VALUE (repeatable; overrides edge.toml's [vars]).
     #[arg(long = "var", value_name = "KEY=VALUE", value_parser = parse_var)]
     vars: Vec<(String, String)>,
     /// Do not reload when files change.
@@ -47,7 +49,33 @@ fn parse_var(s: &str) -> Result<(String, String), String> {
 
 pub fn main(args: DevArgs) -> Result<ExitCode> {
     crate::init_tracing("info");
-    let entry = crate::entry::resolve(&args.entry)?;
+    let mut args = args;
+    let entry = if args.entry.is_dir() && args.entry.join(crate::project::FILE).is_file() {
+        let project = crate::project::Project::load(&args.entry)?;
+        let mut vars: Vec<(String, String)> = project
+            .vars
+            .clone()
+            .unwrap_or_default()
+            .into_iter()
+            .collect();
+        for (k, v) in std::mem::take(&mut args.vars) {
+            vars.retain(|(name, _)| *name != k);
+            vars.push((k, v));
+        }
+        args.vars = vars;
+        args.no_node_compat |= !project.node_compat;
+        let entry = project.dir.join(&project.main);
+        if !entry.is_file() {
+            anyhow::bail!(
+                "main = \"{}\" in {}: there is no such file",
+                project.main,
+                crate::project::FILE
+            );
+        }
+        entry
+    } else {
+        crate::entry::resolve(&args.entry)?
+    };
     let outbound = args.outbound.config()?;
     let addr: SocketAddr = format!("{}:{}", args.host, args.port)
         .parse()

@@ -1,5 +1,7 @@
 //! `edge`: the command-line interface of Edge. `edge dev` serves one app locally and reloads
-//! it on change; `edge run` runs a script or module to completion; `edge serve` runs a node.
+//! it on change; `edge run` runs a script or module to completion; `edge serve` runs a node;
+//! `edge init`, `bundle`, `deploy`, `versions`, `rollback`, `secrets`, `logs`, `login` and
+//! `whoami` make and manage apps on a node.
 
 /// Prints a line to stdout; a closed pipe (`edge serve | head`) is ignored, not a panic: the
 /// line was only information.
@@ -10,9 +12,18 @@ macro_rules! say {
     }};
 }
 
+mod account;
+mod bundle;
+mod client;
+mod credentials;
 mod dev;
 mod entry;
+mod init;
+mod manage;
 mod outbound;
+mod project;
+mod prompt;
+mod publish;
 mod run;
 mod serve;
 mod watch;
@@ -45,6 +56,25 @@ enum Command {
     Run(run::RunArgs),
     /// Run an edge node: many apps, HTTPS with HTTP/2 and HTTP/3, the admin API.
     Serve(serve::ServeArgs),
+    /// Create a starter app (TypeScript) with its edge.toml.
+    Init(init::InitArgs),
+    /// Bundle the app in this folder into one file, as `edge deploy` would upload it.
+    Bundle(publish::BundleArgs),
+    /// Bundle the app and make it live on a node; prints the version and its URLs.
+    Deploy(publish::DeployArgs),
+    /// List the app's versions on the node.
+    Versions(manage::AppArgs),
+    /// Make an earlier version live again (default: the one before the current one).
+    Rollback(manage::RollbackArgs),
+    /// Set, list or delete the app's secrets.
+    #[command(subcommand)]
+    Secrets(manage::SecretsCommand),
+    /// Print the app's recent console output; with --tail, follow it live.
+    Logs(manage::LogsArgs),
+    /// Save a node's URL and admin token (read from stdin) for the commands above.
+    Login(account::LoginArgs),
+    /// Show which node the commands talk to, and with which token source.
+    Whoami(credentials::NodeArgs),
 }
 
 /// `mi_option_arena_eager_commit` in mimalloc 2's option enum.
@@ -70,6 +100,15 @@ fn main() -> ExitCode {
         Command::Dev(args) => dev::main(args),
         Command::Run(args) => run::main(args),
         Command::Serve(args) => serve::main(args),
+        Command::Init(args) => init::main(args),
+        Command::Bundle(args) => publish::bundle_main(args),
+        Command::Deploy(args) => publish::deploy_main(args),
+        Command::Versions(args) => manage::versions_main(args),
+        Command::Rollback(args) => manage::rollback_main(args),
+        Command::Secrets(command) => manage::secrets_main(command),
+        Command::Logs(args) => manage::logs_main(args),
+        Command::Login(args) => account::login_main(args),
+        Command::Whoami(args) => credentials_whoami(args),
     };
     match result {
         Ok(code) => code,
@@ -78,6 +117,10 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn credentials_whoami(args: credentials::NodeArgs) -> anyhow::Result<ExitCode> {
+    account::whoami_main(args)
 }
 
 /// Logs to stderr; `RUST_LOG` overrides the default level.

@@ -679,6 +679,7 @@ fn slow_headers_too_many_connections_and_bad_configs_are_refused() {
             "none.pem",
         ),
         ("workers = \"many\"\n", "workers"),
+        ("app_domain = \"apps example.com\"\n", "app_domain"),
     ] {
         let path = dir.path().join("bad.toml");
         std::fs::write(&path, text).unwrap();

@@ -28,6 +28,10 @@ pub struct NodeConfig {
     pub network: NetworkConfig,
     /// Where the access log goes: `"stdout"` (default), `"off"`, or a file path (appended).
     pub access_log: String,
+    /// Every app is also served at `<app>.<app_domain>` (as workers.dev names each worker),
+    /// so a new app answers before it has routes. Default `localhost` (`demo.localhost`
+    /// reaches a local node); `""` turns it off.
+    pub app_domain: String,
 }
 
 impl Default for NodeConfig {
@@ -42,6 +46,7 @@ impl Default for NodeConfig {
             limits: ServerLimits::default(),
             network: NetworkConfig::default(),
             access_log: "stdout".into(),
+            app_domain: "localhost".into(),
         }
     }
 }
@@ -247,6 +252,20 @@ impl NodeConfig {
             if https.certificates.is_empty() {
                 return Err("[https] needs at least one [[https.certificates]] entry".into());
             }
+        }
+        if !self.app_domain.is_empty()
+            && (crate::routes::Route {
+                host: format!("x.{}", self.app_domain),
+                path: "/".into(),
+                app: String::new(),
+            })
+            .normalized()
+            .is_err()
+        {
+            return Err(format!(
+                "app_domain: '{}' is not a domain name such as apps.example.com",
+                self.app_domain
+            ));
         }
         if self.workers == Some(0) {
             return Err("workers: must be at least 1".into());

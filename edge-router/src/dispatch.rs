@@ -59,12 +59,31 @@ impl Dispatch for AppHost {
 pub struct Routed {
     pub host: Arc<Host>,
     pub routes: ArcSwap<RouteTable>,
+    /// With `Some("apps.example.com")`, a host `<app>.apps.example.com` that no route covers
+    /// goes to the app of that name (lowercase, no leading dot).
+    pub app_domain: Option<String>,
+}
+
+impl Routed {
+    /// The app a request goes to: by the routing table, else by the app domain.
+    fn pick(&self, host: &str, path: &str) -> Option<Arc<str>> {
+        if let Some(app) = self.routes.load().resolve(host, path) {
+            return Some(app.clone());
+        }
+        let domain = self.app_domain.as_deref()?;
+        let host = host.to_ascii_lowercase();
+        let label = host
+            .strip_suffix(domain)?
+            .strip_suffix('.')
+            .filter(|l| !l.is_empty() && !l.contains('.'))?;
+        self.host.has(label).then(|| Arc::from(label))
+    }
 }
 
 impl Dispatch for Routed {
     async fn dispatch(&self, request: AppRequest) -> Outcome {
         let (host, path) = host_and_path(&request.url);
-        let Some(app) = self.routes.load().resolve(host, path).cloned() else {
+        let Some(app) = self.pick(host, path) else {
             let place = format!("{host}{path}");
             return Outcome {
                 app: None,

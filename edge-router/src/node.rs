@@ -53,6 +53,37 @@ pub struct Node {
     /// Serializes the admin API's changes (never taken on the request path).
     pub(crate) changes: tokio::sync::Mutex<()>,
     pub(crate) max_bundle: u64,
+    /// Where the node serves apps, once its listeners are bound (for the URLs the admin API
+    /// reports).
+    pub(crate) public: std::sync::OnceLock<Public>,
+}
+
+/// The public side of the node, as the admin API describes it.
+#[derive(Clone, Debug, serde::Serialize)]
+pub(crate) struct Public {
+    pub http: Vec<SocketAddr>,
+    pub https: Option<SocketAddr>,
+    pub app_domain: Option<String>,
+}
+
+impl Public {
+    /// The base URLs (`http://host[:port]`) at which `host` reaches the node: HTTPS first.
+    pub(crate) fn urls_for(&self, host: &str) -> Vec<String> {
+        let mut urls = Vec::new();
+        if let Some(a) = self.https {
+            urls.push(match a.port() {
+                443 => format!("https://{host}"),
+                p => format!("https://{host}:{p}"),
+            });
+        }
+        if let Some(a) = self.http.first() {
+            urls.push(match a.port() {
+                80 => format!("http://{host}"),
+                p => format!("http://{host}:{p}"),
+            });
+        }
+        urls
+    }
 }
 
 /// A started node: where it listens, and the handle to stop it.
@@ -243,6 +274,8 @@ pub async fn start(config: NodeConfig) -> Result<Running, NodeError> {
     let routed = Arc::new(Routed {
         host: host.clone(),
         routes: ArcSwap::from_pointee(RouteTable::default()),
+        app_domain: Some(config.app_domain.trim_matches('.').to_ascii_lowercase())
+            .filter(|d| !d.is_empty()),
     });
 
     let (log, log_thread) = access_log(&config, workers)?;
@@ -271,6 +304,7 @@ pub async fn start(config: NodeConfig) -> Result<Running, NodeError> {
         server: server.clone(),
         changes: tokio::sync::Mutex::new(()),
         max_bundle: config.admin.max_bundle_mib << 20,
+        public: std::sync::OnceLock::new(),
     });
     restore(&node)?;
 
@@ -306,6 +340,11 @@ pub async fn start(config: NodeConfig) -> Result<Running, NodeError> {
             .map_err(|e| NodeError::Listen(addr, e))?;
         https_addr = Some(bound);
     }
+    let _ = node.public.set(Public {
+        http: http.clone(),
+        https: https_addr,
+        app_domain: routed.app_domain.clone(),
+    });
     let admin_listener = bind_tcp(config.admin.listen, config.reuse_port)
         .map_err(|e| NodeError::Listen(config.admin.listen, e))?;
     let admin = admin_listener

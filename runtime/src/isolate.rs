@@ -233,6 +233,7 @@ impl Isolate {
                 let _ = ctx.store_userdata(MeterRef(meter_ref));
                 let _ = ctx.store_userdata(PendingRejections::default());
                 let _ = ctx.store_userdata(UncaughtCounter(counter));
+                crate::source_maps::install(&ctx);
                 web::install(&ctx, log, outbound)
                     .map_err(|e| RuntimeError::Engine(caught(&ctx, e).to_string()))
             })

@@ -9,6 +9,7 @@
 
 mod async_context;
 mod body;
+pub mod bundling;
 mod error;
 mod isolate;
 mod limits;
@@ -17,6 +18,7 @@ mod module_cache;
 mod net;
 mod node;
 mod packages;
+mod source_maps;
 mod typescript;
 mod web;
 mod whatwg_url;

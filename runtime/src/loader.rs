@@ -154,28 +154,9 @@ impl Resolver for FileResolver {
                 ),
             ));
         }
-        let target = if name.starts_with("file://") {
-            module_path(name)
-        } else if name.starts_with('/') {
-            PathBuf::from(name)
-        } else if name.starts_with("./") || name.starts_with("../") {
-            let base_path = module_path(base);
-            base_path
-                .parent()
-                .unwrap_or_else(|| Path::new("."))
-                .join(name)
-        } else if name.contains(':') {
-            return Err(Exception::throw_message(
-                ctx,
-                &format!("cannot resolve '{name}' from {base}: unsupported import scheme"),
-            ));
-        } else {
-            let base_path = module_path(base);
-            let dir = base_path.parent().unwrap_or_else(|| Path::new("."));
-            crate::packages::resolve(name, dir, crate::packages::Mode::Import).map_err(|e| {
-                Exception::throw_message(ctx, &format!("cannot resolve '{name}' from {base}: {e}"))
-            })?
-        };
+        let target = import_target(name, &module_path(base)).map_err(|e| {
+            Exception::throw_message(ctx, &format!("cannot resolve '{name}' from {base}: {e}"))
+        })?;
         match probe(&normalize(&target)) {
             Some(found) if !inside_root(self.root.as_deref(), &found) => {
                 Err(Exception::throw_message(
@@ -190,6 +171,35 @@ impl Resolver for FileResolver {
             )),
         }
     }
+}
+
+/// The path an `import` of `name` (not a built-in) from the file `base` designates, before
+/// probing extensions: relative, absolute, `file://`, `#internal` (the package's `imports`)
+/// or a package from `node_modules`.
+fn import_target(name: &str, base: &Path) -> Result<PathBuf, String> {
+    let dir = base.parent().unwrap_or_else(|| Path::new("."));
+    if name.starts_with("file://") {
+        Ok(module_path(name))
+    } else if name.starts_with('/') {
+        Ok(PathBuf::from(name))
+    } else if name.starts_with("./") || name.starts_with("../") {
+        Ok(dir.join(name))
+    } else if name.starts_with('#') {
+        crate::packages::resolve_internal(name, dir, crate::packages::Mode::Import)
+            .map_err(|e| e.to_string())
+    } else if name.contains(':') {
+        Err("unsupported import scheme".into())
+    } else {
+        crate::packages::resolve(name, dir, crate::packages::Mode::Import)
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// Resolves an `import` of `name` from the file `base` to the file it loads, exactly as an
+/// isolate does (for bundlers, which must pick the same files).
+pub fn resolve_import_file(name: &str, base: &Path) -> Result<PathBuf, String> {
+    let target = import_target(name, base)?;
+    probe(&normalize(&target)).ok_or_else(|| "module not found".to_string())
 }
 
 /// Removes `.` and `..` components without touching the file system.
@@ -215,7 +225,28 @@ pub struct FileLoader {
 }
 
 impl Loader for FileLoader {
+    /// Loads a module; a panic while loading (a bug) fails this import, never the process
+    /// (the engine calls this across its C boundary, where a panic would abort).
     fn load<'js>(
+        &mut self,
+        ctx: &Ctx<'js>,
+        name: &str,
+        attributes: Option<ImportAttributes<'js>>,
+    ) -> rquickjs::Result<Module<'js, Declared>> {
+        let attempt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.load_module(ctx, name, attributes)
+        }));
+        attempt.unwrap_or_else(|_| {
+            Err(Exception::throw_message(
+                ctx,
+                &format!("internal error while loading {name}"),
+            ))
+        })
+    }
+}
+
+impl FileLoader {
+    fn load_module<'js>(
         &mut self,
         ctx: &Ctx<'js>,
         name: &str,
@@ -250,6 +281,9 @@ impl Loader for FileLoader {
             .and_then(|a| a.get_type().ok().flatten())
             .is_some_and(|t| t == "json")
             || path.extension().is_some_and(|e| e == "json");
+        if !is_json && !typescript::is_typescript(&path) {
+            crate::source_maps::register_from_comment(name, &path, &source, self.root.as_deref());
+        }
         let key = module_cache::Key::new(name, is_json, &source);
         if let Some(bytecode) = module_cache::get(&key) {
             // SAFETY: the bytes were written by this engine from a module of this process
@@ -269,8 +303,15 @@ impl Loader for FileLoader {
             let names = crate::node::commonjs::all_names(&path, format, self.root.as_deref());
             crate::node::commonjs::facade_source(name, &names)
         } else if typescript::is_typescript(&path) {
-            match typescript::strip_types(&path, &source) {
-                Ok(js) => js,
+            match typescript::strip_types_mapped(&path, &source) {
+                Ok((js, map)) => {
+                    crate::source_maps::register(
+                        name,
+                        crate::source_maps::code_hash(&source),
+                        &map,
+                    );
+                    js
+                }
                 Err(err) => {
                     let text = err.to_string();
                     let mut state = self.state.lock().unwrap();

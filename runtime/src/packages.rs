@@ -127,6 +127,42 @@ pub fn resolve(specifier: &str, from_dir: &Path, mode: Mode) -> Result<PathBuf, 
     Ok(root.join("index.js"))
 }
 
+/// Resolves a `#name` specifier through the `imports` map of the package.json nearest above
+/// `from_dir` (a package's private aliases): a target is a path in the package, or a bare
+/// specifier resolved as a package.
+pub fn resolve_internal(
+    specifier: &str,
+    from_dir: &Path,
+    mode: Mode,
+) -> Result<PathBuf, PackageError> {
+    let not_found = || PackageError::NotFound(specifier.into(), from_dir.display().to_string());
+    let (root, manifest) = from_dir
+        .ancestors()
+        .find_map(|dir| {
+            let text = std::fs::read_to_string(dir.join("package.json")).ok()?;
+            Some((dir.to_path_buf(), text))
+        })
+        .ok_or_else(not_found)?;
+    let manifest: Value = serde_json::from_str(&manifest).map_err(|e| {
+        PackageError::BadManifest(
+            root.join("package.json").display().to_string(),
+            e.to_string(),
+        )
+    })?;
+    let imports = manifest.get("imports").ok_or_else(not_found)?;
+    let target =
+        subpath_target(imports, specifier, mode).ok_or_else(|| PackageError::NotExported {
+            package: root.display().to_string(),
+            subpath: specifier.into(),
+            conditions: mode.conditions(),
+        })?;
+    if let Some(local) = target.strip_prefix("./") {
+        Ok(root.join(local))
+    } else {
+        resolve(&target, &root, mode)
+    }
+}
+
 /// The target of `subpath` in an `exports` value (a string, a conditions object, an array, or
 /// a map of subpaths, with `*` patterns).
 fn exports_target(exports: &Value, subpath: &str, mode: Mode) -> Option<String> {
@@ -138,7 +174,13 @@ fn exports_target(exports: &Value, subpath: &str, mode: Mode) -> Option<String> 
             .then(|| conditional(exports, None, mode))
             .flatten();
     }
-    let map = exports.as_object()?;
+    subpath_target(exports, subpath, mode)
+}
+
+/// The target of `key` in a map of subpaths (`exports`) or of `#names` (`imports`), exact
+/// keys first, then the longest matching `*` pattern.
+fn subpath_target(map: &Value, subpath: &str, mode: Mode) -> Option<String> {
+    let map = map.as_object()?;
     if let Some(v) = map.get(subpath) {
         return conditional(v, None, mode);
     }
@@ -210,6 +252,15 @@ mod tests {
             Some("./errors.js")
         );
         assert_eq!(exports_target(&exports, "./missing", Mode::Import), None);
+        let imports = json!({ "#dep": { "worker": "./dep-worker.js", "default": "./dep.js" }, "#lib/*": "./src/lib/*.js" });
+        assert_eq!(
+            subpath_target(&imports, "#dep", Mode::Import).as_deref(),
+            Some("./dep-worker.js")
+        );
+        assert_eq!(
+            subpath_target(&imports, "#lib/a", Mode::Require).as_deref(),
+            Some("./src/lib/a.js")
+        );
         assert_eq!(
             exports_target(&json!("./main.js"), ".", Mode::Import).as_deref(),
             Some("./main.js")

@@ -1,10 +1,10 @@
 //! TypeScript to JavaScript: parses with oxc, strips types and lowers the TypeScript-only
 //! constructs that have runtime meaning (enums, namespaces, parameter properties).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use oxc::allocator::Allocator;
-use oxc::codegen::Codegen;
+use oxc::codegen::{Codegen, CodegenOptions};
 use oxc::parser::Parser;
 use oxc::semantic::SemanticBuilder;
 use oxc::span::SourceType;
@@ -31,7 +31,28 @@ pub fn strip_types(path: &Path, source: &str) -> Result<String, RuntimeError> {
     })
 }
 
+/// Transpiles a TypeScript module to JavaScript with a source map (JSON) from the output back
+/// to `path`, whose file name the map names as its source.
+pub fn strip_types_mapped(path: &Path, source: &str) -> Result<(String, String), RuntimeError> {
+    std::panic::catch_unwind(|| transpile_with(path, source, true))
+        .unwrap_or_else(|_| {
+            Err(RuntimeError::Load {
+                specifier: path.display().to_string(),
+                reason: "the TypeScript compiler failed on this file".into(),
+            })
+        })
+        .map(|(code, map)| (code, map.unwrap_or_default()))
+}
+
 fn transpile(path: &Path, source: &str) -> Result<String, RuntimeError> {
+    transpile_with(path, source, false).map(|(code, _)| code)
+}
+
+fn transpile_with(
+    path: &Path,
+    source: &str,
+    map: bool,
+) -> Result<(String, Option<String>), RuntimeError> {
     let allocator = Allocator::default();
     let source_type = SourceType::from_path(path)
         .unwrap_or_else(|_| SourceType::ts())
@@ -52,7 +73,12 @@ fn transpile(path: &Path, source: &str) -> Result<String, RuntimeError> {
     if let Some(diag) = transformed.diagnostics.errors().next() {
         return Err(syntax_error(path, source, diag));
     }
-    Ok(Codegen::new().build(&program).code)
+    let options = CodegenOptions {
+        source_map_path: map.then(|| PathBuf::from(path.file_name().unwrap_or_default())),
+        ..CodegenOptions::default()
+    };
+    let out = Codegen::new().with_options(options).build(&program);
+    Ok((out.code, out.map.map(|m| m.to_json_string())))
 }
 
 fn syntax_error(path: &Path, source: &str, diag: &oxc::diagnostics::OxcDiagnostic) -> RuntimeError {

@@ -80,6 +80,42 @@ pub fn list(node: &Node) -> Result<Reply, ApiError> {
     Ok(reply_json(StatusCode::OK, &json!({ "apps": list })))
 }
 
+/// The URLs at which `app` is served: its routes with a plain host name, then its name under
+/// the node's app domain; each over HTTPS, then HTTP, as the node listens.
+fn urls(node: &Node, app: &str, routes: &[Route]) -> Vec<String> {
+    let Some(public) = node.public.get() else {
+        return Vec::new();
+    };
+    let mut urls = Vec::new();
+    for r in routes.iter().filter(|r| !r.host.contains('*')) {
+        for base in public.urls_for(&r.host) {
+            urls.push(format!(
+                "{base}{}",
+                if r.path == "/" { "/" } else { &r.path }
+            ));
+        }
+    }
+    if let Some(domain) = &public.app_domain {
+        for base in public.urls_for(&format!("{app}.{domain}")) {
+            urls.push(format!("{base}/"));
+        }
+    }
+    urls
+}
+
+/// The node itself: version, listeners and app domain (what `edge whoami` shows).
+pub fn node_info(node: &Node) -> Result<Reply, ApiError> {
+    let apps = node.lock_store().apps()?.len();
+    Ok(reply_json(
+        StatusCode::OK,
+        &json!({
+            "version": env!("CARGO_PKG_VERSION"),
+            "public": node.public.get(),
+            "apps": apps,
+        }),
+    ))
+}
+
 pub fn get(node: &Node, app: &str) -> Result<Reply, ApiError> {
     let a = existing(node, app)?;
     let store = node.lock_store();
@@ -108,6 +144,7 @@ pub fn get(node: &Node, app: &str) -> Result<Reply, ApiError> {
             "routes": routes,
             "vars": names(false),
             "secrets": names(true),
+            "urls": urls(node, app, &routes),
         }),
     ))
 }
@@ -287,6 +324,12 @@ pub async fn upload(
         activate_locked(node, app, version.id).await?;
         active = true;
     }
+    let routes: Vec<Route> = node
+        .lock_store()
+        .routes()?
+        .into_iter()
+        .filter(|r| r.app == app)
+        .collect();
     let status = if created {
         StatusCode::CREATED
     } else {
@@ -301,6 +344,7 @@ pub async fn upload(
             "main": version.main,
             "created": created,
             "active": active,
+            "urls": urls(node, app, &routes),
         }),
     ))
 }

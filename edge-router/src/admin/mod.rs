@@ -32,6 +32,7 @@ pub const ENDPOINTS: &[(&str, &str)] = &[
     ("GET", "/healthz"),
     ("GET", "/readyz"),
     ("GET", "/v1/openapi.json"),
+    ("GET", "/v1/node"),
     ("GET", "/v1/apps"),
     ("GET", "/v1/apps/{app}"),
     ("PUT", "/v1/apps/{app}"),
@@ -168,6 +169,7 @@ async fn route(req: Request<Incoming>, node: &Arc<Node>) -> Result<Reply, ApiErr
     }
     authorize(&req, node)?;
     match (m, &segments[1..]) {
+        ("GET", ["node"]) => apps::node_info(node),
         ("GET", ["apps"]) => apps::list(node),
         ("GET", ["apps", app]) => apps::get(node, app),
         ("PUT", ["apps", app]) => {

@@ -53,6 +53,18 @@ struct Manifest {
     #[serde(default)]
     #[allow(dead_code)]
     compatibility_date: Option<String>,
+    /// The app's name in the project it was built from (`edge deploy` writes it).
+    #[serde(default)]
+    #[allow(dead_code)]
+    name: Option<String>,
+    /// What made the bundle (`edge 0.1.0`).
+    #[serde(default)]
+    #[allow(dead_code)]
+    generator: Option<String>,
+    /// The modules in the bundle, entry first (`edge deploy` writes it).
+    #[serde(default)]
+    #[allow(dead_code)]
+    modules: Vec<String>,
 }
 
 /// What a checked bundle holds.

@@ -391,6 +391,9 @@ struct JSRuntime {
        scheduled (a promise reaction: where `then`/`await` registered it) to where it
        runs. See JS_SetContinuationContext. */
     JSValue continuation_context;
+    /* Edge patch: see JS_SetSourcePositionHook. */
+    JSSourcePositionHook *source_position_hook;
+    void *source_position_opaque;
 
     JSHostPromiseRejectionTracker *host_promise_rejection_tracker;
     void *host_promise_rejection_tracker_opaque;
@@ -2350,6 +2353,8 @@ JSRuntime *JS_NewRuntime2(const JSMallocFunctions *mf, void *opaque)
 #endif
     init_list_head(&rt->job_list);
     rt->continuation_context = JS_UNDEFINED; /* Edge patch */
+    rt->source_position_hook = NULL; /* Edge patch */
+    rt->source_position_opaque = NULL;
 
     if (JS_InitAtoms(rt))
         goto fail;
@@ -8318,10 +8323,19 @@ static void build_backtrace(JSContext *ctx, JSValueConst error_val,
                 int line_num1, col_num1;
                 uint32_t pc;
 
+                const char *shown;
+                char mapped_name[1024]; /* Edge patch: the source map's file name */
+
                 pc = sf->cur_pc - b->byte_code_buf - 1;
                 line_num1 = find_line_num(ctx, b, pc, &col_num1);
                 atom_str = b->filename ? JS_AtomToCString(ctx, b->filename) : NULL;
-                dbuf_printf(&dbuf, " (%s", atom_str ? atom_str : "<null>");
+                shown = atom_str ? atom_str : "<null>";
+                if (atom_str && line_num1 != -1 && rt->source_position_hook &&
+                    rt->source_position_hook(rt->source_position_opaque, atom_str,
+                                             &line_num1, &col_num1, mapped_name,
+                                             sizeof(mapped_name)))
+                    shown = mapped_name;
+                dbuf_printf(&dbuf, " (%s", shown);
                 JS_FreeCString(ctx, atom_str);
                 if (line_num1 != -1)
                     dbuf_printf(&dbuf, ":%d:%d", line_num1, col_num1);
@@ -55730,6 +55744,13 @@ static JSValue promise_reaction_job(JSContext *ctx, int argc,
     return res2;
 }
 
+/* Edge patch: see quickjs.h. */
+void JS_SetSourcePositionHook(JSRuntime *rt, JSSourcePositionHook *hook, void *opaque)
+{
+    rt->source_position_hook = hook;
+    rt->source_position_opaque = opaque;
+}
+
 /* Edge patch: the continuation context. */
 JSValue JS_GetContinuationContext(JSContext *ctx)
 {
@@ -63647,10 +63668,23 @@ static void js_new_callsite_data(JSContext *ctx, JSCallSiteData *csd, JSStackFra
         line_num1 = find_line_num(ctx, b,
                                   sf->cur_pc - b->byte_code_buf - 1,
                                   &col_num1);
+        JSRuntime *rt = ctx->rt;
+        char mapped_name[1024]; /* Edge patch: the source map's position */
+        bool renamed = false;
+        if (rt->source_position_hook && line_num1 != -1) {
+            const char *name = JS_AtomToCString(ctx, b->filename);
+            if (name) {
+                renamed = rt->source_position_hook(rt->source_position_opaque, name,
+                                                   &line_num1, &col_num1, mapped_name,
+                                                   sizeof(mapped_name));
+                JS_FreeCString(ctx, name);
+            }
+        }
         csd->native = false;
         csd->line_num = line_num1;
         csd->col_num = col_num1;
-        csd->filename = JS_AtomToString(ctx, b->filename);
+        csd->filename = renamed ? JS_NewString(ctx, mapped_name)
+                                : JS_AtomToString(ctx, b->filename);
         if (JS_IsException(csd->filename)) {
             csd->filename = JS_NULL;
             JS_FreeValue(ctx, JS_GetException(ctx)); // Clear exception.

@@ -1166,6 +1166,14 @@ typedef enum JSPromiseHookType {
 typedef void JSPromiseHook(JSContext *ctx, JSPromiseHookType type,
                            JSValueConst promise, JSValueConst parent_promise,
                            void *opaque);
+/* Edge patch: maps a stack frame's position to the original source's (a source map), for
+   `err.stack` and the call sites `Error.prepareStackTrace` is given. The hook may change
+   *line and *col (1-based) and may write a replacement file name, NUL-terminated, of at
+   most name_len bytes to name_buf, returning true if it did. It must not call into JS. */
+typedef bool JSSourcePositionHook(void *opaque, const char *filename, int *line, int *col,
+                                  char *name_buf, size_t name_len);
+JS_EXTERN void JS_SetSourcePositionHook(JSRuntime *rt, JSSourcePositionHook *hook,
+                                        void *opaque);
 /* Edge patch: a value that follows asynchronous continuations. A promise reaction
    (`then`, `await`) runs with the value that was current where it was registered; any
    other job with the value current where it was enqueued. Starts as undefined. */

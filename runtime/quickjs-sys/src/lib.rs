@@ -28,7 +28,7 @@ include!("inlines/common.rs");
 
 // Edge patch (see quickjs/quickjs.h and PATCHED.md): the continuation context, which follows
 // promise reactions from where they are registered to where they run; synchronous module
-// loading for require().
+// loading for require(); the source-position hook behind source-mapped stack traces.
 unsafe extern "C" {
     pub fn JS_GetContinuationContext(ctx: *mut JSContext) -> JSValue;
     pub fn JS_SetContinuationContext(ctx: *mut JSContext, value: JSValue);
@@ -37,4 +37,18 @@ unsafe extern "C" {
         basename: *const ::core::ffi::c_char,
         filename: *const ::core::ffi::c_char,
     ) -> JSValue;
+    pub fn JS_SetSourcePositionHook(
+        rt: *mut JSRuntime,
+        hook: Option<
+            unsafe extern "C" fn(
+                opaque: *mut ::core::ffi::c_void,
+                filename: *const ::core::ffi::c_char,
+                line: *mut ::core::ffi::c_int,
+                col: *mut ::core::ffi::c_int,
+                name_buf: *mut ::core::ffi::c_char,
+                name_len: usize,
+            ) -> bool,
+        >,
+        opaque: *mut ::core::ffi::c_void,
+    );
 }

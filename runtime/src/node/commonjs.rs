@@ -331,6 +331,8 @@ pub fn resolve(
         PathBuf::from(specifier)
     } else if specifier.starts_with("./") || specifier.starts_with("../") || specifier == "." {
         dir.join(specifier)
+    } else if specifier.starts_with('#') {
+        packages::resolve_internal(specifier, dir, Mode::Require)?
     } else {
         packages::resolve(specifier, dir, Mode::Require)?
     };

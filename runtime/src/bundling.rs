@@ -1,0 +1,44 @@
+//! What a bundler needs to pick exactly the files an isolate would load: import and
+//! `require()` resolution (the loader's own), whether a file is CommonJS, and TypeScript
+//! stripping with a source map.
+
+use std::path::{Path, PathBuf};
+
+pub use crate::typescript::strip_types_mapped;
+
+/// Where a specifier leads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolved {
+    /// A Node built-in, as `node:<name>`.
+    Builtin(String),
+    File(PathBuf),
+}
+
+/// Resolves `import "<specifier>"` in the file `importer` as an isolate does.
+pub fn resolve_import(specifier: &str, importer: &Path) -> Result<Resolved, String> {
+    if let Some(builtin) = crate::node::canonical(specifier) {
+        return Ok(Resolved::Builtin(builtin));
+    }
+    if crate::node::is_node_scheme(specifier) {
+        return Err("Edge has no such Node built-in module".into());
+    }
+    crate::loader::resolve_import_file(specifier, importer).map(Resolved::File)
+}
+
+/// Resolves `require("<specifier>")` in the file `importer` as an isolate does.
+pub fn resolve_require(specifier: &str, importer: &Path) -> Result<Resolved, String> {
+    use crate::node::commonjs::{resolve, Required};
+    match resolve(specifier, importer, None) {
+        Ok(Required::Builtin(name)) => Ok(Resolved::Builtin(name)),
+        Ok(Required::File(path)) => Ok(Resolved::File(path)),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// Whether the file at `path` with this source is loaded as CommonJS.
+pub fn is_commonjs(path: &Path, source: &str) -> bool {
+    matches!(
+        *crate::node::commonjs::classify(path, source),
+        crate::node::commonjs::Format::CommonJs { .. }
+    )
+}
