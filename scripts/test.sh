@@ -16,6 +16,18 @@ if ! command -v npm >/dev/null 2>&1; then
 fi
 (cd deploy/tests/fixtures/npm && npm ci --no-audit --no-fund --silent)
 
+step "cargo-lambda (the Lambda emulator the adapter is tested behind, from PyPI)"
+if ! command -v python3 >/dev/null 2>&1 || ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
+  apt-get update -qq && apt-get install -y -qq python3 python3-venv >/dev/null
+fi
+TOOLS="${CARGO_TARGET_DIR:-$PWD/target}/tools"
+if [ ! -x "$TOOLS/cargo-lambda/bin/cargo-lambda" ]; then
+  python3 -m venv "$TOOLS/cargo-lambda"
+  # --no-deps: the emulator needs nothing else (its ziglang dependency is for cross builds).
+  "$TOOLS/cargo-lambda/bin/pip" install -q --no-deps cargo-lambda==1.9.2
+fi
+export EDGE_CARGO_LAMBDA="$TOOLS/cargo-lambda/bin/cargo-lambda"
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 

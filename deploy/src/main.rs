@@ -13,6 +13,7 @@ macro_rules! say {
 }
 
 mod account;
+mod build;
 mod bundle;
 mod client;
 mod credentials;
@@ -27,6 +28,7 @@ mod publish;
 mod run;
 mod serve;
 mod watch;
+mod zip;
 
 use std::process::ExitCode;
 
@@ -60,6 +62,8 @@ enum Command {
     Init(init::InitArgs),
     /// Bundle the app in this folder into one file, as `edge deploy` would upload it.
     Bundle(publish::BundleArgs),
+    /// Package the app for another platform: `--target lambda` writes an AWS Lambda zip.
+    Build(build::BuildArgs),
     /// Bundle the app and make it live on a node; prints the version and its URLs.
     Deploy(publish::DeployArgs),
     /// List the app's versions on the node.
@@ -102,6 +106,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve::main(args),
         Command::Init(args) => init::main(args),
         Command::Bundle(args) => publish::bundle_main(args),
+        Command::Build(args) => build::main(args),
         Command::Deploy(args) => publish::deploy_main(args),
         Command::Versions(args) => manage::versions_main(args),
         Command::Rollback(args) => manage::rollback_main(args),

@@ -44,7 +44,7 @@ fn size(bytes: usize) -> String {
 }
 
 /// Reads the project and bundles it, printing what was made.
-fn make(dir: &std::path::Path) -> Result<(Project, Bundle)> {
+pub fn make(dir: &std::path::Path) -> Result<(Project, Bundle)> {
     let project = Project::load(dir)?;
     let bundle = bundle::build(
         &project.dir,

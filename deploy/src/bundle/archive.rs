@@ -34,10 +34,15 @@ fn append(builder: &mut tar::Builder<Vec<u8>>, name: &str, data: &[u8]) -> std::
     builder.append_data(&mut header, name, data)
 }
 
+/// The manifest's bytes.
+pub fn manifest_bytes(manifest: &Manifest) -> std::io::Result<Vec<u8>> {
+    Ok(serde_json::to_vec_pretty(manifest)?)
+}
+
 /// Packs the manifest and `files` (path in the archive -> bytes).
 pub fn pack(manifest: &Manifest, files: &BTreeMap<String, Vec<u8>>) -> std::io::Result<Vec<u8>> {
     let mut builder = tar::Builder::new(Vec::new());
-    let manifest = serde_json::to_vec_pretty(manifest)?;
+    let manifest = manifest_bytes(manifest)?;
     append(&mut builder, MANIFEST, &manifest)?;
     for (name, data) in files {
         append(&mut builder, name, data)?;

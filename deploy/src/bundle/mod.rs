@@ -36,6 +36,9 @@ pub struct Bundle {
     pub modules: Vec<String>,
     /// Paths of every file in the bundle (modules, package.json files, source maps).
     pub files: Vec<String>,
+    /// The archive's contents: path -> bytes, `manifest.json` included (for other package
+    /// formats, such as a Lambda zip).
+    pub contents: BTreeMap<String, Vec<u8>>,
     /// Things the user may want to know (a `require()` that will not resolve, ...).
     pub warnings: Vec<String>,
 }
@@ -439,25 +442,27 @@ pub fn build(project: &Path, main: &str, options: &Options) -> Result<Bundle, Bu
         .iter()
         .map(|m| rel(&output_path(m)))
         .collect();
-    let bytes = archive::pack(
-        &archive::Manifest {
-            main: &main,
-            name: options.name,
-            compatibility_date: options.compatibility_date,
-            generator: concat!("edge ", env!("CARGO_PKG_VERSION")),
-            modules: &modules,
-        },
-        &files,
-    )
-    .map_err(|e| BundleError::Other(format!("cannot write the bundle: {e}")))?;
-    let mut names: Vec<String> = files.into_keys().collect();
+    let manifest = archive::Manifest {
+        main: &main,
+        name: options.name,
+        compatibility_date: options.compatibility_date,
+        generator: concat!("edge ", env!("CARGO_PKG_VERSION")),
+        modules: &modules,
+    };
+    let bytes = archive::pack(&manifest, &files)
+        .map_err(|e| BundleError::Other(format!("cannot write the bundle: {e}")))?;
+    let manifest_bytes = archive::manifest_bytes(&manifest)
+        .map_err(|e| BundleError::Other(format!("cannot write the manifest: {e}")))?;
+    let mut names: Vec<String> = files.keys().cloned().collect();
     names.insert(0, MANIFEST.into());
+    files.insert(MANIFEST.into(), manifest_bytes);
     Ok(Bundle {
         hash: archive::sha256_hex(&bytes),
         bytes,
         main,
         modules,
         files: names,
+        contents: files,
         warnings: walker.warnings,
     })
 }
