@@ -28,6 +28,11 @@ if [ ! -x "$TOOLS/cargo-lambda/bin/cargo-lambda" ]; then
 fi
 export EDGE_CARGO_LAMBDA="$TOOLS/cargo-lambda/bin/cargo-lambda"
 
+step "umoci (unpacks the Cloud Run image in its test)"
+if ! command -v umoci >/dev/null 2>&1; then
+  apt-get update -qq && apt-get install -y -qq umoci >/dev/null
+fi
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 

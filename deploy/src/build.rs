@@ -1,6 +1,7 @@
-//! `edge build --target lambda`: the app's bundle and the `edge-lambda` runtime as one AWS
-//! Lambda deployment package (a zip with `bootstrap` and `app/`), for a `provided.al2023`
-//! function.
+//! `edge build`: the app's bundle with a runtime for another platform. `--target lambda`: the
+//! `edge-lambda` runtime and the bundle as one AWS Lambda deployment package (a zip with
+//! `bootstrap` and `app/`) for a `provided.al2023` function. `--target image`: an OCI image
+//! with `edge-cloudrun` for Google Cloud Run (see `image.rs`).
 
 use std::path::{Path, PathBuf};
 
@@ -12,6 +13,19 @@ use crate::zip;
 pub enum Target {
     /// An AWS Lambda deployment package (custom runtime, provided.al2023).
     Lambda,
+    /// An OCI image for Google Cloud Run (a layout directory, or an archive if --out ends
+    /// in .tar).
+    Image,
+}
+
+impl Target {
+    /// The runtime binary it packages, and the variable naming another one.
+    fn runtime(self) -> (&'static str, &'static str) {
+        match self {
+            Target::Lambda => ("edge-lambda", "EDGE_LAMBDA_BIN"),
+            Target::Image => ("edge-cloudrun", "EDGE_CLOUDRUN_BIN"),
+        }
+    }
 }
 
 #[derive(clap::Args)]
@@ -22,30 +36,31 @@ pub struct BuildArgs {
     /// The project folder (holding edge.toml).
     #[arg(long, default_value = ".")]
     dir: PathBuf,
-    /// Where to write the package (default: `.edge/lambda.zip` in the project).
+    /// Where to write it (default: `.edge/lambda.zip` or `.edge/image/` in the project).
     #[arg(long, short)]
     out: Option<PathBuf>,
-    /// The `edge-lambda` binary to package as `bootstrap` (default: `EDGE_LAMBDA_BIN`, else
-    /// the one beside this `edge`).
-    #[arg(long, value_name = "PATH")]
-    bootstrap: Option<PathBuf>,
+    /// The runtime binary to package: `edge-lambda` (as `bootstrap`) or `edge-cloudrun`
+    /// (default: `EDGE_LAMBDA_BIN`/`EDGE_CLOUDRUN_BIN`, else the one beside this `edge`).
+    #[arg(long, value_name = "PATH", alias = "bootstrap")]
+    runtime_binary: Option<PathBuf>,
 }
 
-fn find_bootstrap(given: Option<PathBuf>) -> Result<PathBuf> {
+fn find_runtime(target: Target, given: Option<PathBuf>) -> Result<PathBuf> {
+    let (name, var) = target.runtime();
     let candidate = given
-        .or_else(|| std::env::var_os("EDGE_LAMBDA_BIN").map(PathBuf::from))
+        .or_else(|| std::env::var_os(var).map(PathBuf::from))
         .or_else(|| {
             std::env::current_exe()
                 .ok()
-                .and_then(|exe| exe.parent().map(|d| d.join("edge-lambda")))
+                .and_then(|exe| exe.parent().map(|d| d.join(name)))
         });
     match candidate {
         Some(path) if path.is_file() => Ok(path),
         Some(path) => bail!(
-            "no edge-lambda binary at {} (build it with `cargo build --release -p edge-lambda`, or pass --bootstrap)",
+            "no {name} binary at {} (build it with `cargo build --release -p {name}`, or pass --runtime-binary)",
             path.display()
         ),
-        None => bail!("cannot tell where edge-lambda is: pass --bootstrap"),
+        None => bail!("cannot tell where {name} is: pass --runtime-binary"),
     }
 }
 
@@ -53,7 +68,48 @@ pub fn main(args: BuildArgs) -> Result<std::process::ExitCode> {
     let (project, bundle) = crate::publish::make(&args.dir)?;
     match args.target {
         Target::Lambda => lambda(&args, &project, &bundle),
+        Target::Image => image(&args, &project, &bundle),
     }
+}
+
+fn image(
+    args: &BuildArgs,
+    project: &crate::project::Project,
+    bundle: &crate::bundle::Bundle,
+) -> Result<std::process::ExitCode> {
+    let runtime = find_runtime(Target::Image, args.runtime_binary.clone())?;
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| project.dir.join(".edge").join("image"));
+    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    let image = crate::image::write(&bundle.contents, &runtime, &project.name, &out)?;
+    say!(
+        "Wrote the OCI image {} to {} ({:.1} MiB; edge-cloudrun with {} shared libraries, user 65532, port 8080)",
+        image.digest,
+        out.display(),
+        image.size as f64 / (1024.0 * 1024.0),
+        image.libraries
+    );
+    let source = if out.extension().is_some_and(|e| e == "tar") {
+        format!("oci-archive:{}", out.display())
+    } else {
+        format!("oci:{}:latest", out.display())
+    };
+    say!("Push it and deploy it:");
+    say!(
+        "  skopeo copy {source} docker://REGION-docker.pkg.dev/PROJECT/REPO/{}:latest",
+        project.name
+    );
+    say!(
+        "  gcloud run deploy {} --image REGION-docker.pkg.dev/PROJECT/REPO/{}:latest --port 8080",
+        project.name,
+        project.name
+    );
+    Ok(std::process::ExitCode::SUCCESS)
 }
 
 fn lambda(
@@ -61,7 +117,7 @@ fn lambda(
     project: &crate::project::Project,
     bundle: &crate::bundle::Bundle,
 ) -> Result<std::process::ExitCode> {
-    let bootstrap = find_bootstrap(args.bootstrap.clone())?;
+    let bootstrap = find_runtime(Target::Lambda, args.runtime_binary.clone())?;
     let binary = std::fs::read(&bootstrap)
         .with_context(|| format!("cannot read {}", bootstrap.display()))?;
     if !binary.starts_with(b"\x7fELF") {

@@ -19,6 +19,7 @@ mod client;
 mod credentials;
 mod dev;
 mod entry;
+mod image;
 mod init;
 mod manage;
 mod outbound;
@@ -62,7 +63,8 @@ enum Command {
     Init(init::InitArgs),
     /// Bundle the app in this folder into one file, as `edge deploy` would upload it.
     Bundle(publish::BundleArgs),
-    /// Package the app for another platform: `--target lambda` writes an AWS Lambda zip.
+    /// Package the app for another platform: `--target lambda` (an AWS Lambda zip) or
+    /// `--target image` (an OCI image for Google Cloud Run).
     Build(build::BuildArgs),
     /// Bundle the app and make it live on a node; prints the version and its URLs.
     Deploy(publish::DeployArgs),

@@ -29,12 +29,24 @@ struct Shared {
     dropped: AtomicU64,
 }
 
+/// How a request's line is written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Edge's own JSON line (the node's access log).
+    Edge,
+    /// Google Cloud Logging's structured format (Cloud Run): `severity`, `message`,
+    /// `httpRequest`, and `logging.googleapis.com/trace` from the request's trace header,
+    /// qualified by `project` when known.
+    CloudLogging { project: Option<String> },
+}
+
 /// Where access-log lines go; cheap to clone.
 #[derive(Clone)]
 pub struct AccessLog {
     shared: Option<Arc<Shared>>,
     /// Flush requests to the writer; the writer ends when every clone is gone.
     flush: Option<Sender<Sender<()>>>,
+    format: Arc<LogFormat>,
 }
 
 impl AccessLog {
@@ -43,7 +55,19 @@ impl AccessLog {
         AccessLog {
             shared: None,
             flush: None,
+            format: Arc::new(LogFormat::Edge),
         }
+    }
+
+    /// The same log, writing lines in `format`.
+    pub fn with_format(mut self, format: LogFormat) -> AccessLog {
+        self.format = Arc::new(format);
+        self
+    }
+
+    /// Whether requests' trace headers are wanted.
+    pub fn wants_trace(&self) -> bool {
+        self.is_on() && matches!(*self.format, LogFormat::CloudLogging { .. })
     }
 
     /// Writes lines to `out` from a thread of its own, with a buffer for each of `workers`;
@@ -66,6 +90,7 @@ impl AccessLog {
             AccessLog {
                 shared: Some(shared),
                 flush: Some(tx),
+                format: Arc::new(LogFormat::Edge),
             },
             thread,
         ))
@@ -151,6 +176,8 @@ pub struct Record {
     pub status: u16,
     pub started: Instant,
     pub head: Duration,
+    /// The trace id from `traceparent` or `X-Cloud-Trace-Context`, when the format uses it.
+    pub trace: Option<String>,
 }
 
 impl Record {
@@ -165,6 +192,7 @@ impl Record {
         version: Option<Arc<str>>,
         status: u16,
         started: Instant,
+        trace: Option<String>,
     ) -> Record {
         let (host, path) = url.map(crate::request::host_and_path).unwrap_or(("", ""));
         Record {
@@ -178,6 +206,7 @@ impl Record {
             status,
             started,
             head: started.elapsed(),
+            trace,
         }
     }
 }
@@ -213,7 +242,13 @@ impl<B: HttpBody> Metered<B> {
         drop(self.in_flight.take());
         if let Some(r) = self.record.take() {
             let (record, log) = *r;
-            log.write(&line(&record, self.bytes, complete));
+            let text = match &*log.format {
+                LogFormat::Edge => line(&record, self.bytes, complete),
+                LogFormat::CloudLogging { project } => {
+                    cloud_line(&record, self.bytes, complete, project.as_deref())
+                }
+            };
+            log.write(&text);
         }
     }
 }
@@ -294,6 +329,69 @@ fn line(r: &Record, bytes: u64, complete: bool) -> String {
     out
 }
 
+/// The trace id of a request: W3C `traceparent` (`00-<32 hex>-<16 hex>-<flags>`), else
+/// Google's `X-Cloud-Trace-Context` (`<32 hex>/<span>;o=1`).
+pub fn trace_id(headers: &http::HeaderMap) -> Option<String> {
+    let hex32 = |s: &str| s.len() == 32 && s.bytes().all(|b| b.is_ascii_hexdigit());
+    if let Some(tp) = headers.get("traceparent").and_then(|v| v.to_str().ok()) {
+        let mut parts = tp.trim().split('-');
+        if let (Some(_), Some(id)) = (parts.next(), parts.next()) {
+            if hex32(id) && id.bytes().any(|b| b != b'0') {
+                return Some(id.to_ascii_lowercase());
+            }
+        }
+    }
+    let gcp = headers.get("x-cloud-trace-context")?.to_str().ok()?;
+    let id = gcp.split('/').next()?.trim();
+    hex32(id).then(|| id.to_ascii_lowercase())
+}
+
+/// A request in Cloud Logging's structured format.
+fn cloud_line(r: &Record, bytes: u64, complete: bool, project: Option<&str>) -> String {
+    let severity = if r.status >= 500 {
+        "ERROR"
+    } else if r.status >= 400 || !complete {
+        "WARNING"
+    } else {
+        "INFO"
+    };
+    let mut out = String::with_capacity(320);
+    let _ = write!(out, "{{\"severity\":\"{severity}\",\"message\":");
+    json_str(&mut out, &format!("{} {} {}", r.method, r.path, r.status));
+    let _ = write!(
+        out,
+        ",\"time\":\"{}\",\"httpRequest\":{{\"requestMethod\":",
+        rfc3339(SystemTime::now())
+    );
+    json_str(&mut out, &r.method);
+    out.push_str(",\"requestUrl\":");
+    json_str(&mut out, &format!("{}{}", r.host, r.path));
+    let _ = write!(
+        out,
+        ",\"status\":{},\"responseSize\":\"{bytes}\",\"latency\":\"{:.6}s\",\"protocol\":\"{}\"",
+        r.status,
+        r.started.elapsed().as_secs_f64(),
+        r.protocol
+    );
+    if let Some(ip) = r.client {
+        let _ = write!(out, ",\"remoteIp\":\"{ip}\"");
+    }
+    out.push('}');
+    if let Some(id) = &r.trace {
+        out.push_str(",\"logging.googleapis.com/trace\":");
+        match project {
+            Some(p) => json_str(&mut out, &format!("projects/{p}/traces/{id}")),
+            None => json_str(&mut out, id),
+        }
+    }
+    let _ = write!(
+        out,
+        ",\"edge\":{{\"head_ms\":{},\"complete\":{complete}}}}}",
+        ms(r.head)
+    );
+    out
+}
+
 /// A JSON string literal.
 fn json_str(out: &mut String, s: &str) {
     out.push('"');
@@ -355,6 +453,40 @@ mod tests {
     use super::*;
 
     #[test]
+    fn reads_trace_headers() {
+        let mut h = http::HeaderMap::new();
+        assert_eq!(trace_id(&h), None);
+        h.insert(
+            "x-cloud-trace-context",
+            "105445AA7843BC8BF206B12000100000/1;o=1".parse().unwrap(),
+        );
+        assert_eq!(
+            trace_id(&h).as_deref(),
+            Some("105445aa7843bc8bf206b12000100000")
+        );
+        h.insert(
+            "traceparent",
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                .parse()
+                .unwrap(),
+        );
+        assert_eq!(
+            trace_id(&h).as_deref(),
+            Some("4bf92f3577b34da6a3ce929d0e0e4736")
+        );
+        h.insert(
+            "traceparent",
+            "00-00000000000000000000000000000000-00f067aa0ba902b7-01"
+                .parse()
+                .unwrap(),
+        );
+        assert_eq!(
+            trace_id(&h).as_deref(),
+            Some("105445aa7843bc8bf206b12000100000")
+        );
+    }
+
+    #[test]
     fn lines_are_json() {
         let record = Record {
             client: Some("10.0.0.1".parse().unwrap()),
@@ -367,7 +499,17 @@ mod tests {
             status: 200,
             started: Instant::now(),
             head: Duration::from_micros(1500),
+            trace: Some("4bf92f3577b34da6a3ce929d0e0e4736".into()),
         };
+        let cloud: serde_json::Value =
+            serde_json::from_str(&cloud_line(&record, 42, true, Some("p1"))).unwrap();
+        assert_eq!(cloud["severity"], "INFO");
+        assert_eq!(cloud["httpRequest"]["status"], 200);
+        assert_eq!(cloud["httpRequest"]["responseSize"], "42");
+        assert_eq!(
+            cloud["logging.googleapis.com/trace"],
+            "projects/p1/traces/4bf92f3577b34da6a3ce929d0e0e4736"
+        );
         let v: serde_json::Value = serde_json::from_str(&line(&record, 42, true)).unwrap();
         assert_eq!(v["path"], "/q\"uote\\/\u{1}");
         assert_eq!(v["app"], "shop");

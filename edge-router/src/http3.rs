@@ -222,6 +222,11 @@ async fn request<D: Dispatch>(
     let url = request_url(&mut parts, "https", local);
     // The access log needs the URL after the app has taken the request: a copy only when on.
     let logged = url.as_ref().filter(|_| config.access_log.is_on()).cloned();
+    let trace = config
+        .access_log
+        .wants_trace()
+        .then(|| crate::access_log::trace_id(&parts.headers))
+        .flatten();
     let (response, app, version) = match url {
         None => (
             plain(
@@ -269,6 +274,7 @@ async fn request<D: Dispatch>(
                 version,
                 status,
                 started,
+                trace,
             )
         },
         None,

@@ -409,6 +409,7 @@ async fn handle<D: Dispatch>(
     };
     let config = &front.config;
     let method = parts.method.clone();
+    let mut trace = None;
     let (response, app, version, url) = match request_url(&mut parts, conn.scheme, conn.local) {
         None => {
             let res = plain(
@@ -426,6 +427,11 @@ async fn handle<D: Dispatch>(
             // The access log needs the URL after the app has taken the request: a copy only
             // when the log is on.
             let logged = config.access_log.is_on().then(|| url.clone());
+            trace = if config.access_log.wants_trace() {
+                crate::access_log::trace_id(&parts.headers)
+            } else {
+                None
+            };
             let request = AppRequest {
                 method: parts.method,
                 url,
@@ -461,6 +467,7 @@ async fn handle<D: Dispatch>(
                 version,
                 status,
                 started,
+                trace,
             )
         },
         Some(conn.in_flight),
