@@ -128,7 +128,7 @@ fn package_json(name: &str) -> String {
     )
 }
 
-const GITIGNORE: &str = "node_modules/\n";
+const GITIGNORE: &str = "node_modules/\n.edge/\n";
 
 pub fn main(args: InitArgs) -> Result<std::process::ExitCode> {
     let dir = args.dir.unwrap_or_else(|| PathBuf::from("."));
