@@ -149,12 +149,21 @@ impl RuntimeApi {
         Full::new(bytes.into()).boxed_unsync()
     }
 
-    /// Waits for the next invocation.
+    /// Waits for the next invocation. A connection the other side closed while idle is
+    /// opened again once (asking for the next invocation is safe to repeat).
     pub async fn next(&mut self) -> Result<Invocation> {
-        let req = self
-            .request(Method::GET, "/invocation/next")
-            .body(Self::full(Bytes::new()))?;
-        let (status, headers, event) = self.send(req).await?;
+        let attempt = |api: &Self| {
+            api.request(Method::GET, "/invocation/next")
+                .body(Self::full(Bytes::new()))
+        };
+        let (status, headers, event) = match self.send(attempt(self)?).await {
+            Ok(answer) => answer,
+            Err(e) => {
+                tracing::debug!("next failed ({e}); reconnecting");
+                self.conn = None;
+                self.send(attempt(self)?).await?
+            }
+        };
         if !status.is_success() {
             bail!(
                 "the Runtime API answered {status} to next: {}",
