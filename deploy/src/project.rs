@@ -124,18 +124,6 @@ pub fn valid_var_name(name: &str) -> bool {
         && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
-fn valid_host(host: &str) -> bool {
-    let labels = host.strip_prefix("*.").unwrap_or(host);
-    host == "*"
-        || (!labels.is_empty()
-            && labels.len() <= 253
-            && labels.split('.').all(|l| {
-                !l.is_empty()
-                    && l.len() <= 63
-                    && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-            }))
-}
-
 /// `YYYY-MM-DD`.
 fn valid_date(text: &str) -> bool {
     let b = text.as_bytes();
@@ -231,7 +219,7 @@ impl Project {
                     };
                     let host = host.to_ascii_lowercase();
                     check(
-                        valid_host(&host),
+                        edge_router::routes::valid_host(&host),
                         span.clone(),
                         format!("routes: '{host}' is not a host name, '*.domain' or '*'"),
                     )?;

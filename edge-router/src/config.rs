@@ -254,13 +254,7 @@ impl NodeConfig {
             }
         }
         if !self.app_domain.is_empty()
-            && (crate::routes::Route {
-                host: format!("x.{}", self.app_domain),
-                path: "/".into(),
-                app: String::new(),
-            })
-            .normalized()
-            .is_err()
+            && !crate::routes::valid_host(&format!("x.{}", self.app_domain.to_ascii_lowercase()))
         {
             return Err(format!(
                 "app_domain: '{}' is not a domain name such as apps.example.com",

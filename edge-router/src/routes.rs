@@ -24,21 +24,24 @@ fn root_path() -> String {
     "/".into()
 }
 
+/// Whether `host` (lowercase) is a route host: a host name, `*.domain` or `*`.
+pub fn valid_host(host: &str) -> bool {
+    let labels = host.strip_prefix("*.").unwrap_or(host);
+    host == "*"
+        || (!labels.is_empty()
+            && labels.len() <= 253
+            && labels.split('.').all(|l| {
+                !l.is_empty()
+                    && l.len() <= 63
+                    && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            }))
+}
+
 impl Route {
     /// Normalizes and checks a route: lowercase host, path starting with `/`, no query.
     pub fn normalized(mut self) -> Result<Route, String> {
         self.host = self.host.trim().trim_end_matches('.').to_ascii_lowercase();
-        let host = &self.host;
-        let labels = host.strip_prefix("*.").unwrap_or(host);
-        let valid_host = host == "*"
-            || (!labels.is_empty()
-                && labels.len() <= 253
-                && labels.split('.').all(|l| {
-                    !l.is_empty()
-                        && l.len() <= 63
-                        && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-                }));
-        if !valid_host {
+        if !valid_host(&self.host) {
             return Err(format!(
                 "route host '{}' is not a host name, '*.domain' or '*'",
                 self.host

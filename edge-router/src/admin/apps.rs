@@ -80,6 +80,16 @@ pub fn list(node: &Node) -> Result<Reply, ApiError> {
     Ok(reply_json(StatusCode::OK, &json!({ "apps": list })))
 }
 
+/// The routes of `app`.
+fn app_routes(node: &Node, app: &str) -> Result<Vec<Route>, ApiError> {
+    Ok(node
+        .lock_store()
+        .routes()?
+        .into_iter()
+        .filter(|r| r.app == app)
+        .collect())
+}
+
 /// The URLs at which `app` is served: its routes with a plain host name, then its name under
 /// the node's app domain; each over HTTPS, then HTTP, as the node listens.
 fn urls(node: &Node, app: &str, routes: &[Route]) -> Vec<String> {
@@ -324,12 +334,7 @@ pub async fn upload(
         activate_locked(node, app, version.id).await?;
         active = true;
     }
-    let routes: Vec<Route> = node
-        .lock_store()
-        .routes()?
-        .into_iter()
-        .filter(|r| r.app == app)
-        .collect();
+    let routes = app_routes(node, app)?;
     let status = if created {
         StatusCode::CREATED
     } else {
@@ -544,12 +549,7 @@ fn secret_value(node: &Node, app: &str, name: &str) -> Result<Option<String>, Ap
 
 pub fn get_routes(node: &Node, app: &str) -> Result<Reply, ApiError> {
     existing(node, app)?;
-    let routes: Vec<Route> = node
-        .lock_store()
-        .routes()?
-        .into_iter()
-        .filter(|r| r.app == app)
-        .collect();
+    let routes = app_routes(node, app)?;
     Ok(reply_json(StatusCode::OK, &json!({ "routes": routes })))
 }
 
