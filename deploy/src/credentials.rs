@@ -150,6 +150,11 @@ pub fn resolve(args: &NodeArgs) -> Result<Target> {
     } else {
         bail!("no admin token for {node}: run `edge login --node {node}` (it reads the token from stdin), or set EDGE_TOKEN")
     };
+    if node.starts_with("http://") && !is_loopback(&node) {
+        eprintln!(
+            "warning: {node} is plain HTTP: the admin token crosses the network unencrypted (use https:// unless this is a private network)"
+        );
+    }
     Ok(Target {
         node,
         token,

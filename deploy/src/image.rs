@@ -126,6 +126,17 @@ pub fn write(
             binary.display()
         ),
     };
+    let host_arch = match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "aarch64" => "arm64",
+        other => other,
+    };
+    if arch != host_arch {
+        bail!(
+            "{} is for {arch} but this machine is {host_arch}: its shared libraries cannot be taken from here; build the image on {arch}",
+            binary.display()
+        );
+    }
     let mut files = BTreeMap::new();
     files.insert(
         "edge/edge-cloudrun".to_owned(),
@@ -235,6 +246,16 @@ pub fn write(
             .with_context(|| format!("cannot write {}", out.display()))?;
     } else {
         if out.exists() {
+            // Only an earlier image (or an empty folder) is replaced, never other files.
+            let empty = std::fs::read_dir(out)
+                .map(|mut d| d.next().is_none())
+                .unwrap_or(false);
+            if !out.join("oci-layout").is_file() && !empty {
+                bail!(
+                    "{} exists and is not an OCI image layout: choose another --out",
+                    out.display()
+                );
+            }
             std::fs::remove_dir_all(out)
                 .with_context(|| format!("cannot replace {}", out.display()))?;
         }

@@ -179,6 +179,9 @@ pub fn secrets_main(command: SecretsCommand) -> Result<std::process::ExitCode> {
             }
         }
         SecretsCommand::Delete { secret, app } => {
+            if !project::valid_var_name(&secret) {
+                bail!("'{secret}' is not a secret name: use letters, digits and '_'");
+            }
             let (name, client, runtime) = app.connect()?;
             runtime.block_on(client.call(
                 Method::DELETE,
@@ -218,14 +221,15 @@ pub fn logs_main(args: LogsArgs) -> Result<std::process::ExitCode> {
         }
         eprintln!("Tailing {name}'s console (Ctrl-C to stop)");
         let mut stream = res.bytes_stream();
-        let mut pending = String::new();
+        // Bytes until a whole line is in: a character may be split between chunks.
+        let mut pending: Vec<u8> = Vec::new();
         let mut event = SseEvent::default();
         while let Some(chunk) = stream.next().await {
             let chunk = chunk.context("the node ended the tail")?;
-            pending.push_str(&String::from_utf8_lossy(&chunk));
-            while let Some(end) = pending.find('\n') {
-                let line: String = pending.drain(..=end).collect();
-                event.feed(line.trim_end_matches(['\n', '\r']));
+            pending.extend_from_slice(&chunk);
+            while let Some(end) = pending.iter().position(|&b| b == b'\n') {
+                let line: Vec<u8> = pending.drain(..=end).collect();
+                event.feed(String::from_utf8_lossy(&line).trim_end_matches(['\n', '\r']));
             }
         }
         bail!("the node ended the tail")

@@ -29,8 +29,10 @@ pub struct NodeConfig {
     /// Where the access log goes: `"stdout"` (default), `"off"`, or a file path (appended).
     pub access_log: String,
     /// Every app is also served at `<app>.<app_domain>` (as workers.dev names each worker),
-    /// so a new app answers before it has routes. Default `localhost` (`demo.localhost`
-    /// reaches a local node); `""` turns it off.
+    /// so a new app answers before it has routes. On the embedded defaults (no configuration
+    /// file) it is `localhost` (`demo.localhost` reaches a local node); in a configuration
+    /// file it is off unless set, so a public node serves apps only on their routes.
+    #[serde(default)]
     pub app_domain: String,
 }
 
@@ -313,5 +315,21 @@ impl NodeConfig {
             Some(home) if !home.is_empty() => PathBuf::from(home).join(".edge").join("node"),
             _ => PathBuf::from(".edge"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_app_domain_is_on_for_the_embedded_defaults_only() {
+        assert_eq!(NodeConfig::default().app_domain, "localhost");
+        let from_file: NodeConfig = toml::from_str("workers = 1\n").unwrap();
+        assert_eq!(from_file.app_domain, "");
+        let set: NodeConfig = toml::from_str("app_domain = \"apps.example.com\"\n").unwrap();
+        assert!(set.check().is_ok());
+        let bad: NodeConfig = toml::from_str("app_domain = \"apps example.com\"\n").unwrap();
+        assert!(bad.check().unwrap_err().contains("app_domain"));
     }
 }

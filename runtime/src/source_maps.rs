@@ -158,11 +158,32 @@ fn lookup(module: &str, line: u32, col: u32) -> Option<(u32, u32, Option<String>
         .filter(|t| t[0] == line0)
         .or_else(|| mapped.tokens.get(after).filter(|t| t[0] == line0))?;
     let name = mapped.names.get(token[4] as usize).cloned().flatten();
-    Some((token[2] + 1, token[3] + 1, name))
+    Some((token[2].checked_add(1)?, token[3].checked_add(1)?, name))
 }
 
 /// The engine's hook (see `quickjs.h`, Edge patch).
 unsafe extern "C" fn position_hook(
+    opaque: *mut c_void,
+    filename: *const c_char,
+    line: *mut c_int,
+    col: *mut c_int,
+    name_buf: *mut c_char,
+    name_len: usize,
+) -> bool {
+    // A panic must not cross into C (it would abort the process): it maps nothing instead.
+    std::panic::catch_unwind(|| {
+        // SAFETY: as `map_position`'s contract; the engine passes valid pointers.
+        unsafe { map_position(opaque, filename, line, col, name_buf, name_len) }
+    })
+    .unwrap_or(false)
+}
+
+/// The work of `position_hook`.
+///
+/// # Safety
+/// `filename` is NUL-terminated, `line` and `col` point at integers, `name_buf` holds
+/// `name_len` bytes, all valid for the call.
+unsafe fn map_position(
     _opaque: *mut c_void,
     filename: *const c_char,
     line: *mut c_int,
@@ -185,10 +206,13 @@ unsafe extern "C" fn position_hook(
     let Some((sl, sc, name)) = lookup(module, l, c) else {
         return false;
     };
+    let (Ok(sl), Ok(sc)) = (c_int::try_from(sl), c_int::try_from(sc)) else {
+        return false;
+    };
     // SAFETY: as above; the engine reads them back after the call.
     unsafe {
-        *line = sl as c_int;
-        *col = sc as c_int;
+        *line = sl;
+        *col = sc;
     }
     match name {
         Some(name) if name.len() < name_len && !name.contains('\0') => {

@@ -100,7 +100,11 @@ fn run(started: Instant) -> Result<ExitCode> {
         let config = AppConfig {
             entry: entry.clone(),
             isolate: IsolateOptions {
-                env: std::env::vars().filter(|(k, _)| !k.starts_with("EDGE_")).collect(),
+                // Variables that are not UTF-8 cannot be JS strings: they are left out.
+                env: std::env::vars_os()
+                    .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+                    .filter(|(k, _)| !k.starts_with("EDGE_"))
+                    .collect(),
                 outbound: Some(outbound),
                 log: logs::console_sink(),
                 node_compat: env("EDGE_NODE_COMPAT").as_deref() != Some("false"),

@@ -147,6 +147,19 @@ fn the_image_unpacks_serves_drains_and_logs_json() {
     )
     .unwrap();
     std::fs::write(project.join("src/index.ts"), APP).unwrap();
+    // An --out that is some other folder is refused, and left as it was.
+    let refused = Command::new(sibling("edge"))
+        .args(["build", "--target", "image", "--dir"])
+        .arg(&project)
+        .arg("--runtime-binary")
+        .arg(env!("CARGO_BIN_EXE_edge-cloudrun"))
+        .arg("--out")
+        .arg(project.join("src"))
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("not an OCI image layout"));
+    assert!(project.join("src/index.ts").is_file());
     let image = dir.path().join("image");
     let out = Command::new(sibling("edge"))
         .args(["build", "--target", "image", "--dir"])

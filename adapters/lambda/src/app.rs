@@ -67,7 +67,11 @@ pub fn settings() -> Result<Settings> {
             }
         }
     }
-    let env = std::env::vars().filter(|(k, _)| !reserved(k)).collect();
+    // Variables that are not UTF-8 cannot be JS strings: they are left out.
+    let env = std::env::vars_os()
+        .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+        .filter(|(k, _)| !reserved(k))
+        .collect();
     let root = std::fs::canonicalize(&root).unwrap_or(root);
     let entry = root.join(main);
     Ok(Settings {

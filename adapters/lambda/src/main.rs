@@ -11,7 +11,7 @@ mod response;
 mod runtime_api;
 
 use std::process::ExitCode;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use edge_isolates::{AppHost, HostError};
@@ -113,7 +113,11 @@ async fn run(started: Instant) -> Result<()> {
     );
     loop {
         let invocation = api.next().await?;
-        handle(&mut api, &host, mode, invocation).await?;
+        let id = invocation.id.clone();
+        // A refused or failed report ends this invocation, not the runtime.
+        if let Err(e) = handle(&mut api, &host, mode, invocation).await {
+            eprintln!("edge-lambda: {id}: {e:#}");
+        }
     }
 }
 
@@ -162,8 +166,28 @@ async fn handle(api: &mut RuntimeApi, host: &AppHost, mode: Mode, inv: Invocatio
                 .await;
         }
     };
-    let _ = inv.deadline_ms;
-    let res = match host.dispatch(event.request).await {
+    // Answer before Lambda's deadline ends the whole sandbox: a handler that has not produced
+    // its response head by then is reported as timed out.
+    let budget = inv
+        .deadline_ms
+        .and_then(|deadline| {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .ok()?
+                .as_millis() as u64;
+            deadline.checked_sub(now + 200)
+        })
+        .map_or(Duration::from_secs(900), Duration::from_millis);
+    let dispatched = tokio::time::timeout(budget, host.dispatch(event.request)).await;
+    let Ok(dispatched) = dispatched else {
+        let f = Failure::new(
+            "Runtime.Timeout",
+            format!("the app did not answer within {} ms", budget.as_millis()),
+        );
+        eprintln!("edge-lambda: {id} timed out");
+        return api.error(&id, &f).await;
+    };
+    let res = match dispatched {
         Ok(res) => res,
         Err(e) => {
             let f = failure(e);
@@ -201,18 +225,21 @@ async fn handle(api: &mut RuntimeApi, host: &AppHost, mode: Mode, inv: Invocatio
                     return api.error(&id, &f).await;
                 }
             };
-            if body.len() > MAX_BUFFERED {
+            let json = response::buffered(event.origin, status, &res.headers, &body);
+            let payload = serde_json::to_vec(&json)?;
+            // Lambda's limit is on the payload: base64 and JSON escaping count.
+            if payload.len() > MAX_BUFFERED {
                 let f = Failure::new(
                     "Runtime.ResponseSizeTooLarge",
                     format!(
-                        "the response body is {} bytes; a buffered Lambda response holds at most 6 MB (use EDGE_LAMBDA_INVOKE_MODE=response_stream with a streaming Function URL)",
+                        "the response is {} bytes as Lambda's JSON (body {} bytes); a buffered Lambda response holds at most 6 MB (use EDGE_LAMBDA_INVOKE_MODE=response_stream with a streaming Function URL)",
+                        payload.len(),
                         body.len()
                     ),
                 );
                 return api.error(&id, &f).await;
             }
-            let json = response::buffered(event.origin, status, &res.headers, &body);
-            api.respond(&id, serde_json::to_vec(&json)?).await?;
+            api.respond(&id, payload).await?;
             eprintln!(
                 "edge-lambda: {id} {status} {} bytes in {:.1} ms",
                 body.len(),

@@ -126,7 +126,8 @@ pub fn buffered(origin: Origin, status: u16, headers: &HeaderMap, body: &[u8]) -
             // `set-cookie` would be lost, so each goes under a name differing in case only
             // (the ALB passes them on as separate headers).
             let mut single = joined(headers);
-            for (i, cookie) in cookies(headers).into_iter().enumerate() {
+            // 512 spellings; more cookies than that in one answer are dropped.
+            for (i, cookie) in cookies(headers).into_iter().take(512).enumerate() {
                 single.insert(case_variant("set-cookie", i), cookie);
             }
             json!({
@@ -140,12 +141,18 @@ pub fn buffered(origin: Origin, status: u16, headers: &HeaderMap, body: &[u8]) -
     }
 }
 
-/// The `i`-th spelling of `name` by letter case (`set-cookie`, `Set-cookie`, `sEt-cookie`, ...).
+/// The `i`-th spelling of `name` by letter case (`set-cookie`, `Set-cookie`, `sEt-cookie`,
+/// ...): each bit of `i` picks the case of one letter, so `set-cookie` has 512 spellings.
 fn case_variant(name: &str, i: usize) -> String {
+    let mut bit = 0;
     name.chars()
-        .enumerate()
-        .map(|(bit, c)| {
-            if bit < usize::BITS as usize && (i >> bit) & 1 == 1 {
+        .map(|c| {
+            if !c.is_ascii_alphabetic() {
+                return c;
+            }
+            let upper = bit < usize::BITS && (i >> bit) & 1 == 1;
+            bit += 1;
+            if upper {
                 c.to_ascii_uppercase()
             } else {
                 c
@@ -202,6 +209,9 @@ mod tests {
         assert_eq!(alb["statusDescription"], "404 Not Found");
         assert_eq!(alb["headers"]["set-cookie"], "a=1");
         assert_eq!(alb["headers"]["Set-cookie"], "b=2");
+        let spellings: std::collections::HashSet<String> =
+            (0..512).map(|i| case_variant("set-cookie", i)).collect();
+        assert_eq!(spellings.len(), 512);
         let bin = buffered(
             Origin::HttpApi,
             200,

@@ -196,12 +196,19 @@ impl Walker<'_> {
                     e.message
                 ))
             })?;
-            // Locations in errors point at the TypeScript source: find the specifier there.
-            let deps = deps
+            // Locations in errors point at the TypeScript source: find the specifier there; the
+            // output's own offsets stay for rewriting.
+            let deps: Vec<(Dependency, usize)> = deps
                 .into_iter()
-                .map(|d| Dependency {
-                    offset: find_specifier(&source, &d.specifier).unwrap_or(0),
-                    ..d
+                .map(|d| {
+                    let at = find_specifier(&source, &d.specifier).unwrap_or(0);
+                    (
+                        Dependency {
+                            offset: at,
+                            ..d.clone()
+                        },
+                        d.offset,
+                    )
                 })
                 .collect();
             (
@@ -225,26 +232,33 @@ impl Walker<'_> {
                     format!("syntax error: {}", e.message),
                 )
             })?;
-            (deps, Output::Copy(source.clone().into_bytes()))
+            let deps = deps.into_iter().map(|d| {
+                let at = d.offset;
+                (d, at)
+            });
+            (deps.collect(), Output::Copy(source.clone().into_bytes()))
         };
-        let mut output = output;
-        for dep in deps {
-            self.dependency(path, &source, &dep, &mut output)?;
+        let mut renames = Vec::new();
+        for (dep, out_offset) in deps {
+            if let Some(renamed) = self.dependency(path, &source, &dep)? {
+                renames.push((out_offset, dep.specifier, renamed));
+            }
         }
+        let output = rename_specifiers(output, renames);
         self.outputs
             .insert(path.to_owned(), (output_path(path), output));
         self.modules.push(path.to_owned());
         Ok(())
     }
 
-    /// Resolves one dependency of `path` and queues its file.
+    /// Resolves one dependency of `path` and queues its file; returns the specifier to write
+    /// instead when the bundle renames its target (`./x.ts` is `./x.js` there).
     fn dependency(
         &mut self,
         path: &Path,
         source: &str,
         dep: &Dependency,
-        output: &mut Output,
-    ) -> Result<(), BundleError> {
+    ) -> Result<Option<String>, BundleError> {
         let resolved = match dep.kind {
             Kind::Require => bundling::resolve_require(&dep.specifier, path),
             Kind::Static | Kind::Dynamic => bundling::resolve_import(&dep.specifier, path),
@@ -263,7 +277,7 @@ impl Walker<'_> {
                         ),
                     ));
                 }
-                Ok(())
+                Ok(None)
             }
             Ok(Resolved::File(file)) => {
                 let file = normalize(&file);
@@ -281,17 +295,10 @@ impl Walker<'_> {
                     ));
                 }
                 // `import "./x.ts"`: the bundle holds `./x.js`.
-                if is_typescript(&file) && is_typescript(Path::new(&dep.specifier)) {
-                    if let Output::Module { code, .. } = output {
-                        let renamed = output_path(Path::new(&dep.specifier));
-                        *code = code.replace(
-                            &format!("\"{}\"", dep.specifier),
-                            &format!("\"{}\"", renamed.display()),
-                        );
-                    }
-                }
+                let renamed = (is_typescript(&file) && is_typescript(Path::new(&dep.specifier)))
+                    .then(|| output_path(Path::new(&dep.specifier)).display().to_string());
                 self.enqueue(file);
-                Ok(())
+                Ok(renamed)
             }
             Err(reason) => {
                 let what = match dep.kind {
@@ -317,9 +324,40 @@ impl Walker<'_> {
                         dep.specifier
                     ));
                 }
-                Ok(())
+                Ok(None)
             }
         }
+    }
+}
+
+/// Writes each renamed specifier over its string literal in the output (at the offset the
+/// scan found its opening quote), last first so that earlier offsets stay right.
+fn rename_specifiers(output: Output, mut renames: Vec<(usize, String, String)>) -> Output {
+    if renames.is_empty() {
+        return output;
+    }
+    renames.sort_by_key(|r| std::cmp::Reverse(r.0));
+    let apply = |mut text: String| {
+        for (at, old, new) in &renames {
+            let start = at + 1;
+            if text
+                .get(start..)
+                .is_some_and(|rest| rest.starts_with(old.as_str()))
+            {
+                text.replace_range(start..start + old.len(), new);
+            }
+        }
+        text
+    };
+    match output {
+        Output::Module { code, map } => Output::Module {
+            code: apply(code),
+            map,
+        },
+        Output::Copy(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => Output::Copy(apply(text).into_bytes()),
+            Err(e) => Output::Copy(e.into_bytes()),
+        },
     }
 }
 
@@ -423,6 +461,11 @@ pub fn build(project: &Path, main: &str, options: &Options) -> Result<Bundle, Bu
         let name = rel(&path);
         files.entry(name).or_insert(bytes);
     }
+    if files.contains_key(MANIFEST) {
+        return Err(BundleError::Other(format!(
+            "the project has its own {MANIFEST} at the bundle's root, where the bundle's manifest goes: rename it"
+        )));
+    }
     if files.len() + 1 > MAX_FILES {
         return Err(BundleError::Other(format!(
             "the bundle would hold {} files; a node takes at most {MAX_FILES}",
@@ -465,4 +508,56 @@ pub fn build(project: &Path, main: &str, options: &Options) -> Result<Bundle, Bu
         contents: files,
         warnings: walker.warnings,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options() -> Options<'static> {
+        Options {
+            name: "t",
+            compatibility_date: None,
+            node_compat: true,
+        }
+    }
+
+    #[test]
+    fn a_ts_specifier_is_rewritten_where_it_is_imported_only() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("index.js"),
+            "import { x } from \"./lib.ts\";\nconst label = \"./lib.ts\";\nexport default { fetch() { return new Response(x + label); } };\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("lib.ts"),
+            "export const x: string = \"x\";\n",
+        )
+        .unwrap();
+        let bundle = build(dir.path(), "index.js", &options()).unwrap();
+        let index = String::from_utf8(bundle.contents["index.js"].clone()).unwrap();
+        assert!(
+            index.starts_with("import { x } from \"./lib.js\";"),
+            "{index}"
+        );
+        assert!(index.contains("const label = \"./lib.ts\";"), "{index}");
+        assert!(bundle.contents.contains_key("lib.js"));
+        assert!(bundle.contents.contains_key("lib.js.map"));
+    }
+
+    #[test]
+    fn a_project_manifest_json_at_the_root_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("index.js"),
+            "import m from \"./manifest.json\";\nexport default { fetch() { return Response.json(m); } };\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("manifest.json"), "{\"name\":\"pwa\"}").unwrap();
+        let err = build(dir.path(), "index.js", &options())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("manifest.json"), "{err}");
+    }
 }

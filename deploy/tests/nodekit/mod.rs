@@ -122,7 +122,7 @@ pub fn write_config(dir: &Path, extra: &str) -> PathBuf {
 pub fn write_config_on(dir: &Path, extra: &str, http: &str, admin: &str) -> PathBuf {
     let path = dir.join("edge-node.toml");
     let text = format!(
-        "data_dir = \"data\"\nworkers = 2\naccess_log = \"access.log\"\n\
+        "data_dir = \"data\"\nworkers = 2\naccess_log = \"access.log\"\napp_domain = \"localhost\"\n\
          {extra}\n\
          [http]\nlisten = [\"{http}\"]\n\
          [admin]\nlisten = \"{admin}\"\ntoken = \"{TOKEN}\"\n"
