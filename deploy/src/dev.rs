@@ -58,7 +58,16 @@ pub fn main(args: DevArgs) -> Result<ExitCode> {
             .unwrap_or_default()
             .into_iter()
             .collect();
-        for (k, v) in std::mem::take(&mut args.vars) {
+        // Secrets for development, as wrangler keeps them: `.dev.vars` beside edge.toml.
+        let dev_vars = crate::project::read_dev_vars(&project.dir)?;
+        for name in project.secrets.iter() {
+            if !dev_vars.iter().any(|(k, _)| k == name) {
+                eprintln!(
+                    "edge dev: secret {name} (declared in edge.toml) has no value here: add {name}=... to .dev.vars"
+                );
+            }
+        }
+        for (k, v) in dev_vars.into_iter().chain(std::mem::take(&mut args.vars)) {
             vars.retain(|(name, _)| *name != k);
             vars.push((k, v));
         }

@@ -51,7 +51,8 @@ compatibility_date = "{date}"
 # app domain>, e.g. http://{name}.localhost:8787/ on a local node).
 # routes = ["{name}.example.com", "example.com/{name}"]
 
-# Secrets the app reads from `env`; set each with `edge secrets put NAME`.
+# Secrets the app reads from `env`; set each with `edge secrets put NAME` (for `edge dev`:
+# NAME=value lines in .dev.vars, which stays out of git).
 # secrets = ["API_KEY"]
 
 [vars]
@@ -115,7 +116,7 @@ fn package_json(name: &str) -> String {
     )
 }
 
-const GITIGNORE: &str = "node_modules/\n.edge/\n";
+const GITIGNORE: &str = "node_modules/\n.edge/\n.dev.vars\n";
 
 pub fn main(args: InitArgs) -> Result<std::process::ExitCode> {
     let dir = args.dir.unwrap_or_else(|| PathBuf::from("."));

@@ -137,6 +137,44 @@ fn valid_date(text: &str) -> bool {
         && (1..=31).contains(&text[8..10].parse::<u32>().unwrap_or(0))
 }
 
+/// The development secrets in `dir/.dev.vars`: `NAME=value` lines (`#` comments, blank
+/// lines, and values optionally in double or single quotes). None when the file is absent.
+pub fn read_dev_vars(dir: &Path) -> Result<Vec<(String, String)>, ProjectError> {
+    let path = dir.join(".dev.vars");
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(ProjectError::Read(path.display().to_string(), e)),
+    };
+    let mut vars = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let invalid = |message: &str| ProjectError::Invalid {
+            file: ".dev.vars".into(),
+            line: i + 1,
+            column: 1,
+            message: message.into(),
+        };
+        let (name, value) = line
+            .split_once('=')
+            .ok_or_else(|| invalid("expected NAME=value"))?;
+        let name = name.trim();
+        if !valid_var_name(name) {
+            return Err(invalid(&format!("'{name}' is not a variable name")));
+        }
+        let value = value.trim();
+        let unquoted = ['"', '\'']
+            .iter()
+            .find_map(|q| value.strip_prefix(*q).and_then(|v| v.strip_suffix(*q)))
+            .unwrap_or(value);
+        vars.push((name.to_owned(), unquoted.to_owned()));
+    }
+    Ok(vars)
+}
+
 impl Project {
     /// Reads `edge.toml` from `dir`.
     pub fn load(dir: &Path) -> Result<Project, ProjectError> {
@@ -356,6 +394,29 @@ mod tests {
 
     fn parse(text: &str) -> Result<Project, String> {
         Project::parse(Path::new("/p"), "edge.toml", text).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn reads_dev_vars() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(read_dev_vars(dir.path()).unwrap().is_empty());
+        std::fs::write(
+            dir.path().join(".dev.vars"),
+            "# local only\nAPI_KEY=\"sk-1=2\"\n\nTOKEN = 'abc'\nPLAIN=x y\n",
+        )
+        .unwrap();
+        let vars = read_dev_vars(dir.path()).unwrap();
+        assert_eq!(
+            vars,
+            [
+                ("API_KEY".to_string(), "sk-1=2".to_string()),
+                ("TOKEN".to_string(), "abc".to_string()),
+                ("PLAIN".to_string(), "x y".to_string())
+            ]
+        );
+        std::fs::write(dir.path().join(".dev.vars"), "OK=1\nno equals sign\n").unwrap();
+        let e = read_dev_vars(dir.path()).unwrap_err().to_string();
+        assert!(e.starts_with(".dev.vars:2:"), "{e}");
     }
 
     #[test]

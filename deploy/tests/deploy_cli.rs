@@ -170,6 +170,19 @@ fn init_and_deploy_serve_the_starter_app() {
             dev.output()
         );
     }
+    // .dev.vars (development secrets) override [vars] under `edge dev`, and are not bundled.
+    std::fs::write(demo.join(".dev.vars"), "GREETING=\"Hi from .dev.vars\"\n").unwrap();
+    {
+        let dev = common::DevServer::start(&demo, &["--no-watch"]);
+        let res = dev.get("/dev");
+        assert_eq!(
+            res.text(),
+            "Hi from .dev.vars! You asked for /dev\n",
+            "{}",
+            dev.output()
+        );
+    }
+    std::fs::remove_file(demo.join(".dev.vars")).unwrap();
 
     let out = s.ok(&demo, &["deploy"]);
     assert!(out.contains("Deployed demo version 1"), "{out}");
