@@ -4,6 +4,7 @@
 //! Servers run pinned to core 0 and wrk to core 1. Prints a markdown table (each figure the
 //! median of the runs, with its ratio to Edge) and writes it with the raw samples as JSON.
 
+mod adapters;
 mod inprocess;
 mod node;
 mod peers;
@@ -53,6 +54,10 @@ struct Args {
     /// The edge binary; by default `cargo build --release -p edge-cli` builds it first.
     #[arg(long)]
     edge: Option<PathBuf>,
+    /// Measure only the adapters' cold starts (edge-lambda, edge-cloudrun; built first with
+    /// `cargo build --release` unless they exist), 10 starts per run.
+    #[arg(long)]
+    adapters: bool,
 }
 
 struct Metrics {
@@ -134,6 +139,29 @@ const COLD_STARTS: usize = 5;
 
 fn main() -> Result<()> {
     let args = Args::parse();
+    if args.adapters {
+        let status = Command::new("cargo")
+            .args([
+                "build",
+                "--release",
+                "-p",
+                "edge-lambda",
+                "-p",
+                "edge-cloudrun",
+            ])
+            .status()?;
+        anyhow::ensure!(status.success(), "cargo build failed");
+        let work = std::env::temp_dir().join(format!("edge-bench-{}", std::process::id()));
+        let table = adapters::run(
+            &work,
+            std::path::Path::new("target/release/edge-lambda"),
+            std::path::Path::new("target/release/edge-cloudrun"),
+            10 * args.runs.max(1),
+        )?;
+        println!("{table}");
+        let _ = std::fs::remove_dir_all(&work);
+        return Ok(());
+    }
     let edge = match &args.edge {
         Some(path) => path.clone(),
         None => {
