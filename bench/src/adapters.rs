@@ -67,7 +67,21 @@ fn lambda_once(bin: &Path, app: &Path) -> Result<f64> {
             .spawn()
             .with_context(|| format!("cannot start {}", bin.display()))?,
     );
-    let (stream, _) = api.accept()?;
+    // A runtime that never connects fails the measurement after 10 s instead of hanging it.
+    api.set_nonblocking(true)?;
+    let stream = loop {
+        match api.accept() {
+            Ok((stream, _)) => break stream,
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                if started.elapsed() > Duration::from_secs(10) {
+                    bail!("{} did not call the Runtime API within 10 s", bin.display());
+                }
+                std::thread::sleep(Duration::from_micros(100));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    };
+    stream.set_nonblocking(false)?;
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut writer = stream;
