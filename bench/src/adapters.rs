@@ -1,6 +1,7 @@
 //! Cold starts of the adapters (`edge-bench --adapters`): `edge-lambda` from process start to
 //! its first answer posted to a minimal Lambda Runtime API served here, and `edge-cloudrun`
-//! from process start to the first response on `$PORT`; both with `examples/hello`.
+//! from process start to the first response on `$PORT`; both with `examples/hello`, or with
+//! an unpacked bundle (`--adapter-app DIR`, the folder holding `manifest.json`).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -105,7 +106,8 @@ fn lambda_once(bin: &Path, app: &Path) -> Result<f64> {
     Ok(elapsed)
 }
 
-/// One Cloud Run cold start, in ms: spawn to the first complete response on `$PORT`.
+/// One Cloud Run cold start, in ms: spawn to the first complete response on `$PORT` (whatever
+/// its status: the app answers it).
 fn cloudrun_once(bin: &Path, app: &Path) -> Result<f64> {
     let port = crate::server::free_port();
     let started = Instant::now();
@@ -130,7 +132,7 @@ fn cloudrun_once(bin: &Path, app: &Path) -> Result<f64> {
         };
         write!(s, "GET / HTTP/1.1\r\nHost: b\r\nConnection: close\r\n\r\n")?;
         let mut answer = Vec::new();
-        if s.read_to_end(&mut answer).is_ok() && answer.starts_with(b"HTTP/1.1 200") {
+        if s.read_to_end(&mut answer).is_ok() && answer.starts_with(b"HTTP/1.1 ") {
             return Ok(started.elapsed().as_secs_f64() * 1000.0);
         }
     }
@@ -146,13 +148,24 @@ fn median_of(n: usize, mut once: impl FnMut() -> Result<f64>) -> Result<(f64, f6
 }
 
 /// Measures both adapters `n` times each; a markdown table.
-pub fn run(work: &Path, lambda: &Path, cloudrun: &Path, n: usize) -> Result<String> {
+pub fn run(
+    work: &Path,
+    app: Option<&Path>,
+    lambda: &Path,
+    cloudrun: &Path,
+    n: usize,
+) -> Result<String> {
     std::fs::create_dir_all(work)?;
-    let app = hello_app(work)?;
+    let app = match app {
+        Some(dir) => std::fs::canonicalize(dir)
+            .with_context(|| format!("cannot use the app {}", dir.display()))?,
+        None => hello_app(work)?,
+    };
+    let label = app.display();
     let (l_med, l_min) = median_of(n, || lambda_once(lambda, &app))?;
     let (c_med, c_min) = median_of(n, || cloudrun_once(cloudrun, &app))?;
     Ok(format!(
-        "| adapter cold start, examples/hello ({n} starts) | median ms | min ms |\n|---|---|---|\n\
+        "| adapter cold start, {label} ({n} starts) | median ms | min ms |\n|---|---|---|\n\
          | edge-lambda: process start to the answer at the Runtime API | {l_med:.1} | {l_min:.1} |\n\
          | edge-cloudrun: process start to the first response on $PORT | {c_med:.1} | {c_min:.1} |\n"
     ))

@@ -58,6 +58,9 @@ struct Args {
     /// `cargo build --release` unless they exist), 10 starts per run.
     #[arg(long)]
     adapters: bool,
+    /// With --adapters: the app, as an unpacked bundle (default: examples/hello).
+    #[arg(long, value_name = "DIR")]
+    adapter_app: Option<PathBuf>,
 }
 
 struct Metrics {
@@ -154,6 +157,7 @@ fn main() -> Result<()> {
         let work = std::env::temp_dir().join(format!("edge-bench-{}", std::process::id()));
         let table = adapters::run(
             &work,
+            args.adapter_app.as_deref(),
             std::path::Path::new("target/release/edge-lambda"),
             std::path::Path::new("target/release/edge-cloudrun"),
             10 * args.runs.max(1),

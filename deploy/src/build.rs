@@ -45,6 +45,19 @@ pub struct BuildArgs {
     runtime_binary: Option<PathBuf>,
 }
 
+/// Where the package goes: `--out`, else `.edge/<default>` in the project; its folder made.
+fn output(args: &BuildArgs, project: &crate::project::Project, default: &str) -> Result<PathBuf> {
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| project.dir.join(".edge").join(default));
+    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    Ok(out)
+}
+
 fn find_runtime(target: Target, given: Option<PathBuf>) -> Result<PathBuf> {
     let (name, var) = target.runtime();
     let candidate = given
@@ -78,14 +91,7 @@ fn image(
     bundle: &crate::bundle::Bundle,
 ) -> Result<std::process::ExitCode> {
     let runtime = find_runtime(Target::Image, args.runtime_binary.clone())?;
-    let out = args
-        .out
-        .clone()
-        .unwrap_or_else(|| project.dir.join(".edge").join("image"));
-    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("cannot create {}", parent.display()))?;
-    }
+    let out = output(args, project, "image")?;
     let image = crate::image::write(&bundle.contents, &runtime, &project.name, &out)?;
     say!(
         "Wrote the OCI image {} to {} ({:.1} MiB; edge-cloudrun with {} shared libraries, user 65532, port 8080)",
@@ -141,14 +147,7 @@ fn lambda(
         });
     }
     let package = zip::write(&entries).context("cannot write the package")?;
-    let out = args
-        .out
-        .clone()
-        .unwrap_or_else(|| project.dir.join(".edge").join("lambda.zip"));
-    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("cannot create {}", parent.display()))?;
-    }
+    let out = output(args, project, "lambda.zip")?;
     std::fs::write(&out, &package).with_context(|| format!("cannot write {}", out.display()))?;
     let arch = elf_arch(&binary);
     say!(

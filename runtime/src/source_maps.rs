@@ -163,7 +163,7 @@ fn lookup(module: &str, line: u32, col: u32) -> Option<(u32, u32, Option<String>
 
 /// The engine's hook (see `quickjs.h`, Edge patch).
 unsafe extern "C" fn position_hook(
-    opaque: *mut c_void,
+    _opaque: *mut c_void,
     filename: *const c_char,
     line: *mut c_int,
     col: *mut c_int,
@@ -172,8 +172,9 @@ unsafe extern "C" fn position_hook(
 ) -> bool {
     // A panic must not cross into C (it would abort the process): it maps nothing instead.
     std::panic::catch_unwind(|| {
-        // SAFETY: as `map_position`'s contract; the engine passes valid pointers.
-        unsafe { map_position(opaque, filename, line, col, name_buf, name_len) }
+        // SAFETY: the engine passes a NUL-terminated `filename`, `line` and `col` pointing at
+        // integers and `name_buf` holding `name_len` bytes, all valid for the call.
+        unsafe { map_position(filename, line, col, name_buf, name_len) }
     })
     .unwrap_or(false)
 }
@@ -181,10 +182,8 @@ unsafe extern "C" fn position_hook(
 /// The work of `position_hook`.
 ///
 /// # Safety
-/// `filename` is NUL-terminated, `line` and `col` point at integers, `name_buf` holds
-/// `name_len` bytes, all valid for the call.
+/// As `position_hook`'s arguments.
 unsafe fn map_position(
-    _opaque: *mut c_void,
     filename: *const c_char,
     line: *mut c_int,
     col: *mut c_int,
