@@ -31,10 +31,17 @@ pub enum Posted {
     End { trailers: Vec<(String, String)> },
 }
 
+/// Events not yet asked for, and `next` requests waiting for an event: under one lock, so an
+/// event pushed while a `next` is being parked is never stranded.
+#[derive(Default)]
+struct Queue {
+    events: VecDeque<(String, String)>,
+    waiting: Vec<TcpStream>,
+}
+
 pub struct MockApi {
     pub addr: SocketAddr,
-    events: Arc<Mutex<VecDeque<(String, String)>>>,
-    waiting: Arc<Mutex<Vec<TcpStream>>>,
+    queue: Arc<Mutex<Queue>>,
     pub posted: Receiver<Posted>,
 }
 
@@ -104,40 +111,32 @@ impl MockApi {
     pub fn start() -> MockApi {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
-        let events: Arc<Mutex<VecDeque<(String, String)>>> = Default::default();
-        let waiting: Arc<Mutex<Vec<TcpStream>>> = Default::default();
+        let queue: Arc<Mutex<Queue>> = Default::default();
         let (tx, rx) = channel();
         {
-            let events = events.clone();
-            let waiting = waiting.clone();
+            let queue = queue.clone();
             std::thread::spawn(move || {
                 for stream in listener.incoming() {
                     let Ok(stream) = stream else { break };
-                    let events = events.clone();
-                    let waiting = waiting.clone();
+                    let queue = queue.clone();
                     let tx = tx.clone();
-                    std::thread::spawn(move || serve(stream, events, waiting, tx));
+                    std::thread::spawn(move || serve(stream, queue, tx));
                 }
             });
         }
         MockApi {
             addr,
-            events,
-            waiting,
+            queue,
             posted: rx,
         }
     }
 
     /// Queues an event with this request id; a waiting `next` gets it at once.
     pub fn push(&self, id: &str, event: &str) {
-        let parked = self.waiting.lock().unwrap().pop();
-        match parked {
+        let mut queue = self.queue.lock().unwrap();
+        match queue.waiting.pop() {
             Some(mut stream) => answer_next(&mut stream, id, event),
-            None => self
-                .events
-                .lock()
-                .unwrap()
-                .push_back((id.to_owned(), event.to_owned())),
+            None => queue.events.push_back((id.to_owned(), event.to_owned())),
         }
     }
 
@@ -172,20 +171,15 @@ fn answer_next(stream: &mut TcpStream, id: &str, event: &str) {
     stream.write_all(head.as_bytes()).unwrap();
 }
 
-fn serve(
-    stream: TcpStream,
-    events: Arc<Mutex<VecDeque<(String, String)>>>,
-    waiting: Arc<Mutex<Vec<TcpStream>>>,
-    tx: Sender<Posted>,
-) {
+fn serve(stream: TcpStream, queue: Arc<Mutex<Queue>>, tx: Sender<Posted>) {
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut writer = stream;
     while let Some((method, path, headers)) = read_head(&mut reader) {
         if method == "GET" && path.ends_with("/2018-06-01/runtime/invocation/next") {
-            let next = events.lock().unwrap().pop_front();
-            match next {
+            let mut queue = queue.lock().unwrap();
+            match queue.events.pop_front() {
                 Some((id, event)) => answer_next(&mut writer, &id, &event),
-                None => waiting.lock().unwrap().push(writer.try_clone().unwrap()),
+                None => queue.waiting.push(writer.try_clone().unwrap()),
             }
             continue;
         }
