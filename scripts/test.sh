@@ -37,6 +37,11 @@ if ! command -v umoci >/dev/null 2>&1; then
   apt-get update -qq && apt-get install -y -qq umoci >/dev/null
 fi
 
+step "PostgreSQL (the fleet's shared store in deploy/tests/fleet.rs; the tests start their own server)"
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  apt-get update -qq && apt-get install -y -qq postgresql >/dev/null
+fi
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 

@@ -34,6 +34,14 @@ pub struct NodeConfig {
     /// file it is off unless set, so a public node serves apps only on their routes.
     #[serde(default)]
     pub app_domain: String,
+    /// The control store. Empty (the default): this node's own SQLite file in the data
+    /// directory. `postgres://user@host:port/db`: a fleet of nodes sharing one PostgreSQL
+    /// database, each serving from its local copy.
+    pub store: String,
+    /// The key that seals secrets in a shared store: a file of 64 hex digits
+    /// (`openssl rand -hex 32`), the same on every node of the fleet. Required with a
+    /// `postgres://` store.
+    pub store_key_file: Option<PathBuf>,
 }
 
 impl Default for NodeConfig {
@@ -49,6 +57,8 @@ impl Default for NodeConfig {
             network: NetworkConfig::default(),
             access_log: "stdout".into(),
             app_domain: "localhost".into(),
+            store: String::new(),
+            store_key_file: None,
         }
     }
 }
@@ -235,6 +245,9 @@ impl NodeConfig {
         if let Some(f) = &mut self.network.ca_file {
             fix(f);
         }
+        if let Some(f) = &mut self.store_key_file {
+            fix(f);
+        }
         if let Some(https) = &mut self.https {
             for c in &mut https.certificates {
                 fix(&mut c.cert);
@@ -262,6 +275,25 @@ impl NodeConfig {
                 "app_domain: '{}' is not a domain name such as apps.example.com",
                 self.app_domain
             ));
+        }
+        if !self.store.is_empty() {
+            if !(self.store.starts_with("postgres://") || self.store.starts_with("postgresql://")) {
+                return Err(
+                    "store: use a postgres://user@host:port/database URL, or leave it out for \
+                     the node's own SQLite store"
+                        .into(),
+                );
+            }
+            if self.store.parse::<tokio_postgres::Config>().is_err() {
+                return Err("store: not a valid PostgreSQL URL".into());
+            }
+            if self.store_key_file.is_none() {
+                return Err(
+                    "store_key_file: a postgres:// store needs the fleet's key file \
+                            (64 hex digits, `openssl rand -hex 32`), the same on every node"
+                        .into(),
+                );
+            }
         }
         if self.workers == Some(0) {
             return Err("workers: must be at least 1".into());
@@ -331,5 +363,18 @@ mod tests {
         assert!(set.check().is_ok());
         let bad: NodeConfig = toml::from_str("app_domain = \"apps example.com\"\n").unwrap();
         assert!(bad.check().unwrap_err().contains("app_domain"));
+    }
+
+    #[test]
+    fn a_shared_store_is_a_postgres_url_with_a_key_file() {
+        let ok: NodeConfig =
+            toml::from_str("store = \"postgres://edge@db:5432/edge\"\nstore_key_file = \"k\"\n")
+                .unwrap();
+        assert!(ok.check().is_ok());
+        let no_key: NodeConfig = toml::from_str("store = \"postgres://edge@db/edge\"\n").unwrap();
+        assert!(no_key.check().unwrap_err().contains("store_key_file"));
+        let mysql: NodeConfig =
+            toml::from_str("store = \"mysql://db/edge\"\nstore_key_file = \"k\"\n").unwrap();
+        assert!(mysql.check().unwrap_err().starts_with("store:"));
     }
 }

@@ -8,6 +8,7 @@ pub mod admin;
 pub mod config;
 mod dispatch;
 mod errors;
+mod fleet;
 pub mod gate;
 mod http3;
 mod listen;

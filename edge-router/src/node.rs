@@ -1,6 +1,7 @@
 //! An edge node: the listeners (HTTP, HTTPS with HTTP/2, HTTP/3), the routing table and the
 //! multi-tenant host, restored from the store at start; the admin API; graceful shutdown.
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -15,12 +16,14 @@ use http::HeaderValue;
 use crate::access_log::AccessLog;
 use crate::config::NodeConfig;
 use crate::dispatch::Routed;
+use crate::fleet::Fleet;
 use crate::gate::Gate;
 use crate::listen::{bind_tcp, bind_udp};
 use crate::routes::RouteTable;
 use crate::server::{ServerConfig, Tls};
 use crate::shutdown::Drain;
 use crate::store::bundle::BundleStore;
+use crate::store::sealed::StoreKey;
 use crate::store::{App, Settings, Store, StoreError, Version};
 use crate::tls::CertStore;
 
@@ -56,6 +59,12 @@ pub struct Node {
     /// Where the node serves apps, once its listeners are bound (for the URLs the admin API
     /// reports).
     pub(crate) public: std::sync::OnceLock<Public>,
+    /// The fleet's shared store, when the node is one of several (`store = "postgres://..."`);
+    /// `store` is then this node's copy of it.
+    pub(crate) fleet: Option<Arc<Fleet>>,
+    /// What each app is being served with (a digest of its spec), so that copying an
+    /// unchanged app from the fleet's store does not reload it.
+    running: Mutex<HashMap<String, [u8; 32]>>,
 }
 
 /// The public side of the node, as the admin API describes it.
@@ -106,19 +115,45 @@ impl Node {
         self.store.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// The app's variables and secrets as `(name, value, secret)`, secrets opened.
+    pub(crate) fn env(&self, app: &str) -> Result<Vec<(String, String, bool)>, String> {
+        let vars = self.lock_store().vars(app).map_err(|e| e.to_string())?;
+        let Some(fleet) = &self.fleet else {
+            return Ok(vars);
+        };
+        vars.into_iter()
+            .map(|(k, v, secret)| {
+                if secret {
+                    let open = fleet.key.open(app, &k, &v).map_err(|e| e.to_string())?;
+                    Ok((k, open, true))
+                } else {
+                    Ok((k, v, false))
+                }
+            })
+            .collect()
+    }
+
     /// What the host needs to run `version` of `app`, from the store.
     pub(crate) fn spec(&self, app: &App, version: &Version) -> Result<AppSpec, String> {
+        let env = self
+            .env(&app.name)?
+            .into_iter()
+            .map(|(k, v, _)| (k, v))
+            .collect();
+        self.spec_with(app, version, env)
+    }
+
+    /// The same, with the given variables and secrets.
+    pub(crate) fn spec_with(
+        &self,
+        app: &App,
+        version: &Version,
+        env: Vec<(String, String)>,
+    ) -> Result<AppSpec, String> {
         self.bundles
             .unpack(&version.bundle)
             .map_err(|e| format!("bundle {}: {e}", version.bundle))?;
         let root = self.bundles.dir(&version.bundle);
-        let env = self
-            .lock_store()
-            .vars(&app.name)
-            .map_err(|e| e.to_string())?
-            .into_iter()
-            .map(|(k, v, _)| (k, v))
-            .collect();
         Ok(AppSpec {
             entry: root.join(&version.main),
             root,
@@ -130,12 +165,73 @@ impl Node {
         })
     }
 
+    /// Loads `spec` for `app` and serves it once it has loaded.
+    pub(crate) async fn run_spec(
+        &self,
+        app: &str,
+        spec: AppSpec,
+    ) -> Result<(), edge_isolates::HostError> {
+        let digest = digest(&spec);
+        self.host.activate(app, spec).await?;
+        self.lock_running().insert(app.to_owned(), digest);
+        Ok(())
+    }
+
+    /// Serves `spec` for `app`, loaded on its first request.
+    pub(crate) fn deploy_spec(
+        &self,
+        app: &str,
+        spec: AppSpec,
+    ) -> Result<(), edge_isolates::HostError> {
+        let digest = digest(&spec);
+        self.host.deploy(app, spec)?;
+        self.lock_running().insert(app.to_owned(), digest);
+        Ok(())
+    }
+
+    /// Stops serving `app`; whether it was served.
+    pub(crate) fn stop_app(&self, app: &str) -> bool {
+        self.lock_running().remove(app);
+        self.host.remove(app)
+    }
+
+    /// Serves what the store has active for `app` (nothing if none), unless that is what is
+    /// served already.
+    pub(crate) async fn serve_stored(&self, app: &App) -> Result<(), String> {
+        let Some(id) = app.active else {
+            self.stop_app(&app.name);
+            return Ok(());
+        };
+        let version = self
+            .lock_store()
+            .version(&app.name, id)
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| format!("version {id} is missing"))?;
+        let spec = self.spec(app, &version)?;
+        if self.lock_running().get(&app.name) == Some(&digest(&spec)) {
+            return Ok(());
+        }
+        self.run_spec(&app.name, spec)
+            .await
+            .map_err(|e| e.to_string())
+    }
+
+    fn lock_running(&self) -> std::sync::MutexGuard<'_, HashMap<String, [u8; 32]>> {
+        self.running.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     /// Rebuilds the routing table from the store and swaps it in.
     pub(crate) fn reload_routes(&self) -> Result<(), StoreError> {
         let routes = self.lock_store().routes()?;
         self.routed.routes.store(Arc::new(RouteTable::new(routes)));
         Ok(())
     }
+}
+
+/// A digest of everything an app is served with.
+fn digest(spec: &AppSpec) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(format!("{spec:?}").as_bytes()).into()
 }
 
 /// The host's limits for an app's settings (absent ones take the defaults).
@@ -232,11 +328,31 @@ pub async fn start(config: NodeConfig) -> Result<Running, NodeError> {
     }
     warn_if_shared(&data);
     let (token, token_file) = admin_token(&config, &data)?;
-    let store = Store::open(&data.join("node.db"))?;
+    // One node keeps its state in `node.db`; a node of a fleet keeps its copy of the shared
+    // store in `fleet.db`, so that switching between the two never mixes them.
+    let fleet = match config.store.as_str() {
+        "" => None,
+        url => {
+            let key_file = config.store_key_file.as_deref().ok_or_else(|| {
+                NodeError::Other("store: a shared store needs store_key_file".into())
+            })?;
+            let key = StoreKey::load(key_file).map_err(|e| NodeError::Other(e.to_string()))?;
+            Some(Arc::new(Fleet::new(url, key).map_err(NodeError::Other)?))
+        }
+    };
+    let db = if fleet.is_some() {
+        "fleet.db"
+    } else {
+        "node.db"
+    };
+    let store = Store::open(&data.join(db))?;
     // The store holds secrets: its files are the node user's alone, whatever the umask.
-    for name in ["node.db", "node.db-wal", "node.db-shm"] {
+    for suffix in ["", "-wal", "-shm"] {
         use std::os::unix::fs::PermissionsExt;
-        let _ = std::fs::set_permissions(data.join(name), std::fs::Permissions::from_mode(0o600));
+        let _ = std::fs::set_permissions(
+            data.join(format!("{db}{suffix}")),
+            std::fs::Permissions::from_mode(0o600),
+        );
     }
     let bundles = BundleStore::open(&data).map_err(|e| NodeError::DataDir(data.clone(), e))?;
 
@@ -305,8 +421,17 @@ pub async fn start(config: NodeConfig) -> Result<Running, NodeError> {
         changes: tokio::sync::Mutex::new(()),
         max_bundle: config.admin.max_bundle_mib << 20,
         public: std::sync::OnceLock::new(),
+        fleet: fleet.clone(),
+        running: Mutex::new(HashMap::new()),
     });
     restore(&node)?;
+    if let Some(fleet) = fleet {
+        // Catch up with the fleet before serving (or find the store down and serve the last
+        // known state), then stay in step.
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        tokio::task::spawn_local(crate::fleet::run(node.clone(), fleet.clone(), tx));
+        let _ = rx.await;
+    }
 
     // Listeners.
     let mut http = Vec::new();
@@ -415,7 +540,7 @@ fn restore(node: &Node) -> Result<(), NodeError> {
         let Some(version) = version else { continue };
         match node.spec(&app, &version) {
             Ok(spec) => {
-                if let Err(e) = node.host.deploy(&app.name, spec) {
+                if let Err(e) = node.deploy_spec(&app.name, spec) {
                     tracing::error!(app = %app.name, "cannot restore: {e}");
                 }
             }

@@ -1,6 +1,8 @@
 //! The admin API's calls on apps: versions (upload, activate, roll back), settings, variables,
-//! secrets, routes, logs and metrics. Changes are serialized by the node's change lock; a
-//! version goes live only once it has loaded in an isolate, so a broken one never serves.
+//! secrets, routes, logs and metrics. Changes are serialized by the node's change lock. A
+//! change is tried before it is recorded: a version goes live, and a change to a live app's
+//! settings, variables or secrets is made, only once the app has loaded with it, so a broken
+//! one never serves (and, in a fleet, never reaches the other nodes).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -159,19 +161,73 @@ pub fn get(node: &Node, app: &str) -> Result<Reply, ApiError> {
     ))
 }
 
-/// Sends the active version of `app` to the host again (after its env or settings changed).
-async fn reapply(node: &Node, app: &str) -> Result<(), ApiError> {
+/// An app as a change would leave it: its settings, and its variables and secrets (opened).
+struct Draft {
+    settings: Settings,
+    env: BTreeMap<String, (String, bool)>,
+}
+
+/// Loads the app's active version as `edit` would leave it, before anything is recorded: a
+/// change it does not load with is refused (422) and the running version stays. Returns the
+/// app as stored, to put the host back with if recording the change then fails.
+async fn try_change(
+    node: &Node,
+    app: &str,
+    edit: impl FnOnce(&mut Draft),
+) -> Result<Option<crate::store::App>, ApiError> {
     let Some(a) = node.lock_store().app(app)? else {
-        return Ok(());
+        return Ok(None);
     };
     let Some(active) = a.active else {
-        return Ok(());
+        return Ok(Some(a));
     };
-    let missing = || ApiError::internal(format!("version {active} of '{app}' is missing"));
-    load_version(node, &a, active, missing, |e| {
-        format!("the change was not made: version {active} of '{app}' failed to load with it: {e}")
-    })
-    .await
+    let version = node
+        .lock_store()
+        .version(app, active)?
+        .ok_or_else(|| ApiError::internal(format!("version {active} of '{app}' is missing")))?;
+    let mut draft = Draft {
+        settings: a.settings.clone(),
+        env: node
+            .env(app)
+            .map_err(ApiError::internal)?
+            .into_iter()
+            .map(|(k, v, secret)| (k, (v, secret)))
+            .collect(),
+    };
+    edit(&mut draft);
+    let changed = crate::store::App {
+        settings: draft.settings,
+        ..a.clone()
+    };
+    let env = draft.env.into_iter().map(|(k, (v, _))| (k, v)).collect();
+    let spec = node
+        .spec_with(&changed, &version, env)
+        .map_err(ApiError::internal)?;
+    node.run_spec(app, spec).await.map_err(|e| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "load_failed",
+            format!(
+                "the change was not made: version {active} of '{app}' failed to load with it: {e}"
+            ),
+        )
+    })?;
+    Ok(Some(a))
+}
+
+/// The result of recording a tried change; when recording failed, the host goes back to
+/// what the store has.
+async fn recorded<T>(
+    node: &Node,
+    before: Option<&crate::store::App>,
+    result: Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    if result.is_err() {
+        if let Some(a) = before {
+            restore_active(node, a).await;
+        }
+    }
+    result
 }
 
 /// Loads version `id` of app `a` and makes it the one the host serves; a version that does
@@ -188,28 +244,9 @@ async fn load_version(
         .version(&a.name, id)?
         .ok_or_else(missing)?;
     let spec = node.spec(a, &version).map_err(ApiError::internal)?;
-    node.host
-        .activate(&a.name, spec)
+    node.run_spec(&a.name, spec)
         .await
         .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "load_failed", failed(e)))
-}
-
-/// Makes a change in the store and reloads the app's active version with it; if the version
-/// does not load with the change, `undo` puts the store back and the running version stays.
-async fn change(
-    node: &Node,
-    app: &str,
-    apply: impl FnOnce(&mut crate::store::Store) -> Result<(), crate::store::StoreError>,
-    undo: impl FnOnce(&mut crate::store::Store) -> Result<(), crate::store::StoreError>,
-) -> Result<(), ApiError> {
-    apply(&mut node.lock_store())?;
-    if let Err(e) = reapply(node, app).await {
-        if let Err(u) = undo(&mut node.lock_store()) {
-            tracing::error!(app, "cannot undo a change that failed to load: {u}");
-        }
-        return Err(e);
-    }
-    Ok(())
 }
 
 pub async fn put_settings(node: &Node, app: &str, body: &[u8]) -> Result<Reply, ApiError> {
@@ -236,18 +273,10 @@ pub async fn put_settings(node: &Node, app: &str, body: &[u8]) -> Result<Reply, 
         }
     }
     let _changing = node.changes.lock().await;
-    let old = node
-        .lock_store()
-        .app(app)?
-        .map(|a| a.settings)
-        .unwrap_or_default();
-    change(
-        node,
-        app,
-        |store| store.set_settings(app, &settings),
-        |store| store.set_settings(app, &old),
-    )
-    .await?;
+    node.catch_up().await?;
+    let before = try_change(node, app, |d| d.settings = settings.clone()).await?;
+    let result = node.write_settings(app, &settings).await;
+    recorded(node, before.as_ref(), result).await?;
     Ok(reply_json(
         StatusCode::OK,
         &json!({ "name": app, "settings": settings }),
@@ -257,11 +286,12 @@ pub async fn put_settings(node: &Node, app: &str, body: &[u8]) -> Result<Reply, 
 pub async fn delete(node: &Node, app: &str) -> Result<Reply, ApiError> {
     check_app_name(app)?;
     let _changing = node.changes.lock().await;
-    if !node.lock_store().delete_app(app)? {
+    node.catch_up().await?;
+    if !node.write_delete_app(app).await? {
         return Err(ApiError::not_found(format!("no app named '{app}'")));
     }
     node.reload_routes()?;
-    node.host.remove(app);
+    node.stop_app(app);
     Ok(reply_json(StatusCode::OK, &json!({ "deleted": app })))
 }
 
@@ -328,7 +358,8 @@ pub async fn upload(
         (checked.hash, checked.main)
     };
     let _changing = node.changes.lock().await;
-    let (version, created) = node.lock_store().add_version(app, &hash, &main)?;
+    node.catch_up().await?;
+    let (version, created) = node.write_version(app, &hash, &main).await?;
     let mut active = false;
     if activate_now {
         activate_locked(node, app, version.id).await?;
@@ -362,12 +393,10 @@ async fn activate_locked(node: &Node, app: &str, id: i64) -> Result<Reply, ApiEr
         format!("version {id} of '{app}' failed to load; the active version is unchanged: {e}")
     })
     .await?;
-    let recorded = node.lock_store().activate(app, id);
-    if let Err(e) = recorded {
-        // Serve what the store says is active, so that a restart changes nothing.
-        restore_active(node, &a).await;
-        return Err(e.into());
-    }
+    // If it cannot be recorded, serve what the store says is active, so that a restart (or,
+    // in a fleet, another node) changes nothing.
+    let result = node.write_activate(app, id).await;
+    recorded(node, Some(&a), result).await?;
     let a = existing(node, app)?;
     Ok(reply_json(
         StatusCode::OK,
@@ -382,8 +411,8 @@ async fn restore_active(node: &Node, a: &crate::store::App) {
         None => None,
     };
     let restored = match previous.map(|v| node.spec(a, &v)) {
-        Some(Ok(spec)) => node.host.activate(&a.name, spec).await.is_ok(),
-        _ => node.host.remove(&a.name),
+        Some(Ok(spec)) => node.run_spec(&a.name, spec).await.is_ok(),
+        _ => node.stop_app(&a.name),
     };
     if !restored {
         tracing::error!(app = %a.name, "cannot restore the recorded active version");
@@ -392,6 +421,7 @@ async fn restore_active(node: &Node, a: &crate::store::App) {
 
 pub async fn activate(node: &Node, app: &str, id: i64) -> Result<Reply, ApiError> {
     let _changing = node.changes.lock().await;
+    node.catch_up().await?;
     activate_locked(node, app, id).await
 }
 
@@ -409,6 +439,7 @@ pub async fn rollback(node: &Node, app: &str, body: &[u8]) -> Result<Reply, ApiE
         parse_json(body)?
     };
     let _changing = node.changes.lock().await;
+    node.catch_up().await?;
     let a = existing(node, app)?;
     let target = match to.version.or(a.previous) {
         Some(v) => v,
@@ -461,20 +492,22 @@ pub async fn put_vars(node: &Node, app: &str, body: &[u8]) -> Result<Reply, ApiE
         }
     }
     let _changing = node.changes.lock().await;
+    node.catch_up().await?;
     let secrets = secret_names(node, app)?;
     if let Some(clash) = vars.keys().find(|k| secrets.contains(k)) {
         return Err(ApiError::conflict(format!(
             "{clash} is a secret of '{app}'"
         )));
     }
-    let old = plain_vars(node, app)?;
-    change(
-        node,
-        app,
-        |store| store.set_vars(app, &vars),
-        |store| store.set_vars(app, &old),
-    )
+    let before = try_change(node, app, |d| {
+        d.env.retain(|_, (_, secret)| *secret);
+        for (k, v) in &vars {
+            d.env.insert(k.clone(), (v.clone(), false));
+        }
+    })
     .await?;
+    let result = node.write_vars(app, &vars).await;
+    recorded(node, before.as_ref(), result).await?;
     Ok(reply_json(StatusCode::OK, &json!({ "vars": vars })))
 }
 
@@ -503,17 +536,13 @@ pub async fn put_secret(
         return Err(ApiError::bad_request("secrets are at most 64 KiB"));
     }
     let _changing = node.changes.lock().await;
-    let old = secret_value(node, app, name)?;
-    change(
-        node,
-        app,
-        |store| store.put_secret(app, name, &secret.value),
-        |store| match &old {
-            Some(v) => store.put_secret(app, name, v),
-            None => store.delete_secret(app, name).map(drop),
-        },
-    )
+    node.catch_up().await?;
+    let before = try_change(node, app, |d| {
+        d.env.insert(name.to_owned(), (secret.value.clone(), true));
+    })
     .await?;
+    let result = node.write_secret(app, name, &secret.value).await;
+    recorded(node, before.as_ref(), result).await?;
     // The value is never echoed.
     Ok(reply_json(
         StatusCode::OK,
@@ -525,26 +554,17 @@ pub async fn delete_secret(node: &Node, app: &str, name: &str) -> Result<Reply, 
     check_app_name(app)?;
     check_var_name(name)?;
     let _changing = node.changes.lock().await;
-    let Some(old) = secret_value(node, app, name)? else {
+    node.catch_up().await?;
+    if !secret_names(node, app)?.iter().any(|n| n == name) {
         return Err(ApiError::not_found(format!("'{app}' has no secret {name}")));
-    };
-    change(
-        node,
-        app,
-        |store| store.delete_secret(app, name).map(drop),
-        |store| store.put_secret(app, name, &old),
-    )
+    }
+    let before = try_change(node, app, |d| {
+        d.env.remove(name);
+    })
     .await?;
+    let result = node.write_delete_secret(app, name).await;
+    recorded(node, before.as_ref(), result).await?;
     Ok(reply_json(StatusCode::OK, &json!({ "deleted": name })))
-}
-
-fn secret_value(node: &Node, app: &str, name: &str) -> Result<Option<String>, ApiError> {
-    Ok(node
-        .lock_store()
-        .vars(app)?
-        .into_iter()
-        .find(|v| v.2 && v.0 == name)
-        .map(|v| v.1))
 }
 
 pub fn get_routes(node: &Node, app: &str) -> Result<Reply, ApiError> {
@@ -575,7 +595,8 @@ pub async fn put_routes(node: &Node, app: &str, body: &[u8]) -> Result<Reply, Ap
         normalized.push(r);
     }
     let _changing = node.changes.lock().await;
-    if let Err(taken) = node.lock_store().set_app_routes(app, &normalized)? {
+    node.catch_up().await?;
+    if let Err(taken) = node.write_routes(app, &normalized).await? {
         return Err(ApiError::conflict(format!(
             "route {}{} belongs to app '{}'",
             taken.host, taken.path, taken.app

@@ -6,6 +6,7 @@
 
 mod apps;
 mod reply;
+mod writes;
 
 use std::convert::Infallible;
 use std::sync::Arc;

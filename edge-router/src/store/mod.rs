@@ -1,10 +1,13 @@
 //! The node's state: apps, their versions (each a content-addressed bundle), which version is
 //! active and which was before it, variables and secrets, settings (limits, outbound hosts)
-//! and routes. One SQLite file in WAL mode; every change is one transaction.
+//! and routes. One SQLite file in WAL mode; every change is one transaction. A node of a fleet
+//! keeps its copy of the shared store (`postgres`) in such a file too, with each app's revision.
 
 pub mod bundle;
+pub mod postgres;
+pub mod sealed;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -100,7 +103,18 @@ pub struct Store {
     db: Connection,
 }
 
-fn now() -> i64 {
+/// One app whole, as a fleet node copies it from the shared store.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub app: App,
+    pub revision: i64,
+    pub versions: Vec<Version>,
+    /// `(name, value, secret)`; secrets sealed.
+    pub vars: Vec<(String, String, bool)>,
+    pub routes: Vec<Route>,
+}
+
+pub(crate) fn now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
@@ -116,7 +130,82 @@ impl Store {
         db.pragma_update(None, "foreign_keys", "ON")?;
         db.busy_timeout(std::time::Duration::from_secs(5))?;
         db.execute_batch(SCHEMA)?;
+        // Added for fleets: the revision of the shared store each app was copied at.
+        let has_revision: bool = db.query_row(
+            "SELECT COUNT(*) > 0 FROM pragma_table_info('apps') WHERE name = 'revision'",
+            [],
+            |r| r.get(0),
+        )?;
+        if !has_revision {
+            db.execute_batch("ALTER TABLE apps ADD COLUMN revision INTEGER NOT NULL DEFAULT 0")?;
+        }
         Ok(Store { db })
+    }
+
+    /// Each app's revision (of the shared store it was copied from).
+    pub fn revisions(&self) -> Result<HashMap<String, i64>, StoreError> {
+        let mut stmt = self.db.prepare("SELECT name, revision FROM apps")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Makes the copy hold `states` (each app whole, replacing what it had) and no longer
+    /// hold the apps in `deleted`, in one transaction.
+    pub fn mirror(&mut self, states: &[AppState], deleted: &[String]) -> Result<(), StoreError> {
+        let tx = self.db.transaction()?;
+        for name in deleted {
+            tx.execute("DELETE FROM apps WHERE name = ?1", [name])?;
+        }
+        for s in states {
+            let a = &s.app;
+            tx.execute(
+                "INSERT INTO apps (name, active, previous, settings, created_at, revision) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (name) DO UPDATE SET \
+                 active = ?2, previous = ?3, settings = ?4, created_at = ?5, revision = ?6",
+                params![
+                    a.name,
+                    a.active,
+                    a.previous,
+                    serde_json::to_string(&a.settings)?,
+                    a.created_at,
+                    s.revision
+                ],
+            )?;
+            for table in ["versions", "vars", "routes"] {
+                tx.execute(&format!("DELETE FROM {table} WHERE app = ?1"), [&a.name])?;
+            }
+            for v in &s.versions {
+                tx.execute(
+                    "INSERT INTO versions (app, id, bundle, main, created_at) \
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![a.name, v.id, v.bundle, v.main, v.created_at],
+                )?;
+            }
+            for (name, value, secret) in &s.vars {
+                tx.execute(
+                    "INSERT INTO vars (app, name, value, secret) VALUES (?1, ?2, ?3, ?4)",
+                    params![a.name, name, value, secret],
+                )?;
+            }
+        }
+        // Routes last: one may have moved between two of these apps.
+        for s in states {
+            for r in &s.routes {
+                tx.execute(
+                    "INSERT OR REPLACE INTO routes (host, path, app) VALUES (?1, ?2, ?3)",
+                    params![r.host, r.path, s.app.name],
+                )?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Forgets the revision an app was copied at, so that the next reconcile copies it again.
+    pub fn mark_stale(&self, app: &str) -> Result<(), StoreError> {
+        self.db
+            .execute("UPDATE apps SET revision = 0 WHERE name = ?1", [app])?;
+        Ok(())
     }
 
     pub fn apps(&self) -> Result<Vec<App>, StoreError> {
