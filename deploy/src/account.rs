@@ -70,6 +70,22 @@ pub fn whoami_main(args: NodeArgs) -> Result<std::process::ExitCode> {
     );
     say!("Token:  from {}", target.token_source);
     say!("Apps:   {}", info["apps"]);
+    if info.pointer("/store/kind").and_then(|k| k.as_str()) == Some("postgres") {
+        let url = info
+            .pointer("/store/url")
+            .and_then(|u| u.as_str())
+            .unwrap_or("?");
+        match info.pointer("/store/connected").and_then(|c| c.as_bool()) {
+            Some(true) => say!("Store:  {url} (a fleet; connected)"),
+            _ => {
+                let why = info
+                    .pointer("/store/error")
+                    .and_then(|e| e.as_str())
+                    .unwrap_or("");
+                say!("Store:  {url} (a fleet; UNREACHABLE: {why}; serving the last known state)")
+            }
+        }
+    }
     if let Some(domain) = info.pointer("/public/app_domain").and_then(|d| d.as_str()) {
         say!("Apps are served at <name>.{domain}");
     }

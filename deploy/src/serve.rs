@@ -49,6 +49,9 @@ pub fn main(args: ServeArgs) -> Result<ExitCode> {
         if let Some(file) = &running.token_file {
             say!("edge serve: admin token in {}", file.display());
         }
+        if let Some(store) = &running.store {
+            say!("edge serve: fleet store {store} (local copy and bundles in the data directory)");
+        }
         say!("edge serve: data in {}", running.data_dir.display());
         loop {
             tokio::select! {

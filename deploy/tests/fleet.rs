@@ -137,6 +137,10 @@ async fn three_nodes_share_one_store_and_ride_out_its_outage() {
     let (_, versions) = nodes[0].admin().call("GET", "/v1/apps/hello", None).await;
     assert_eq!(versions["routes"][0]["host"], "fleet.test", "{versions}");
 
+    let (_, info) = nodes[0].admin().call("GET", "/v1/node", None).await;
+    assert_eq!(info["store"]["kind"], "postgres", "{info}");
+    assert_eq!(info["store"]["connected"], true, "{info}");
+
     // PostgreSQL stops: every node keeps serving, and refuses changes saying why.
     pg.stop();
     for node in &nodes {
@@ -159,6 +163,7 @@ async fn three_nodes_share_one_store_and_ride_out_its_outage() {
     assert_eq!(status, 503, "{body}");
     assert_eq!(body["error"]["code"], "store_unavailable", "{body}");
     let message = body["error"]["message"].as_str().unwrap();
+    println!("refused: {message}");
     assert!(message.contains("nothing was changed"), "{message}");
     assert!(message.contains(&pg.url()), "{message}");
     let (status, _) = nodes[0]
@@ -172,6 +177,34 @@ async fn three_nodes_share_one_store_and_ride_out_its_outage() {
     assert_eq!(status, 503);
     // The refused deploy changed nothing anywhere.
     until_all_serve(&nodes, host, "v1 fleet-s3cret").await;
+    // Each node reports the outage.
+    for node in &nodes {
+        let start = Instant::now();
+        loop {
+            let (_, info) = node.admin().call("GET", "/v1/node", None).await;
+            if info["store"]["connected"] == false {
+                assert_ne!(info["store"]["error"], "", "{info}");
+                break;
+            }
+            assert!(start.elapsed() < WAIT, "{info}");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    // `edge whoami` says so too.
+    let who = std::process::Command::new(env!("CARGO_BIN_EXE_edge"))
+        .arg("whoami")
+        .env("HOME", dir.path())
+        .env("EDGE_NODE", format!("http://{}", nodes[0].admin))
+        .env("EDGE_TOKEN", nodekit::TOKEN)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&who.stdout);
+    assert!(
+        said.contains("UNREACHABLE"),
+        "{said}{}",
+        String::from_utf8_lossy(&who.stderr)
+    );
 
     // A node restarted during the outage serves its last known state from its copy.
     drop(nodes.remove(1));
@@ -312,6 +345,55 @@ async fn a_rollout_under_load_fails_no_request() {
         "failed requests: {:?}",
         &failures[..failures.len().min(10)]
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_store_is_reached_over_tls_that_verifies_the_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let pki = nodekit::Pki::new(dir.path());
+    let leaf = pki.leaf("pg", &["127.0.0.1"]);
+    let pg = Postgres::init_in(dir.path());
+    pg.enable_tls(&leaf.cert, &leaf.key);
+    pg.start();
+    std::fs::write(dir.path().join("store.key"), KEY).unwrap();
+    let node = |name: &str, ca: bool| {
+        let home = dir.path().join(name);
+        std::fs::create_dir_all(&home).unwrap();
+        let mut extra = format!(
+            "store = \"{}?sslmode=require\"\nstore_key_file = \"{}\"\n",
+            pg.url(),
+            dir.path().join("store.key").display()
+        );
+        if ca {
+            extra += &format!("store_ca_file = \"{}\"\n", pki.ca_pem().display());
+        }
+        NodeProc::start(&write_config(&home, &extra))
+    };
+
+    // Trusting the store's CA: changes go through, over TLS.
+    let trusting = node("trusting", true);
+    trusting.admin().deploy("tls", &app("over tls")).await;
+    until_all_serve(std::slice::from_ref(&trusting), "tls.localhost", "over tls").await;
+    let ssl = pg.query(
+        "SELECT s.ssl FROM pg_stat_ssl s JOIN pg_stat_activity a ON a.pid = s.pid \
+         WHERE a.application_name = 'edge-node'",
+    );
+    assert_eq!(ssl.trim(), "t", "the node's connection is not TLS");
+
+    // Not trusting it: no connection, and changes are refused saying why.
+    let doubting = node("doubting", false);
+    let (status, body) = doubting
+        .admin()
+        .call(
+            "POST",
+            "/v1/apps/tls/versions?activate=true",
+            Some(nodekit::bundle(&[("index.js", &app("x"))])),
+        )
+        .await;
+    assert_eq!(status, 503, "{body}");
+    let message = body["error"]["message"].as_str().unwrap();
+    println!("refused: {message}");
+    assert!(message.contains("certificate"), "{message}");
 }
 
 #[test]

@@ -42,6 +42,10 @@ pub struct NodeConfig {
     /// (`openssl rand -hex 32`), the same on every node of the fleet. Required with a
     /// `postgres://` store.
     pub store_key_file: Option<PathBuf>,
+    /// CA certificates (PEM) that the store's TLS certificate may chain to, besides the web's
+    /// roots. TLS is used as the URL's `sslmode` says (`prefer` by default, `require`,
+    /// `disable`), and always verifies the server.
+    pub store_ca_file: Option<PathBuf>,
 }
 
 impl Default for NodeConfig {
@@ -59,6 +63,7 @@ impl Default for NodeConfig {
             app_domain: "localhost".into(),
             store: String::new(),
             store_key_file: None,
+            store_ca_file: None,
         }
     }
 }
@@ -248,6 +253,9 @@ impl NodeConfig {
         if let Some(f) = &mut self.store_key_file {
             fix(f);
         }
+        if let Some(f) = &mut self.store_ca_file {
+            fix(f);
+        }
         if let Some(https) = &mut self.https {
             for c in &mut https.certificates {
                 fix(&mut c.cert);
@@ -363,6 +371,15 @@ mod tests {
         assert!(set.check().is_ok());
         let bad: NodeConfig = toml::from_str("app_domain = \"apps example.com\"\n").unwrap();
         assert!(bad.check().unwrap_err().contains("app_domain"));
+    }
+
+    #[test]
+    fn the_fleet_example_configuration_is_valid() {
+        let text = include_str!("../../adapters/selfhosted/edge-node.toml");
+        let config: NodeConfig = toml::from_str(text).unwrap();
+        config.check().unwrap();
+        assert!(config.store.starts_with("postgres://"));
+        assert!(config.reuse_port && config.https.is_some());
     }
 
     #[test]

@@ -8,10 +8,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::sync::mpsc;
-use tokio_postgres::{AsyncMessage, Client, NoTls};
+use tokio_postgres::{AsyncMessage, Client};
 
 use crate::node::Node;
 use crate::store::bundle;
+use crate::store::pg_tls::StoreTls;
 use crate::store::postgres::{self as shared, SharedError};
 use crate::store::sealed::StoreKey;
 use crate::store::StoreError;
@@ -54,14 +55,16 @@ pub(crate) struct Fleet {
     /// Where the store is, without a password (for messages).
     pub(crate) shown: String,
     pub(crate) key: StoreKey,
+    tls: StoreTls,
     /// The connection while there is one.
     client: tokio::sync::Mutex<Option<Client>>,
     /// Why the last connection attempt failed.
     last_error: Mutex<String>,
+    connected: std::sync::atomic::AtomicBool,
 }
 
 impl Fleet {
-    pub(crate) fn new(url: &str, key: StoreKey) -> Result<Fleet, String> {
+    pub(crate) fn new(url: &str, key: StoreKey, tls: StoreTls) -> Result<Fleet, String> {
         let mut config: tokio_postgres::Config = url
             .parse()
             .map_err(|e| format!("store: '{}' is not a PostgreSQL URL: {e}", redact(url)))?;
@@ -73,8 +76,10 @@ impl Fleet {
             config,
             shown: redact(url),
             key,
+            tls,
             client: tokio::sync::Mutex::new(None),
             last_error: Mutex::new("not connected yet".into()),
+            connected: std::sync::atomic::AtomicBool::new(false),
         })
     }
 
@@ -112,10 +117,10 @@ impl Fleet {
     /// receiver, which closes when the connection does.
     async fn connect(&self) -> Result<mpsc::UnboundedReceiver<()>, String> {
         let (mut client, mut connection) =
-            tokio::time::timeout(CONNECT_TIMEOUT, self.config.connect(NoTls))
+            tokio::time::timeout(CONNECT_TIMEOUT, self.config.connect(self.tls.clone()))
                 .await
                 .map_err(|_| "connection timed out".to_string())?
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| shared::describe(&e))?;
         let (tx, rx) = mpsc::unbounded_channel();
         tokio::spawn(async move {
             loop {
@@ -147,7 +152,20 @@ impl Fleet {
             .map_err(|_| "the store did not answer".to_string())?
             .map_err(|e| e.to_string())?;
         *self.client.lock().await = Some(client);
+        self.connected
+            .store(true, std::sync::atomic::Ordering::Relaxed);
         Ok(rx)
+    }
+
+    /// Whether the node is connected to the store, and if not, why.
+    pub(crate) fn status(&self) -> (bool, String) {
+        let connected = self.connected.load(std::sync::atomic::Ordering::Relaxed);
+        let why = self
+            .last_error
+            .lock()
+            .map(|e| e.clone())
+            .unwrap_or_default();
+        (connected, if connected { String::new() } else { why })
     }
 
     fn set_error(&self, e: &str) {
@@ -155,6 +173,8 @@ impl Fleet {
     }
 
     async fn disconnect(&self) {
+        self.connected
+            .store(false, std::sync::atomic::Ordering::Relaxed);
         *self.client.lock().await = None;
     }
 }

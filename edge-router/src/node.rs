@@ -105,6 +105,8 @@ pub struct Running {
     /// Where the admin token is kept, when the node made it.
     pub token_file: Option<PathBuf>,
     pub data_dir: PathBuf,
+    /// The fleet's shared store (its URL without a password), if the node has one.
+    pub store: Option<String>,
     pool: Arc<WorkerPool>,
     log_thread: Option<std::thread::JoinHandle<()>>,
     grace: Duration,
@@ -337,7 +339,11 @@ pub async fn start(config: NodeConfig) -> Result<Running, NodeError> {
                 NodeError::Other("store: a shared store needs store_key_file".into())
             })?;
             let key = StoreKey::load(key_file).map_err(|e| NodeError::Other(e.to_string()))?;
-            Some(Arc::new(Fleet::new(url, key).map_err(NodeError::Other)?))
+            let tls = crate::store::pg_tls::StoreTls::new(config.store_ca_file.as_deref())
+                .map_err(NodeError::Other)?;
+            Some(Arc::new(
+                Fleet::new(url, key, tls).map_err(NodeError::Other)?,
+            ))
         }
     };
     let db = if fleet.is_some() {
@@ -505,6 +511,7 @@ pub async fn start(config: NodeConfig) -> Result<Running, NodeError> {
     }
 
     Ok(Running {
+        store: node.fleet.as_ref().map(|f| f.shown.clone()),
         node,
         http,
         https: https_addr,

@@ -38,6 +38,13 @@ impl Postgres {
     /// Makes a cluster in `dir/pg` (whose superuser is `edge`, trusted on loopback) and
     /// starts it.
     pub fn start_in(dir: &Path) -> Postgres {
+        let pg = Postgres::init_in(dir);
+        pg.start();
+        pg
+    }
+
+    /// Makes the cluster without starting it.
+    pub fn init_in(dir: &Path) -> Postgres {
         use std::os::unix::fs::PermissionsExt;
         let bin = server_bin();
         // SAFETY: geteuid has no preconditions.
@@ -77,8 +84,37 @@ impl Postgres {
                 "--no-sync",
             ],
         );
-        pg.start();
         pg
+    }
+
+    /// Serves TLS with this certificate chain and key (PEM files), from the next start.
+    pub fn enable_tls(&self, cert: &Path, key: &Path) {
+        use std::io::Write;
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::copy(cert, self.data.join("server.crt")).unwrap();
+        std::fs::copy(key, self.data.join("server.key")).unwrap();
+        std::fs::set_permissions(
+            self.data.join("server.key"),
+            std::fs::Permissions::from_mode(0o600),
+        )
+        .unwrap();
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(self.data.join("postgresql.conf"))
+            .unwrap()
+            .write_all(b"ssl = on\n")
+            .unwrap();
+        if self.as_postgres {
+            for file in ["server.crt", "server.key"] {
+                let ok = Command::new("chown")
+                    .arg("postgres:postgres")
+                    .arg(self.data.join(file))
+                    .status()
+                    .unwrap()
+                    .success();
+                assert!(ok);
+            }
+        }
     }
 
     fn run(&self, tool: &str, args: &[&str]) {

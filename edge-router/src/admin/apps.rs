@@ -118,12 +118,20 @@ fn urls(node: &Node, app: &str, routes: &[Route]) -> Vec<String> {
 /// The node itself: version, listeners and app domain (what `edge whoami` shows).
 pub fn node_info(node: &Node) -> Result<Reply, ApiError> {
     let apps = node.lock_store().apps()?.len();
+    let store = match &node.fleet {
+        None => json!({ "kind": "sqlite" }),
+        Some(f) => {
+            let (connected, error) = f.status();
+            json!({ "kind": "postgres", "url": f.shown, "connected": connected, "error": error })
+        }
+    };
     Ok(reply_json(
         StatusCode::OK,
         &json!({
             "version": env!("CARGO_PKG_VERSION"),
             "public": node.public.get(),
             "apps": apps,
+            "store": store,
         }),
     ))
 }

@@ -23,8 +23,7 @@ impl From<SyncError> for ApiError {
                 "store_unavailable",
                 format!(
                     "the fleet's control store cannot be reached, so nothing was changed; every \
-                     node keeps serving its current versions. Try again once PostgreSQL is back \
-                     ({why})"
+                     node keeps serving its current versions ({why})"
                 ),
             ),
             other => ApiError::internal(other.to_string()),

@@ -16,7 +16,7 @@ pub const CHANNEL: &str = "edge_changes";
 /// A failed call to the shared store.
 #[derive(Debug, thiserror::Error)]
 pub enum SharedError {
-    #[error("{0}")]
+    #[error("{}", describe(.0))]
     Pg(#[from] tokio_postgres::Error),
     #[error("stored settings are unreadable: {0}")]
     Json(#[from] serde_json::Error),
@@ -30,6 +30,22 @@ impl SharedError {
             SharedError::Json(_) => false,
         }
     }
+}
+
+/// An error with its causes (the driver's own message leaves them out: "error performing
+/// TLS handshake", but not which certificate it refused).
+pub fn describe(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
 }
 
 const SCHEMA: &str = "
