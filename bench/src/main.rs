@@ -5,6 +5,7 @@
 //! median of the runs, with its ratio to Edge) and writes it with the raw samples as JSON.
 
 mod adapters;
+mod fleet;
 mod inprocess;
 mod node;
 mod peers;
@@ -61,6 +62,13 @@ struct Args {
     /// With --adapters: the app, as an unpacked bundle (default: examples/hello).
     #[arg(long, value_name = "DIR")]
     adapter_app: Option<PathBuf>,
+    /// Measure only a fleet's propagation: three nodes on a PostgreSQL store (the Debian
+    /// server, started here), deploys through each in turn, idle and under load.
+    #[arg(long)]
+    fleet: bool,
+    /// With --fleet: deploys measured idle, and again under load.
+    #[arg(long, default_value_t = 20)]
+    fleet_deploys: usize,
 }
 
 struct Metrics {
@@ -177,6 +185,18 @@ fn main() -> Result<()> {
             PathBuf::from("target/release/edge")
         }
     };
+    if args.fleet {
+        let work = std::env::temp_dir().join(format!("edge-bench-fleet-{}", std::process::id()));
+        let table = fleet::run(
+            &std::fs::canonicalize(&edge)?,
+            &work,
+            args.fleet_deploys.max(1),
+        )
+        .with_context(|| format!("the nodes' logs are in {}", work.display()))?;
+        let _ = std::fs::remove_dir_all(&work);
+        println!("{table}");
+        return Ok(());
+    }
     let wanted: Vec<Runtime> = Runtime::ALL
         .into_iter()
         .filter(|rt| args.runtimes.is_empty() || args.runtimes.iter().any(|n| n == rt.name()))

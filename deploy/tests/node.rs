@@ -527,6 +527,47 @@ async fn admin_refuses_missing_and_wrong_tokens_and_malformed_bundles() {
     assert!(text.contains("ghost.test/ (no active version)"), "{text}");
 }
 
+/// An app whose top-level await never settles would hold the node's change lock forever (no
+/// other deploy could happen); its load is bounded instead.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_version_whose_top_level_await_never_settles_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let node = NodeProc::start(&write_config(dir.path(), ""));
+    let admin = node.admin();
+    admin
+        .serve(
+            "stuck",
+            "export default { fetch() { return new Response('v1'); } };",
+            &["*"],
+        )
+        .await;
+    let hanging = "await new Promise(() => {}); export default { fetch() { return new Response('never'); } };";
+    let (status, body) = admin
+        .call(
+            "POST",
+            "/v1/apps/stuck/versions?activate=true",
+            Some(bundle(&[("index.js", hanging)])),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(message.contains("did not finish within"), "{message}");
+    // The node takes changes again, and the running version served throughout.
+    admin
+        .deploy(
+            "stuck",
+            "export default { fetch() { return new Response('v3'); } };",
+        )
+        .await;
+    let text = reqwest::get(format!("http://{}/", node.http))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(text, "v3");
+}
+
 const ENV_APP: &str = "export default { fetch(req, env) { return new Response(`${env.VERSION_NAME} ${env.GREETING} ${env.API_KEY}`); } };";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -58,6 +58,8 @@ pub(crate) struct Fleet {
     tls: StoreTls,
     /// The connection while there is one.
     client: tokio::sync::Mutex<Option<Client>>,
+    /// The task that drives it (and forwards its notifications).
+    driver: Mutex<Option<tokio::task::AbortHandle>>,
     /// Why the last connection attempt failed.
     last_error: Mutex<String>,
     connected: std::sync::atomic::AtomicBool,
@@ -78,6 +80,7 @@ impl Fleet {
             key,
             tls,
             client: tokio::sync::Mutex::new(None),
+            driver: Mutex::new(None),
             last_error: Mutex::new("not connected yet".into()),
             connected: std::sync::atomic::AtomicBool::new(false),
         })
@@ -97,13 +100,13 @@ impl Fleet {
             Ok(Ok(v)) => Ok(v),
             Ok(Err(e)) => {
                 if e.is_unreachable() {
-                    *guard = None;
+                    self.drop_connection(&mut guard);
                 }
                 Err(e.into())
             }
             Err(_) => {
                 // A connection that stopped answering: drop it, and the link reconnects.
-                *guard = None;
+                self.drop_connection(&mut guard);
                 Err(SyncError::Unreachable(format!(
                     "{} did not answer within {} s",
                     self.shown,
@@ -122,7 +125,7 @@ impl Fleet {
                 .map_err(|_| "connection timed out".to_string())?
                 .map_err(|e| shared::describe(&e))?;
         let (tx, rx) = mpsc::unbounded_channel();
-        tokio::spawn(async move {
+        let driver = tokio::spawn(async move {
             loop {
                 let message = futures_util::future::poll_fn(|cx| connection.poll_message(cx)).await;
                 match message {
@@ -151,6 +154,7 @@ impl Fleet {
             .await
             .map_err(|_| "the store did not answer".to_string())?
             .map_err(|e| e.to_string())?;
+        *self.driver.lock().unwrap_or_else(|p| p.into_inner()) = Some(driver.abort_handle());
         *self.client.lock().await = Some(client);
         self.connected
             .store(true, std::sync::atomic::Ordering::Relaxed);
@@ -173,9 +177,19 @@ impl Fleet {
     }
 
     async fn disconnect(&self) {
+        let mut guard = self.client.lock().await;
+        self.drop_connection(&mut guard);
+    }
+
+    /// Drops the connection and stops the task that drives it, which closes the socket (and
+    /// ends the link's wait for notifications, so that it reconnects).
+    fn drop_connection(&self, client: &mut Option<Client>) {
         self.connected
             .store(false, std::sync::atomic::Ordering::Relaxed);
-        *self.client.lock().await = None;
+        *client = None;
+        if let Some(driver) = self.driver.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            driver.abort();
+        }
     }
 }
 

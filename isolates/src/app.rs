@@ -48,6 +48,10 @@ pub struct AppConfig {
     pub heap_gauge: Option<Arc<AtomicU64>>,
 }
 
+/// How long an app's modules may take to load (their top-level code, awaits included): an
+/// app whose top-level await never settles is refused, not waited for.
+const LOAD_LIMIT: Duration = Duration::from_secs(10);
+
 /// How often a serving isolate measures its heap for the gauge (the engine walks the heap).
 const HEAP_SAMPLE: Duration = Duration::from_secs(5);
 
@@ -315,8 +319,23 @@ async fn run_instance(config: AppConfig, id: u64, mut jobs: mpsc::Receiver<Job>,
             }
         },
     };
-    if let Err(e) = isolate.load_app(&config.entry).await {
+    let loaded = match tokio::time::timeout(LOAD_LIMIT, isolate.load_app(&config.entry)).await {
+        Ok(loaded) => loaded,
+        Err(_) => Err(edge_runtime::RuntimeError::Load {
+            specifier: config
+                .entry
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            reason: format!(
+                "its top-level code did not finish within {} s (an await that never settles?)",
+                LOAD_LIMIT.as_secs()
+            ),
+        }),
+    };
+    if let Err(e) = loaded {
         let _ = ready.send(Err(e));
+        driver.abort();
         return;
     }
     LOCAL.with(|l| l.borrow_mut().insert(id, isolate.clone()));
