@@ -23,8 +23,9 @@ const FILES: [&str; 13] = [
 
 /// The Node built-in modules, each `src/node/<name>.js` (`/` spelled `_`), imported as
 /// `node:<name>`; a module comes after those it imports.
-const NODE_MODULES: [&str; 40] = [
+const NODE_MODULES: [&str; 41] = [
     "internal/errors",
+    "internal/sockets",
     "buffer",
     "events",
     "domain",

@@ -339,7 +339,8 @@ impl NodeConfig {
         for range in &self.network.open_ranges {
             if edge_isolates::AddrRange::parse(range).is_none() {
                 return Err(format!(
-                    "network.open_ranges: '{range}' is not an address range such as 10.1.0.0/16"
+                    "network.open_ranges: '{range}' is not an address range such as 10.1.0.0/16 \
+                     (or one port of it: 10.1.0.5:5432, [fd00::/64]:5432)"
                 ));
             }
         }

@@ -63,26 +63,49 @@ impl HostRule {
 }
 
 /// A block of addresses (`10.1.0.0/16`, `fd00:1::/32`) an operator opens to apps although it
-/// is not public.
+/// is not public, optionally on one port only (`10.1.0.5:5432`, `[fd00:1::/64]:5432`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct AddrRange {
     network: IpAddr,
     prefix: u8,
+    port: Option<u16>,
 }
 
 impl AddrRange {
-    /// Parses `address/prefix` (a bare address is a range of one).
+    /// Parses `address[/prefix]`, with `:port` after it (IPv6 in brackets then); a bare
+    /// address is a range of one.
     pub fn parse(text: &str) -> Option<AddrRange> {
-        let (addr, prefix) = match text.trim().split_once('/') {
+        let text = text.trim();
+        let (range, port) = if let Some(rest) = text.strip_prefix('[') {
+            let (range, after) = rest.split_once(']')?;
+            let port = match after {
+                "" => None,
+                p => Some(p.strip_prefix(':')?.parse::<u16>().ok()?),
+            };
+            (range, port)
+        } else if text.matches(':').count() == 1 {
+            let (range, port) = text.split_once(':')?;
+            (range, Some(port.parse::<u16>().ok()?))
+        } else {
+            (text, None)
+        };
+        let (addr, prefix) = match range.split_once('/') {
             Some((a, p)) => (a.parse::<IpAddr>().ok()?, Some(p.parse::<u8>().ok()?)),
-            None => (text.trim().parse::<IpAddr>().ok()?, None),
+            None => (range.parse::<IpAddr>().ok()?, None),
         };
         let max = if addr.is_ipv4() { 32 } else { 128 };
         let prefix = prefix.unwrap_or(max);
-        (prefix <= max).then_some(AddrRange {
+        (prefix <= max && port != Some(0)).then_some(AddrRange {
             network: addr,
             prefix,
+            port,
         })
+    }
+
+    /// Whether a connection to `addr` is opened by this range (its address, and its port if
+    /// the range names one).
+    pub fn allows(&self, addr: SocketAddr) -> bool {
+        self.port.is_none_or(|p| p == addr.port()) && self.contains(addr.ip())
     }
 
     pub fn contains(&self, ip: IpAddr) -> bool {
@@ -178,7 +201,7 @@ impl Connector for NetPolicy {
             let mut refused = None;
             let mut failure = None;
             for addr in addrs {
-                let opened = open_ranges.iter().any(|r| r.contains(addr.ip()));
+                let opened = open_ranges.iter().any(|r| r.allows(addr));
                 if !allow_private && !opened && !is_public(addr.ip()) {
                     refused = Some(addr.ip());
                     continue;
@@ -198,7 +221,8 @@ impl Connector for NetPolicy {
             match refused {
                 Some(ip) => Err(ConnectError::Denied(format!(
                     "connection to {host} ({ip}) refused by the outbound policy: loopback, \
-                     private and link-local addresses are not reachable"
+                     private and link-local addresses are not reachable unless the node's \
+                     operator opens them"
                 ))),
                 None => Err(ConnectError::Failed(format!("{host} has no address"))),
             }
@@ -264,6 +288,29 @@ mod rule_tests {
         assert!(AddrRange::parse("0.0.0.0/0")
             .unwrap()
             .contains("8.8.8.8".parse().unwrap()));
+    }
+
+    #[test]
+    fn address_ranges_on_one_port() {
+        let db = AddrRange::parse("127.0.0.1:5432").unwrap();
+        assert!(db.allows("127.0.0.1:5432".parse().unwrap()));
+        assert!(!db.allows("127.0.0.1:6379".parse().unwrap()));
+        let subnet = AddrRange::parse("10.1.0.0/16:5432").unwrap();
+        assert!(subnet.allows("10.1.9.9:5432".parse().unwrap()));
+        assert!(!subnet.allows("10.2.0.1:5432".parse().unwrap()));
+        let v6 = AddrRange::parse("[fd00:1::/64]:6379").unwrap();
+        assert!(v6.allows("[fd00:1::7]:6379".parse().unwrap()));
+        assert!(!v6.allows("[fd00:1::7]:6380".parse().unwrap()));
+        let any_port = AddrRange::parse("[fd00:1::1]").unwrap();
+        assert!(any_port.allows("[fd00:1::1]:1".parse().unwrap()));
+        for bad in [
+            "127.0.0.1:0",
+            "127.0.0.1:99999",
+            "[fd00::1]5432",
+            "10.0.0.0/8:x",
+        ] {
+            assert!(AddrRange::parse(bad).is_none(), "{bad}");
+        }
     }
 
     #[test]

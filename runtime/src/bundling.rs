@@ -16,6 +16,9 @@ pub enum Resolved {
 
 /// Resolves `import "<specifier>"` in the file `importer` as an isolate does.
 pub fn resolve_import(specifier: &str, importer: &Path) -> Result<Resolved, String> {
+    if let Some(module) = crate::node::platform_module(specifier) {
+        return Ok(Resolved::Builtin(module.to_string()));
+    }
     if let Some(builtin) = crate::node::canonical(specifier) {
         return Ok(Resolved::Builtin(builtin));
     }

@@ -119,6 +119,9 @@ impl Resolver for FileResolver {
         name: &str,
         _attributes: Option<ImportAttributes<'js>>,
     ) -> rquickjs::Result<String> {
+        if let Some(module) = crate::node::platform_module(name) {
+            return Ok(module.to_string());
+        }
         // Node's built-ins, by `node:` name or bare name (which wins over a package, as in Node).
         if let Some(builtin) = crate::node::canonical(name) {
             if !self.node_compat && !crate::node::is_node_scheme(base) {

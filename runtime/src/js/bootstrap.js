@@ -110,6 +110,7 @@ export default function install(native) {
   processEnv = native.processEnv;
   nodeCrypto = native.nodeCrypto;
   vmRealm = native.vmRealm;
+  socketConnect = native.connect;
   nativeBlobBytes = native.blobBytes;
   const console = makeConsole(native.print);
   Object.defineProperty(console, Symbol.toStringTag, { value: "console", configurable: true });
@@ -238,6 +239,7 @@ let cjs;
 let processEnv;
 let nodeCrypto;
 let vmRealm;
+let socketConnect;
 
 /** `[global, module, export]`: the globals Node apps expect (with `node_compat`). */
 const NODE_GLOBALS = [
@@ -262,4 +264,4 @@ function unavailableOnEdge(module, name, missing) {
   };
 }
 
-export { eventTargetListeners, kResistStopPropagation, inspectNodeStyle as inspectValue, formatArgsNodeStyle as formatArgs, hashSync, unavailableOnEdge, asyncContext, cjs, processEnv, nodeCrypto, nativeCodec, vmRealm };
+export { eventTargetListeners, kResistStopPropagation, inspectNodeStyle as inspectValue, formatArgsNodeStyle as formatArgs, hashSync, unavailableOnEdge, asyncContext, cjs, processEnv, nodeCrypto, nativeCodec, vmRealm, socketConnect };

@@ -54,6 +54,15 @@ pub fn canonical(specifier: &str) -> Option<String> {
     bytecode(name).map(|_| format!("node:{name}"))
 }
 
+/// The module a platform specifier stands for: the Sockets API, as Workers code imports it
+/// (`cloudflare:sockets`) or by Edge's own name (`edge:sockets`). Always available.
+pub fn platform_module(specifier: &str) -> Option<&'static str> {
+    match specifier {
+        "cloudflare:sockets" | "edge:sockets" => Some("node:internal/sockets"),
+        _ => None,
+    }
+}
+
 /// Whether `specifier` uses the `node:` scheme (a built-in, known or not).
 pub fn is_node_scheme(specifier: &str) -> bool {
     specifier.starts_with("node:")

@@ -41,6 +41,11 @@ impl FetchState {
             client: OnceCell::new(),
         }
     }
+
+    /// The isolate's outbound configuration (for `connect()`), if it may reach the network.
+    pub fn outbound(&self) -> Option<OutboundConfig> {
+        self.config.clone()
+    }
 }
 
 // SAFETY: `FetchState` holds no JS values, so it is the same type for every lifetime.

@@ -18,6 +18,7 @@ pub mod intrinsics;
 pub mod multipart;
 pub mod request;
 pub mod response;
+pub mod sockets;
 pub mod subtle;
 pub mod timers;
 pub mod url;
@@ -122,6 +123,7 @@ pub fn install(
     Class::<hash_sync::HashState>::define(&node_crypto)?;
     node_crypto.set("hashNames", hash_sync::DIGEST_NAMES.to_vec())?;
     native.set("nodeCrypto", node_crypto)?;
+    native.set("connect", Func::from(sockets::connect))?;
     native.set(
         "vmRealm",
         Func::from(crate::node::vm_native::run_in_new_realm),
