@@ -45,3 +45,19 @@ pub fn is_commonjs(path: &Path, source: &str) -> bool {
         crate::node::commonjs::Format::CommonJs { .. }
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sockets_api_is_built_in_under_both_names() {
+        for name in ["cloudflare:sockets", "edge:sockets"] {
+            assert_eq!(
+                resolve_import(name, Path::new("/app/index.js")),
+                Ok(Resolved::Builtin("node:internal/sockets".into()))
+            );
+        }
+        assert!(resolve_import("cloudflare:workers", Path::new("/app/index.js")).is_err());
+    }
+}
