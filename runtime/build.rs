@@ -23,7 +23,7 @@ const FILES: [&str; 13] = [
 
 /// The Node built-in modules, each `src/node/<name>.js` (`/` spelled `_`), imported as
 /// `node:<name>`; a module comes after those it imports.
-const NODE_MODULES: [&str; 41] = [
+const NODE_MODULES: [&str; 43] = [
     "internal/errors",
     "internal/sockets",
     "buffer",
@@ -46,7 +46,6 @@ const NODE_MODULES: [&str; 41] = [
     "fs/promises",
     "fs",
     "child_process",
-    "net",
     "dgram",
     "diagnostics_channel",
     "perf_hooks",
@@ -55,6 +54,9 @@ const NODE_MODULES: [&str; 41] = [
     "stream",
     "stream/promises",
     "stream/web",
+    "net",
+    "tls",
+    "dns",
     "internal/crypto_keys",
     "internal/crypto_dh",
     "crypto",
