@@ -31,7 +31,11 @@ fn pg_in_a_handler_answers_as_under_node() {
         .current_dir(&fixtures)
         .output()
         .expect("node is installed (scripts/test.sh installs it)");
-    assert!(node.status.success(), "{}", String::from_utf8_lossy(&node.stderr));
+    assert!(
+        node.status.success(),
+        "{}",
+        String::from_utf8_lossy(&node.stderr)
+    );
     let expected: serde_json::Value = serde_json::from_slice(&node.stdout).unwrap();
 
     let var = format!("DATABASE_URL={}", pg.url());
@@ -91,4 +95,51 @@ fn two_hundred_concurrent_requests_share_a_pool_of_ten() {
     let most = most.load(Ordering::Relaxed);
     println!("the database saw at most {most} connections from the app");
     assert!((1..=10).contains(&most), "{most} connections");
+}
+
+#[test]
+fn pg_negotiates_tls_and_verifies_the_server() {
+    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
+    let dir = tempfile::tempdir().unwrap();
+    let ca_key = KeyPair::generate().unwrap();
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params
+        .distinguished_name
+        .push(DnType::CommonName, "Edge database test CA");
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let ca = ca_params.self_signed(&ca_key).unwrap();
+    let leaf_key = KeyPair::generate().unwrap();
+    let leaf = CertificateParams::new(vec!["localhost".to_string()])
+        .unwrap()
+        .signed_by(&leaf_key, &ca, &ca_key)
+        .unwrap();
+    let (ca_file, cert, key) = (
+        dir.path().join("ca.pem"),
+        dir.path().join("server.pem"),
+        dir.path().join("server.key"),
+    );
+    std::fs::write(&ca_file, ca.pem()).unwrap();
+    std::fs::write(&cert, leaf.pem()).unwrap();
+    std::fs::write(&key, leaf_key.serialize_pem()).unwrap();
+    let pg = pgkit::Postgres::init_in(dir.path());
+    pg.enable_tls(&cert, &key);
+    pg.start();
+    let var = format!(
+        "DATABASE_URL=postgres://edge@localhost:{}/postgres?sslmode=verify-full",
+        pg.port
+    );
+    let app = fixtures().join("db-app.mjs");
+
+    let trusting = DevServer::start(
+        &app,
+        &["--var", &var, "--ca-file", ca_file.to_str().unwrap()],
+    );
+    let res = trusting.get("/tls");
+    assert_eq!(res.status, 200, "{}\n{}", res.text(), trusting.output());
+    assert_eq!(res.text(), r#"{"ssl":true}"#);
+
+    let doubting = DevServer::start(&app, &["--var", &var]);
+    let res = doubting.get("/tls");
+    assert_eq!(res.status, 502, "{}", res.text());
+    assert!(res.text().contains("certificate"), "{}", res.text());
 }

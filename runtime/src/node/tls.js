@@ -51,6 +51,8 @@ function connect(...args) {
     };
     if (plain.connecting) plain.once("connect", upgrade);
     else upgrade();
+    // The plain socket's connection now belongs to the TLS socket: it closes with it.
+    tls.once("close", () => plain.destroy());
     return tls;
   }
   const host = options.host ?? "localhost";
