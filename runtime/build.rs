@@ -23,7 +23,7 @@ const FILES: [&str; 13] = [
 
 /// The Node built-in modules, each `src/node/<name>.js` (`/` spelled `_`), imported as
 /// `node:<name>`; a module comes after those it imports.
-const NODE_MODULES: [&str; 43] = [
+const NODE_MODULES: [&str; 44] = [
     "internal/errors",
     "internal/sockets",
     "buffer",
@@ -57,6 +57,7 @@ const NODE_MODULES: [&str; 43] = [
     "net",
     "tls",
     "dns",
+    "tty",
     "internal/crypto_keys",
     "internal/crypto_dh",
     "crypto",

@@ -42,6 +42,11 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   apt-get update -qq && apt-get install -y -qq postgresql >/dev/null
 fi
 
+step "Redis (deploy/tests/databases.rs starts its own server)"
+if ! command -v redis-server >/dev/null 2>&1; then
+  apt-get update -qq && apt-get install -y -qq redis-server >/dev/null
+fi
+
 step "systemd-analyze (checks the self-hosted node's systemd unit)"
 if ! command -v systemd-analyze >/dev/null 2>&1; then
   apt-get update -qq && apt-get install -y -qq systemd >/dev/null

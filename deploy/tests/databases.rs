@@ -1,6 +1,8 @@
-//! Real databases from fetch handlers: `pg` (installed from the npm registry) against a real
-//! PostgreSQL the test starts, through `node:net` on Edge's outbound sockets. The same code
-//! gives the same results under Node; 200 concurrent requests share a Pool of 10 connections.
+//! Real databases from fetch handlers: `pg`, postgres.js, Drizzle ORM and ioredis (installed
+//! from the npm registry) against a real PostgreSQL and a real Redis the tests start, through
+//! `node:net` and `node:tls` on Edge's outbound sockets. The same code gives the same results
+//! under Node; 200 concurrent requests share a Pool of 10 connections; Redis pub/sub works
+//! across requests; TLS to PostgreSQL is negotiated and verified.
 
 mod common;
 mod pgkit;
@@ -10,6 +12,66 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use common::{repo_root, DevServer};
+
+/// A throwaway `redis-server` on a free loopback port, without persistence; killed on drop.
+struct RedisServer {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl RedisServer {
+    fn start() -> RedisServer {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new("redis-server")
+            .args([
+                "--port",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("redis-server (the Debian package redis-server; scripts/test.sh installs it)");
+        let started = std::time::Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                started.elapsed().as_secs() < 20,
+                "redis-server did not start"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        RedisServer { child, port }
+    }
+
+    fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.port)
+    }
+
+    /// Empties the server (an inline `FLUSHALL`).
+    fn flush(&self) {
+        use std::io::{Read, Write};
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        s.write_all(b"FLUSHALL\r\n").unwrap();
+        let mut answer = [0u8; 5];
+        s.read_exact(&mut answer).unwrap();
+        assert_eq!(&answer, b"+OK\r\n");
+    }
+}
+
+impl Drop for RedisServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
 
 fn fixtures() -> std::path::PathBuf {
     let dir = repo_root().join("deploy/tests/fixtures/npm");
@@ -22,12 +84,13 @@ fn fixtures() -> std::path::PathBuf {
 }
 
 #[test]
-fn pg_in_a_handler_answers_as_under_node() {
+fn pg_postgres_js_drizzle_and_ioredis_answer_as_under_node() {
     let dir = tempfile::tempdir().unwrap();
     let pg = pgkit::Postgres::start_in(dir.path());
+    let redis = RedisServer::start();
     let fixtures = fixtures();
     let node = Command::new("node")
-        .args(["run-db-cases-with-node.mjs", &pg.url(), "items"])
+        .args(["run-db-cases-with-node.mjs", &pg.url(), &redis.url()])
         .current_dir(&fixtures)
         .output()
         .expect("node is installed (scripts/test.sh installs it)");
@@ -37,15 +100,55 @@ fn pg_in_a_handler_answers_as_under_node() {
         String::from_utf8_lossy(&node.stderr)
     );
     let expected: serde_json::Value = serde_json::from_slice(&node.stdout).unwrap();
+    redis.flush();
 
-    let var = format!("DATABASE_URL={}", pg.url());
-    let server = DevServer::start(&fixtures.join("db-app.mjs"), &["--var", &var]);
-    let res = server.get("/cases?table=items");
+    let vars = [
+        format!("DATABASE_URL={}", pg.url()),
+        format!("REDIS_URL={}", redis.url()),
+    ];
+    let server = DevServer::start(
+        &fixtures.join("db-app.mjs"),
+        &["--var", &vars[0], "--var", &vars[1]],
+    );
+    let res = server.get("/cases");
     assert_eq!(res.status, 200, "{}\n{}", res.text(), server.output());
     let got: serde_json::Value = serde_json::from_str(&res.text()).unwrap();
-    assert_eq!(got, expected, "Edge and Node differ");
-    assert_eq!(got["duplicate"]["code"], "23505", "{got}");
-    assert_eq!(got["doomed"], 0, "{got}");
+    for part in ["pg", "postgresJs", "drizzle", "redis"] {
+        assert_eq!(got[part], expected[part], "{part}: Edge and Node differ");
+    }
+    assert_eq!(got["pg"]["duplicate"]["code"], "23505", "{got}");
+    assert_eq!(got["postgresJs"]["failed"]["code"], "23505", "{got}");
+    assert_eq!(got["drizzle"]["doomed"], serde_json::json!([]), "{got}");
+    assert_eq!(got["redis"]["second"]["hit"], true, "{got}");
+    // ioredis's getter-only exports are not read at import (ioredis warns when they are).
+    assert!(
+        !server.output().contains("third-party Promise"),
+        "{}",
+        server.output()
+    );
+
+    // Pub/sub across requests: the subscriber lives in the isolate between them.
+    assert_eq!(server.get("/redis/subscribe").text(), r#"{"subscribed":1}"#);
+    assert_eq!(
+        server.get("/redis/publish?m=first").text(),
+        r#"{"listeners":1}"#
+    );
+    assert_eq!(
+        server.get("/redis/publish?m=second").text(),
+        r#"{"listeners":1}"#
+    );
+    let mut got = String::new();
+    for _ in 0..200 {
+        got = server.get("/redis/received").text();
+        if got.contains("second") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert_eq!(
+        got,
+        r#"[{"channel":"live","message":"first"},{"channel":"live","message":"second"}]"#
+    );
 }
 
 #[test]

@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use oxc::allocator::Allocator;
 use oxc::ast::ast::{
     Argument, AssignmentTarget, CallExpression, Expression, ObjectPropertyKind, PropertyKey,
+    PropertyKind, Statement,
 };
 use oxc::ast_visit::{walk, Visit};
 use oxc::parser::Parser;
@@ -230,7 +231,10 @@ impl<'a> Visit<'a> for ExportFinder {
                 if is_ident(&m.object, "Object") && m.property.name == "defineProperty" =>
             {
                 if let (Some(target), Some(Expression::StringLiteral(name))) = (arg(0), arg(1)) {
-                    if is_exports(target) {
+                    // A getter that does more than return a binding (one that warns, say) is
+                    // not taken as an export: reading it at import would run it, and Node does
+                    // not either.
+                    if is_exports(target) && arg(2).is_none_or(plain_descriptor) {
                         self.names.push(name.value.to_string());
                     }
                 }
@@ -390,6 +394,47 @@ fn collect(
     }
 }
 
+/// Whether a property descriptor is a value, or a getter that only returns a binding
+/// (`get: function () { return m.x; }`, `get() { return x }`, `get: () => x`).
+fn plain_descriptor(descriptor: &Expression<'_>) -> bool {
+    let Expression::ObjectExpression(obj) = descriptor else {
+        return true;
+    };
+    let returns_binding = |body: &oxc::ast::ast::FunctionBody<'_>| -> bool {
+        let returned = match body.statements.as_slice() {
+            [Statement::ReturnStatement(r)] => r.argument.as_ref(),
+            [Statement::ExpressionStatement(e)] => Some(&e.expression),
+            _ => None,
+        };
+        matches!(
+            returned,
+            Some(Expression::Identifier(_) | Expression::StaticMemberExpression(_))
+        )
+    };
+    obj.properties.iter().all(|p| {
+        let ObjectPropertyKind::ObjectProperty(p) = p else {
+            return true;
+        };
+        let is_get = p.kind == PropertyKind::Get || p.key.static_name().is_some_and(|k| k == "get");
+        if !is_get {
+            return true;
+        }
+        match &p.value {
+            Expression::FunctionExpression(f) => {
+                f.body.as_ref().is_some_and(|b| returns_binding(b))
+            }
+            Expression::ArrowFunctionExpression(a) => match &a.body {
+                oxc::ast::ast::ArrowFunctionBody::FunctionBody(b) => returns_binding(b),
+                body => matches!(
+                    body.as_expression(),
+                    Some(Expression::Identifier(_) | Expression::StaticMemberExpression(_))
+                ),
+            },
+            _ => false,
+        }
+    })
+}
+
 /// The ES module that stands for CommonJS file `url` when it is imported: it runs the file
 /// through `require` when evaluated, exports `module.exports` as the default (and as
 /// `"module.exports"`, as Node does) and each name found as a named export.
@@ -431,6 +476,10 @@ mod tests {
         assert_eq!(
             names("Object.defineProperty(exports, \"__esModule\", { value: true });\nObject.defineProperty(exports, 'v4', { enumerable: true, get: function () { return x; } });"),
             ["__esModule", "v4"]
+        );
+        assert_eq!(
+            names("Object.defineProperty(exports, 'a', { get() { return m.a; } });\nObject.defineProperty(exports, 'Promise', { get() { console.warn('no'); return Promise; } });\nObject.defineProperty(exports, 'b', { get: () => b });"),
+            ["a", "b"]
         );
         assert_eq!(
             names("var src_exports = {};\n__export(src_exports, { Hono: () => Hono, z: () => z });\nmodule.exports = __toCommonJS(src_exports);\n0 && (module.exports = { Hono, z });"),
