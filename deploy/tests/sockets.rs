@@ -234,6 +234,18 @@ const notStartTls = connect("127.0.0.1:{plain}");
 try {{ notStartTls.startTls(); }} catch (e) {{ threw = e instanceof TypeError; }}
 check(threw, "startTls() on a plain socket throws");
 await notStartTls.close();
+// An isolate holds at most 128 sockets at once; closing one frees its place.
+const many = [];
+for (let i = 0; i < 128; i++) many.push(connect("127.0.0.1:{plain}"));
+await Promise.all(many.map((s) => s.opened));
+let capped = "";
+try {{ connect("127.0.0.1:{plain}"); }} catch (e) {{ capped = e.message; }}
+check(capped.includes("128 open sockets"), "the 129th: " + capped);
+await many.pop().close();
+const again = connect("127.0.0.1:{plain}");
+await again.opened;
+many.push(again);
+await Promise.all(many.map((s) => s.close()));
 console.log("sockets ok");
 "#,
         plain = s.plain,

@@ -27,6 +27,54 @@ use crate::net::{ConnectError, OutboundConfig, OutboundIo};
 /// Bytes read from the socket at a time, at most.
 const READ_CHUNK: usize = 64 * 1024;
 
+/// Sockets one isolate may hold open at once (connection pools stay far below it; a leak hits
+/// it instead of the host's file descriptors).
+pub const MAX_OPEN_SOCKETS: usize = 128;
+
+/// How many sockets the isolate holds open.
+#[derive(Clone, Default)]
+struct OpenSockets(Rc<std::cell::Cell<usize>>);
+
+// SAFETY: `OpenSockets` holds no JS values, so it is the same type for every lifetime.
+unsafe impl<'js> JsLifetime<'js> for OpenSockets {
+    type Changed<'to> = OpenSockets;
+}
+
+fn open_sockets(ctx: &Ctx<'_>) -> OpenSockets {
+    if let Some(open) = ctx.userdata::<OpenSockets>() {
+        return open.clone();
+    }
+    let open = OpenSockets::default();
+    let _ = ctx.store_userdata(open.clone());
+    open
+}
+
+/// One socket's place in the isolate's count, from `connect()` until its task ends.
+struct Slot(OpenSockets);
+
+impl Slot {
+    /// Takes a place, or says why there is none.
+    fn take(ctx: &Ctx<'_>) -> Result<Slot> {
+        let open = open_sockets(ctx);
+        if open.0.get() >= MAX_OPEN_SOCKETS {
+            return Err(Exception::throw_type(
+                ctx,
+                &format!(
+                    "this isolate already holds {MAX_OPEN_SOCKETS} open sockets; close some first"
+                ),
+            ));
+        }
+        open.0.set(open.0.get() + 1);
+        Ok(Slot(open))
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.0 .0.set(self.0 .0.get().saturating_sub(1));
+    }
+}
+
 /// How the app asked its socket to end.
 #[derive(Clone, Copy, PartialEq, Debug)]
 enum Stop {
@@ -86,6 +134,7 @@ impl SocketControl {
     /// resolves to the parts of a new socket over TLS.
     #[qjs(rename = "startTls")]
     pub fn start_tls<'js>(&self, ctx: Ctx<'js>, server_name: Opt<String>) -> Result<Promise<'js>> {
+        let slot = Slot::take(&ctx)?;
         let released = self.released.borrow_mut().take();
         let _ = self.stop.send(Stop::Release);
         let host = server_name.0.unwrap_or_else(|| self.host.clone());
@@ -107,7 +156,7 @@ impl SocketControl {
             let stream = handshake(stream, &host, tls)
                 .await
                 .map_err(|e| Exception::throw_type(&ctx2, &e))?;
-            parts(&ctx2, stream, host, None)
+            parts(&ctx2, stream, host, None, slot)
         })
     }
 }
@@ -155,6 +204,7 @@ pub fn connect<'js>(
             )
         })?
     };
+    let slot = Slot::take(&ctx)?;
     let budget = ctx
         .userdata::<crate::limits::MeterRef>()
         .map_or(Ok(()), |m| m.0.take_subrequest());
@@ -196,7 +246,7 @@ pub fn connect<'js>(
         } else {
             stream
         };
-        parts(&ctx2, stream, host, Some(half_open))
+        parts(&ctx2, stream, host, Some(half_open), slot)
     })
 }
 
@@ -207,6 +257,7 @@ fn parts<'js>(
     stream: Box<dyn OutboundIo>,
     host: String,
     allow_half_open: Option<bool>,
+    slot: Slot,
 ) -> Result<Value<'js>> {
     let tls = match ctx.userdata::<FetchState>().and_then(|s| s.outbound()) {
         Some(config) => socket_tls(&config),
@@ -217,15 +268,19 @@ fn parts<'js>(
     let (stop_tx, stop_rx) = watch::channel(Stop::Running);
     let (released_tx, released_rx) = oneshot::channel();
     let (ended_tx, ended_rx) = oneshot::channel();
-    ctx.spawn(drive(
-        stream,
-        to_js,
-        from_js,
-        stop_rx,
-        released_tx,
-        ended_tx,
-        allow_half_open.unwrap_or(false),
-    ));
+    ctx.spawn(async move {
+        drive(
+            stream,
+            to_js,
+            from_js,
+            stop_rx,
+            released_tx,
+            ended_tx,
+            allow_half_open.unwrap_or(false),
+        )
+        .await;
+        drop(slot);
+    });
     let out = Object::new(ctx.clone())?;
     out.set(
         "source",
