@@ -7,7 +7,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
@@ -15,92 +15,11 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 
+use crate::postgres::Postgres;
 use crate::server::{free_port, pinned, CLIENT_CORE, SERVER_CORE};
 
 const TOKEN: &str = "edge-bench-admin-token";
 const HOST: &str = "fleet.localhost";
-
-/// A throwaway PostgreSQL cluster, stopped on drop.
-struct Postgres {
-    bin: PathBuf,
-    data: PathBuf,
-    port: u16,
-    as_postgres: bool,
-}
-
-impl Postgres {
-    fn start(dir: &Path) -> Result<Postgres> {
-        use std::os::unix::fs::PermissionsExt;
-        let bin = std::fs::read_dir("/usr/lib/postgresql")
-            .context("no PostgreSQL server: apt-get install postgresql")?
-            .flatten()
-            .map(|e| e.path().join("bin"))
-            .filter(|b| b.join("initdb").exists())
-            .max()
-            .context("no initdb under /usr/lib/postgresql")?;
-        // SAFETY: geteuid has no preconditions.
-        let as_postgres = unsafe { libc::geteuid() } == 0;
-        let data = dir.join("pg");
-        std::fs::create_dir_all(&data)?;
-        std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o700))?;
-        if as_postgres {
-            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755))?;
-            let ok = Command::new("chown")
-                .arg("postgres:postgres")
-                .arg(&data)
-                .status()?;
-            anyhow::ensure!(ok.success(), "chown failed");
-        }
-        let pg = Postgres {
-            bin,
-            data,
-            port: free_port(),
-            as_postgres,
-        };
-        let d = pg.data.to_str().context("path")?.to_owned();
-        pg.run(
-            "initdb",
-            &["-D", &d, "-A", "trust", "-U", "edge", "--no-sync"],
-        )?;
-        let options = format!(
-            "-p {} -k {d} -c listen_addresses=127.0.0.1 -c fsync=off",
-            pg.port
-        );
-        let log = format!("{d}/server.log");
-        pg.run(
-            "pg_ctl",
-            &["-D", &d, "-o", &options, "-l", &log, "-w", "start"],
-        )?;
-        Ok(pg)
-    }
-
-    fn run(&self, tool: &str, args: &[&str]) -> Result<()> {
-        // The server runs on the servers' core, as the nodes do.
-        let mut cmd = Command::new("taskset");
-        cmd.args(["-c", SERVER_CORE]);
-        if self.as_postgres {
-            cmd.args(["runuser", "-u", "postgres", "--"]);
-        }
-        cmd.arg(self.bin.join(tool));
-        let out = cmd.args(args).output()?;
-        if !out.status.success() {
-            bail!("{tool}: {}", String::from_utf8_lossy(&out.stderr));
-        }
-        Ok(())
-    }
-
-    fn url(&self) -> String {
-        format!("postgres://edge@127.0.0.1:{}/postgres", self.port)
-    }
-}
-
-impl Drop for Postgres {
-    fn drop(&mut self) {
-        if let Some(d) = self.data.to_str() {
-            let _ = self.run("pg_ctl", &["-D", d, "-m", "immediate", "-w", "stop"]);
-        }
-    }
-}
 
 struct Node {
     child: Child,

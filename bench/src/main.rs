@@ -5,10 +5,12 @@
 //! median of the runs, with its ratio to Edge) and writes it with the raw samples as JSON.
 
 mod adapters;
+mod db;
 mod fleet;
 mod inprocess;
 mod node;
 mod peers;
+mod postgres;
 mod probe;
 mod report;
 mod runtimes;
@@ -66,6 +68,10 @@ struct Args {
     /// server, started here), deploys through each in turn, idle and under load.
     #[arg(long)]
     fleet: bool,
+    /// Measure only a database-backed handler: one row by primary key through a `pg` Pool,
+    /// Edge against Node and Deno (PostgreSQL from Debian, started here).
+    #[arg(long)]
+    db: bool,
     /// With --fleet: deploys measured idle, and again under load.
     #[arg(long, default_value_t = 20)]
     fleet_deploys: usize,
@@ -185,6 +191,20 @@ fn main() -> Result<()> {
             PathBuf::from("target/release/edge")
         }
     };
+    if args.db {
+        let tools = peers::ensure(&args.peers, true)?;
+        let work = std::env::temp_dir().join(format!("edge-bench-db-{}", std::process::id()));
+        let table = db::run(
+            &std::fs::canonicalize(&edge)?,
+            &args.peers,
+            &tools,
+            &work,
+            args.duration,
+        );
+        let _ = std::fs::remove_dir_all(&work);
+        println!("{}", table?);
+        return Ok(());
+    }
     if args.fleet {
         let work = std::env::temp_dir().join(format!("edge-bench-fleet-{}", std::process::id()));
         let table = fleet::run(
