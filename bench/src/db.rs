@@ -62,11 +62,20 @@ pub fn run(edge: &Path, peers: &Path, tools: &Tools, work: &Path, seconds: u64) 
     )?;
     let peers = std::fs::canonicalize(peers)?;
     if !peers.join("node_modules/pg/package.json").is_file() {
-        eprintln!("bench: installing {PG_VERSION} from npm into {}", peers.display());
+        eprintln!(
+            "bench: installing {PG_VERSION} from npm into {}",
+            peers.display()
+        );
         let status = Command::new("npm")
             .args(["install", "--prefix"])
             .arg(&peers)
-            .args(["--no-audit", "--no-fund", "--silent", "--no-save", PG_VERSION])
+            .args([
+                "--no-audit",
+                "--no-fund",
+                "--silent",
+                "--no-save",
+                PG_VERSION,
+            ])
             .status()
             .context("running npm")?;
         anyhow::ensure!(status.success(), "npm install {PG_VERSION} failed");

@@ -81,7 +81,18 @@ impl Postgres {
     /// Runs SQL with `psql`.
     pub fn sql(&self, sql: &str) -> Result<()> {
         let out = Command::new(self.bin.join("psql"))
-            .args(["-h", "127.0.0.1", "-U", "edge", "-d", "postgres", "-q", "-v", "ON_ERROR_STOP=1", "-p"])
+            .args([
+                "-h",
+                "127.0.0.1",
+                "-U",
+                "edge",
+                "-d",
+                "postgres",
+                "-q",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-p",
+            ])
             .arg(self.port.to_string())
             .args(["-c", sql])
             .output()?;
@@ -103,4 +114,3 @@ impl Drop for Postgres {
         }
     }
 }
-

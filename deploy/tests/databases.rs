@@ -202,28 +202,9 @@ fn two_hundred_concurrent_requests_share_a_pool_of_ten() {
 
 #[test]
 fn pg_negotiates_tls_and_verifies_the_server() {
-    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
     let dir = tempfile::tempdir().unwrap();
-    let ca_key = KeyPair::generate().unwrap();
-    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca_params
-        .distinguished_name
-        .push(DnType::CommonName, "Edge database test CA");
-    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    let ca = ca_params.self_signed(&ca_key).unwrap();
-    let leaf_key = KeyPair::generate().unwrap();
-    let leaf = CertificateParams::new(vec!["localhost".to_string()])
-        .unwrap()
-        .signed_by(&leaf_key, &ca, &ca_key)
-        .unwrap();
-    let (ca_file, cert, key) = (
-        dir.path().join("ca.pem"),
-        dir.path().join("server.pem"),
-        dir.path().join("server.key"),
-    );
-    std::fs::write(&ca_file, ca.pem()).unwrap();
-    std::fs::write(&cert, leaf.pem()).unwrap();
-    std::fs::write(&key, leaf_key.serialize_pem()).unwrap();
+    let certs = common::test_certs(dir.path(), &["localhost"]);
+    let (ca_file, cert, key) = (certs.ca_file, certs.cert_file, certs.key_file);
     let pg = pgkit::Postgres::init_in(dir.path());
     pg.enable_tls(&cert, &key);
     pg.start();

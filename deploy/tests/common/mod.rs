@@ -302,3 +302,41 @@ impl RssSampler {
             .saturating_sub(self.baseline)
     }
 }
+
+/// A throwaway CA and a certificate for `names` it signs, written to `dir` as PEM files
+/// (`ca.pem`, `server.pem`, `server.key`), with the leaf's DER forms for rustls servers.
+pub struct TestCerts {
+    pub ca_file: PathBuf,
+    pub cert_file: PathBuf,
+    pub key_file: PathBuf,
+    pub cert_der: Vec<u8>,
+    pub key_der: Vec<u8>,
+}
+
+pub fn test_certs(dir: &Path, names: &[&str]) -> TestCerts {
+    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
+    let ca_key = KeyPair::generate().unwrap();
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params
+        .distinguished_name
+        .push(DnType::CommonName, "Edge test CA");
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let ca = ca_params.self_signed(&ca_key).unwrap();
+    let leaf_key = KeyPair::generate().unwrap();
+    let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+    let leaf = CertificateParams::new(names)
+        .unwrap()
+        .signed_by(&leaf_key, &ca, &ca_key)
+        .unwrap();
+    let certs = TestCerts {
+        ca_file: dir.join("ca.pem"),
+        cert_file: dir.join("server.pem"),
+        key_file: dir.join("server.key"),
+        cert_der: leaf.der().to_vec(),
+        key_der: leaf_key.serialize_der(),
+    };
+    std::fs::write(&certs.ca_file, ca.pem()).unwrap();
+    std::fs::write(&certs.cert_file, leaf.pem()).unwrap();
+    std::fs::write(&certs.key_file, leaf_key.serialize_pem()).unwrap();
+    certs
+}
