@@ -46,7 +46,7 @@ fn start_servers() -> Servers {
     let certs = common::test_certs(dir.path(), &["localhost"]);
     let ca_file = certs.ca_file.clone();
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ServerConfig::builder_with_provider(provider)
+    let mut config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .unwrap()
         .with_no_client_auth()
@@ -55,6 +55,7 @@ fn start_servers() -> Servers {
             PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(certs.key_der.clone())),
         )
         .unwrap();
+    config.alpn_protocols = vec![b"edge-echo".to_vec()];
     let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
 
     let bind = || {
@@ -218,6 +219,17 @@ const notStartTls = connect("127.0.0.1:{plain}");
 try {{ notStartTls.startTls(); }} catch (e) {{ threw = e instanceof TypeError; }}
 check(threw, "startTls() on a plain socket throws");
 await notStartTls.close();
+// node:tls over the same sockets, with ALPN.
+const nodeTls = await import("node:tls");
+const {{ once }} = await import("node:events");
+const t = nodeTls.connect({{ host: "localhost", port: {tls}, ALPNProtocols: ["nope", "edge-echo"] }});
+await once(t, "secureConnect");
+check(t.alpnProtocol === "edge-echo" && t.encrypted, "ALPN: " + t.alpnProtocol);
+const data = once(t, "data");
+t.write("via node:tls");
+check(String((await data)[0]) === "via node:tls", "node:tls echo");
+t.destroy();
+
 // An isolate holds at most 128 sockets at once; closing one frees its place.
 const many = [];
 for (let i = 0; i < 128; i++) many.push(connect("127.0.0.1:{plain}"));

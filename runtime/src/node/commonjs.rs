@@ -395,7 +395,7 @@ fn collect(
 }
 
 /// Whether a property descriptor is a value, or a getter that only returns a binding
-/// (`get: function () { return m.x; }`, `get() { return x }`, `get: () => x`).
+/// (`get: function () { return m.x; }`, `get() { return x }`), as Node's lexer accepts.
 fn plain_descriptor(descriptor: &Expression<'_>) -> bool {
     let Expression::ObjectExpression(obj) = descriptor else {
         return true;
@@ -423,13 +423,6 @@ fn plain_descriptor(descriptor: &Expression<'_>) -> bool {
             Expression::FunctionExpression(f) => {
                 f.body.as_ref().is_some_and(|b| returns_binding(b))
             }
-            Expression::ArrowFunctionExpression(a) => match &a.body {
-                oxc::ast::ast::ArrowFunctionBody::FunctionBody(b) => returns_binding(b),
-                body => matches!(
-                    body.as_expression(),
-                    Some(Expression::Identifier(_) | Expression::StaticMemberExpression(_))
-                ),
-            },
             _ => false,
         }
     })
@@ -478,7 +471,7 @@ mod tests {
             ["__esModule", "v4"]
         );
         assert_eq!(
-            names("Object.defineProperty(exports, 'a', { get() { return m.a; } });\nObject.defineProperty(exports, 'Promise', { get() { console.warn('no'); return Promise; } });\nObject.defineProperty(exports, 'b', { get: () => b });"),
+            names("Object.defineProperty(exports, 'a', { get() { return m.a; } });\nObject.defineProperty(exports, 'Promise', { get() { console.warn('no'); return Promise; } });\nObject.defineProperty(exports, 'b', { get: function () { return b; } });\nObject.defineProperty(exports, 'c', { get: () => c });"),
             ["a", "b"]
         );
         assert_eq!(

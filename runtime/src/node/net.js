@@ -106,6 +106,7 @@ class Socket extends Duplex {
           return;
         }
         this._edge = edge;
+        if (this.encrypted) this.alpnProtocol = edge.alpn ?? false;
         this.connecting = false;
         this.pending = false;
         this.remoteAddress = host;

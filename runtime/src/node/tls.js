@@ -2,7 +2,7 @@
 // (`{ socket }`, as database drivers do after negotiating TLS in plain text). Certificates are
 // always verified against the isolate's roots (bundled public roots and the node's CA file).
 
-import { Socket, isIP, normalizeConnectArgs } from "node:net";
+import { Socket, normalizeConnectArgs } from "node:net";
 import { socketConnect, unavailableOnEdge } from "edge:bootstrap";
 
 class TLSSocket extends Socket {
@@ -10,6 +10,7 @@ class TLSSocket extends Socket {
     super(options);
     this.encrypted = true;
     this.authorized = false;
+    this.alpnProtocol = false;
     this.servername = options.servername;
   }
 
@@ -20,6 +21,12 @@ class TLSSocket extends Socket {
   getProtocol() {
     return null;
   }
+}
+
+/** `ALPNProtocols` (strings, Buffers or arrays of bytes) as protocol names. */
+function alpnNames(protocols) {
+  if (protocols === undefined || protocols === null) return [];
+  return Array.from(protocols, (p) => (typeof p === "string" ? p : new TextDecoder().decode(p)));
 }
 
 function connect(...args) {
@@ -41,8 +48,8 @@ function connect(...args) {
         return;
       }
       const host = plain.remoteAddress;
-      const name = options.servername ?? (isIP(host) ? undefined : host);
-      const parts = name === undefined ? edge.control.startTls() : edge.control.startTls(name);
+      const name = options.servername ?? options.host ?? host;
+      const parts = edge.control.startTls(String(name), alpnNames(options.ALPNProtocols));
       tls.connecting = true;
       tls._edgeAttach(parts, host, plain.remotePort, "secureConnect");
       tls.once("secureConnect", () => {
@@ -58,7 +65,8 @@ function connect(...args) {
   const host = options.host ?? "localhost";
   const port = Number(options.port);
   tls.connecting = true;
-  tls._edgeAttach(socketConnect(host, port, true, true), host, port, "secureConnect");
+  const connected = socketConnect(host, port, true, true, alpnNames(options.ALPNProtocols));
+  tls._edgeAttach(connected, host, port, "secureConnect");
   tls.once("secureConnect", () => {
     tls.authorized = true;
   });

@@ -133,12 +133,17 @@ impl SocketControl {
     /// Upgrades the connection to TLS (`startTls()`): the old streams stop, and the promise
     /// resolves to the parts of a new socket over TLS.
     #[qjs(rename = "startTls")]
-    pub fn start_tls<'js>(&self, ctx: Ctx<'js>, server_name: Opt<String>) -> Result<Promise<'js>> {
+    pub fn start_tls<'js>(
+        &self,
+        ctx: Ctx<'js>,
+        server_name: Opt<String>,
+        alpn: Opt<Vec<String>>,
+    ) -> Result<Promise<'js>> {
         let slot = Slot::take(&ctx)?;
         let released = self.released.borrow_mut().take();
         let _ = self.stop.send(Stop::Release);
         let host = server_name.0.unwrap_or_else(|| self.host.clone());
-        let tls = self.tls.clone();
+        let tls = with_alpn(&self.tls, alpn.0.unwrap_or_default());
         let ctx2 = ctx.clone();
         Promise::wrap_future(&ctx, async move {
             let Some(released) = released else {
@@ -153,42 +158,55 @@ impl SocketControl {
                     "the socket closed before startTls() could upgrade it",
                 ));
             };
-            let stream = handshake(stream, &host, tls)
+            let (stream, protocol) = handshake(stream, &host, tls)
                 .await
                 .map_err(|e| Exception::throw_type(&ctx2, &e))?;
-            parts(&ctx2, stream, host, None, slot)
+            parts(&ctx2, stream, host, None, slot, protocol)
         })
     }
 }
 
 /// A TLS client configuration for raw sockets: the isolate's roots, no ALPN.
 fn socket_tls(config: &OutboundConfig) -> Arc<rustls::ClientConfig> {
-    let mut tls = (*config.tls).clone();
-    tls.alpn_protocols.clear();
+    with_alpn(&config.tls, Vec::new())
+}
+
+/// The same configuration offering these ALPN protocols (`node:tls`'s `ALPNProtocols`).
+fn with_alpn(tls: &Arc<rustls::ClientConfig>, alpn: Vec<String>) -> Arc<rustls::ClientConfig> {
+    let mut tls = (**tls).clone();
+    tls.alpn_protocols = alpn.into_iter().map(String::into_bytes).collect();
     Arc::new(tls)
 }
 
+/// A TLS handshake over `stream`; the TLS stream and the protocol ALPN chose, if any.
 async fn handshake(
     stream: Box<dyn OutboundIo>,
     host: &str,
     tls: Arc<rustls::ClientConfig>,
-) -> std::result::Result<Box<dyn OutboundIo>, String> {
+) -> std::result::Result<(Box<dyn OutboundIo>, Option<String>), String> {
     let name = ServerName::try_from(host.to_owned())
         .map_err(|_| format!("'{host}' is not a valid TLS server name"))?;
     let stream = tokio_rustls::TlsConnector::from(tls)
         .connect(name, stream)
         .await
         .map_err(|e| format!("TLS handshake with {host} failed: {e}"))?;
-    Ok(Box::new(stream))
+    let protocol = stream
+        .get_ref()
+        .1
+        .alpn_protocol()
+        .map(|p| String::from_utf8_lossy(p).into_owned());
+    Ok((Box::new(stream), protocol))
 }
 
-/// `connect(host, port, tls, allowHalfOpen)`: resolves to the parts of a socket (see `parts`).
+/// `connect(host, port, tls, allowHalfOpen, alpn)`: resolves to the parts of a socket (see
+/// `parts`).
 pub fn connect<'js>(
     ctx: Ctx<'js>,
     host: String,
     port: u16,
     secure: bool,
     allow_half_open: Opt<bool>,
+    alpn: Opt<Vec<String>>,
 ) -> Result<Promise<'js>> {
     let config = {
         let Some(state) = ctx.userdata::<FetchState>() else {
@@ -219,7 +237,7 @@ pub fn connect<'js>(
         .and_then(|h| h.strip_suffix(']'))
         .unwrap_or(&host)
         .to_owned();
-    let tls = socket_tls(&config);
+    let tls = with_alpn(&config.tls, alpn.0.unwrap_or_default());
     let ctx2 = ctx.clone();
     let half_open = allow_half_open.0.unwrap_or(false);
     Promise::wrap_future(&ctx, async move {
@@ -239,25 +257,27 @@ pub fn connect<'js>(
                 ))
             }
         };
-        let stream = if secure {
-            handshake(stream, &host, tls.clone())
+        let (stream, protocol) = if secure {
+            handshake(stream, &host, tls)
                 .await
                 .map_err(|e| Exception::throw_type(&ctx2, &e))?
         } else {
-            stream
+            (stream, None)
         };
-        parts(&ctx2, stream, host, Some(half_open), slot)
+        parts(&ctx2, stream, host, Some(half_open), slot, protocol)
     })
 }
 
-/// Starts the task driving `stream` and returns `{ source, sink, control }`: the
-/// `NativeSource` of bytes read, the `BodySink` bytes are written to, and the `SocketControl`.
+/// Starts the task driving `stream` and returns `{ source, sink, control, alpn }`: the
+/// `NativeSource` of bytes read, the `BodySink` bytes are written to, the `SocketControl`, and
+/// the protocol TLS's ALPN chose (`null` if none).
 fn parts<'js>(
     ctx: &Ctx<'js>,
     stream: Box<dyn OutboundIo>,
     host: String,
     allow_half_open: Option<bool>,
     slot: Slot,
+    alpn: Option<String>,
 ) -> Result<Value<'js>> {
     let tls = match ctx.userdata::<FetchState>().and_then(|s| s.outbound()) {
         Some(config) => socket_tls(&config),
@@ -282,6 +302,7 @@ fn parts<'js>(
         drop(slot);
     });
     let out = Object::new(ctx.clone())?;
+    out.set("alpn", alpn)?;
     out.set(
         "source",
         Class::instance(
