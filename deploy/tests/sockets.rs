@@ -219,17 +219,6 @@ const notStartTls = connect("127.0.0.1:{plain}");
 try {{ notStartTls.startTls(); }} catch (e) {{ threw = e instanceof TypeError; }}
 check(threw, "startTls() on a plain socket throws");
 await notStartTls.close();
-// node:tls over the same sockets, with ALPN.
-const nodeTls = await import("node:tls");
-const {{ once }} = await import("node:events");
-const t = nodeTls.connect({{ host: "localhost", port: {tls}, ALPNProtocols: ["nope", "edge-echo"] }});
-await once(t, "secureConnect");
-check(t.alpnProtocol === "edge-echo" && t.encrypted, "ALPN: " + t.alpnProtocol);
-const data = once(t, "data");
-t.write("via node:tls");
-check(String((await data)[0]) === "via node:tls", "node:tls echo");
-t.destroy();
-
 // An isolate holds at most 128 sockets at once; closing one frees its place.
 const many = [];
 for (let i = 0; i < 128; i++) many.push(connect("127.0.0.1:{plain}"));
@@ -242,6 +231,16 @@ const again = connect("127.0.0.1:{plain}");
 await again.opened;
 many.push(again);
 await Promise.all(many.map((s) => s.close()));
+// node:tls over the same sockets, with ALPN.
+const nodeTls = await import("node:tls");
+const {{ once }} = await import("node:events");
+const t = nodeTls.connect({{ host: "localhost", port: {tls}, ALPNProtocols: ["nope", "edge-echo"] }});
+await once(t, "secureConnect");
+check(t.alpnProtocol === "edge-echo" && t.encrypted, "ALPN: " + t.alpnProtocol);
+const data = once(t, "data");
+t.write("via node:tls");
+check(String((await data)[0]) === "via node:tls", "node:tls echo");
+t.destroy();
 console.log("sockets ok");
 "#,
         plain = s.plain,
