@@ -101,7 +101,48 @@ function defineGlobal(name, value) {
   Object.defineProperty(globalThis, name, { value, writable: true, enumerable: false, configurable: true });
 }
 
+/** Completes the engine's CallSite objects (what `Error.prepareStackTrace` receives) with the
+ * methods V8 has and packages call (depd, used by Express, asks `isEval()` of each). */
+function completeCallSites() {
+  const saved = Error.prepareStackTrace;
+  let sites;
+  try {
+    Error.prepareStackTrace = (_error, callSites) => callSites;
+    const holder = {};
+    Error.captureStackTrace(holder);
+    sites = holder.stack;
+  } finally {
+    Error.prepareStackTrace = saved;
+  }
+  const proto = Array.isArray(sites) && sites.length > 0 ? Object.getPrototypeOf(sites[0]) : null;
+  if (!proto) return;
+  const missing = {
+    getThis() { return undefined; },
+    getTypeName() { return null; },
+    getMethodName() { return null; },
+    getEvalOrigin() { return undefined; },
+    isEval() { return false; },
+    isToplevel() { return true; },
+    isAsync() { return false; },
+    isPromiseAll() { return false; },
+    getPromiseIndex() { return null; },
+    getScriptNameOrSourceURL() { return this.getFileName(); },
+    getScriptHash() { return ""; },
+    getEnclosingLineNumber() { return null; },
+    getEnclosingColumnNumber() { return null; },
+    getPosition() { return 0; },
+    toString() {
+      const name = this.getFunctionName() || "<anonymous>";
+      return `${name} (${this.getFileName() ?? "<anonymous>"}:${this.getLineNumber()}:${this.getColumnNumber()})`;
+    },
+  };
+  for (const [name, fn] of Object.entries(missing)) {
+    if (!(name in proto)) Object.defineProperty(proto, name, { value: fn, writable: true, configurable: true });
+  }
+}
+
 export default function install(native) {
+  completeCallSites();
   nativeCodec = native.codec;
   nativeShapeMembers = native.shapeMembers;
   hashSync = native.hashSync;

@@ -829,6 +829,12 @@ function callerInNodeModules() {
   return caller !== undefined && /[\\/]node_modules[\\/]/.test(caller.getFileName());
 }
 
+// Node's Buffer statics are enumerable: packages copy them with for...in (safer-buffer, used
+// by iconv-lite and so by Express's body parsers).
+for (const name of ["from", "copyBytesFrom", "of", "alloc", "allocUnsafe", "allocUnsafeSlow", "isBuffer", "compare", "isEncoding", "concat", "byteLength"]) {
+  if (Object.prototype.hasOwnProperty.call(Buffer, name)) Object.defineProperty(Buffer, name, { enumerable: true });
+}
+
 const BufferFunction = new Proxy(Buffer, {
   apply(target, thisArg, args) {
     return legacyBuffer(args);

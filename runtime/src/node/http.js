@@ -2,12 +2,15 @@
 // limits apply unchanged): `request`/`get` with a ClientRequest (a Writable for the body) and
 // an IncomingMessage (a Readable of the response body), plus STATUS_CODES, METHODS and Agent.
 // The request body is collected and sent at `end()` (one fetch); the response body streams.
-// Servers (`createServer`) are not available to edge apps, which answer through `fetch`.
+// The server side: `createServer(handler).listen(port)` makes the handler the app's request
+// handler (no port is opened; the node routes requests to the app). Each request arrives as
+// an IncomingMessage and is answered through a ServerResponse whose `write()`s stream to the
+// client as they are made.
 
 import { Writable, Readable } from "node:stream";
 import { Buffer } from "node:buffer";
 import * as errors from "node:internal/errors";
-import { unavailableOnEdge } from "edge:bootstrap";
+import { EventEmitter } from "node:events";
 
 const METHODS = ["ACL", "BIND", "CHECKOUT", "CONNECT", "COPY", "DELETE", "GET", "HEAD", "LINK", "LOCK", "M-SEARCH", "MERGE", "MKACTIVITY", "MKCALENDAR", "MKCOL", "MOVE", "NOTIFY", "OPTIONS", "PATCH", "POST", "PROPFIND", "PROPPATCH", "PURGE", "PUT", "QUERY", "REBIND", "REPORT", "SEARCH", "SOURCE", "SUBSCRIBE", "TRACE", "UNBIND", "UNLINK", "UNLOCK", "UNSUBSCRIBE"];
 
@@ -249,9 +252,270 @@ function get(input, options, callback) {
   return req;
 }
 
-const createServer = unavailableOnEdge("http", "createServer", "server sockets (answer requests with a fetch handler)");
-const Server = createServer;
 const maxHeaderSize = 16384;
+
+// ---------------------------------------------------------------- the server side
+
+/** The request as Node servers see it. */
+function incomingRequest(request) {
+  const message = new IncomingMessage({ status: undefined, statusText: "", headers: request.headers, body: request.body, url: "" });
+  const url = new URL(request.url);
+  message.method = request.method;
+  message.url = url.pathname + url.search;
+  message.statusCode = null;
+  message.statusMessage = null;
+  const forwarded = request.headers.get("x-forwarded-for");
+  const socket = new EventEmitter();
+  Object.assign(socket, {
+    remoteAddress: forwarded ? forwarded.split(",")[0].trim() : "127.0.0.1",
+    remotePort: 0,
+    encrypted: url.protocol === "https:",
+    readable: true,
+    writable: true,
+    setTimeout() { return this; },
+    setNoDelay() { return this; },
+    setKeepAlive() { return this; },
+    destroy() { return this; },
+  });
+  message.socket = message.connection = socket;
+  return message;
+}
+
+const NULL_BODY = new Set([101, 204, 205, 304]);
+
+/** The answer a Node server writes; it becomes the app's Response at the first write. */
+class ServerResponse extends Writable {
+  #headers = new Map();
+  #respond;
+  #controller = null;
+
+  constructor(req, respond) {
+    super();
+    this.req = req;
+    this.#respond = respond;
+    this.statusCode = 200;
+    this.statusMessage = undefined;
+    this.headersSent = false;
+    this.sendDate = true;
+    this.finished = false;
+    this.socket = this.connection = req.socket;
+  }
+
+  setHeader(name, value) {
+    if (this.headersSent) throw errors.coded(Error, "ERR_HTTP_HEADERS_SENT", "Cannot set headers after they are sent to the client");
+    validateHeaderName(name);
+    validateHeaderValue(name, value);
+    this.#headers.set(String(name).toLowerCase(), [String(name), value]);
+    return this;
+  }
+
+  appendHeader(name, value) {
+    const existing = this.getHeader(name);
+    if (existing === undefined) return this.setHeader(name, value);
+    return this.setHeader(name, [].concat(existing, value));
+  }
+
+  getHeader(name) {
+    return this.#headers.get(String(name).toLowerCase())?.[1];
+  }
+
+  getHeaders() {
+    const out = Object.create(null);
+    for (const [key, [, value]] of this.#headers) out[key] = value;
+    return out;
+  }
+
+  getHeaderNames() {
+    return [...this.#headers.keys()];
+  }
+
+  hasHeader(name) {
+    return this.#headers.has(String(name).toLowerCase());
+  }
+
+  removeHeader(name) {
+    if (this.headersSent) throw errors.coded(Error, "ERR_HTTP_HEADERS_SENT", "Cannot remove headers after they are sent to the client");
+    this.#headers.delete(String(name).toLowerCase());
+  }
+
+  writeHead(status, message, headers) {
+    if (typeof message !== "string") {
+      headers = message;
+      message = undefined;
+    }
+    this.statusCode = status;
+    if (message !== undefined) this.statusMessage = message;
+    if (Array.isArray(headers)) {
+      const list = Array.isArray(headers[0]) ? headers : pairs(headers);
+      for (const [name, value] of list) this.appendHeader(name, value);
+    } else if (headers) {
+      for (const [name, value] of Object.entries(headers)) this.setHeader(name, value);
+    }
+    this.#commit(false);
+    return this;
+  }
+
+  flushHeaders() {
+    this.#commit(false);
+  }
+
+  /** Sends the status and headers: with the whole body when `ending`, else a stream. */
+  #commit(ending, body = null) {
+    if (this.headersSent) return;
+    this.headersSent = true;
+    const headers = new Headers();
+    for (const [, [name, value]] of this.#headers) {
+      if (Array.isArray(value)) for (const v of value) headers.append(name, String(v));
+      else headers.set(name, String(value));
+    }
+    const empty = NULL_BODY.has(this.statusCode) || this.req.method === "HEAD";
+    let responseBody = null;
+    if (!empty) {
+      if (ending) responseBody = body;
+      else {
+        responseBody = new ReadableStream({
+          start: (controller) => {
+            this.#controller = controller;
+          },
+          cancel: () => {
+            this.#controller = null;
+            this.destroy();
+          },
+        });
+      }
+    }
+    const statusText = this.statusMessage ?? STATUS_CODES[this.statusCode] ?? "";
+    this.#respond(new Response(responseBody, { status: this.statusCode, statusText, headers }));
+  }
+
+  _write(chunk, encoding, callback) {
+    const bytes = typeof chunk === "string" ? Buffer.from(chunk, encoding) : chunk;
+    this.#commit(false);
+    this.#controller?.enqueue(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    callback();
+  }
+
+  end(chunk, encoding, callback) {
+    if (typeof chunk === "function") {
+      callback = chunk;
+      chunk = undefined;
+    } else if (typeof encoding === "function") {
+      callback = encoding;
+      encoding = undefined;
+    }
+    // The whole answer at once: one body, with its length.
+    if (!this.headersSent && chunk !== undefined && chunk !== null) {
+      const bytes = typeof chunk === "string" ? Buffer.from(chunk, encoding) : chunk;
+      if (!this.hasHeader("content-length")) this.setHeader("Content-Length", bytes.byteLength);
+      this.#commit(true, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      chunk = undefined;
+    }
+    return super.end(chunk, encoding, callback);
+  }
+
+  _final(callback) {
+    this.#commit(true, null);
+    this.finished = true;
+    try {
+      this.#controller?.close();
+    } catch {
+      // The client went away; there is nothing to close.
+    }
+    callback();
+  }
+
+  setTimeout(ms, callback) {
+    if (callback) this.once("timeout", callback);
+    return this;
+  }
+}
+
+/** The server whose `listen()` made it the app's request handler, and whether a fetch
+ * listener was registered for it. */
+let listening = null;
+let registered = false;
+
+function serve(server, request) {
+  return new Promise((resolve, reject) => {
+    const req = incomingRequest(request);
+    const res = new ServerResponse(req, resolve);
+    res.once("error", reject);
+    try {
+      server.emit("request", req, res);
+    } catch (err) {
+      reject(err);
+    }
+  });
+}
+
+class Server extends EventEmitter {
+  constructor(options, handler) {
+    super();
+    if (typeof options === "function") handler = options;
+    if (handler) this.on("request", handler);
+    this.listening = false;
+    this.port = undefined;
+    this.timeout = 0;
+    this.keepAliveTimeout = 5000;
+    this.headersTimeout = 60000;
+    this.requestTimeout = 300000;
+  }
+
+  listen(...args) {
+    const first = args[0];
+    let port = typeof first === "object" && first !== null ? first.port : first;
+    if (typeof port === "function") port = undefined;
+    const callback = args.find((a) => typeof a === "function");
+    if (callback) this.once("listening", callback);
+    this.port = Number(port ?? 0);
+    this.listening = true;
+    listening = this;
+    if (!registered) {
+      registered = true;
+      addEventListener("fetch", (event) => {
+        if (listening) event.respondWith(serve(listening, event.request));
+      });
+    }
+    console.log(`node:http: listen(${port ?? ""}) makes this server the app's request handler; no port is opened on Edge`);
+    setTimeout(() => this.emit("listening"), 0);
+    return this;
+  }
+
+  address() {
+    return this.listening ? { address: "::", family: "IPv6", port: this.port } : null;
+  }
+
+  close(callback) {
+    if (listening === this) listening = null;
+    this.listening = false;
+    setTimeout(() => {
+      this.emit("close");
+      callback?.();
+    }, 0);
+    return this;
+  }
+
+  closeAllConnections() {}
+
+  closeIdleConnections() {}
+
+  setTimeout(ms, callback) {
+    if (callback) this.on("timeout", callback);
+    return this;
+  }
+
+  ref() {
+    return this;
+  }
+
+  unref() {
+    return this;
+  }
+}
+
+function createServer(options, handler) {
+  return new Server(options, handler);
+}
 
 function validateHeaderName(name) {
   if (typeof name !== "string" || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) {
@@ -264,7 +528,7 @@ function validateHeaderValue(name, value) {
   if (/[^\t\x20-\x7e\x80-\xff]/.test(String(value))) throw errors.coded(TypeError, "ERR_INVALID_CHAR", `Invalid character in header content ["${name}"]`);
 }
 
-const http = { METHODS, STATUS_CODES, Agent, globalAgent, ClientRequest, IncomingMessage, request, get, createServer, Server, maxHeaderSize, validateHeaderName, validateHeaderValue };
+const http = { METHODS, STATUS_CODES, Agent, globalAgent, ClientRequest, IncomingMessage, ServerResponse, request, get, createServer, Server, maxHeaderSize, validateHeaderName, validateHeaderValue };
 
 export default http;
-export { METHODS, STATUS_CODES, Agent, globalAgent, ClientRequest, IncomingMessage, request, get, createServer, Server, maxHeaderSize, validateHeaderName, validateHeaderValue };
+export { METHODS, STATUS_CODES, Agent, globalAgent, ClientRequest, IncomingMessage, ServerResponse, request, get, createServer, Server, maxHeaderSize, validateHeaderName, validateHeaderValue };

@@ -1,8 +1,7 @@
 // node:https — node:http's client with `https:` as the default protocol (TLS is fetch's, with
-// the runtime's trust store); servers are not available to edge apps.
+// the runtime's trust store); a server is node:http's (the node terminates TLS).
 
 import http from "node:http";
-import { unavailableOnEdge } from "edge:bootstrap";
 
 function withHttps(input, options) {
   if (input !== null && typeof input === "object" && !(input instanceof URL)) return [{ protocol: "https:", port: input.port ?? 443, ...input }, options];
@@ -28,9 +27,11 @@ class Agent extends http.Agent {
 }
 
 const globalAgent = new Agent();
-const createServer = unavailableOnEdge("https", "createServer", "server sockets (answer requests with a fetch handler)");
+function createServer(options, handler) {
+  return http.createServer(options, handler);
+}
 
-const https = { request, get, Agent, globalAgent, createServer, Server: createServer };
+const https = { request, get, Agent, globalAgent, createServer, Server: http.Server };
 
 export default https;
 export { request, get, Agent, globalAgent, createServer };

@@ -1,0 +1,320 @@
+//! Node-style servers on Edge: `http.createServer(handler).listen(port)` makes the handler the
+//! app's request handler. A plain `node:http` app streams Server-Sent Events chunk by chunk; an
+//! Express 5 app in the style of Node's guides (helmet, cors, express-rate-limit, express.json,
+//! a router with params, zod validation, jsonwebtoken with roles, 404 and error handlers) gives
+//! the same status, JSON body and headers as under Node 20 for a scripted list of requests.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{repo_root, DevServer};
+
+fn fixtures() -> std::path::PathBuf {
+    let dir = repo_root().join("deploy/tests/fixtures/npm");
+    assert!(
+        dir.join("node_modules/express/package.json").is_file(),
+        "npm fixtures are not installed: run scripts/test.sh (or npm ci in {})",
+        dir.display()
+    );
+    dir
+}
+
+/// `node <app>` with `PORT`, killed on drop.
+struct NodeServer {
+    child: Child,
+    port: u16,
+}
+
+impl NodeServer {
+    fn start(app: &str) -> NodeServer {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new("node")
+            .arg(app)
+            .env("PORT", port.to_string())
+            .current_dir(fixtures())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("node is installed (scripts/test.sh installs it)");
+        let started = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "node did not start"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        NodeServer { child, port }
+    }
+}
+
+impl Drop for NodeServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One scripted request: method, path, headers, JSON body.
+type Step<'a> = (&'a str, &'a str, Vec<(&'a str, String)>, Option<&'a str>);
+
+/// What is compared of an answer.
+#[derive(Debug, PartialEq)]
+struct Answer {
+    status: u16,
+    body: serde_json::Value,
+    headers: Vec<(String, String)>,
+}
+
+const COMPARED_HEADERS: [&str; 14] = [
+    "content-type",
+    "content-security-policy",
+    "strict-transport-security",
+    "x-content-type-options",
+    "x-frame-options",
+    "referrer-policy",
+    "cross-origin-opener-policy",
+    "cross-origin-resource-policy",
+    "x-powered-by",
+    "access-control-allow-origin",
+    "access-control-allow-methods",
+    "vary",
+    "ratelimit-policy",
+    "location",
+];
+
+async fn ask(
+    client: &reqwest::Client,
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &[(&str, String)],
+    body: Option<&str>,
+) -> Answer {
+    let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+    let mut req = client.request(method, format!("http://127.0.0.1:{port}{path}"));
+    for (k, v) in headers {
+        req = req.header(*k, v);
+    }
+    if let Some(body) = body {
+        req = req
+            .header("content-type", "application/json")
+            .body(body.to_string());
+    }
+    let res = req.send().await.unwrap();
+    let status = res.status().as_u16();
+    let headers = COMPARED_HEADERS
+        .iter()
+        .filter_map(|h| {
+            res.headers()
+                .get(*h)
+                .map(|v| (h.to_string(), v.to_str().unwrap().to_string()))
+        })
+        .collect();
+    let text = res.text().await.unwrap();
+    let body = serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text));
+    Answer {
+        status,
+        body,
+        headers,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_express_app_answers_as_under_node() {
+    // reqwest's plain clients need a process-wide rustls provider.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let node = NodeServer::start("express-app.mjs");
+    let edge = DevServer::start(&fixtures().join("express-app.mjs"), &[]);
+    let client = reqwest::Client::new();
+    let token = |port: u16, role: &'static str| {
+        let client = client.clone();
+        async move {
+            let a = ask(&client, port, "GET", &format!("/token/{role}"), &[], None).await;
+            a.body["token"].as_str().unwrap().to_string()
+        }
+    };
+    let (admin, user) = (
+        token(node.port, "admin").await,
+        token(node.port, "user").await,
+    );
+    assert_eq!(
+        admin,
+        token(edge.port, "admin").await,
+        "the same token from both"
+    );
+    assert_eq!(user, token(edge.port, "user").await);
+    let bearer = |t: &str| vec![("authorization", format!("Bearer {t}"))];
+    let origin = vec![("origin", "https://app.example.com".to_string())];
+    let preflight = vec![
+        ("origin", "https://app.example.com".to_string()),
+        ("access-control-request-method", "PATCH".to_string()),
+    ];
+    let big = format!(r#"{{"name":"{}","email":"a@b.co"}}"#, "x".repeat(20_000));
+    let script: Vec<Step> = vec![
+        ("GET", "/health", vec![], None),
+        ("GET", "/users", vec![], None),
+        ("GET", "/users?limit=1", vec![], None),
+        ("GET", "/users/1", vec![], None),
+        ("GET", "/users/2", origin.clone(), None),
+        ("GET", "/users/99", vec![], None),
+        ("GET", "/users/abc", vec![], None),
+        ("PATCH", "/users/1", vec![], Some(r#"{"name":"Ada L"}"#)),
+        (
+            "PATCH",
+            "/users/1",
+            bearer("not-a-jwt"),
+            Some(r#"{"name":"Ada L"}"#),
+        ),
+        (
+            "PATCH",
+            "/users/1",
+            bearer(&user),
+            Some(r#"{"name":"Ada L"}"#),
+        ),
+        (
+            "PATCH",
+            "/users/1",
+            bearer(&user),
+            Some(r#"{"email":"nope"}"#),
+        ),
+        (
+            "PATCH",
+            "/users/1",
+            bearer(&user),
+            Some(r#"{"role":"admin"}"#),
+        ),
+        (
+            "PATCH",
+            "/users/99",
+            bearer(&user),
+            Some(r#"{"name":"Nobody"}"#),
+        ),
+        (
+            "PATCH",
+            "/users/2",
+            bearer(&user),
+            Some(r#"{"name":"Linus T","email":"lt@example.com"}"#),
+        ),
+        (
+            "POST",
+            "/users",
+            vec![],
+            Some(r#"{"name":"Grace","email":"grace@example.com"}"#),
+        ),
+        (
+            "POST",
+            "/users",
+            bearer(&user),
+            Some(r#"{"name":"Grace","email":"grace@example.com"}"#),
+        ),
+        (
+            "POST",
+            "/users",
+            bearer(&admin),
+            Some(r#"{"name":"G","email":"grace@example.com"}"#),
+        ),
+        (
+            "POST",
+            "/users",
+            bearer(&admin),
+            Some(r#"{"name":"Grace","email":"grace@example.com"}"#),
+        ),
+        (
+            "POST",
+            "/users",
+            bearer(&admin),
+            Some(r#"{"name": "broken"#),
+        ),
+        ("POST", "/users", bearer(&admin), Some(&big)),
+        ("GET", "/users/3", vec![], None),
+        ("GET", "/users", vec![], None),
+        ("GET", "/boom", vec![], None),
+        ("GET", "/reject", vec![], None),
+        ("GET", "/nowhere", vec![], None),
+        ("DELETE", "/users/1", vec![], None),
+        ("OPTIONS", "/users/1", preflight, None),
+        ("GET", "/health", origin.clone(), None),
+        ("GET", "/token/guest", vec![], None),
+        ("GET", "/users/1", vec![], None),
+        ("PUT", "/health", vec![], Some("{}")),
+    ];
+    assert!(script.len() >= 30);
+    let mut statuses = std::collections::BTreeSet::new();
+    for (method, path, headers, body) in &script {
+        let want = ask(&client, node.port, method, path, headers, *body).await;
+        let got = ask(&client, edge.port, method, path, headers, *body).await;
+        assert_eq!(got, want, "{method} {path}: Edge and Node differ");
+        statuses.insert(want.status);
+    }
+    // The script reaches every kind of answer the app gives.
+    for status in [200, 201, 204, 400, 401, 403, 404, 413, 418, 500] {
+        assert!(statuses.contains(&status), "no {status} in {statuses:?}");
+    }
+}
+
+#[test]
+fn a_node_http_server_streams_each_write_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = dir.path().join("app.mjs");
+    std::fs::write(
+        &app,
+        r#"import http from "node:http";
+let release;
+const released = new Promise((resolve) => { release = resolve; });
+http.createServer(async (req, res) => {
+  if (req.url === "/release") { release(); res.end("released"); return; }
+  if (req.url === "/events") {
+    res.writeHead(200, { "content-type": "text/event-stream" });
+    res.write("data: first\n\n");
+    await released;              // the second event waits for a request the client
+    res.write("data: second\n\n"); // makes only after it has read the first
+    res.end();
+    return;
+  }
+  let body = "";
+  for await (const chunk of req) body += chunk;
+  res.setHeader("x-method", req.method);
+  res.end(JSON.stringify({ url: req.url, body, agent: req.headers["user-agent"] }));
+}).listen(8080);
+"#,
+    )
+    .unwrap();
+    let server = DevServer::start(&app, &[]);
+    assert!(
+        server.output().contains("listen(8080)"),
+        "{}",
+        server.output()
+    );
+    let mut events = std::net::TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    events
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    write!(events, "GET /events HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let mut reader = BufReader::new(events);
+    let mut seen = String::new();
+    while !seen.contains("data: first") {
+        let mut line = String::new();
+        assert!(reader.read_line(&mut line).unwrap() > 0, "closed: {seen}");
+        seen.push_str(&line);
+    }
+    assert!(!seen.contains("second"));
+    assert_eq!(server.get("/release").text(), "released");
+    while !seen.contains("data: second") {
+        let mut line = String::new();
+        assert!(reader.read_line(&mut line).unwrap() > 0, "closed: {seen}");
+        seen.push_str(&line);
+    }
+    let res = server.request("POST", "/echo?x=1", &[("user-agent", "t")], b"hello");
+    assert_eq!(res.status, 200);
+    assert_eq!(
+        res.text(),
+        r#"{"url":"/echo?x=1","body":"hello","agent":"t"}"#
+    );
+}
