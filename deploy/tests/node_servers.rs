@@ -5,6 +5,7 @@
 //! the same status, JSON body and headers as under Node 20 for a scripted list of requests.
 
 mod common;
+mod nodekit;
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Command, Stdio};
@@ -317,4 +318,52 @@ http.createServer(async (req, res) => {
         res.text(),
         r#"{"url":"/echo?x=1","body":"hello","agent":"t"}"#
     );
+}
+
+/// `edge deploy` bundles the Express app (CommonJS packages, JSON, `exports` maps) and a node
+/// serves it like any other app.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_express_app_deploys_to_a_node() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let dir = tempfile::tempdir().unwrap();
+    let node = nodekit::NodeProc::start(&nodekit::write_config(dir.path(), ""));
+    let project = dir.path().join("api");
+    std::fs::create_dir_all(&project).unwrap();
+    let fixtures = fixtures();
+    for file in ["express-app.mjs", "package.json"] {
+        std::fs::copy(fixtures.join(file), project.join(file)).unwrap();
+    }
+    std::os::unix::fs::symlink(fixtures.join("node_modules"), project.join("node_modules"))
+        .unwrap();
+    std::fs::write(
+        project.join("edge.toml"),
+        "name = \"api\"\nmain = \"express-app.mjs\"\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_edge"))
+        .arg("deploy")
+        .current_dir(&project)
+        .env("HOME", dir.path())
+        .env("EDGE_NODE", format!("http://{}", node.admin))
+        .env("EDGE_TOKEN", nodekit::TOKEN)
+        .output()
+        .unwrap();
+    let said =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("Deployed api version 1"), "{said}");
+    let client = reqwest::Client::builder()
+        .resolve("api.localhost", node.http)
+        .build()
+        .unwrap();
+    let base = format!("http://api.localhost:{}", node.http.port());
+    let user = client.get(format!("{base}/users/1")).send().await.unwrap();
+    assert_eq!(user.status(), 200);
+    assert!(user.headers().contains_key("content-security-policy"));
+    assert_eq!(
+        user.text().await.unwrap(),
+        r#"{"id":"1","name":"Ada","email":"ada@example.com"}"#
+    );
+    let boom = client.get(format!("{base}/boom")).send().await.unwrap();
+    assert_eq!(boom.status(), 418);
 }
