@@ -18,7 +18,7 @@ use anyhow::{bail, Context, Result};
 use crate::postgres::Postgres;
 use crate::server::{free_port, pinned, CLIENT_CORE, SERVER_CORE};
 
-const TOKEN: &str = "edge-bench-admin-token";
+use crate::node::TOKEN;
 const HOST: &str = "fleet.localhost";
 
 struct Node {
@@ -86,21 +86,7 @@ fn bundle(text: &str) -> Result<Vec<u8>> {
 }
 
 fn deploy(admin: u16, body: &[u8]) -> Result<()> {
-    let mut s = TcpStream::connect(("127.0.0.1", admin))?;
-    s.set_read_timeout(Some(Duration::from_secs(20)))?;
-    write!(
-        s,
-        "POST /v1/apps/fleet/versions?activate=true HTTP/1.1\r\nHost: 127.0.0.1\r\n\
-         Authorization: Bearer {TOKEN}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    )?;
-    s.write_all(body)?;
-    let mut answer = String::new();
-    s.read_to_string(&mut answer)?;
-    if !answer.starts_with("HTTP/1.1 2") {
-        bail!("deploy: {answer}");
-    }
-    Ok(())
+    crate::node::call(admin, "POST", "/v1/apps/fleet/versions?activate=true", body)
 }
 
 /// A keep-alive HTTP/1.1 connection to one node.

@@ -13,7 +13,8 @@ use anyhow::{bail, Context, Result};
 use crate::runtimes::Setup;
 use crate::server::{free_port, pinned, SERVER_CORE};
 
-const TOKEN: &str = "edge-bench-admin-token";
+/// The admin token of the nodes the benchmarks start.
+pub const TOKEN: &str = "edge-bench-admin-token";
 
 /// Requests per second of hello world through a one-worker node (after a warm-up).
 pub fn hello_rps(setup: &Setup, seconds: u64) -> Result<f64> {
@@ -87,7 +88,7 @@ fn bundle(app: &Path) -> Result<Vec<u8>> {
 }
 
 /// One admin API call; fails unless it answers 2xx.
-fn call(port: u16, method: &str, path: &str, body: &[u8]) -> Result<()> {
+pub fn call(port: u16, method: &str, path: &str, body: &[u8]) -> Result<()> {
     let mut s = TcpStream::connect(("127.0.0.1", port))?;
     s.set_read_timeout(Some(Duration::from_secs(20)))?;
     write!(

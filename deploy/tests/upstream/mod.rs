@@ -17,7 +17,6 @@ use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo};
-use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
@@ -31,30 +30,17 @@ pub struct Upstream {
 
 impl Upstream {
     pub fn start() -> Upstream {
-        let ca_key = KeyPair::generate().unwrap();
-        let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
-        ca_params
-            .distinguished_name
-            .push(DnType::CommonName, "Edge test CA");
-        ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        let ca_cert = ca_params.self_signed(&ca_key).unwrap();
-        let leaf_key = KeyPair::generate().unwrap();
-        let leaf_params =
-            CertificateParams::new(vec!["localhost".to_string(), "127.0.0.1".to_string()]).unwrap();
-        let leaf = leaf_params.signed_by(&leaf_key, &ca_cert, &ca_key).unwrap();
-
-        let ca_file = std::env::temp_dir().join(format!(
-            "edge-test-ca-{}-{}.pem",
+        let dir = std::env::temp_dir().join(format!(
+            "edge-test-upstream-{}-{}",
             std::process::id(),
             std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .unwrap()
                 .as_nanos()
         ));
-        std::fs::File::create(&ca_file)
-            .unwrap()
-            .write_all(ca_cert.pem().as_bytes())
-            .unwrap();
+        std::fs::create_dir_all(&dir).unwrap();
+        let certs = crate::common::test_certs(&dir, &["localhost", "127.0.0.1"]);
+        let ca_file = certs.ca_file.clone();
 
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let mut config = rustls::ServerConfig::builder_with_provider(provider)
@@ -62,8 +48,8 @@ impl Upstream {
             .unwrap()
             .with_no_client_auth()
             .with_single_cert(
-                vec![CertificateDer::from(leaf.der().to_vec())],
-                PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(leaf_key.serialize_der())),
+                vec![CertificateDer::from(certs.cert_der.clone())],
+                PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(certs.key_der.clone())),
             )
             .unwrap();
         config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
