@@ -11,9 +11,7 @@ mod nodekit;
 mod pgkit;
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 
 struct Servers {
@@ -45,18 +43,7 @@ fn start_servers() -> Servers {
     let dir = tempfile::tempdir().unwrap();
     let certs = common::test_certs(dir.path(), &["localhost"]);
     let ca_file = certs.ca_file.clone();
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let mut config = rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_no_client_auth()
-        .with_single_cert(
-            vec![CertificateDer::from(certs.cert_der.clone())],
-            PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(certs.key_der.clone())),
-        )
-        .unwrap();
-    config.alpn_protocols = vec![b"edge-echo".to_vec()];
-    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let acceptor = certs.acceptor(&[b"edge-echo"]);
 
     let bind = || {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
