@@ -35,6 +35,7 @@ pub fn main(args: RunArgs) -> Result<ExitCode> {
     });
     match outcome {
         Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(edge_runtime::RuntimeError::Exit(code)) => Ok(ExitCode::from(code as u8)),
         Err(e) => {
             eprintln!("error: {e}");
             Ok(ExitCode::FAILURE)

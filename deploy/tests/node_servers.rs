@@ -3,6 +3,9 @@
 //! Express 5 app in the style of Node's guides (helmet, cors, express-rate-limit, express.json,
 //! a router with params, zod validation, jsonwebtoken with roles, 404 and error handlers) gives
 //! the same status, JSON body and headers as under Node 20 for a scripted list of requests.
+//! The event loop runs ticks, promise jobs, immediates and timers in Node's order;
+//! `process.exit()` ends the isolate and not the node; errors nobody caught go to the app's
+//! `process.on("uncaughtException" | "unhandledRejection")` listeners.
 
 mod common;
 mod nodekit;
@@ -11,7 +14,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{repo_root, DevServer};
+use common::{repo_root, run_edge, DevServer};
 
 fn fixtures() -> std::path::PathBuf {
     let dir = repo_root().join("deploy/tests/fixtures/npm");
@@ -366,4 +369,151 @@ async fn an_express_app_deploys_to_a_node() {
     );
     let boom = client.get(format!("{base}/boom")).send().await.unwrap();
     assert_eq!(boom.status(), 418);
+}
+
+fn event_loop_fixture(name: &str) -> String {
+    repo_root()
+        .join("deploy/tests/fixtures/event-loop")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+/// The output of `node <script>`.
+fn node_output(script: &str) -> String {
+    let out = Command::new("node")
+        .arg(script)
+        .output()
+        .expect("node is installed (scripts/test.sh installs it)");
+    assert!(out.status.success(), "{out:?}");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Synchronous code, setTimeout(0), setImmediate, promise jobs, queueMicrotask, await and
+/// process.nextTick, each queueing more of the same, run in the order Node 20 runs them: at a
+/// CommonJS entry's top level (ticks first), at an ES module's (promise jobs first), inside a
+/// timer callback, and inside a node:http request handler.
+#[test]
+fn the_event_loop_runs_in_nodes_order() {
+    for script in ["order.cjs", "order.mjs"] {
+        let path = event_loop_fixture(script);
+        let expected = node_output(&path);
+        assert!(expected.lines().count() >= 30, "{expected}");
+        let (code, out, err) = run_edge(&["run", &path]);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(out, expected, "{script}: edge (left) against node (right)");
+    }
+    let server = event_loop_fixture("server.cjs");
+    let node = NodeServer::start(&server);
+    let mut conn = std::net::TcpStream::connect(("127.0.0.1", node.port)).unwrap();
+    conn.set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    write!(
+        conn,
+        "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    std::io::Read::read_to_end(&mut conn, &mut raw).unwrap();
+    let expected = common::HttpResponse::parse(&raw).text();
+    assert!(expected.lines().count() >= 15, "{expected}");
+    let edge = DevServer::start(std::path::Path::new(&server), &[]);
+    assert_eq!(edge.get("/").text(), expected);
+}
+
+/// `process.exit()` from a script ends `edge run` with its status at once (a pending long
+/// timer does not hold it); from an app it ends that isolate with a log line saying so, the
+/// request gets an error answer, and the next request is served by a fresh isolate.
+#[test]
+fn process_exit_ends_the_isolate_not_the_node() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("script.cjs");
+    std::fs::write(
+        &script,
+        "setTimeout(() => console.log('never'), 600000);\n\
+         setTimeout(() => { console.log('exiting'); process.exit(3); console.log('after exit'); }, 5);\n",
+    )
+    .unwrap();
+    let (code, out, _) = run_edge(&["run", script.to_str().unwrap()]);
+    assert_eq!(code, 3);
+    assert_eq!(out, "exiting\n");
+
+    let app = dir.path().join("app.mjs");
+    std::fs::write(
+        &app,
+        r#"let served = 0;
+export default {
+  fetch(request) {
+    served += 1;
+    if (new URL(request.url).pathname === "/exit") {
+      try { process.exit(7); } catch { return new Response("caught the exit"); }
+      return new Response("still running");
+    }
+    return new Response(`served ${served}`);
+  },
+};
+"#,
+    )
+    .unwrap();
+    let server = DevServer::start(&app, &[]);
+    assert_eq!(server.get("/").text(), "served 1");
+    assert_eq!(server.get("/").text(), "served 2");
+    let exited = server.get("/exit");
+    assert!(exited.status >= 500, "{}", exited.text());
+    assert!(!exited.text().contains("caught") && !exited.text().contains("still"));
+    assert!(
+        server.output().contains("process.exit(7) called"),
+        "{}",
+        server.output()
+    );
+    // A fresh isolate: the module's state starts again.
+    assert_eq!(server.get("/").text(), "served 1");
+}
+
+/// An error thrown by a timer, a tick or a microtask, and a rejection nobody handles, go to the
+/// app's own `process.on(...)` listeners when it has them (and are not logged as uncaught).
+#[test]
+fn uncaught_errors_reach_the_apps_process_listeners() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = dir.path().join("app.mjs");
+    std::fs::write(
+        &app,
+        r#"const seen = [];
+process.on("uncaughtException", (err, origin) => seen.push(`${origin}: ${err.message}`));
+process.on("unhandledRejection", (reason) => seen.push(`rejection: ${reason.message}`));
+export default {
+  async fetch(request) {
+    if (new URL(request.url).pathname === "/seen") return Response.json(seen);
+    setTimeout(() => { throw new Error("from a timer"); }, 0);
+    process.nextTick(() => { throw new Error("from a tick"); });
+    queueMicrotask(() => { throw new Error("from a microtask"); });
+    Promise.reject(new Error("nobody handles this"));
+    return new Response("scheduled");
+  },
+};
+"#,
+    )
+    .unwrap();
+    let server = DevServer::start(&app, &[]);
+    assert_eq!(server.get("/").text(), "scheduled");
+    let mut seen = serde_json::Value::Null;
+    for _ in 0..100 {
+        seen = serde_json::from_str(&server.get("/seen").text()).unwrap();
+        if seen.as_array().unwrap().len() >= 4 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let mut seen: Vec<String> = serde_json::from_value(seen).unwrap();
+    seen.sort();
+    assert_eq!(
+        seen,
+        [
+            "rejection: nobody handles this",
+            "uncaughtException: from a microtask",
+            "uncaughtException: from a tick",
+            "uncaughtException: from a timer",
+        ]
+    );
+    assert!(!server.output().contains("Uncaught"), "{}", server.output());
 }

@@ -80,4 +80,7 @@ pub enum RuntimeError {
     /// Loading the app hit a resource limit (a top-level infinite loop, say).
     #[error("{0}")]
     Limit(crate::Limit),
+    /// The script called `process.exit(code)`.
+    #[error("the script called process.exit({0})")]
+    Exit(i32),
 }

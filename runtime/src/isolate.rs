@@ -311,11 +311,13 @@ impl Isolate {
             reason: e.to_string(),
         })?;
         let name = loader::module_name(&path);
+        self.loader.lock().unwrap().entry = Some(name.clone());
         let loader_state = self.loader.clone();
         self.context
             .async_with(async move |ctx| {
                 let outcome = async {
-                    let promise = Module::import(&ctx, name.clone())?;
+                    let promise =
+                        crate::node::ticks::as_job(&ctx, || Module::import(&ctx, name.clone()))?;
                     promise.into_future::<Object>().await
                 }
                 .await;
@@ -422,8 +424,24 @@ impl Isolate {
     /// Runs a script or module to completion: evaluates it, then runs the event loop until no
     /// work is left. Fails on an uncaught exception or unhandled rejection.
     pub async fn run_main(&self, entry: &Path) -> Result<(), RuntimeError> {
-        self.import(entry, |_, _| Ok(())).await?;
-        self.runtime.idle().await;
+        let outcome = self.import(entry, |_, _| Ok(())).await;
+        if self.meter.hit() == Some(Limit::Exit) {
+            return Err(RuntimeError::Exit(self.meter.exit_code()));
+        }
+        outcome?;
+        // `process.exit()` from a callback ends the run without waiting for the other timers.
+        let exited = async {
+            while self.meter.hit() != Some(Limit::Exit) {
+                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            }
+        };
+        tokio::select! {
+            _ = self.runtime.idle() => {}
+            _ = exited => {}
+        }
+        if self.meter.hit() == Some(Limit::Exit) {
+            return Err(RuntimeError::Exit(self.meter.exit_code()));
+        }
         let n = self.uncaught_errors();
         if n > 0 {
             return Err(RuntimeError::UncaughtErrors(n));
@@ -556,6 +574,14 @@ fn track_rejection<'js>(ctx: Ctx<'js>, promise: Value<'js>, reason: Value<'js>, 
         };
         drop(pending);
         if let Some(rejection) = found {
+            let handled = crate::web::console::app_handles(
+                &ctx2,
+                |i| i.report_rejection,
+                (rejection.reason.clone(), rejection.promise.clone()),
+            );
+            if handled {
+                return;
+            }
             let mut e = describe_exception(&rejection.reason);
             e.message = format!("(in promise) {}", e.message);
             uncaught(&ctx2, &e);

@@ -17,6 +17,8 @@ pub enum Limit {
     CpuTime,
     /// Its heap reached the memory limit.
     Memory,
+    /// The app called `process.exit()`: the isolate ends (not the node) and is replaced.
+    Exit,
 }
 
 impl Limit {
@@ -25,6 +27,7 @@ impl Limit {
         match self {
             Limit::CpuTime => "cpu_time_limit_exceeded",
             Limit::Memory => "memory_limit_exceeded",
+            Limit::Exit => "app_exited",
         }
     }
 }
@@ -34,6 +37,7 @@ impl std::fmt::Display for Limit {
         f.write_str(match self {
             Limit::CpuTime => "the app used more CPU time than its limit",
             Limit::Memory => "the app used more memory than its limit",
+            Limit::Exit => "the app called process.exit(), which ends its isolate",
         })
     }
 }
@@ -80,6 +84,8 @@ pub struct Meter {
     memory_limit: AtomicUsize,
     /// Bytes held in native buffers the app created.
     native_bytes: AtomicUsize,
+    /// The status given to `process.exit()`.
+    exit_code: std::sync::atomic::AtomicI32,
 }
 
 impl Meter {
@@ -101,6 +107,7 @@ impl Meter {
             total: OnceLock::new(),
             memory_limit: AtomicUsize::new(usize::MAX),
             native_bytes: AtomicUsize::new(0),
+            exit_code: std::sync::atomic::AtomicI32::new(0),
         };
         meter.configure(cpu_limit, subrequest_limit, total);
         meter
@@ -164,6 +171,7 @@ impl Meter {
         let code = match limit {
             Limit::CpuTime => 1,
             Limit::Memory => 2,
+            Limit::Exit => 3,
         };
         let _ = self
             .hit
@@ -204,11 +212,23 @@ impl Meter {
         Ok(())
     }
 
+    /// `process.exit(code)`: the isolate ends with this status.
+    pub fn exit(&self, code: i32) {
+        self.exit_code.store(code, Ordering::Relaxed);
+        self.trip(Limit::Exit);
+    }
+
+    /// The status given to `process.exit()`.
+    pub fn exit_code(&self) -> i32 {
+        self.exit_code.load(Ordering::Relaxed)
+    }
+
     /// The limit hit, if one was.
     pub fn hit(&self) -> Option<Limit> {
         match self.hit.load(Ordering::Relaxed) {
             1 => Some(Limit::CpuTime),
             2 => Some(Limit::Memory),
+            3 => Some(Limit::Exit),
             _ => None,
         }
     }

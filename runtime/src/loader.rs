@@ -25,6 +25,9 @@ pub struct LoaderState {
     /// The bytecode of the modules loaded from the cache: the engine refers to it rather than
     /// copying it, so it lives as long as the isolate's loader.
     pub bytecode: Vec<Arc<[u8]>>,
+    /// The app's entry module: a CommonJS entry is Node's `require.main`, its top level run as
+    /// a task (its `nextTick`s before its promise jobs).
+    pub entry: Option<String>,
 }
 
 pub type SharedLoaderState = Arc<Mutex<LoaderState>>;
@@ -287,7 +290,13 @@ impl FileLoader {
         if !is_json && !typescript::is_typescript(&path) {
             crate::source_maps::register_from_comment(name, &path, &source, self.root.as_deref());
         }
-        let key = module_cache::Key::new(name, is_json, &source);
+        let is_entry = self.state.lock().unwrap().entry.as_deref() == Some(name);
+        let key_name = if is_entry {
+            format!("{name}#entry")
+        } else {
+            name.to_owned()
+        };
+        let key = module_cache::Key::new(&key_name, is_json, &source);
         if let Some(bytecode) = module_cache::get(&key) {
             // SAFETY: the bytes were written by this engine from a module of this process
             // (same version, same build), and they are kept alive with the loader state, as
@@ -304,7 +313,7 @@ impl FileLoader {
             &*crate::node::commonjs::classify(&path, &source)
         {
             let names = crate::node::commonjs::all_names(&path, format, self.root.as_deref());
-            crate::node::commonjs::facade_source(name, &names)
+            crate::node::commonjs::facade_source(name, &names, is_entry)
         } else if typescript::is_typescript(&path) {
             match typescript::strip_types_mapped(&path, &source) {
                 Ok((js, map)) => {

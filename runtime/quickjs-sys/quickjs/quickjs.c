@@ -394,6 +394,14 @@ struct JSRuntime {
     /* Edge patch: see JS_SetSourcePositionHook. */
     JSSourcePositionHook *source_position_hook;
     void *source_position_opaque;
+    /* Edge patch: the tick queue (see JS_RequestTick). job_depth counts the jobs running;
+       tick_handler drains the embedder's tick queue; tick_front_queued says a job running
+       it is at the head of job_list; tick_when_empty says to run it once job_list empties. */
+    int job_depth;
+    JSValue tick_handler;
+    JSContext *tick_ctx;
+    bool tick_front_queued;
+    bool tick_when_empty;
 
     JSHostPromiseRejectionTracker *host_promise_rejection_tracker;
     void *host_promise_rejection_tracker_opaque;
@@ -2353,6 +2361,7 @@ JSRuntime *JS_NewRuntime2(const JSMallocFunctions *mf, void *opaque)
 #endif
     init_list_head(&rt->job_list);
     rt->continuation_context = JS_UNDEFINED; /* Edge patch */
+    rt->tick_handler = JS_UNDEFINED; /* Edge patch */
     rt->source_position_hook = NULL; /* Edge patch */
     rt->source_position_opaque = NULL;
 
@@ -2501,9 +2510,60 @@ void JS_SetSharedArrayBufferFunctions(JSRuntime *rt,
     rt->sab_funcs = *sf;
 }
 
+static int enqueue_job(JSContext *ctx, JSJobFunc *job_func,
+                       int argc, JSValueConst *argv, bool front);
+
 /* return 0 if OK, < 0 if exception */
 int JS_EnqueueJob(JSContext *ctx, JSJobFunc *job_func,
                   int argc, JSValueConst *argv)
+{
+    return enqueue_job(ctx, job_func, argc, argv, false);
+}
+
+/* Edge patch: the tick queue. Node runs `process.nextTick` callbacks after the code that
+   queued them, before the promise jobs: right after a task's synchronous code, and
+   whenever the job queue empties. A request from outside any job (a task's code) puts a
+   job running the handler at the head of the queue (once); a request from inside a job runs
+   the handler when the queue is next empty. */
+static JSValue js_tick_job(JSContext *ctx, int argc, JSValueConst *argv)
+{
+    ctx->rt->tick_front_queued = false;
+    return JS_Call(ctx, argv[0], JS_UNDEFINED, 0, NULL);
+}
+
+void JS_SetTickHandler(JSContext *ctx, JSValueConst handler)
+{
+    JSRuntime *rt = ctx->rt;
+    JSValue old = rt->tick_handler;
+    rt->tick_handler = js_dup(handler);
+    rt->tick_ctx = ctx;
+    JS_FreeValue(ctx, old);
+}
+
+void JS_RequestTick(JSContext *ctx)
+{
+    JSRuntime *rt = ctx->rt;
+    if (JS_IsUndefined(rt->tick_handler))
+        return;
+    if (rt->job_depth > 0) {
+        rt->tick_when_empty = true;
+        return;
+    }
+    if (rt->tick_front_queued)
+        return;
+    if (enqueue_job(ctx, js_tick_job, 1, vc(&rt->tick_handler), true) == 0)
+        rt->tick_front_queued = true;
+}
+
+int JS_SetJobDepth(JSRuntime *rt, int depth)
+{
+    int old = rt->job_depth;
+    rt->job_depth = depth;
+    return old;
+}
+
+static int enqueue_job(JSContext *ctx, JSJobFunc *job_func,
+                       int argc, JSValueConst *argv, bool front)
 {
     JSRuntime *rt = ctx->rt;
     JSJobEntry *e;
@@ -2521,13 +2581,16 @@ int JS_EnqueueJob(JSContext *ctx, JSJobFunc *job_func,
     for(i = 0; i < argc; i++) {
         e->argv[i] = js_dup(argv[i]);
     }
-    list_add_tail(&e->link, &rt->job_list);
+    if (front)
+        list_add(&e->link, &rt->job_list);
+    else
+        list_add_tail(&e->link, &rt->job_list);
     return 0;
 }
 
 bool JS_IsJobPending(JSRuntime *rt)
 {
-    return !list_empty(&rt->job_list);
+    return !list_empty(&rt->job_list) || rt->tick_when_empty;
 }
 
 JSContext *JS_GetPendingJobContext(JSRuntime *rt)
@@ -2548,6 +2611,19 @@ int JS_ExecutePendingJob(JSRuntime *rt, JSContext **pctx)
     int i, ret;
 
     if (list_empty(&rt->job_list)) {
+        /* Edge patch: the ticks queued by jobs run once the queue is empty. */
+        if (rt->tick_when_empty && !JS_IsUndefined(rt->tick_handler)) {
+            rt->tick_when_empty = false;
+            ctx = rt->tick_ctx;
+            rt->job_depth++;
+            res = JS_Call(ctx, rt->tick_handler, JS_UNDEFINED, 0, NULL);
+            rt->job_depth--;
+            ret = JS_IsException(res) ? -1 : 1;
+            JS_FreeValue(ctx, res);
+            *pctx = ctx;
+            return ret;
+        }
+        rt->tick_when_empty = false;
         *pctx = NULL;
         return 0;
     }
@@ -2559,7 +2635,9 @@ int JS_ExecutePendingJob(JSRuntime *rt, JSContext **pctx)
     {
         JSValue saved = rt->continuation_context;
         rt->continuation_context = e->continuation_context;
+        rt->job_depth++; /* Edge patch */
         res = e->job_func(e->ctx, e->argc, vc(e->argv));
+        rt->job_depth--;
         /* the job may have replaced the context: drop what it left */
         JS_FreeValue(ctx, rt->continuation_context);
         rt->continuation_context = saved;
@@ -2670,6 +2748,8 @@ void JS_FreeRuntime(JSRuntime *rt)
     JS_FreeValueRT(rt, rt->current_exception);
     JS_FreeValueRT(rt, rt->continuation_context);
     rt->continuation_context = JS_UNDEFINED;
+    JS_FreeValueRT(rt, rt->tick_handler); /* Edge patch */
+    rt->tick_handler = JS_UNDEFINED;
 
     list_for_each_safe(el, el1, &rt->job_list) {
         JSJobEntry *e = list_entry(el, JSJobEntry, link);

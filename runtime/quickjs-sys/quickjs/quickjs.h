@@ -1255,6 +1255,14 @@ JS_EXTERN int JS_EnqueueJob(JSContext *ctx, JSJobFunc *job_func,
 JS_EXTERN bool JS_IsJobPending(JSRuntime *rt);
 JS_EXTERN JSContext *JS_GetPendingJobContext(JSRuntime *rt);
 JS_EXTERN int JS_ExecutePendingJob(JSRuntime *rt, JSContext **pctx);
+/* Edge patch: the tick queue, as Node's `process.nextTick` needs it. The handler drains the
+   embedder's queue of ticks. JS_RequestTick asks for it to run: from a task's code (no job
+   running), before the jobs already queued; from inside a job, once the job queue is empty.
+   JS_SetJobDepth sets how many jobs count as running (0: a task's code) and returns the
+   previous count. */
+JS_EXTERN void JS_SetTickHandler(JSContext *ctx, JSValueConst handler);
+JS_EXTERN void JS_RequestTick(JSContext *ctx);
+JS_EXTERN int JS_SetJobDepth(JSRuntime *rt, int depth);
 
 /* Structure to retrieve (de)serialized SharedArrayBuffer objects. */
 typedef struct JSSABTab {

@@ -28,9 +28,13 @@ include!("inlines/common.rs");
 
 // Edge patch (see quickjs/quickjs.h and PATCHED.md): the continuation context, which follows
 // promise reactions from where they are registered to where they run; synchronous module
-// loading for require(); the source-position hook behind source-mapped stack traces.
+// loading for require(); the source-position hook behind source-mapped stack traces; the tick
+// queue behind `process.nextTick`.
 unsafe extern "C" {
     pub fn JS_GetContinuationContext(ctx: *mut JSContext) -> JSValue;
+    pub fn JS_SetTickHandler(ctx: *mut JSContext, handler: JSValue);
+    pub fn JS_RequestTick(ctx: *mut JSContext);
+    pub fn JS_SetJobDepth(rt: *mut JSRuntime, depth: ::core::ffi::c_int) -> ::core::ffi::c_int;
     pub fn JS_SetContinuationContext(ctx: *mut JSContext, value: JSValue);
     pub fn JS_RequireModule(
         ctx: *mut JSContext,

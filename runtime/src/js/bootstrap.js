@@ -149,6 +149,7 @@ export default function install(native) {
   asyncContext = Object.freeze({ get: native.getContext, set: native.setContext });
   cjs = Object.freeze(native.cjs);
   processEnv = native.processEnv;
+  ticks = Object.freeze(native.ticks);
   nodeCrypto = native.nodeCrypto;
   vmRealm = native.vmRealm;
   socketConnect = native.connect;
@@ -219,7 +220,7 @@ export default function install(native) {
       try {
         callback();
       } catch (e) {
-        reportError(e);
+        if (processErrorHooks?.uncaught(e) !== true) reportError(e);
       }
     });
   });
@@ -265,7 +266,16 @@ export default function install(native) {
     removeNodeGlobals,
     formDataEntries,
     makeFormData,
+    reportException: (error) => processErrorHooks?.uncaught(error) === true,
+    reportRejection: (reason, promise) => processErrorHooks?.rejection(reason, promise) === true,
   };
+}
+
+// `node:process` hands over its "uncaughtException" and "unhandledRejection" dispatch here once
+// the app loads it; errors nobody caught go there first.
+let processErrorHooks;
+function setProcessErrorHooks(hooks) {
+  processErrorHooks = hooks;
 }
 
 const GLOBAL_TARGET = new EventTarget();
@@ -278,6 +288,7 @@ let hashSync;
 let asyncContext;
 let cjs;
 let processEnv;
+let ticks;
 let nodeCrypto;
 let vmRealm;
 let socketConnect;
@@ -305,4 +316,4 @@ function unavailableOnEdge(module, name, missing) {
   };
 }
 
-export { eventTargetListeners, kResistStopPropagation, inspectNodeStyle as inspectValue, formatArgsNodeStyle as formatArgs, hashSync, unavailableOnEdge, asyncContext, cjs, processEnv, nodeCrypto, nativeCodec, vmRealm, socketConnect };
+export { eventTargetListeners, kResistStopPropagation, inspectNodeStyle as inspectValue, formatArgsNodeStyle as formatArgs, hashSync, unavailableOnEdge, asyncContext, cjs, processEnv, ticks, setProcessErrorHooks, nodeCrypto, nativeCodec, vmRealm, socketConnect };

@@ -430,11 +430,12 @@ fn plain_descriptor(descriptor: &Expression<'_>) -> bool {
 
 /// The ES module that stands for CommonJS file `url` when it is imported: it runs the file
 /// through `require` when evaluated, exports `module.exports` as the default (and as
-/// `"module.exports"`, as Node does) and each name found as a named export.
-pub fn facade_source(url: &str, names: &[String]) -> String {
+/// `"module.exports"`, as Node does) and each name found as a named export. The app's entry
+/// file is loaded as `require.main`.
+pub fn facade_source(url: &str, names: &[String], entry: bool) -> String {
     let url = serde_json::to_string(url).unwrap_or_default();
     let mut out = format!(
-        "import {{ loadCommonJs }} from \"edge:cjs\";\nconst m = loadCommonJs({url});\nconst o = m ?? {{}};\nexport {{ m as default, m as \"module.exports\" }};\n"
+        "import {{ loadCommonJs }} from \"edge:cjs\";\nconst m = loadCommonJs({url}, {entry});\nconst o = m ?? {{}};\nexport {{ m as default, m as \"module.exports\" }};\n"
     );
     for (i, name) in names.iter().enumerate() {
         let quoted = serde_json::to_string(name).unwrap_or_default();
@@ -507,8 +508,8 @@ mod tests {
 
     #[test]
     fn facade_exports_each_name() {
-        let src = facade_source("file:///a/b.js", &["parse".into(), "x-y".into()]);
-        assert!(src.contains("loadCommonJs(\"file:///a/b.js\")"));
+        let src = facade_source("file:///a/b.js", &["parse".into(), "x-y".into()], false);
+        assert!(src.contains("loadCommonJs(\"file:///a/b.js\", false)"));
         assert!(src.contains("export { e1 as \"x-y\" };"));
     }
 }

@@ -3,7 +3,10 @@
 // 22 does), and `loadCommonJs`, which the ES module standing for an imported CommonJS file
 // calls. Resolution, file reading and compiling are native (`require.rs`).
 
-import { cjs } from "edge:bootstrap";
+import { cjs, ticks } from "edge:bootstrap";
+
+// The app's entry file when it is CommonJS: `require.main`.
+let entryModule;
 
 const cache = Object.create(null);
 const extensions = Object.create(null);
@@ -80,12 +83,16 @@ function requireFrom(parent, specifier) {
   return loadFile(resolved, parent);
 }
 
-function loadFile(path, parent) {
+function loadFile(path, parent, entry = false) {
   const cached = cache[path];
   if (cached !== undefined) return cached.exports;
   const [format, source] = cjs.read(path);
   if (format === "module") return esModuleExports(path);
   const module = new Module(path, parent);
+  if (entry) {
+    module.id = ".";
+    entryModule = module;
+  }
   cache[path] = module;
   parent?.children.push(module);
   try {
@@ -99,7 +106,11 @@ function loadFile(path, parent) {
     } else {
       const fn = cjs.compile(source, path);
       const require = makeRequire(module);
-      Reflect.apply(fn, module.exports, [module.exports, require, module, path, dirname(path)]);
+      const run = () => Reflect.apply(fn, module.exports, [module.exports, require, module, path, dirname(path)]);
+      // Node runs the entry file's top level as a task: its nextTicks come before its promise
+      // jobs (an imported module's top level runs inside the importing job).
+      if (entry) ticks.runAsTask(run);
+      else run();
     }
   } catch (e) {
     delete cache[path];
@@ -115,7 +126,7 @@ function makeRequire(module) {
   require.resolve.paths = () => null;
   require.cache = cache;
   require.extensions = extensions;
-  require.main = undefined;
+  Object.defineProperty(require, "main", { get: () => entryModule, enumerable: true, configurable: true });
   return require;
 }
 
@@ -127,8 +138,8 @@ function createRequire(filename) {
 }
 
 /** Runs CommonJS file `url` (once) and returns its `module.exports`. */
-function loadCommonJs(url) {
-  return loadFile(pathOf(url), undefined);
+function loadCommonJs(url, entry = false) {
+  return loadFile(pathOf(url), undefined, entry);
 }
 
 export { Module, createRequire, loadCommonJs };

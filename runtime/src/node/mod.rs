@@ -8,6 +8,7 @@ pub mod commonjs;
 pub mod crypto_native;
 pub mod keys;
 pub mod require;
+pub mod ticks;
 pub mod vm_native;
 
 use rquickjs::{Ctx, JsLifetime};

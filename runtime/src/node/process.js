@@ -1,9 +1,9 @@
 // node:process (and the global `process`): an EventEmitter with the app's declared variables
 // as `env`, `nextTick`, version and platform facts, timing, and harmless answers for what an
-// edge app has no use for (no pid to signal, no cwd to change, no exit).
+// edge app has no use for (no pid to signal, no cwd to change); `exit()` ends the isolate.
 
 import { EventEmitter } from "node:events";
-import { processEnv, unavailableOnEdge } from "edge:bootstrap";
+import { processEnv, unavailableOnEdge, asyncContext, ticks, setProcessErrorHooks } from "edge:bootstrap";
 import * as errors from "node:internal/errors";
 
 const NODE_VERSION = "22.12.0";
@@ -42,13 +42,80 @@ function hrtime(previous) {
 }
 hrtime.bigint = () => BigInt(Math.floor((performance.timeOrigin + performance.now()) * 1e6));
 
+// The tick queue. Node runs `nextTick` callbacks before promise jobs: after the synchronous
+// code that queued them, and again whenever the promise jobs run out; the engine calls
+// `runTicks` at those points once asked (`ticks.request`). Each callback runs in the async
+// context it was queued in; one that throws is reported and the rest still run.
+const tickQueue = [];
+let tickHead = 0;
+let tickRequested = false;
+
+function runTicks() {
+  try {
+    while (tickHead < tickQueue.length) {
+      const tick = tickQueue[tickHead];
+      tickQueue[tickHead++] = undefined;
+      const previous = asyncContext.get();
+      asyncContext.set(tick.context);
+      try {
+        Reflect.apply(tick.callback, undefined, tick.args);
+      } catch (err) {
+        reportTickError(err);
+      } finally {
+        asyncContext.set(previous);
+      }
+    }
+  } finally {
+    tickQueue.length = 0;
+    tickHead = 0;
+    tickRequested = false;
+  }
+}
+
+function reportTickError(err) {
+  if (emitUncaught(err)) return;
+  // Thrown again from a job of its own, the error reaches the isolate's report.
+  queueMicrotask(() => {
+    throw err;
+  });
+}
+
+// Errors nobody caught go to the app's own listeners, as in Node, but only this isolate's:
+// without listeners they are logged (the isolate, not the node, owns them).
+function emitUncaught(err) {
+  if (process.listenerCount("uncaughtException") === 0) return false;
+  process.emit("uncaughtException", err, "uncaughtException");
+  return true;
+}
+
+function emitUnhandledRejection(reason, promise) {
+  if (process.listenerCount("unhandledRejection") === 0) return false;
+  process.emit("unhandledRejection", reason, promise);
+  return true;
+}
+
+ticks.setHandler(runTicks);
+
+// `process.exit()` ends this app's isolate, never the node: the log says so, no more of the
+// app's code runs, and the host starts a fresh isolate for the next request.
+function exit(code) {
+  const status = Number(code ?? process.exitCode ?? 0) | 0;
+  process.emit("exit", status);
+  console.error(`process.exit(${status}) called: this isolate of the app ends (the node keeps running; the next request gets a fresh isolate)`);
+  ticks.exitIsolate(status);
+}
+
 function nextTick(callback, ...args) {
   if (typeof callback !== "function") {
     const err = new TypeError(`The "callback" argument must be of type function. Received ${typeof callback}`);
     err.code = "ERR_INVALID_ARG_TYPE";
     throw err;
   }
-  queueMicrotask(() => callback(...args));
+  tickQueue.push({ callback, args, context: asyncContext.get() });
+  if (!tickRequested) {
+    tickRequested = true;
+    ticks.request();
+  }
 }
 
 // Node's rules: a string becomes an Error named by `type` (default "Warning"); deprecations are
@@ -136,7 +203,8 @@ Object.assign(process, {
   stdin: stream(0, () => {}),
   cwd: () => "/",
   chdir: unavailableOnEdge("process", "chdir", "working directory"),
-  exit: unavailableOnEdge("process", "exit", "process of their own to end"),
+  exit,
+  reallyExit: exit,
   abort: unavailableOnEdge("process", "abort", "process of their own to end"),
   kill: unavailableOnEdge("process", "kill", "processes to signal"),
   umask: () => 0o22,
@@ -151,7 +219,8 @@ Object.assign(process, {
   binding: unavailableOnEdge("process", "binding", "native bindings"),
 });
 Object.defineProperty(process, Symbol.toStringTag, { value: "process", configurable: true });
+setProcessErrorHooks({ uncaught: emitUncaught, rejection: emitUnhandledRejection });
 
 export default process;
-export const { env, argv, version, versions, platform, arch, pid, stdout, stderr, stdin, cwd, exit, uptime, memoryUsage, cpuUsage } = process;
-export { nextTick, hrtime, emitWarning };
+export const { env, argv, version, versions, platform, arch, pid, stdout, stderr, stdin, cwd, uptime, memoryUsage, cpuUsage } = process;
+export { nextTick, hrtime, emitWarning, exit };

@@ -1,7 +1,8 @@
-// node:timers — the global timer functions, plus setImmediate (a macrotask after the current
-// one) and the promise forms under `promises`.
+// node:timers — the global timer functions, plus setImmediate (a task after the current one,
+// ahead of timers) and the promise forms under `promises`.
 
 import * as promises from "node:timers/promises";
+import { ticks } from "edge:bootstrap";
 
 const { setTimeout, setInterval, clearTimeout, clearInterval } = globalThis;
 
@@ -11,7 +12,7 @@ function setImmediate(callback, ...args) {
     err.code = "ERR_INVALID_ARG_TYPE";
     throw err;
   }
-  return setTimeout(callback, 0, ...args);
+  return ticks.setImmediate(callback, ...args);
 }
 
 function clearImmediate(id) {

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use rquickjs::{Ctx, Error, JsLifetime};
 
 use super::util::caught;
+use super::util::describe_exception;
 use crate::error::JsError;
 
 /// The level of a console line.
@@ -87,8 +88,34 @@ pub fn report_uncaught_error(ctx: &Ctx<'_>, error: &JsError) {
     emit(ctx, LogLevel::Error, &format!("Uncaught {error}"));
 }
 
-/// Like `report_uncaught_error`, for an engine error (taking the pending exception).
+/// Like `report_uncaught_error`, for an engine error (taking the pending exception). The
+/// app's `process.on("uncaughtException")` listeners, if any, take it instead.
 pub fn report_uncaught(ctx: &Ctx<'_>, err: Error) {
-    let e = caught(ctx, err);
-    report_uncaught_error(ctx, &e);
+    if !matches!(err, Error::Exception) {
+        return report_uncaught_error(ctx, &caught(ctx, err));
+    }
+    let value = ctx.catch();
+    if app_handles(ctx, |i| i.report_exception, (value.clone(),)) {
+        return;
+    }
+    report_uncaught_error(ctx, &describe_exception(&value));
+}
+
+/// Asks one of the bootstrap's app-level error hooks; true if the app's listeners took the
+/// error. A hook that throws counts as not taking it.
+pub fn app_handles<'js, A: rquickjs::function::IntoArgs<'js>>(
+    ctx: &Ctx<'js>,
+    hook: impl FnOnce(super::intrinsics::Intrinsics<'js>) -> rquickjs::Function<'js>,
+    args: A,
+) -> bool {
+    let Ok(intrinsics) = super::intrinsics::Intrinsics::get(ctx) else {
+        return false;
+    };
+    match hook(intrinsics).call::<_, bool>(args) {
+        Ok(handled) => handled,
+        Err(_) => {
+            ctx.catch();
+            false
+        }
+    }
 }

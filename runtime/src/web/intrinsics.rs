@@ -31,6 +31,12 @@ pub struct Intrinsics<'js> {
     pub form_data_entries: Function<'js>,
     /// `(items) => FormData` from `[name, string]` and `[name, blob, filename, type]` items.
     pub make_form_data: Function<'js>,
+    /// `(error) => boolean`: an error nobody caught, offered to the app's
+    /// `process.on("uncaughtException")` listeners; true if they took it.
+    pub report_exception: Function<'js>,
+    /// `(reason, promise) => boolean`: a rejection nobody handled, offered to the app's
+    /// `process.on("unhandledRejection")` listeners; true if they took it.
+    pub report_rejection: Function<'js>,
 }
 
 impl<'js> Intrinsics<'js> {
@@ -49,6 +55,8 @@ impl<'js> Intrinsics<'js> {
             remove_node_globals: obj.get("removeNodeGlobals")?,
             form_data_entries: obj.get("formDataEntries")?,
             make_form_data: obj.get("makeFormData")?,
+            report_exception: obj.get("reportException")?,
+            report_rejection: obj.get("reportRejection")?,
         })
     }
 

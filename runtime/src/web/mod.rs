@@ -114,6 +114,16 @@ pub fn install(
     )?;
     native.set("cjs", cjs)?;
     native.set("processEnv", Func::from(crate::node::process_env))?;
+    let ticks = Object::new(ctx.clone())?;
+    ticks.set(
+        "setHandler",
+        Func::from(crate::node::ticks::set_tick_handler),
+    )?;
+    ticks.set("request", Func::from(crate::node::ticks::request_tick))?;
+    ticks.set("runAsTask", Func::from(crate::node::ticks::run_as_task))?;
+    ticks.set("exitIsolate", Func::from(crate::node::ticks::exit_isolate))?;
+    ticks.set("setImmediate", Func::from(timers::set_immediate))?;
+    native.set("ticks", ticks)?;
     let node_crypto = Object::new(ctx.clone())?;
     node_crypto.set("pbkdf2", Func::from(crate::node::crypto_native::pbkdf2))?;
     node_crypto.set("scrypt", Func::from(crate::node::crypto_native::scrypt))?;

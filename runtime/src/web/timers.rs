@@ -1,4 +1,4 @@
-//! `setTimeout`, `setInterval` and their `clear*` functions. Each timer is a future on the
+//! `setTimeout`, `setInterval`, Node's `setImmediate` and their `clear*` functions. Each timer is a future on the
 //! isolate's event loop; clearing drops its cancel handle, which ends the future at once.
 
 use std::cell::{Cell, RefCell};
@@ -39,10 +39,30 @@ fn delay(ms: Option<Coerced<f64>>) -> Duration {
     Duration::from_millis(long.max(0.0) as u64)
 }
 
+/// When a timer fires.
+#[derive(Clone, Copy)]
+enum Due {
+    /// After a delay (`setTimeout`, `setInterval`).
+    After(Duration),
+    /// As soon as the current task and its jobs are done, before any timer (Node's
+    /// `setImmediate`).
+    Immediate,
+}
+
 fn schedule<'js>(
     ctx: Ctx<'js>,
     callback: Value<'js>,
     ms: Opt<Coerced<f64>>,
+    args: Rest<Value<'js>>,
+    repeat: bool,
+) -> Result<u32> {
+    schedule_due(ctx, callback, Due::After(delay(ms.0)), args, repeat)
+}
+
+fn schedule_due<'js>(
+    ctx: Ctx<'js>,
+    callback: Value<'js>,
+    due: Due,
     args: Rest<Value<'js>>,
     repeat: bool,
 ) -> Result<u32> {
@@ -52,7 +72,6 @@ fn schedule<'js>(
             "Timer callback must be a function",
         ));
     };
-    let period = delay(ms.0);
     let timers = ctx
         .userdata::<Timers>()
         .ok_or_else(|| Exception::throw_internal(&ctx, "timers are not installed"))?;
@@ -67,9 +86,15 @@ fn schedule<'js>(
     let ctx2 = ctx.clone();
     ctx.spawn(async move {
         loop {
-            tokio::select! {
-                _ = tokio::time::sleep(period) => {}
-                _ = &mut rx => return,
+            match due {
+                Due::After(period) => tokio::select! {
+                    _ = tokio::time::sleep(period) => {}
+                    _ = &mut rx => return,
+                },
+                Due::Immediate => tokio::select! {
+                    _ = crate::isolate::YieldOnce::default() => {}
+                    _ = &mut rx => return,
+                },
             }
             if !repeat {
                 if let Some(t) = ctx2.userdata::<Timers>() {
@@ -86,6 +111,9 @@ fn schedule<'js>(
 }
 
 fn fire<'js>(ctx: &Ctx<'js>, callback: &Function<'js>, args: &[Value<'js>]) {
+    // The task before this one finishes first: its jobs may still be queued if the engine's
+    // loop polled the timers before running them.
+    while ctx.execute_pending_job() {}
     let mut call_args = rquickjs::function::Args::new(ctx.clone(), args.len());
     let result = match call_args.push_args(args.iter().cloned()) {
         Ok(()) => callback.call_arg::<()>(call_args),
@@ -94,6 +122,19 @@ fn fire<'js>(ctx: &Ctx<'js>, callback: &Function<'js>, args: &[Value<'js>]) {
     if let Err(err) = result {
         report_uncaught(ctx, err);
     }
+    // A microtask checkpoint after each callback, as HTML and Node have it: the callback's
+    // ticks and promise jobs run before the next timer.
+    while ctx.execute_pending_job() {}
+}
+
+/// Node's `setImmediate`: the callback runs once the current task and its jobs are done,
+/// ahead of timers.
+pub fn set_immediate<'js>(
+    ctx: Ctx<'js>,
+    callback: Value<'js>,
+    args: Rest<Value<'js>>,
+) -> Result<u32> {
+    schedule_due(ctx, callback, Due::Immediate, args, false)
 }
 
 pub fn set_timeout<'js>(
