@@ -23,7 +23,7 @@ const FILES: [&str; 13] = [
 
 /// The Node built-in modules, each `src/node/<name>.js` (`/` spelled `_`), imported as
 /// `node:<name>`; a module comes after those it imports.
-const NODE_MODULES: [&str; 44] = [
+const NODE_MODULES: [&str; 47] = [
     "internal/errors",
     "internal/sockets",
     "buffer",
@@ -64,9 +64,12 @@ const NODE_MODULES: [&str; 44] = [
     "zlib",
     "http",
     "https",
+    "http2",
     "vm",
     "internal/cjs",
     "module",
+    "v8",
+    "worker_threads",
     "test",
 ];
 

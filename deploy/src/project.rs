@@ -31,6 +31,8 @@ pub struct Project {
     pub cpu_ms: Option<u64>,
     pub wall_ms: Option<u64>,
     pub subrequests: Option<u64>,
+    /// Worker threads the app may run at once.
+    pub workers: Option<u64>,
     /// Hosts `fetch()` may reach.
     pub outbound: Vec<String>,
 }
@@ -90,6 +92,7 @@ struct RawLimits {
     cpu_ms: Option<Spanned<u64>>,
     wall_ms: Option<Spanned<u64>>,
     subrequests: Option<Spanned<u64>>,
+    workers: Option<Spanned<u64>>,
 }
 
 #[derive(Deserialize)]
@@ -322,6 +325,7 @@ impl Project {
             cpu_ms: None,
             wall_ms: None,
             subrequests: None,
+            workers: None,
         });
         let bounded = |value: Option<Spanned<u64>>, key: &str, min: u64, max: u64| match value {
             None => Ok(None),
@@ -339,6 +343,7 @@ impl Project {
         let cpu_ms = bounded(limits.cpu_ms, "cpu_ms", 1, 300_000)?;
         let wall_ms = bounded(limits.wall_ms, "wall_ms", 1, 3_600_000)?;
         let subrequests = bounded(limits.subrequests, "subrequests", 0, 10_000)?;
+        let workers = bounded(limits.workers, "workers", 0, 64)?;
 
         let mut outbound = Vec::new();
         for host in raw.permissions.and_then(|p| p.outbound).unwrap_or_default() {
@@ -366,6 +371,7 @@ impl Project {
             cpu_ms,
             wall_ms,
             subrequests,
+            workers,
             outbound,
         })
     }
@@ -382,6 +388,7 @@ impl Project {
         put("cpu_ms", self.cpu_ms);
         put("wall_ms", self.wall_ms);
         put("subrequests", self.subrequests);
+        put("workers", self.workers);
         s.insert("allowed_hosts".into(), self.outbound.clone().into());
         s.insert("node_compat".into(), self.node_compat.into());
         serde_json::Value::Object(s)

@@ -3,6 +3,8 @@
 //! Express 5 app in the style of Node's guides (helmet, cors, express-rate-limit, express.json,
 //! a router with params, zod validation, jsonwebtoken with roles, 404 and error handlers) gives
 //! the same status, JSON body and headers as under Node 20 for a scripted list of requests.
+//! A Fastify app (JSON schemas), a Koa app (router, body parser, error middleware) and a
+//! GraphQL Yoga server on `createServer` answer their scripted requests as under Node too.
 //! The event loop runs ticks, promise jobs, immediates and timers in Node's order;
 //! `process.exit()` ends the isolate and not the node; errors nobody caught go to the app's
 //! `process.on("uncaughtException" | "unhandledRejection")` listeners.
@@ -516,4 +518,91 @@ export default {
         ]
     );
     assert!(!server.output().contains("Uncaught"), "{}", server.output());
+}
+
+/// One recorded request of a framework's script (`<app>-requests.json`): method, path,
+/// headers, body.
+type Scripted = (String, String, Vec<(String, String)>, Option<String>);
+
+const FRAMEWORK_HEADERS: [&str; 6] = [
+    "content-type",
+    "location",
+    "allow",
+    "x-served-by",
+    "x-request-path",
+    "content-length",
+];
+
+/// Sends one scripted request; a body without a content-type is sent as JSON.
+async fn ask_scripted(client: &reqwest::Client, port: u16, step: &Scripted) -> Answer {
+    let (method, path, headers, body) = step;
+    let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+    let mut req = client.request(method, format!("http://127.0.0.1:{port}{path}"));
+    for (k, v) in headers {
+        req = req.header(k.as_str(), v.as_str());
+    }
+    if let Some(body) = body {
+        if !headers
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+        {
+            req = req.header("content-type", "application/json");
+        }
+        req = req.body(body.clone());
+    }
+    let res = req.send().await.unwrap();
+    let status = res.status().as_u16();
+    let headers = FRAMEWORK_HEADERS
+        .iter()
+        .filter_map(|h| {
+            res.headers()
+                .get(*h)
+                .map(|v| (h.to_string(), v.to_str().unwrap().to_string()))
+        })
+        .collect();
+    let text = res.text().await.unwrap();
+    let body = serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text));
+    Answer {
+        status,
+        body,
+        headers,
+    }
+}
+
+/// Runs `<app>.mjs` under Node and under `edge dev`, sends both the app's scripted requests in
+/// order, and compares status, JSON body and headers.
+async fn differential(app: &str, min_steps: usize) {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let script: Vec<Scripted> = serde_json::from_str(
+        &std::fs::read_to_string(fixtures().join(format!("{app}-requests.json"))).unwrap(),
+    )
+    .unwrap();
+    assert!(script.len() >= min_steps);
+    let node = NodeServer::start(&format!("{app}.mjs"));
+    let edge = DevServer::start(&fixtures().join(format!("{app}.mjs")), &[]);
+    let client = reqwest::Client::new();
+    let mut statuses = std::collections::BTreeSet::new();
+    for step in &script {
+        let expected = ask_scripted(&client, node.port, step).await;
+        let got = ask_scripted(&client, edge.port, step).await;
+        assert_eq!(got, expected, "{app}: {} {}", step.0, step.1);
+        statuses.insert(expected.status);
+    }
+    // The script covers successes and failures alike.
+    assert!(statuses.iter().any(|s| *s < 300) && statuses.iter().any(|s| *s >= 400));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fastify_app_answers_as_under_node() {
+    differential("fastify-app", 25).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_koa_app_answers_as_under_node() {
+    differential("koa-app", 20).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_graphql_yoga_server_answers_as_under_node() {
+    differential("yoga-app", 15).await;
 }

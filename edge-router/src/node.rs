@@ -245,6 +245,7 @@ pub(crate) fn limits(s: &Settings) -> Limits {
         wall: s.wall_ms.map(Duration::from_millis).unwrap_or(d.wall),
         subrequests: s.subrequests.unwrap_or(d.subrequests),
         body_bytes: s.body_mib.map(|m| m << 20).unwrap_or(d.body_bytes),
+        workers: s.workers.map(|w| w as usize).unwrap_or(d.workers),
     }
 }
 

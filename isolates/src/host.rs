@@ -38,6 +38,8 @@ pub struct Limits {
     pub subrequests: u32,
     /// Bytes of a request body.
     pub body_bytes: u64,
+    /// Worker threads (`node:worker_threads`, Web `Worker`) the app may run at once.
+    pub workers: usize,
 }
 
 impl Default for Limits {
@@ -48,6 +50,7 @@ impl Default for Limits {
             wall: Duration::from_secs(30),
             subrequests: 50,
             body_bytes: 100 << 20,
+            workers: 4,
         }
     }
 }
@@ -270,6 +273,7 @@ impl Host {
                 module_root: Some(spec.root.clone()),
                 subrequest_limit: Some(spec.limits.subrequests),
                 cpu_used: Some(stats.cpu_ns.clone()),
+                workers: edge_runtime::WorkerLimits::new(spec.limits.workers),
             },
             heap_gauge: Some(stats.heap_bytes.clone()),
         };

@@ -57,6 +57,9 @@ pub struct IsolateOptions {
     /// A running total the isolate adds its JavaScript's CPU time to, in nanoseconds (for the
     /// embedder's metrics).
     pub cpu_used: Option<Arc<std::sync::atomic::AtomicU64>>,
+    /// How many worker threads the app may run at once; share one between the isolates of an
+    /// app (clones share the count). Workers get these same options.
+    pub workers: crate::workers::WorkerLimits,
 }
 
 impl Default for IsolateOptions {
@@ -71,6 +74,7 @@ impl Default for IsolateOptions {
             module_root: None,
             subrequest_limit: None,
             cpu_used: None,
+            workers: crate::workers::WorkerLimits::default(),
         }
     }
 }
@@ -137,12 +141,12 @@ struct Rejection<'js> {
 }
 
 pub struct Isolate {
-    runtime: AsyncRuntime,
-    context: AsyncContext,
+    pub(crate) runtime: AsyncRuntime,
+    pub(crate) context: AsyncContext,
     loader: SharedLoaderState,
     options: Mutex<IsolateOptions>,
     uncaught: Arc<AtomicUsize>,
-    meter: Arc<Meter>,
+    pub(crate) meter: Arc<Meter>,
 }
 
 /// Turns a failure into the limit that caused it, if one did: the meter tripped (CPU), or the
@@ -228,8 +232,11 @@ impl Isolate {
         let outbound = options.outbound.clone();
         let counter = uncaught.clone();
         let meter_ref = meter.clone();
+        let factory = crate::workers::WorkerFactory(options.clone());
         context
             .with(move |ctx| -> Result<(), RuntimeError> {
+                crate::workers::message::install(&ctx, &meter_ref);
+                let _ = ctx.store_userdata(factory);
                 let _ = ctx.store_userdata(MeterRef(meter_ref));
                 let _ = ctx.store_userdata(PendingRejections::default());
                 let _ = ctx.store_userdata(UncaughtCounter(counter));
@@ -264,8 +271,10 @@ impl Isolate {
         set_loader(&self.runtime, &self.context, &self.loader, &options).await;
         let log = options.log.clone();
         let outbound = options.outbound.clone();
+        let factory = crate::workers::WorkerFactory(options.clone());
         self.context
             .with(move |ctx| {
+                let _ = ctx.store_userdata(factory);
                 let _ = ctx.store_userdata(console::Output(log));
                 let _ = ctx.store_userdata(web::fetch::FetchState::new(outbound));
             })
@@ -302,7 +311,7 @@ impl Isolate {
 
     /// Imports and evaluates a module, awaiting its top-level await; returns its namespace
     /// through `then`.
-    async fn import<F>(&self, entry: &Path, then: F) -> Result<(), RuntimeError>
+    pub(crate) async fn import<F>(&self, entry: &Path, then: F) -> Result<(), RuntimeError>
     where
         F: for<'js> FnOnce(&Ctx<'js>, Object<'js>) -> Result<(), RuntimeError>,
     {
@@ -430,14 +439,9 @@ impl Isolate {
         }
         outcome?;
         // `process.exit()` from a callback ends the run without waiting for the other timers.
-        let exited = async {
-            while self.meter.hit() != Some(Limit::Exit) {
-                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-            }
-        };
         tokio::select! {
             _ = self.runtime.idle() => {}
-            _ = exited => {}
+            _ = self.stopped() => {}
         }
         if self.meter.hit() == Some(Limit::Exit) {
             return Err(RuntimeError::Exit(self.meter.exit_code()));
@@ -447,6 +451,14 @@ impl Isolate {
             return Err(RuntimeError::UncaughtErrors(n));
         }
         Ok(())
+    }
+
+    /// Resolves once the isolate is stopped for good: a limit was hit or the app called
+    /// `process.exit()` (checked every 10 ms).
+    pub(crate) async fn stopped(&self) {
+        while self.meter.hit().is_none() {
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
     }
 
     /// Evaluates a classic script in the global scope (as a browser's `<script>` does) and

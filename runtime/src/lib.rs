@@ -22,6 +22,7 @@ mod source_maps;
 mod typescript;
 mod web;
 mod whatwg_url;
+mod workers;
 
 pub use body::{Body, BodyError, BodySender, CHANNEL_DEPTH};
 pub use error::{JsError, RuntimeError, SourceLocation};
@@ -33,3 +34,4 @@ pub use net::{ConnectError, ConnectFuture, Connector, OutboundConfig, OutboundIo
 pub use typescript::{is_typescript, strip_types};
 pub use web::console::{stdio_sink, LogLevel, LogSink};
 pub use web::USER_AGENT;
+pub use workers::WorkerLimits;

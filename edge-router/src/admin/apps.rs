@@ -272,6 +272,7 @@ pub async fn put_settings(node: &Node, app: &str, body: &[u8]) -> Result<Reply, 
             10_000,
         ),
         ("body_mib", settings.body_mib, 0, 4096),
+        ("workers", settings.workers, 0, 64),
     ];
     for (name, value, min, max) in bounds {
         if value.is_some_and(|v| v < min || v > max) {

@@ -72,6 +72,9 @@ pub struct Settings {
     pub subrequests: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body_mib: Option<u64>,
+    /// Worker threads the app may run at once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workers: Option<u64>,
     /// Hosts `fetch()` may reach (`api.example.com`, `*.example.com`, optional `:port`).
     #[serde(default)]
     pub allowed_hosts: Vec<String>,

@@ -150,6 +150,7 @@ export default function install(native) {
   cjs = Object.freeze(native.cjs);
   processEnv = native.processEnv;
   ticks = Object.freeze(native.ticks);
+  workers = Object.freeze(native.workers);
   nodeCrypto = native.nodeCrypto;
   vmRealm = native.vmRealm;
   socketConnect = native.connect;
@@ -280,6 +281,11 @@ function setProcessErrorHooks(hooks) {
 
 const GLOBAL_TARGET = new EventTarget();
 
+/** How many listeners `addEventListener(type)` put on the global scope. */
+function globalListenerCount(type) {
+  return eventTargetListeners(GLOBAL_TARGET, type).length;
+}
+
 // For the Node built-in modules (`src/node/`), which may import `edge:bootstrap` (apps cannot):
 // the console's formatting (`node:util`), synchronous hashing (`node:crypto`), the async context
 // (`node:async_hooks`), CommonJS loading (`internal/cjs`), and the stand-in
@@ -289,6 +295,7 @@ let asyncContext;
 let cjs;
 let processEnv;
 let ticks;
+let workers;
 let nodeCrypto;
 let vmRealm;
 let socketConnect;
@@ -296,6 +303,7 @@ let socketConnect;
 /** `[global, module, export]`: the globals Node apps expect (with `node_compat`). */
 const NODE_GLOBALS = [
   ["process", "node:process", "default"],
+  ["Worker", "node:worker_threads", "WebWorker"],
   ["Buffer", "node:buffer", "Buffer"],
   ["setImmediate", "node:timers", "setImmediate"],
   ["clearImmediate", "node:timers", "clearImmediate"],
@@ -316,4 +324,4 @@ function unavailableOnEdge(module, name, missing) {
   };
 }
 
-export { eventTargetListeners, kResistStopPropagation, inspectNodeStyle as inspectValue, formatArgsNodeStyle as formatArgs, hashSync, unavailableOnEdge, asyncContext, cjs, processEnv, ticks, setProcessErrorHooks, nodeCrypto, nativeCodec, vmRealm, socketConnect };
+export { eventTargetListeners, kResistStopPropagation, inspectNodeStyle as inspectValue, formatArgsNodeStyle as formatArgs, hashSync, unavailableOnEdge, asyncContext, cjs, processEnv, ticks, workers, globalListenerCount, setProcessErrorHooks, nodeCrypto, nativeCodec, vmRealm, socketConnect };

@@ -468,6 +468,8 @@ class Server extends EventEmitter {
     const callback = args.find((a) => typeof a === "function");
     if (callback) this.once("listening", callback);
     this.port = Number(port ?? 0);
+    const host = typeof first === "object" && first !== null ? first.host : args[1];
+    this.host = typeof host === "string" && host !== "" ? host : "::";
     this.listening = true;
     listening = this;
     if (!registered) {
@@ -482,7 +484,9 @@ class Server extends EventEmitter {
   }
 
   address() {
-    return this.listening ? { address: "::", family: "IPv6", port: this.port } : null;
+    if (!this.listening) return null;
+    const v4 = /^\d+\.\d+\.\d+\.\d+$/.test(this.host);
+    return { address: this.host === "localhost" ? "127.0.0.1" : this.host, family: v4 || this.host === "localhost" ? "IPv4" : "IPv6", port: this.port };
   }
 
   close(callback) {

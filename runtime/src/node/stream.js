@@ -1430,13 +1430,29 @@ function finished(stream, options, callback) {
   return cleanup;
 }
 
+// A trailing `{ signal, end }` of pipeline(): an object that is no stream (Node or Web), no
+// iterable and no function.
+function isPipelineOptions(value) {
+  return (
+    value !== null &&
+    typeof value === "object" &&
+    !isWritableNodeStream(value) &&
+    !isReadableNodeStream(value) &&
+    !(value instanceof ReadableStream) &&
+    !(value instanceof WritableStream) &&
+    !(value instanceof TransformStream) &&
+    typeof value[Symbol.iterator] !== "function" &&
+    typeof value[Symbol.asyncIterator] !== "function"
+  );
+}
+
 /** Pipes each stream into the next, destroying all of them on the first error. */
 function pipeline(...args) {
   const callback = typeof args.at(-1) === "function" ? args.pop() : null;
   if (!callback) throw codedError(TypeError, "ERR_INVALID_ARG_TYPE", 'The "callback" argument must be of type function');
   let streams = args.length === 1 && Array.isArray(args[0]) ? args[0] : args;
   let options = {};
-  if (streams.length > 1 && streams.at(-1) && typeof streams.at(-1) === "object" && !isWritableNodeStream(streams.at(-1)) && !isReadableNodeStream(streams.at(-1)) && "signal" in streams.at(-1)) {
+  if (streams.length > 1 && isPipelineOptions(streams.at(-1))) {
     options = streams.at(-1);
     streams = streams.slice(0, -1);
   }
@@ -1498,8 +1514,14 @@ function runPipeline(parts, options, callback) {
     }
     if (!first && part instanceof WritableStream) part = Writable.fromWeb(part);
     else if (!first && part instanceof TransformStream) part = Duplex.fromWeb(part);
-    if (!first && previous) previous.pipe(part);
-    track(part, !last, !first);
+    // `end: false` leaves the destination open: the pipeline is done when the source is.
+    const keepOpen = last && options.end === false;
+    if (!first && previous) previous.pipe(part, { end: !keepOpen });
+    if (keepOpen) {
+      destroys.push((err) => {
+        if (!part.destroyed) destroyImpl(part, err);
+      });
+    } else track(part, !last, !first);
     previous = part;
   });
   return previous;

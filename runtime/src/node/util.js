@@ -3,7 +3,7 @@
 
 import * as errors from "node:internal/errors";
 import { isDeepEqual } from "node:internal/deep_equal";
-import { inspectValue, formatArgs } from "edge:bootstrap";
+import { inspectValue, formatArgs, processEnv } from "edge:bootstrap";
 
 const kCustomPromisify = Symbol.for("nodejs.util.promisify.custom");
 
@@ -77,6 +77,36 @@ function inspect(value, opts) {
 }
 inspect.custom = Symbol.for("nodejs.util.inspect.custom");
 inspect.defaultOptions = { depth: 2 };
+
+// debuglog(section): a logger that writes only when the app's NODE_DEBUG variable names the
+// section (comma-separated, case-insensitive, `*` wildcards), as Node's does.
+let debugPatterns;
+function debugEnabled(section) {
+  if (debugPatterns === undefined) {
+    const value = processEnv().find(([key]) => key === "NODE_DEBUG")?.[1] ?? "";
+    debugPatterns = value
+      .split(/[\s,]+/)
+      .filter(Boolean)
+      .map((p) => new RegExp(`^${p.replace(/[|\\{}()[\]^$+?.]/g, "\\$&").replace(/\*/g, ".*")}$`, "i"));
+  }
+  return debugPatterns.some((re) => re.test(section));
+}
+
+function debuglog(section, callback) {
+  const name = String(section).toUpperCase();
+  let enabled;
+  const logger = (...args) => {
+    enabled ??= debugEnabled(name);
+    if (enabled) console.error(`${name} 1: ${format(...args)}`);
+  };
+  Object.defineProperty(logger, "enabled", {
+    get: () => (enabled ??= debugEnabled(name)),
+    enumerable: true,
+    configurable: true,
+  });
+  if (typeof callback === "function") callback(logger);
+  return logger;
+}
 
 const warned = new Set();
 function deprecate(fn, message, code) {
@@ -196,6 +226,8 @@ const util = {
   format,
   inspect,
   deprecate,
+  debuglog,
+  debug: debuglog,
   types,
   isDeepStrictEqual,
   stripVTControlCharacters,
@@ -226,6 +258,8 @@ export {
   format,
   inspect,
   deprecate,
+  debuglog,
+  debuglog as debug,
   types,
   isDeepStrictEqual,
   stripVTControlCharacters,

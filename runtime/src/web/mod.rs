@@ -124,6 +124,12 @@ pub fn install(
     ticks.set("exitIsolate", Func::from(crate::node::ticks::exit_isolate))?;
     ticks.set("setImmediate", Func::from(timers::set_immediate))?;
     native.set("ticks", ticks)?;
+    let workers = Object::new(ctx.clone())?;
+    workers.set("spawn", Func::from(crate::workers::spawn))?;
+    workers.set("self", Func::from(crate::workers::worker_self))?;
+    workers.set("postToParent", Func::from(crate::workers::post_to_parent))?;
+    workers.set("setInbox", Func::from(crate::workers::set_inbox))?;
+    native.set("workers", workers)?;
     let node_crypto = Object::new(ctx.clone())?;
     node_crypto.set("pbkdf2", Func::from(crate::node::crypto_native::pbkdf2))?;
     node_crypto.set("scrypt", Func::from(crate::node::crypto_native::scrypt))?;
