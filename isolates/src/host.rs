@@ -169,6 +169,8 @@ struct Tenant {
     /// Kept across versions of the app, like its logs.
     stats: Arc<Stats>,
     logs: Arc<LogTail>,
+    /// The app's worker threads, counted against `limits.workers`.
+    workers: edge_runtime::WorkerLimits,
 }
 
 /// An app's recent console lines, and the live feed of new ones.
@@ -261,6 +263,7 @@ impl Host {
             Some(old) => (old.stats.clone(), old.logs.clone()),
             None => (Arc::new(Stats::default()), Arc::new(LogTail::new())),
         };
+        let workers = edge_runtime::WorkerLimits::new(spec.limits.workers);
         let config = AppConfig {
             entry: spec.entry.clone(),
             isolate: IsolateOptions {
@@ -273,7 +276,7 @@ impl Host {
                 module_root: Some(spec.root.clone()),
                 subrequest_limit: Some(spec.limits.subrequests),
                 cpu_used: Some(stats.cpu_ns.clone()),
-                workers: edge_runtime::WorkerLimits::new(spec.limits.workers),
+                workers: workers.clone(),
             },
             heap_gauge: Some(stats.heap_bytes.clone()),
         };
@@ -283,6 +286,7 @@ impl Host {
             version: Arc::from(spec.version),
             stats,
             logs,
+            workers,
         }))
     }
 
@@ -484,6 +488,9 @@ impl Host {
         });
         family(&mut out, "edge_app_heap_bytes", "gauge", &|t| {
             count(&t.stats.heap_bytes)
+        });
+        family(&mut out, "edge_app_workers", "gauge", &|t| {
+            t.workers.active().to_string()
         });
         out
     }

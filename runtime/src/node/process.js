@@ -3,7 +3,7 @@
 // edge app has no use for (no pid to signal, no cwd to change); `exit()` ends the isolate.
 
 import { EventEmitter } from "node:events";
-import { processEnv, unavailableOnEdge, asyncContext, ticks, setProcessErrorHooks } from "edge:bootstrap";
+import { processEnv, unavailableOnEdge, asyncContext, ticks, workers, setProcessErrorHooks } from "edge:bootstrap";
 import * as errors from "node:internal/errors";
 
 const NODE_VERSION = "22.12.0";
@@ -101,7 +101,10 @@ ticks.setHandler(runTicks);
 function exit(code) {
   const status = Number(code ?? process.exitCode ?? 0) | 0;
   process.emit("exit", status);
-  console.error(`process.exit(${status}) called: this isolate of the app ends (the node keeps running; the next request gets a fresh isolate)`);
+  // A worker's exit is its parent's "exit" event; the app's own isolate says so in the log.
+  if (workers.self() === undefined) {
+    console.error(`process.exit(${status}) called: this isolate of the app ends (the node keeps running; the next request gets a fresh isolate)`);
+  }
   ticks.exitIsolate(status);
 }
 

@@ -183,8 +183,9 @@ impl WorkerHandle {
 
     /// Stops the worker: its running code is interrupted, and it exits with code 1.
     pub fn terminate(&self) {
-        self.to_worker.borrow_mut().take();
+        // Stopped before its inbox closes, so that the worker ends as terminated (code 1).
         self.control.terminate();
+        self.to_worker.borrow_mut().take();
     }
 }
 

@@ -143,17 +143,17 @@ impl Isolate {
                 _ = self.stopped() => {}
                 message = inbox.recv() => match message {
                     Some(payload) => self.deliver(payload).await,
-                    None => return Ok(()),
+                    None => return self.check_stopped(),
                 },
                 _ = self.runtime.idle() => {
                     if !self.listening().await {
-                        return Ok(());
+                        return self.check_stopped();
                     }
                     tokio::select! {
                         _ = self.stopped() => {}
                         message = inbox.recv() => match message {
                             Some(payload) => self.deliver(payload).await,
-                            None => return Ok(()),
+                            None => return self.check_stopped(),
                         },
                     }
                 }
