@@ -1,11 +1,13 @@
 //! `edge-bench`: measures Edge and its peers (workerd, Deno, Bun, Node) side by side on this
 //! machine, in one run: requests per second and latency, streaming (SSE) throughput and time to
-//! first event, JSON + SHA-256 work, cold start, memory per app, and a 1 GiB streaming echo.
+//! first event, JSON + SHA-256 work, cold start, memory per app, and a 1 GiB streaming echo;
+//! with flags, a database-backed handler, an Express app, a fleet, the adapters.
 //! Servers run pinned to core 0 and wrk to core 1. Prints a markdown table (each figure the
 //! median of the runs, with its ratio to Edge) and writes it with the raw samples as JSON.
 
 mod adapters;
 mod db;
+mod express;
 mod fleet;
 mod inprocess;
 mod node;
@@ -72,6 +74,10 @@ struct Args {
     /// Edge against Node and Deno (PostgreSQL from Debian, started here).
     #[arg(long)]
     db: bool,
+    /// Measure only Node-style apps: the Express 5 hello route, Edge against Node and Bun
+    /// (requests/s, latency, memory).
+    #[arg(long)]
+    express: bool,
     /// With --fleet: deploys measured idle, and again under load.
     #[arg(long, default_value_t = 20)]
     fleet_deploys: usize,
@@ -203,6 +209,18 @@ fn main() -> Result<()> {
         );
         let _ = std::fs::remove_dir_all(&work);
         println!("{}", table?);
+        return Ok(());
+    }
+    if args.express {
+        let tools = peers::ensure(&args.peers, true)?;
+        let table = express::run(
+            &std::fs::canonicalize(&edge)?,
+            &args.peers,
+            &tools,
+            args.duration,
+            args.runs,
+        )?;
+        println!("{table}");
         return Ok(());
     }
     if args.fleet {

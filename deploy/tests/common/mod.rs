@@ -64,8 +64,16 @@ impl DevServer {
             std::thread::spawn(move || {
                 for line in BufReader::new(stdout).lines() {
                     let Ok(line) = line else { break };
-                    if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
-                        let _ = port_tx.send(rest.trim().parse::<u16>().unwrap());
+                    // edge dev's own line names the port; an app's log lines may name URLs too.
+                    if let Some(rest) = line
+                        .strip_prefix("edge dev: serving ")
+                        .and_then(|l| l.split("http://127.0.0.1:").nth(1))
+                    {
+                        let digits: String =
+                            rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+                        if let Ok(port) = digits.parse::<u16>() {
+                            let _ = port_tx.send(port);
+                        }
                     }
                     output.lock().unwrap().push_str(&line);
                     output.lock().unwrap().push('\n');

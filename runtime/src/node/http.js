@@ -7,7 +7,8 @@
 // an IncomingMessage and is answered through a ServerResponse whose `write()`s stream to the
 // client as they are made.
 
-import { Writable, Readable } from "node:stream";
+import { Writable, Readable, Stream } from "node:stream";
+import { nextTick } from "node:process";
 import { Buffer } from "node:buffer";
 import * as errors from "node:internal/errors";
 import { EventEmitter } from "node:events";
@@ -283,23 +284,81 @@ function incomingRequest(request) {
 
 const NULL_BODY = new Set([101, 204, 205, 304]);
 
-/** The answer a Node server writes; it becomes the app's Response at the first write. */
-class ServerResponse extends Writable {
+const BODY_HIGH_WATER_MARK = 16384;
+
+function toBytes(chunk, encoding) {
+  if (typeof chunk === "string") chunk = Buffer.from(chunk, encoding);
+  else if (!(chunk instanceof Uint8Array)) {
+    throw errors.coded(TypeError, "ERR_INVALID_ARG_TYPE", `The "chunk" argument must be of type string or an instance of Buffer or Uint8Array. Received ${typeof chunk}`);
+  }
+  return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+}
+
+/**
+ * The answer a Node server writes. As Node's, it is a legacy Stream (not a Writable): the
+ * status and headers are fixed by `writeHead()` (or implicitly by the first write), and the
+ * app's Response goes to the host at the first `write()` (a streamed body, each chunk sent as
+ * written, backpressure through "drain") or at `end()` (the whole body, with its length).
+ */
+class ServerResponse extends Stream {
   #headers = new Map();
   #respond;
+  #fail;
   #controller = null;
+  #committed = false;
+  #ended = false;
+  #finished = false;
+  #destroyed = false;
+  #needDrain = false;
+  // writeHead() called by the app (not implicitly): as in Node, a body without a declared
+  // length then goes out chunked.
+  #explicitHead = false;
+  #implicit = false;
 
-  constructor(req, respond) {
+  constructor(req, respond, fail = () => {}) {
     super();
     this.req = req;
     this.#respond = respond;
+    this.#fail = fail;
     this.statusCode = 200;
     this.statusMessage = undefined;
     this.headersSent = false;
     this.sendDate = true;
-    this.finished = false;
+    this.writable = true;
+    this.chunkedEncoding = false;
+    this.shouldKeepAlive = true;
     this.socket = this.connection = req.socket;
   }
+
+  get finished() {
+    return this.#ended;
+  }
+  get writableEnded() {
+    return this.#ended;
+  }
+  get writableFinished() {
+    return this.#finished;
+  }
+  get destroyed() {
+    return this.#destroyed;
+  }
+  get writableNeedDrain() {
+    return this.#needDrain;
+  }
+  get writableLength() {
+    return 0;
+  }
+  get writableHighWaterMark() {
+    return BODY_HIGH_WATER_MARK;
+  }
+  get writableObjectMode() {
+    return false;
+  }
+  get writableCorked() {
+    return 0;
+  }
+  cork() {}
+  uncork() {}
 
   setHeader(name, value) {
     if (this.headersSent) throw errors.coded(Error, "ERR_HTTP_HEADERS_SENT", "Cannot set headers after they are sent to the client");
@@ -338,7 +397,9 @@ class ServerResponse extends Writable {
     this.#headers.delete(String(name).toLowerCase());
   }
 
+  /** Fixes the status and headers; they go out with the first write or the end. */
   writeHead(status, message, headers) {
+    if (this.headersSent) throw errors.coded(Error, "ERR_HTTP_HEADERS_SENT", "Cannot write headers after they are sent to the client");
     if (typeof message !== "string") {
       headers = message;
       message = undefined;
@@ -349,20 +410,38 @@ class ServerResponse extends Writable {
       const list = Array.isArray(headers[0]) ? headers : pairs(headers);
       for (const [name, value] of list) this.appendHeader(name, value);
     } else if (headers) {
-      for (const [name, value] of Object.entries(headers)) this.setHeader(name, value);
+      for (const name of Object.keys(headers)) this.setHeader(name, headers[name]);
     }
-    this.#commit(false);
+    this.headersSent = true;
+    this.#explicitHead = !this.#implicit;
     return this;
   }
 
+  /** What `write()`/`end()` call when the app set no headers explicitly (hooks wrap it). */
+  _implicitHeader() {
+    this.#implicit = true;
+    try {
+      this.writeHead(this.statusCode);
+    } finally {
+      this.#implicit = false;
+    }
+  }
+
+  /** Whether the body must stream: headers fixed by the app with no length. */
+  #chunked() {
+    return this.#explicitHead && !this.hasHeader("content-length");
+  }
+
+  /** Sends the status and headers now, with a streamed body to follow. */
   flushHeaders() {
+    if (!this.headersSent) this._implicitHeader();
     this.#commit(false);
   }
 
-  /** Sends the status and headers: with the whole body when `ending`, else a stream. */
+  /** Hands the app's Response to the host: with the whole body when `ending`, else a stream. */
   #commit(ending, body = null) {
-    if (this.headersSent) return;
-    this.headersSent = true;
+    if (this.#committed) return;
+    this.#committed = true;
     const headers = new Headers();
     for (const [, [name, value]] of this.#headers) {
       if (Array.isArray(value)) for (const v of value) headers.append(name, String(v));
@@ -373,26 +452,52 @@ class ServerResponse extends Writable {
     if (!empty) {
       if (ending) responseBody = body;
       else {
-        responseBody = new ReadableStream({
-          start: (controller) => {
-            this.#controller = controller;
+        responseBody = new ReadableStream(
+          {
+            start: (controller) => {
+              this.#controller = controller;
+            },
+            pull: () => {
+              if (this.#needDrain) {
+                this.#needDrain = false;
+                this.emit("drain");
+              }
+            },
+            cancel: () => {
+              this.#controller = null;
+              this.destroy();
+            },
           },
-          cancel: () => {
-            this.#controller = null;
-            this.destroy();
-          },
-        });
+          { highWaterMark: BODY_HIGH_WATER_MARK, size: (chunk) => chunk.byteLength },
+        );
       }
     }
     const statusText = this.statusMessage ?? STATUS_CODES[this.statusCode] ?? "";
     this.#respond(new Response(responseBody, { status: this.statusCode, statusText, headers }));
   }
 
-  _write(chunk, encoding, callback) {
-    const bytes = typeof chunk === "string" ? Buffer.from(chunk, encoding) : chunk;
+  write(chunk, encoding, callback) {
+    if (typeof encoding === "function") {
+      callback = encoding;
+      encoding = undefined;
+    }
+    if (chunk === null) throw errors.coded(TypeError, "ERR_STREAM_NULL_VALUES", "May not write null values to stream");
+    if (this.#ended || this.#destroyed) {
+      const err = errors.coded(Error, this.#ended ? "ERR_STREAM_WRITE_AFTER_END" : "ERR_STREAM_DESTROYED", this.#ended ? "write after end" : "Cannot call write after a stream was destroyed");
+      nextTick(() => {
+        callback?.(err);
+        if (this.listenerCount("error") > 0) this.emit("error", err);
+      });
+      return false;
+    }
+    const bytes = toBytes(chunk, encoding);
+    if (!this.headersSent) this._implicitHeader();
     this.#commit(false);
-    this.#controller?.enqueue(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-    callback();
+    if (bytes.byteLength > 0) this.#controller?.enqueue(bytes);
+    if (typeof callback === "function") nextTick(callback, null);
+    const room = (this.#controller?.desiredSize ?? 1) > 0;
+    if (!room) this.#needDrain = true;
+    return room;
   }
 
   end(chunk, encoding, callback) {
@@ -403,31 +508,79 @@ class ServerResponse extends Writable {
       callback = encoding;
       encoding = undefined;
     }
-    // The whole answer at once: one body, with its length.
-    if (!this.headersSent && chunk !== undefined && chunk !== null) {
-      const bytes = typeof chunk === "string" ? Buffer.from(chunk, encoding) : chunk;
-      if (!this.hasHeader("content-length")) this.setHeader("Content-Length", bytes.byteLength);
-      this.#commit(true, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-      chunk = undefined;
+    if (this.#ended) {
+      if (typeof callback === "function") nextTick(callback);
+      return this;
     }
-    return super.end(chunk, encoding, callback);
+    if (chunk !== undefined && chunk !== null) {
+      if (!this.#committed) {
+        // The whole answer at once: one body, with its length.
+        const bytes = toBytes(chunk, encoding);
+        if (!this.headersSent) {
+          if (!this.hasHeader("content-length")) this.setHeader("Content-Length", bytes.byteLength);
+          this._implicitHeader();
+        }
+        if (this.#chunked()) this.write(bytes);
+        else this.#commit(true, bytes);
+      } else this.write(chunk, encoding);
+    }
+    if (!this.headersSent) {
+      if (!this.hasHeader("content-length")) this.setHeader("Content-Length", 0);
+      this._implicitHeader();
+    }
+    this.#commit(this.#chunked() ? false : true, null);
+    this.#ended = true;
+    this.writable = false;
+    if (this.#controller) {
+      try {
+        this.#controller.close();
+      } catch {
+        // The client went away; there is nothing to close.
+      }
+      this.#controller = null;
+    }
+    if (typeof callback === "function") this.once("finish", callback);
+    nextTick(() => {
+      this.#finished = true;
+      this.emit("prefinish");
+      this.emit("finish");
+      nextTick(() => this.emit("close"));
+    });
+    return this;
   }
 
-  _final(callback) {
-    this.#commit(true, null);
-    this.finished = true;
-    try {
-      this.#controller?.close();
-    } catch {
-      // The client went away; there is nothing to close.
+  /** Ends the answer abruptly: a streamed body errors; one not yet sent becomes a failure. */
+  destroy(err) {
+    if (this.#destroyed) return this;
+    this.#destroyed = true;
+    this.writable = false;
+    const reason = err ?? errors.coded(Error, "ERR_STREAM_DESTROYED", "the response was destroyed");
+    if (this.#controller) {
+      try {
+        this.#controller.error(reason);
+      } catch {
+        // Already closed.
+      }
+      this.#controller = null;
+    } else if (!this.#committed) {
+      this.#committed = true;
+      this.#fail(reason);
     }
-    callback();
+    nextTick(() => this.emit("close"));
+    return this;
   }
 
   setTimeout(ms, callback) {
     if (callback) this.once("timeout", callback);
     return this;
   }
+
+  addTrailers() {}
+  writeContinue() {}
+  writeProcessing() {}
+  writeEarlyHints() {}
+  assignSocket() {}
+  detachSocket() {}
 }
 
 /** The server whose `listen()` made it the app's request handler, and whether a fetch
@@ -438,8 +591,7 @@ let registered = false;
 function serve(server, request) {
   return new Promise((resolve, reject) => {
     const req = incomingRequest(request);
-    const res = new ServerResponse(req, resolve);
-    res.once("error", reject);
+    const res = new ServerResponse(req, resolve, reject);
     try {
       server.emit("request", req, res);
     } catch (err) {
