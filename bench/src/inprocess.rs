@@ -33,6 +33,7 @@ async fn first_response(isolate: &Isolate) -> Result<()> {
             url: "http://bench.local/".into(),
             headers: http::HeaderMap::new(),
             body: Body::empty(),
+            client: None,
         })
         .await
         .map_err(|e| anyhow!("{e}"))?;
@@ -139,6 +140,7 @@ pub fn host_cold_start(dir: &Path, apps: usize) -> Result<f64> {
                         url: "http://bench.local/".into(),
                         headers: http::HeaderMap::new(),
                         body: Body::empty(),
+                        client: None,
                     },
                 )
                 .await

@@ -287,7 +287,7 @@ http.createServer(async (req, res) => {
   let body = "";
   for await (const chunk of req) body += chunk;
   res.setHeader("x-method", req.method);
-  res.end(JSON.stringify({ url: req.url, body, agent: req.headers["user-agent"] }));
+  res.end(JSON.stringify({ url: req.url, body, agent: req.headers["user-agent"], remote: req.socket.remoteAddress }));
 }).listen(8080);
 "#,
     )
@@ -321,7 +321,7 @@ http.createServer(async (req, res) => {
     assert_eq!(res.status, 200);
     assert_eq!(
         res.text(),
-        r#"{"url":"/echo?x=1","body":"hello","agent":"t"}"#
+        r#"{"url":"/echo?x=1","body":"hello","agent":"t","remote":"127.0.0.1"}"#
     );
 }
 

@@ -243,6 +243,7 @@ async fn request<D: Dispatch>(
                 url,
                 headers: parts.headers,
                 body: Body::from_http(body),
+                client: Some(peer.ip()),
             };
             let outcome = dispatcher.dispatch(request).await;
             outcome.into_response(config.expose_errors)

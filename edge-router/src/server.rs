@@ -437,6 +437,7 @@ async fn handle<D: Dispatch>(
                 url,
                 headers: parts.headers,
                 body,
+                client: Some(conn.peer.ip()),
             };
             let outcome = front.dispatcher.dispatch(request).await;
             let (response, app, version) = outcome.into_response(config.expose_errors);

@@ -57,6 +57,7 @@ async fn get(host: &Host, app: &str, path: &str) -> Result<(u16, String), HostEr
         url: format!("http://{app}.test{path}"),
         headers: http::HeaderMap::new(),
         body: Body::empty(),
+        client: None,
     };
     let response = host.dispatch(app, request).await?;
     let body = response.body.collect().await.expect("body");
@@ -446,6 +447,7 @@ fn a_panic_inside_an_isolate_takes_down_only_that_isolate() {
             url: format!("http://buggy.test{path}"),
             headers: http::HeaderMap::new(),
             body: Body::empty(),
+            client: None,
         };
         let failed = buggy.dispatch(request("/?to=http://example.com/")).await;
         assert!(
@@ -515,6 +517,7 @@ fn subrequests_and_request_bodies_are_limited_per_app() {
                 url: "http://chatty.test/".into(),
                 headers,
                 body: Body::full(vec![b'x'; len]),
+                client: None,
             }
         };
         let small = host.dispatch("chatty", post(10, true)).await.unwrap();

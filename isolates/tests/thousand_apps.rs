@@ -57,6 +57,7 @@ fn a_thousand_apps_each_answer_with_their_own_code() {
                 url: format!("http://{name}.test/"),
                 headers: http::HeaderMap::new(),
                 body: Body::empty(),
+                client: None,
             };
             let started = Instant::now();
             let response = host.dispatch(&name, request).await.unwrap();
@@ -87,6 +88,7 @@ fn a_thousand_apps_each_answer_with_their_own_code() {
                 url: format!("http://{name}.test/"),
                 headers: http::HeaderMap::new(),
                 body: Body::empty(),
+                client: None,
             };
             let started = Instant::now();
             let response = host.dispatch(&name, request).await.unwrap();

@@ -23,7 +23,7 @@ fn main() {
             new_only.push(t.elapsed().as_secs_f64() * 1e3);
             tokio::task::spawn_local(isolate.driver());
             isolate.load_app(&path).await.unwrap();
-            let res = isolate.dispatch(AppRequest { method: http::Method::GET, url: "http://x/".into(), headers: http::HeaderMap::new(), body: Body::empty() }).await.unwrap();
+            let res = isolate.dispatch(AppRequest { method: http::Method::GET, url: "http://x/".into(), headers: http::HeaderMap::new(), body: Body::empty(), client: None }).await.unwrap();
             let mut body = res.body;
             while body.chunk().await.is_some() {}
             full.push(t.elapsed().as_secs_f64() * 1e3);

@@ -87,6 +87,8 @@ pub struct AppRequest {
     pub url: String,
     pub headers: HeaderMap,
     pub body: Body,
+    /// The client's address, as the server saw it (Node's `req.socket.remoteAddress`).
+    pub client: Option<std::net::IpAddr>,
 }
 
 /// The app's answer: status and headers at once, the body as it is produced.
@@ -671,12 +673,13 @@ fn call_handler<'js>(ctx: &Ctx<'js>, request: AppRequest) -> Result<Outcome<'js>
     // A request starts outside every async context (`enterWith` in another request's
     // synchronous part does not reach it).
     crate::async_context::set(ctx, &rquickjs::Value::new_undefined(ctx.clone()));
-    let req = Request::incoming(
+    let mut req = Request::incoming(
         request.method.as_str(),
         request.url,
         request.headers,
         request.body,
     );
+    req.client = request.client;
     let req = Class::instance(ctx.clone(), req).map_err(js_err)?;
     let result: Value = match (&app.module, &app.fetch) {
         (Some(object), Some(fetch)) => fetch.call((

@@ -45,6 +45,13 @@ pub fn parse(json: &[u8]) -> Result<Event, EventError> {
         },
         _ => return Err(EventError("unknown request context".into())),
     };
+    // The caller's address as API Gateway saw it (an ALB passes it in X-Forwarded-For).
+    let client = match request.request_context_ref() {
+        Some(RequestContext::ApiGatewayV2(c)) => c.http.source_ip.as_deref(),
+        Some(RequestContext::ApiGatewayV1(c)) => c.identity.source_ip.as_deref(),
+        _ => None,
+    }
+    .and_then(|ip| ip.parse().ok());
     let (parts, body) = request.into_parts();
     let body = match body {
         lambda_http::Body::Empty => Body::empty(),
@@ -70,6 +77,7 @@ pub fn parse(json: &[u8]) -> Result<Event, EventError> {
             url,
             headers: parts.headers,
             body,
+            client,
         },
     })
 }
@@ -98,6 +106,7 @@ mod tests {
             "https://abc.lambda-url.us-east-1.on.aws/orders/7?a=1&b=two"
         );
         assert_eq!(e.request.headers["cookie"], "s=1; t=2");
+        assert_eq!(e.request.client, "203.0.113.9".parse().ok());
     }
 
     #[test]

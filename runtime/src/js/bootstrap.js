@@ -151,6 +151,7 @@ export default function install(native) {
   processEnv = native.processEnv;
   ticks = Object.freeze(native.ticks);
   workers = Object.freeze(native.workers);
+  clientAddress = native.clientAddress;
   nodeCrypto = native.nodeCrypto;
   vmRealm = native.vmRealm;
   socketConnect = native.connect;
@@ -296,6 +297,7 @@ let cjs;
 let processEnv;
 let ticks;
 let workers;
+let clientAddress;
 let nodeCrypto;
 let vmRealm;
 let socketConnect;
@@ -324,4 +326,4 @@ function unavailableOnEdge(module, name, missing) {
   };
 }
 
-export { eventTargetListeners, kResistStopPropagation, inspectNodeStyle as inspectValue, formatArgsNodeStyle as formatArgs, hashSync, unavailableOnEdge, asyncContext, cjs, processEnv, ticks, workers, globalListenerCount, setProcessErrorHooks, nodeCrypto, nativeCodec, vmRealm, socketConnect };
+export { eventTargetListeners, kResistStopPropagation, inspectNodeStyle as inspectValue, formatArgsNodeStyle as formatArgs, hashSync, unavailableOnEdge, asyncContext, cjs, processEnv, ticks, workers, clientAddress, globalListenerCount, setProcessErrorHooks, nodeCrypto, nativeCodec, vmRealm, socketConnect };

@@ -12,6 +12,7 @@ import { nextTick } from "node:process";
 import { Buffer } from "node:buffer";
 import * as errors from "node:internal/errors";
 import { EventEmitter } from "node:events";
+import { clientAddress } from "edge:bootstrap";
 
 const METHODS = ["ACL", "BIND", "CHECKOUT", "CONNECT", "COPY", "DELETE", "GET", "HEAD", "LINK", "LOCK", "M-SEARCH", "MERGE", "MKACTIVITY", "MKCALENDAR", "MKCOL", "MOVE", "NOTIFY", "OPTIONS", "PATCH", "POST", "PROPFIND", "PROPPATCH", "PURGE", "PUT", "QUERY", "REBIND", "REPORT", "SEARCH", "SOURCE", "SUBSCRIBE", "TRACE", "UNBIND", "UNLINK", "UNLOCK", "UNSUBSCRIBE"];
 
@@ -265,10 +266,11 @@ function incomingRequest(request) {
   message.url = url.pathname + url.search;
   message.statusCode = null;
   message.statusMessage = null;
-  const forwarded = request.headers.get("x-forwarded-for");
+  const client = clientAddress(request);
   const socket = new EventEmitter();
   Object.assign(socket, {
-    remoteAddress: forwarded ? forwarded.split(",")[0].trim() : "127.0.0.1",
+    remoteAddress: client,
+    remoteFamily: client === undefined ? undefined : client.includes(":") ? "IPv6" : "IPv4",
     remotePort: 0,
     encrypted: url.protocol === "https:",
     readable: true,

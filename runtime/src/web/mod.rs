@@ -124,6 +124,7 @@ pub fn install(
     ticks.set("exitIsolate", Func::from(crate::node::ticks::exit_isolate))?;
     ticks.set("setImmediate", Func::from(timers::set_immediate))?;
     native.set("ticks", ticks)?;
+    native.set("clientAddress", Func::from(request::client_address))?;
     let workers = Object::new(ctx.clone())?;
     workers.set("spawn", Func::from(crate::workers::spawn))?;
     workers.set("self", Func::from(crate::workers::worker_self))?;

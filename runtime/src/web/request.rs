@@ -23,6 +23,9 @@ pub struct Request<'js> {
     pub signal: Option<Object<'js>>,
     #[qjs(skip_trace)]
     pub redirect: String,
+    /// The client's address, for requests the host hands in.
+    #[qjs(skip_trace)]
+    pub client: Option<std::net::IpAddr>,
 }
 
 /// Normalizes a method name: the standard ones are upper-cased, forbidden ones rejected.
@@ -68,6 +71,7 @@ impl<'js> Request<'js> {
             body,
             signal: None,
             redirect: "follow".into(),
+            client: None,
         }
     }
 
@@ -169,8 +173,17 @@ impl<'js> Request<'js> {
             body,
             signal,
             redirect,
+            client: None,
         })
     }
+}
+
+/// `clientAddress(request)`: the address of the client that sent a request the host handed
+/// in (`undefined` for requests the app made).
+pub fn client_address<'js>(request: Value<'js>) -> Option<String> {
+    let request = Class::<Request>::from_value(&request).ok()?;
+    let client = request.borrow().client;
+    client.map(|ip| ip.to_string())
 }
 
 #[rquickjs::methods]
@@ -271,6 +284,7 @@ impl<'js> Request<'js> {
             body,
             signal: self.signal.clone(),
             redirect: self.redirect.clone(),
+            client: self.client,
         })
     }
 }
