@@ -606,3 +606,42 @@ async fn a_koa_app_answers_as_under_node() {
 async fn a_graphql_yoga_server_answers_as_under_node() {
     differential("yoga-app", 15).await;
 }
+
+/// An Express app exported as the module's default (ES module) or as `module.exports`
+/// (CommonJS), with no `listen()`, is the app's request handler.
+#[test]
+fn an_exported_express_app_serves_without_listen() {
+    let dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(
+        fixtures().join("node_modules"),
+        dir.path().join("node_modules"),
+    )
+    .unwrap();
+    let esm = dir.path().join("app.mjs");
+    std::fs::write(
+        &esm,
+        r#"import express from "express";
+const app = express();
+app.get("/users/:id", (req, res) => res.json({ id: req.params.id, from: "esm" }));
+export default app;
+"#,
+    )
+    .unwrap();
+    let cjs = dir.path().join("app.cjs");
+    std::fs::write(
+        &cjs,
+        r#"const express = require("express");
+const app = express();
+app.get("/users/:id", (req, res) => res.status(201).json({ id: req.params.id, from: "cjs" }));
+module.exports = app;
+"#,
+    )
+    .unwrap();
+    for (file, status, from) in [(&esm, 200, "esm"), (&cjs, 201, "cjs")] {
+        let server = DevServer::start(file, &[]);
+        let res = server.get("/users/7");
+        assert_eq!(res.status, status, "{}", server.output());
+        assert_eq!(res.text(), format!(r#"{{"id":"7","from":"{from}"}}"#));
+        assert_eq!(server.get("/nope").status, 404);
+    }
+}

@@ -70,7 +70,7 @@ pub enum RuntimeError {
     Uncaught(JsError),
     #[error("{0} uncaught error(s) while running; see the log above")]
     UncaughtErrors(usize),
-    #[error("the app exports no fetch handler: export default {{ fetch(request, env, ctx) {{ ... }} }} or call addEventListener(\"fetch\", ...)")]
+    #[error("the app exports no fetch handler: export default {{ fetch(request, env, ctx) {{ ... }} }}, call addEventListener(\"fetch\", ...), or serve a Node handler (http.createServer(handler).listen(), or export default the (req, res) handler)")]
     NoHandler,
     #[error("engine error: {0}")]
     Engine(String),

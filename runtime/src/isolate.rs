@@ -417,7 +417,13 @@ impl Isolate {
                 let intrinsics = Intrinsics::get(ctx).map_err(engine)?;
                 let has: bool = intrinsics.has_fetch_listeners.call(()).map_err(engine)?;
                 if !has {
-                    return Err(RuntimeError::NoHandler);
+                    if !default.is_function() {
+                        return Err(RuntimeError::NoHandler);
+                    }
+                    serve_node_handler(ctx, default).map_err(|e| match e {
+                        rquickjs::Error::Exception => RuntimeError::Uncaught(caught(ctx, e)),
+                        other => engine(other),
+                    })?;
                 }
             }
             let app = App {
@@ -628,6 +634,17 @@ fn make_env<'js>(ctx: &Ctx<'js>, vars: &[(String, String)]) -> rquickjs::Result<
         env.set(k.as_str(), v.as_str())?;
     }
     Ok(env)
+}
+
+/// A default export that is a function (and no fetch handler): a Node request handler
+/// `(req, res)`, such as an Express app exported without `listen()`. It serves the app's
+/// requests through `node:http`, as `createServer(handler).listen()` would.
+fn serve_node_handler<'js>(ctx: &Ctx<'js>, handler: Value<'js>) -> rquickjs::Result<()> {
+    let http: Object = Module::import(ctx, "node:http")?.finish()?;
+    let create: Function = http.get("createServer")?;
+    let server: Object = create.call((handler,))?;
+    let serve: Function = server.get("_edgeServe")?;
+    serve.call::<_, ()>((This(server),))
 }
 
 /// The `ctx` argument of `fetch(request, env, ctx)`.

@@ -615,6 +615,21 @@ class Server extends EventEmitter {
     this.requestTimeout = 300000;
   }
 
+  /** Serves the app's requests without a listen() call: the host found a default export that
+   * is a Node request handler (an Express app, say). */
+  _edgeServe() {
+    this.port = 0;
+    this.host = "::";
+    this.listening = true;
+    listening = this;
+    if (!registered) {
+      registered = true;
+      addEventListener("fetch", (event) => {
+        if (listening) event.respondWith(serve(listening, event.request));
+      });
+    }
+  }
+
   listen(...args) {
     const first = args[0];
     let port = typeof first === "object" && first !== null ? first.port : first;
