@@ -7,7 +7,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use crate::peers::Tools;
 use crate::postgres::Postgres;
@@ -61,25 +61,7 @@ pub fn run(edge: &Path, peers: &Path, tools: &Tools, work: &Path, seconds: u64) 
          ANALYZE items;",
     )?;
     let peers = std::fs::canonicalize(peers)?;
-    if !peers.join("node_modules/pg/package.json").is_file() {
-        eprintln!(
-            "bench: installing {PG_VERSION} from npm into {}",
-            peers.display()
-        );
-        let status = Command::new("npm")
-            .args(["install", "--prefix"])
-            .arg(&peers)
-            .args([
-                "--no-audit",
-                "--no-fund",
-                "--silent",
-                "--no-save",
-                PG_VERSION,
-            ])
-            .status()
-            .context("running npm")?;
-        anyhow::ensure!(status.success(), "npm install {PG_VERSION} failed");
-    }
+    crate::peers::npm_add(&peers, PG_VERSION)?;
     // The apps live beside node_modules, so every runtime resolves `pg` the same way.
     let app = peers.join("db-app.js");
     let node_entry = peers.join("db-node-app.mjs");

@@ -7,7 +7,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use crate::peers::Tools;
 use crate::runtimes::Runtime;
@@ -66,25 +66,7 @@ fn median(values: &mut [f64]) -> f64 {
 /// Measures each available runtime; a markdown table.
 pub fn run(edge: &Path, peers: &Path, tools: &Tools, seconds: u64, runs: usize) -> Result<String> {
     let peers = std::fs::canonicalize(peers)?;
-    if !peers.join("node_modules/express/package.json").is_file() {
-        eprintln!(
-            "bench: installing {EXPRESS_VERSION} from npm into {}",
-            peers.display()
-        );
-        let status = Command::new("npm")
-            .args(["install", "--prefix"])
-            .arg(&peers)
-            .args([
-                "--no-audit",
-                "--no-fund",
-                "--silent",
-                "--no-save",
-                EXPRESS_VERSION,
-            ])
-            .status()
-            .context("running npm")?;
-        anyhow::ensure!(status.success(), "npm install {EXPRESS_VERSION} failed");
-    }
+    crate::peers::npm_add(&peers, EXPRESS_VERSION)?;
     // The app lives beside node_modules, so every runtime resolves `express` the same way.
     let app = peers.join("express-hello.mjs");
     std::fs::write(&app, APP)?;

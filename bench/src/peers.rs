@@ -82,3 +82,26 @@ pub fn ensure(dir: &Path, want_peers: bool) -> Result<Tools> {
         wrk,
     })
 }
+
+/// Installs an npm package (`name@version`) beside the peers unless `node_modules/<name>` is
+/// there, for apps that import it (the benchmark apps live in that folder too).
+pub fn npm_add(peers: &Path, spec: &str) -> Result<()> {
+    let name = spec.rsplit_once('@').map_or(spec, |(n, _)| n);
+    if peers
+        .join("node_modules")
+        .join(name)
+        .join("package.json")
+        .is_file()
+    {
+        return Ok(());
+    }
+    eprintln!("bench: installing {spec} from npm into {}", peers.display());
+    let status = Command::new("npm")
+        .args(["install", "--prefix"])
+        .arg(peers)
+        .args(["--no-audit", "--no-fund", "--silent", "--no-save", spec])
+        .status()
+        .context("running npm")?;
+    anyhow::ensure!(status.success(), "npm install {spec} failed");
+    Ok(())
+}

@@ -916,16 +916,7 @@ async fn app_limits_log_tail_metrics_and_idle_connections() {
     );
 
     // Metrics count the app's requests and errors.
-    let metrics = admin
-        .client
-        .get(format!("{}/v1/metrics", admin.base))
-        .bearer_auth(TOKEN)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = admin.text("/v1/metrics").await;
     assert!(
         metrics.contains("edge_app_requests_total{app=\"tail\"} 2"),
         "{metrics}"

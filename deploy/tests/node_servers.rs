@@ -103,19 +103,40 @@ async fn ask(
     headers: &[(&str, String)],
     body: Option<&str>,
 ) -> Answer {
+    let headers = headers
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect();
+    let step = (
+        method.into(),
+        path.into(),
+        headers,
+        body.map(str::to_string),
+    );
+    send(client, port, &step, &COMPARED_HEADERS).await
+}
+
+/// Sends one request and keeps what is compared of the answer: status, body (JSON when it
+/// parses) and the `compared` headers. A body without a content-type is sent as JSON.
+async fn send(client: &reqwest::Client, port: u16, step: &Scripted, compared: &[&str]) -> Answer {
+    let (method, path, headers, body) = step;
     let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
     let mut req = client.request(method, format!("http://127.0.0.1:{port}{path}"));
     for (k, v) in headers {
-        req = req.header(*k, v);
+        req = req.header(k.as_str(), v.as_str());
     }
     if let Some(body) = body {
-        req = req
-            .header("content-type", "application/json")
-            .body(body.to_string());
+        if !headers
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+        {
+            req = req.header("content-type", "application/json");
+        }
+        req = req.body(body.clone());
     }
     let res = req.send().await.unwrap();
     let status = res.status().as_u16();
-    let headers = COMPARED_HEADERS
+    let headers = compared
         .iter()
         .filter_map(|h| {
             res.headers()
@@ -533,42 +554,6 @@ const FRAMEWORK_HEADERS: [&str; 6] = [
     "content-length",
 ];
 
-/// Sends one scripted request; a body without a content-type is sent as JSON.
-async fn ask_scripted(client: &reqwest::Client, port: u16, step: &Scripted) -> Answer {
-    let (method, path, headers, body) = step;
-    let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-    let mut req = client.request(method, format!("http://127.0.0.1:{port}{path}"));
-    for (k, v) in headers {
-        req = req.header(k.as_str(), v.as_str());
-    }
-    if let Some(body) = body {
-        if !headers
-            .iter()
-            .any(|(k, _)| k.eq_ignore_ascii_case("content-type"))
-        {
-            req = req.header("content-type", "application/json");
-        }
-        req = req.body(body.clone());
-    }
-    let res = req.send().await.unwrap();
-    let status = res.status().as_u16();
-    let headers = FRAMEWORK_HEADERS
-        .iter()
-        .filter_map(|h| {
-            res.headers()
-                .get(*h)
-                .map(|v| (h.to_string(), v.to_str().unwrap().to_string()))
-        })
-        .collect();
-    let text = res.text().await.unwrap();
-    let body = serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text));
-    Answer {
-        status,
-        body,
-        headers,
-    }
-}
-
 /// Runs `<app>.mjs` under Node and under `edge dev`, sends both the app's scripted requests in
 /// order, and compares status, JSON body and headers.
 async fn differential(app: &str, min_steps: usize) {
@@ -583,8 +568,8 @@ async fn differential(app: &str, min_steps: usize) {
     let client = reqwest::Client::new();
     let mut statuses = std::collections::BTreeSet::new();
     for step in &script {
-        let expected = ask_scripted(&client, node.port, step).await;
-        let got = ask_scripted(&client, edge.port, step).await;
+        let expected = send(&client, node.port, step, &FRAMEWORK_HEADERS).await;
+        let got = send(&client, edge.port, step, &FRAMEWORK_HEADERS).await;
         assert_eq!(got, expected, "{app}: {} {}", step.0, step.1);
         statuses.insert(expected.status);
     }

@@ -93,15 +93,7 @@ async fn workers_on_a_node_run_beside_requests_within_the_apps_limits() {
         spin["error"].as_str().unwrap().contains("CPU time"),
         "{body}"
     );
-    let text = reqwest::Client::new()
-        .get(format!("http://{}/v1/metrics", node.admin))
-        .bearer_auth(nodekit::TOKEN)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = admin.text("/v1/metrics").await;
     let cpu: f64 = text
         .lines()
         .find(|l| l.starts_with("edge_app_cpu_seconds_total{app=\"fib\"}"))

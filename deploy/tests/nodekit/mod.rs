@@ -295,6 +295,15 @@ impl Admin {
         )
     }
 
+    /// GETs `path` and returns the body as text (the metrics, say).
+    pub async fn text(&self, path: &str) -> String {
+        let mut req = self.client.get(format!("{}{path}", self.base));
+        if let Some(t) = &self.token {
+            req = req.bearer_auth(t);
+        }
+        req.send().await.unwrap().text().await.unwrap()
+    }
+
     pub async fn json(
         &self,
         method: &str,

@@ -602,6 +602,18 @@ function serve(server, request) {
   });
 }
 
+/** Makes `server` the one answering the app's requests (the fetch listener, once). */
+function becomeAppHandler(server) {
+  server.listening = true;
+  listening = server;
+  if (!registered) {
+    registered = true;
+    addEventListener("fetch", (event) => {
+      if (listening) event.respondWith(serve(listening, event.request));
+    });
+  }
+}
+
 class Server extends EventEmitter {
   constructor(options, handler) {
     super();
@@ -620,14 +632,7 @@ class Server extends EventEmitter {
   _edgeServe() {
     this.port = 0;
     this.host = "::";
-    this.listening = true;
-    listening = this;
-    if (!registered) {
-      registered = true;
-      addEventListener("fetch", (event) => {
-        if (listening) event.respondWith(serve(listening, event.request));
-      });
-    }
+    becomeAppHandler(this);
   }
 
   listen(...args) {
@@ -639,14 +644,7 @@ class Server extends EventEmitter {
     this.port = Number(port ?? 0);
     const host = typeof first === "object" && first !== null ? first.host : args[1];
     this.host = typeof host === "string" && host !== "" ? host : "::";
-    this.listening = true;
-    listening = this;
-    if (!registered) {
-      registered = true;
-      addEventListener("fetch", (event) => {
-        if (listening) event.respondWith(serve(listening, event.request));
-      });
-    }
+    becomeAppHandler(this);
     console.log(`node:http: listen(${port ?? ""}) makes this server the app's request handler; no port is opened on Edge`);
     setTimeout(() => this.emit("listening"), 0);
     return this;
