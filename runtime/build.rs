@@ -23,9 +23,10 @@ const FILES: [&str; 13] = [
 
 /// The Node built-in modules, each `src/node/<name>.js` (`/` spelled `_`), imported as
 /// `node:<name>`; a module comes after those it imports.
-const NODE_MODULES: [&str; 47] = [
+const NODE_MODULES: [&str; 48] = [
     "internal/errors",
     "internal/sockets",
+    "internal/bindings",
     "buffer",
     "events",
     "domain",

@@ -50,8 +50,32 @@ fn parse_var(s: &str) -> Result<(String, String), String> {
 pub fn main(args: DevArgs) -> Result<ExitCode> {
     crate::init_tracing("info");
     let mut args = args;
+    let mut bindings = Vec::new();
     let entry = if args.entry.is_dir() && args.entry.join(crate::project::FILE).is_file() {
         let project = crate::project::Project::load(&args.entry)?;
+        // KV namespaces live in the project's .edge/kv.sqlite, kept between runs.
+        if !project.kv_namespaces.is_empty() {
+            let path = project.dir.join(".edge").join("kv.sqlite");
+            let file = edge_isolates::KvFile::open(&path).map_err(|e| anyhow!(e))?;
+            for (binding, id) in &project.kv_namespaces {
+                bindings.push(edge_runtime::bindings::Binding {
+                    name: binding.clone(),
+                    kind: edge_runtime::bindings::BindingKind::Kv(
+                        file.namespace(format!("{}/{id}", project.name)),
+                    ),
+                });
+            }
+            say!(
+                "edge dev: KV namespaces {} are kept in {}",
+                project
+                    .kv_namespaces
+                    .iter()
+                    .map(|(b, _)| b.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                path.display()
+            );
+        }
         let mut vars: Vec<(String, String)> = project
             .vars
             .clone()
@@ -101,6 +125,7 @@ pub fn main(args: DevArgs) -> Result<ExitCode> {
                 env: args.vars.clone(),
                 outbound: Some(outbound),
                 node_compat: !args.no_node_compat,
+                bindings,
                 ..IsolateOptions::default()
             },
             heap_gauge: None,

@@ -33,6 +33,8 @@ pub struct Project {
     pub subrequests: Option<u64>,
     /// Worker threads the app may run at once.
     pub workers: Option<u64>,
+    /// KV namespaces on `env`: the binding's name and the namespace's id.
+    pub kv_namespaces: Vec<(String, String)>,
     /// Hosts `fetch()` may reach.
     pub outbound: Vec<String>,
 }
@@ -72,6 +74,14 @@ struct Raw {
     secrets: Option<Vec<Spanned<String>>>,
     limits: Option<RawLimits>,
     permissions: Option<RawPermissions>,
+    kv_namespaces: Option<Vec<Spanned<RawKv>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawKv {
+    binding: String,
+    id: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -345,6 +355,39 @@ impl Project {
         let subrequests = bounded(limits.subrequests, "subrequests", 0, 10_000)?;
         let workers = bounded(limits.workers, "workers", 0, 64)?;
 
+        let mut kv_namespaces: Vec<(String, String)> = Vec::new();
+        for kv in raw.kv_namespaces.unwrap_or_default() {
+            let span = kv.span();
+            let kv = kv.into_inner();
+            check(
+                valid_var_name(&kv.binding),
+                span.clone(),
+                format!(
+                    "kv_namespaces: '{}' is not a binding name: use letters, digits and '_', not starting with a digit",
+                    kv.binding
+                ),
+            )?;
+            check(
+                !kv_namespaces.iter().any(|(b, _)| *b == kv.binding)
+                    && !vars.as_ref().is_some_and(|v| v.contains_key(&kv.binding)),
+                span.clone(),
+                format!("kv_namespaces: the name {} is used twice", kv.binding),
+            )?;
+            let id = kv.id.unwrap_or_else(|| kv.binding.clone());
+            check(
+                !id.is_empty()
+                    && id.len() <= 64
+                    && id
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b)),
+                span,
+                format!(
+                    "kv_namespaces: '{id}' is not a namespace id: use 1-64 of letters, digits, '-', '_' and '.'"
+                ),
+            )?;
+            kv_namespaces.push((kv.binding, id));
+        }
+
         let mut outbound = Vec::new();
         for host in raw.permissions.and_then(|p| p.outbound).unwrap_or_default() {
             check(
@@ -372,6 +415,7 @@ impl Project {
             wall_ms,
             subrequests,
             workers,
+            kv_namespaces,
             outbound,
         })
     }
@@ -390,6 +434,14 @@ impl Project {
         put("subrequests", self.subrequests);
         put("workers", self.workers);
         s.insert("allowed_hosts".into(), self.outbound.clone().into());
+        if !self.kv_namespaces.is_empty() {
+            let kv: Vec<serde_json::Value> = self
+                .kv_namespaces
+                .iter()
+                .map(|(binding, id)| serde_json::json!({ "binding": binding, "id": id }))
+                .collect();
+            s.insert("kv_namespaces".into(), kv.into());
+        }
         s.insert("node_compat".into(), self.node_compat.into());
         serde_json::Value::Object(s)
     }

@@ -164,6 +164,15 @@ impl Node {
             limits: limits(&app.settings),
             version: version.id.to_string(),
             node_compat: app.settings.node_compat.unwrap_or(true),
+            kv: app
+                .settings
+                .kv_namespaces
+                .iter()
+                .map(|k| edge_isolates::KvBinding {
+                    binding: k.binding.clone(),
+                    id: k.id.clone().unwrap_or_else(|| k.binding.clone()),
+                })
+                .collect(),
         })
     }
 
@@ -391,6 +400,7 @@ pub async fn start(config: NodeConfig) -> Result<Running, NodeError> {
                 _ => tracing::info!(target: "app", app = %app, "{line}"),
             })
         }),
+        kv: Some(edge_isolates::KvFile::open(&data.join("kv.sqlite")).map_err(NodeError::Other)?),
         ..HostOptions::default()
     };
     let host = Arc::new(Host::new(pool.clone(), options));

@@ -15,6 +15,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use arc_swap::ArcSwap;
+use edge_runtime::bindings::{Binding, BindingKind};
 use edge_runtime::{
     AppRequest, AppResponse, Body, DispatchError, IsolateOptions, Limit, LogLevel, LogSink,
     OutboundConfig,
@@ -74,6 +75,16 @@ pub struct AppSpec {
     pub version: String,
     /// Node's built-in modules and globals (on unless the app turns them off).
     pub node_compat: bool,
+    /// KV namespaces on `env`.
+    pub kv: Vec<KvBinding>,
+}
+
+/// A KV namespace an app declares: the name on `env`, and the namespace's id (the app's own:
+/// the same id in two apps is two namespaces).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KvBinding {
+    pub binding: String,
+    pub id: String,
 }
 
 impl Default for AppSpec {
@@ -86,6 +97,7 @@ impl Default for AppSpec {
             limits: Limits::default(),
             version: String::new(),
             node_compat: true,
+            kv: Vec::new(),
         }
     }
 }
@@ -106,6 +118,8 @@ pub struct HostOptions {
     pub max_loaded: usize,
     /// Isolates made ahead of time per worker, for cold starts.
     pub warm_per_worker: usize,
+    /// Where apps' KV namespaces live; without it, an app declaring one does not load.
+    pub kv: Option<crate::kv::KvFile>,
 }
 
 impl Default for HostOptions {
@@ -117,6 +131,7 @@ impl Default for HostOptions {
             log: Arc::new(|_| edge_runtime::stdio_sink()),
             max_loaded: 10_000,
             warm_per_worker: 1,
+            kv: None,
         }
     }
 }
@@ -264,6 +279,7 @@ impl Host {
             None => (Arc::new(Stats::default()), Arc::new(LogTail::new())),
         };
         let workers = edge_runtime::WorkerLimits::new(spec.limits.workers);
+        let bindings = self.bindings(name, &spec)?;
         let config = AppConfig {
             entry: spec.entry.clone(),
             isolate: IsolateOptions {
@@ -277,6 +293,7 @@ impl Host {
                 subrequest_limit: Some(spec.limits.subrequests),
                 cpu_used: Some(stats.cpu_ns.clone()),
                 workers: workers.clone(),
+                bindings,
             },
             heap_gauge: Some(stats.heap_bytes.clone()),
         };
@@ -288,6 +305,26 @@ impl Host {
             logs,
             workers,
         }))
+    }
+
+    /// The app's bindings: each KV namespace named after the app and its id.
+    fn bindings(&self, name: &str, spec: &AppSpec) -> Result<Vec<Binding>, HostError> {
+        let mut out = Vec::new();
+        for kv in &spec.kv {
+            let Some(file) = &self.options.kv else {
+                return Err(HostError::Load(edge_runtime::RuntimeError::Config(
+                    format!(
+                        "the app declares the KV namespace {}, but this node keeps no KV storage",
+                        kv.binding
+                    ),
+                )));
+            };
+            out.push(Binding {
+                name: kv.binding.clone(),
+                kind: BindingKind::Kv(file.namespace(format!("{name}/{}", kv.id))),
+            });
+        }
+        Ok(out)
     }
 
     fn install(&self, name: &str, tenant: Arc<Tenant>) {

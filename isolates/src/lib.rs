@@ -7,6 +7,7 @@
 mod app;
 mod error;
 mod host;
+mod kv;
 mod outbound;
 mod warm;
 mod worker;
@@ -17,7 +18,8 @@ pub use edge_runtime::{
     OutboundConfig,
 };
 pub use error::HostError;
-pub use host::{AppSpec, Host, HostOptions, Limits};
+pub use host::{AppSpec, Host, HostOptions, KvBinding, Limits};
+pub use kv::KvFile;
 pub use outbound::{is_public, AddrRange, HostRule, NetPolicy};
 pub use warm::keep_warm;
 pub use worker::{current_worker, WorkerPool};

@@ -60,6 +60,8 @@ pub struct IsolateOptions {
     /// How many worker threads the app may run at once; share one between the isolates of an
     /// app (clones share the count). Workers get these same options.
     pub workers: crate::workers::WorkerLimits,
+    /// Workers-style bindings on the app's `env` (a KV namespace, ...).
+    pub bindings: Vec<crate::bindings::Binding>,
 }
 
 impl Default for IsolateOptions {
@@ -75,6 +77,7 @@ impl Default for IsolateOptions {
             subrequest_limit: None,
             cpu_used: None,
             workers: crate::workers::WorkerLimits::default(),
+            bindings: Vec::new(),
         }
     }
 }
@@ -368,9 +371,13 @@ impl Isolate {
 
     /// Loads the app's entry module and finds its fetch handler.
     pub async fn load_app(&self, entry: &Path) -> Result<(), RuntimeError> {
-        let (env_vars, node_compat) = {
+        let (env_vars, node_compat, bindings) = {
             let options = self.options.lock().unwrap_or_else(|e| e.into_inner());
-            (options.env.clone(), options.node_compat)
+            (
+                options.env.clone(),
+                options.node_compat,
+                options.bindings.clone(),
+            )
         };
         let process_env = env_vars.clone();
         self.context
@@ -387,7 +394,7 @@ impl Isolate {
             })
             .await?;
         self.meter.renew();
-        let outcome = self.load_handler(entry, env_vars).await;
+        let outcome = self.load_handler(entry, env_vars, bindings).await;
         match self.meter.hit() {
             Some(limit) if outcome.is_err() => Err(RuntimeError::Limit(limit)),
             _ => outcome,
@@ -398,6 +405,7 @@ impl Isolate {
         &self,
         entry: &Path,
         env_vars: Vec<(String, String)>,
+        bindings: Vec<crate::bindings::Binding>,
     ) -> Result<(), RuntimeError> {
         self.import(entry, move |ctx, namespace| {
             let default: Value = namespace.get("default").map_err(engine)?;
@@ -429,7 +437,10 @@ impl Isolate {
             let app = App {
                 module,
                 fetch,
-                env: make_env(ctx, &env_vars).map_err(engine)?,
+                env: make_env(ctx, &env_vars, &bindings).map_err(|e| match e {
+                    rquickjs::Error::Exception => RuntimeError::Uncaught(caught(ctx, e)),
+                    other => engine(other),
+                })?,
                 exec_ctx: make_exec_ctx(ctx).map_err(engine)?,
             };
             let _ = ctx.store_userdata(app);
@@ -628,11 +639,16 @@ impl std::future::Future for YieldOnce {
     }
 }
 
-fn make_env<'js>(ctx: &Ctx<'js>, vars: &[(String, String)]) -> rquickjs::Result<Object<'js>> {
+fn make_env<'js>(
+    ctx: &Ctx<'js>,
+    vars: &[(String, String)],
+    bindings: &[crate::bindings::Binding],
+) -> rquickjs::Result<Object<'js>> {
     let env = Object::new(ctx.clone())?;
     for (k, v) in vars {
         env.set(k.as_str(), v.as_str())?;
     }
+    crate::bindings::install(ctx, &env, bindings)?;
     Ok(env)
 }
 

@@ -8,6 +8,7 @@
 //! `fetch()` gets its connections from the embedder's [`Connector`].
 
 mod async_context;
+pub mod bindings;
 mod body;
 pub mod bundling;
 mod error;

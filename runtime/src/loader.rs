@@ -142,6 +142,10 @@ impl Resolver for FileResolver {
         if name == "edge:cjs" {
             return Ok("node:internal/cjs".to_string());
         }
+        // The JS side of the app's bindings, which the runtime loads to build `env`.
+        if name == "edge:bindings" {
+            return Ok("node:internal/bindings".to_string());
+        }
         if name.starts_with("node:internal/")
             && crate::node::is_node_scheme(base)
             && crate::node::module_bytecode(name).is_some()

@@ -281,6 +281,27 @@ pub async fn put_settings(node: &Node, app: &str, body: &[u8]) -> Result<Reply, 
             )));
         }
     }
+    let mut bound = std::collections::HashSet::new();
+    for kv in &settings.kv_namespaces {
+        check_var_name(&kv.binding)?;
+        if !bound.insert(kv.binding.as_str()) {
+            return Err(ApiError::bad_request(format!(
+                "the binding {} is declared twice",
+                kv.binding
+            )));
+        }
+        let id = kv.id.as_deref().unwrap_or(&kv.binding);
+        let id_ok = !id.is_empty()
+            && id.len() <= 64
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b));
+        if !id_ok {
+            return Err(ApiError::bad_request(format!(
+                "'{id}' is not a KV namespace id: use 1-64 of letters, digits, '-', '_' and '.'"
+            )));
+        }
+    }
     let _changing = node.changes.lock().await;
     node.catch_up().await?;
     let before = try_change(node, app, |d| d.settings = settings.clone()).await?;

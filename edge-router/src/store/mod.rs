@@ -57,6 +57,16 @@ CREATE TABLE IF NOT EXISTS routes (
 );
 ";
 
+/// A KV namespace declared for an app: the name on `env` and the namespace's id (by default
+/// the binding's name; ids are the app's own).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KvNamespace {
+    pub binding: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+}
+
 /// An app's limits and permissions, as the admin API sets them; absent fields take the host's
 /// defaults.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -75,6 +85,9 @@ pub struct Settings {
     /// Worker threads the app may run at once.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workers: Option<u64>,
+    /// KV namespaces on the app's `env`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub kv_namespaces: Vec<KvNamespace>,
     /// Hosts `fetch()` may reach (`api.example.com`, `*.example.com`, optional `:port`).
     #[serde(default)]
     pub allowed_hosts: Vec<String>,

@@ -1,0 +1,53 @@
+//! Workers-style bindings: what an app finds on `env` besides its variables (a KV namespace
+//! as `env.NAME`). The embedder provides the storage behind small traits (`kv::KvStore`); the
+//! runtime gives the JS objects over them their Workers shapes and limits, and knows nothing
+//! of where the data lives or whose it is.
+
+pub mod kv;
+
+use std::sync::Arc;
+
+use rquickjs::{Class, Ctx, Function, Module, Object, Result};
+
+/// One binding: the name on `env`, and what it is.
+#[derive(Clone)]
+pub struct Binding {
+    pub name: String,
+    pub kind: BindingKind,
+}
+
+/// The kinds of binding.
+#[derive(Clone)]
+pub enum BindingKind {
+    /// A KV namespace.
+    Kv(Arc<dyn kv::KvStore>),
+}
+
+impl std::fmt::Debug for Binding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = match self.kind {
+            BindingKind::Kv(_) => "kv",
+        };
+        write!(f, "{}: {kind}", self.name)
+    }
+}
+
+/// Adds the bindings to an app's `env`: each a JS object (`node/internal_bindings.js`) over a
+/// native handle.
+pub fn install<'js>(ctx: &Ctx<'js>, env: &Object<'js>, bindings: &[Binding]) -> Result<()> {
+    if bindings.is_empty() {
+        return Ok(());
+    }
+    let glue: Object = Module::import(ctx, "edge:bindings")?.finish()?;
+    for binding in bindings {
+        match &binding.kind {
+            BindingKind::Kv(store) => {
+                let make: Function = glue.get("kvNamespace")?;
+                let handle = Class::instance(ctx.clone(), kv::KvHandle::new(store.clone()))?;
+                let namespace: Object = make.call((handle,))?;
+                env.set(binding.name.as_str(), namespace)?;
+            }
+        }
+    }
+    Ok(())
+}
