@@ -20,6 +20,9 @@ if ! command -v npm >/dev/null 2>&1; then
 fi
 (cd deploy/tests/fixtures/npm && npm ci --no-audit --no-fund --silent)
 
+step "Miniflare (Cloudflare's simulator, the real workerd: the bindings' reference)"
+(cd deploy/tests/fixtures/miniflare && npm ci --no-audit --no-fund --silent)
+
 step "cargo-lambda (the Lambda emulator the adapter is tested behind, from PyPI)"
 if ! command -v python3 >/dev/null 2>&1 || ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
   apt-get update -qq && apt-get install -y -qq python3 python3-venv >/dev/null

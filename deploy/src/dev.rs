@@ -53,7 +53,21 @@ pub fn main(args: DevArgs) -> Result<ExitCode> {
     let mut bindings = Vec::new();
     let entry = if args.entry.is_dir() && args.entry.join(crate::project::FILE).is_file() {
         let project = crate::project::Project::load(&args.entry)?;
-        // KV namespaces live in the project's .edge/kv.sqlite, kept between runs.
+        // KV namespaces live in the project's .edge/kv.sqlite, databases in .edge/d1/<id>.sqlite,
+        // kept between runs.
+        for (binding, id) in &project.d1_databases {
+            let path = project
+                .dir
+                .join(".edge")
+                .join("d1")
+                .join(format!("{id}.sqlite"));
+            let file = edge_isolates::SqlFile::open(&path).map_err(|e| anyhow!(e))?;
+            bindings.push(edge_runtime::bindings::Binding {
+                name: binding.clone(),
+                kind: edge_runtime::bindings::BindingKind::Sql(file.database()),
+            });
+            say!("edge dev: database {binding} is kept in {}", path.display());
+        }
         if !project.kv_namespaces.is_empty() {
             let path = project.dir.join(".edge").join("kv.sqlite");
             let file = edge_isolates::KvFile::open(&path).map_err(|e| anyhow!(e))?;

@@ -35,6 +35,8 @@ pub struct Project {
     pub workers: Option<u64>,
     /// KV namespaces on `env`: the binding's name and the namespace's id.
     pub kv_namespaces: Vec<(String, String)>,
+    /// SQL databases (D1-style) on `env`: the binding's name and the database's id.
+    pub d1_databases: Vec<(String, String)>,
     /// Hosts `fetch()` may reach.
     pub outbound: Vec<String>,
 }
@@ -75,6 +77,7 @@ struct Raw {
     limits: Option<RawLimits>,
     permissions: Option<RawPermissions>,
     kv_namespaces: Option<Vec<Spanned<RawKv>>>,
+    d1_databases: Option<Vec<Spanned<RawKv>>>,
 }
 
 #[derive(Deserialize)]
@@ -355,38 +358,53 @@ impl Project {
         let subrequests = bounded(limits.subrequests, "subrequests", 0, 10_000)?;
         let workers = bounded(limits.workers, "workers", 0, 64)?;
 
-        let mut kv_namespaces: Vec<(String, String)> = Vec::new();
-        for kv in raw.kv_namespaces.unwrap_or_default() {
-            let span = kv.span();
-            let kv = kv.into_inner();
-            check(
-                valid_var_name(&kv.binding),
-                span.clone(),
-                format!(
-                    "kv_namespaces: '{}' is not a binding name: use letters, digits and '_', not starting with a digit",
-                    kv.binding
-                ),
-            )?;
-            check(
-                !kv_namespaces.iter().any(|(b, _)| *b == kv.binding)
-                    && !vars.as_ref().is_some_and(|v| v.contains_key(&kv.binding)),
-                span.clone(),
-                format!("kv_namespaces: the name {} is used twice", kv.binding),
-            )?;
-            let id = kv.id.unwrap_or_else(|| kv.binding.clone());
-            check(
-                !id.is_empty()
-                    && id.len() <= 64
-                    && id
-                        .bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b)),
-                span,
-                format!(
-                    "kv_namespaces: '{id}' is not a namespace id: use 1-64 of letters, digits, '-', '_' and '.'"
-                ),
-            )?;
-            kv_namespaces.push((kv.binding, id));
+        let mut declared: Vec<(String, String, &str)> = Vec::new();
+        let tables = [
+            ("kv_namespaces", raw.kv_namespaces.unwrap_or_default()),
+            ("d1_databases", raw.d1_databases.unwrap_or_default()),
+        ];
+        for (table, list) in tables {
+            for item in list {
+                let span = item.span();
+                let item = item.into_inner();
+                check(
+                    valid_var_name(&item.binding),
+                    span.clone(),
+                    format!(
+                        "{table}: '{}' is not a binding name: use letters, digits and '_', not starting with a digit",
+                        item.binding
+                    ),
+                )?;
+                check(
+                    !declared.iter().any(|(b, _, _)| *b == item.binding)
+                        && !vars.as_ref().is_some_and(|v| v.contains_key(&item.binding)),
+                    span.clone(),
+                    format!("{table}: the name {} is used twice", item.binding),
+                )?;
+                let id = item.id.unwrap_or_else(|| item.binding.clone());
+                check(
+                    !id.is_empty()
+                        && id.len() <= 64
+                        && id
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b)),
+                    span,
+                    format!(
+                        "{table}: '{id}' is not an id: use 1-64 of letters, digits, '-', '_' and '.'"
+                    ),
+                )?;
+                declared.push((item.binding, id, table));
+            }
         }
+        let pick = |table: &str| -> Vec<(String, String)> {
+            declared
+                .iter()
+                .filter(|(_, _, t)| *t == table)
+                .map(|(b, id, _)| (b.clone(), id.clone()))
+                .collect()
+        };
+        let kv_namespaces = pick("kv_namespaces");
+        let d1_databases = pick("d1_databases");
 
         let mut outbound = Vec::new();
         for host in raw.permissions.and_then(|p| p.outbound).unwrap_or_default() {
@@ -416,6 +434,7 @@ impl Project {
             subrequests,
             workers,
             kv_namespaces,
+            d1_databases,
             outbound,
         })
     }
@@ -434,13 +453,17 @@ impl Project {
         put("subrequests", self.subrequests);
         put("workers", self.workers);
         s.insert("allowed_hosts".into(), self.outbound.clone().into());
-        if !self.kv_namespaces.is_empty() {
-            let kv: Vec<serde_json::Value> = self
-                .kv_namespaces
-                .iter()
+        let refs = |list: &[(String, String)]| -> serde_json::Value {
+            list.iter()
                 .map(|(binding, id)| serde_json::json!({ "binding": binding, "id": id }))
-                .collect();
-            s.insert("kv_namespaces".into(), kv.into());
+                .collect::<Vec<_>>()
+                .into()
+        };
+        if !self.kv_namespaces.is_empty() {
+            s.insert("kv_namespaces".into(), refs(&self.kv_namespaces));
+        }
+        if !self.d1_databases.is_empty() {
+            s.insert("d1_databases".into(), refs(&self.d1_databases));
         }
         s.insert("node_compat".into(), self.node_compat.into());
         serde_json::Value::Object(s)

@@ -2,6 +2,7 @@
 //! same name see different data), and every write a node acknowledged is still there after
 //! the node is killed with SIGKILL in the middle of a stream of writes and started again.
 
+mod common;
 mod nodekit;
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -150,4 +151,102 @@ async fn kv_namespaces_are_per_app_and_keep_every_acknowledged_write() {
     // Every acknowledged key, plus "a", plus any write that landed but was not acknowledged.
     assert!(count > acknowledged.len(), "{count}");
     assert_eq!(get(&client, port, "two.localhost", "/count").await.1, "1");
+}
+
+fn miniflare_dir() -> std::path::PathBuf {
+    let dir = common::repo_root().join("deploy/tests/fixtures/miniflare");
+    assert!(
+        dir.join("node_modules/miniflare/package.json").is_file(),
+        "Miniflare is not installed: run scripts/test.sh (or npm ci in {})",
+        dir.display()
+    );
+    dir
+}
+
+/// `{"status", "body"}` for each scripted request, as `run-with-miniflare.mjs` prints them.
+async fn answers(port: u16, script: &[serde_json::Value]) -> Vec<serde_json::Value> {
+    let client = reqwest::Client::new();
+    let mut out = Vec::new();
+    for step in script {
+        let method = reqwest::Method::from_bytes(step[0].as_str().unwrap().as_bytes()).unwrap();
+        let mut req = client.request(
+            method,
+            format!("http://127.0.0.1:{port}{}", step[1].as_str().unwrap()),
+        );
+        match &step[2] {
+            serde_json::Value::Object(headers) => {
+                for (k, v) in headers {
+                    req = req.header(k.as_str(), v.as_str().unwrap());
+                }
+            }
+            serde_json::Value::Array(pairs) => {
+                for pair in pairs {
+                    req = req.header(pair[0].as_str().unwrap(), pair[1].as_str().unwrap());
+                }
+            }
+            _ => {}
+        }
+        if let Some(body) = step[3].as_str() {
+            req = req.body(body.to_string());
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status().as_u16();
+        let text = res.text().await.unwrap();
+        let body = serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text));
+        out.push(serde_json::json!({ "status": status, "body": body }));
+    }
+    out
+}
+
+/// One Workers app per binding kind (every KV call; every D1 call), run by Miniflare (the
+/// real workerd) and by `edge dev` with the bindings declared in edge.toml: the same scripted
+/// requests get the same statuses and JSON bodies.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kv_and_d1_answer_as_under_miniflare() {
+    // reqwest's plain clients need a process-wide rustls provider.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let fixtures = miniflare_dir();
+    for (app, requests, min) in [
+        ("kv-app.mjs", "kv-requests.json", 60),
+        ("d1-app.mjs", "d1-requests.json", 40),
+    ] {
+        let script: Vec<serde_json::Value> =
+            serde_json::from_str(&std::fs::read_to_string(fixtures.join(requests)).unwrap())
+                .unwrap();
+        assert!(script.len() >= min);
+        let out = std::process::Command::new("node")
+            .arg("run-with-miniflare.mjs")
+            .arg(app)
+            .arg(requests)
+            .current_dir(&fixtures)
+            .output()
+            .expect("node is installed (scripts/test.sh installs it)");
+        assert!(
+            out.status.success(),
+            "Miniflare: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let expected: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(expected.len(), script.len());
+
+        let project = tempfile::tempdir().unwrap();
+        std::fs::copy(fixtures.join(app), project.path().join(app)).unwrap();
+        std::fs::write(
+            project.path().join("edge.toml"),
+            format!(
+                "name = \"bindings\"\nmain = \"{app}\"\n\n[[kv_namespaces]]\nbinding = \"KV\"\n\n[[d1_databases]]\nbinding = \"DB\"\n"
+            ),
+        )
+        .unwrap();
+        let server = common::DevServer::start(project.path(), &[]);
+        let got = answers(server.port, &script).await;
+        assert_eq!(got.len(), expected.len());
+        for (i, (g, e)) in got.iter().zip(&expected).enumerate() {
+            assert_eq!(g, e, "{app}: request {i} {} {}", script[i][0], script[i][1]);
+        }
+    }
 }

@@ -164,15 +164,8 @@ impl Node {
             limits: limits(&app.settings),
             version: version.id.to_string(),
             node_compat: app.settings.node_compat.unwrap_or(true),
-            kv: app
-                .settings
-                .kv_namespaces
-                .iter()
-                .map(|k| edge_isolates::KvBinding {
-                    binding: k.binding.clone(),
-                    id: k.id.clone().unwrap_or_else(|| k.binding.clone()),
-                })
-                .collect(),
+            kv: app.settings.kv_namespaces.iter().map(binding_ref).collect(),
+            d1: app.settings.d1_databases.iter().map(binding_ref).collect(),
         })
     }
 
@@ -243,6 +236,14 @@ impl Node {
 fn digest(spec: &AppSpec) -> [u8; 32] {
     use sha2::{Digest, Sha256};
     Sha256::digest(format!("{spec:?}").as_bytes()).into()
+}
+
+/// A declared binding as the host takes it (the id defaults to the binding's name).
+fn binding_ref(b: &crate::store::BindingRef) -> edge_isolates::KvBinding {
+    edge_isolates::KvBinding {
+        binding: b.binding.clone(),
+        id: b.id.clone().unwrap_or_else(|| b.binding.clone()),
+    }
 }
 
 /// The host's limits for an app's settings (absent ones take the defaults).
@@ -401,6 +402,7 @@ pub async fn start(config: NodeConfig) -> Result<Running, NodeError> {
             })
         }),
         kv: Some(edge_isolates::KvFile::open(&data.join("kv.sqlite")).map_err(NodeError::Other)?),
+        d1_dir: Some(data.join("d1")),
         ..HostOptions::default()
     };
     let host = Arc::new(Host::new(pool.clone(), options));

@@ -77,10 +77,12 @@ pub struct AppSpec {
     pub node_compat: bool,
     /// KV namespaces on `env`.
     pub kv: Vec<KvBinding>,
+    /// SQL databases (D1-style) on `env`.
+    pub d1: Vec<KvBinding>,
 }
 
-/// A KV namespace an app declares: the name on `env`, and the namespace's id (the app's own:
-/// the same id in two apps is two namespaces).
+/// A KV namespace or SQL database an app declares: the name on `env`, and the storage's id
+/// (the app's own: the same id in two apps is two namespaces, two databases).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct KvBinding {
     pub binding: String,
@@ -98,6 +100,7 @@ impl Default for AppSpec {
             version: String::new(),
             node_compat: true,
             kv: Vec::new(),
+            d1: Vec::new(),
         }
     }
 }
@@ -120,6 +123,9 @@ pub struct HostOptions {
     pub warm_per_worker: usize,
     /// Where apps' KV namespaces live; without it, an app declaring one does not load.
     pub kv: Option<crate::kv::KvFile>,
+    /// Where apps' SQL databases live (`<dir>/<app>/<id>.sqlite`); without it, an app
+    /// declaring one does not load.
+    pub d1_dir: Option<PathBuf>,
 }
 
 impl Default for HostOptions {
@@ -132,6 +138,7 @@ impl Default for HostOptions {
             max_loaded: 10_000,
             warm_per_worker: 1,
             kv: None,
+            d1_dir: None,
         }
     }
 }
@@ -225,6 +232,8 @@ pub struct Host {
     apps: ArcSwap<HashMap<String, Arc<Tenant>>>,
     /// Serializes changes to the app table (never taken on the request path).
     changes: Mutex<()>,
+    /// The SQL databases open, shared by the versions of an app.
+    databases: Mutex<HashMap<PathBuf, crate::sql::SqlFile>>,
 }
 
 impl Host {
@@ -236,6 +245,7 @@ impl Host {
             origin: Instant::now(),
             apps: ArcSwap::from_pointee(HashMap::new()),
             changes: Mutex::new(()),
+            databases: Mutex::new(HashMap::new()),
         }
     }
 
@@ -322,6 +332,33 @@ impl Host {
             out.push(Binding {
                 name: kv.binding.clone(),
                 kind: BindingKind::Kv(file.namespace(format!("{name}/{}", kv.id))),
+            });
+        }
+        for db in &spec.d1 {
+            let Some(dir) = &self.options.d1_dir else {
+                return Err(HostError::Load(edge_runtime::RuntimeError::Config(
+                    format!(
+                        "the app declares the database {}, but this node keeps no databases",
+                        db.binding
+                    ),
+                )));
+            };
+            let path = dir.join(name).join(format!("{}.sqlite", db.id));
+            let file = {
+                let mut open = self.databases.lock().unwrap_or_else(|e| e.into_inner());
+                match open.get(&path) {
+                    Some(f) => f.clone(),
+                    None => {
+                        let f = crate::sql::SqlFile::open(&path)
+                            .map_err(|e| HostError::Load(edge_runtime::RuntimeError::Config(e)))?;
+                        open.insert(path.clone(), f.clone());
+                        f
+                    }
+                }
+            };
+            out.push(Binding {
+                name: db.binding.clone(),
+                kind: BindingKind::Sql(file.database()),
             });
         }
         Ok(out)

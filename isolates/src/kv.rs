@@ -156,7 +156,15 @@ impl KvStore for Namespace {
     fn list(&self, prefix: String, limit: usize, cursor: Option<String>) -> KvFuture<KvPage> {
         let ns = self.ns.clone();
         let after = cursor.as_deref().and_then(decode_cursor);
+        // A cursor that is not one of ours lists nothing (as Workers KV does).
+        let foreign = cursor.is_some() && after.is_none();
         self.file.run(move |c| {
+            if foreign {
+                return Ok(KvPage {
+                    keys: Vec::new(),
+                    cursor: None,
+                });
+            }
             let mut stmt = c.prepare_cached(
                 "SELECT key, expiration, metadata FROM kv
                  WHERE ns = ?1 AND key >= ?2 AND substr(key, 1, length(?2)) = ?2

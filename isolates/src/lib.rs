@@ -9,6 +9,7 @@ mod error;
 mod host;
 mod kv;
 mod outbound;
+mod sql;
 mod warm;
 mod worker;
 
@@ -21,5 +22,6 @@ pub use error::HostError;
 pub use host::{AppSpec, Host, HostOptions, KvBinding, Limits};
 pub use kv::KvFile;
 pub use outbound::{is_public, AddrRange, HostRule, NetPolicy};
+pub use sql::SqlFile;
 pub use warm::keep_warm;
 pub use worker::{current_worker, WorkerPool};

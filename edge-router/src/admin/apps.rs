@@ -282,7 +282,7 @@ pub async fn put_settings(node: &Node, app: &str, body: &[u8]) -> Result<Reply, 
         }
     }
     let mut bound = std::collections::HashSet::new();
-    for kv in &settings.kv_namespaces {
+    for kv in settings.kv_namespaces.iter().chain(&settings.d1_databases) {
         check_var_name(&kv.binding)?;
         if !bound.insert(kv.binding.as_str()) {
             return Err(ApiError::bad_request(format!(
@@ -298,7 +298,7 @@ pub async fn put_settings(node: &Node, app: &str, body: &[u8]) -> Result<Reply, 
                 .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b));
         if !id_ok {
             return Err(ApiError::bad_request(format!(
-                "'{id}' is not a KV namespace id: use 1-64 of letters, digits, '-', '_' and '.'"
+                "'{id}' is not a binding id: use 1-64 of letters, digits, '-', '_' and '.'"
             )));
         }
     }

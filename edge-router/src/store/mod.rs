@@ -57,11 +57,11 @@ CREATE TABLE IF NOT EXISTS routes (
 );
 ";
 
-/// A KV namespace declared for an app: the name on `env` and the namespace's id (by default
-/// the binding's name; ids are the app's own).
+/// A KV namespace or SQL database declared for an app: the name on `env` and the storage's id
+/// (by default the binding's name; ids are the app's own).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct KvNamespace {
+pub struct BindingRef {
     pub binding: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -87,7 +87,10 @@ pub struct Settings {
     pub workers: Option<u64>,
     /// KV namespaces on the app's `env`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub kv_namespaces: Vec<KvNamespace>,
+    pub kv_namespaces: Vec<BindingRef>,
+    /// SQL databases (D1-style) on the app's `env`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub d1_databases: Vec<BindingRef>,
     /// Hosts `fetch()` may reach (`api.example.com`, `*.example.com`, optional `:port`).
     #[serde(default)]
     pub allowed_hosts: Vec<String>,

@@ -1,9 +1,11 @@
 //! Workers-style bindings: what an app finds on `env` besides its variables (a KV namespace
-//! as `env.NAME`). The embedder provides the storage behind small traits (`kv::KvStore`); the
+//! as `env.NAME`, a D1-style SQL database). The embedder provides the storage behind small
+//! traits (`kv::KvStore`, `sql::SqlDatabase`); the
 //! runtime gives the JS objects over them their Workers shapes and limits, and knows nothing
 //! of where the data lives or whose it is.
 
 pub mod kv;
+pub mod sql;
 
 use std::sync::Arc;
 
@@ -21,12 +23,15 @@ pub struct Binding {
 pub enum BindingKind {
     /// A KV namespace.
     Kv(Arc<dyn kv::KvStore>),
+    /// A SQL database (D1-style).
+    Sql(Arc<dyn sql::SqlDatabase>),
 }
 
 impl std::fmt::Debug for Binding {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let kind = match self.kind {
             BindingKind::Kv(_) => "kv",
+            BindingKind::Sql(_) => "sql",
         };
         write!(f, "{}: {kind}", self.name)
     }
@@ -46,6 +51,12 @@ pub fn install<'js>(ctx: &Ctx<'js>, env: &Object<'js>, bindings: &[Binding]) -> 
                 let handle = Class::instance(ctx.clone(), kv::KvHandle::new(store.clone()))?;
                 let namespace: Object = make.call((handle,))?;
                 env.set(binding.name.as_str(), namespace)?;
+            }
+            BindingKind::Sql(db) => {
+                let make: Function = glue.get("sqlDatabase")?;
+                let handle = Class::instance(ctx.clone(), sql::SqlHandle::new(db.clone()))?;
+                let database: Object = make.call((handle,))?;
+                env.set(binding.name.as_str(), database)?;
             }
         }
     }
