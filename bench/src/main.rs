@@ -6,6 +6,7 @@
 //! median of the runs, with its ratio to Edge) and writes it with the raw samples as JSON.
 
 mod adapters;
+mod bindings;
 mod db;
 mod express;
 mod fleet;
@@ -74,6 +75,9 @@ struct Args {
     /// Edge against Node and Deno (PostgreSQL from Debian, started here).
     #[arg(long)]
     db: bool,
+    /// Measure only bindings from a handler: a KV get and a D1 point query per request.
+    #[arg(long)]
+    bindings: bool,
     /// Measure only Node-style apps: the Express 5 hello route, Edge against Node and Bun
     /// (requests/s, latency, memory).
     #[arg(long)]
@@ -207,6 +211,14 @@ fn main() -> Result<()> {
             &work,
             args.duration,
         );
+        let _ = std::fs::remove_dir_all(&work);
+        println!("{}", table?);
+        return Ok(());
+    }
+    if args.bindings {
+        let tools = peers::ensure(&args.peers, false)?;
+        let work = std::env::temp_dir().join(format!("edge-bench-bindings-{}", std::process::id()));
+        let table = bindings::run(&std::fs::canonicalize(&edge)?, &tools, &work, args.duration);
         let _ = std::fs::remove_dir_all(&work);
         println!("{}", table?);
         return Ok(());
