@@ -37,6 +37,8 @@ pub struct Project {
     pub kv_namespaces: Vec<(String, String)>,
     /// SQL databases (D1-style) on `env`: the binding's name and the database's id.
     pub d1_databases: Vec<(String, String)>,
+    /// Service bindings: the binding's name and the app it calls.
+    pub services: Vec<(String, String)>,
     /// Hosts `fetch()` may reach.
     pub outbound: Vec<String>,
 }
@@ -78,6 +80,14 @@ struct Raw {
     permissions: Option<RawPermissions>,
     kv_namespaces: Option<Vec<Spanned<RawKv>>>,
     d1_databases: Option<Vec<Spanned<RawKv>>>,
+    services: Option<Vec<Spanned<RawService>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawService {
+    binding: String,
+    service: String,
 }
 
 #[derive(Deserialize)]
@@ -405,6 +415,28 @@ impl Project {
         };
         let kv_namespaces = pick("kv_namespaces");
         let d1_databases = pick("d1_databases");
+        let mut services: Vec<(String, String)> = Vec::new();
+        for item in raw.services.unwrap_or_default() {
+            let span = item.span();
+            let item = item.into_inner();
+            check(
+                valid_var_name(&item.binding)
+                    && !declared.iter().any(|(b, _, _)| *b == item.binding)
+                    && !services.iter().any(|(b, _)| *b == item.binding)
+                    && !vars.as_ref().is_some_and(|v| v.contains_key(&item.binding)),
+                span.clone(),
+                format!(
+                    "services: '{}' is not a free binding name (letters, digits and '_', used once)",
+                    item.binding
+                ),
+            )?;
+            check(
+                valid_app_name(&item.service),
+                span,
+                format!("services: '{}' is not an app name", item.service),
+            )?;
+            services.push((item.binding, item.service));
+        }
 
         let mut outbound = Vec::new();
         for host in raw.permissions.and_then(|p| p.outbound).unwrap_or_default() {
@@ -435,6 +467,7 @@ impl Project {
             workers,
             kv_namespaces,
             d1_databases,
+            services,
             outbound,
         })
     }
@@ -464,6 +497,14 @@ impl Project {
         }
         if !self.d1_databases.is_empty() {
             s.insert("d1_databases".into(), refs(&self.d1_databases));
+        }
+        if !self.services.is_empty() {
+            let services: Vec<serde_json::Value> = self
+                .services
+                .iter()
+                .map(|(binding, service)| serde_json::json!({ "binding": binding, "service": service }))
+                .collect();
+            s.insert("services".into(), services.into());
         }
         s.insert("node_compat".into(), self.node_compat.into());
         serde_json::Value::Object(s)

@@ -250,3 +250,130 @@ async fn kv_and_d1_answer_as_under_miniflare() {
         }
     }
 }
+
+const AUTH_APP: &str = r#"export default {
+  async fetch(request) {
+    const url = new URL(request.url);
+    if (url.pathname === "/upper") {
+      // Streams the request body back upper-cased, chunk by chunk.
+      const upper = new TransformStream({
+        transform(chunk, controller) {
+          controller.enqueue(new TextEncoder().encode(new TextDecoder().decode(chunk).toUpperCase()));
+        },
+      });
+      return new Response(request.body.pipeThrough(upper), { headers: { "x-served-by": "auth" } });
+    }
+    return Response.json({ user: request.headers.get("authorization") === "Bearer good" ? "ada" : null, path: url.pathname, method: request.method });
+  },
+};
+"#;
+
+const FRONT_APP: &str = r#"export default {
+  async fetch(request, env) {
+    const url = new URL(request.url);
+    if (url.pathname === "/who") {
+      const res = await env.AUTH.fetch("https://auth/check", { headers: { authorization: request.headers.get("authorization") ?? "" } });
+      return Response.json({ status: res.status, body: await res.json() });
+    }
+    if (url.pathname === "/upper") {
+      // The body goes through as it comes, and comes back as the callee produces it.
+      return env.AUTH.fetch("https://auth/upper", { method: "POST", body: request.body, duplex: "half" });
+    }
+    if (url.pathname === "/self") {
+      const res = await env.SELF.fetch("https://front/who");
+      return new Response(`self: ${res.status}`);
+    }
+    if (url.pathname === "/loop") {
+      try {
+        const res = await env.SELF.fetch("https://front/loop");
+        return new Response(await res.text(), { status: res.status });
+      } catch (err) {
+        return new Response(`stopped: ${err.message}`, { status: 508 });
+      }
+    }
+    if (url.pathname === "/nowhere") {
+      try {
+        await env.GHOST.fetch("https://ghost/");
+        return new Response("reached");
+      } catch (err) {
+        return new Response(`${err.name}: ${err.message}`, { status: 502 });
+      }
+    }
+    return new Response("front");
+  },
+};
+"#;
+
+/// A service binding calls another app on the node in process: headers and status through,
+/// a request body streamed in and the answer streamed back, an app calling itself, a chain
+/// that never ends stopped by the cap on calls in flight, and a binding to no app.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn service_bindings_call_other_apps_in_process() {
+    let dir = tempfile::tempdir().unwrap();
+    let node = NodeProc::start(&write_config(dir.path(), ""));
+    let admin = node.admin();
+    admin.serve("auth", AUTH_APP, &["auth.localhost"]).await;
+    admin.serve("front", FRONT_APP, &["front.localhost"]).await;
+    let (status, body) = admin
+        .json(
+            "PUT",
+            "/v1/apps/front",
+            serde_json::json!({ "services": [
+                { "binding": "AUTH", "service": "auth" },
+                { "binding": "SELF", "service": "front" },
+                { "binding": "GHOST", "service": "ghost" },
+            ] }),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let client = client_for(&node, &["front.localhost"]);
+    let port = node.http.port();
+    let res = client
+        .get(format!("http://front.localhost:{port}/who"))
+        .header("authorization", "Bearer good")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.text().await.unwrap(),
+        r#"{"status":200,"body":{"user":"ada","path":"/check","method":"GET"}}"#
+    );
+
+    // Streaming both ways: the callee's first chunk arrives before the second is sent.
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<bytes::Bytes, std::io::Error>>(1);
+    let body = reqwest::Body::wrap_stream(tokio_stream_from(rx));
+    let response = client
+        .post(format!("http://front.localhost:{port}/upper"))
+        .body(body);
+    let sending = tokio::spawn(response.send());
+    tx.send(Ok(bytes::Bytes::from("first "))).await.unwrap();
+    let mut res = sending.await.unwrap().unwrap();
+    assert_eq!(res.headers()["x-served-by"], "auth");
+    let chunk = res.chunk().await.unwrap().unwrap();
+    assert_eq!(chunk, "FIRST ");
+    tx.send(Ok(bytes::Bytes::from("second"))).await.unwrap();
+    drop(tx);
+    let mut rest = Vec::new();
+    while let Some(c) = res.chunk().await.unwrap() {
+        rest.extend_from_slice(&c);
+    }
+    assert_eq!(rest, b"SECOND");
+
+    assert_eq!(
+        get(&client, port, "front.localhost", "/self").await,
+        (200, "self: 200".into())
+    );
+    let (status, text) = get(&client, port, "front.localhost", "/loop").await;
+    assert_eq!(status, 508, "{text}");
+    assert!(text.contains("too many service calls"), "{text}");
+    let (status, text) = get(&client, port, "front.localhost", "/nowhere").await;
+    assert_eq!(status, 502);
+    assert!(text.contains("no app named ghost"), "{text}");
+}
+
+/// A receiver as a stream of body chunks.
+fn tokio_stream_from(
+    mut rx: tokio::sync::mpsc::Receiver<Result<bytes::Bytes, std::io::Error>>,
+) -> impl futures_util::Stream<Item = Result<bytes::Bytes, std::io::Error>> {
+    futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx))
+}

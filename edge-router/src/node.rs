@@ -166,6 +166,15 @@ impl Node {
             node_compat: app.settings.node_compat.unwrap_or(true),
             kv: app.settings.kv_namespaces.iter().map(binding_ref).collect(),
             d1: app.settings.d1_databases.iter().map(binding_ref).collect(),
+            services: app
+                .settings
+                .services
+                .iter()
+                .map(|s| edge_isolates::ServiceBinding {
+                    binding: s.binding.clone(),
+                    service: s.service.clone(),
+                })
+                .collect(),
         })
     }
 
@@ -405,7 +414,7 @@ pub async fn start(config: NodeConfig) -> Result<Running, NodeError> {
         d1_dir: Some(data.join("d1")),
         ..HostOptions::default()
     };
-    let host = Arc::new(Host::new(pool.clone(), options));
+    let host = Host::shared(pool.clone(), options);
     let routed = Arc::new(Routed {
         host: host.clone(),
         routes: ArcSwap::from_pointee(RouteTable::default()),

@@ -79,6 +79,15 @@ pub struct AppSpec {
     pub kv: Vec<KvBinding>,
     /// SQL databases (D1-style) on `env`.
     pub d1: Vec<KvBinding>,
+    /// Other apps of the host on `env`, called with `fetch()`.
+    pub services: Vec<ServiceBinding>,
+}
+
+/// A service binding: the name on `env`, and the app it calls.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServiceBinding {
+    pub binding: String,
+    pub service: String,
 }
 
 /// A KV namespace or SQL database an app declares: the name on `env`, and the storage's id
@@ -101,6 +110,7 @@ impl Default for AppSpec {
             node_compat: true,
             kv: Vec::new(),
             d1: Vec::new(),
+            services: Vec::new(),
         }
     }
 }
@@ -234,6 +244,8 @@ pub struct Host {
     changes: Mutex<()>,
     /// The SQL databases open, shared by the versions of an app.
     databases: Mutex<HashMap<PathBuf, crate::sql::SqlFile>>,
+    /// This host, for service bindings to call back into (unset unless made by `shared`).
+    me: std::sync::Weak<Host>,
 }
 
 impl Host {
@@ -246,7 +258,17 @@ impl Host {
             apps: ArcSwap::from_pointee(HashMap::new()),
             changes: Mutex::new(()),
             databases: Mutex::new(HashMap::new()),
+            me: std::sync::Weak::new(),
         }
+    }
+
+    /// A host apps' service bindings can reach (`Host::new` gives one they cannot).
+    pub fn shared(pool: Arc<WorkerPool>, options: HostOptions) -> Arc<Host> {
+        Arc::new_cyclic(|me| {
+            let mut host = Host::new(pool, options);
+            host.me = me.clone();
+            host
+        })
     }
 
     /// The worker an app's isolates live on: a stable spread of apps over the workers.
@@ -359,6 +381,22 @@ impl Host {
             out.push(Binding {
                 name: db.binding.clone(),
                 kind: BindingKind::Sql(file.database()),
+            });
+        }
+        if !spec.services.is_empty() && self.me.upgrade().is_none() {
+            return Err(HostError::Load(edge_runtime::RuntimeError::Config(
+                "service bindings need a shared host (Host::shared)".into(),
+            )));
+        }
+        let in_flight = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        for service in &spec.services {
+            out.push(Binding {
+                name: service.binding.clone(),
+                kind: BindingKind::Service(Arc::new(crate::service::HostService {
+                    host: self.me.clone(),
+                    target: service.service.clone(),
+                    in_flight: in_flight.clone(),
+                })),
             });
         }
         Ok(out)

@@ -9,6 +9,7 @@ mod error;
 mod host;
 mod kv;
 mod outbound;
+mod service;
 mod sql;
 mod warm;
 mod worker;
@@ -19,7 +20,7 @@ pub use edge_runtime::{
     OutboundConfig,
 };
 pub use error::HostError;
-pub use host::{AppSpec, Host, HostOptions, KvBinding, Limits};
+pub use host::{AppSpec, Host, HostOptions, KvBinding, Limits, ServiceBinding};
 pub use kv::KvFile;
 pub use outbound::{is_public, AddrRange, HostRule, NetPolicy};
 pub use sql::SqlFile;

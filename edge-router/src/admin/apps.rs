@@ -282,6 +282,16 @@ pub async fn put_settings(node: &Node, app: &str, body: &[u8]) -> Result<Reply, 
         }
     }
     let mut bound = std::collections::HashSet::new();
+    for service in &settings.services {
+        check_var_name(&service.binding)?;
+        check_app_name(&service.service)?;
+        if !bound.insert(service.binding.as_str()) {
+            return Err(ApiError::bad_request(format!(
+                "the binding {} is declared twice",
+                service.binding
+            )));
+        }
+    }
     for kv in settings.kv_namespaces.iter().chain(&settings.d1_databases) {
         check_var_name(&kv.binding)?;
         if !bound.insert(kv.binding.as_str()) {

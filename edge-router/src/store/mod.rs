@@ -57,6 +57,14 @@ CREATE TABLE IF NOT EXISTS routes (
 );
 ";
 
+/// A service binding: the name on `env` and the app it calls.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceRef {
+    pub binding: String,
+    pub service: String,
+}
+
 /// A KV namespace or SQL database declared for an app: the name on `env` and the storage's id
 /// (by default the binding's name; ids are the app's own).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -91,6 +99,9 @@ pub struct Settings {
     /// SQL databases (D1-style) on the app's `env`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub d1_databases: Vec<BindingRef>,
+    /// Other apps of the node on the app's `env`, called with `fetch()`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub services: Vec<ServiceRef>,
     /// Hosts `fetch()` may reach (`api.example.com`, `*.example.com`, optional `:port`).
     #[serde(default)]
     pub allowed_hosts: Vec<String>,

@@ -1,10 +1,11 @@
 //! Workers-style bindings: what an app finds on `env` besides its variables (a KV namespace
-//! as `env.NAME`, a D1-style SQL database). The embedder provides the storage behind small
-//! traits (`kv::KvStore`, `sql::SqlDatabase`); the
+//! as `env.NAME`, a D1-style SQL database, another app). The embedder provides the storage behind small
+//! traits (`kv::KvStore`, `sql::SqlDatabase`, `service::ServiceTarget`); the
 //! runtime gives the JS objects over them their Workers shapes and limits, and knows nothing
 //! of where the data lives or whose it is.
 
 pub mod kv;
+pub mod service;
 pub mod sql;
 
 use std::sync::Arc;
@@ -25,6 +26,8 @@ pub enum BindingKind {
     Kv(Arc<dyn kv::KvStore>),
     /// A SQL database (D1-style).
     Sql(Arc<dyn sql::SqlDatabase>),
+    /// Another app, called with `fetch()`.
+    Service(Arc<dyn service::ServiceTarget>),
 }
 
 impl std::fmt::Debug for Binding {
@@ -32,6 +35,7 @@ impl std::fmt::Debug for Binding {
         let kind = match self.kind {
             BindingKind::Kv(_) => "kv",
             BindingKind::Sql(_) => "sql",
+            BindingKind::Service(_) => "service",
         };
         write!(f, "{}: {kind}", self.name)
     }
@@ -57,6 +61,13 @@ pub fn install<'js>(ctx: &Ctx<'js>, env: &Object<'js>, bindings: &[Binding]) -> 
                 let handle = Class::instance(ctx.clone(), sql::SqlHandle::new(db.clone()))?;
                 let database: Object = make.call((handle,))?;
                 env.set(binding.name.as_str(), database)?;
+            }
+            BindingKind::Service(target) => {
+                let make: Function = glue.get("serviceBinding")?;
+                let handle =
+                    Class::instance(ctx.clone(), service::ServiceHandle::new(target.clone()))?;
+                let fetcher: Object = make.call((handle,))?;
+                env.set(binding.name.as_str(), fetcher)?;
             }
         }
     }

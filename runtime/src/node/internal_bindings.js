@@ -281,4 +281,24 @@ function sqlDatabase(handle) {
   return new D1Database(handle);
 }
 
-export { kvNamespace, KVNamespace, sqlDatabase, D1Database, D1PreparedStatement };
+// A service binding: another app, reached with fetch().
+class Fetcher {
+  #handle;
+  constructor(handle) {
+    this.#handle = handle;
+  }
+  fetch(input, init) {
+    return this.#handle.fetch(input, init);
+  }
+  connect() {
+    throw new Error("connect() through a service binding is not available on Edge");
+  }
+}
+Object.defineProperty(Fetcher.prototype, Symbol.toStringTag, { value: "Fetcher", configurable: true });
+
+/** The `env` object of one service binding. */
+function serviceBinding(handle) {
+  return new Fetcher(handle);
+}
+
+export { kvNamespace, KVNamespace, sqlDatabase, D1Database, D1PreparedStatement, serviceBinding, Fetcher };
