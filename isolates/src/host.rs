@@ -203,7 +203,12 @@ struct Tenant {
     logs: Arc<LogTail>,
     /// The app's worker threads, counted against `limits.workers`.
     workers: edge_runtime::WorkerLimits,
+    /// The app's Cache API storage, kept across its versions.
+    cache: Arc<edge_runtime::bindings::cache::MemoryCache>,
 }
+
+/// The Cache API storage of each app: 64 MiB, the least recently used entries going beyond.
+pub const CACHE_BUDGET: usize = 64 << 20;
 
 /// An app's recent console lines, and the live feed of new ones.
 struct LogTail {
@@ -306,9 +311,13 @@ impl Host {
         let outbound = OutboundConfig::new(Arc::new(policy), self.options.extra_ca_pem.as_deref())
             .map_err(HostError::Load)?;
         // A new version of a deployed app keeps its counters and its console tail.
-        let (stats, logs) = match self.apps.load().get(name) {
-            Some(old) => (old.stats.clone(), old.logs.clone()),
-            None => (Arc::new(Stats::default()), Arc::new(LogTail::new())),
+        let (stats, logs, cache) = match self.apps.load().get(name) {
+            Some(old) => (old.stats.clone(), old.logs.clone(), old.cache.clone()),
+            None => (
+                Arc::new(Stats::default()),
+                Arc::new(LogTail::new()),
+                edge_runtime::bindings::cache::MemoryCache::new(CACHE_BUDGET),
+            ),
         };
         let workers = edge_runtime::WorkerLimits::new(spec.limits.workers);
         let bindings = self.bindings(name, &spec)?;
@@ -326,6 +335,7 @@ impl Host {
                 cpu_used: Some(stats.cpu_ns.clone()),
                 workers: workers.clone(),
                 bindings,
+                cache: Some(cache.clone()),
             },
             heap_gauge: Some(stats.heap_bytes.clone()),
         };
@@ -336,6 +346,7 @@ impl Host {
             stats,
             logs,
             workers,
+            cache,
         }))
     }
 

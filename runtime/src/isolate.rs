@@ -62,6 +62,9 @@ pub struct IsolateOptions {
     pub workers: crate::workers::WorkerLimits,
     /// Workers-style bindings on the app's `env` (a KV namespace, ...).
     pub bindings: Vec<crate::bindings::Binding>,
+    /// The app's Cache API storage (`caches`), shared by its isolates; without one, each
+    /// isolate keeps its own.
+    pub cache: Option<Arc<crate::bindings::cache::MemoryCache>>,
 }
 
 impl Default for IsolateOptions {
@@ -78,6 +81,7 @@ impl Default for IsolateOptions {
             cpu_used: None,
             workers: crate::workers::WorkerLimits::default(),
             bindings: Vec::new(),
+            cache: None,
         }
     }
 }
@@ -277,8 +281,12 @@ impl Isolate {
         let log = options.log.clone();
         let outbound = options.outbound.clone();
         let factory = crate::workers::WorkerFactory(options.clone());
+        let cache = options.cache.clone();
         self.context
             .with(move |ctx| {
+                if let Some(cache) = cache {
+                    let _ = ctx.store_userdata(crate::bindings::cache::IsolateCache(cache));
+                }
                 let _ = ctx.store_userdata(factory);
                 let _ = ctx.store_userdata(console::Output(log));
                 let _ = ctx.store_userdata(web::fetch::FetchState::new(outbound));

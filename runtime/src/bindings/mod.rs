@@ -4,6 +4,7 @@
 //! runtime gives the JS objects over them their Workers shapes and limits, and knows nothing
 //! of where the data lives or whose it is.
 
+pub mod cache;
 pub mod kv;
 pub mod service;
 pub mod sql;

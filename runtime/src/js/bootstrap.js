@@ -152,6 +152,7 @@ export default function install(native) {
   ticks = Object.freeze(native.ticks);
   workers = Object.freeze(native.workers);
   clientAddress = native.clientAddress;
+  cacheStore = native.cacheStore;
   nodeCrypto = native.nodeCrypto;
   vmRealm = native.vmRealm;
   socketConnect = native.connect;
@@ -261,6 +262,20 @@ export default function install(native) {
     });
   }
 
+  // The Cache API (`caches.default`, `caches.open()`), made on first use.
+  Object.defineProperty(globalThis, "caches", {
+    get() {
+      const value = cjs.requireModule("edge:bindings").cacheStorage();
+      defineGlobal("caches", value);
+      return value;
+    },
+    set(value) {
+      defineGlobal("caches", value);
+    },
+    enumerable: false,
+    configurable: true,
+  });
+
   return {
     ...streamHooks,
     dispatchFetchEvent,
@@ -298,6 +313,7 @@ let processEnv;
 let ticks;
 let workers;
 let clientAddress;
+let cacheStore;
 let nodeCrypto;
 let vmRealm;
 let socketConnect;
@@ -326,4 +342,4 @@ function unavailableOnEdge(module, name, missing) {
   };
 }
 
-export { eventTargetListeners, kResistStopPropagation, inspectNodeStyle as inspectValue, formatArgsNodeStyle as formatArgs, hashSync, unavailableOnEdge, asyncContext, cjs, processEnv, ticks, workers, clientAddress, globalListenerCount, setProcessErrorHooks, nodeCrypto, nativeCodec, vmRealm, socketConnect };
+export { eventTargetListeners, kResistStopPropagation, inspectNodeStyle as inspectValue, formatArgsNodeStyle as formatArgs, hashSync, unavailableOnEdge, asyncContext, cjs, processEnv, ticks, workers, clientAddress, cacheStore, globalListenerCount, setProcessErrorHooks, nodeCrypto, nativeCodec, vmRealm, socketConnect };

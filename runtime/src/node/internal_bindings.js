@@ -3,6 +3,8 @@
 // value conversions and result shapes follow Workers KV and D1; the native side moves bytes
 // and SQLite values.
 
+import { cacheStore } from "edge:bootstrap";
+
 const KEY_MAX_BYTES = 512;
 const VALUE_MAX_BYTES = 25 * 1024 * 1024;
 const METADATA_MAX_BYTES = 1024;
@@ -301,4 +303,156 @@ function serviceBinding(handle) {
   return new Fetcher(handle);
 }
 
-export { kvNamespace, KVNamespace, sqlDatabase, D1Database, D1PreparedStatement, serviceBinding, Fetcher };
+// The Cache API: what may be stored and for how long follows the response's Cache-Control
+// (s-maxage, then max-age, then Expires); no-store, private and Set-Cookie responses are not
+// stored; Vary keeps a variant per request header value; a match answers conditional requests
+// (If-None-Match, If-Modified-Since) with 304 and ranges with 206.
+
+function directives(value) {
+  const out = new Map();
+  for (const part of (value ?? "").split(",")) {
+    const [name, arg] = part.split("=");
+    const key = name.trim().toLowerCase();
+    if (key) out.set(key, arg === undefined ? true : arg.trim().replace(/^"|"$/g, ""));
+  }
+  return out;
+}
+
+function lifetimeMs(headers) {
+  const cc = directives(headers.get("cache-control"));
+  if (cc.has("no-store") || cc.has("private") || cc.has("no-cache")) return 0;
+  for (const key of ["s-maxage", "max-age"]) {
+    if (cc.has(key)) {
+      const seconds = Number(cc.get(key));
+      return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 0;
+    }
+  }
+  const expires = headers.get("expires");
+  if (expires !== null) {
+    const at = Date.parse(expires);
+    return Number.isFinite(at) ? Math.max(0, at - Date.now()) : 0;
+  }
+  // No freshness information: kept until evicted, as Workers' cache does.
+  return Infinity;
+}
+
+function toRequest(request) {
+  return request instanceof Request ? request : new Request(request);
+}
+
+function etagMatches(list, etag) {
+  const weak = (t) => t.replace(/^W\//, "");
+  return list.split(",").some((t) => {
+    const tag = t.trim();
+    return tag === "*" || weak(tag) === weak(etag);
+  });
+}
+
+function rangeOf(header, size) {
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!m || (m[1] === "" && m[2] === "")) return undefined;
+  let start;
+  let end;
+  if (m[1] === "") {
+    start = Math.max(0, size - Number(m[2]));
+    end = size - 1;
+  } else {
+    start = Number(m[1]);
+    end = m[2] === "" ? size - 1 : Math.min(Number(m[2]), size - 1);
+  }
+  return start <= end && start < size ? [start, end] : null;
+}
+
+class Cache {
+  #name;
+  #store;
+  constructor(name, store) {
+    this.#name = name;
+    this.#store = store;
+  }
+
+  async put(request, response) {
+    const req = toRequest(request);
+    if (req.method !== "GET") throw new TypeError("Cannot cache response to non-GET request.");
+    if (!(response instanceof Response)) throw new TypeError("Cache.put() takes a Response.");
+    if (response.status === 206) throw new TypeError("Cannot cache response to a range request (206 Partial Content).");
+    const vary = response.headers.get("vary");
+    if (vary !== null && vary.split(",").some((v) => v.trim() === "*")) throw new TypeError("Cannot cache response with 'Vary: *' header.");
+    if (response.bodyUsed) throw new TypeError("Response body is already used");
+    const body = new Uint8Array(await response.arrayBuffer());
+    if (response.headers.has("set-cookie")) return;
+    const lifetime = lifetimeMs(response.headers);
+    if (lifetime === 0) return;
+    const varied = vary === null ? [] : vary.split(",").map((h) => h.trim().toLowerCase()).filter(Boolean).map((h) => [h, req.headers.get(h) ?? ""]);
+    this.#store.put(this.#name, req.url, response.status, [...response.headers], body, Date.now() + lifetime, varied);
+  }
+
+  async match(request, options) {
+    const req = toRequest(request);
+    if (req.method !== "GET" && !options?.ignoreMethod) return undefined;
+    const now = Date.now();
+    for (const [status, headerList, body, expires, varied] of this.#store.get(this.#name, req.url)) {
+      if (expires <= now) continue;
+      if (!varied.every(([h, v]) => (req.headers.get(h) ?? "") === v)) continue;
+      const headers = new Headers(headerList);
+      const inm = req.headers.get("if-none-match");
+      const etag = headers.get("etag");
+      if (inm !== null && etag !== null && etagMatches(inm, etag)) return new Response(null, { status: 304, headers });
+      const ims = req.headers.get("if-modified-since");
+      const modified = headers.get("last-modified");
+      if (inm === null && ims !== null && modified !== null && Date.parse(modified) <= Date.parse(ims)) {
+        return new Response(null, { status: 304, headers });
+      }
+      const range = req.headers.get("range");
+      if (range !== null && status === 200) {
+        const span = rangeOf(range, body.byteLength);
+        if (span === null) {
+          headers.set("content-range", `bytes */${body.byteLength}`);
+          return new Response(null, { status: 416, headers });
+        }
+        if (span !== undefined) {
+          const [start, end] = span;
+          headers.set("content-range", `bytes ${start}-${end}/${body.byteLength}`);
+          headers.set("content-length", String(end - start + 1));
+          return new Response(body.slice(start, end + 1), { status: 206, headers });
+        }
+      }
+      return new Response(NULL_BODY_STATUS.includes(status) ? null : body, { status, headers });
+    }
+    return undefined;
+  }
+
+  async delete(request, options) {
+    const req = toRequest(request);
+    if (req.method !== "GET" && !options?.ignoreMethod) return false;
+    return this.#store.delete(this.#name, req.url);
+  }
+}
+Object.defineProperty(Cache.prototype, Symbol.toStringTag, { value: "Cache", configurable: true });
+
+const NULL_BODY_STATUS = [101, 204, 205, 304];
+
+class CacheStorage {
+  #store;
+  #default;
+  constructor(store) {
+    this.#store = store;
+    this.#default = new Cache("default", store);
+  }
+  get default() {
+    return this.#default;
+  }
+  async open(name) {
+    const label = String(name);
+    if (label === "default") throw new TypeError('"default" is a reserved cache name');
+    return new Cache(`named:${label}`, this.#store);
+  }
+}
+Object.defineProperty(CacheStorage.prototype, Symbol.toStringTag, { value: "CacheStorage", configurable: true });
+
+/** The `caches` global. */
+function cacheStorage() {
+  return new CacheStorage(cacheStore());
+}
+
+export { kvNamespace, KVNamespace, sqlDatabase, D1Database, D1PreparedStatement, serviceBinding, Fetcher, cacheStorage, Cache, CacheStorage };

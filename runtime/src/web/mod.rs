@@ -125,6 +125,10 @@ pub fn install(
     ticks.set("setImmediate", Func::from(timers::set_immediate))?;
     native.set("ticks", ticks)?;
     native.set("clientAddress", Func::from(request::client_address))?;
+    native.set(
+        "cacheStore",
+        Func::from(crate::bindings::cache::cache_store),
+    )?;
     let workers = Object::new(ctx.clone())?;
     workers.set("spawn", Func::from(crate::workers::spawn))?;
     workers.set("self", Func::from(crate::workers::worker_self))?;
