@@ -39,6 +39,8 @@ pub struct Project {
     pub d1_databases: Vec<(String, String)>,
     /// Service bindings: the binding's name and the app it calls.
     pub services: Vec<(String, String)>,
+    /// Cron expressions that run the app's `scheduled` handler (`[triggers] crons`).
+    pub crons: Vec<String>,
     /// Hosts `fetch()` may reach.
     pub outbound: Vec<String>,
 }
@@ -81,6 +83,13 @@ struct Raw {
     kv_namespaces: Option<Vec<Spanned<RawKv>>>,
     d1_databases: Option<Vec<Spanned<RawKv>>>,
     services: Option<Vec<Spanned<RawService>>>,
+    triggers: Option<RawTriggers>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTriggers {
+    crons: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Deserialize)]
@@ -437,6 +446,16 @@ impl Project {
             )?;
             services.push((item.binding, item.service));
         }
+        let mut crons = Vec::new();
+        for cron in raw.triggers.and_then(|t| t.crons).unwrap_or_default() {
+            let parsed = edge_router::cron::Cron::parse(cron.get_ref());
+            check(
+                parsed.is_ok(),
+                cron.span(),
+                format!("triggers.crons: {}", parsed.err().unwrap_or_default()),
+            )?;
+            crons.push(cron.into_inner());
+        }
 
         let mut outbound = Vec::new();
         for host in raw.permissions.and_then(|p| p.outbound).unwrap_or_default() {
@@ -468,6 +487,7 @@ impl Project {
             kv_namespaces,
             d1_databases,
             services,
+            crons,
             outbound,
         })
     }
@@ -497,6 +517,9 @@ impl Project {
         }
         if !self.d1_databases.is_empty() {
             s.insert("d1_databases".into(), refs(&self.d1_databases));
+        }
+        if !self.crons.is_empty() {
+            s.insert("crons".into(), self.crons.clone().into());
         }
         if !self.services.is_empty() {
             let services: Vec<serde_json::Value> = self

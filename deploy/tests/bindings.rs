@@ -409,3 +409,76 @@ fn tokio_stream_from(
 ) -> impl futures_util::Stream<Item = Result<bytes::Bytes, std::io::Error>> {
     futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx))
 }
+
+const CRON_APP: &str = r#"export default {
+  async scheduled(controller, env, ctx) {
+    if (controller.cron === "0 0 1 1 *") throw new Error("new year's job failed");
+    const runs = JSON.parse((await env.KV.get("runs")) ?? "[]");
+    runs.push({ cron: controller.cron, type: controller.type, time: typeof controller.scheduledTime });
+    await env.KV.put("runs", JSON.stringify(runs));
+  },
+  async fetch(request, env) {
+    return new Response((await env.KV.get("runs")) ?? "[]");
+  },
+};
+"#;
+
+/// A `scheduled` handler runs for its cron trigger: on demand through the admin API (as the
+/// node's minute scheduler calls it, without waiting for the clock), with the controller's
+/// `cron`, `type` and `scheduledTime`; a handler that throws is reported; a settings change
+/// with a malformed expression is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scheduled_handlers_run_for_their_cron_triggers() {
+    let dir = tempfile::tempdir().unwrap();
+    let node = NodeProc::start(&write_config(dir.path(), ""));
+    let admin = node.admin();
+    admin.serve("jobs", CRON_APP, &["jobs.localhost"]).await;
+    let (status, body) = admin
+        .json(
+            "PUT",
+            "/v1/apps/jobs",
+            serde_json::json!({
+                "kv_namespaces": [{ "binding": "KV" }],
+                "crons": ["*/5 * * * *", "0 0 1 1 *"],
+            }),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = admin.call("POST", "/v1/apps/jobs/scheduled", None).await;
+    assert_eq!(
+        (status, body["outcome"].as_str()),
+        (200, Some("ok")),
+        "{body}"
+    );
+    let (status, body) = admin
+        .json(
+            "POST",
+            "/v1/apps/jobs/scheduled",
+            serde_json::json!({ "cron": "30 8 * * MON-FRI" }),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let client = client_for(&node, &["jobs.localhost"]);
+    let (_, runs) = get(&client, node.http.port(), "jobs.localhost", "/").await;
+    assert_eq!(
+        runs,
+        r#"[{"cron":"*/5 * * * *","type":"scheduled","time":"number"},{"cron":"30 8 * * MON-FRI","type":"scheduled","time":"number"}]"#
+    );
+    let (status, body) = admin
+        .json(
+            "POST",
+            "/v1/apps/jobs/scheduled",
+            serde_json::json!({ "cron": "0 0 1 1 *" }),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.to_string().contains("new year's job failed"), "{body}");
+    let (status, body) = admin
+        .json(
+            "PUT",
+            "/v1/apps/jobs",
+            serde_json::json!({ "crons": ["61 * * * *"] }),
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+}

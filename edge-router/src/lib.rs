@@ -6,6 +6,7 @@
 pub mod access_log;
 pub mod admin;
 pub mod config;
+pub mod cron;
 mod dispatch;
 mod errors;
 mod fleet;

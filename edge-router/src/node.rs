@@ -247,6 +247,33 @@ fn digest(spec: &AppSpec) -> [u8; 32] {
     Sha256::digest(format!("{spec:?}").as_bytes()).into()
 }
 
+/// Starts the `scheduled` handler of every app with a cron expression matching the minute
+/// starting at `minute` (Unix seconds); each runs as a task of its own, its outcome logged.
+fn run_crons(node: &Arc<Node>, minute: i64) {
+    let apps = match node.lock_store().apps() {
+        Ok(apps) => apps,
+        Err(e) => {
+            tracing::error!("cron triggers: cannot read the apps: {e}");
+            return;
+        }
+    };
+    for app in apps {
+        for expression in &app.settings.crons {
+            let fires = crate::cron::Cron::parse(expression).is_ok_and(|c| c.matches(minute));
+            if !fires {
+                continue;
+            }
+            let (host, name, cron) = (node.host.clone(), app.name.clone(), expression.clone());
+            tokio::task::spawn_local(async move {
+                match host.scheduled(&name, &cron, minute as f64 * 1000.0).await {
+                    Ok(()) => tracing::info!(app = %name, %cron, "scheduled handler ran"),
+                    Err(e) => tracing::warn!(app = %name, %cron, "scheduled handler failed: {e}"),
+                }
+            });
+        }
+    }
+}
+
 /// A declared binding as the host takes it (the id defaults to the binding's name).
 fn binding_ref(b: &crate::store::BindingRef) -> edge_isolates::KvBinding {
     edge_isolates::KvBinding {
@@ -518,6 +545,20 @@ pub async fn start(config: NodeConfig) -> Result<Running, NodeError> {
                         tracing::error!("certificate reload failed, keeping the old ones: {e}")
                     }
                 }
+            }
+        });
+    }
+    // Cron triggers: at each minute, the apps whose expressions match run their handler.
+    {
+        let node = node.clone();
+        tokio::task::spawn_local(async move {
+            loop {
+                let now = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0.0, |d| d.as_secs_f64());
+                let next = ((now / 60.0).floor() + 1.0) * 60.0;
+                tokio::time::sleep(Duration::from_secs_f64((next - now).max(0.0))).await;
+                run_crons(&node, next as i64);
             }
         });
     }

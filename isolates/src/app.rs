@@ -17,7 +17,8 @@ use std::time::Duration;
 
 use arc_swap::ArcSwapOption;
 use edge_runtime::{
-    AppRequest, AppResponse, DispatchError, Isolate, IsolateOptions, ResponseSender, RuntimeError,
+    AppEvent, AppRequest, AppResponse, DispatchError, Isolate, IsolateOptions, ResponseSender,
+    RuntimeError,
 };
 use futures_util::FutureExt;
 use std::panic::AssertUnwindSafe;
@@ -56,8 +57,23 @@ const LOAD_LIMIT: Duration = Duration::from_secs(10);
 const HEAP_SAMPLE: Duration = Duration::from_secs(5);
 
 struct Job {
-    request: AppRequest,
+    work: Work,
     reply: ResponseSender,
+}
+
+/// What a job asks of the isolate: a request, or another event (a cron trigger).
+enum Work {
+    Request(AppRequest),
+    Event(AppEvent),
+}
+
+impl Work {
+    async fn start(self, isolate: &Isolate, reply: ResponseSender) {
+        match self {
+            Work::Request(request) => isolate.start(request, reply).await,
+            Work::Event(event) => isolate.start_event(event, reply).await,
+        }
+    }
 }
 
 /// A loaded version of the app: its isolate's id on the worker, its queue and its files.
@@ -206,6 +222,15 @@ impl AppHost {
 
     /// Hands a request to the app; resolves when the response head is ready.
     pub async fn dispatch(&self, request: AppRequest) -> Result<AppResponse, HostError> {
+        self.dispatch_work(Work::Request(request)).await
+    }
+
+    /// Hands an event (a cron trigger) to the app; resolves when its handler is done.
+    pub async fn dispatch_event(&self, event: AppEvent) -> Result<AppResponse, HostError> {
+        self.dispatch_work(Work::Event(event)).await
+    }
+
+    async fn dispatch_work(&self, work: Work) -> Result<AppResponse, HostError> {
         let worker = self.worker_for_request();
         let instance = self.instance(worker).await?;
         let (reply, rx) = oneshot::channel();
@@ -216,7 +241,7 @@ impl AppHost {
         };
         match local {
             Some(isolate) => {
-                let served = AssertUnwindSafe(isolate.start(request, reply))
+                let served = AssertUnwindSafe(work.start(&isolate, reply))
                     .catch_unwind()
                     .await;
                 if served.is_err() {
@@ -226,7 +251,7 @@ impl AppHost {
                 }
             }
             None => {
-                let sent = instance.queue.try_send(Job { request, reply });
+                let sent = instance.queue.try_send(Job { work, reply });
                 if let Err(e) = sent {
                     return Err(match e {
                         mpsc::error::TrySendError::Full(_) => HostError::Overloaded,
@@ -359,7 +384,7 @@ async fn run_instance(config: AppConfig, id: u64, mut jobs: mpsc::Receiver<Job>,
                 let Some(job) = job else { break };
                 // A panic while serving (a bug, never the app's doing) ends this isolate
                 // only: its requests see it gone and the next one loads a fresh isolate.
-                let served = AssertUnwindSafe(isolate.start(job.request, job.reply))
+                let served = AssertUnwindSafe(job.work.start(&isolate, job.reply))
                     .catch_unwind()
                     .await;
                 if served.is_err() {

@@ -445,6 +445,23 @@ impl Host {
         self.dispatch_versioned(name, request).await.1
     }
 
+    /// Runs an app's `scheduled` handler for a cron trigger; done when the handler is.
+    pub async fn scheduled(
+        &self,
+        name: &str,
+        cron: &str,
+        scheduled_time_ms: f64,
+    ) -> Result<(), HostError> {
+        let Some(tenant) = self.apps.load().get(name).cloned() else {
+            return Err(HostError::UnknownApp(name.to_owned()));
+        };
+        let event = edge_runtime::AppEvent::Scheduled {
+            cron: cron.to_owned(),
+            scheduled_time_ms,
+        };
+        tenant.app.dispatch_event(event).await.map(|_| ())
+    }
+
     /// Like [`Host::dispatch`], also naming the version of the app that took the request.
     pub async fn dispatch_versioned(
         &self,

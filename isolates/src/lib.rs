@@ -16,8 +16,8 @@ mod worker;
 
 pub use app::{AppConfig, AppHost};
 pub use edge_runtime::{
-    AppRequest, AppResponse, Body, DispatchError, IsolateOptions, Limit, LogLevel, LogSink,
-    OutboundConfig,
+    AppEvent, AppRequest, AppResponse, Body, DispatchError, IsolateOptions, Limit, LogLevel,
+    LogSink, OutboundConfig,
 };
 pub use error::HostError;
 pub use host::{AppSpec, Host, HostOptions, KvBinding, Limits, ServiceBinding};

@@ -106,6 +106,17 @@ pub struct AppResponse {
     pub body: Body,
 }
 
+/// An event for the app other than a request: what a Workers app's `scheduled` (cron)
+/// handler gets.
+#[derive(Debug, Clone)]
+pub enum AppEvent {
+    /// A cron trigger fired: the expression, and when it was due (ms since the epoch).
+    Scheduled {
+        cron: String,
+        scheduled_time_ms: f64,
+    },
+}
+
 /// Why a request got no response from the app.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum DispatchError {
@@ -427,9 +438,16 @@ impl Isolate {
                 {
                     module = Some(obj.clone());
                     fetch = Some(f);
+                } else if obj
+                    .get::<_, Value>("scheduled")
+                    .map_err(engine)?
+                    .is_function()
+                {
+                    // A cron-only app: no fetch handler is needed.
+                    module = Some(obj.clone());
                 }
             }
-            if fetch.is_none() {
+            if fetch.is_none() && module.is_none() {
                 let intrinsics = Intrinsics::get(ctx).map_err(engine)?;
                 let has: bool = intrinsics.has_fetch_listeners.call(()).map_err(engine)?;
                 if !has {
@@ -548,6 +566,41 @@ impl Isolate {
         let (tx, rx) = oneshot::channel();
         self.start(request, tx).await;
         rx.await.unwrap_or(Err(DispatchError::Gone))
+    }
+
+    /// Runs an event handler (`scheduled`); `reply` gets an empty 204 once its promise
+    /// settles, or the error. Called on the isolate's thread, as `start` is.
+    pub async fn start_event(&self, event: AppEvent, reply: ResponseSender) {
+        if let Some(limit) = self.meter.hit() {
+            let _ = reply.send(Err(DispatchError::LimitExceeded(limit)));
+            return;
+        }
+        self.meter.renew();
+        self.context
+            .with(move |ctx| {
+                let outcome = call_event(&ctx, event);
+                match outcome {
+                    Ok(promise) => {
+                        let ctx2 = ctx.clone();
+                        ctx.spawn(async move {
+                            let result = match promise.into_future::<Value>().await {
+                                Ok(_) => Ok(AppResponse {
+                                    status: 204,
+                                    headers: HeaderMap::new(),
+                                    body: Body::empty(),
+                                }),
+                                Err(e) => Err(DispatchError::Handler(caught(&ctx2, e))),
+                            };
+                            let _ = reply.send(result.map_err(|e| classify(&ctx2, e)));
+                        });
+                    }
+                    Err(e) => {
+                        let _ = reply.send(Err(classify(&ctx, e)));
+                    }
+                }
+                while ctx.execute_pending_job() {}
+            })
+            .await;
     }
 
     /// Starts a request and returns at once; the outcome goes to `reply` when the head is
@@ -745,6 +798,63 @@ fn call_handler<'js>(ctx: &Ctx<'js>, request: AppRequest) -> Result<Outcome<'js>
             None => Ok(Outcome::Pending(promise)),
         },
     }
+}
+
+/// Calls the app's handler for an event; a promise of its outcome.
+fn call_event<'js>(ctx: &Ctx<'js>, event: AppEvent) -> Result<Promise<'js>, DispatchError> {
+    let app = ctx
+        .userdata::<App>()
+        .map(|a| a.clone())
+        .ok_or(DispatchError::NoApp)?;
+    let js_err = |e: Error| DispatchError::Handler(caught(ctx, e));
+    crate::async_context::set(ctx, &rquickjs::Value::new_undefined(ctx.clone()));
+    let AppEvent::Scheduled {
+        cron,
+        scheduled_time_ms,
+    } = event;
+    let Some(module) = &app.module else {
+        return Err(DispatchError::InvalidResponse(
+            "the app exports no scheduled handler".into(),
+        ));
+    };
+    let handler: Option<Function> = module
+        .get::<_, Value>("scheduled")
+        .map_err(js_err)?
+        .into_function();
+    let Some(handler) = handler else {
+        return Err(DispatchError::InvalidResponse(
+            "the app exports no scheduled handler: export default { scheduled(controller, env, ctx) { ... } }".into(),
+        ));
+    };
+    let controller = Object::new(ctx.clone()).map_err(js_err)?;
+    controller.set("cron", cron).map_err(js_err)?;
+    controller
+        .set("scheduledTime", scheduled_time_ms)
+        .map_err(js_err)?;
+    controller.set("type", "scheduled").map_err(js_err)?;
+    controller
+        .set("noRetry", Func::from(|| ()))
+        .map_err(js_err)?;
+    let result: Value = handler
+        .call((
+            This(module.clone()),
+            controller,
+            app.env.clone(),
+            app.exec_ctx.clone(),
+        ))
+        .map_err(js_err)?;
+    let resolve: Function = ctx
+        .globals()
+        .get::<_, Object>("Promise")
+        .and_then(|p| p.get("resolve"))
+        .map_err(js_err)?;
+    let promise: Promise = resolve
+        .call((
+            This(ctx.globals().get::<_, Value>("Promise").map_err(js_err)?),
+            result,
+        ))
+        .map_err(js_err)?;
+    Ok(promise)
 }
 
 /// Waits for a handler's promise, then answers.

@@ -281,6 +281,9 @@ pub async fn put_settings(node: &Node, app: &str, body: &[u8]) -> Result<Reply, 
             )));
         }
     }
+    for cron in &settings.crons {
+        crate::cron::Cron::parse(cron).map_err(|e| ApiError::bad_request(format!("crons: {e}")))?;
+    }
     let mut bound = std::collections::HashSet::new();
     for service in &settings.services {
         check_var_name(&service.binding)?;
@@ -490,6 +493,45 @@ pub async fn rollback(node: &Node, app: &str, body: &[u8]) -> Result<Reply, ApiE
         }
     };
     activate_locked(node, app, target).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct Trigger {
+    cron: Option<String>,
+}
+
+/// Runs the app's `scheduled` handler now, as its cron trigger would (the first declared, or
+/// `{"cron": "..."}`); answers when the handler is done.
+pub async fn trigger_scheduled(node: &Node, app: &str, body: &[u8]) -> Result<Reply, ApiError> {
+    let trigger: Trigger = if body.iter().all(u8::is_ascii_whitespace) {
+        Trigger::default()
+    } else {
+        parse_json(body)?
+    };
+    let a = existing(node, app)?;
+    let cron = match trigger.cron.or_else(|| a.settings.crons.first().cloned()) {
+        Some(c) => c,
+        None => {
+            return Err(ApiError::bad_request(format!(
+                "'{app}' declares no cron trigger: name one with {{\"cron\": \"* * * * *\"}}"
+            )))
+        }
+    };
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_millis() as f64);
+    match node.host.scheduled(app, &cron, now_ms).await {
+        Ok(()) => Ok(reply_json(
+            StatusCode::OK,
+            &serde_json::json!({ "app": app, "cron": cron, "outcome": "ok" }),
+        )),
+        Err(e) => Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "scheduled_failed",
+            e.to_string(),
+        )),
+    }
 }
 
 /// The app's plain variables.

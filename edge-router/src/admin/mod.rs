@@ -42,6 +42,7 @@ pub const ENDPOINTS: &[(&str, &str)] = &[
     ("POST", "/v1/apps/{app}/versions"),
     ("POST", "/v1/apps/{app}/versions/{version}/activate"),
     ("POST", "/v1/apps/{app}/rollback"),
+    ("POST", "/v1/apps/{app}/scheduled"),
     ("GET", "/v1/apps/{app}/vars"),
     ("PUT", "/v1/apps/{app}/vars"),
     ("GET", "/v1/apps/{app}/secrets"),
@@ -192,6 +193,11 @@ async fn route(req: Request<Incoming>, node: &Arc<Node>) -> Result<Reply, ApiErr
             let app = app.to_string();
             let body = read_body(req.into_body(), 1 << 20).await?;
             apps::rollback(node, &app, &body).await
+        }
+        ("POST", ["apps", app, "scheduled"]) => {
+            let app = app.to_string();
+            let body = read_body(req.into_body(), 1 << 20).await?;
+            apps::trigger_scheduled(node, &app, &body).await
         }
         ("GET", ["apps", app, "vars"]) => apps::get_vars(node, app),
         ("PUT", ["apps", app, "vars"]) => {

@@ -102,6 +102,9 @@ pub struct Settings {
     /// Other apps of the node on the app's `env`, called with `fetch()`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub services: Vec<ServiceRef>,
+    /// Cron expressions that run the app's `scheduled` handler (UTC).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub crons: Vec<String>,
     /// Hosts `fetch()` may reach (`api.example.com`, `*.example.com`, optional `:port`).
     #[serde(default)]
     pub allowed_hosts: Vec<String>,
