@@ -230,17 +230,19 @@ async fn answers(port: u16, script: &[serde_json::Value]) -> Vec<serde_json::Val
     out
 }
 
-/// One Workers app per binding kind (every KV call; every D1 call), run by Miniflare (the
+/// One Workers app per binding kind (every KV call; every D1 call; every Cache API call), run
+/// by Miniflare (the
 /// real workerd) and by `edge dev` with the bindings declared in edge.toml: the same scripted
 /// requests get the same statuses and JSON bodies.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn kv_and_d1_answer_as_under_miniflare() {
+async fn kv_d1_and_the_cache_answer_as_under_miniflare() {
     // reqwest's plain clients need a process-wide rustls provider.
     let _ = rustls::crypto::ring::default_provider().install_default();
     let fixtures = miniflare_dir();
     for (app, requests, min) in [
         ("kv-app.mjs", "kv-requests.json", 60),
         ("d1-app.mjs", "d1-requests.json", 40),
+        ("cache-app.mjs", "cache-requests.json", 100),
     ] {
         let script: Vec<serde_json::Value> =
             serde_json::from_str(&std::fs::read_to_string(fixtures.join(requests)).unwrap())

@@ -289,3 +289,15 @@ mod tests {
         assert_eq!(cache.bytes(), 0);
     }
 }
+
+/// `knownBodyLength(response)`: the length of a Response's body when it is known up front (a
+/// string or bytes), `undefined` for a stream; a cached copy keeps its `content-length` then.
+pub fn known_body_length(value: Value<'_>) -> Option<f64> {
+    let response = rquickjs::Class::<crate::web::response::Response>::from_value(&value).ok()?;
+    let response = response.borrow();
+    match &response.body.inner {
+        crate::web::body_mixin::BodyInner::Null => Some(0.0),
+        crate::web::body_mixin::BodyInner::Bytes(b) => Some(b.len() as f64),
+        _ => None,
+    }
+}

@@ -153,6 +153,7 @@ export default function install(native) {
   workers = Object.freeze(native.workers);
   clientAddress = native.clientAddress;
   cacheStore = native.cacheStore;
+  knownBodyLength = native.knownBodyLength;
   nodeCrypto = native.nodeCrypto;
   vmRealm = native.vmRealm;
   socketConnect = native.connect;
@@ -262,19 +263,26 @@ export default function install(native) {
     });
   }
 
-  // The Cache API (`caches.default`, `caches.open()`), made on first use.
-  Object.defineProperty(globalThis, "caches", {
-    get() {
-      const value = cjs.requireModule("edge:bindings").cacheStorage();
-      defineGlobal("caches", value);
-      return value;
-    },
-    set(value) {
-      defineGlobal("caches", value);
-    },
-    enumerable: false,
-    configurable: true,
-  });
+  // The Cache API (`caches.default`, `caches.open()`, the `Cache` and `CacheStorage`
+  // interfaces), made on first use.
+  for (const [name, make] of [
+    ["caches", (m) => m.cacheStorage()],
+    ["Cache", (m) => m.Cache],
+    ["CacheStorage", (m) => m.CacheStorage],
+  ]) {
+    Object.defineProperty(globalThis, name, {
+      get() {
+        const value = make(cjs.requireModule("edge:bindings"));
+        defineGlobal(name, value);
+        return value;
+      },
+      set(value) {
+        defineGlobal(name, value);
+      },
+      enumerable: false,
+      configurable: true,
+    });
+  }
 
   return {
     ...streamHooks,
@@ -314,6 +322,7 @@ let ticks;
 let workers;
 let clientAddress;
 let cacheStore;
+let knownBodyLength;
 let nodeCrypto;
 let vmRealm;
 let socketConnect;
@@ -342,4 +351,4 @@ function unavailableOnEdge(module, name, missing) {
   };
 }
 
-export { eventTargetListeners, kResistStopPropagation, inspectNodeStyle as inspectValue, formatArgsNodeStyle as formatArgs, hashSync, unavailableOnEdge, asyncContext, cjs, processEnv, ticks, workers, clientAddress, cacheStore, globalListenerCount, setProcessErrorHooks, nodeCrypto, nativeCodec, vmRealm, socketConnect };
+export { eventTargetListeners, kResistStopPropagation, inspectNodeStyle as inspectValue, formatArgsNodeStyle as formatArgs, hashSync, unavailableOnEdge, asyncContext, cjs, processEnv, ticks, workers, clientAddress, cacheStore, knownBodyLength, globalListenerCount, setProcessErrorHooks, nodeCrypto, nativeCodec, vmRealm, socketConnect };

@@ -3,7 +3,7 @@
 // value conversions and result shapes follow Workers KV and D1; the native side moves bytes
 // and SQLite values.
 
-import { cacheStore } from "edge:bootstrap";
+import { cacheStore, knownBodyLength } from "edge:bootstrap";
 
 const KEY_MAX_BYTES = 512;
 const VALUE_MAX_BYTES = 25 * 1024 * 1024;
@@ -303,41 +303,55 @@ function serviceBinding(handle) {
   return new Fetcher(handle);
 }
 
-// The Cache API: what may be stored and for how long follows the response's Cache-Control
-// (s-maxage, then max-age, then Expires); no-store, private and Set-Cookie responses are not
-// stored; Vary keeps a variant per request header value; a match answers conditional requests
-// (If-None-Match, If-Modified-Since) with 304 and ranges with 206.
+// The Cache API, as Workers' cache behaves (checked against Miniflare, which runs workerd):
+// a shared HTTP cache's storability rules (understood statuses; no no-store, private,
+// Set-Cookie or Authorization; a positive lifetime from s-maxage, max-age or Expires, less
+// Age), hop-by-hop headers dropped, `cf-cache-status`, `age` and `date` added; a match
+// answers If-None-Match/If-Modified-Since with 304 and ranges with 206 (416 when none can be
+// served); Vary is not used to tell variants apart, as in Workers.
+
+const UNDERSTOOD = [200, 203, 204, 206, 300, 301, 302, 303, 307, 308, 404, 405, 410, 414, 501];
+const HOP_BY_HOP = ["connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade"];
 
 function directives(value) {
   const out = new Map();
   for (const part of (value ?? "").split(",")) {
-    const [name, arg] = part.split("=");
-    const key = name.trim().toLowerCase();
-    if (key) out.set(key, arg === undefined ? true : arg.trim().replace(/^"|"$/g, ""));
+    const eq = part.indexOf("=");
+    const key = (eq < 0 ? part : part.slice(0, eq)).trim().toLowerCase();
+    if (key) out.set(key, eq < 0 ? true : part.slice(eq + 1).trim().replace(/^"|"$/g, ""));
   }
   return out;
 }
 
-function lifetimeMs(headers) {
-  const cc = directives(headers.get("cache-control"));
-  if (cc.has("no-store") || cc.has("private") || cc.has("no-cache")) return 0;
-  for (const key of ["s-maxage", "max-age"]) {
-    if (cc.has(key)) {
-      const seconds = Number(cc.get(key));
-      return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 0;
-    }
+/** Seconds the response may be served from the cache (0: it is not stored). */
+function lifetimeSeconds(request, response) {
+  const cc = directives(response.headers.get("cache-control"));
+  if (!UNDERSTOOD.includes(response.status)) return 0;
+  if (cc.has("no-store") || cc.has("no-cache")) return 0;
+  if (cc.get("private") === true) return 0;
+  if (response.headers.has("set-cookie")) return 0;
+  if (request.headers.has("authorization") && !cc.has("public") && !cc.has("s-maxage") && !cc.has("must-revalidate")) return 0;
+  let lifetime = 0;
+  if (cc.has("s-maxage")) lifetime = Number(cc.get("s-maxage"));
+  else if (cc.has("max-age")) lifetime = Number(cc.get("max-age"));
+  else if (response.headers.has("expires")) {
+    const expires = Date.parse(response.headers.get("expires"));
+    const date = Date.parse(response.headers.get("date") ?? "") || Date.now();
+    lifetime = Number.isFinite(expires) ? (expires - date) / 1000 : 0;
   }
-  const expires = headers.get("expires");
-  if (expires !== null) {
-    const at = Date.parse(expires);
-    return Number.isFinite(at) ? Math.max(0, at - Date.now()) : 0;
-  }
-  // No freshness information: kept until evicted, as Workers' cache does.
-  return Infinity;
+  const age = Number(response.headers.get("age") ?? 0) || 0;
+  lifetime -= age;
+  return Number.isFinite(lifetime) && lifetime > 0 ? lifetime : 0;
 }
 
-function toRequest(request) {
+function keyRequest(request) {
   return request instanceof Request ? request : new Request(request);
+}
+
+function keyUrl(request) {
+  const url = request.url;
+  const hash = url.indexOf("#");
+  return hash < 0 ? url : url.slice(0, hash);
 }
 
 function etagMatches(list, etag) {
@@ -348,19 +362,38 @@ function etagMatches(list, etag) {
   });
 }
 
-function rangeOf(header, size) {
-  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
-  if (!m || (m[1] === "" && m[2] === "")) return undefined;
-  let start;
-  let end;
-  if (m[1] === "") {
-    start = Math.max(0, size - Number(m[2]));
-    end = size - 1;
-  } else {
-    start = Number(m[1]);
-    end = m[2] === "" ? size - 1 : Math.min(Number(m[2]), size - 1);
+/** The byte ranges a Range header asks of `size` bytes: a list, or null when none can be served. */
+function rangesOf(header, size) {
+  const m = /^bytes=(.+)$/.exec(header.trim());
+  if (!m) return null;
+  const out = [];
+  for (const spec of m[1].split(",")) {
+    const r = /^\s*(\d*)-(\d*)\s*$/.exec(spec);
+    if (!r || (r[1] === "" && r[2] === "")) return null;
+    let start;
+    let end;
+    if (r[1] === "") {
+      start = Math.max(0, size - Number(r[2]));
+      end = size - 1;
+    } else {
+      start = Number(r[1]);
+      end = r[2] === "" ? size - 1 : Math.min(Number(r[2]), size - 1);
+    }
+    if (start <= end && start < size) out.push([start, end]);
   }
-  return start <= end && start < size ? [start, end] : null;
+  return out.length > 0 ? out : null;
+}
+
+function notImplemented(method, owner = "Cache") {
+  return function () {
+    return Promise.reject(new Error(`Failed to execute '${method}' on '${owner}': the method is not implemented.`));
+  };
+}
+
+function checkOptions(options) {
+  for (const key of ["ignoreSearch", "ignoreVary"]) {
+    if (options?.[key] !== undefined) throw new Error(`The '${key}' field on 'CacheQueryOptions' is not implemented.`);
+  }
 }
 
 class Cache {
@@ -372,61 +405,85 @@ class Cache {
   }
 
   async put(request, response) {
-    const req = toRequest(request);
+    const req = keyRequest(request);
+    if (!(response instanceof Response)) throw new TypeError("Failed to execute 'put' on 'Cache': parameter 2 is not of type 'Response'.");
     if (req.method !== "GET") throw new TypeError("Cannot cache response to non-GET request.");
-    if (!(response instanceof Response)) throw new TypeError("Cache.put() takes a Response.");
     if (response.status === 206) throw new TypeError("Cannot cache response to a range request (206 Partial Content).");
     const vary = response.headers.get("vary");
     if (vary !== null && vary.split(",").some((v) => v.trim() === "*")) throw new TypeError("Cannot cache response with 'Vary: *' header.");
-    if (response.bodyUsed) throw new TypeError("Response body is already used");
+    if (response.bodyUsed) throw new TypeError("Body has already been used. It can only be used once. Use tee() first if you need to read it twice.");
+    const known = knownBodyLength(response);
     const body = new Uint8Array(await response.arrayBuffer());
-    if (response.headers.has("set-cookie")) return;
-    const lifetime = lifetimeMs(response.headers);
-    if (lifetime === 0) return;
-    const varied = vary === null ? [] : vary.split(",").map((h) => h.trim().toLowerCase()).filter(Boolean).map((h) => [h, req.headers.get(h) ?? ""]);
-    this.#store.put(this.#name, req.url, response.status, [...response.headers], body, Date.now() + lifetime, varied);
-  }
-
-  async match(request, options) {
-    const req = toRequest(request);
-    if (req.method !== "GET" && !options?.ignoreMethod) return undefined;
-    const now = Date.now();
-    for (const [status, headerList, body, expires, varied] of this.#store.get(this.#name, req.url)) {
-      if (expires <= now) continue;
-      if (!varied.every(([h, v]) => (req.headers.get(h) ?? "") === v)) continue;
-      const headers = new Headers(headerList);
-      const inm = req.headers.get("if-none-match");
-      const etag = headers.get("etag");
-      if (inm !== null && etag !== null && etagMatches(inm, etag)) return new Response(null, { status: 304, headers });
-      const ims = req.headers.get("if-modified-since");
-      const modified = headers.get("last-modified");
-      if (inm === null && ims !== null && modified !== null && Date.parse(modified) <= Date.parse(ims)) {
-        return new Response(null, { status: 304, headers });
-      }
-      const range = req.headers.get("range");
-      if (range !== null && status === 200) {
-        const span = rangeOf(range, body.byteLength);
-        if (span === null) {
-          headers.set("content-range", `bytes */${body.byteLength}`);
-          return new Response(null, { status: 416, headers });
-        }
-        if (span !== undefined) {
-          const [start, end] = span;
-          headers.set("content-range", `bytes ${start}-${end}/${body.byteLength}`);
-          headers.set("content-length", String(end - start + 1));
-          return new Response(body.slice(start, end + 1), { status: 206, headers });
-        }
-      }
-      return new Response(NULL_BODY_STATUS.includes(status) ? null : body, { status, headers });
+    const lifetime = lifetimeSeconds(req, response);
+    if (lifetime <= 0) return undefined;
+    const headers = [];
+    for (const [name, value] of response.headers) {
+      if (HOP_BY_HOP.includes(name) || name === "date" || name === "age") continue;
+      if (name === "warning" && /^\s*1\d\d/.test(value)) continue;
+      headers.push([name, value]);
     }
+    if (known !== undefined && !response.headers.has("content-length")) headers.push(["content-length", String(known)]);
+    headers.push(["age", String(Number(response.headers.get("age") ?? 0) || 0)]);
+    headers.push(["date", new Date().toUTCString()]);
+    this.#store.put(this.#name, keyUrl(req), response.status, headers, body, Date.now() + lifetime * 1000, []);
     return undefined;
   }
 
-  async delete(request, options) {
-    const req = toRequest(request);
-    if (req.method !== "GET" && !options?.ignoreMethod) return false;
-    return this.#store.delete(this.#name, req.url);
+  async match(request, options) {
+    const req = keyRequest(request);
+    checkOptions(options);
+    if (req.method !== "GET" && !options?.ignoreMethod) return undefined;
+    const [found] = this.#store.get(this.#name, keyUrl(req)).filter(([, , , expires]) => expires > Date.now());
+    if (found === undefined) return undefined;
+    const [status, headerList, body] = found;
+    const headers = new Headers(headerList);
+    headers.set("cf-cache-status", "HIT");
+    const inm = req.headers.get("if-none-match");
+    const etag = headers.get("etag");
+    if (inm !== null && etag !== null && etagMatches(inm, etag)) return new Response(null, { status: 304, headers });
+    const ims = Date.parse(req.headers.get("if-modified-since") ?? "");
+    const modified = Date.parse(headers.get("last-modified") ?? "");
+    if (inm === null && Number.isFinite(ims) && Number.isFinite(modified) && modified <= ims) {
+      return new Response(null, { status: 304, headers });
+    }
+    const range = req.headers.get("range");
+    if (range !== null && status === 200) {
+      const spans = rangesOf(range, body.byteLength);
+      if (spans === null) {
+        return new Response(null, { status: 416, headers: { "cf-cache-status": "HIT", "content-range": `bytes */${body.byteLength}` } });
+      }
+      if (spans.length === 1) {
+        const [[start, end]] = spans;
+        headers.set("content-range", `bytes ${start}-${end}/${body.byteLength}`);
+        headers.set("content-length", String(end - start + 1));
+        return new Response(body.slice(start, end + 1), { status: 206, headers });
+      }
+      const boundary = `edge-boundary-${crypto.randomUUID()}`;
+      const type = headers.get("content-type");
+      const pieces = [];
+      for (const [start, end] of spans) {
+        let head = `--${boundary}\r\n`;
+        if (type !== null) head += `Content-Type: ${type}\r\n`;
+        head += `Content-Range: bytes ${start}-${end}/${body.byteLength}\r\n\r\n`;
+        pieces.push(encoder.encode(head), body.slice(start, end + 1), encoder.encode("\r\n"));
+      }
+      pieces.push(encoder.encode(`--${boundary}--`));
+      headers.set("content-type", `multipart/byteranges; boundary=${boundary}`);
+      headers.delete("content-length");
+      return new Response(new Blob(pieces), { status: 206, headers });
+    }
+    return new Response(NULL_BODY_STATUS.includes(status) ? null : body, { status, headers });
   }
+
+  async delete(request, options) {
+    const req = keyRequest(request);
+    checkOptions(options);
+    if (req.method !== "GET" && !options?.ignoreMethod) return false;
+    return this.#store.delete(this.#name, keyUrl(req));
+  }
+}
+for (const method of ["add", "addAll", "keys", "matchAll"]) {
+  Object.defineProperty(Cache.prototype, method, { value: notImplemented(method), writable: true, configurable: true });
 }
 Object.defineProperty(Cache.prototype, Symbol.toStringTag, { value: "Cache", configurable: true });
 
@@ -443,10 +500,11 @@ class CacheStorage {
     return this.#default;
   }
   async open(name) {
-    const label = String(name);
-    if (label === "default") throw new TypeError('"default" is a reserved cache name');
-    return new Cache(`named:${label}`, this.#store);
+    return new Cache(`named:${String(name)}`, this.#store);
   }
+}
+for (const method of ["has", "delete", "keys", "match"]) {
+  Object.defineProperty(CacheStorage.prototype, method, { value: notImplemented(method, "CacheStorage"), writable: true, configurable: true });
 }
 Object.defineProperty(CacheStorage.prototype, Symbol.toStringTag, { value: "CacheStorage", configurable: true });
 

@@ -129,6 +129,10 @@ pub fn install(
         "cacheStore",
         Func::from(crate::bindings::cache::cache_store),
     )?;
+    native.set(
+        "knownBodyLength",
+        Func::from(crate::bindings::cache::known_body_length),
+    )?;
     let workers = Object::new(ctx.clone())?;
     workers.set("spawn", Func::from(crate::workers::spawn))?;
     workers.set("self", Func::from(crate::workers::worker_self))?;
