@@ -197,13 +197,21 @@ fn miniflare_dir() -> std::path::PathBuf {
 
 /// `{"status", "body"}` for each scripted request, as `run-with-miniflare.mjs` prints them.
 async fn answers(port: u16, script: &[serde_json::Value]) -> Vec<serde_json::Value> {
-    let client = reqwest::Client::new();
+    answers_at(port, "127.0.0.1", script).await
+}
+
+/// The same, sent to `host` (resolved to 127.0.0.1).
+async fn answers_at(port: u16, host: &str, script: &[serde_json::Value]) -> Vec<serde_json::Value> {
+    let client = reqwest::Client::builder()
+        .resolve(host, std::net::SocketAddr::from(([127, 0, 0, 1], port)))
+        .build()
+        .unwrap();
     let mut out = Vec::new();
     for step in script {
         let method = reqwest::Method::from_bytes(step[0].as_str().unwrap().as_bytes()).unwrap();
         let mut req = client.request(
             method,
-            format!("http://127.0.0.1:{port}{}", step[1].as_str().unwrap()),
+            format!("http://{host}:{port}{}", step[1].as_str().unwrap()),
         );
         match &step[2] {
             serde_json::Value::Object(headers) => {
@@ -483,4 +491,68 @@ async fn scheduled_handlers_run_for_their_cron_triggers() {
         )
         .await;
     assert_eq!(status, 400, "{body}");
+}
+
+/// Two Workers apps, one calling the other (and itself) through service bindings, run by
+/// Miniflare and by a node: the same scripted requests get the same statuses and JSON bodies
+/// (headers and methods through, bodies both ways, streamed bodies, status codes, redirects
+/// followed or not, the callee's errors rejecting the caller's fetch with their class).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn service_bindings_answer_as_under_miniflare() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let fixtures = miniflare_dir();
+    let script: Vec<serde_json::Value> = serde_json::from_str(
+        &std::fs::read_to_string(fixtures.join("services-requests.json")).unwrap(),
+    )
+    .unwrap();
+    assert!(script.len() >= 20);
+    let out = std::process::Command::new("node")
+        .args([
+            "run-with-miniflare.mjs",
+            "services-front.mjs",
+            "services-requests.json",
+            "--service",
+            "AUTH=services-auth.mjs",
+            "--self",
+            "SELF",
+        ])
+        .current_dir(&fixtures)
+        .output()
+        .expect("node is installed (scripts/test.sh installs it)");
+    assert!(
+        out.status.success(),
+        "Miniflare: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let expected: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(expected.len(), script.len());
+
+    let dir = tempfile::tempdir().unwrap();
+    let node = NodeProc::start(&write_config(dir.path(), ""));
+    let admin = node.admin();
+    let source = |f: &str| std::fs::read_to_string(fixtures.join(f)).unwrap();
+    admin.deploy("auth", &source("services-auth.mjs")).await;
+    admin
+        .serve("front", &source("services-front.mjs"), &["localhost"])
+        .await;
+    let (status, body) = admin
+        .json(
+            "PUT",
+            "/v1/apps/front",
+            serde_json::json!({ "services": [
+                { "binding": "AUTH", "service": "auth" },
+                { "binding": "SELF", "service": "front" },
+            ] }),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let got = answers_at(node.http.port(), "localhost", &script).await;
+    assert_eq!(got.len(), expected.len());
+    for (i, (g, e)) in got.iter().zip(&expected).enumerate() {
+        assert_eq!(g, e, "request {i} {} {}", script[i][0], script[i][1]);
+    }
 }

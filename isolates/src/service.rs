@@ -50,7 +50,14 @@ impl ServiceTarget for HostService {
             let (tx, rx) = tokio::sync::oneshot::channel();
             tokio::task::spawn_local(async move {
                 let answer = host.dispatch(&target, request).await;
-                let _ = tx.send(answer.map_err(|e| format!("service {target}: {e}")));
+                // An error the callee threw reaches the caller as itself (`Name: message`).
+                let answer = answer.map_err(|e| match e {
+                    crate::HostError::Dispatch(edge_runtime::DispatchError::Handler(js)) => {
+                        js.message
+                    }
+                    other => format!("service {target}: {other}"),
+                });
+                let _ = tx.send(answer);
                 drop(guard);
             });
             rx.await

@@ -39,10 +39,68 @@ impl ServiceHandle {
     }
 }
 
+/// The error to reject with: the callee's own error class when `why` is `Name: message` of
+/// a standard one, else a TypeError.
+fn rejection<'js>(ctx: &Ctx<'js>, why: &str) -> rquickjs::Error {
+    const NAMES: [&str; 7] = [
+        "Error",
+        "TypeError",
+        "RangeError",
+        "SyntaxError",
+        "ReferenceError",
+        "EvalError",
+        "URIError",
+    ];
+    if let Some((name, message)) = why.split_once(": ") {
+        if NAMES.contains(&name) {
+            let make = || -> Result<Value<'js>> {
+                let ctor: rquickjs::function::Constructor = ctx.globals().get(name)?;
+                ctor.construct((message,))
+            };
+            if let Ok(err) = make() {
+                return ctx.throw(err);
+            }
+        }
+    }
+    Exception::throw_type(ctx, why)
+}
+
+/// How many redirects a call follows.
+const MAX_REDIRECTS: usize = 20;
+
+struct Call {
+    method: http::Method,
+    url: String,
+    headers: http::HeaderMap,
+    /// Kept when it can be sent again (after a 307 or 308).
+    replay: Option<bytes::Bytes>,
+}
+
+impl Call {
+    fn request(&self, body: Body) -> AppRequest {
+        AppRequest {
+            method: self.method.clone(),
+            url: self.url.clone(),
+            headers: self.headers.clone(),
+            body,
+            client: None,
+        }
+    }
+}
+
+fn location(answer: &AppResponse, base: &str) -> Option<String> {
+    let to = answer.headers.get(http::header::LOCATION)?.to_str().ok()?;
+    url::Url::parse(base)
+        .ok()?
+        .join(to)
+        .ok()
+        .map(|u| u.to_string())
+}
+
 #[rquickjs::methods]
 impl ServiceHandle {
-    /// `fetch(input, init)`, as the global `fetch()` takes them; resolves with the callee's
-    /// Response, its body streaming.
+    /// `fetch(input, init)`, as the global `fetch()` takes them (redirects followed unless
+    /// `redirect` says otherwise); resolves with the callee's Response, its body streaming.
     pub fn fetch<'js>(
         &self,
         ctx: Ctx<'js>,
@@ -59,28 +117,88 @@ impl ServiceHandle {
             ));
         }
         request.body.used = true;
-        let body = match std::mem::take(&mut request.body).inner {
-            BodyInner::Null => Body::empty(),
-            BodyInner::Bytes(b) => Body::full(b),
-            BodyInner::Native(body) => body,
-            BodyInner::Stream(stream) => stream_to_body(&ctx, stream)?,
+        let mut headers = request.headers.to_map();
+        // As a request over the wire would carry them: a known length, else chunked.
+        let (body, replay) = match std::mem::take(&mut request.body).inner {
+            BodyInner::Null => (Body::empty(), Some(bytes::Bytes::new())),
+            BodyInner::Bytes(b) => {
+                headers
+                    .entry(http::header::CONTENT_LENGTH)
+                    .or_insert_with(|| http::HeaderValue::from(b.len()));
+                (Body::full(b.clone()), Some(b))
+            }
+            BodyInner::Native(body) => (body, None),
+            BodyInner::Stream(stream) => {
+                if !headers.contains_key(http::header::CONTENT_LENGTH) {
+                    headers.insert(
+                        http::header::TRANSFER_ENCODING,
+                        http::HeaderValue::from_static("chunked"),
+                    );
+                }
+                (stream_to_body(&ctx, stream)?, None)
+            }
         };
-        let app_request = AppRequest {
-            method: method.clone(),
+        let follow = request.redirect == "follow";
+        let manual_error = request.redirect == "error";
+        let mut call = Call {
+            method,
             url: request.url.clone(),
-            headers: request.headers.to_map(),
-            body,
-            client: None,
+            headers,
+            replay,
         };
-        let future = self.target.fetch(app_request);
+        let target = self.target.clone();
         let ctx2 = ctx.clone();
-        let url = request.url.clone();
         Promise::wrap_future(&ctx, async move {
-            let answer = future
+            let mut answer = target
+                .fetch(call.request(body))
                 .await
-                .map_err(|why| Exception::throw_type(&ctx2, &why))?;
+                .map_err(|why| rejection(&ctx2, &why))?;
+            let mut redirected = false;
+            for _ in 0..MAX_REDIRECTS {
+                if !matches!(answer.status, 301 | 302 | 303 | 307 | 308) {
+                    break;
+                }
+                if manual_error {
+                    return Err(Exception::throw_type(
+                        &ctx2,
+                        "fetch failed: redirect mode is \"error\"",
+                    ));
+                }
+                let Some(next) = location(&answer, &call.url).filter(|_| follow) else {
+                    break;
+                };
+                let keeps_method = matches!(answer.status, 307 | 308)
+                    || !(answer.status == 303 && call.method != http::Method::HEAD
+                        || matches!(answer.status, 301 | 302) && call.method == http::Method::POST);
+                let body = if keeps_method {
+                    match &call.replay {
+                        Some(b) => Body::full(b.clone()),
+                        None => return Err(Exception::throw_type(
+                            &ctx2,
+                            "fetch failed: cannot follow a redirect with a streamed request body",
+                        )),
+                    }
+                } else {
+                    call.method = http::Method::GET;
+                    call.replay = Some(bytes::Bytes::new());
+                    for h in [
+                        http::header::CONTENT_TYPE,
+                        http::header::CONTENT_LENGTH,
+                        http::header::TRANSFER_ENCODING,
+                    ] {
+                        call.headers.remove(h);
+                    }
+                    Body::empty()
+                };
+                call.url = next;
+                redirected = true;
+                answer = target
+                    .fetch(call.request(body))
+                    .await
+                    .map_err(|why| rejection(&ctx2, &why))?;
+            }
             let null_body =
-                method == http::Method::HEAD || matches!(answer.status, 101 | 204 | 205 | 304);
+                call.method == http::Method::HEAD || matches!(answer.status, 101 | 204 | 205 | 304);
             let status_text = http::StatusCode::from_u16(answer.status)
                 .ok()
                 .and_then(|s| s.canonical_reason())
@@ -96,8 +214,8 @@ impl ServiceHandle {
                     BodySlot::new(BodyInner::Native(answer.body))
                 },
                 kind: "basic",
-                url,
-                redirected: false,
+                url: call.url,
+                redirected,
             };
             Class::instance(ctx2.clone(), response)
         })

@@ -30,6 +30,8 @@ pub enum BodyInner<'js> {
 pub struct BodySlot<'js> {
     pub inner: BodyInner<'js>,
     pub used: bool,
+    /// A body was there and has been read: `body` stays a (drained) stream, not `null`.
+    pub drained: bool,
 }
 
 impl<'js> Trace<'js> for BodySlot<'js> {
@@ -51,6 +53,7 @@ impl Default for BodySlot<'_> {
         BodySlot {
             inner: BodyInner::Null,
             used: false,
+            drained: false,
         }
     }
 }
@@ -207,7 +210,11 @@ fn parse_form_data<'js>(ctx: &Ctx<'js>, bytes: &Bytes, content_type: &str) -> Re
 
 impl<'js> BodySlot<'js> {
     pub fn new(inner: BodyInner<'js>) -> Self {
-        BodySlot { inner, used: false }
+        BodySlot {
+            inner,
+            used: false,
+            drained: false,
+        }
     }
 
     pub fn is_null(&self) -> bool {
@@ -229,6 +236,10 @@ impl<'js> BodySlot<'js> {
     pub fn stream(&mut self, ctx: &Ctx<'js>) -> Result<Value<'js>> {
         let intrinsics = Intrinsics::get(ctx)?;
         let stream: Object = match std::mem::replace(&mut self.inner, BodyInner::Null) {
+            BodyInner::Null if self.drained => {
+                let empty = TypedArray::<u8>::new(ctx.clone(), Vec::new())?;
+                intrinsics.stream_from_bytes.call((empty,))?
+            }
             BodyInner::Null => return Ok(Value::new_null(ctx.clone())),
             BodyInner::Stream(s) => s,
             BodyInner::Bytes(b) => {
@@ -250,7 +261,9 @@ impl<'js> BodySlot<'js> {
             return Err(Exception::throw_type(ctx, "Body has already been used"));
         }
         self.used = true;
-        Ok(std::mem::replace(&mut self.inner, BodyInner::Null))
+        let inner = std::mem::replace(&mut self.inner, BodyInner::Null);
+        self.drained = !matches!(inner, BodyInner::Null);
+        Ok(inner)
     }
 
     /// Duplicates the body for `clone()`.
