@@ -244,6 +244,18 @@ pub fn cache_store<'js>(ctx: Ctx<'js>) -> Result<rquickjs::Class<'js, CacheHandl
 /// What an isolate with no cache storage of its embedder's keeps: 32 MiB.
 pub const DEFAULT_BUDGET: usize = 32 << 20;
 
+/// `knownBodyLength(response)`: the length of a Response's body when it is known up front (a
+/// string or bytes), `undefined` for a stream; a cached copy keeps its `content-length` then.
+pub fn known_body_length(value: Value<'_>) -> Option<f64> {
+    let response = rquickjs::Class::<crate::web::response::Response>::from_value(&value).ok()?;
+    let response = response.borrow();
+    match &response.body.inner {
+        crate::web::body_mixin::BodyInner::Null => Some(0.0),
+        crate::web::body_mixin::BodyInner::Bytes(b) => Some(b.len() as f64),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -287,17 +299,5 @@ mod tests {
         assert!(cache.delete("d".into(), "u".into()));
         assert!(!cache.delete("d".into(), "u".into()));
         assert_eq!(cache.bytes(), 0);
-    }
-}
-
-/// `knownBodyLength(response)`: the length of a Response's body when it is known up front (a
-/// string or bytes), `undefined` for a stream; a cached copy keeps its `content-length` then.
-pub fn known_body_length(value: Value<'_>) -> Option<f64> {
-    let response = rquickjs::Class::<crate::web::response::Response>::from_value(&value).ok()?;
-    let response = response.borrow();
-    match &response.body.inner {
-        crate::web::body_mixin::BodyInner::Null => Some(0.0),
-        crate::web::body_mixin::BodyInner::Bytes(b) => Some(b.len() as f64),
-        _ => None,
     }
 }
