@@ -75,7 +75,7 @@ const INDEX_TS: &str = r#"export interface Env {
 }
 
 export default {
-  async fetch(request: Request, env: Env): Promise<Response> {
+  async fetch(request, env) {
     const url = new URL(request.url);
     if (url.pathname === "/api/time") {
       return Response.json({ now: new Date().toISOString() });
@@ -84,8 +84,12 @@ export default {
       headers: { "content-type": "text/plain; charset=utf-8" },
     });
   },
-};
+} satisfies ExportedHandler<Env>;
 "#;
+
+/// The SDK's declarations (the execution context, bindings, `caches.default`), written into
+/// the project so that the editor and `tsc` know them.
+const EDGE_TYPES: &str = include_str!("../../sdk/index.d.ts");
 
 const TSCONFIG: &str = r#"{
   "compilerOptions": {
@@ -127,6 +131,7 @@ pub fn main(args: InitArgs) -> Result<std::process::ExitCode> {
     let files = [
         (project::FILE, edge_toml(&name)),
         ("src/index.ts", INDEX_TS.to_owned()),
+        ("src/edge.d.ts", EDGE_TYPES.to_owned()),
         ("tsconfig.json", TSCONFIG.to_owned()),
         ("package.json", package_json(&name)),
         (".gitignore", GITIGNORE.to_owned()),
