@@ -1,7 +1,7 @@
 // Types for apps on Edge: what a handler receives besides the Web APIs (which TypeScript's
 // "WebWorker" lib describes): the execution context, the scheduled controller, and the
 // bindings an app declares in edge.toml (KV namespaces, SQL databases, service bindings), plus
-// the Cache API's default cache and the `cloudflare:sockets` / `edge:sockets` module.
+// queues, the Cache API's default cache and the `cloudflare:sockets` / `edge:sockets` module.
 // The runtime's shapes are checked against these declarations by the test suite. A script
 // (no imports or exports): add it to a project's `types` or `include`.
 
@@ -24,6 +24,45 @@ interface ScheduledController {
 interface ExportedHandler<Env = unknown> {
   fetch?(request: Request, env: Env, ctx: ExecutionContext): Response | Promise<Response>;
   scheduled?(controller: ScheduledController, env: Env, ctx: ExecutionContext): void | Promise<void>;
+  queue?(batch: MessageBatch, env: Env, ctx: ExecutionContext): void | Promise<void>;
+}
+
+// Queues (`[[queues.producers]]`, `[[queues.consumers]]`).
+
+type QueueContentType = "v8" | "json" | "text" | "bytes";
+
+interface QueueSendOptions {
+  contentType?: QueueContentType;
+  /** Seconds before the message is delivered (0-43200). */
+  delaySeconds?: number;
+}
+
+interface MessageSendRequest<Body = unknown> {
+  body: Body;
+  contentType?: QueueContentType;
+  delaySeconds?: number;
+}
+
+interface Queue<Body = unknown> {
+  send(body: Body, options?: QueueSendOptions): Promise<void>;
+  sendBatch(messages: Iterable<MessageSendRequest<Body>>, options?: { delaySeconds?: number }): Promise<void>;
+}
+
+interface Message<Body = unknown> {
+  readonly id: string;
+  readonly timestamp: Date;
+  readonly body: Body;
+  /** Deliveries so far, this one included. */
+  readonly attempts: number;
+  ack(): void;
+  retry(options?: { delaySeconds?: number }): void;
+}
+
+interface MessageBatch<Body = unknown> {
+  readonly queue: string;
+  readonly messages: readonly Message<Body>[];
+  ackAll(): void;
+  retryAll(options?: { delaySeconds?: number }): void;
 }
 
 // KV namespaces (`[[kv_namespaces]]`).

@@ -68,6 +68,15 @@ pub fn main(args: DevArgs) -> Result<ExitCode> {
             });
             say!("edge dev: database {binding} is kept in {}", path.display());
         }
+        if !project.queue_producers.is_empty()
+            || !project.queue_consumers.is_empty()
+            || !project.services.is_empty()
+            || !project.crons.is_empty()
+        {
+            say!(
+                "edge dev: queues, service bindings and cron triggers run on a node (edge serve); they are not set up here"
+            );
+        }
         if !project.kv_namespaces.is_empty() {
             let path = project.dir.join(".edge").join("kv.sqlite");
             let file = edge_isolates::KvFile::open(&path).map_err(|e| anyhow!(e))?;

@@ -41,6 +41,10 @@ pub struct Project {
     pub services: Vec<(String, String)>,
     /// Cron expressions that run the app's `scheduled` handler (`[triggers] crons`).
     pub crons: Vec<String>,
+    /// Queues the app sends to: the binding's name and the queue.
+    pub queue_producers: Vec<(String, String)>,
+    /// Queues the app consumes, as the admin API takes them.
+    pub queue_consumers: Vec<serde_json::Value>,
     /// Hosts `fetch()` may reach.
     pub outbound: Vec<String>,
 }
@@ -84,6 +88,29 @@ struct Raw {
     d1_databases: Option<Vec<Spanned<RawKv>>>,
     services: Option<Vec<Spanned<RawService>>>,
     triggers: Option<RawTriggers>,
+    queues: Option<RawQueues>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawQueues {
+    producers: Option<Vec<Spanned<RawProducer>>>,
+    consumers: Option<Vec<Spanned<RawConsumer>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProducer {
+    binding: String,
+    queue: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConsumer {
+    queue: String,
+    max_batch_size: Option<u32>,
+    max_retries: Option<u32>,
 }
 
 #[derive(Deserialize)]
@@ -446,6 +473,48 @@ impl Project {
             )?;
             services.push((item.binding, item.service));
         }
+        let (mut queue_producers, mut queue_consumers) = (Vec::new(), Vec::new());
+        if let Some(queues) = raw.queues {
+            for item in queues.producers.unwrap_or_default() {
+                let span = item.span();
+                let item = item.into_inner();
+                check(
+                    valid_var_name(&item.binding)
+                        && valid_app_name(&item.queue)
+                        && !declared.iter().any(|(b, _, _)| *b == item.binding)
+                        && !services.iter().any(|(b, _)| *b == item.binding)
+                        && !queue_producers.iter().any(|(b, _)| *b == item.binding),
+                    span,
+                    format!(
+                        "queues.producers: binding '{}' (letters, digits, '_', used once) to queue '{}' (a-z, 0-9, '-')",
+                        item.binding, item.queue
+                    ),
+                )?;
+                queue_producers.push((item.binding, item.queue));
+            }
+            for item in queues.consumers.unwrap_or_default() {
+                let span = item.span();
+                let item = item.into_inner();
+                check(
+                    valid_app_name(&item.queue)
+                        && item.max_batch_size.is_none_or(|n| (1..=100).contains(&n))
+                        && item.max_retries.is_none_or(|n| n <= 100),
+                    span,
+                    format!(
+                        "queues.consumers: queue '{}' (a-z, 0-9, '-'), max_batch_size 1-100, max_retries 0-100",
+                        item.queue
+                    ),
+                )?;
+                let mut c = serde_json::json!({ "queue": item.queue });
+                if let Some(n) = item.max_batch_size {
+                    c["max_batch_size"] = n.into();
+                }
+                if let Some(n) = item.max_retries {
+                    c["max_retries"] = n.into();
+                }
+                queue_consumers.push(c);
+            }
+        }
         let mut crons = Vec::new();
         for cron in raw.triggers.and_then(|t| t.crons).unwrap_or_default() {
             let parsed = edge_router::cron::Cron::parse(cron.get_ref());
@@ -488,6 +557,8 @@ impl Project {
             d1_databases,
             services,
             crons,
+            queue_producers,
+            queue_consumers,
             outbound,
         })
     }
@@ -517,6 +588,20 @@ impl Project {
         }
         if !self.d1_databases.is_empty() {
             s.insert("d1_databases".into(), refs(&self.d1_databases));
+        }
+        if !self.queue_producers.is_empty() {
+            let producers: Vec<serde_json::Value> = self
+                .queue_producers
+                .iter()
+                .map(|(binding, queue)| serde_json::json!({ "binding": binding, "queue": queue }))
+                .collect();
+            s.insert("queue_producers".into(), producers.into());
+        }
+        if !self.queue_consumers.is_empty() {
+            s.insert(
+                "queue_consumers".into(),
+                self.queue_consumers.clone().into(),
+            );
         }
         if !self.crons.is_empty() {
             s.insert("crons".into(), self.crons.clone().into());

@@ -556,3 +556,122 @@ async fn service_bindings_answer_as_under_miniflare() {
         assert_eq!(g, e, "request {i} {} {}", script[i][0], script[i][1]);
     }
 }
+
+const QUEUE_APP: &str = r#"export default {
+  async fetch(request, env) {
+    const url = new URL(request.url);
+    if (url.pathname === "/send") {
+      const to = url.searchParams.get("to") === "later" ? env.LATER : env.JOBS;
+      const from = Number(url.searchParams.get("from"));
+      const count = Number(url.searchParams.get("count"));
+      const batch = [];
+      for (let n = from; n < from + count; n++) batch.push({ body: { n, at: new Date(0), tags: new Set(["x"]) } });
+      await to.sendBatch(batch);
+      return new Response("sent");
+    }
+    if (url.pathname === "/seen") return new Response((await env.KV.get("seen")) ?? "{}");
+    return new Response("not found", { status: 404 });
+  },
+  async queue(batch, env) {
+    for (const message of batch.messages) {
+      const { n, at, tags } = message.body;
+      if (!(at instanceof Date) || !tags.has("x")) throw new Error("the body lost its types");
+      if (n === 3 && message.attempts === 1) {
+        message.retry();
+        continue;
+      }
+      if (n === 5 && message.attempts === 1) throw new Error("first delivery of 5 fails");
+      const seen = JSON.parse((await env.KV.get("seen")) ?? "{}");
+      seen[`${batch.queue}:${n}`] = { times: (seen[`${batch.queue}:${n}`]?.times ?? 0) + 1, attempts: message.attempts };
+      await env.KV.put("seen", JSON.stringify(seen));
+      message.ack();
+    }
+  },
+};
+"#;
+
+async fn seen(client: &reqwest::Client, port: u16, want: usize) -> serde_json::Value {
+    let mut last = serde_json::Value::Null;
+    for _ in 0..300 {
+        let (_, text) = get(client, port, "queues.localhost", "/seen").await;
+        last = serde_json::from_str(&text).unwrap();
+        if last.as_object().is_some_and(|o| o.len() >= want) {
+            return last;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("the consumer saw only {last}");
+}
+
+/// Queues: messages sent with `sendBatch` (structured-clone bodies) reach the app's `queue`
+/// handler once each; a message it retries and one whose delivery throws come back with their
+/// attempt counted; messages sent before a SIGKILL are delivered after the restart.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn queue_messages_reach_the_consumer_once_across_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), "");
+    let mut node = NodeProc::start(&config);
+    let admin = node.admin();
+    admin
+        .serve("queues", QUEUE_APP, &["queues.localhost"])
+        .await;
+    let settings = |consumers: &[&str]| {
+        serde_json::json!({
+            "kv_namespaces": [{ "binding": "KV" }],
+            "queue_producers": [
+                { "binding": "JOBS", "queue": "jobs" },
+                { "binding": "LATER", "queue": "later" },
+            ],
+            "queue_consumers": consumers
+                .iter()
+                .map(|q| serde_json::json!({ "queue": q, "max_batch_size": 1 }))
+                .collect::<Vec<_>>(),
+        })
+    };
+    let (status, body) = admin
+        .json("PUT", "/v1/apps/queues", settings(&["jobs"]))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let client = client_for(&node, &["queues.localhost"]);
+    let port = node.http.port();
+    assert_eq!(
+        get(&client, port, "queues.localhost", "/send?from=0&count=8")
+            .await
+            .1,
+        "sent"
+    );
+    let got = seen(&client, port, 8).await;
+    for n in 0..8 {
+        let entry = &got[format!("jobs:{n}")];
+        let attempts = if n == 3 || n == 5 { 2 } else { 1 };
+        assert_eq!(entry["times"], 1, "{got}");
+        assert_eq!(entry["attempts"], attempts, "{got}");
+    }
+
+    // Sent to a queue nobody consumes yet, then the node is killed and started again.
+    assert_eq!(
+        get(
+            &client,
+            port,
+            "queues.localhost",
+            "/send?from=100&count=5&to=later"
+        )
+        .await
+        .1,
+        "sent"
+    );
+    node.signal(libc::SIGKILL);
+    node.wait_exit();
+    let node = NodeProc::start(&config);
+    let admin = node.admin();
+    let (status, body) = admin
+        .json("PUT", "/v1/apps/queues", settings(&["jobs", "later"]))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let client = client_for(&node, &["queues.localhost"]);
+    let got = seen(&client, node.http.port(), 13).await;
+    for n in 100..105 {
+        assert_eq!(got[format!("later:{n}")]["times"], 1, "{got}");
+    }
+    assert_eq!(got.as_object().unwrap().len(), 13, "{got}");
+}

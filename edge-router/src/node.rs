@@ -166,6 +166,15 @@ impl Node {
             node_compat: app.settings.node_compat.unwrap_or(true),
             kv: app.settings.kv_namespaces.iter().map(binding_ref).collect(),
             d1: app.settings.d1_databases.iter().map(binding_ref).collect(),
+            queues: app
+                .settings
+                .queue_producers
+                .iter()
+                .map(|q| edge_isolates::KvBinding {
+                    binding: q.binding.clone(),
+                    id: q.queue.clone(),
+                })
+                .collect(),
             services: app
                 .settings
                 .services
@@ -245,6 +254,62 @@ impl Node {
 fn digest(spec: &AppSpec) -> [u8; 32] {
     use sha2::{Digest, Sha256};
     Sha256::digest(format!("{spec:?}").as_bytes()).into()
+}
+
+/// Starts a delivery for each consumed queue that has none in flight.
+fn deliver_queues(
+    node: &Arc<Node>,
+    queues: &edge_isolates::QueueFile,
+    busy: &std::rc::Rc<std::cell::RefCell<std::collections::HashSet<String>>>,
+) {
+    let Ok(apps) = node.lock_store().apps() else {
+        return;
+    };
+    for app in apps {
+        for consumer in &app.settings.queue_consumers {
+            let id = format!("{}/{}", app.name, consumer.queue);
+            if !busy.borrow_mut().insert(id.clone()) {
+                continue;
+            }
+            let (host, queues, busy) = (node.host.clone(), queues.clone(), busy.clone());
+            let (name, queue) = (app.name.clone(), consumer.queue.clone());
+            let max = consumer.max_batch_size.unwrap_or(10).clamp(1, 100) as usize;
+            let max_retries = consumer.max_retries.unwrap_or(3);
+            tokio::task::spawn_local(async move {
+                let taken = {
+                    let (queues, id) = (queues.clone(), id.clone());
+                    tokio::task::spawn_blocking(move || queues.take(&id, max)).await
+                };
+                match taken {
+                    Ok(Ok(messages)) if !messages.is_empty() => {
+                        let outcome = host.deliver_queue(&name, &queue, messages.clone()).await;
+                        let decisions = match outcome {
+                            Ok(outcome) => outcome.decisions,
+                            Err(e) => {
+                                tracing::warn!(app = %name, %queue, "queue delivery failed: {e}");
+                                Vec::new()
+                            }
+                        };
+                        let settled = tokio::task::spawn_blocking(move || {
+                            queues.settle(&messages, &decisions, max_retries)
+                        })
+                        .await;
+                        match settled {
+                            Ok(Ok(dropped)) if dropped > 0 => tracing::warn!(
+                                app = %name, %queue, dropped,
+                                "queue messages dropped after their last retry"
+                            ),
+                            Ok(Err(e)) => tracing::error!(app = %name, %queue, "queue: {e}"),
+                            _ => {}
+                        }
+                    }
+                    Ok(Err(e)) => tracing::error!(app = %name, %queue, "queue: {e}"),
+                    _ => {}
+                }
+                busy.borrow_mut().remove(&id);
+            });
+        }
+    }
 }
 
 /// Starts the `scheduled` handler of every app with a cron expression matching the minute
@@ -419,6 +484,8 @@ pub async fn start(config: NodeConfig) -> Result<Running, NodeError> {
         Some(p) => Some(std::fs::read(p).map_err(|e| NodeError::DataDir(p.clone(), e))?),
         None => None,
     };
+    let queues =
+        edge_isolates::QueueFile::open(&data.join("queues.sqlite")).map_err(NodeError::Other)?;
     let options = HostOptions {
         allow_private_network: config.network.allow_private,
         open_ranges: config
@@ -439,6 +506,7 @@ pub async fn start(config: NodeConfig) -> Result<Running, NodeError> {
         }),
         kv: Some(edge_isolates::KvFile::open(&data.join("kv.sqlite")).map_err(NodeError::Other)?),
         d1_dir: Some(data.join("d1")),
+        queues: Some(queues.clone()),
         ..HostOptions::default()
     };
     let host = Host::shared(pool.clone(), options);
@@ -545,6 +613,20 @@ pub async fn start(config: NodeConfig) -> Result<Running, NodeError> {
                         tracing::error!("certificate reload failed, keeping the old ones: {e}")
                     }
                 }
+            }
+        });
+    }
+    // Queue consumers: each consumed queue's waiting messages are delivered in batches, one
+    // batch at a time per queue.
+    {
+        let node = node.clone();
+        let queues = queues.clone();
+        tokio::task::spawn_local(async move {
+            let busy = std::rc::Rc::new(std::cell::RefCell::new(std::collections::HashSet::new()));
+            let mut tick = tokio::time::interval(Duration::from_millis(100));
+            loop {
+                tick.tick().await;
+                deliver_queues(&node, &queues, &busy);
             }
         });
     }

@@ -17,8 +17,8 @@ use std::time::Duration;
 
 use arc_swap::ArcSwapOption;
 use edge_runtime::{
-    AppEvent, AppRequest, AppResponse, DispatchError, Isolate, IsolateOptions, ResponseSender,
-    RuntimeError,
+    AppEvent, AppRequest, AppResponse, DispatchError, EventOutcome, EventSender, Isolate,
+    IsolateOptions, ResponseSender, RuntimeError,
 };
 use futures_util::FutureExt;
 use std::panic::AssertUnwindSafe;
@@ -56,22 +56,22 @@ const LOAD_LIMIT: Duration = Duration::from_secs(10);
 /// How often a serving isolate measures its heap for the gauge (the engine walks the heap).
 const HEAP_SAMPLE: Duration = Duration::from_secs(5);
 
-struct Job {
-    work: Work,
-    reply: ResponseSender,
+/// What a job asks of the isolate, and where the outcome goes: a request, or another event
+/// (a cron trigger, a batch of queue messages).
+enum Work {
+    Request(AppRequest, ResponseSender),
+    Event(AppEvent, EventSender),
 }
 
-/// What a job asks of the isolate: a request, or another event (a cron trigger).
-enum Work {
-    Request(AppRequest),
-    Event(AppEvent),
+struct Job {
+    work: Work,
 }
 
 impl Work {
-    async fn start(self, isolate: &Isolate, reply: ResponseSender) {
+    async fn start(self, isolate: &Isolate) {
         match self {
-            Work::Request(request) => isolate.start(request, reply).await,
-            Work::Event(event) => isolate.start_event(event, reply).await,
+            Work::Request(request, reply) => isolate.start(request, reply).await,
+            Work::Event(event, reply) => isolate.start_event(event, reply).await,
         }
     }
 }
@@ -222,18 +222,24 @@ impl AppHost {
 
     /// Hands a request to the app; resolves when the response head is ready.
     pub async fn dispatch(&self, request: AppRequest) -> Result<AppResponse, HostError> {
-        self.dispatch_work(Work::Request(request)).await
+        self.dispatch_work(|reply| Work::Request(request, reply))
+            .await
     }
 
-    /// Hands an event (a cron trigger) to the app; resolves when its handler is done.
-    pub async fn dispatch_event(&self, event: AppEvent) -> Result<AppResponse, HostError> {
-        self.dispatch_work(Work::Event(event)).await
+    /// Hands an event (a cron trigger, queue messages) to the app; resolves when its handler
+    /// is done.
+    pub async fn dispatch_event(&self, event: AppEvent) -> Result<EventOutcome, HostError> {
+        self.dispatch_work(|reply| Work::Event(event, reply)).await
     }
 
-    async fn dispatch_work(&self, work: Work) -> Result<AppResponse, HostError> {
+    async fn dispatch_work<T>(
+        &self,
+        make: impl FnOnce(oneshot::Sender<Result<T, DispatchError>>) -> Work,
+    ) -> Result<T, HostError> {
         let worker = self.worker_for_request();
         let instance = self.instance(worker).await?;
         let (reply, rx) = oneshot::channel();
+        let work = make(reply);
         let local = if current_worker() == Some(worker) {
             LOCAL.with(|l| l.borrow().get(&instance.id).cloned())
         } else {
@@ -241,9 +247,7 @@ impl AppHost {
         };
         match local {
             Some(isolate) => {
-                let served = AssertUnwindSafe(work.start(&isolate, reply))
-                    .catch_unwind()
-                    .await;
+                let served = AssertUnwindSafe(work.start(&isolate)).catch_unwind().await;
                 if served.is_err() {
                     tracing::error!("an isolate failed while serving; it is dropped");
                     LOCAL.with(|l| l.borrow_mut().remove(&instance.id));
@@ -251,7 +255,7 @@ impl AppHost {
                 }
             }
             None => {
-                let sent = instance.queue.try_send(Job { work, reply });
+                let sent = instance.queue.try_send(Job { work });
                 if let Err(e) = sent {
                     return Err(match e {
                         mpsc::error::TrySendError::Full(_) => HostError::Overloaded,
@@ -384,7 +388,7 @@ async fn run_instance(config: AppConfig, id: u64, mut jobs: mpsc::Receiver<Job>,
                 let Some(job) = job else { break };
                 // A panic while serving (a bug, never the app's doing) ends this isolate
                 // only: its requests see it gone and the next one loads a fresh isolate.
-                let served = AssertUnwindSafe(job.work.start(&isolate, job.reply))
+                let served = AssertUnwindSafe(job.work.start(&isolate))
                     .catch_unwind()
                     .await;
                 if served.is_err() {

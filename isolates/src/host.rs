@@ -81,6 +81,8 @@ pub struct AppSpec {
     pub d1: Vec<KvBinding>,
     /// Other apps of the host on `env`, called with `fetch()`.
     pub services: Vec<ServiceBinding>,
+    /// Queues the app sends to: the name on `env`, and the queue's (the app's own).
+    pub queues: Vec<KvBinding>,
 }
 
 /// A service binding: the name on `env`, and the app it calls.
@@ -111,6 +113,7 @@ impl Default for AppSpec {
             kv: Vec::new(),
             d1: Vec::new(),
             services: Vec::new(),
+            queues: Vec::new(),
         }
     }
 }
@@ -136,6 +139,8 @@ pub struct HostOptions {
     /// Where apps' SQL databases live (`<dir>/<app>/<id>.sqlite`); without it, an app
     /// declaring one does not load.
     pub d1_dir: Option<PathBuf>,
+    /// Where apps' queues live; without it, an app declaring one does not load.
+    pub queues: Option<crate::queue::QueueFile>,
 }
 
 impl Default for HostOptions {
@@ -149,6 +154,7 @@ impl Default for HostOptions {
             warm_per_worker: 1,
             kv: None,
             d1_dir: None,
+            queues: None,
         }
     }
 }
@@ -394,6 +400,20 @@ impl Host {
                 kind: BindingKind::Sql(file.database()),
             });
         }
+        for queue in &spec.queues {
+            let Some(file) = &self.options.queues else {
+                return Err(HostError::Load(edge_runtime::RuntimeError::Config(
+                    format!(
+                        "the app declares the queue {}, but this node keeps no queues",
+                        queue.binding
+                    ),
+                )));
+            };
+            out.push(Binding {
+                name: queue.binding.clone(),
+                kind: BindingKind::Queue(file.producer(format!("{name}/{}", queue.id))),
+            });
+        }
         if !spec.services.is_empty() && self.me.upgrade().is_none() {
             return Err(HostError::Load(edge_runtime::RuntimeError::Config(
                 "service bindings need a shared host (Host::shared)".into(),
@@ -443,6 +463,24 @@ impl Host {
         request: AppRequest,
     ) -> Result<AppResponse, HostError> {
         self.dispatch_versioned(name, request).await.1
+    }
+
+    /// Delivers a batch of a queue's messages to the app's `queue` handler; what it decided
+    /// for each.
+    pub async fn deliver_queue(
+        &self,
+        name: &str,
+        queue: &str,
+        messages: Vec<edge_runtime::bindings::queue::QueueMessage>,
+    ) -> Result<edge_runtime::EventOutcome, HostError> {
+        let Some(tenant) = self.apps.load().get(name).cloned() else {
+            return Err(HostError::UnknownApp(name.to_owned()));
+        };
+        let event = edge_runtime::AppEvent::Queue {
+            queue: queue.to_owned(),
+            messages,
+        };
+        tenant.app.dispatch_event(event).await
     }
 
     /// Runs an app's `scheduled` handler for a cron trigger; done when the handler is.

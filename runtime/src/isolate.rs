@@ -115,7 +115,22 @@ pub enum AppEvent {
         cron: String,
         scheduled_time_ms: f64,
     },
+    /// Messages of a queue the app consumes.
+    Queue {
+        queue: String,
+        messages: Vec<crate::bindings::queue::QueueMessage>,
+    },
 }
+
+/// How an event's handler ended, when it did not throw.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EventOutcome {
+    /// For a queue batch: what became of each message (by id).
+    pub decisions: Vec<(String, crate::bindings::queue::Decision)>,
+}
+
+/// Where the outcome of an event goes.
+pub type EventSender = oneshot::Sender<Result<EventOutcome, DispatchError>>;
 
 /// Why a request got no response from the app.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -568,9 +583,9 @@ impl Isolate {
         rx.await.unwrap_or(Err(DispatchError::Gone))
     }
 
-    /// Runs an event handler (`scheduled`); `reply` gets an empty 204 once its promise
+    /// Runs an event handler (`scheduled`); `reply` gets the outcome once its promise
     /// settles, or the error. Called on the isolate's thread, as `start` is.
-    pub async fn start_event(&self, event: AppEvent, reply: ResponseSender) {
+    pub async fn start_event(&self, event: AppEvent, reply: EventSender) {
         if let Some(limit) = self.meter.hit() {
             let _ = reply.send(Err(DispatchError::LimitExceeded(limit)));
             return;
@@ -584,11 +599,7 @@ impl Isolate {
                         let ctx2 = ctx.clone();
                         ctx.spawn(async move {
                             let result = match promise.into_future::<Value>().await {
-                                Ok(_) => Ok(AppResponse {
-                                    status: 204,
-                                    headers: HeaderMap::new(),
-                                    body: Body::empty(),
-                                }),
+                                Ok(value) => Ok(outcome_of(&value)),
                                 Err(e) => Err(DispatchError::Handler(caught(&ctx2, e))),
                             };
                             let _ = reply.send(result.map_err(|e| classify(&ctx2, e)));
@@ -808,10 +819,13 @@ fn call_event<'js>(ctx: &Ctx<'js>, event: AppEvent) -> Result<Promise<'js>, Disp
         .ok_or(DispatchError::NoApp)?;
     let js_err = |e: Error| DispatchError::Handler(caught(ctx, e));
     crate::async_context::set(ctx, &rquickjs::Value::new_undefined(ctx.clone()));
-    let AppEvent::Scheduled {
-        cron,
-        scheduled_time_ms,
-    } = event;
+    let (cron, scheduled_time_ms) = match event {
+        AppEvent::Scheduled {
+            cron,
+            scheduled_time_ms,
+        } => (cron, scheduled_time_ms),
+        AppEvent::Queue { queue, messages } => return call_queue(ctx, &app, queue, &messages),
+    };
     let Some(module) = &app.module else {
         return Err(DispatchError::InvalidResponse(
             "the app exports no scheduled handler".into(),
@@ -855,6 +869,66 @@ fn call_event<'js>(ctx: &Ctx<'js>, event: AppEvent) -> Result<Promise<'js>, Disp
         ))
         .map_err(js_err)?;
     Ok(promise)
+}
+
+/// Runs a queue consumer's handler on a batch (the JS side builds the batch and keeps the
+/// acks and retries); a promise of `[[id, "ack" | "retry", delaySeconds], ...]`.
+fn call_queue<'js>(
+    ctx: &Ctx<'js>,
+    app: &App<'js>,
+    queue: String,
+    messages: &[crate::bindings::queue::QueueMessage],
+) -> Result<Promise<'js>, DispatchError> {
+    let js_err = |e: Error| DispatchError::Handler(caught(ctx, e));
+    let handler: Option<Function> = match &app.module {
+        Some(module) => module
+            .get::<_, Value>("queue")
+            .map_err(js_err)?
+            .into_function(),
+        None => None,
+    };
+    let Some(handler) = handler else {
+        return Err(DispatchError::InvalidResponse(
+            "the app exports no queue handler: export default { queue(batch, env, ctx) { ... } }"
+                .into(),
+        ));
+    };
+    let glue: Object = Module::import(ctx, "edge:bindings")
+        .and_then(|p| p.finish())
+        .map_err(js_err)?;
+    let deliver: Function = glue.get("deliverQueue").map_err(js_err)?;
+    let list = crate::bindings::queue::to_js(ctx, messages).map_err(js_err)?;
+    deliver
+        .call((
+            handler,
+            app.module.clone(),
+            queue,
+            list,
+            app.env.clone(),
+            app.exec_ctx.clone(),
+        ))
+        .map_err(js_err)
+}
+
+/// A queue batch's decisions, from what `deliverQueue` resolved with (nothing for others).
+fn outcome_of(value: &Value<'_>) -> EventOutcome {
+    use crate::bindings::queue::Decision;
+    let mut outcome = EventOutcome::default();
+    let Some(list) = value.as_array() else {
+        return outcome;
+    };
+    for row in list.iter::<rquickjs::Array>().flatten() {
+        let (Ok(id), Ok(kind)) = (row.get::<String>(0), row.get::<String>(1)) else {
+            continue;
+        };
+        let decision = if kind == "ack" {
+            Decision::Ack
+        } else {
+            Decision::Retry(row.get::<Option<u32>>(2).ok().flatten().unwrap_or(0))
+        };
+        outcome.decisions.push((id, decision));
+    }
+    outcome
 }
 
 /// Waits for a handler's promise, then answers.

@@ -28,7 +28,8 @@ mod workers;
 pub use body::{Body, BodyError, BodySender, CHANNEL_DEPTH};
 pub use error::{JsError, RuntimeError, SourceLocation};
 pub use isolate::{
-    AppEvent, AppRequest, AppResponse, DispatchError, Isolate, IsolateOptions, ResponseSender,
+    AppEvent, AppRequest, AppResponse, DispatchError, EventOutcome, EventSender, Isolate,
+    IsolateOptions, ResponseSender,
 };
 pub use limits::Limit;
 pub use net::{ConnectError, ConnectFuture, Connector, OutboundConfig, OutboundIo};

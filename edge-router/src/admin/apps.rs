@@ -285,6 +285,19 @@ pub async fn put_settings(node: &Node, app: &str, body: &[u8]) -> Result<Reply, 
         crate::cron::Cron::parse(cron).map_err(|e| ApiError::bad_request(format!("crons: {e}")))?;
     }
     let mut bound = std::collections::HashSet::new();
+    for producer in &settings.queue_producers {
+        check_var_name(&producer.binding)?;
+        check_app_name(&producer.queue)?;
+        if !bound.insert(producer.binding.as_str()) {
+            return Err(ApiError::bad_request(format!(
+                "the binding {} is declared twice",
+                producer.binding
+            )));
+        }
+    }
+    for consumer in &settings.queue_consumers {
+        check_app_name(&consumer.queue)?;
+    }
     for service in &settings.services {
         check_var_name(&service.binding)?;
         check_app_name(&service.service)?;

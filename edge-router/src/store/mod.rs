@@ -57,6 +57,26 @@ CREATE TABLE IF NOT EXISTS routes (
 );
 ";
 
+/// A queue an app sends to: the name on `env` and the queue.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QueueProducerRef {
+    pub binding: String,
+    pub queue: String,
+}
+
+/// A queue an app consumes: batches of at most `max_batch_size` messages (default 10), a
+/// message dropped after `max_retries` retries (default 3).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QueueConsumer {
+    pub queue: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_batch_size: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_retries: Option<u32>,
+}
+
 /// A service binding: the name on `env` and the app it calls.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -105,6 +125,12 @@ pub struct Settings {
     /// Cron expressions that run the app's `scheduled` handler (UTC).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub crons: Vec<String>,
+    /// Queues the app sends to (`env.NAME.send()`), the app's own.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub queue_producers: Vec<QueueProducerRef>,
+    /// The app's queues it consumes with its `queue` handler.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub queue_consumers: Vec<QueueConsumer>,
     /// Hosts `fetch()` may reach (`api.example.com`, `*.example.com`, optional `:port`).
     #[serde(default)]
     pub allowed_hosts: Vec<String>,

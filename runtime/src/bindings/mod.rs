@@ -6,6 +6,7 @@
 
 pub mod cache;
 pub mod kv;
+pub mod queue;
 pub mod service;
 pub mod sql;
 
@@ -29,6 +30,8 @@ pub enum BindingKind {
     Sql(Arc<dyn sql::SqlDatabase>),
     /// Another app, called with `fetch()`.
     Service(Arc<dyn service::ServiceTarget>),
+    /// A queue's producer side.
+    Queue(Arc<dyn queue::QueueProducer>),
 }
 
 impl std::fmt::Debug for Binding {
@@ -37,6 +40,7 @@ impl std::fmt::Debug for Binding {
             BindingKind::Kv(_) => "kv",
             BindingKind::Sql(_) => "sql",
             BindingKind::Service(_) => "service",
+            BindingKind::Queue(_) => "queue",
         };
         write!(f, "{}: {kind}", self.name)
     }
@@ -69,6 +73,13 @@ pub fn install<'js>(ctx: &Ctx<'js>, env: &Object<'js>, bindings: &[Binding]) -> 
                     Class::instance(ctx.clone(), service::ServiceHandle::new(target.clone()))?;
                 let fetcher: Object = make.call((handle,))?;
                 env.set(binding.name.as_str(), fetcher)?;
+            }
+            BindingKind::Queue(producer) => {
+                let make: Function = glue.get("queueProducer")?;
+                let handle =
+                    Class::instance(ctx.clone(), queue::QueueHandle::new(producer.clone()))?;
+                let queue: Object = make.call((handle,))?;
+                env.set(binding.name.as_str(), queue)?;
             }
         }
     }

@@ -154,6 +154,8 @@ export default function install(native) {
   clientAddress = native.clientAddress;
   cacheStore = native.cacheStore;
   knownBodyLength = native.knownBodyLength;
+  serializeValue = native.serializeValue;
+  deserializeValue = native.deserializeValue;
   nodeCrypto = native.nodeCrypto;
   vmRealm = native.vmRealm;
   socketConnect = native.connect;
@@ -323,6 +325,8 @@ let workers;
 let clientAddress;
 let cacheStore;
 let knownBodyLength;
+let serializeValue;
+let deserializeValue;
 let nodeCrypto;
 let vmRealm;
 let socketConnect;
@@ -351,4 +355,4 @@ function unavailableOnEdge(module, name, missing) {
   };
 }
 
-export { eventTargetListeners, kResistStopPropagation, inspectNodeStyle as inspectValue, formatArgsNodeStyle as formatArgs, hashSync, unavailableOnEdge, asyncContext, cjs, processEnv, ticks, workers, clientAddress, cacheStore, knownBodyLength, globalListenerCount, setProcessErrorHooks, nodeCrypto, nativeCodec, vmRealm, socketConnect };
+export { eventTargetListeners, kResistStopPropagation, inspectNodeStyle as inspectValue, formatArgsNodeStyle as formatArgs, hashSync, unavailableOnEdge, asyncContext, cjs, processEnv, ticks, workers, clientAddress, cacheStore, knownBodyLength, serializeValue, deserializeValue, globalListenerCount, setProcessErrorHooks, nodeCrypto, nativeCodec, vmRealm, socketConnect };

@@ -3,7 +3,7 @@
 // value conversions and result shapes follow Workers KV and D1; the native side moves bytes
 // and SQLite values.
 
-import { cacheStore, knownBodyLength } from "edge:bootstrap";
+import { cacheStore, knownBodyLength, serializeValue, deserializeValue } from "edge:bootstrap";
 
 const KEY_MAX_BYTES = 512;
 const VALUE_MAX_BYTES = 25 * 1024 * 1024;
@@ -508,9 +508,126 @@ for (const method of ["has", "delete", "keys", "match"]) {
 }
 Object.defineProperty(CacheStorage.prototype, Symbol.toStringTag, { value: "CacheStorage", configurable: true });
 
+// Queues: a producer's `send`/`sendBatch` encode each body by its content type ("v8", the
+// default, keeps any cloneable value; "json", "text", "bytes"); a consumer's batch has each
+// message's `ack()`/`retry()`, `ackAll()`/`retryAll()`; a handler that returns acks what it
+// did not decide, one that throws retries it.
+
+const CONTENT_TYPES = ["v8", "json", "text", "bytes"];
+
+function encodeMessage(body, contentType = "v8") {
+  if (!CONTENT_TYPES.includes(contentType)) throw new TypeError(`Unknown queue message content type "${contentType}": use one of ${CONTENT_TYPES.join(", ")}.`);
+  switch (contentType) {
+    case "json":
+      return encoder.encode(JSON.stringify(body));
+    case "text":
+      if (typeof body !== "string") throw new TypeError('A "text" message body must be a string.');
+      return encoder.encode(body);
+    case "bytes":
+      if (!(body instanceof ArrayBuffer || ArrayBuffer.isView(body))) throw new TypeError('A "bytes" message body must be an ArrayBuffer or a view of one.');
+      return body instanceof ArrayBuffer ? new Uint8Array(body.slice(0)) : new Uint8Array(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength));
+    default:
+      return serializeValue(body);
+  }
+}
+
+function decodeMessage(bytes, contentType) {
+  switch (contentType) {
+    case "json":
+      return JSON.parse(decoder.decode(bytes));
+    case "text":
+      return decoder.decode(bytes);
+    case "bytes":
+      return bytes.slice().buffer;
+    default:
+      return deserializeValue(bytes);
+  }
+}
+
+function delayOf(options) {
+  const delay = options?.delaySeconds;
+  if (delay === undefined) return 0;
+  const seconds = Math.floor(Number(delay));
+  if (!(seconds >= 0 && seconds <= 43200)) throw new RangeError("delaySeconds must be between 0 and 43200 (12 hours).");
+  return seconds;
+}
+
+class Queue {
+  #handle;
+  constructor(handle) {
+    this.#handle = handle;
+  }
+  async send(body, options) {
+    await this.#handle.send([[encodeMessage(body, options?.contentType), options?.contentType ?? "v8", delayOf(options)]]);
+  }
+  async sendBatch(messages, options) {
+    const list = Array.from(messages, (m) => [encodeMessage(m.body, m.contentType), m.contentType ?? "v8", m.delaySeconds === undefined ? delayOf(options) : delayOf(m)]);
+    if (list.length === 0) return;
+    await this.#handle.send(list);
+  }
+}
+Object.defineProperty(Queue.prototype, Symbol.toStringTag, { value: "Queue", configurable: true });
+
+/** The `env` object of one queue binding. */
+function queueProducer(handle) {
+  return new Queue(handle);
+}
+
+/** Runs a consumer's `queue(batch, env, ctx)` on delivered messages; resolves with each
+ * message's fate: `[[id, "ack" | "retry", delaySeconds], ...]`. */
+async function deliverQueue(handler, module, queue, rows, env, ctx) {
+  const decided = new Map();
+  let all;
+  const messages = rows.map(([id, timestamp, bytes, contentType, attempts]) => {
+    let body;
+    let decodeError;
+    try {
+      body = decodeMessage(bytes, contentType);
+    } catch (err) {
+      decodeError = err;
+    }
+    return Object.freeze({
+      id,
+      timestamp: new Date(timestamp),
+      get body() {
+        if (decodeError) throw decodeError;
+        return body;
+      },
+      attempts,
+      ack() {
+        decided.set(id, ["ack", 0]);
+      },
+      retry(options) {
+        decided.set(id, ["retry", delayOf(options)]);
+      },
+    });
+  });
+  const batch = Object.freeze({
+    queue,
+    messages: Object.freeze(messages),
+    ackAll() {
+      all = ["ack", 0];
+    },
+    retryAll(options) {
+      all = ["retry", delayOf(options)];
+    },
+  });
+  let failed = false;
+  try {
+    await handler.call(module, batch, env, ctx);
+  } catch (err) {
+    failed = true;
+    console.error(`queue ${queue}: the handler threw; its undecided messages are retried:`, err);
+  }
+  return messages.map(({ id }) => {
+    const [fate, delay] = decided.get(id) ?? all ?? (failed ? ["retry", 0] : ["ack", 0]);
+    return [id, fate, delay];
+  });
+}
+
 /** The `caches` global. */
 function cacheStorage() {
   return new CacheStorage(cacheStore());
 }
 
-export { kvNamespace, KVNamespace, sqlDatabase, D1Database, D1PreparedStatement, serviceBinding, Fetcher, cacheStorage, Cache, CacheStorage };
+export { kvNamespace, KVNamespace, sqlDatabase, D1Database, D1PreparedStatement, serviceBinding, Fetcher, cacheStorage, Cache, CacheStorage, queueProducer, Queue, deliverQueue };

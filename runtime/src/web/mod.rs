@@ -133,6 +133,14 @@ pub fn install(
         "knownBodyLength",
         Func::from(crate::bindings::cache::known_body_length),
     )?;
+    native.set(
+        "serializeValue",
+        Func::from(crate::workers::message::serialize_value),
+    )?;
+    native.set(
+        "deserializeValue",
+        Func::from(crate::workers::message::deserialize_value),
+    )?;
     let workers = Object::new(ctx.clone())?;
     workers.set("spawn", Func::from(crate::workers::spawn))?;
     workers.set("self", Func::from(crate::workers::worker_self))?;

@@ -234,3 +234,56 @@ pub fn allow_blocking(ctx: &Ctx<'_>) {
     // SAFETY: `ctx` is live.
     unsafe { qjs::JS_SetCanBlock(qjs::JS_GetRuntime(ctx.as_raw().as_ptr()), true) }
 }
+
+/// `serializeValue(value)`: a value as bytes to keep (a queue message's `v8` body): the
+/// engine's serialization of plain data, with no shared memory and no code.
+pub fn serialize_value<'js>(
+    ctx: Ctx<'js>,
+    value: Value<'js>,
+) -> Result<rquickjs::TypedArray<'js, u8>> {
+    let mut size: u64 = 0;
+    // SAFETY: `ctx` is live and `value` belongs to it; the buffer the engine returns is copied
+    // and freed here.
+    let raw = unsafe {
+        qjs::JS_WriteObject(
+            ctx.as_raw().as_ptr(),
+            &mut size,
+            value.as_raw(),
+            qjs::JS_WRITE_OBJ_REFERENCE as i32,
+        )
+    };
+    if raw.is_null() {
+        let cause = ctx.catch();
+        let message = cause
+            .as_object()
+            .and_then(|o| o.get::<_, String>("message").ok())
+            .unwrap_or_else(|| "the value cannot be cloned".into());
+        return Err(data_clone_error(&ctx, &message));
+    }
+    // SAFETY: `raw` points to `size` initialized bytes allocated by the engine.
+    let bytes = unsafe { std::slice::from_raw_parts(raw, size as usize) }.to_vec();
+    // SAFETY: allocated by the engine for this call.
+    unsafe { qjs::js_free(ctx.as_raw().as_ptr(), raw as *mut c_void) };
+    rquickjs::TypedArray::new(ctx, bytes)
+}
+
+/// `deserializeValue(bytes)`: the value `serializeValue` kept.
+pub fn deserialize_value<'js>(ctx: Ctx<'js>, bytes: Value<'js>) -> Result<Value<'js>> {
+    let bytes = crate::web::util::buffer_source_bytes(&bytes)
+        .ok_or_else(|| Exception::throw_type(&ctx, "expected bytes"))?;
+    // SAFETY: objects only (no bytecode, no shared memory), from bytes this runtime wrote.
+    let raw = unsafe {
+        qjs::JS_ReadObject(
+            ctx.as_raw().as_ptr(),
+            bytes.as_ptr(),
+            bytes.len() as u64,
+            qjs::JS_READ_OBJ_REFERENCE as i32,
+        )
+    };
+    // SAFETY: a new value (or the exception marker) owned by the returned Value.
+    let value = unsafe { Value::from_raw(ctx.clone(), raw) };
+    if value.is_exception() {
+        return Err(rquickjs::Error::Exception);
+    }
+    Ok(value)
+}
