@@ -423,3 +423,51 @@ fn a_node_refuses_a_bad_store_setting() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("64 hexadecimal digits"), "{err}");
 }
+
+/// A fleet's KV namespaces live in its store: a value put through one node is read through
+/// another, and a key deleted through the second is gone for the first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fleets_kv_namespaces_are_shared_by_its_nodes() {
+    let dir = tempfile::tempdir().unwrap();
+    let pg = Postgres::start_in(dir.path());
+    std::fs::write(dir.path().join("store.key"), KEY).unwrap();
+    let nodes: Vec<NodeProc> = (0..2).map(|i| start_node(dir.path(), i, &pg)).collect();
+    let admin = nodes[0].admin();
+    let source = r#"export default {
+  async fetch(request, env) {
+    const url = new URL(request.url);
+    const key = url.searchParams.get("k");
+    if (url.pathname === "/put") { await env.KV.put(key, url.searchParams.get("v"), { metadata: { by: "fleet" } }); return new Response("ok"); }
+    if (url.pathname === "/delete") { await env.KV.delete(key); return new Response("ok"); }
+    if (url.pathname === "/list") return Response.json((await env.KV.list({ prefix: "k" })).keys);
+    return Response.json(await env.KV.get(key));
+  },
+};"#;
+    admin.serve("shared", source, &["shared.localhost"]).await;
+    let (status, body) = admin
+        .json(
+            "PUT",
+            "/v1/apps/shared",
+            serde_json::json!({ "kv_namespaces": [{ "binding": "KV" }] }),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let ask = |node: &NodeProc, path: &str| {
+        let client = client_for(node, "shared.localhost");
+        let url = format!("http://shared.localhost:{}{path}", node.http.port());
+        async move {
+            let res = client.get(url).send().await.unwrap();
+            (res.status().as_u16(), res.text().await.unwrap())
+        }
+    };
+    // The second node has the app once the store told it.
+    until_all_serve(&nodes[1..], "shared.localhost", "null").await;
+    assert_eq!(ask(&nodes[0], "/put?k=k1&v=one").await, (200, "ok".into()));
+    assert_eq!(ask(&nodes[1], "/?k=k1").await, (200, "\"one\"".into()));
+    assert_eq!(
+        ask(&nodes[1], "/list").await.1,
+        r#"[{"name":"k1","metadata":{"by":"fleet"}}]"#
+    );
+    assert_eq!(ask(&nodes[1], "/delete?k=k1").await, (200, "ok".into()));
+    assert_eq!(ask(&nodes[0], "/?k=k1").await, (200, "null".into()));
+}

@@ -86,6 +86,11 @@ impl Fleet {
         })
     }
 
+    /// The fleet's KV namespaces, in the store (a connection of their own).
+    pub(crate) fn kv(&self) -> std::sync::Arc<crate::store::pg_kv::PgKv> {
+        crate::store::pg_kv::PgKv::new(self.config.clone(), self.tls.clone())
+    }
+
     /// Runs `call` on the connection, bounded in time; unreachable when there is none.
     pub(crate) async fn call<T, F>(&self, call: F) -> Result<T, SyncError>
     where

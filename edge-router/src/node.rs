@@ -486,6 +486,13 @@ pub async fn start(config: NodeConfig) -> Result<Running, NodeError> {
     };
     let queues =
         edge_isolates::QueueFile::open(&data.join("queues.sqlite")).map_err(NodeError::Other)?;
+    // A fleet's KV namespaces are shared through its store; a single node's are in its data.
+    let kv: Arc<dyn edge_isolates::KvBackend> = match &fleet {
+        Some(fleet) => fleet.kv(),
+        None => Arc::new(
+            edge_isolates::KvFile::open(&data.join("kv.sqlite")).map_err(NodeError::Other)?,
+        ),
+    };
     let options = HostOptions {
         allow_private_network: config.network.allow_private,
         open_ranges: config
@@ -504,7 +511,7 @@ pub async fn start(config: NodeConfig) -> Result<Running, NodeError> {
                 _ => tracing::info!(target: "app", app = %app, "{line}"),
             })
         }),
-        kv: Some(edge_isolates::KvFile::open(&data.join("kv.sqlite")).map_err(NodeError::Other)?),
+        kv: Some(kv),
         d1_dir: Some(data.join("d1")),
         queues: Some(queues.clone()),
         ..HostOptions::default()

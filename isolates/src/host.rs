@@ -135,7 +135,7 @@ pub struct HostOptions {
     /// Isolates made ahead of time per worker, for cold starts.
     pub warm_per_worker: usize,
     /// Where apps' KV namespaces live; without it, an app declaring one does not load.
-    pub kv: Option<crate::kv::KvFile>,
+    pub kv: Option<Arc<dyn crate::kv::KvBackend>>,
     /// Where apps' SQL databases live (`<dir>/<app>/<id>.sqlite`); without it, an app
     /// declaring one does not load.
     pub d1_dir: Option<PathBuf>,
@@ -370,7 +370,7 @@ impl Host {
             };
             out.push(Binding {
                 name: kv.binding.clone(),
-                kind: BindingKind::Kv(file.namespace(format!("{name}/{}", kv.id))),
+                kind: BindingKind::Kv(file.clone().namespace(format!("{name}/{}", kv.id))),
             });
         }
         for db in &spec.d1 {

@@ -30,6 +30,18 @@ fn now() -> i64 {
         .map_or(0, |d| d.as_secs() as i64)
 }
 
+/// Where a host's KV namespaces live: a node's file, or a fleet's shared store.
+pub trait KvBackend: Send + Sync {
+    /// The store of namespace `ns` (an app's name and a binding id, say `shop/CACHE`).
+    fn namespace(self: Arc<Self>, ns: String) -> Arc<dyn KvStore>;
+}
+
+impl KvBackend for KvFile {
+    fn namespace(self: Arc<Self>, ns: String) -> Arc<dyn KvStore> {
+        KvFile::namespace(&self, ns)
+    }
+}
+
 impl KvFile {
     /// Opens (or creates) the file, and its directory.
     pub fn open(path: &Path) -> Result<KvFile, String> {

@@ -16,13 +16,14 @@ mod warm;
 mod worker;
 
 pub use app::{AppConfig, AppHost};
+pub use edge_runtime::bindings;
 pub use edge_runtime::{
     AppEvent, AppRequest, AppResponse, Body, DispatchError, IsolateOptions, Limit, LogLevel,
     LogSink, OutboundConfig,
 };
 pub use error::HostError;
 pub use host::{AppSpec, Host, HostOptions, KvBinding, Limits, ServiceBinding};
-pub use kv::KvFile;
+pub use kv::{KvBackend, KvFile};
 pub use outbound::{is_public, AddrRange, HostRule, NetPolicy};
 pub use queue::QueueFile;
 pub use sql::SqlFile;

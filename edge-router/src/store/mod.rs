@@ -4,6 +4,7 @@
 //! keeps its copy of the shared store (`postgres`) in such a file too, with each app's revision.
 
 pub mod bundle;
+pub mod pg_kv;
 pub mod pg_tls;
 pub mod postgres;
 pub mod sealed;
