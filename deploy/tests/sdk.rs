@@ -1,9 +1,10 @@
 //! The SDK's TypeScript declarations (`sdk/index.d.ts`): `tsc` (from npm) accepts every
 //! example, the `edge init` template and a file using each binding type, and rejects a file
 //! that misuses them; and the runtime has every method the declarations promise, so the two
-//! cannot drift apart.
+//! cannot drift apart. The SDK's admin client (`sdk/admin.mjs`) drives a real node from Node.
 
 mod common;
+mod nodekit;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -176,4 +177,66 @@ export default {
             );
         }
     }
+}
+
+/// The admin client deploys an app, sets its variables and routes, lists it, and turns the
+/// node's error answers into `AdminError`s, against a real `edge serve`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_admin_client_drives_a_node() {
+    let dir = tempfile::tempdir().unwrap();
+    let node = nodekit::NodeProc::start(&nodekit::write_config(dir.path(), ""));
+    let bundle = nodekit::bundle(&[(
+        "index.js",
+        "export default { fetch(request, env) { return new Response(`hi ${env.WHO}`); } };",
+    )]);
+    std::fs::write(dir.path().join("app.tar"), bundle).unwrap();
+    let script = dir.path().join("drive.mjs");
+    std::fs::write(
+        &script,
+        format!(
+            r#"import {{ readFile }} from "node:fs/promises";
+import {{ createAdminClient, AdminError }} from {admin};
+const client = createAdminClient({{ url: "http://{addr}", token: "{token}" }});
+const deployed = await client.deploy("greeter", await readFile({tar}));
+await client.putVars("greeter", {{ WHO: "sdk" }});
+await client.putRoutes("greeter", [{{ host: "greeter.localhost" }}]);
+const apps = (await client.apps()).apps.map((a) => a.name);
+let refused;
+try {{ await client.putSettings("greeter", {{ cpu_ms: 0 }}); }} catch (e) {{ refused = e instanceof AdminError ? [e.status, e.code] : String(e); }}
+let unauthorized;
+try {{ await createAdminClient({{ url: "http://{addr}", token: "wrong" }}).apps(); }} catch (e) {{ unauthorized = e.status; }}
+console.log(JSON.stringify({{ version: deployed.version, apps, refused, unauthorized }}));
+"#,
+            admin = serde_json::to_string(&repo_root().join("sdk/admin.mjs").display().to_string()).unwrap(),
+            tar = serde_json::to_string(&dir.path().join("app.tar").display().to_string()).unwrap(),
+            addr = node.admin,
+            token = nodekit::TOKEN,
+        ),
+    )
+    .unwrap();
+    let out = Command::new("node").arg(&script).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        report,
+        serde_json::json!({ "version": 1, "apps": ["greeter"], "refused": [400, "bad_request"], "unauthorized": 401 })
+    );
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let client = reqwest::Client::builder()
+        .resolve("greeter.localhost", node.http)
+        .build()
+        .unwrap();
+    let text = client
+        .get(format!("http://greeter.localhost:{}/", node.http.port()))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(text, "hi sdk");
 }
