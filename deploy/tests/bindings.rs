@@ -195,6 +195,26 @@ fn miniflare_dir() -> std::path::PathBuf {
     dir
 }
 
+/// What `run-with-miniflare.mjs <args>` prints: `{"status", "body"}` per request.
+fn under_miniflare(args: &[&str]) -> Vec<serde_json::Value> {
+    let out = std::process::Command::new("node")
+        .arg("run-with-miniflare.mjs")
+        .args(args)
+        .current_dir(miniflare_dir())
+        .output()
+        .expect("node is installed (scripts/test.sh installs it)");
+    assert!(
+        out.status.success(),
+        "Miniflare: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
 /// `{"status", "body"}` for each scripted request, as `run-with-miniflare.mjs` prints them.
 async fn answers(port: u16, script: &[serde_json::Value]) -> Vec<serde_json::Value> {
     answers_at(port, "127.0.0.1", script).await
@@ -256,23 +276,7 @@ async fn kv_d1_and_the_cache_answer_as_under_miniflare() {
             serde_json::from_str(&std::fs::read_to_string(fixtures.join(requests)).unwrap())
                 .unwrap();
         assert!(script.len() >= min);
-        let out = std::process::Command::new("node")
-            .arg("run-with-miniflare.mjs")
-            .arg(app)
-            .arg(requests)
-            .current_dir(&fixtures)
-            .output()
-            .expect("node is installed (scripts/test.sh installs it)");
-        assert!(
-            out.status.success(),
-            "Miniflare: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let expected: Vec<serde_json::Value> = String::from_utf8(out.stdout)
-            .unwrap()
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect();
+        let expected = under_miniflare(&[app, requests]);
         assert_eq!(expected.len(), script.len());
 
         let project = tempfile::tempdir().unwrap();
@@ -506,29 +510,14 @@ async fn service_bindings_answer_as_under_miniflare() {
     )
     .unwrap();
     assert!(script.len() >= 20);
-    let out = std::process::Command::new("node")
-        .args([
-            "run-with-miniflare.mjs",
-            "services-front.mjs",
-            "services-requests.json",
-            "--service",
-            "AUTH=services-auth.mjs",
-            "--self",
-            "SELF",
-        ])
-        .current_dir(&fixtures)
-        .output()
-        .expect("node is installed (scripts/test.sh installs it)");
-    assert!(
-        out.status.success(),
-        "Miniflare: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let expected: Vec<serde_json::Value> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let expected = under_miniflare(&[
+        "services-front.mjs",
+        "services-requests.json",
+        "--service",
+        "AUTH=services-auth.mjs",
+        "--self",
+        "SELF",
+    ]);
     assert_eq!(expected.len(), script.len());
 
     let dir = tempfile::tempdir().unwrap();

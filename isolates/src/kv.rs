@@ -9,7 +9,9 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use edge_runtime::bindings::kv::{KvEntry, KvError, KvFuture, KvKey, KvPage, KvStore};
+use edge_runtime::bindings::kv::{
+    decode_cursor, encode_cursor, KvEntry, KvError, KvFuture, KvKey, KvPage, KvStore,
+};
 use rusqlite::{params, Connection, OptionalExtension};
 
 /// An open KV file.
@@ -45,17 +47,10 @@ impl KvBackend for KvFile {
 impl KvFile {
     /// Opens (or creates) the file, and its directory.
     pub fn open(path: &Path) -> Result<KvFile, String> {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-        }
-        let conn = Connection::open(path)
-            .map_err(|e| format!("cannot open the KV file {}: {e}", path.display()))?;
-        conn.execute_batch(
-            "PRAGMA journal_mode = WAL;
-             PRAGMA synchronous = NORMAL;
-             PRAGMA busy_timeout = 5000;
-             CREATE TABLE IF NOT EXISTS kv (
+        let conn = crate::sqlite::open(
+            path,
+            "the KV file",
+            "CREATE TABLE IF NOT EXISTS kv (
                ns TEXT NOT NULL,
                key TEXT NOT NULL,
                value BLOB NOT NULL,
@@ -63,8 +58,7 @@ impl KvFile {
                expiration INTEGER,
                PRIMARY KEY (ns, key)
              ) WITHOUT ROWID;",
-        )
-        .map_err(|e| format!("cannot set up the KV file {}: {e}", path.display()))?;
+        )?;
         Ok(KvFile {
             conn: Arc::new(Mutex::new(conn)),
         })
@@ -98,22 +92,6 @@ impl KvFile {
 struct Namespace {
     file: KvFile,
     ns: Arc<str>,
-}
-
-/// A listing's cursor: the last key of the page, hex-encoded (opaque to apps).
-fn encode_cursor(key: &str) -> String {
-    key.bytes().map(|b| format!("{b:02x}")).collect()
-}
-
-fn decode_cursor(cursor: &str) -> Option<String> {
-    if !cursor.len().is_multiple_of(2) {
-        return None;
-    }
-    let bytes: Option<Vec<u8>> = (0..cursor.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(cursor.get(i..i + 2)?, 16).ok())
-        .collect();
-    String::from_utf8(bytes?).ok()
 }
 
 impl KvStore for Namespace {

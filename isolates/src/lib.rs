@@ -12,6 +12,7 @@ mod outbound;
 mod queue;
 mod service;
 mod sql;
+mod sqlite;
 mod warm;
 mod worker;
 

@@ -40,17 +40,10 @@ impl std::fmt::Debug for QueueFile {
 impl QueueFile {
     /// Opens (or creates) the file; leases of an earlier process end.
     pub fn open(path: &Path) -> Result<QueueFile, String> {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-        }
-        let conn = Connection::open(path)
-            .map_err(|e| format!("cannot open the queue file {}: {e}", path.display()))?;
-        conn.execute_batch(
-            "PRAGMA journal_mode = WAL;
-             PRAGMA synchronous = NORMAL;
-             PRAGMA busy_timeout = 5000;
-             CREATE TABLE IF NOT EXISTS messages (
+        let conn = crate::sqlite::open(
+            path,
+            "the queue file",
+            "CREATE TABLE IF NOT EXISTS messages (
                id TEXT PRIMARY KEY,
                queue TEXT NOT NULL,
                body BLOB NOT NULL,
@@ -62,8 +55,7 @@ impl QueueFile {
              );
              CREATE INDEX IF NOT EXISTS messages_by_queue ON messages (queue, visible_at);
              UPDATE messages SET leased_until = 0;",
-        )
-        .map_err(|e| format!("cannot set up the queue file {}: {e}", path.display()))?;
+        )?;
         let seed = now_ms() as u64;
         Ok(QueueFile {
             conn: Arc::new(Mutex::new(conn)),

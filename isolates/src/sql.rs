@@ -137,19 +137,7 @@ fn run_one(conn: &Connection, statement: &SqlStatement) -> Result<SqlOutcome, Sq
 impl SqlFile {
     /// Opens (or creates) the database file, and its directory.
     pub fn open(path: &Path) -> Result<SqlFile, String> {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-        }
-        let conn = Connection::open(path)
-            .map_err(|e| format!("cannot open the database {}: {e}", path.display()))?;
-        conn.execute_batch(
-            "PRAGMA journal_mode = WAL;
-             PRAGMA synchronous = NORMAL;
-             PRAGMA foreign_keys = ON;
-             PRAGMA busy_timeout = 5000;",
-        )
-        .map_err(|e| format!("cannot set up the database {}: {e}", path.display()))?;
+        let conn = crate::sqlite::open(path, "the database", "PRAGMA foreign_keys = ON;")?;
         Ok(SqlFile {
             conn: Arc::new(Mutex::new(conn)),
         })

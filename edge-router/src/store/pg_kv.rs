@@ -6,7 +6,9 @@
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use edge_isolates::bindings::kv::{KvEntry, KvError, KvFuture, KvKey, KvPage, KvStore};
+use edge_isolates::bindings::kv::{
+    decode_cursor, encode_cursor, KvEntry, KvError, KvFuture, KvKey, KvPage, KvStore,
+};
 use edge_isolates::KvBackend;
 use tokio_postgres::Client;
 
@@ -101,21 +103,6 @@ impl KvBackend for PgKv {
             ns: Arc::from(ns),
         })
     }
-}
-
-fn encode_cursor(key: &str) -> String {
-    key.bytes().map(|b| format!("{b:02x}")).collect()
-}
-
-fn decode_cursor(cursor: &str) -> Option<String> {
-    if !cursor.len().is_multiple_of(2) {
-        return None;
-    }
-    let bytes: Option<Vec<u8>> = (0..cursor.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(cursor.get(i..i + 2)?, 16).ok())
-        .collect();
-    String::from_utf8(bytes?).ok()
 }
 
 impl KvStore for Namespace {

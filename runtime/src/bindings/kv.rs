@@ -51,6 +51,24 @@ pub trait KvStore: Send + Sync {
     fn list(&self, prefix: String, limit: usize, cursor: Option<String>) -> KvFuture<KvPage>;
 }
 
+/// A listing's cursor for stores to hand out: the last key of the page, hex-encoded (opaque to
+/// apps).
+pub fn encode_cursor(key: &str) -> String {
+    key.bytes().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The key an `encode_cursor` cursor names; `None` for anything else.
+pub fn decode_cursor(cursor: &str) -> Option<String> {
+    if !cursor.len().is_multiple_of(2) {
+        return None;
+    }
+    let bytes: Option<Vec<u8>> = (0..cursor.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(cursor.get(i..i + 2)?, 16).ok())
+        .collect();
+    String::from_utf8(bytes?).ok()
+}
+
 /// The native side of one `env.NAME` KV namespace.
 #[derive(Trace, JsLifetime)]
 #[rquickjs::class]

@@ -251,18 +251,7 @@ export default function install(native) {
 
   // Node's globals, loaded from their built-in module on first use.
   for (const [name, module, key] of NODE_GLOBALS) {
-    Object.defineProperty(globalThis, name, {
-      get() {
-        const value = key === undefined ? globalThis : cjs.requireModule(module)[key];
-        defineGlobal(name, value);
-        return value;
-      },
-      set(value) {
-        defineGlobal(name, value);
-      },
-      enumerable: false,
-      configurable: true,
-    });
+    lazyGlobal(name, () => (key === undefined ? globalThis : cjs.requireModule(module)[key]));
   }
 
   // The Cache API (`caches.default`, `caches.open()`, the `Cache` and `CacheStorage`
@@ -272,18 +261,7 @@ export default function install(native) {
     ["Cache", (m) => m.Cache],
     ["CacheStorage", (m) => m.CacheStorage],
   ]) {
-    Object.defineProperty(globalThis, name, {
-      get() {
-        const value = make(cjs.requireModule("edge:bindings"));
-        defineGlobal(name, value);
-        return value;
-      },
-      set(value) {
-        defineGlobal(name, value);
-      },
-      enumerable: false,
-      configurable: true,
-    });
+    lazyGlobal(name, () => make(cjs.requireModule("edge:bindings")));
   }
 
   return {
@@ -344,6 +322,22 @@ const NODE_GLOBALS = [
 /** Removes Node's globals (for apps without `node_compat`). */
 function removeNodeGlobals() {
   for (const [name] of NODE_GLOBALS) delete globalThis[name];
+}
+
+/** Defines global `name` as the value `make()` gives on first use (an app may replace it). */
+function lazyGlobal(name, make) {
+  Object.defineProperty(globalThis, name, {
+    get() {
+      const value = make();
+      defineGlobal(name, value);
+      return value;
+    },
+    set(value) {
+      defineGlobal(name, value);
+    },
+    enumerable: false,
+    configurable: true,
+  });
 }
 
 /** A function that throws "not available on Edge" with what the app does not have. */

@@ -61,12 +61,7 @@ pub fn serialize<'js>(ctx: &Ctx<'js>, value: &Value<'js>) -> Result<Payload> {
         )
     };
     if raw.is_null() {
-        let cause = ctx.catch();
-        let message = cause
-            .as_object()
-            .and_then(|o| o.get::<_, String>("message").ok())
-            .unwrap_or_else(|| "the value cannot be cloned".into());
-        return Err(data_clone_error(ctx, &message));
+        return Err(write_failed(ctx));
     }
     // SAFETY: `raw` points to `size` initialized bytes.
     let bytes = unsafe { std::slice::from_raw_parts(raw, size as usize) }.to_vec();
@@ -121,6 +116,16 @@ pub fn deserialize<'js>(ctx: &Ctx<'js>, payload: &Payload) -> Result<Value<'js>>
         return Err(rquickjs::Error::Exception);
     }
     Ok(value)
+}
+
+/// The engine's writer refused a value: a `DataCloneError` saying why.
+fn write_failed(ctx: &Ctx<'_>) -> rquickjs::Error {
+    let cause = ctx.catch();
+    let message = cause
+        .as_object()
+        .and_then(|o| o.get::<_, String>("message").ok())
+        .unwrap_or_else(|| "the value cannot be cloned".into());
+    data_clone_error(ctx, &message)
 }
 
 fn data_clone_error(ctx: &Ctx<'_>, message: &str) -> rquickjs::Error {
@@ -253,12 +258,7 @@ pub fn serialize_value<'js>(
         )
     };
     if raw.is_null() {
-        let cause = ctx.catch();
-        let message = cause
-            .as_object()
-            .and_then(|o| o.get::<_, String>("message").ok())
-            .unwrap_or_else(|| "the value cannot be cloned".into());
-        return Err(data_clone_error(&ctx, &message));
+        return Err(write_failed(&ctx));
     }
     // SAFETY: `raw` points to `size` initialized bytes allocated by the engine.
     let bytes = unsafe { std::slice::from_raw_parts(raw, size as usize) }.to_vec();
