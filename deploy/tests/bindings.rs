@@ -581,7 +581,7 @@ const QUEUE_APP: &str = r#"export default {
 
 async fn seen(client: &reqwest::Client, port: u16, want: usize) -> serde_json::Value {
     let mut last = serde_json::Value::Null;
-    for _ in 0..300 {
+    for _ in 0..1000 {
         let (_, text) = get(client, port, "queues.localhost", "/seen").await;
         last = serde_json::from_str(&text).unwrap();
         if last.as_object().is_some_and(|o| o.len() >= want) {

@@ -256,23 +256,34 @@ fn digest(spec: &AppSpec) -> [u8; 32] {
     Sha256::digest(format!("{spec:?}").as_bytes()).into()
 }
 
+/// The apps that consume queues, with their consumers.
+fn queue_consumers(node: &Arc<Node>) -> Vec<(String, Vec<crate::store::QueueConsumer>)> {
+    node.lock_store()
+        .apps()
+        .map(|apps| {
+            apps.into_iter()
+                .filter(|a| !a.settings.queue_consumers.is_empty())
+                .map(|a| (a.name, a.settings.queue_consumers))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// Starts a delivery for each consumed queue that has none in flight.
 fn deliver_queues(
     node: &Arc<Node>,
     queues: &edge_isolates::QueueFile,
     busy: &std::rc::Rc<std::cell::RefCell<std::collections::HashSet<String>>>,
+    consumers: &[(String, Vec<crate::store::QueueConsumer>)],
 ) {
-    let Ok(apps) = node.lock_store().apps() else {
-        return;
-    };
-    for app in apps {
-        for consumer in &app.settings.queue_consumers {
-            let id = format!("{}/{}", app.name, consumer.queue);
+    for (name, list) in consumers {
+        for consumer in list {
+            let id = format!("{name}/{}", consumer.queue);
             if !busy.borrow_mut().insert(id.clone()) {
                 continue;
             }
             let (host, queues, busy) = (node.host.clone(), queues.clone(), busy.clone());
-            let (name, queue) = (app.name.clone(), consumer.queue.clone());
+            let (name, queue) = (name.clone(), consumer.queue.clone());
             let max = consumer.max_batch_size.unwrap_or(10).clamp(1, 100) as usize;
             let max_retries = consumer.max_retries.unwrap_or(3);
             tokio::task::spawn_local(async move {
@@ -631,9 +642,15 @@ pub async fn start(config: NodeConfig) -> Result<Running, NodeError> {
         tokio::task::spawn_local(async move {
             let busy = std::rc::Rc::new(std::cell::RefCell::new(std::collections::HashSet::new()));
             let mut tick = tokio::time::interval(Duration::from_millis(100));
-            loop {
+            // Which apps consume which queues is read from the store once a second, not at
+            // every tick.
+            let mut consumers = Vec::new();
+            for round in 0u64.. {
                 tick.tick().await;
-                deliver_queues(&node, &queues, &busy);
+                if round % 10 == 0 {
+                    consumers = queue_consumers(&node);
+                }
+                deliver_queues(&node, &queues, &busy, &consumers);
             }
         });
     }
