@@ -4,7 +4,6 @@
 //! wrk -c50 on core 1.
 
 use std::path::Path;
-use std::process::Command;
 
 use anyhow::Result;
 
@@ -44,12 +43,7 @@ pub fn run(edge: &Path, tools: &Tools, work: &Path, seconds: u64) -> Result<Stri
         "name = \"bench\"\nmain = \"index.js\"\n\n[[kv_namespaces]]\nbinding = \"KV\"\n\n[[d1_databases]]\nbinding = \"DB\"\n",
     )?;
     let port = free_port();
-    let mut cmd = Command::new(edge);
-    cmd.arg("dev")
-        .arg(work)
-        .args(["--no-watch", "--port", &port.to_string()])
-        .env("RUST_LOG", "warn");
-    let _server = Server::start(&cmd, port)?;
+    let _server = Server::start(&crate::server::edge_dev(edge, work, port), port)?;
     anyhow::ensure!(get_status(port, "/seed") == Some(200), "seeding failed");
     let mut rows = Vec::new();
     for (label, path) in [

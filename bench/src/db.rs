@@ -72,14 +72,7 @@ pub fn run(edge: &Path, peers: &Path, tools: &Tools, work: &Path, seconds: u64) 
     for rt in [Runtime::Edge, Runtime::Node, Runtime::Deno] {
         let port = free_port();
         let mut cmd = match rt {
-            Runtime::Edge => {
-                let mut c = Command::new(edge);
-                c.arg("dev")
-                    .arg(&app)
-                    .args(["--no-watch", "--port", &port.to_string()])
-                    .env("RUST_LOG", "warn");
-                c
-            }
+            Runtime::Edge => crate::server::edge_dev(edge, &app, port),
             Runtime::Node => {
                 let Some(node) = &tools.node else { continue };
                 let mut c = Command::new(node);

@@ -82,14 +82,7 @@ pub fn run(edge: &Path, peers: &Path, tools: &Tools, seconds: u64, runs: usize) 
         for _ in 0..runs.max(1) {
             let port = free_port();
             let mut cmd = match rt {
-                Runtime::Edge => {
-                    let mut c = Command::new(edge);
-                    c.arg("dev")
-                        .arg(&app)
-                        .args(["--no-watch", "--port", &port.to_string()])
-                        .env("RUST_LOG", "warn");
-                    c
-                }
+                Runtime::Edge => crate::server::edge_dev(edge, &app, port),
                 Runtime::Node => {
                     let Some(node) = &tools.node else { break };
                     Command::new(node)

@@ -37,6 +37,16 @@ pub fn pinned(cmd: &Command, core: &str) -> Command {
     pinned
 }
 
+/// `edge dev <target> --no-watch --port <port>`, quiet: how the benchmarks serve an app.
+pub fn edge_dev(edge: &std::path::Path, target: &std::path::Path, port: u16) -> Command {
+    let mut c = Command::new(edge);
+    c.arg("dev")
+        .arg(target)
+        .args(["--no-watch", "--port", &port.to_string()])
+        .env("RUST_LOG", "warn");
+    c
+}
+
 /// One GET on a fresh connection; the status if a whole response head arrived.
 pub fn get_status(port: u16, path: &str) -> Option<u16> {
     let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;

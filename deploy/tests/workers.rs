@@ -109,6 +109,13 @@ async fn workers_on_a_node_run_beside_requests_within_the_apps_limits() {
         "no worker left running: {text}"
     );
 
+    // A worker runs a file of the app only: outside its directory is refused as missing is.
+    let (status, outside) = get("/outside").await;
+    assert_eq!(status, 200);
+    let outside: Vec<String> = serde_json::from_str(&outside).unwrap();
+    assert_eq!(outside[0], outside[1], "{outside:?}");
+    assert!(outside[0].contains("no module of the app"), "{outside:?}");
+
     // Two workers at most; a third is refused until one is gone.
     assert_eq!(get("/hold").await, (200, "holding 1".to_string()));
     assert_eq!(get("/hold").await, (200, "holding 2".to_string()));

@@ -297,8 +297,18 @@ fn deliver_queues(
                         let decisions = match outcome {
                             Ok(outcome) => outcome.decisions,
                             Err(e) => {
-                                tracing::warn!(app = %name, %queue, "queue delivery failed: {e}");
-                                Vec::new()
+                                // The consumer never ran (not loaded, no handler, a limit): the
+                                // messages are kept, their attempts not spent, and tried again.
+                                tracing::warn!(app = %name, %queue, "queue delivery failed, retrying in 5 s: {e}");
+                                let released = tokio::task::spawn_blocking(move || {
+                                    queues.release(&messages, 5_000)
+                                })
+                                .await;
+                                if let Ok(Err(e)) = released {
+                                    tracing::error!(app = %name, %queue, "queue: {e}");
+                                }
+                                busy.borrow_mut().remove(&id);
+                                return;
                             }
                         };
                         let settled = tokio::task::spawn_blocking(move || {

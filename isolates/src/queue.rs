@@ -155,6 +155,23 @@ impl QueueFile {
         Ok(dropped)
     }
 
+    /// Hands leased messages back undelivered (the consumer could not be reached): the
+    /// attempt is not counted, and they wait `delay_ms` before the next try.
+    pub fn release(&self, taken: &[QueueMessage], delay_ms: i64) -> Result<(), String> {
+        let now = now_ms();
+        let mut conn = self.lock();
+        let tx = conn.transaction().map_err(|e| e.to_string())?;
+        for m in taken {
+            tx.execute(
+                "UPDATE messages SET attempts = attempts - 1, leased_until = 0, visible_at = ?2
+                 WHERE id = ?1",
+                params![m.id, now + delay_ms],
+            )
+            .map_err(|e| e.to_string())?;
+        }
+        tx.commit().map_err(|e| e.to_string())
+    }
+
     /// Messages waiting in `queue` (delivered or not yet).
     pub fn len(&self, queue: &str) -> usize {
         self.lock()

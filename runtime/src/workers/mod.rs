@@ -305,10 +305,18 @@ fn resolve_entry(ctx: &Ctx<'_>, spec: &str, root: Option<&std::path::Path>) -> R
             base.join(p)
         }
     };
-    if !path.is_file() {
+    // Only a file of the app: what lies outside its directory is neither run nor probed.
+    let inside = match root {
+        Some(root) => {
+            let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+            std::fs::canonicalize(&path).is_ok_and(|p| p.starts_with(&root))
+        }
+        None => true,
+    };
+    if !inside || !path.is_file() {
         return Err(Exception::throw_type(
             ctx,
-            &format!("cannot start a worker: no module at {}", path.display()),
+            &format!("cannot start a worker: no module of the app at {spec}"),
         ));
     }
     Ok(path)
