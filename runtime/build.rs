@@ -23,10 +23,11 @@ const FILES: [&str; 13] = [
 
 /// The Node built-in modules, each `src/node/<name>.js` (`/` spelled `_`), imported as
 /// `node:<name>`; a module comes after those it imports.
-const NODE_MODULES: [&str; 48] = [
+const NODE_MODULES: [&str; 49] = [
     "internal/errors",
     "internal/sockets",
     "internal/bindings",
+    "internal/wasm",
     "buffer",
     "events",
     "domain",

@@ -121,7 +121,10 @@ pub fn fetch_shim(root: &Path, file: &Path, meta: &Meta) -> Result<String> {
                 continue;
             };
             let key = format!("/{}", path.to_string_lossy().replace('\\', "/"));
-            files.insert(key, serde_json::Value::String(BASE64.encode(bytes)));
+            // wptserve's `<file>.headers` sidecar: response headers for that file.
+            let sidecar = std::fs::read_to_string(root.join(format!("{}.headers", path.display())))
+                .unwrap_or_default();
+            files.insert(key, serde_json::json!([BASE64.encode(bytes), sidecar]));
         }
     }
     Ok(format!(
@@ -134,10 +137,40 @@ pub fn fetch_shim(root: &Path, file: &Path, meta: &Meta) -> Result<String> {
       const request = new Request(url.href, init);
       return request.arrayBuffer().then((body) => new Response(body, {{ headers: {{ "content-type": request.headers.get("content-type") ?? "" }} }}));
     }}
-    if (url.origin === location.origin && Object.prototype.hasOwnProperty.call(files, url.pathname)) {{
-      const type = url.pathname.endsWith(".json") ? "application/json" : "text/plain";
-      const bytes = Uint8Array.from(atob(files[url.pathname]), (c) => c.charCodeAt(0));
-      return Promise.resolve(new Response(bytes, {{ headers: {{ "content-type": type }} }}));
+    const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (url.origin === location.origin) {{
+      // As wptserve answers: the file (typed by its extension or its `.headers` sidecar,
+      // with `?pipe=header(name,value)` applied), or 404; settled in a later task, so an
+      // abort before then rejects.
+      let response;
+      if (Object.prototype.hasOwnProperty.call(files, url.pathname)) {{
+        const [data, sidecar] = files[url.pathname];
+        const path = url.pathname;
+        const type = path.endsWith(".json") ? "application/json" : path.endsWith(".wasm") ? "application/wasm" : "text/plain";
+        const headers = new Headers({{ "content-type": type }});
+        for (const line of sidecar.split(/\r?\n/)) {{
+          const colon = line.indexOf(":");
+          if (colon > 0) headers.set(line.slice(0, colon).trim(), line.slice(colon + 1).trim());
+        }}
+        const pipe = url.searchParams.get("pipe") ?? "";
+        for (const [, name, value] of pipe.matchAll(/header\(([^,]*),([^)]*)\)/g)) {{
+          headers.set(name, decodeURIComponent(value));
+        }}
+        const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+        response = () => new Response(bytes, {{ headers }});
+      }} else {{
+        response = () => new Response("Not Found", {{ status: 404, headers: {{ "content-type": "text/plain" }} }});
+      }}
+      return new Promise((resolve, reject) => {{
+        const onAbort = () => reject(signal.reason);
+        signal?.addEventListener("abort", onAbort);
+        setTimeout(() => {{
+          signal?.removeEventListener("abort", onAbort);
+          if (signal?.aborted) reject(signal.reason);
+          else resolve(response());
+        }}, 0);
+      }});
     }}
     if (typeof realFetch === "function") return realFetch(input, init);
     return Promise.reject(new TypeError("fetch is not available for " + url.href));

@@ -667,3 +667,88 @@ fn apps_on_one_worker_served_from_that_worker_each_get_their_own_isolate() {
     let answers = rx.recv_timeout(Duration::from_secs(30)).unwrap();
     assert_eq!(answers, ["left", "right", "left", "right"]);
 }
+
+/// A module with `spin` (`loop br 0`), `bomb` (grows its memory 16 pages at a time until
+/// growing fails, answers its size) and the memory `mem`.
+const WASM_LIMITS_MODULE: &str = "[0,97,115,109,1,0,0,0,1,8,2,96,0,0,96,0,1,127,3,3,2,0,1,5,3,1,0,1,7,21,3,3,109,101,109,2,0,4,115,112,105,110,0,0,4,98,111,109,98,0,1,10,26,2,7,0,3,64,12,0,11,11,16,0,3,64,65,16,64,0,65,127,71,13,0,11,63,0,11]";
+
+/// WebAssembly is held to the same limits as JavaScript: a `loop br 0` is stopped by the CPU
+/// limit and a `memory.grow` bomb by the memory limit, each answering with its limit error,
+/// while another app keeps answering; the app then starts over on a fresh isolate.
+#[test]
+fn webassembly_runaways_are_stopped_by_the_cpu_and_memory_limits() {
+    let dir = app_dir("wasm");
+    let source = format!(
+        r#"
+        const bytes = new Uint8Array({WASM_LIMITS_MODULE});
+        const {{ exports }} = new WebAssembly.Instance(new WebAssembly.Module(bytes));
+        let served = 0;
+        export default {{
+          fetch(req) {{
+            served++;
+            const path = new URL(req.url).pathname;
+            if (path === "/spin") exports.spin();
+            if (path === "/bomb") return new Response("grew to " + exports.bomb() + " pages");
+            if (path === "/js-bomb") {{ while (true) exports.mem.grow(64); }}
+            return new Response("fresh:" + served + ":" + exports.mem.buffer.byteLength);
+          }},
+        }};
+        "#
+    );
+    let mut wasm = app(&dir, "wasm", &source);
+    wasm.limits.cpu = Duration::from_millis(50);
+    wasm.limits.memory = 64 << 20;
+    let steady = app(
+        &dir,
+        "steady",
+        r#"export default { fetch() { return new Response("steady"); } };"#,
+    );
+    let host = host(HostOptions::default());
+    let steady_name = (0..50)
+        .map(|i| format!("steady{i}"))
+        .find(|n| host.worker_for(n) != host.worker_for("wasm"))
+        .unwrap();
+    host.deploy("wasm", wasm).unwrap();
+    host.deploy(&steady_name, steady).unwrap();
+    runtime().block_on(async {
+        assert_eq!(get(&host, "wasm", "/").await.unwrap().1, "fresh:1:65536");
+        for (path, limit) in [
+            ("/spin", Limit::CpuTime),
+            ("/bomb", Limit::Memory),
+            ("/js-bomb", Limit::Memory),
+        ] {
+            let running = async {
+                let started = Instant::now();
+                let result = get(&host, "wasm", path).await;
+                println!(
+                    "{path} stopped after {:.1} ms (CPU limit 50 ms, memory limit 64 MiB)",
+                    started.elapsed().as_secs_f64() * 1000.0
+                );
+                result
+            };
+            let answering = async {
+                let mut answered = 0;
+                let until = Instant::now() + Duration::from_millis(40);
+                while Instant::now() < until {
+                    assert_eq!(get(&host, &steady_name, "/").await.unwrap().1, "steady");
+                    answered += 1;
+                }
+                answered
+            };
+            let (result, answered) = tokio::join!(running, answering);
+            assert!(
+                matches!(
+                    result,
+                    Err(HostError::Dispatch(DispatchError::LimitExceeded(l))) if l == limit
+                ),
+                "{path} is stopped by the {limit:?} limit: {result:?}"
+            );
+            assert!(answered > 0, "the other app answered while {path} ran");
+            assert_eq!(
+                get(&host, "wasm", "/").await.unwrap().1,
+                "fresh:1:65536",
+                "after {path} the app starts over on a fresh isolate"
+            );
+        }
+    });
+}

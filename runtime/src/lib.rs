@@ -21,6 +21,7 @@ mod node;
 mod packages;
 mod source_maps;
 mod typescript;
+mod wasm;
 mod web;
 mod whatwg_url;
 mod workers;
@@ -34,6 +35,7 @@ pub use isolate::{
 pub use limits::Limit;
 pub use net::{ConnectError, ConnectFuture, Connector, OutboundConfig, OutboundIo};
 pub use typescript::{is_typescript, strip_types};
+pub use wasm::set_cache_dir as set_wasm_cache_dir;
 pub use web::console::{stdio_sink, LogLevel, LogSink};
 pub use web::USER_AGENT;
 pub use workers::WorkerLimits;

@@ -146,6 +146,10 @@ impl Resolver for FileResolver {
         if name == "edge:bindings" {
             return Ok("node:internal/bindings".to_string());
         }
+        // The JS half of WebAssembly, which the bootstrap loads on first use.
+        if name == "edge:wasm" {
+            return Ok("node:internal/wasm".to_string());
+        }
         if name.starts_with("node:internal/")
             && crate::node::is_node_scheme(base)
             && crate::node::module_bytecode(name).is_some()
@@ -187,6 +191,11 @@ impl Resolver for FileResolver {
 /// probing extensions: relative, absolute, `file://`, `#internal` (the package's `imports`)
 /// or a package from `node_modules`.
 fn import_target(name: &str, base: &Path) -> Result<PathBuf, String> {
+    // `import wasm from "./x.wasm?module"` (the form some packages use for Workers): the file.
+    let name = name
+        .strip_suffix("?module")
+        .filter(|n| n.ends_with(".wasm"))
+        .unwrap_or(name);
     let dir = base.parent().unwrap_or_else(|| Path::new("."));
     if name.starts_with("file://") {
         Ok(module_path(name))
@@ -277,6 +286,9 @@ impl FileLoader {
                 ),
             ));
         }
+        if path.extension().is_some_and(|e| e == "wasm") {
+            return self.load_wasm(ctx, name, &path);
+        }
         let source = match std::fs::read_to_string(&path) {
             Ok(s) => s,
             Err(e) => {
@@ -342,6 +354,38 @@ impl FileLoader {
         if let Ok(bytecode) = module.write(rquickjs::module::WriteOptions::default()) {
             module_cache::put(key, bytecode);
         }
+        module.meta()?.set("url", name)?;
+        Ok(module)
+    }
+}
+
+impl FileLoader {
+    /// A `.wasm` file: a module whose default export is the compiled `WebAssembly.Module` (as
+    /// Workers give it). The bytes are compiled here (or taken from the compiled-module cache).
+    fn load_wasm<'js>(
+        &mut self,
+        ctx: &Ctx<'js>,
+        name: &str,
+        path: &Path,
+    ) -> rquickjs::Result<Module<'js, Declared>> {
+        let bytes = std::fs::read(path).map_err(|e| {
+            Exception::throw_message(ctx, &format!("cannot read {}: {e}", path.display()))
+        })?;
+        self.state.lock().unwrap().files.push(path.to_owned());
+        crate::wasm::preload(ctx, name, &bytes).map_err(|message| {
+            Exception::throw_message(
+                ctx,
+                &format!(
+                    "{} is not a valid WebAssembly module: {message}",
+                    path.display()
+                ),
+            )
+        })?;
+        let code = format!(
+            "import {{ loadedModule }} from \"edge:wasm\";\nexport default loadedModule({});\n",
+            serde_json::Value::String(name.to_owned())
+        );
+        let module = Module::declare(ctx.clone(), name, code)?;
         module.meta()?.set("url", name)?;
         Ok(module)
     }

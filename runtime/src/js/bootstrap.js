@@ -159,6 +159,7 @@ export default function install(native) {
   nodeCrypto = native.nodeCrypto;
   vmRealm = native.vmRealm;
   socketConnect = native.connect;
+  wasmNative = native.wasm;
   nativeBlobBytes = native.blobBytes;
   const console = makeConsole(native.print);
   Object.defineProperty(console, Symbol.toStringTag, { value: "console", configurable: true });
@@ -254,6 +255,9 @@ export default function install(native) {
     lazyGlobal(name, () => (key === undefined ? globalThis : cjs.requireModule(module)[key]));
   }
 
+  // WebAssembly, made on first use.
+  lazyGlobal("WebAssembly", () => cjs.requireModule("edge:wasm").WebAssembly);
+
   // The Cache API (`caches.default`, `caches.open()`, the `Cache` and `CacheStorage`
   // interfaces), made on first use.
   for (const [name, make] of [
@@ -308,6 +312,7 @@ let deserializeValue;
 let nodeCrypto;
 let vmRealm;
 let socketConnect;
+let wasmNative;
 
 /** `[global, module, export]`: the globals Node apps expect (with `node_compat`). */
 const NODE_GLOBALS = [
@@ -349,4 +354,4 @@ function unavailableOnEdge(module, name, missing) {
   };
 }
 
-export { eventTargetListeners, kResistStopPropagation, inspectNodeStyle as inspectValue, formatArgsNodeStyle as formatArgs, hashSync, unavailableOnEdge, asyncContext, cjs, processEnv, ticks, workers, clientAddress, cacheStore, knownBodyLength, serializeValue, deserializeValue, globalListenerCount, setProcessErrorHooks, nodeCrypto, nativeCodec, vmRealm, socketConnect };
+export { eventTargetListeners, kResistStopPropagation, inspectNodeStyle as inspectValue, formatArgsNodeStyle as formatArgs, hashSync, unavailableOnEdge, asyncContext, cjs, processEnv, ticks, workers, clientAddress, cacheStore, knownBodyLength, serializeValue, deserializeValue, globalListenerCount, setProcessErrorHooks, nodeCrypto, nativeCodec, vmRealm, socketConnect, wasmNative };

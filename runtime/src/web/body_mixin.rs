@@ -285,7 +285,18 @@ impl<'js> BodySlot<'js> {
 
     /// Starts reading the whole body: `text()`, `json()`, `arrayBuffer()`, `bytes()`.
     pub fn consume(&mut self, ctx: &Ctx<'js>, kind: Consume) -> Result<Promise<'js>> {
-        let source = match self.take(ctx)? {
+        // A body that cannot be read rejects the promise (WebIDL), it does not throw.
+        let taken = match self.take(ctx) {
+            Ok(taken) => taken,
+            Err(rquickjs::Error::Exception) => {
+                let reason = ctx.catch();
+                let (promise, _, reject) = ctx.promise()?;
+                reject.call::<_, ()>((reason,))?;
+                return Ok(promise);
+            }
+            Err(e) => return Err(e),
+        };
+        let source = match taken {
             BodyInner::Null => Source::Ready(Bytes::new()),
             BodyInner::Bytes(b) => Source::Ready(b),
             BodyInner::Native(body) => Source::Native(body),

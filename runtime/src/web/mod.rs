@@ -161,6 +161,7 @@ pub fn install(
         "vmRealm",
         Func::from(crate::node::vm_native::run_in_new_realm),
     )?;
+    native.set("wasm", crate::wasm::natives(ctx)?)?;
     let hooks: Object = install.call((native,))?;
     let _ = ctx.store_userdata(Intrinsics::from_object(&hooks)?);
     Ok(())

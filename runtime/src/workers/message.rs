@@ -5,9 +5,10 @@
 //! isolate that made them.
 
 use std::alloc::{alloc_zeroed, dealloc, Layout};
+use std::collections::HashMap;
 use std::ffi::c_void;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use rquickjs::{qjs, Ctx, Exception, Result, Value};
 
@@ -193,13 +194,82 @@ unsafe extern "C" fn sab_alloc(opaque: *mut c_void, size: u64) -> *mut c_void {
     }
 }
 
+/// Shared memory the allocator above did not make (a WebAssembly shared memory): counted by
+/// address, its owner kept alive until the last buffer or payload over it goes.
+static EXTERNAL: std::sync::LazyLock<Mutex<HashMap<usize, External>>> =
+    std::sync::LazyLock::new(Default::default);
+
+struct External {
+    refs: usize,
+    _owner: Box<dyn std::any::Any + Send>,
+}
+
+/// Adds `delta` to the references of external block `ptr`; false if it is not one.
+fn external_refs(ptr: *mut c_void, delta: isize) -> bool {
+    let Ok(mut map) = EXTERNAL.lock() else {
+        return false;
+    };
+    let key = ptr as usize;
+    let Some(entry) = map.get_mut(&key) else {
+        return false;
+    };
+    entry.refs = entry.refs.saturating_add_signed(delta);
+    if entry.refs == 0 {
+        map.remove(&key);
+    }
+    true
+}
+
+/// A SharedArrayBuffer over `len` bytes at `ptr` that `owner` keeps alive (and that stays
+/// alive while any isolate holds a buffer over it).
+///
+/// # Safety
+/// `ptr` must stay valid for `len` bytes for as long as `owner` lives.
+pub unsafe fn external_shared_buffer<'js>(
+    ctx: &Ctx<'js>,
+    ptr: *mut u8,
+    len: usize,
+    owner: Box<dyn std::any::Any + Send>,
+) -> Result<Value<'js>> {
+    if let Ok(mut map) = EXTERNAL.lock() {
+        map.entry(ptr as usize).or_insert(External {
+            refs: 0,
+            _owner: owner,
+        });
+    }
+    // SAFETY: the engine takes a reference through `sab_dup` (counted above) and releases it
+    // through `sab_free`; the caller guarantees the bytes outlive the owner.
+    unsafe {
+        let raw = qjs::JS_NewArrayBuffer(
+            ctx.as_raw().as_ptr(),
+            ptr,
+            len as _,
+            0,
+            None,
+            std::ptr::null_mut(),
+            true,
+        );
+        if qjs::JS_VALUE_GET_TAG(raw) == qjs::JS_TAG_EXCEPTION {
+            external_refs(ptr as *mut c_void, 0);
+            return Err(rquickjs::Error::Exception);
+        }
+        Ok(Value::from_raw(ctx.clone(), raw))
+    }
+}
+
 unsafe extern "C" fn sab_dup(_opaque: *mut c_void, ptr: *mut c_void) {
+    if external_refs(ptr, 1) {
+        return;
+    }
     // SAFETY: `ptr` came from `sab_alloc`; the header sits `HEADER` bytes before it.
     let header = unsafe { &*((ptr as *mut u8).sub(HEADER) as *const BlockHeader) };
     header.refs.fetch_add(1, Ordering::Relaxed);
 }
 
 unsafe extern "C" fn sab_free(_opaque: *mut c_void, ptr: *mut c_void) {
+    if external_refs(ptr, -1) {
+        return;
+    }
     // SAFETY: as in `sab_dup`.
     let base = unsafe { (ptr as *mut u8).sub(HEADER) };
     let header = base as *mut BlockHeader;

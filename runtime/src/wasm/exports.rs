@@ -1,0 +1,237 @@
+//! Functions across the boundary: a WebAssembly function seen from JavaScript (an "exported
+//! function": a native JS function, one per WebAssembly function, named by its index) and a
+//! JS function imported into WebAssembly (a host function that calls it).
+
+use rquickjs::function::Rest;
+use rquickjs::{Array, Ctx, Function, Persistent, Result, Value};
+use wasmtime::{Caller, Func, FuncType, RootScope, Val, ValType};
+
+use super::convert::{coerce, plain, to_js, Coerced, Plain};
+use super::engine::Running;
+use super::state::{state, StoreData, WasmSlot, WasmState};
+
+/// The exported function for `func` (the same JS function every time).
+pub fn exported_function<'js>(
+    ctx: &Ctx<'js>,
+    state: &WasmState,
+    func: Func,
+    name: Option<u32>,
+) -> Result<Function<'js>> {
+    let (key, ty) =
+        state.with_store(|mut store| (func.to_raw(&mut store) as usize, func.ty(&store)));
+    if let Some(known) = state.functions.borrow().get(&key) {
+        return known.clone().restore(ctx);
+    }
+    let params: Vec<ValType> = ty.params().collect();
+    let results: Vec<ValType> = ty.results().collect();
+    let arity = params.len();
+    let wrapper = Function::new(ctx.clone(), move |ctx: Ctx<'js>, args: Rest<Value<'js>>| {
+        call(&ctx, func, &params, &results, args.0)
+    })?;
+    wrapper.set_name(
+        name.unwrap_or(state.functions.borrow().len() as u32)
+            .to_string(),
+    )?;
+    wrapper.set_length(arity)?;
+    state
+        .functions
+        .borrow_mut()
+        .insert(key, Persistent::save(ctx, wrapper.clone()));
+    state
+        .function_of
+        .borrow_mut()
+        .insert(super::state::object_key(wrapper.as_value()), func);
+    Ok(wrapper)
+}
+
+/// Calls `func` with JS arguments, per the JS API's "call an exported function".
+fn call<'js>(
+    ctx: &Ctx<'js>,
+    func: Func,
+    params: &[ValType],
+    results: &[ValType],
+    args: Vec<Value<'js>>,
+) -> Result<Value<'js>> {
+    let slot = ctx.userdata::<WasmSlot>().ok_or(rquickjs::Error::Unknown)?;
+    let state = state(ctx, &slot)?;
+    let mut coerced = Vec::with_capacity(params.len());
+    for (i, ty) in params.iter().enumerate() {
+        let arg = args
+            .get(i)
+            .cloned()
+            .unwrap_or_else(|| Value::new_undefined(ctx.clone()));
+        coerced.push(coerce(ctx, state, arg, ty)?);
+    }
+    let outcome = state.with_store(|mut store| {
+        let mut scope = RootScope::new(&mut store);
+        let mut vals = Vec::with_capacity(coerced.len());
+        for (c, ty) in coerced.into_iter().zip(params) {
+            vals.push(c.into_val(ctx, state, &mut scope.as_context_mut(), ty)?);
+        }
+        let mut out = vec![Val::I32(0); results.len()];
+        let running = Running::start();
+        func.call(&mut scope, &vals, &mut out)?;
+        drop(running);
+        let mut cx = scope.as_context_mut();
+        let plains: Vec<Plain> = out.iter().map(|v| plain(&mut cx, v)).collect();
+        let grew = std::mem::take(&mut cx.data_mut().limits.grew);
+        wasmtime::Result::Ok((plains, grew))
+    });
+    let (plains, grew) = outcome.map_err(|e| state.call_error(ctx, e))?;
+    if grew {
+        super::natives::refresh_buffers(ctx, state);
+    }
+    let mut plains = plains.into_iter();
+    match results.len() {
+        0 => Ok(Value::new_undefined(ctx.clone())),
+        1 => to_js(ctx, state, plains.next().unwrap_or(Plain::Null)),
+        _ => {
+            let array = Array::new(ctx.clone())?;
+            for (i, p) in plains.enumerate() {
+                array.set(i, to_js(ctx, state, p)?)?;
+            }
+            Ok(array.into_value())
+        }
+    }
+}
+
+use wasmtime::AsContextMut;
+
+/// A host function of type `ty` that calls the JS function `callable`.
+pub fn host_function<'js>(
+    ctx: &Ctx<'js>,
+    state: &WasmState,
+    callable: Function<'js>,
+    ty: FuncType,
+) -> Func {
+    let saved = Persistent::save(ctx, callable);
+    state.with_store(|mut store| {
+        let hosts = &mut store.data_mut().hosts;
+        hosts.push(saved);
+        let index = hosts.len() - 1;
+        Func::new(&mut store, ty.clone(), move |caller, params, out| {
+            host_call(caller, index, &ty, params, out)
+        })
+    })
+}
+
+/// Marks a JS exception thrown inside a host call, for the JS caller of WebAssembly.
+struct JsThrew;
+
+impl std::fmt::Display for JsThrew {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JavaScript exception was thrown")
+    }
+}
+
+impl std::fmt::Debug for JsThrew {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self, f)
+    }
+}
+
+impl std::error::Error for JsThrew {}
+
+fn host_call(
+    mut caller: Caller<'_, StoreData>,
+    index: usize,
+    ty: &FuncType,
+    params: &[Val],
+    out: &mut [Val],
+) -> wasmtime::Result<()> {
+    let plains: Vec<Plain> = {
+        let mut cx = caller.as_context_mut();
+        params.iter().map(|v| plain(&mut cx, v)).collect()
+    };
+    let raw = caller.data().ctx;
+    let callable = caller.data().hosts[index].clone();
+    // SAFETY: host functions run only inside calls into WebAssembly made by this isolate's
+    // natives, on its thread with its runtime locked, so the context is alive and ours.
+    let ctx = unsafe { Ctx::from_raw(raw) };
+    let slot = ctx
+        .userdata::<WasmSlot>()
+        .ok_or_else(|| wasmtime::Error::msg("WebAssembly state is gone"))?;
+    let Ok(state) = state(&ctx, &slot) else {
+        return Err(wasmtime::Error::msg("WebAssembly state is gone"));
+    };
+    let loan = state.enter_host(&mut caller);
+    let result = (|| -> Result<Vec<Coerced<'_>>> {
+        let callable = callable.restore(&ctx)?;
+        let mut args = rquickjs::function::Args::new(ctx.clone(), plains.len());
+        for p in plains {
+            args.push_arg(to_js(&ctx, state, p)?)?;
+        }
+        let returned: Value = callable.call_arg(args)?;
+        let results: Vec<ValType> = ty.results().collect();
+        match results.len() {
+            0 => Ok(Vec::new()),
+            1 => Ok(vec![coerce(&ctx, state, returned, &results[0])?]),
+            n => {
+                let values = iterate(&ctx, returned)?;
+                if values.len() != n {
+                    return Err(rquickjs::Exception::throw_type(
+                        &ctx,
+                        &format!(
+                            "the function returned {} values where {n} were expected",
+                            values.len()
+                        ),
+                    ));
+                }
+                values
+                    .into_iter()
+                    .zip(&results)
+                    .map(|(v, t)| coerce(&ctx, state, v, t))
+                    .collect()
+            }
+        }
+    })();
+    let coerced = match result {
+        Ok(c) => c,
+        Err(_) => {
+            let thrown = ctx.catch();
+            *state.pending.borrow_mut() = Some(Persistent::save(&ctx, thrown));
+            drop(loan);
+            return Err(wasmtime::Error::new(JsThrew));
+        }
+    };
+    let made = state.with_store(|mut store| {
+        let results: Vec<ValType> = ty.results().collect();
+        coerced
+            .into_iter()
+            .zip(&results)
+            .map(|(c, t)| c.into_val(&ctx, state, &mut store, t))
+            .collect::<wasmtime::Result<Vec<Val>>>()
+    });
+    drop(loan);
+    for (slot, v) in out.iter_mut().zip(made?) {
+        *slot = v;
+    }
+    Ok(())
+}
+
+/// The values of an iterable (a multi-value result from JavaScript), by the iterator protocol.
+fn iterate<'js>(ctx: &Ctx<'js>, value: Value<'js>) -> Result<Vec<Value<'js>>> {
+    let not_iterable = || {
+        rquickjs::Exception::throw_type(
+            ctx,
+            "a function with several results must return an iterable",
+        )
+    };
+    let Some(object) = value.as_object() else {
+        return Err(not_iterable());
+    };
+    let method: Value = object.get(rquickjs::atom::PredefinedAtom::SymbolIterator)?;
+    let Some(method) = method.as_function() else {
+        return Err(not_iterable());
+    };
+    let iterator: rquickjs::Object = method.call((rquickjs::function::This(value.clone()),))?;
+    let next: Function = iterator.get("next")?;
+    let mut out = Vec::new();
+    loop {
+        let step: rquickjs::Object = next.call((rquickjs::function::This(iterator.clone()),))?;
+        if step.get::<_, bool>("done")? {
+            return Ok(out);
+        }
+        out.push(step.get("value")?);
+    }
+}
