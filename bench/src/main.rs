@@ -18,6 +18,7 @@ mod probe;
 mod report;
 mod runtimes;
 mod server;
+mod wasm;
 mod wrk;
 
 use std::path::PathBuf;
@@ -82,6 +83,10 @@ struct Args {
     /// (requests/s, latency, memory).
     #[arg(long)]
     express: bool,
+    /// Measure only WebAssembly: hash-wasm's argon2id and SHA-256 in a handler, Edge against
+    /// Deno, and the compile time of sql.js's module (cold, cached in process, cached on disk).
+    #[arg(long)]
+    wasm: bool,
     /// With --fleet: deploys measured idle, and again under load.
     #[arg(long, default_value_t = 20)]
     fleet_deploys: usize,
@@ -226,6 +231,18 @@ fn main() -> Result<()> {
     if args.express {
         let tools = peers::ensure(&args.peers, true)?;
         let table = express::run(
+            &std::fs::canonicalize(&edge)?,
+            &args.peers,
+            &tools,
+            args.duration,
+            args.runs,
+        )?;
+        println!("{table}");
+        return Ok(());
+    }
+    if args.wasm {
+        let tools = peers::ensure(&args.peers, true)?;
+        let table = wasm::run(
             &std::fs::canonicalize(&edge)?,
             &args.peers,
             &tools,

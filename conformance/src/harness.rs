@@ -102,7 +102,10 @@ pub fn fetch_shim(root: &Path, file: &Path, meta: &Meta) -> Result<String> {
             for entry in entries.flatten() {
                 let name = entry.file_name().to_string_lossy().into_owned();
                 if let Ok(bytes) = std::fs::read(entry.path()) {
-                    files.insert(format!("/interfaces/{name}"), BASE64.encode(bytes).into());
+                    files.insert(
+                        format!("/interfaces/{name}"),
+                        serde_json::json!([BASE64.encode(bytes), ""]),
+                    );
                 }
             }
         }

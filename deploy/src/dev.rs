@@ -53,6 +53,8 @@ pub fn main(args: DevArgs) -> Result<ExitCode> {
     let mut bindings = Vec::new();
     let entry = if args.entry.is_dir() && args.entry.join(crate::project::FILE).is_file() {
         let project = crate::project::Project::load(&args.entry)?;
+        // Compiled WebAssembly is kept in the project's .edge/wasm-cache between runs.
+        edge_runtime::set_wasm_cache_dir(project.dir.join(".edge").join("wasm-cache"));
         // KV namespaces live in the project's .edge/kv.sqlite, databases in .edge/d1/<id>.sqlite,
         // kept between runs.
         for (binding, id) in &project.d1_databases {

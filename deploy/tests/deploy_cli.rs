@@ -455,3 +455,63 @@ fn npm_app_versions_rollback_secrets_and_logs() {
         assert!(!text.contains(secret), "the secret appears in the {what}");
     }
 }
+
+/// A project importing a `.wasm` file (Workers style, and with `?module`) bundles, deploys
+/// and answers from the node, which keeps the compiled module in its cache directory.
+#[test]
+fn a_project_importing_webassembly_deploys_and_serves() {
+    let s = Setup::new();
+    s.login();
+    let dir = s.dir.path().join("adder");
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    std::fs::write(
+        dir.join("edge.toml"),
+        "name = \"adder\"\nmain = \"src/index.js\"\nroutes = [\"adder.test\"]\n",
+    )
+    .unwrap();
+    // (module (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))
+    std::fs::write(
+        dir.join("src/add.wasm"),
+        [
+            0u8, 97, 115, 109, 1, 0, 0, 0, 1, 7, 1, 96, 2, 127, 127, 1, 127, 3, 2, 1, 0, 7, 7, 1,
+            3, 97, 100, 100, 0, 0, 10, 9, 1, 7, 0, 32, 0, 32, 1, 106, 11,
+        ],
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("src/index.js"),
+        r#"import add from "./add.wasm";
+import same from "./add.wasm?module";
+const { exports } = new WebAssembly.Instance(add);
+export default {
+  fetch(request) {
+    const q = new URL(request.url).searchParams;
+    return Response.json({
+      sum: exports.add(Number(q.get("a")), Number(q.get("b"))),
+      module: add instanceof WebAssembly.Module,
+      same: add === same,
+    });
+  },
+};
+"#,
+    )
+    .unwrap();
+    let out = s.ok(&dir, &["deploy"]);
+    assert!(out.contains("Deployed adder version 1"), "{out}");
+    let res = s.request("GET", "adder.test", "/?a=40&b=2", "");
+    assert_eq!(res.status, 200, "{}\n{}", res.text(), s.node.output());
+    let body: serde_json::Value = serde_json::from_slice(&res.body).unwrap();
+    assert_eq!(
+        body,
+        serde_json::json!({ "sum": 42, "module": true, "same": true })
+    );
+    let cache = s.dir.path().join("data/wasm-cache");
+    let compiled = std::fs::read_dir(&cache)
+        .map(|d| {
+            d.flatten()
+                .filter(|e| e.path().extension().is_some_and(|x| x == "cwasm"))
+                .count()
+        })
+        .unwrap_or(0);
+    assert_eq!(compiled, 1, "one compiled module in {}", cache.display());
+}

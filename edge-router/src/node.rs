@@ -494,6 +494,9 @@ pub async fn start(config: NodeConfig) -> Result<Running, NodeError> {
         );
     }
     let bundles = BundleStore::open(&data).map_err(|e| NodeError::DataDir(data.clone(), e))?;
+    // Compiled WebAssembly, by content hash: a restarted node does not compile its apps' modules
+    // again.
+    edge_isolates::set_wasm_cache_dir(data.join("wasm-cache"));
 
     let workers = config.workers.unwrap_or_else(|| {
         std::thread::available_parallelism()

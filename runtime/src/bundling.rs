@@ -28,6 +28,11 @@ pub fn resolve_import(specifier: &str, importer: &Path) -> Result<Resolved, Stri
     crate::loader::resolve_import_file(specifier, importer).map(Resolved::File)
 }
 
+/// Whether `bytes` is a WebAssembly module the runtime can compile; the reason if not.
+pub fn validate_wasm(bytes: &[u8]) -> Result<(), String> {
+    crate::wasm::validation_error(bytes).map_or(Ok(()), Err)
+}
+
 /// Resolves `require("<specifier>")` in the file `importer` as an isolate does.
 pub fn resolve_require(specifier: &str, importer: &Path) -> Result<Resolved, String> {
     use crate::node::commonjs::{resolve, Required};

@@ -122,7 +122,9 @@ fn output_path(source: &Path) -> PathBuf {
     }
 }
 
-const LOADABLE: [&str; 9] = ["js", "mjs", "cjs", "ts", "mts", "cts", "tsx", "jsx", "json"];
+const LOADABLE: [&str; 10] = [
+    "js", "mjs", "cjs", "ts", "mts", "cts", "tsx", "jsx", "json", "wasm",
+];
 
 impl Walker<'_> {
     fn shown(&self, path: &Path) -> String {
@@ -171,6 +173,19 @@ impl Walker<'_> {
                     column: e.column(),
                     message: format!("invalid JSON: {e}"),
                 });
+            }
+            self.outputs
+                .insert(path.to_owned(), (path.to_owned(), Output::Copy(bytes)));
+            self.modules.push(path.to_owned());
+            return Ok(());
+        }
+        if ext == "wasm" {
+            // Checked here, so a broken module fails the build, not the node's first request.
+            if let Err(e) = bundling::validate_wasm(&bytes) {
+                return Err(BundleError::Other(format!(
+                    "{} is not a valid WebAssembly module: {e}",
+                    self.shown(path)
+                )));
             }
             self.outputs
                 .insert(path.to_owned(), (path.to_owned(), Output::Copy(bytes)));
@@ -288,7 +303,7 @@ impl Walker<'_> {
                         source,
                         dep.offset,
                         format!(
-                            "'{}' is {}: only JavaScript, TypeScript and JSON files can be imported",
+                            "'{}' is {}: only JavaScript, TypeScript, JSON and WebAssembly files can be imported",
                             dep.specifier,
                             self.shown(&file)
                         ),
@@ -559,5 +574,31 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("manifest.json"), "{err}");
+    }
+
+    /// The smallest module: the magic number and version.
+    const EMPTY_WASM: &[u8] = b"\0asm\x01\0\0\0";
+
+    #[test]
+    fn imported_wasm_files_are_checked_and_packed() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("index.js"),
+            "import mod from \"./lib/add.wasm\";\nimport again from \"./lib/add.wasm?module\";\nexport default { fetch() { return new Response(String(mod === again)); } };\n",
+        )
+        .unwrap();
+        std::fs::create_dir_all(dir.path().join("lib")).unwrap();
+        std::fs::write(dir.path().join("lib/add.wasm"), EMPTY_WASM).unwrap();
+        let bundle = build(dir.path(), "index.js", &options()).unwrap();
+        assert_eq!(bundle.contents["lib/add.wasm"], EMPTY_WASM);
+
+        std::fs::write(dir.path().join("lib/add.wasm"), b"\0asm\x02\0\0\0").unwrap();
+        let err = build(dir.path(), "index.js", &options())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("lib/add.wasm is not a valid WebAssembly module"),
+            "{err}"
+        );
     }
 }

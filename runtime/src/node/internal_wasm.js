@@ -212,7 +212,7 @@ function instantiateCore(moduleHandle, importObject) {
       continue;
     }
     const Class = kind === "memory" ? Memory : kind === "table" ? Table : kind === "global" ? Global : Tag;
-    exports[name] = made[kind][index] ??= fromNative(Class, value);
+    exports[name] = made[kind][index] ??= kind === "tag" ? tagObject(value) : fromNative(Class, value);
   }
   return Object.freeze(exports);
 }
@@ -363,6 +363,7 @@ class Tag {
       names.push(name);
     }
     adopt(this, Tag, native.tagNew(names));
+    knownTags.push(this);
   }
 
   type() {
@@ -507,7 +508,22 @@ for (const [name, value] of Object.entries(interfaces)) {
 }
 Object.defineProperty(WebAssembly, Symbol.toStringTag, { value: "WebAssembly", configurable: true });
 
-native.init({ CompileError, LinkError, RuntimeError, Exception });
+// Tag objects JavaScript has seen, to give a WebAssembly exception the tag object it threw.
+const knownTags = [];
+
+function tagObject(handle) {
+  for (const tag of knownTags) if (native.tagEq(handles.get(tag).native, handle)) return tag;
+  const tag = fromNative(Tag, handle);
+  knownTags.push(tag);
+  return tag;
+}
+
+/** A WebAssembly exception that reached JavaScript. */
+function exceptionFromWasm(tagHandle, values) {
+  return new Exception(tagObject(tagHandle), values);
+}
+
+native.init({ CompileError, LinkError, RuntimeError, exceptionFromWasm });
 
 /** The default export of an imported `.wasm` file: its compiled module. */
 function loadedModule(name) {

@@ -66,18 +66,27 @@ fn call<'js>(
         let mut scope = RootScope::new(&mut store);
         let mut vals = Vec::with_capacity(coerced.len());
         for (c, ty) in coerced.into_iter().zip(params) {
-            vals.push(c.into_val(ctx, state, &mut scope.as_context_mut(), ty)?);
+            let val = c
+                .into_val(ctx, state, &mut scope.as_context_mut(), ty)
+                .map_err(Failure::Engine)?;
+            vals.push(val);
         }
         let mut out = vec![Val::I32(0); results.len()];
         let running = Running::start();
-        func.call(&mut scope, &vals, &mut out)?;
+        let called = func.call(&mut scope, &vals, &mut out);
         drop(running);
         let mut cx = scope.as_context_mut();
+        if let Err(error) = called {
+            return Err(thrown(&mut cx, error));
+        }
         let plains: Vec<Plain> = out.iter().map(|v| plain(&mut cx, v)).collect();
         let grew = std::mem::take(&mut cx.data_mut().limits.grew);
-        wasmtime::Result::Ok((plains, grew))
+        Ok((plains, grew))
     });
-    let (plains, grew) = outcome.map_err(|e| state.call_error(ctx, e))?;
+    let (plains, grew) = match outcome {
+        Ok(done) => done,
+        Err(failure) => return Err(failure.into_js(ctx, state)),
+    };
     if grew {
         super::natives::refresh_buffers(ctx, state);
     }
@@ -96,6 +105,62 @@ fn call<'js>(
 }
 
 use wasmtime::AsContextMut;
+
+/// Why a call into WebAssembly failed.
+pub enum Failure {
+    /// A trap, a limit, a JS exception thrown through it, ...
+    Engine(wasmtime::Error),
+    /// A WebAssembly exception nobody caught: its tag and values.
+    Thrown(wasmtime::Tag, Vec<Plain>),
+}
+
+/// Takes a WebAssembly exception out of the store if that is what `error` is.
+pub fn thrown(
+    store: &mut wasmtime::StoreContextMut<'_, StoreData>,
+    error: wasmtime::Error,
+) -> Failure {
+    if error.downcast_ref::<wasmtime::ThrownException>().is_none() {
+        return Failure::Engine(error);
+    }
+    let Some(exception) = store.take_pending_exception() else {
+        return Failure::Engine(error);
+    };
+    let Ok(tag) = exception.tag(&mut *store) else {
+        return Failure::Engine(error);
+    };
+    let fields: Vec<Val> = match exception.fields(&mut *store) {
+        Ok(fields) => fields.collect(),
+        Err(_) => return Failure::Engine(error),
+    };
+    Failure::Thrown(tag, fields.iter().map(|v| plain(store, v)).collect())
+}
+
+impl Failure {
+    /// The JS exception: a `WebAssembly.Exception` for an uncaught WebAssembly exception.
+    pub fn into_js(self, ctx: &Ctx<'_>, state: &WasmState) -> rquickjs::Error {
+        match self {
+            Failure::Engine(error) => state.call_error(ctx, error),
+            Failure::Thrown(tag, values) => {
+                let made = (|| -> Result<Value<'_>> {
+                    let make = state.errors.exception.clone().restore(ctx)?;
+                    let handle = rquickjs::Class::instance(
+                        ctx.clone(),
+                        super::handles::WasmHandle::new(super::handles::Handle::Tag(tag)),
+                    )?;
+                    let array = Array::new(ctx.clone())?;
+                    for (i, v) in values.into_iter().enumerate() {
+                        array.set(i, to_js(ctx, state, v)?)?;
+                    }
+                    make.call((handle, array))
+                })();
+                match made {
+                    Ok(exception) => ctx.throw(exception),
+                    Err(e) => e,
+                }
+            }
+        }
+    }
+}
 
 /// A host function of type `ty` that calls the JS function `callable`.
 pub fn host_function<'js>(

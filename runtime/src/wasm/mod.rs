@@ -50,6 +50,7 @@ pub fn natives<'js>(ctx: &Ctx<'js>) -> Result<Object<'js>> {
     wasm.set("globalType", Func::from(natives::global_type))?;
     wasm.set("tagNew", Func::from(natives::tag_new))?;
     wasm.set("tagType", Func::from(natives::tag_type))?;
+    wasm.set("tagEq", Func::from(natives::tag_eq))?;
     wasm.set("takeLoaded", Func::from(natives::take_loaded))?;
     Ok(wasm)
 }
@@ -64,4 +65,11 @@ pub fn preload(ctx: &Ctx<'_>, name: &str, bytes: &[u8]) -> std::result::Result<(
         .borrow_mut()
         .insert(name.to_owned(), std::sync::Arc::new(module));
     Ok(())
+}
+
+/// Why `bytes` is not a valid module, if it is not.
+pub fn validation_error(bytes: &[u8]) -> Option<String> {
+    wasmtime::Module::validate(engine::engine(), bytes)
+        .err()
+        .map(|e| format!("{e:#}"))
 }

@@ -29,7 +29,8 @@ macro_rules! with_state {
     };
 }
 
-/// `init({CompileError, LinkError, RuntimeError, Exception})`: the namespace's classes.
+/// `init({CompileError, LinkError, RuntimeError, exceptionFromWasm})`: the namespace's error
+/// classes, and how to make a `WebAssembly.Exception` from a tag's handle and values.
 pub fn init<'js>(ctx: Ctx<'js>, classes: Object<'js>) -> Result<()> {
     let slot = ctx.userdata::<WasmSlot>().ok_or(rquickjs::Error::Unknown)?;
     let get = |name: &str| -> Result<Persistent<Function<'static>>> {
@@ -39,7 +40,7 @@ pub fn init<'js>(ctx: Ctx<'js>, classes: Object<'js>) -> Result<()> {
         compile: get("CompileError")?,
         link: get("LinkError")?,
         runtime: get("RuntimeError")?,
-        exception: get("Exception")?,
+        exception: get("exceptionFromWasm")?,
     };
     init_state(&ctx, &slot, errors);
     Ok(())
@@ -789,5 +790,16 @@ pub fn take_loaded<'js>(ctx: Ctx<'js>, name: String) -> Result<Value<'js>> {
             &ctx,
             &format!("no WebAssembly module was loaded as {name}"),
         )),
+    }
+}
+
+/// `tagEq(a, b)`: whether two tag handles are the same tag.
+pub fn tag_eq<'js>(ctx: Ctx<'js>, a: Value<'js>, b: Value<'js>) -> Result<bool> {
+    with_state!(ctx, state);
+    match (handle_of(&ctx, &a)?, handle_of(&ctx, &b)?) {
+        (Handle::Tag(a), Handle::Tag(b)) => {
+            Ok(state.with_store(|store| wasmtime::Tag::eq(&a, &b, &store)))
+        }
+        _ => Ok(false),
     }
 }

@@ -133,6 +133,7 @@ pub struct ErrorClasses {
     pub compile: Persistent<Function<'static>>,
     pub link: Persistent<Function<'static>>,
     pub runtime: Persistent<Function<'static>>,
+    /// `(tag handle, values)` to a `WebAssembly.Exception` (the JS half finds the tag's object).
     pub exception: Persistent<Function<'static>>,
 }
 
