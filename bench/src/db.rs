@@ -61,7 +61,7 @@ pub fn run(edge: &Path, peers: &Path, tools: &Tools, work: &Path, seconds: u64) 
          ANALYZE items;",
     )?;
     let peers = std::fs::canonicalize(peers)?;
-    crate::peers::npm_add(&peers, PG_VERSION)?;
+    crate::peers::npm_add(&peers, &[PG_VERSION])?;
     // The apps live beside node_modules, so every runtime resolves `pg` the same way.
     let app = peers.join("db-app.js");
     let node_entry = peers.join("db-node-app.mjs");
@@ -81,12 +81,7 @@ pub fn run(edge: &Path, peers: &Path, tools: &Tools, work: &Path, seconds: u64) 
             }
             _ => {
                 let Some(deno) = &tools.deno else { continue };
-                let mut c = Command::new(deno);
-                c.args(["serve", "-A", "--quiet", "--host", "127.0.0.1", "--port"])
-                    .arg(port.to_string())
-                    .arg(&app)
-                    .env("DENO_NO_UPDATE_CHECK", "1");
-                c
+                crate::server::deno_serve(deno, &app, port)
             }
         };
         cmd.current_dir(&peers);

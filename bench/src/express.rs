@@ -66,7 +66,7 @@ fn median(values: &mut [f64]) -> f64 {
 /// Measures each available runtime; a markdown table.
 pub fn run(edge: &Path, peers: &Path, tools: &Tools, seconds: u64, runs: usize) -> Result<String> {
     let peers = std::fs::canonicalize(peers)?;
-    crate::peers::npm_add(&peers, EXPRESS_VERSION)?;
+    crate::peers::npm_add(&peers, &[EXPRESS_VERSION])?;
     // The app lives beside node_modules, so every runtime resolves `express` the same way.
     let app = peers.join("express-hello.mjs");
     std::fs::write(&app, APP)?;

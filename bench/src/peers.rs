@@ -83,25 +83,37 @@ pub fn ensure(dir: &Path, want_peers: bool) -> Result<Tools> {
     })
 }
 
-/// Installs an npm package (`name@version`) beside the peers unless `node_modules/<name>` is
-/// there, for apps that import it (the benchmark apps live in that folder too).
-pub fn npm_add(peers: &Path, spec: &str) -> Result<()> {
-    let name = spec.rsplit_once('@').map_or(spec, |(n, _)| n);
-    if peers
-        .join("node_modules")
-        .join(name)
-        .join("package.json")
-        .is_file()
-    {
+/// Installs npm packages (`name@version`) beside the peers unless `node_modules/<name>` is
+/// there, for apps that import them (the benchmark apps live in that folder too). They are
+/// saved in that folder's package.json, so a later install keeps them.
+pub fn npm_add(peers: &Path, specs: &[&str]) -> Result<()> {
+    let missing: Vec<&str> = specs
+        .iter()
+        .copied()
+        .filter(|spec| {
+            let name = spec.rsplit_once('@').map_or(*spec, |(n, _)| n);
+            !peers
+                .join("node_modules")
+                .join(name)
+                .join("package.json")
+                .is_file()
+        })
+        .collect();
+    if missing.is_empty() {
         return Ok(());
     }
-    eprintln!("bench: installing {spec} from npm into {}", peers.display());
+    eprintln!(
+        "bench: installing {} from npm into {}",
+        missing.join(" "),
+        peers.display()
+    );
     let status = Command::new("npm")
         .args(["install", "--prefix"])
         .arg(peers)
-        .args(["--no-audit", "--no-fund", "--silent", "--no-save", spec])
+        .args(["--no-audit", "--no-fund", "--silent"])
+        .args(&missing)
         .status()
         .context("running npm")?;
-    anyhow::ensure!(status.success(), "npm install {spec} failed");
+    anyhow::ensure!(status.success(), "npm install {} failed", missing.join(" "));
     Ok(())
 }

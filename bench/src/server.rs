@@ -47,6 +47,16 @@ pub fn edge_dev(edge: &std::path::Path, target: &std::path::Path, port: u16) -> 
     c
 }
 
+/// `deno serve -A <app>` on `port`, quiet: how the benchmarks serve an app with Deno.
+pub fn deno_serve(deno: &std::path::Path, app: &std::path::Path, port: u16) -> Command {
+    let mut c = Command::new(deno);
+    c.args(["serve", "-A", "--quiet", "--host", "127.0.0.1", "--port"])
+        .arg(port.to_string())
+        .arg(app)
+        .env("DENO_NO_UPDATE_CHECK", "1");
+    c
+}
+
 /// One GET on a fresh connection; the status if a whole response head arrived.
 pub fn get_status(port: u16, path: &str) -> Option<u16> {
     let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;

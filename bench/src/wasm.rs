@@ -64,9 +64,7 @@ fn median(values: &mut [f64]) -> f64 {
 /// Measures Edge and Deno; a markdown report.
 pub fn run(edge: &Path, peers: &Path, tools: &Tools, seconds: u64, runs: usize) -> Result<String> {
     let peers = std::fs::canonicalize(peers)?;
-    for spec in PACKAGES {
-        crate::peers::npm_add(&peers, spec)?;
-    }
+    crate::peers::npm_add(&peers, &PACKAGES)?;
     let app = peers.join("wasm-bench.mjs");
     std::fs::write(&app, APP)?;
     let mut rows = Vec::new();
@@ -81,12 +79,7 @@ pub fn run(edge: &Path, peers: &Path, tools: &Tools, seconds: u64, runs: usize) 
                     Runtime::Edge => crate::server::edge_dev(edge, &app, port),
                     _ => {
                         let Some(deno) = &tools.deno else { break };
-                        let mut c = Command::new(deno);
-                        c.args(["serve", "-A", "--quiet", "--host", "127.0.0.1", "--port"])
-                            .arg(port.to_string())
-                            .arg(&app)
-                            .env("DENO_NO_UPDATE_CHECK", "1");
-                        c
+                        crate::server::deno_serve(deno, &app, port)
                     }
                 };
                 cmd.current_dir(&peers);

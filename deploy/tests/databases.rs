@@ -11,7 +11,7 @@ use std::process::Command;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use common::{repo_root, DevServer};
+use common::DevServer;
 
 /// A throwaway `redis-server` on a free loopback port, without persistence; killed on drop.
 struct RedisServer {
@@ -74,13 +74,7 @@ impl Drop for RedisServer {
 }
 
 fn fixtures() -> std::path::PathBuf {
-    let dir = repo_root().join("deploy/tests/fixtures/npm");
-    assert!(
-        dir.join("node_modules/pg/package.json").is_file(),
-        "npm fixtures are not installed: run scripts/test.sh (or npm ci in {})",
-        dir.display()
-    );
-    dir
+    common::npm_fixtures("pg")
 }
 
 #[test]
@@ -89,17 +83,11 @@ fn pg_postgres_js_drizzle_and_ioredis_answer_as_under_node() {
     let pg = pgkit::Postgres::start_in(dir.path());
     let redis = RedisServer::start();
     let fixtures = fixtures();
-    let node = Command::new("node")
-        .args(["run-db-cases-with-node.mjs", &pg.url(), &redis.url()])
-        .current_dir(&fixtures)
-        .output()
-        .expect("node is installed (scripts/test.sh installs it)");
-    assert!(
-        node.status.success(),
-        "{}",
-        String::from_utf8_lossy(&node.stderr)
+    let expected = common::node_json(
+        &fixtures,
+        "run-db-cases-with-node.mjs",
+        &[&pg.url(), &redis.url()],
     );
-    let expected: serde_json::Value = serde_json::from_slice(&node.stdout).unwrap();
     redis.flush();
 
     let vars = [

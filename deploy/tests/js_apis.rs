@@ -36,6 +36,11 @@ fn globals_presence() {
 }
 
 #[test]
+fn webassembly() {
+    run_script("webassembly.js");
+}
+
+#[test]
 fn crypto_subtle() {
     run_script("crypto_subtle.js");
 }

@@ -6,16 +6,10 @@ mod common;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use common::{repo_root, DevServer};
+use common::DevServer;
 
 fn fixtures() -> std::path::PathBuf {
-    let dir = repo_root().join("deploy/tests/fixtures/npm");
-    assert!(
-        dir.join("node_modules/jose/package.json").is_file(),
-        "npm fixtures are not installed: run scripts/test.sh (or npm ci in {})",
-        dir.display()
-    );
-    dir
+    common::npm_fixtures("jose")
 }
 
 /// Runs `verify-with-node.mjs` with `arg`, feeding `stdin`; returns its stdout.
@@ -120,17 +114,7 @@ fn a_missing_package_is_reported() {
 #[test]
 fn popular_packages_run_in_a_handler_as_under_node() {
     let dir = fixtures();
-    let node = Command::new("node")
-        .arg("run-cases-with-node.mjs")
-        .current_dir(&dir)
-        .output()
-        .expect("node is installed (scripts/test.sh installs it)");
-    assert!(
-        node.status.success(),
-        "{}",
-        String::from_utf8_lossy(&node.stderr)
-    );
-    let expected: serde_json::Value = serde_json::from_slice(&node.stdout).unwrap();
+    let expected = common::node_json(&dir, "run-cases-with-node.mjs", &[]);
     let server = DevServer::start(&dir.join("packages-app.mjs"), &[]);
     for (name, want) in expected.as_object().unwrap() {
         let res = server.get(&format!("/case/{name}"));

@@ -5,37 +5,15 @@
 
 mod common;
 
-use std::process::Command;
-
-use common::{repo_root, DevServer};
-
-fn fixtures() -> std::path::PathBuf {
-    let dir = repo_root().join("deploy/tests/fixtures/npm");
-    assert!(
-        dir.join("node_modules/hash-wasm/package.json").is_file(),
-        "npm fixtures are not installed: run scripts/test.sh (or npm ci in {})",
-        dir.display()
-    );
-    dir
-}
+use common::{node_json, npm_fixtures, DevServer};
 
 /// argon2id hash and verify, SHA-256 of 64 MiB (hash-wasm), a table created, filled and
 /// queried (sql.js), a sentence encoded and decoded (tiktoken's wasm-bindgen build): each case
 /// answers in an Edge handler exactly what Node computes.
 #[test]
 fn wasm_packages_run_in_a_handler_as_under_node() {
-    let dir = fixtures();
-    let node = Command::new("node")
-        .arg("run-wasm-cases-with-node.mjs")
-        .current_dir(&dir)
-        .output()
-        .expect("node is installed (scripts/test.sh installs it)");
-    assert!(
-        node.status.success(),
-        "{}",
-        String::from_utf8_lossy(&node.stderr)
-    );
-    let expected: serde_json::Value = serde_json::from_slice(&node.stdout).unwrap();
+    let dir = npm_fixtures("hash-wasm");
+    let expected = node_json(&dir, "run-wasm-cases-with-node.mjs", &[]);
     let cases = expected.as_object().unwrap();
     assert_eq!(cases.len(), 4, "{expected}");
     let server = DevServer::start(&dir.join("wasm-app.mjs"), &[]);

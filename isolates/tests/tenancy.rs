@@ -64,6 +64,51 @@ async fn get(host: &Host, app: &str, path: &str) -> Result<(u16, String), HostEr
     Ok((response.status, String::from_utf8_lossy(&body).into_owned()))
 }
 
+/// Deploys an app answering "steady" on a worker other than the one `beside` runs on; its name.
+fn steady_beside(host: &Host, dir: &Path, beside: &str) -> String {
+    let steady = app(
+        dir,
+        "steady",
+        r#"export default { fetch() { return new Response("steady"); } };"#,
+    );
+    let name = (0..50)
+        .map(|i| format!("steady{i}"))
+        .find(|n| host.worker_for(n) != host.worker_for(beside))
+        .unwrap();
+    host.deploy(&name, steady).unwrap();
+    name
+}
+
+/// Requests `path` of `app` (printing how long it took to answer, with `limits`) while the
+/// app `steady` is asked again and again; the result, and how often `steady` answered.
+async fn run_beside(
+    host: &Host,
+    app: &str,
+    path: &str,
+    steady: &str,
+    limits: &str,
+) -> (Result<(u16, String), HostError>, usize) {
+    let running = async {
+        let started = Instant::now();
+        let result = get(host, app, path).await;
+        println!(
+            "{path} stopped after {:.1} ms ({limits})",
+            started.elapsed().as_secs_f64() * 1000.0
+        );
+        result
+    };
+    let answering = async {
+        let mut answered = 0;
+        let until = Instant::now() + Duration::from_millis(40);
+        while Instant::now() < until {
+            assert_eq!(get(host, steady, "/").await.unwrap().1, "steady");
+            answered += 1;
+        }
+        answered
+    };
+    tokio::join!(running, answering)
+}
+
 #[test]
 fn tenants_do_not_see_each_others_globals_env_files_or_prototypes() {
     let dir = app_dir("isolation");
@@ -145,40 +190,14 @@ fn a_cpu_runaway_is_stopped_while_another_app_keeps_answering() {
         "#,
     );
     spin.limits.cpu = Duration::from_millis(50);
-    let steady = app(
-        &dir,
-        "steady",
-        r#"export default { fetch() { return new Response("steady"); } };"#,
-    );
     let host = host(HostOptions::default());
-    // Two apps on different workers, as the host spreads them.
-    let steady_name = (0..50)
-        .map(|i| format!("steady{i}"))
-        .find(|n| host.worker_for(n) != host.worker_for("spin"))
-        .unwrap();
     host.deploy("spin", spin).unwrap();
-    host.deploy(&steady_name, steady).unwrap();
+    // Two apps on different workers, as the host spreads them.
+    let steady_name = steady_beside(&host, &dir, "spin");
     runtime().block_on(async {
         assert_eq!(get(&host, "spin", "/").await.unwrap().1, "fresh:1");
-        let spinning = async {
-            let started = Instant::now();
-            let result = get(&host, "spin", "/spin").await;
-            println!(
-                "runaway stopped after {:.1} ms (CPU limit 50 ms)",
-                started.elapsed().as_secs_f64() * 1000.0
-            );
-            result
-        };
-        let answering = async {
-            let mut answered = 0;
-            let until = Instant::now() + Duration::from_millis(40);
-            while Instant::now() < until {
-                assert_eq!(get(&host, &steady_name, "/").await.unwrap().1, "steady");
-                answered += 1;
-            }
-            answered
-        };
-        let (spun, answered) = tokio::join!(spinning, answering);
+        let (spun, answered) =
+            run_beside(&host, "spin", "/spin", &steady_name, "CPU limit 50 ms").await;
         assert!(
             matches!(
                 spun,
@@ -672,9 +691,13 @@ fn apps_on_one_worker_served_from_that_worker_each_get_their_own_isolate() {
 /// growing fails, answers its size) and the memory `mem`.
 const WASM_LIMITS_MODULE: &str = "[0,97,115,109,1,0,0,0,1,8,2,96,0,0,96,0,1,127,3,3,2,0,1,5,3,1,0,1,7,21,3,3,109,101,109,2,0,4,115,112,105,110,0,0,4,98,111,109,98,0,1,10,26,2,7,0,3,64,12,0,11,11,16,0,3,64,65,16,64,0,65,127,71,13,0,11,63,0,11]";
 
+/// A module whose only content is an exported memory of 256 pages (16 MiB).
+const WASM_16MIB_MODULE: &str = "[0,97,115,109,1,0,0,0,5,4,1,0,128,2,7,7,1,3,109,101,109,2,0]";
+
 /// WebAssembly is held to the same limits as JavaScript: a `loop br 0` is stopped by the CPU
 /// limit and a `memory.grow` bomb by the memory limit, each answering with its limit error,
-/// while another app keeps answering; the app then starts over on a fresh isolate.
+/// while another app keeps answering; the app then starts over on a fresh isolate. An instance
+/// made per request is freed with it: twenty 16 MiB instances fit a 64 MiB limit in turn.
 #[test]
 fn webassembly_runaways_are_stopped_by_the_cpu_and_memory_limits() {
     let dir = app_dir("wasm");
@@ -690,6 +713,10 @@ fn webassembly_runaways_are_stopped_by_the_cpu_and_memory_limits() {
             if (path === "/spin") exports.spin();
             if (path === "/bomb") return new Response("grew to " + exports.bomb() + " pages");
             if (path === "/js-bomb") {{ while (true) exports.mem.grow(64); }}
+            if (path === "/fresh") {{
+              const fresh = new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array({WASM_16MIB_MODULE})));
+              return new Response(String(fresh.exports.mem.buffer.byteLength));
+            }}
             return new Response("fresh:" + served + ":" + exports.mem.buffer.byteLength);
           }},
         }};
@@ -698,44 +725,22 @@ fn webassembly_runaways_are_stopped_by_the_cpu_and_memory_limits() {
     let mut wasm = app(&dir, "wasm", &source);
     wasm.limits.cpu = Duration::from_millis(50);
     wasm.limits.memory = 64 << 20;
-    let steady = app(
-        &dir,
-        "steady",
-        r#"export default { fetch() { return new Response("steady"); } };"#,
-    );
     let host = host(HostOptions::default());
-    let steady_name = (0..50)
-        .map(|i| format!("steady{i}"))
-        .find(|n| host.worker_for(n) != host.worker_for("wasm"))
-        .unwrap();
     host.deploy("wasm", wasm).unwrap();
-    host.deploy(&steady_name, steady).unwrap();
+    let steady_name = steady_beside(&host, &dir, "wasm");
     runtime().block_on(async {
         assert_eq!(get(&host, "wasm", "/").await.unwrap().1, "fresh:1:65536");
+        for _ in 0..20 {
+            assert_eq!(get(&host, "wasm", "/fresh").await.unwrap().1, "16777216");
+        }
+        assert_eq!(get(&host, "wasm", "/").await.unwrap().1, "fresh:22:65536");
         for (path, limit) in [
             ("/spin", Limit::CpuTime),
             ("/bomb", Limit::Memory),
             ("/js-bomb", Limit::Memory),
         ] {
-            let running = async {
-                let started = Instant::now();
-                let result = get(&host, "wasm", path).await;
-                println!(
-                    "{path} stopped after {:.1} ms (CPU limit 50 ms, memory limit 64 MiB)",
-                    started.elapsed().as_secs_f64() * 1000.0
-                );
-                result
-            };
-            let answering = async {
-                let mut answered = 0;
-                let until = Instant::now() + Duration::from_millis(40);
-                while Instant::now() < until {
-                    assert_eq!(get(&host, &steady_name, "/").await.unwrap().1, "steady");
-                    answered += 1;
-                }
-                answered
-            };
-            let (result, answered) = tokio::join!(running, answering);
+            let limits = "CPU limit 50 ms, memory limit 64 MiB";
+            let (result, answered) = run_beside(&host, "wasm", path, &steady_name, limits).await;
             assert!(
                 matches!(
                     result,

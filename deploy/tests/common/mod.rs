@@ -30,6 +30,37 @@ pub fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// The npm fixtures folder (`deploy/tests/fixtures/npm`), checked to have `package` installed.
+pub fn npm_fixtures(package: &str) -> PathBuf {
+    let dir = repo_root().join("deploy/tests/fixtures/npm");
+    assert!(
+        dir.join("node_modules")
+            .join(package)
+            .join("package.json")
+            .is_file(),
+        "npm fixtures are not installed: run scripts/test.sh (or npm ci in {})",
+        dir.display()
+    );
+    dir
+}
+
+/// Runs `node <script> <args>` in `dir` and parses what it prints as JSON (the cases a test
+/// then asks Edge for).
+pub fn node_json(dir: &Path, script: &str, args: &[&str]) -> serde_json::Value {
+    let node = Command::new("node")
+        .arg(script)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("node is installed (scripts/test.sh installs it)");
+    assert!(
+        node.status.success(),
+        "{}",
+        String::from_utf8_lossy(&node.stderr)
+    );
+    serde_json::from_slice(&node.stdout).unwrap()
+}
+
 /// A running `edge dev`, killed on drop. Its output is collected for assertions.
 pub struct DevServer {
     child: Child,

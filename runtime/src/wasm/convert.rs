@@ -9,7 +9,8 @@ use rquickjs::{qjs, BigInt, Ctx, Exception, Result, Value};
 use wasmtime::{AsContextMut, Func, HeapType, Ref, StoreContextMut, Val, ValType};
 
 use super::exports::exported_function;
-use super::state::{JsRef, StoreData, WasmState};
+use super::state::{JsRef, WasmState};
+use super::store::{StoreData, StoreRef};
 
 /// A JS value coerced to a WebAssembly type, not yet in the store.
 pub enum Coerced<'js> {
@@ -20,6 +21,8 @@ pub enum Coerced<'js> {
     Null,
     Extern(Value<'js>),
     Func(Func),
+    /// A function of another store (called through a trampoline there), with its type.
+    Foreign(StoreRef, Func, wasmtime::FuncType),
 }
 
 /// A WebAssembly value taken out of the store, not yet a JS value.
@@ -69,11 +72,15 @@ pub fn type_of_name(name: &str) -> Option<ValType> {
 }
 
 /// ToWebAssemblyValue, the JavaScript half: may run the value's `valueOf`.
+///
+/// `store` is the store the value goes into: a function of another store cannot be a funcref
+/// there (stores do not share functions).
 pub fn coerce<'js>(
     ctx: &Ctx<'js>,
     state: &WasmState,
     value: Value<'js>,
     ty: &ValType,
+    store: &StoreRef,
 ) -> Result<Coerced<'js>> {
     Ok(match ty {
         ValType::I32 => Coerced::I32(rquickjs::convert::Coerced::<i32>::from_js(ctx, value)?.0),
@@ -100,14 +107,18 @@ pub fn coerce<'js>(
                 if value.is_null() {
                     null_unless(ctx, r.is_nullable())?
                 } else {
-                    match value.as_object().and_then(|_| {
-                        state
-                            .function_of
-                            .borrow()
-                            .get(&super::state::object_key(&value))
-                            .copied()
-                    }) {
-                        Some(func) => Coerced::Func(func),
+                    match state.function_of(&value) {
+                        Some((home, func)) if home.id == store.id => Coerced::Func(func),
+                        Some((home, func)) => {
+                            let ty = home.with(|cx| func.ty(&cx));
+                            if !super::store::can_cross(&ty) {
+                                return Err(Exception::throw_type(
+                                    ctx,
+                                    "a function of another instance taking or returning references cannot be used here (link the modules through shared imports instead)",
+                                ));
+                            }
+                            Coerced::Foreign(home, func, ty)
+                        }
                         None => {
                             return Err(Exception::throw_type(
                                 ctx,
@@ -179,6 +190,9 @@ impl<'js> Coerced<'js> {
             Coerced::F32(v) => Val::F32(v.to_bits()),
             Coerced::F64(v) => Val::F64(v.to_bits()),
             Coerced::Func(f) => Val::FuncRef(Some(f)),
+            Coerced::Foreign(home, f, ty) => {
+                Val::FuncRef(Some(super::store::trampoline(state, store, &home, f, ty)))
+            }
             Coerced::Null => match ty {
                 ValType::Ref(r) => Val::null_ref(r.heap_type()),
                 _ => Val::null_extern_ref(),
@@ -227,7 +241,12 @@ pub fn plain_ref(store: &mut StoreContextMut<'_, StoreData>, value: Ref) -> Plai
 }
 
 /// ToJSValue, the JavaScript half.
-pub fn to_js<'js>(ctx: &Ctx<'js>, state: &WasmState, value: Plain) -> Result<Value<'js>> {
+pub fn to_js<'js>(
+    ctx: &Ctx<'js>,
+    state: &WasmState,
+    store: &StoreRef,
+    value: Plain,
+) -> Result<Value<'js>> {
     Ok(match value {
         Plain::I32(v) => Value::new_int(ctx.clone(), v),
         Plain::I64(v) => BigInt::from_i64(ctx.clone(), v)?.into_value(),
@@ -236,7 +255,7 @@ pub fn to_js<'js>(ctx: &Ctx<'js>, state: &WasmState, value: Plain) -> Result<Val
         Plain::Null => Value::new_null(ctx.clone()),
         Plain::Extern(slot) => state.held(ctx, slot)?,
         Plain::Opaque => Value::new_undefined(ctx.clone()),
-        Plain::Func(f) => exported_function(ctx, state, f, None)?.into_value(),
+        Plain::Func(f) => exported_function(ctx, state, store, f, None)?.into_value(),
         Plain::V128 => {
             return Err(Exception::throw_type(
                 ctx,

@@ -8,45 +8,86 @@ use wasmtime::{Caller, Func, FuncType, RootScope, Val, ValType};
 
 use super::convert::{coerce, plain, to_js, Coerced, Plain};
 use super::engine::Running;
-use super::state::{state, StoreData, WasmSlot, WasmState};
+use super::state::{object_key, state, WasmSlot, WasmState, WeakObjects};
+use super::store::{StoreData, StoreRef};
+use std::rc::Rc;
 
-/// The exported function for `func` (the same JS function every time).
+/// Removes a wrapper's entries from the weak maps when the wrapper is finalized.
+struct WrapperEntry {
+    weak: Rc<WeakObjects>,
+    key: (u64, usize),
+    object: std::cell::Cell<usize>,
+}
+
+impl Drop for WrapperEntry {
+    fn drop(&mut self) {
+        self.weak.functions.borrow_mut().remove(&self.key);
+        self.weak
+            .function_of
+            .borrow_mut()
+            .remove(&self.object.get());
+    }
+}
+
+/// The exported function for `func` of `store` (the same JS function while it lives).
 pub fn exported_function<'js>(
     ctx: &Ctx<'js>,
     state: &WasmState,
+    store: &StoreRef,
     func: Func,
     name: Option<u32>,
 ) -> Result<Function<'js>> {
-    let (key, ty) =
-        state.with_store(|mut store| (func.to_raw(&mut store) as usize, func.ty(&store)));
-    if let Some(known) = state.functions.borrow().get(&key) {
-        return known.clone().restore(ctx);
+    let (raw, ty) = store.with(|mut cx| (func.to_raw(&mut cx) as usize, func.ty(&cx)));
+    let key = (store.id, raw);
+    // A trampoline stands for the function it calls.
+    let key = state
+        .weak
+        .aliases
+        .borrow()
+        .get(&key)
+        .copied()
+        .unwrap_or(key);
+    let known = state.weak.functions.borrow().get(&key).copied();
+    if let Some(known) = known {
+        return Function::from_value(WeakObjects::revive(ctx, known));
     }
     let params: Vec<ValType> = ty.params().collect();
     let results: Vec<ValType> = ty.results().collect();
     let arity = params.len();
+    let entry = WrapperEntry {
+        weak: state.weak.clone(),
+        key,
+        object: std::cell::Cell::new(0),
+    };
+    let object = std::rc::Rc::new(entry);
+    let held = object.clone();
+    let home = store.clone();
     let wrapper = Function::new(ctx.clone(), move |ctx: Ctx<'js>, args: Rest<Value<'js>>| {
-        call(&ctx, func, &params, &results, args.0)
+        let _entry = &held;
+        call(&ctx, &home, func, &params, &results, args.0)
     })?;
-    wrapper.set_name(
-        name.unwrap_or(state.functions.borrow().len() as u32)
-            .to_string(),
-    )?;
+    wrapper.set_name(name.unwrap_or(0).to_string())?;
     wrapper.set_length(arity)?;
+    let address = object_key(wrapper.as_value());
+    object.object.set(address);
+    drop(object);
     state
+        .weak
         .functions
         .borrow_mut()
-        .insert(key, Persistent::save(ctx, wrapper.clone()));
+        .insert(key, wrapper.as_value().as_raw());
     state
+        .weak
         .function_of
         .borrow_mut()
-        .insert(super::state::object_key(wrapper.as_value()), func);
+        .insert(address, (std::rc::Rc::downgrade(store), func));
     Ok(wrapper)
 }
 
 /// Calls `func` with JS arguments, per the JS API's "call an exported function".
 fn call<'js>(
     ctx: &Ctx<'js>,
+    store: &StoreRef,
     func: Func,
     params: &[ValType],
     results: &[ValType],
@@ -60,10 +101,10 @@ fn call<'js>(
             .get(i)
             .cloned()
             .unwrap_or_else(|| Value::new_undefined(ctx.clone()));
-        coerced.push(coerce(ctx, state, arg, ty)?);
+        coerced.push(coerce(ctx, state, arg, ty, store)?);
     }
-    let outcome = state.with_store(|mut store| {
-        let mut scope = RootScope::new(&mut store);
+    let outcome = store.with(|mut cx| {
+        let mut scope = RootScope::new(&mut cx);
         let mut vals = Vec::with_capacity(coerced.len());
         for (c, ty) in coerced.into_iter().zip(params) {
             let val = c
@@ -85,19 +126,19 @@ fn call<'js>(
     });
     let (plains, grew) = match outcome {
         Ok(done) => done,
-        Err(failure) => return Err(failure.into_js(ctx, state)),
+        Err(failure) => return Err(failure.into_js(ctx, state, store)),
     };
     if grew {
-        super::natives::refresh_buffers(ctx, state);
+        super::memories::refresh_buffers(ctx, state);
     }
     let mut plains = plains.into_iter();
     match results.len() {
         0 => Ok(Value::new_undefined(ctx.clone())),
-        1 => to_js(ctx, state, plains.next().unwrap_or(Plain::Null)),
+        1 => to_js(ctx, state, store, plains.next().unwrap_or(Plain::Null)),
         _ => {
             let array = Array::new(ctx.clone())?;
             for (i, p) in plains.enumerate() {
-                array.set(i, to_js(ctx, state, p)?)?;
+                array.set(i, to_js(ctx, state, store, p)?)?;
             }
             Ok(array.into_value())
         }
@@ -137,7 +178,7 @@ pub fn thrown(
 
 impl Failure {
     /// The JS exception: a `WebAssembly.Exception` for an uncaught WebAssembly exception.
-    pub fn into_js(self, ctx: &Ctx<'_>, state: &WasmState) -> rquickjs::Error {
+    pub fn into_js(self, ctx: &Ctx<'_>, state: &WasmState, store: &StoreRef) -> rquickjs::Error {
         match self {
             Failure::Engine(error) => state.call_error(ctx, error),
             Failure::Thrown(tag, values) => {
@@ -145,11 +186,14 @@ impl Failure {
                     let make = state.errors.exception.clone().restore(ctx)?;
                     let handle = rquickjs::Class::instance(
                         ctx.clone(),
-                        super::handles::WasmHandle::new(super::handles::Handle::Tag(tag)),
+                        super::handles::WasmHandle::new(super::handles::Handle::Tag(
+                            store.clone(),
+                            tag,
+                        )),
                     )?;
                     let array = Array::new(ctx.clone())?;
                     for (i, v) in values.into_iter().enumerate() {
-                        array.set(i, to_js(ctx, state, v)?)?;
+                        array.set(i, to_js(ctx, state, store, v)?)?;
                     }
                     make.call((handle, array))
                 })();
@@ -162,19 +206,19 @@ impl Failure {
     }
 }
 
-/// A host function of type `ty` that calls the JS function `callable`.
+/// A host function of type `ty`, in `store`, that calls the JS function `callable`.
 pub fn host_function<'js>(
     ctx: &Ctx<'js>,
-    state: &WasmState,
+    store: &StoreRef,
     callable: Function<'js>,
     ty: FuncType,
 ) -> Func {
     let saved = Persistent::save(ctx, callable);
-    state.with_store(|mut store| {
-        let hosts = &mut store.data_mut().hosts;
+    store.with(|mut cx| {
+        let hosts = &mut cx.data_mut().hosts;
         hosts.push(saved);
         let index = hosts.len() - 1;
-        Func::new(&mut store, ty.clone(), move |caller, params, out| {
+        Func::new(&mut cx, ty.clone(), move |caller, params, out| {
             host_call(caller, index, &ty, params, out)
         })
     })
@@ -210,6 +254,7 @@ fn host_call(
     };
     let raw = caller.data().ctx;
     let callable = caller.data().hosts[index].clone();
+    let store = caller.data().cell();
     // SAFETY: host functions run only inside calls into WebAssembly made by this isolate's
     // natives, on its thread with its runtime locked, so the context is alive and ours.
     let ctx = unsafe { Ctx::from_raw(raw) };
@@ -219,18 +264,18 @@ fn host_call(
     let Ok(state) = state(&ctx, &slot) else {
         return Err(wasmtime::Error::msg("WebAssembly state is gone"));
     };
-    let loan = state.enter_host(&mut caller);
+    let loan = store.enter_host(&mut caller);
     let result = (|| -> Result<Vec<Coerced<'_>>> {
         let callable = callable.restore(&ctx)?;
         let mut args = rquickjs::function::Args::new(ctx.clone(), plains.len());
         for p in plains {
-            args.push_arg(to_js(&ctx, state, p)?)?;
+            args.push_arg(to_js(&ctx, state, &store, p)?)?;
         }
         let returned: Value = callable.call_arg(args)?;
         let results: Vec<ValType> = ty.results().collect();
         match results.len() {
             0 => Ok(Vec::new()),
-            1 => Ok(vec![coerce(&ctx, state, returned, &results[0])?]),
+            1 => Ok(vec![coerce(&ctx, state, returned, &results[0], &store)?]),
             n => {
                 let values = iterate(&ctx, returned)?;
                 if values.len() != n {
@@ -245,7 +290,7 @@ fn host_call(
                 values
                     .into_iter()
                     .zip(&results)
-                    .map(|(v, t)| coerce(&ctx, state, v, t))
+                    .map(|(v, t)| coerce(&ctx, state, v, t, &store))
                     .collect()
             }
         }
@@ -259,12 +304,12 @@ fn host_call(
             return Err(wasmtime::Error::new(JsThrew));
         }
     };
-    let made = state.with_store(|mut store| {
+    let made = store.with(|mut cx| {
         let results: Vec<ValType> = ty.results().collect();
         coerced
             .into_iter()
             .zip(&results)
-            .map(|(c, t)| c.into_val(&ctx, state, &mut store, t))
+            .map(|(c, t)| c.into_val(&ctx, state, &mut cx, t))
             .collect::<wasmtime::Result<Vec<Val>>>()
     });
     drop(loan);

@@ -3,18 +3,31 @@
 //! import resolution order); this side owns the engine, the isolate's store, the values that
 //! cross between JavaScript and WebAssembly, and the limits.
 //!
-//! Each isolate has one store, made on first use, that every instance, memory, table and
-//! global of the isolate lives in (so they can be linked together); it is dropped with the
-//! isolate. Memory growth is charged to the isolate's memory limit and a running call is
-//! stopped by the same CPU meter as JavaScript (epoch checks).
+//! Instances live in stores (`store.rs`): one of their own unless they import objects of
+//! another, so an instance JavaScript lets go of is freed; objects made by JavaScript share
+//! the isolate's long-lived store. Memory growth is charged to the isolate's memory limit and
+//! a running call is stopped by the same CPU meter as JavaScript (epoch checks).
+
+/// Binds `$state` to the isolate's WebAssembly state (its guard kept in scope).
+macro_rules! with_state {
+    ($ctx:expr, $state:ident) => {
+        let slot = $ctx
+            .userdata::<WasmSlot>()
+            .ok_or(rquickjs::Error::Unknown)?;
+        let $state = state(&$ctx, &slot)?;
+    };
+}
 
 mod convert;
 mod engine;
 mod exports;
 mod handles;
+mod memories;
 mod natives;
+mod objects;
 mod sections;
 mod state;
+mod store;
 
 pub use engine::set_cache_dir;
 
@@ -35,22 +48,22 @@ pub fn natives<'js>(ctx: &Ctx<'js>) -> Result<Object<'js>> {
     wasm.set("customSections", Func::from(natives::custom_sections))?;
     wasm.set("instantiate", Func::from(natives::instantiate))?;
     wasm.set("functionOf", Func::from(natives::function_type_of))?;
-    wasm.set("memoryNew", Func::from(natives::memory_new))?;
-    wasm.set("memoryGrow", Func::from(natives::memory_grow))?;
-    wasm.set("memoryBuffer", Func::from(natives::memory_buffer))?;
-    wasm.set("memoryType", Func::from(natives::memory_type))?;
-    wasm.set("tableNew", Func::from(natives::table_new))?;
-    wasm.set("tableGet", Func::from(natives::table_get))?;
-    wasm.set("tableSet", Func::from(natives::table_set))?;
-    wasm.set("tableGrow", Func::from(natives::table_grow))?;
-    wasm.set("tableType", Func::from(natives::table_type))?;
-    wasm.set("globalNew", Func::from(natives::global_new))?;
-    wasm.set("globalGet", Func::from(natives::global_get))?;
-    wasm.set("globalSet", Func::from(natives::global_set))?;
-    wasm.set("globalType", Func::from(natives::global_type))?;
-    wasm.set("tagNew", Func::from(natives::tag_new))?;
-    wasm.set("tagType", Func::from(natives::tag_type))?;
-    wasm.set("tagEq", Func::from(natives::tag_eq))?;
+    wasm.set("memoryNew", Func::from(memories::memory_new))?;
+    wasm.set("memoryGrow", Func::from(memories::memory_grow))?;
+    wasm.set("memoryBuffer", Func::from(memories::memory_buffer))?;
+    wasm.set("memoryType", Func::from(memories::memory_type))?;
+    wasm.set("tableNew", Func::from(objects::table_new))?;
+    wasm.set("tableGet", Func::from(objects::table_get))?;
+    wasm.set("tableSet", Func::from(objects::table_set))?;
+    wasm.set("tableGrow", Func::from(objects::table_grow))?;
+    wasm.set("tableType", Func::from(objects::table_type))?;
+    wasm.set("globalNew", Func::from(objects::global_new))?;
+    wasm.set("globalGet", Func::from(objects::global_get))?;
+    wasm.set("globalSet", Func::from(objects::global_set))?;
+    wasm.set("globalType", Func::from(objects::global_type))?;
+    wasm.set("tagNew", Func::from(objects::tag_new))?;
+    wasm.set("tagType", Func::from(objects::tag_type))?;
+    wasm.set("tagEq", Func::from(objects::tag_eq))?;
     wasm.set("takeLoaded", Func::from(natives::take_loaded))?;
     Ok(wasm)
 }

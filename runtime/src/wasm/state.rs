@@ -1,110 +1,20 @@
-//! An isolate's WebAssembly state: its store (made on first use), the stack of host calls
-//! that lends the store to JavaScript running inside WebAssembly, the JS values WebAssembly
-//! holds as `externref`s, the exported-function wrappers (one per function, for identity),
-//! the `ArrayBuffer`s over linear memories, and the error classes of the namespace.
+//! An isolate's WebAssembly state: its long-lived store (made on first use) and the making of
+//! stores of their own for instances, the JS values WebAssembly holds as `externref`s, the
+//! exported-function wrappers (one per function, for identity) and the `ArrayBuffer`s over
+//! linear memories (both held weakly), and the error classes of the namespace.
 
-use std::cell::{OnceCell, RefCell, UnsafeCell};
+use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 use std::ptr::NonNull;
+use std::rc::{Rc, Weak};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use rquickjs::{qjs, Ctx, Exception, Function, JsLifetime, Object, Persistent, Result, Value};
-use wasmtime::{
-    AsContextMut, Caller, Func, ResourceLimiter, Store, StoreContextMut, UpdateDeadline,
-};
+use rquickjs::{qjs, Ctx, Exception, Function, JsLifetime, Persistent, Result, Value};
+use wasmtime::Func;
 
-use crate::limits::{Meter, MeterRef, NativeCharge};
-
-/// What the store of an isolate carries.
-pub struct StoreData {
-    /// The isolate's context, for host functions (which get only the store).
-    pub ctx: NonNull<qjs::JSContext>,
-    /// The JS functions imported into instances, by the index their host function carries.
-    pub hosts: Vec<Persistent<Function<'static>>>,
-    pub limits: Limits,
-}
-
-/// The store's resource limiter: growth charged to the isolate's memory limit.
-pub struct Limits {
-    meter: Option<Arc<Meter>>,
-    charges: Vec<NativeCharge>,
-    /// A memory grew (from WebAssembly or JavaScript): buffers over it must be replaced.
-    pub grew: bool,
-}
-
-impl Limits {
-    /// Charges growth; past the isolate's limit the growth traps (the isolate is being
-    /// terminated, as when JavaScript runs out of memory), rather than failing quietly.
-    fn charged(&mut self, bytes: usize) -> wasmtime::Result<bool> {
-        if self.charge(bytes) {
-            Ok(true)
-        } else {
-            Err(wasmtime::Error::msg(
-                crate::limits::Limit::Memory.to_string(),
-            ))
-        }
-    }
-
-    fn charge(&mut self, bytes: usize) -> bool {
-        match &self.meter {
-            None => true,
-            Some(meter) => match meter.charge_native(bytes) {
-                Some(charge) => {
-                    self.charges.push(charge);
-                    true
-                }
-                None => false,
-            },
-        }
-    }
-}
-
-impl Limits {
-    /// Charges `pages` of a shared memory (which lives outside the store) to the limit.
-    pub fn charge_pages(&mut self, pages: u64) -> bool {
-        self.charge((pages as usize).saturating_mul(65536))
-    }
-}
-
-impl ResourceLimiter for Limits {
-    fn memory_growing(
-        &mut self,
-        current: usize,
-        desired: usize,
-        maximum: Option<usize>,
-    ) -> wasmtime::Result<bool> {
-        if maximum.is_some_and(|max| desired > max) {
-            return Ok(false);
-        }
-        self.grew = true;
-        self.charged(desired.saturating_sub(current))
-    }
-
-    fn table_growing(
-        &mut self,
-        current: usize,
-        desired: usize,
-        maximum: Option<usize>,
-    ) -> wasmtime::Result<bool> {
-        if maximum.is_some_and(|max| desired > max) {
-            return Ok(false);
-        }
-        // A table slot is a pointer.
-        self.charged(desired.saturating_sub(current).saturating_mul(8))
-    }
-
-    fn instances(&self) -> usize {
-        100_000
-    }
-
-    fn tables(&self) -> usize {
-        100_000
-    }
-
-    fn memories(&self) -> usize {
-        100_000
-    }
-}
+use super::store::{StoreCell, StoreRef};
+use crate::limits::{Meter, MeterRef};
 
 /// A JS value held by WebAssembly as an `externref`: a slot of the isolate's table, freed
 /// when wasmtime collects the reference.
@@ -119,13 +29,6 @@ impl Drop for JsRef {
             freed.push(self.slot);
         }
     }
-}
-
-/// The `ArrayBuffer` over a memory and the length it was made with.
-pub struct CachedBuffer {
-    pub buffer: Persistent<Object<'static>>,
-    pub len: usize,
-    pub memory: super::handles::Handle,
 }
 
 /// The error classes of the namespace, given by the JS half.
@@ -159,84 +62,119 @@ unsafe impl<'js> JsLifetime<'js> for WasmSlot {
     type Changed<'to> = WasmSlot;
 }
 
+/// JS objects the state refers to without keeping them alive. Each entry is removed when its
+/// object is finalized (by the wrapper's closure or the buffer's backing, which hold the
+/// `Rc`), so a raw value found here always points at a live object.
+#[derive(Default)]
+pub struct WeakObjects {
+    /// Exported-function wrappers by (store, function address in the store).
+    pub functions: RefCell<HashMap<(u64, usize), qjs::JSValue>>,
+    /// The store and function each wrapper stands for, by the wrapper object's address.
+    pub function_of: RefCell<HashMap<usize, (Weak<StoreCell>, Func)>>,
+    /// A trampoline (store, its address) to the function it calls (store, address).
+    pub aliases: RefCell<HashMap<(u64, usize), (u64, usize)>>,
+    /// The `ArrayBuffer` over each non-shared memory, by the memory's address.
+    pub buffers: RefCell<HashMap<usize, CachedBuffer>>,
+}
+
+/// The `ArrayBuffer` over a memory, held weakly, and the length it was made with.
+pub struct CachedBuffer {
+    pub buffer: qjs::JSValue,
+    pub len: usize,
+    pub memory: super::handles::Handle,
+    /// Which buffer of the memory this is (an old one's going does not remove a newer one).
+    pub generation: u64,
+}
+
+impl WeakObjects {
+    /// A live object from a raw value found here, with a reference of its own.
+    pub fn revive<'js>(ctx: &Ctx<'js>, raw: qjs::JSValue) -> Value<'js> {
+        // SAFETY: the entry is removed before its object is freed (see above), so `raw` is a
+        // live value of this runtime; the dup gives the returned value its own reference.
+        unsafe { Value::from_raw(ctx.clone(), qjs::JS_DupValue(ctx.as_raw().as_ptr(), raw)) }
+    }
+}
+
 pub struct WasmState {
-    store: Box<UnsafeCell<Store<StoreData>>>,
-    /// Host calls in progress, innermost last: each lends the store (borrowed by the call
-    /// into WebAssembly that reached it) to the JavaScript it runs.
-    stack: RefCell<Vec<*mut Caller<'static, StoreData>>>,
+    ctx: NonNull<qjs::JSContext>,
+    meter: Option<Arc<Meter>>,
+    /// The long-lived store: objects made by JavaScript and the instances importing them.
+    root: OnceCell<StoreRef>,
+    /// Bytes grown by the isolate's stores since its engine last collected garbage.
+    grown: Arc<AtomicUsize>,
     externs: RefCell<Vec<Option<Persistent<Value<'static>>>>>,
     free_slots: RefCell<Vec<u32>>,
     freed: Arc<Mutex<Vec<u32>>>,
-    /// Exported-function wrappers by the function's address in the store.
-    pub functions: RefCell<HashMap<usize, Persistent<Function<'static>>>>,
-    /// The function each wrapper stands for, by the wrapper object's address (wrappers live
-    /// as long as the store, so an address is never reused for another object).
-    pub function_of: RefCell<HashMap<usize, Func>>,
-    /// The `ArrayBuffer` over each memory, with the length it was made with.
-    pub buffers: RefCell<HashMap<u64, CachedBuffer>>,
+    pub weak: Rc<WeakObjects>,
+    /// Trampolines by (calling store, called store, function address).
+    pub trampolines: RefCell<HashMap<(u64, u64, usize), Func>>,
+    /// Every store made, to let go of their JS functions when the isolate ends.
+    stores: RefCell<Vec<Weak<StoreCell>>>,
+    /// The SharedArrayBuffer over each shared memory (which no store holds), by address, and
+    /// its length.
+    pub shared_buffers: RefCell<HashMap<usize, (Persistent<rquickjs::Object<'static>>, usize)>>,
     pub errors: ErrorClasses,
     /// A JS exception thrown through WebAssembly, for the JS caller to rethrow.
     pub pending: RefCell<Option<Persistent<Value<'static>>>>,
 }
 
+/// Growth after which a new store first has the engine collect garbage, so stores nothing
+/// holds any more are freed even when JavaScript allocates little.
+const COLLECT_AFTER: usize = 32 << 20;
+
 impl WasmState {
     fn new(ctx: &Ctx<'_>, errors: ErrorClasses) -> WasmState {
-        let meter = ctx.userdata::<MeterRef>().map(|m| m.0.clone());
-        let data = StoreData {
-            ctx: ctx.as_raw(),
-            hosts: Vec::new(),
-            limits: Limits {
-                meter: meter.clone(),
-                charges: Vec::new(),
-                grew: false,
-            },
-        };
-        let mut store = Store::new(super::engine::engine(), data);
-        store.limiter(|data| &mut data.limits as &mut dyn ResourceLimiter);
-        store.set_epoch_deadline(1);
-        store.epoch_deadline_callback(move |_| {
-            if meter.as_ref().is_some_and(|m| m.check()) {
-                Ok(UpdateDeadline::Interrupt)
-            } else {
-                Ok(UpdateDeadline::Continue(1))
-            }
-        });
         WasmState {
-            store: Box::new(UnsafeCell::new(store)),
-            stack: RefCell::new(Vec::new()),
+            ctx: ctx.as_raw(),
+            meter: ctx.userdata::<MeterRef>().map(|m| m.0.clone()),
+            root: OnceCell::new(),
+            grown: Arc::new(AtomicUsize::new(0)),
             externs: RefCell::new(Vec::new()),
             free_slots: RefCell::new(Vec::new()),
             freed: Arc::new(Mutex::new(Vec::new())),
-            functions: RefCell::new(HashMap::new()),
-            function_of: RefCell::new(HashMap::new()),
-            buffers: RefCell::new(HashMap::new()),
+            weak: Rc::default(),
+            stores: RefCell::new(Vec::new()),
+            trampolines: RefCell::new(HashMap::new()),
+            shared_buffers: RefCell::new(HashMap::new()),
             errors,
             pending: RefCell::new(None),
         }
     }
 
-    /// Runs `f` with the store: the innermost host call's, or the isolate's own. `f` must not
-    /// run JavaScript (which could reach the store again) except by calling into WebAssembly.
-    pub fn with_store<R>(&self, f: impl FnOnce(StoreContextMut<'_, StoreData>) -> R) -> R {
-        let top = self.stack.borrow().last().copied();
-        match top {
-            // SAFETY: the pointer is to the `Caller` of a host call that is still running (it
-            // is popped before that call returns, see `HostCall`); the store it stands for is
-            // lent to us by wasmtime for the duration of that call, and only the innermost
-            // lender is ever used, so there is one live mutable path to the store at a time.
-            Some(caller) => f(unsafe { &mut *caller }.as_context_mut()),
-            // SAFETY: no host call is running, so nothing else borrows the store: the only
-            // other borrows are made here, by callers up the stack that are inside wasmtime
-            // (and then a host call is on the stack, handled above).
-            None => f(unsafe { &mut *self.store.get() }.as_context_mut()),
-        }
+    /// The isolate's long-lived store.
+    pub fn root(&self) -> StoreRef {
+        self.root.get_or_init(|| self.new_store()).clone()
     }
 
-    /// Lends `caller`'s store to the JavaScript a host function runs, until the guard drops.
-    pub fn enter_host<'a>(&'a self, caller: &mut Caller<'_, StoreData>) -> HostCall<'a> {
-        let ptr = caller as *mut Caller<'_, StoreData> as *mut Caller<'static, StoreData>;
-        self.stack.borrow_mut().push(ptr);
-        HostCall { state: self }
+    fn new_store(&self) -> StoreRef {
+        let store = StoreCell::new(self.ctx, self.meter.clone(), self.grown.clone());
+        let mut stores = self.stores.borrow_mut();
+        stores.retain(|s| s.strong_count() > 0);
+        stores.push(Rc::downgrade(&store));
+        store
+    }
+
+    /// A store of its own (for an instance that shares nothing); first has the engine collect
+    /// garbage if stores grew a lot since it last did, so dead instances free their memory.
+    pub fn fresh_store(&self, ctx: &Ctx<'_>) -> StoreRef {
+        if self.grown.load(Ordering::Relaxed) > COLLECT_AFTER {
+            self.grown.store(0, Ordering::Relaxed);
+            // SAFETY: `ctx` is live; collecting garbage from a native call is allowed.
+            unsafe { qjs::JS_RunGC(qjs::JS_GetRuntime(ctx.as_raw().as_ptr())) };
+        }
+        self.new_store()
+    }
+
+    /// The wasm function a JS value stands for, and its store, if it is an exported function.
+    pub fn function_of(&self, value: &Value<'_>) -> Option<(StoreRef, Func)> {
+        value.as_object()?;
+        let (store, func) = self
+            .weak
+            .function_of
+            .borrow()
+            .get(&object_key(value))
+            .cloned()?;
+        Some((store.upgrade()?, func))
     }
 
     /// Keeps `value` for an `externref`; the slot is released when the reference is collected.
@@ -323,14 +261,13 @@ impl WasmState {
     }
 }
 
-/// A host call's loan of the store, returned when dropped.
-pub struct HostCall<'a> {
-    state: &'a WasmState,
-}
-
-impl Drop for HostCall<'_> {
+impl Drop for WasmState {
+    /// The isolate ends: stores still held by JS objects let go of the JS functions they
+    /// import, so no cycle through Rust keeps objects alive past the runtime's last collection.
     fn drop(&mut self) {
-        self.state.stack.borrow_mut().pop();
+        for store in self.stores.borrow().iter().filter_map(Weak::upgrade) {
+            store.with(|mut cx| cx.data_mut().hosts.clear());
+        }
     }
 }
 
