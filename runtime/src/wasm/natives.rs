@@ -47,7 +47,7 @@ fn bytes_of(ctx: &Ctx<'_>, value: &Value<'_>) -> Result<bytes::Bytes> {
 pub(super) fn handle_of(ctx: &Ctx<'_>, value: &Value<'_>) -> Result<Handle> {
     let class = value
         .as_object()
-        .and_then(|o| Class::<WasmHandle>::from_object(o))
+        .and_then(Class::<WasmHandle>::from_object)
         .ok_or_else(|| Exception::throw_type(ctx, "not a WebAssembly object"))?;
     let handle = class.borrow().handle.clone();
     Ok(handle)

@@ -212,7 +212,7 @@ impl StoreCell {
 
     /// Lends `caller`'s store to the JavaScript a host function runs, until the guard drops.
     pub fn enter_host<'a>(&'a self, caller: &mut Caller<'_, StoreData>) -> HostCall<'a> {
-        let ptr = caller as *mut Caller<'_, StoreData> as *mut Caller<'static, StoreData>;
+        let ptr: *mut Caller<'static, StoreData> = (caller as *mut Caller<'_, StoreData>).cast();
         self.stack.borrow_mut().push(ptr);
         let depth = self.depth.replace(0);
         HostCall { store: self, depth }
