@@ -220,3 +220,14 @@ declare module "cloudflare:sockets" {
 declare module "edge:sockets" {
   export function connect(address: string | SocketAddress, options?: SocketOptions): Socket;
 }
+
+/** A `.wasm` file of the app, imported as on Workers: its compiled module. */
+declare module "*.wasm" {
+  const module: WebAssembly.Module;
+  export default module;
+}
+
+declare module "*.wasm?module" {
+  const module: WebAssembly.Module;
+  export default module;
+}

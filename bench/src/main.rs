@@ -228,21 +228,14 @@ fn main() -> Result<()> {
         println!("{}", table?);
         return Ok(());
     }
-    if args.express {
+    if args.express || args.wasm {
         let tools = peers::ensure(&args.peers, true)?;
-        let table = express::run(
-            &std::fs::canonicalize(&edge)?,
-            &args.peers,
-            &tools,
-            args.duration,
-            args.runs,
-        )?;
-        println!("{table}");
-        return Ok(());
-    }
-    if args.wasm {
-        let tools = peers::ensure(&args.peers, true)?;
-        let table = wasm::run(
+        let run = if args.express {
+            express::run
+        } else {
+            wasm::run
+        };
+        let table = run(
             &std::fs::canonicalize(&edge)?,
             &args.peers,
             &tools,

@@ -142,7 +142,7 @@ pub fn fetch_shim(root: &Path, file: &Path, meta: &Meta) -> Result<String> {
     }}
     const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
     if (signal?.aborted) return Promise.reject(signal.reason);
-    if (url.origin === location.origin) {{
+    if (url.origin === location.origin && url.protocol === location.protocol) {{
       // As wptserve answers: the file (typed by its extension or its `.headers` sidecar,
       // with `?pipe=header(name,value)` applied), or 404; settled in a later task, so an
       // abort before then rejects.

@@ -116,18 +116,7 @@ fn popular_packages_run_in_a_handler_as_under_node() {
     let dir = fixtures();
     let expected = common::node_json(&dir, "run-cases-with-node.mjs", &[]);
     let server = DevServer::start(&dir.join("packages-app.mjs"), &[]);
-    for (name, want) in expected.as_object().unwrap() {
-        let res = server.get(&format!("/case/{name}"));
-        assert_eq!(
-            res.status,
-            200,
-            "{name}: {}\n{}",
-            res.text(),
-            server.output()
-        );
-        let got: serde_json::Value = serde_json::from_str(&res.text()).unwrap();
-        assert_eq!(&got, want, "{name} differs from Node");
-    }
+    common::assert_cases_match_node(&server, &expected);
 
     let server = std::sync::Arc::new(server);
     let threads: Vec<_> = (0..20)

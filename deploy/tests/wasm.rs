@@ -17,18 +17,7 @@ fn wasm_packages_run_in_a_handler_as_under_node() {
     let cases = expected.as_object().unwrap();
     assert_eq!(cases.len(), 4, "{expected}");
     let server = DevServer::start(&dir.join("wasm-app.mjs"), &[]);
-    for (name, want) in cases {
-        let res = server.get(&format!("/case/{name}"));
-        assert_eq!(
-            res.status,
-            200,
-            "{name}: {}\n{}",
-            res.text(),
-            server.output()
-        );
-        let got: serde_json::Value = serde_json::from_str(&res.text()).unwrap();
-        assert_eq!(&got, want, "{name} differs from Node");
-    }
+    common::assert_cases_match_node(&server, &expected);
     assert_eq!(expected["argon2id"]["ok"], true);
     assert_eq!(expected["argon2id"]["wrong"], false);
     assert_eq!(expected["tiktoken"]["roundTrip"], true);

@@ -61,6 +61,23 @@ pub fn node_json(dir: &Path, script: &str, args: &[&str]) -> serde_json::Value {
     serde_json::from_slice(&node.stdout).unwrap()
 }
 
+/// Asks `server` for `/case/<name>` of every case in `expected` (what Node computed) and
+/// checks each JSON answer equals it.
+pub fn assert_cases_match_node(server: &DevServer, expected: &serde_json::Value) {
+    for (name, want) in expected.as_object().expect("cases by name") {
+        let res = server.get(&format!("/case/{name}"));
+        assert_eq!(
+            res.status,
+            200,
+            "{name}: {}\n{}",
+            res.text(),
+            server.output()
+        );
+        let got: serde_json::Value = serde_json::from_str(&res.text()).unwrap();
+        assert_eq!(&got, want, "{name} differs from Node");
+    }
+}
+
 /// A running `edge dev`, killed on drop. Its output is collected for assertions.
 pub struct DevServer {
     child: Child,
