@@ -363,7 +363,7 @@ class Tag {
       names.push(name);
     }
     adopt(this, Tag, native.tagNew(names));
-    knownTags.push(this);
+    knownTags.push(new WeakRef(this));
   }
 
   type() {
@@ -412,10 +412,28 @@ class Exception {
   }
 }
 
-/** ToWebAssemblyValue then ToJSValue, through a temporary global (for Exception payloads). */
+/** ToWebAssemblyValue then ToJSValue (for Exception payloads), without touching a store. */
 function coerceValue(type, value) {
-  if (type === "v128") throw new TypeError("a v128 value cannot cross between JavaScript and WebAssembly");
-  return native.globalGet(native.globalNew(type, false, value, true));
+  switch (type) {
+    case "i32":
+      return Number(value) | 0;
+    case "f32":
+      return Math.fround(Number(value));
+    case "f64":
+      return Number(value);
+    case "i64": {
+      if (typeof value === "number") throw new TypeError("an i64 value must be a BigInt");
+      return BigInt.asIntN(64, BigInt(value));
+    }
+    case "funcref":
+    case "anyfunc":
+      if (value !== null && !native.functionOf(value)) throw new TypeError("a funcref must be null or a function exported by WebAssembly");
+      return value;
+    case "externref":
+      return value;
+    default:
+      throw new TypeError(`a ${type} value cannot cross between JavaScript and WebAssembly`);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -508,13 +526,17 @@ for (const [name, value] of Object.entries(interfaces)) {
 }
 Object.defineProperty(WebAssembly, Symbol.toStringTag, { value: "WebAssembly", configurable: true });
 
-// Tag objects JavaScript has seen, to give a WebAssembly exception the tag object it threw.
-const knownTags = [];
+// Tag objects JavaScript holds, to give a WebAssembly exception the tag object it threw.
+let knownTags = [];
 
 function tagObject(handle) {
-  for (const tag of knownTags) if (native.tagEq(handles.get(tag).native, handle)) return tag;
+  knownTags = knownTags.filter((ref) => ref.deref() !== undefined);
+  for (const ref of knownTags) {
+    const tag = ref.deref();
+    if (tag !== undefined && native.tagEq(handles.get(tag).native, handle)) return tag;
+  }
   const tag = fromNative(Tag, handle);
-  knownTags.push(tag);
+  knownTags.push(new WeakRef(tag));
   return tag;
 }
 

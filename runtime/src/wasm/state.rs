@@ -98,8 +98,10 @@ impl WeakObjects {
 pub struct WasmState {
     ctx: NonNull<qjs::JSContext>,
     meter: Option<Arc<Meter>>,
-    /// The long-lived store: objects made by JavaScript and the instances importing them.
-    root: OnceCell<StoreRef>,
+    /// The shared store: objects made by JavaScript and the instances importing them. Held
+    /// weakly: once JavaScript holds nothing of it, it is freed, and the next object made
+    /// starts another.
+    root: RefCell<Weak<StoreCell>>,
     /// Bytes grown by the isolate's stores since its engine last collected garbage.
     grown: Arc<AtomicUsize>,
     externs: RefCell<Vec<Option<Persistent<Value<'static>>>>>,
@@ -127,7 +129,7 @@ impl WasmState {
         WasmState {
             ctx: ctx.as_raw(),
             meter: ctx.userdata::<MeterRef>().map(|m| m.0.clone()),
-            root: OnceCell::new(),
+            root: RefCell::new(Weak::new()),
             grown: Arc::new(AtomicUsize::new(0)),
             externs: RefCell::new(Vec::new()),
             free_slots: RefCell::new(Vec::new()),
@@ -141,9 +143,14 @@ impl WasmState {
         }
     }
 
-    /// The isolate's long-lived store.
+    /// The isolate's shared store.
     pub fn root(&self) -> StoreRef {
-        self.root.get_or_init(|| self.new_store()).clone()
+        if let Some(root) = self.root.borrow().upgrade() {
+            return root;
+        }
+        let root = self.new_store();
+        *self.root.borrow_mut() = Rc::downgrade(&root);
+        root
     }
 
     fn new_store(&self) -> StoreRef {

@@ -2,7 +2,9 @@
 //! live. A module instantiated without imports of such objects gets a store of its own, freed
 //! when JavaScript no longer holds anything of it (an app that instantiates per request does
 //! not accumulate instances); objects made by JavaScript (`new WebAssembly.Memory`, ...) and
-//! the instances that import them share the isolate's long-lived store. Every store charges
+//! the instances that import them share one store, freed in turn once JavaScript holds nothing
+//! of it. A function of one store reaches another through a trampoline (a host function there
+//! calling it; numbers only). Every store charges
 //! growth to the isolate's memory limit and checks its CPU budget on each epoch tick.
 
 use std::cell::{Cell, RefCell, UnsafeCell};
