@@ -69,7 +69,7 @@ cargo test --locked -p edge-cli --test echo_memory -- --ignored --nocapture
 
 step "WPT conformance (needs a checkout: WPT_ROOT=/path/to/wpt; without one the runner says so)"
 cargo run --locked -q -p edge-conformance -- wpt --root "${WPT_ROOT:-/nonexistent-wpt-checkout}" \
-  url encoding streams dom FileAPI compression hr-time html urlpattern console WebCryptoAPI
+  url encoding streams dom FileAPI compression hr-time html urlpattern console WebCryptoAPI wasm
 
 step "Node's own tests (needs a checkout: NODE_TEST_ROOT=/path/to/node; without one the runner says so)"
 cargo run --locked -q -p edge-conformance -- node --root "${NODE_TEST_ROOT:-/nonexistent-node-checkout}"
