@@ -81,8 +81,12 @@ pub struct Running;
 
 impl Running {
     pub fn start() -> Running {
-        if RUNNING.fetch_add(1, Ordering::AcqRel) == 0 {
-            ticker().unpark();
+        RUNNING.fetch_add(1, Ordering::SeqCst);
+        // Only a parked ticker needs waking (one that ticks, or is about to notice this call,
+        // does not): no wake-up, and no thread switch, per call.
+        let ticker = ticker();
+        if PARKED.load(Ordering::SeqCst) {
+            ticker.unpark();
         }
         Running
     }
@@ -90,22 +94,43 @@ impl Running {
 
 impl Drop for Running {
     fn drop(&mut self) {
-        RUNNING.fetch_sub(1, Ordering::AcqRel);
+        RUNNING.fetch_sub(1, Ordering::SeqCst);
     }
 }
+
+/// Whether the ticker is parked (or about to park).
+static PARKED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Ticks without any WebAssembly running before the ticker parks: it keeps ticking between
+/// the calls of a busy app rather than being woken for each.
+const IDLE_TICKS: u32 = 100;
 
 fn ticker() -> &'static Thread {
     TICKER.get_or_init(|| {
         let engine = engine().clone();
         let spawned = std::thread::Builder::new()
             .name("edge-wasm-epoch".into())
-            .spawn(move || loop {
-                if RUNNING.load(Ordering::Acquire) == 0 {
-                    std::thread::park_timeout(Duration::from_millis(100));
-                    continue;
+            .spawn(move || {
+                let mut idle = 0;
+                loop {
+                    if RUNNING.load(Ordering::SeqCst) > 0 {
+                        idle = 0;
+                    } else if idle >= IDLE_TICKS {
+                        // Announce the park, then look again: a call that started meanwhile
+                        // either is seen here or sees `PARKED` and unparks.
+                        PARKED.store(true, Ordering::SeqCst);
+                        if RUNNING.load(Ordering::SeqCst) == 0 {
+                            std::thread::park();
+                        }
+                        PARKED.store(false, Ordering::SeqCst);
+                        idle = 0;
+                        continue;
+                    } else {
+                        idle += 1;
+                    }
+                    std::thread::sleep(TICK);
+                    engine.increment_epoch();
                 }
-                std::thread::sleep(TICK);
-                engine.increment_epoch();
             });
         match spawned {
             Ok(handle) => handle.thread().clone(),

@@ -2,21 +2,18 @@
 //! sections (`WebAssembly.Module.customSections`) and the function index of each exported
 //! function (an exported function's `name`). The bytes were validated before this runs.
 
-/// Custom sections as `(name, contents)`, and `(export name, kind, index)` per export (the
-/// index in the index space of its kind: 0 function, 1 table, 2 memory, 3 global, 4 tag).
+/// Custom sections as `(name, contents)`, and each export's kind and index by name (the index
+/// in the index space of its kind: 0 function, 1 table, 2 memory, 3 global, 4 tag).
 #[derive(Default)]
 pub struct Sections {
     pub custom: Vec<(String, Vec<u8>)>,
-    pub exports: Vec<(String, u8, u32)>,
+    pub exports: std::collections::HashMap<String, (u8, u32)>,
 }
 
 impl Sections {
     /// The index of export `name`.
     pub fn export_index(&self, name: &str) -> Option<u32> {
-        self.exports
-            .iter()
-            .find(|(n, _, _)| n == name)
-            .map(|(_, _, i)| *i)
+        self.exports.get(name).map(|(_, i)| *i)
     }
 }
 
@@ -81,7 +78,7 @@ pub fn read(bytes: &[u8]) -> Sections {
                     else {
                         break;
                     };
-                    out.exports.push((name, kind, index));
+                    out.exports.insert(name, (kind, index));
                 }
             }
             _ => {}
@@ -106,7 +103,7 @@ mod tests {
         // custom section "hi" with contents [9, 9]
         module.extend_from_slice(&[0, 5, 2, b'h', b'i', 9, 9]);
         let s = read(&module);
-        assert_eq!(s.exports, vec![("b".to_string(), 0, 1)]);
+        assert_eq!(s.exports.get("b"), Some(&(0, 1)));
         assert_eq!(s.export_index("b"), Some(1));
         assert_eq!(s.custom, vec![("hi".to_string(), vec![9, 9])]);
     }
