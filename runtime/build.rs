@@ -23,11 +23,12 @@ const FILES: [&str; 13] = [
 
 /// The Node built-in modules, each `src/node/<name>.js` (`/` spelled `_`), imported as
 /// `node:<name>`; a module comes after those it imports.
-const NODE_MODULES: [&str; 49] = [
+const NODE_MODULES: [&str; 50] = [
     "internal/errors",
     "internal/sockets",
     "internal/bindings",
     "internal/wasm",
+    "internal/websocket",
     "buffer",
     "events",
     "domain",

@@ -33,6 +33,10 @@ pub struct Project {
     pub subrequests: Option<u64>,
     /// Worker threads the app may run at once.
     pub workers: Option<u64>,
+    /// WebSockets the app may hold open; their largest message (KiB); their idle timeout (s).
+    pub websockets: Option<u64>,
+    pub websocket_message_kib: Option<u64>,
+    pub websocket_idle_s: Option<u64>,
     /// KV namespaces on `env`: the binding's name and the namespace's id.
     pub kv_namespaces: Vec<(String, String)>,
     /// SQL databases (D1-style) on `env`: the binding's name and the database's id.
@@ -152,6 +156,9 @@ struct RawLimits {
     wall_ms: Option<Spanned<u64>>,
     subrequests: Option<Spanned<u64>>,
     workers: Option<Spanned<u64>>,
+    websockets: Option<Spanned<u64>>,
+    websocket_message_kib: Option<Spanned<u64>>,
+    websocket_idle_s: Option<Spanned<u64>>,
 }
 
 #[derive(Deserialize)]
@@ -385,6 +392,9 @@ impl Project {
             wall_ms: None,
             subrequests: None,
             workers: None,
+            websockets: None,
+            websocket_message_kib: None,
+            websocket_idle_s: None,
         });
         let bounded = |value: Option<Spanned<u64>>, key: &str, min: u64, max: u64| match value {
             None => Ok(None),
@@ -403,6 +413,14 @@ impl Project {
         let wall_ms = bounded(limits.wall_ms, "wall_ms", 1, 3_600_000)?;
         let subrequests = bounded(limits.subrequests, "subrequests", 0, 10_000)?;
         let workers = bounded(limits.workers, "workers", 0, 64)?;
+        let websockets = bounded(limits.websockets, "websockets", 0, 1_000_000)?;
+        let websocket_message_kib = bounded(
+            limits.websocket_message_kib,
+            "websocket_message_kib",
+            1,
+            128 << 10,
+        )?;
+        let websocket_idle_s = bounded(limits.websocket_idle_s, "websocket_idle_s", 0, 86_400)?;
 
         let mut declared: Vec<(String, String, &str)> = Vec::new();
         let tables = [
@@ -553,6 +571,9 @@ impl Project {
             wall_ms,
             subrequests,
             workers,
+            websockets,
+            websocket_message_kib,
+            websocket_idle_s,
             kv_namespaces,
             d1_databases,
             services,
@@ -576,6 +597,9 @@ impl Project {
         put("wall_ms", self.wall_ms);
         put("subrequests", self.subrequests);
         put("workers", self.workers);
+        put("websockets", self.websockets);
+        put("websocket_message_kib", self.websocket_message_kib);
+        put("websocket_idle_s", self.websocket_idle_s);
         s.insert("allowed_hosts".into(), self.outbound.clone().into());
         let refs = |list: &[(String, String)]| -> serde_json::Value {
             list.iter()

@@ -22,6 +22,13 @@ pub fn error_response(err: &HostError, expose: bool) -> Response<Body> {
                 limit.code()
             ),
         ),
+        HostError::TooManyWebSockets(n) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!(
+                "Service Unavailable: the app already has {n} WebSockets open, its limit \
+                 (websockets_limit_exceeded).\n"
+            ),
+        ),
         HostError::WallTimeExceeded => (
             StatusCode::GATEWAY_TIMEOUT,
             "Gateway Timeout: the app did not answer within its time limit \

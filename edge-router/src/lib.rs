@@ -20,6 +20,7 @@ mod server;
 pub mod shutdown;
 pub mod store;
 pub mod tls;
+mod websocket;
 
 pub use dispatch::{Dispatch, Outcome, Routed};
 pub use http3::serve_h3;

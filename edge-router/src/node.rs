@@ -378,6 +378,16 @@ pub(crate) fn limits(s: &Settings) -> Limits {
         subrequests: s.subrequests.unwrap_or(d.subrequests),
         body_bytes: s.body_mib.map(|m| m << 20).unwrap_or(d.body_bytes),
         workers: s.workers.map(|w| w as usize).unwrap_or(d.workers),
+        websockets: s.websockets.map(|n| n as usize).unwrap_or(d.websockets),
+        websocket_message: s
+            .websocket_message_kib
+            .map(|k| (k as usize) << 10)
+            .unwrap_or(d.websocket_message),
+        websocket_idle: match s.websocket_idle_s {
+            None => d.websocket_idle,
+            Some(0) => None,
+            Some(s) => Some(Duration::from_secs(s)),
+        },
     }
 }
 

@@ -137,8 +137,7 @@ fn start_connection<D: Dispatch>(stream: TcpStream, peer: SocketAddr, front: &Rc
     let busy = front.config.drain.busy();
     tokio::task::spawn_local(async move {
         let _busy = busy;
-        let _pass = pass;
-        connection(stream, peer, &front).await;
+        connection(stream, peer, &front, pass).await;
     });
 }
 
@@ -170,10 +169,15 @@ enum Proto {
     Detect,
 }
 
-async fn connection<D: Dispatch>(stream: TcpStream, peer: SocketAddr, front: &Rc<Front<D>>) {
+async fn connection<D: Dispatch>(
+    stream: TcpStream,
+    peer: SocketAddr,
+    front: &Rc<Front<D>>,
+    pass: crate::gate::Pass,
+) {
     let _ = stream.set_nodelay(true);
     let local = stream.local_addr().ok();
-    let state = Arc::new(ConnState::new());
+    let state = Arc::new(ConnState::new(pass));
     match &front.tls {
         None => {
             let io = Activity::new(stream, state.clone());
@@ -212,7 +216,7 @@ async fn serve_io<D, S>(
     front: &Rc<Front<D>>,
 ) where
     D: Dispatch,
-    S: AsyncRead + AsyncWrite + Unpin + 'static,
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let limits = &front.config.limits;
     let mut builder = auto::Builder::new(LocalExec);
@@ -230,6 +234,8 @@ async fn serve_io<D, S>(
         .http2()
         .timer(TokioTimer::new())
         .max_concurrent_streams(limits.max_streams_per_connection)
+        // WebSockets over HTTP/2 (RFC 8441).
+        .enable_connect_protocol()
         .max_header_list_size(limits.max_header_bytes as u32);
     let builder = match proto {
         Proto::Http1 => builder.http1_only(),
@@ -259,7 +265,7 @@ async fn serve_io<D, S>(
             }
         })
     };
-    let conn = builder.serve_connection(TokioIo::new(io), service);
+    let conn = builder.serve_connection_with_upgrades(TokioIo::new(io), service);
     tokio::pin!(conn);
     let mut stop = front.config.drain.subscribe();
     let mut draining = false;
@@ -334,17 +340,25 @@ struct ConnState {
     opened: Instant,
     /// Whether a clear-text connection turned out to speak HTTP/2.
     spoke_h2: AtomicBool,
+    /// The connection's place under the caps; a WebSocket the connection becomes takes it.
+    pass: std::sync::Mutex<Option<crate::gate::Pass>>,
 }
 
 impl ConnState {
-    fn new() -> Self {
+    fn new(pass: crate::gate::Pass) -> Self {
         ConnState {
+            pass: std::sync::Mutex::new(Some(pass)),
             in_flight: AtomicUsize::new(0),
             moved: AtomicBool::new(false),
             head_since: AtomicU64::new(0),
             opened: Instant::now(),
             spoke_h2: AtomicBool::new(false),
         }
+    }
+
+    /// Hands the connection's place under the caps to what the connection became.
+    fn take_pass(&self) -> Option<crate::gate::Pass> {
+        self.pass.lock().unwrap_or_else(|e| e.into_inner()).take()
     }
 
     /// Notes bytes read; with nothing in flight they are the start of a request head.
@@ -402,6 +416,7 @@ async fn handle<D: Dispatch>(
 ) -> Response<Metered<Body>> {
     let started = Instant::now();
     let (mut parts, body) = req.into_parts();
+    let handshake = crate::websocket::take(&mut parts);
     let protocol = match parts.version {
         http::Version::HTTP_2 => "HTTP/2",
         http::Version::HTTP_10 => "HTTP/1.0",
@@ -439,7 +454,16 @@ async fn handle<D: Dispatch>(
                 body,
                 client: Some(conn.peer.ip()),
             };
-            let outcome = front.dispatcher.dispatch(request).await;
+            let mut outcome = front.dispatcher.dispatch(request).await;
+            if let Ok(response) = outcome.result {
+                let state = &conn.in_flight.0;
+                outcome.result = Ok(crate::websocket::attach(
+                    response,
+                    handshake,
+                    &config.drain,
+                    || state.take_pass(),
+                ));
+            }
             let (response, app, version) = outcome.into_response(config.expose_errors);
             (response, app, version, logged)
         }

@@ -33,6 +33,9 @@ const QUEUE_DEPTH: usize = 1024;
 /// How long a replaced isolate may keep running to finish its responses.
 const DRAIN_GRACE: Duration = Duration::from_secs(30);
 
+/// How long a replaced isolate keeps serving its open WebSockets (after `DRAIN_GRACE`).
+const WEBSOCKET_DRAIN: Duration = Duration::from_secs(15 * 60);
+
 thread_local! {
     /// The isolates living on this worker thread, by instance id.
     static LOCAL: RefCell<HashMap<u64, Rc<Isolate>>> = RefCell::new(HashMap::new());
@@ -414,6 +417,14 @@ async fn run_instance(config: AppConfig, id: u64, mut jobs: mpsc::Receiver<Job>,
     LOCAL.with(|l| l.borrow_mut().remove(&id));
     if isolate.limit_hit().is_none() {
         tokio::time::sleep(DRAIN_GRACE).await;
+        // Open WebSockets stay served until they close, up to a deadline.
+        let deadline = tokio::time::Instant::now() + WEBSOCKET_DRAIN;
+        while isolate.open_websockets() > 0
+            && isolate.limit_hit().is_none()
+            && tokio::time::Instant::now() < deadline
+        {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
     }
     drop(isolate);
     driver.abort();

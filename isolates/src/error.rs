@@ -22,6 +22,9 @@ pub enum HostError {
     /// The app took longer than its wall-time limit to answer.
     #[error("the app did not answer within its time limit")]
     WallTimeExceeded,
+    /// The app has as many WebSockets open as it may.
+    #[error("the app already has {0} WebSockets open, its limit")]
+    TooManyWebSockets(usize),
     /// The request body is larger than the app accepts.
     #[error("the request body is larger than the app's limit")]
     BodyTooLarge,

@@ -10,7 +10,7 @@ use std::collections::{HashMap, VecDeque};
 use std::fmt::Write as _;
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -41,6 +41,13 @@ pub struct Limits {
     pub body_bytes: u64,
     /// Worker threads (`node:worker_threads`, Web `Worker`) the app may run at once.
     pub workers: usize,
+    /// WebSockets the app may hold open at once (accepted ones; its isolates' clients count
+    /// against their sockets).
+    pub websockets: usize,
+    /// The largest WebSocket message, in bytes.
+    pub websocket_message: usize,
+    /// A WebSocket with no message either way for this long is closed.
+    pub websocket_idle: Option<Duration>,
 }
 
 impl Default for Limits {
@@ -52,6 +59,9 @@ impl Default for Limits {
             subrequests: 50,
             body_bytes: 100 << 20,
             workers: 4,
+            websockets: 10_000,
+            websocket_message: edge_runtime::websocket::DEFAULT_MAX_MESSAGE,
+            websocket_idle: Some(Duration::from_secs(600)),
         }
     }
 }
@@ -174,6 +184,8 @@ struct Stats {
     cpu_ns: Arc<AtomicU64>,
     /// The serving isolate's engine heap, sampled.
     heap_bytes: Arc<AtomicU64>,
+    /// WebSockets the app has open.
+    websockets: Arc<AtomicUsize>,
 }
 
 const ERROR_KINDS: [&str; 8] = [
@@ -193,10 +205,17 @@ fn error_kind(err: &HostError) -> usize {
         HostError::Dispatch(DispatchError::LimitExceeded(Limit::CpuTime)) => 1,
         HostError::Dispatch(DispatchError::LimitExceeded(Limit::Memory)) => 2,
         HostError::WallTimeExceeded => 3,
-        HostError::Overloaded => 4,
+        HostError::Overloaded | HostError::TooManyWebSockets(_) => 4,
         HostError::BodyTooLarge => 6,
         HostError::Dispatch(DispatchError::InvalidResponse(_)) => 7,
         _ => 5,
+    }
+}
+
+impl Tenant {
+    /// Whether the app has WebSockets open (its isolates are then kept loaded).
+    fn has_websockets(&self) -> bool {
+        self.stats.websockets.load(Ordering::Acquire) > 0
     }
 }
 
@@ -342,6 +361,10 @@ impl Host {
                 workers: workers.clone(),
                 bindings,
                 cache: Some(cache.clone()),
+                websocket: edge_runtime::websocket::Limits {
+                    max_message: spec.limits.websocket_message,
+                    idle_timeout: spec.limits.websocket_idle,
+                },
             },
             heap_gauge: Some(stats.heap_bytes.clone()),
         };
@@ -537,6 +560,7 @@ impl Host {
             stats.cold_starts.fetch_add(1, Ordering::Relaxed);
             self.enforce_cap(name);
         }
+        let result = result.and_then(|response| hold_websocket(tenant, response));
         if let Err(e) = &result {
             stats.errors[error_kind(e)].fetch_add(1, Ordering::Relaxed);
             let stopped = match e {
@@ -558,7 +582,7 @@ impl Host {
         let apps = self.apps.load();
         let mut loaded: Vec<(&String, u64)> = apps
             .iter()
-            .filter(|(n, t)| t.app.is_loaded() && n.as_str() != keep)
+            .filter(|(n, t)| t.app.is_loaded() && n.as_str() != keep && !t.has_websockets())
             .map(|(n, t)| (n, t.stats.last_used.load(Ordering::Relaxed)))
             .collect();
         let cap = self.options.max_loaded.max(1);
@@ -578,7 +602,10 @@ impl Host {
         let mut evicted = 0;
         for tenant in self.apps.load().values() {
             let used = tenant.stats.last_used.load(Ordering::Relaxed);
-            if tenant.app.is_loaded() && now.saturating_sub(used) >= idle.as_nanos() as u64 {
+            if tenant.app.is_loaded()
+                && !tenant.has_websockets()
+                && now.saturating_sub(used) >= idle.as_nanos() as u64
+            {
                 tenant.app.unload();
                 evicted += 1;
             }
@@ -667,10 +694,38 @@ impl Host {
         family(&mut out, "edge_app_heap_bytes", "gauge", &|t| {
             count(&t.stats.heap_bytes)
         });
+        family(&mut out, "edge_app_websockets", "gauge", &|t| {
+            t.stats.websockets.load(Ordering::Relaxed).to_string()
+        });
         family(&mut out, "edge_app_workers", "gauge", &|t| {
             t.workers.active().to_string()
         });
         out
+    }
+}
+
+/// Counts an accepted WebSocket against the app's limit for as long as its connection lasts,
+/// or refuses it when the app is at its limit (the app's socket then sees it closed).
+fn hold_websocket(tenant: &Tenant, mut response: AppResponse) -> Result<AppResponse, HostError> {
+    let Some(session) = response.websocket.as_mut() else {
+        return Ok(response);
+    };
+    let open = &tenant.stats.websockets;
+    let limit = tenant.limits.websockets;
+    if open.fetch_add(1, Ordering::AcqRel) >= limit {
+        open.fetch_sub(1, Ordering::AcqRel);
+        return Err(HostError::TooManyWebSockets(limit));
+    }
+    session.ends.hold(OpenWebSocket(open.clone()));
+    Ok(response)
+}
+
+/// One of an app's open WebSockets.
+struct OpenWebSocket(Arc<AtomicUsize>);
+
+impl Drop for OpenWebSocket {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
     }
 }
 

@@ -19,6 +19,7 @@ mod worker;
 pub use app::{AppConfig, AppHost};
 pub use edge_runtime::bindings;
 pub use edge_runtime::set_wasm_cache_dir;
+pub use edge_runtime::websocket;
 pub use edge_runtime::{
     AppEvent, AppRequest, AppResponse, Body, DispatchError, IsolateOptions, Limit, LogLevel,
     LogSink, OutboundConfig,

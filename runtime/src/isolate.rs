@@ -65,6 +65,8 @@ pub struct IsolateOptions {
     /// The app's Cache API storage (`caches`), shared by its isolates; without one, each
     /// isolate keeps its own.
     pub cache: Option<Arc<crate::bindings::cache::MemoryCache>>,
+    /// What each WebSocket may carry and how long it may idle.
+    pub websocket: crate::websocket::Limits,
 }
 
 impl Default for IsolateOptions {
@@ -82,6 +84,7 @@ impl Default for IsolateOptions {
             workers: crate::workers::WorkerLimits::default(),
             bindings: Vec::new(),
             cache: None,
+            websocket: crate::websocket::Limits::default(),
         }
     }
 }
@@ -104,6 +107,9 @@ pub struct AppResponse {
     pub status: u16,
     pub headers: HeaderMap,
     pub body: Body,
+    /// A 101 answer accepting a WebSocket: the session the front attaches to the upgraded
+    /// connection.
+    pub websocket: Option<crate::websocket::Session>,
 }
 
 /// An event for the app other than a request: what a Workers app's `scheduled` (cron)
@@ -182,6 +188,8 @@ pub struct Isolate {
     options: Mutex<IsolateOptions>,
     uncaught: Arc<AtomicUsize>,
     pub(crate) meter: Arc<Meter>,
+    /// WebSockets open in this isolate (server and client).
+    websockets: Arc<AtomicUsize>,
 }
 
 /// Turns a failure into the limit that caused it, if one did: the meter tripped (CPU), or the
@@ -268,8 +276,14 @@ impl Isolate {
         let counter = uncaught.clone();
         let meter_ref = meter.clone();
         let factory = crate::workers::WorkerFactory(options.clone());
+        let websockets = Arc::new(AtomicUsize::new(0));
+        let ws_state = web::websocket::WsState {
+            limits: options.websocket,
+            open: websockets.clone(),
+        };
         context
             .with(move |ctx| -> Result<(), RuntimeError> {
+                let _ = ctx.store_userdata(ws_state);
                 crate::workers::message::install(&ctx, &meter_ref);
                 let _ = ctx.store_userdata(factory);
                 let _ = ctx.store_userdata(MeterRef(meter_ref));
@@ -287,6 +301,7 @@ impl Isolate {
             options: Mutex::new(options),
             uncaught,
             meter,
+            websockets,
         })
     }
 
@@ -308,8 +323,13 @@ impl Isolate {
         let outbound = options.outbound.clone();
         let factory = crate::workers::WorkerFactory(options.clone());
         let cache = options.cache.clone();
+        let ws_state = web::websocket::WsState {
+            limits: options.websocket,
+            open: self.websockets.clone(),
+        };
         self.context
             .with(move |ctx| {
+                let _ = ctx.store_userdata(ws_state);
                 if let Some(cache) = cache {
                     let _ = ctx.store_userdata(crate::bindings::cache::IsolateCache(cache));
                 }
@@ -325,6 +345,12 @@ impl Isolate {
     /// on the isolate's thread for as long as the isolate is used.
     pub fn driver(&self) -> impl std::future::Future<Output = ()> + 'static {
         self.runtime.drive()
+    }
+
+    /// How many WebSockets are open in this isolate (an embedder keeps an isolate while
+    /// some are).
+    pub fn open_websockets(&self) -> usize {
+        self.websockets.load(Ordering::Acquire)
     }
 
     /// Every source file loaded so far.
@@ -965,6 +991,11 @@ fn into_app_response<'js>(
         ));
     }
     let status = r.status;
+    let web_socket = if status == 101 {
+        r.web_socket.take()
+    } else {
+        None
+    };
     // A bytes body can be sent again (apps return a cached Response); anything else is
     // single-use, so its headers can be moved out.
     let reusable = matches!(r.body.inner, BodyInner::Bytes(_));
@@ -992,9 +1023,35 @@ fn into_app_response<'js>(
         BodyInner::Native(body) => body,
         BodyInner::Stream(stream) => stream_to_body(ctx, stream).map_err(js_err)?,
     };
+    let websocket = match web_socket {
+        None => None,
+        Some(ws) => {
+            let protocol = headers
+                .get(http::header::SEC_WEBSOCKET_PROTOCOL)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            let (session, handle) =
+                web::websocket::server_session(ctx, protocol).map_err(js_err)?;
+            let hooks = ctx.userdata::<Intrinsics>();
+            let bound = match hooks {
+                Some(hooks) => hooks
+                    .bind_web_socket
+                    .call::<_, bool>((ws, handle))
+                    .map_err(js_err)?,
+                None => false,
+            };
+            if !bound {
+                return Err(DispatchError::InvalidResponse(
+                    "the fetch handler returned a Response whose webSocket was already used".into(),
+                ));
+            }
+            Some(session)
+        }
+    };
     Ok(AppResponse {
         status,
         headers,
         body,
+        websocket,
     })
 }

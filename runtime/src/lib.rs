@@ -23,6 +23,7 @@ mod source_maps;
 mod typescript;
 mod wasm;
 mod web;
+pub mod websocket;
 mod whatwg_url;
 mod workers;
 

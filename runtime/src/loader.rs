@@ -150,6 +150,10 @@ impl Resolver for FileResolver {
         if name == "edge:wasm" {
             return Ok("node:internal/wasm".to_string());
         }
+        // The JS half of WebSockets, which the bootstrap loads on first use.
+        if name == "edge:websocket" {
+            return Ok("node:internal/websocket".to_string());
+        }
         if name.starts_with("node:internal/")
             && crate::node::is_node_scheme(base)
             && crate::node::module_bytecode(name).is_some()

@@ -273,6 +273,14 @@ pub async fn put_settings(node: &Node, app: &str, body: &[u8]) -> Result<Reply, 
         ),
         ("body_mib", settings.body_mib, 0, 4096),
         ("workers", settings.workers, 0, 64),
+        ("websockets", settings.websockets, 0, 1_000_000),
+        (
+            "websocket_message_kib",
+            settings.websocket_message_kib,
+            1,
+            128 << 10,
+        ),
+        ("websocket_idle_s", settings.websocket_idle_s, 0, 86_400),
     ];
     for (name, value, min, max) in bounds {
         if value.is_some_and(|v| v < min || v > max) {

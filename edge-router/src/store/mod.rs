@@ -114,6 +114,15 @@ pub struct Settings {
     /// Worker threads the app may run at once.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workers: Option<u64>,
+    /// WebSockets the app may hold open at once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub websockets: Option<u64>,
+    /// The largest WebSocket message, in KiB.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub websocket_message_kib: Option<u64>,
+    /// Seconds a WebSocket may stay without a message either way (0: no limit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub websocket_idle_s: Option<u64>,
     /// KV namespaces on the app's `env`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub kv_namespaces: Vec<BindingRef>,

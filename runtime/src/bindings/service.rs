@@ -216,6 +216,7 @@ impl ServiceHandle {
                 kind: "basic",
                 url: call.url,
                 redirected,
+                web_socket: None,
             };
             Class::instance(ctx2.clone(), response)
         })

@@ -160,6 +160,7 @@ export default function install(native) {
   vmRealm = native.vmRealm;
   socketConnect = native.connect;
   wasmNative = native.wasm;
+  websocketNative = native.websocket;
   nativeBlobBytes = native.blobBytes;
   const console = makeConsole(native.print);
   Object.defineProperty(console, Symbol.toStringTag, { value: "console", configurable: true });
@@ -258,6 +259,11 @@ export default function install(native) {
   // WebAssembly, made on first use.
   lazyGlobal("WebAssembly", () => cjs.requireModule("edge:wasm").WebAssembly);
 
+  // WebSockets, made on first use.
+  for (const name of ["WebSocket", "WebSocketPair", "CloseEvent"]) {
+    lazyGlobal(name, () => cjs.requireModule("edge:websocket")[name]);
+  }
+
   // The Cache API (`caches.default`, `caches.open()`, the `Cache` and `CacheStorage`
   // interfaces), made on first use.
   for (const [name, make] of [
@@ -275,6 +281,13 @@ export default function install(native) {
     removeNodeGlobals,
     formDataEntries,
     makeFormData,
+    // A Response's `webSocket`: handed over (checked when the Response is made), then bound
+    // to the upgraded connection's handle when the Response is the answer.
+    transferWebSocket: (ws) => {
+      if (webSocketBinder === undefined) throw new TypeError("Response: webSocket must be an end of a WebSocketPair");
+      webSocketBinder.transfer(ws);
+    },
+    bindWebSocket: (ws, handle) => webSocketBinder !== undefined && webSocketBinder.bind(ws, handle),
     reportException: (error) => processErrorHooks?.uncaught(error) === true,
     reportRejection: (reason, promise) => processErrorHooks?.rejection(reason, promise) === true,
   };
@@ -313,6 +326,12 @@ let nodeCrypto;
 let vmRealm;
 let socketConnect;
 let wasmNative;
+let websocketNative;
+// The WebSocket module's `{ bind, transfer }`, set when it loads (see `bindWebSocket`).
+let webSocketBinder;
+function setWebSocketBinder(binder) {
+  webSocketBinder = binder;
+}
 
 /** `[global, module, export]`: the globals Node apps expect (with `node_compat`). */
 const NODE_GLOBALS = [
@@ -354,4 +373,4 @@ function unavailableOnEdge(module, name, missing) {
   };
 }
 
-export { eventTargetListeners, kResistStopPropagation, inspectNodeStyle as inspectValue, formatArgsNodeStyle as formatArgs, hashSync, unavailableOnEdge, asyncContext, cjs, processEnv, ticks, workers, clientAddress, cacheStore, knownBodyLength, serializeValue, deserializeValue, globalListenerCount, setProcessErrorHooks, nodeCrypto, nativeCodec, vmRealm, socketConnect, wasmNative };
+export { eventTargetListeners, kResistStopPropagation, inspectNodeStyle as inspectValue, formatArgsNodeStyle as formatArgs, hashSync, unavailableOnEdge, asyncContext, cjs, processEnv, ticks, workers, clientAddress, cacheStore, knownBodyLength, serializeValue, deserializeValue, globalListenerCount, setProcessErrorHooks, nodeCrypto, nativeCodec, vmRealm, socketConnect, wasmNative, websocketNative, setWebSocketBinder };

@@ -364,6 +364,7 @@ fn make_response<'js>(
         kind: "basic",
         url: out.url.to_string(),
         redirected,
+        web_socket: None,
     };
     Class::instance(ctx.clone(), response).map_err(|e| thrown_value(ctx, e))
 }

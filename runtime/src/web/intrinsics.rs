@@ -37,6 +37,10 @@ pub struct Intrinsics<'js> {
     /// `(reason, promise) => boolean`: a rejection nobody handled, offered to the app's
     /// `process.on("unhandledRejection")` listeners; true if they took it.
     pub report_rejection: Function<'js>,
+    /// `(ws) => void`: takes a `WebSocketPair` end for a Response (throws if it is not one).
+    pub transfer_web_socket: Function<'js>,
+    /// `(ws, handle) => boolean`: binds the pair's server end to the connection's handle.
+    pub bind_web_socket: Function<'js>,
 }
 
 impl<'js> Intrinsics<'js> {
@@ -57,6 +61,8 @@ impl<'js> Intrinsics<'js> {
             make_form_data: obj.get("makeFormData")?,
             report_exception: obj.get("reportException")?,
             report_rejection: obj.get("reportRejection")?,
+            transfer_web_socket: obj.get("transferWebSocket")?,
+            bind_web_socket: obj.get("bindWebSocket")?,
         })
     }
 

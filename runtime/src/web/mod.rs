@@ -26,6 +26,7 @@ pub mod urlpattern;
 pub mod urlpattern_parts;
 pub mod util;
 pub mod webidl;
+pub mod websocket;
 
 use rquickjs::prelude::Func;
 use rquickjs::{Class, Ctx, Function, Module, Object, Result};
@@ -162,6 +163,9 @@ pub fn install(
         Func::from(crate::node::vm_native::run_in_new_realm),
     )?;
     native.set("wasm", crate::wasm::natives(ctx)?)?;
+    let ws = Object::new(ctx.clone())?;
+    ws.set("connect", Func::from(websocket::connect))?;
+    native.set("websocket", ws)?;
     let hooks: Object = install.call((native,))?;
     let _ = ctx.store_userdata(Intrinsics::from_object(&hooks)?);
     Ok(())

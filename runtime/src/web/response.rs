@@ -26,6 +26,8 @@ pub struct Response<'js> {
     /// Whether fetch() followed a redirect to get it.
     #[qjs(skip_trace)]
     pub redirected: bool,
+    /// The client end of a `WebSocketPair` (a 101 answer accepting a WebSocket).
+    pub web_socket: Option<Object<'js>>,
 }
 
 fn is_null_body_status(status: u16) -> bool {
@@ -45,14 +47,30 @@ fn build<'js>(
     let mut status = 200u16;
     let mut status_text = String::new();
     let mut map = HeaderMap::new();
+    let mut web_socket = None;
     if let Some(init) = init.filter(|v| !v.is_undefined() && !v.is_null()) {
         let Some(init) = init.as_object() else {
             return Err(Exception::throw_type(ctx, "ResponseInit must be an object"));
         };
+        let ws: Value = init.get("webSocket")?;
+        if !ws.is_undefined() && !ws.is_null() {
+            let Some(obj) = ws.as_object() else {
+                return Err(Exception::throw_type(
+                    ctx,
+                    "Response: webSocket must be an end of a WebSocketPair",
+                ));
+            };
+            let hooks = ctx.userdata::<super::intrinsics::Intrinsics>();
+            if let Some(hooks) = hooks {
+                hooks.transfer_web_socket.call::<_, ()>((obj.clone(),))?;
+            }
+            web_socket = Some(obj.clone());
+        }
         let s: Value = init.get("status")?;
         if !s.is_undefined() {
             let n: Coerced<f64> = s.get()?;
-            if !(200.0..=599.0).contains(&n.0) || n.0.fract() != 0.0 {
+            let upgrade = n.0 == 101.0 && web_socket.is_some();
+            if !upgrade && (!(200.0..=599.0).contains(&n.0) || n.0.fract() != 0.0) {
                 return Err(Exception::throw_range(
                     ctx,
                     &format!("Response status must be between 200 and 599, got {}", n.0),
@@ -99,6 +117,7 @@ fn build<'js>(
         kind: "default",
         url: String::new(),
         redirected: false,
+        web_socket,
     })
 }
 
@@ -156,6 +175,7 @@ impl<'js> Response<'js> {
             kind: "default",
             url: String::new(),
             redirected: false,
+            web_socket: None,
         })
     }
 
@@ -169,7 +189,14 @@ impl<'js> Response<'js> {
             kind: "error",
             url: String::new(),
             redirected: false,
+            web_socket: None,
         })
+    }
+
+    /// The `WebSocketPair` end this response accepts a WebSocket with, or `null`.
+    #[qjs(get, rename = "webSocket", enumerable, configurable)]
+    pub fn web_socket(&self) -> Option<Object<'js>> {
+        self.web_socket.clone()
     }
 
     #[qjs(get, enumerable, configurable)]
@@ -259,6 +286,7 @@ impl<'js> Response<'js> {
             kind: self.kind,
             url: self.url.clone(),
             redirected: self.redirected,
+            web_socket: None,
         })
     }
 }

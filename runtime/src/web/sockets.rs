@@ -172,14 +172,17 @@ fn socket_tls(config: &OutboundConfig) -> Arc<rustls::ClientConfig> {
 }
 
 /// The same configuration offering these ALPN protocols (`node:tls`'s `ALPNProtocols`).
-fn with_alpn(tls: &Arc<rustls::ClientConfig>, alpn: Vec<String>) -> Arc<rustls::ClientConfig> {
+pub(crate) fn with_alpn(
+    tls: &Arc<rustls::ClientConfig>,
+    alpn: Vec<String>,
+) -> Arc<rustls::ClientConfig> {
     let mut tls = (**tls).clone();
     tls.alpn_protocols = alpn.into_iter().map(String::into_bytes).collect();
     Arc::new(tls)
 }
 
 /// A TLS handshake over `stream`; the TLS stream and the protocol ALPN chose, if any.
-async fn handshake(
+pub(crate) async fn handshake(
     stream: Box<dyn OutboundIo>,
     host: &str,
     tls: Arc<rustls::ClientConfig>,
