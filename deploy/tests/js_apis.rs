@@ -41,6 +41,11 @@ fn webassembly() {
 }
 
 #[test]
+fn websocket() {
+    run_script("websocket.js");
+}
+
+#[test]
 fn crypto_subtle() {
     run_script("crypto_subtle.js");
 }

@@ -153,8 +153,14 @@ class WebSocket extends EventTarget {
     if (s.accepted) throw new TypeError("WebSocket.accept: this socket was already accepted");
     if (s.transferred) throw new TypeError("WebSocket.accept: this end was handed to a Response");
     s.accepted = true;
-    if (s.handle) s.handle.start((kind, a, b, c) => onNativeEvent(this, kind, a, b, c));
-    else flushLocal(this);
+    if (s.handle) {
+      s.handle.start((kind, a, b, c) => onNativeEvent(this, kind, a, b, c));
+      return;
+    }
+    // Both ends used in this isolate: what the other end sent so far arrives now.
+    const ps = s.peer?.[INTERNAL];
+    if (ps) for (const payload of ps.pending.splice(0)) deliverLocal(this, payload);
+    flushLocal(this);
   }
 
   send(data) {
@@ -178,13 +184,10 @@ class WebSocket extends EventTarget {
     if (s.kind === "pair") {
       const peer = s.peer;
       if (peer === null) return;
-      const ps = peer[INTERNAL];
-      if (ps.transferred && ps.bound === null) {
-        // The client end was returned in a Response: hold messages until the front binds it.
-        s.pending.push(payload);
-        return;
-      }
-      deliverLocal(peer, payload);
+      // Until the other end is accepted here or its Response binds it to a connection, the
+      // messages wait.
+      if (peer[INTERNAL].accepted) deliverLocal(peer, payload);
+      else s.pending.push(payload);
     }
   }
 

@@ -195,8 +195,11 @@ impl<'js> Response<'js> {
 
     /// The `WebSocketPair` end this response accepts a WebSocket with, or `null`.
     #[qjs(get, rename = "webSocket", enumerable, configurable)]
-    pub fn web_socket(&self) -> Option<Object<'js>> {
-        self.web_socket.clone()
+    pub fn web_socket(&self, ctx: Ctx<'js>) -> Value<'js> {
+        match &self.web_socket {
+            Some(ws) => ws.clone().into_value(),
+            None => Value::new_null(ctx),
+        }
     }
 
     #[qjs(get, enumerable, configurable)]
