@@ -55,6 +55,14 @@ if ! command -v systemd-analyze >/dev/null 2>&1; then
   apt-get update -qq && apt-get install -y -qq systemd >/dev/null
 fi
 
+step "python3-websockets and chromium (WebSocket clients: deploy/tests/websockets.rs, chat_browser.rs)"
+if ! /usr/bin/python3 -c 'import websockets' >/dev/null 2>&1; then
+  apt-get update -qq && apt-get install -y -qq python3-websockets >/dev/null
+fi
+if ! command -v chromium >/dev/null 2>&1; then
+  apt-get update -qq && apt-get install -y -qq chromium >/dev/null
+fi
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 

@@ -19,6 +19,7 @@ mod report;
 mod runtimes;
 mod server;
 mod wasm;
+mod websocket;
 mod wrk;
 
 use std::path::PathBuf;
@@ -87,6 +88,9 @@ struct Args {
     /// Deno, and the compile time of sql.js's module (cold, cached in process, cached on disk).
     #[arg(long)]
     wasm: bool,
+    /// WebSockets: 10,000 idle connections and echo throughput, against Deno and Bun.
+    #[arg(long)]
+    websockets: bool,
     /// With --fleet: deploys measured idle, and again under load.
     #[arg(long, default_value_t = 20)]
     fleet_deploys: usize,
@@ -228,12 +232,14 @@ fn main() -> Result<()> {
         println!("{}", table?);
         return Ok(());
     }
-    if args.express || args.wasm {
+    if args.express || args.wasm || args.websockets {
         let tools = peers::ensure(&args.peers, true)?;
         let run = if args.express {
             express::run
-        } else {
+        } else if args.wasm {
             wasm::run
+        } else {
+            websocket::run
         };
         let table = run(
             &std::fs::canonicalize(&edge)?,
