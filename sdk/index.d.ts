@@ -221,6 +221,28 @@ declare module "edge:sockets" {
   export function connect(address: string | SocketAddress, options?: SocketOptions): Socket;
 }
 
+/** WebSockets, Workers style: `new WebSocketPair()` gives `[client, server]`; the app accepts
+ * the server end and answers `new Response(null, { status: 101, webSocket: client })`. */
+declare class WebSocketPair {
+  constructor();
+  0: WebSocket;
+  1: WebSocket;
+}
+
+interface WebSocket {
+  /** Starts delivering a pair end's events; a server end must be accepted before it sends. */
+  accept(): void;
+}
+
+interface ResponseInit {
+  /** The client end of a `WebSocketPair`: with status 101 the response accepts a WebSocket. */
+  webSocket?: WebSocket | null;
+}
+
+interface Response {
+  readonly webSocket: WebSocket | null;
+}
+
 /** A `.wasm` file of the app, imported as on Workers: its compiled module. */
 declare module "*.wasm" {
   const module: WebAssembly.Module;

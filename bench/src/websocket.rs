@@ -69,7 +69,9 @@ async fn open(port: u16, i: usize) -> Result<Socket> {
     let local = Ipv4Addr::new(127, 0, 0, (i / PER_ADDRESS + 1) as u8);
     let socket = tokio::net::TcpSocket::new_v4()?;
     socket.bind(SocketAddr::from((local, 0)))?;
-    let tcp = socket.connect(SocketAddr::from(([127, 0, 0, 1], port))).await?;
+    let tcp = socket
+        .connect(SocketAddr::from(([127, 0, 0, 1], port)))
+        .await?;
     let (mut ws, _) =
         tokio_tungstenite::client_async(format!("ws://127.0.0.1:{port}/ws"), tcp).await?;
     ws.send(Message::text("hi")).await?;
@@ -197,7 +199,9 @@ pub fn run(edge: &Path, peers: &Path, tools: &Tools, seconds: u64, runs: usize) 
     let command = |rt: Runtime, port: u16| -> Option<Command> {
         let mut cmd = match rt {
             Runtime::Edge => crate::server::edge_dev(edge, &dir.join("edge.mjs"), port),
-            Runtime::Deno => crate::server::deno_serve(tools.deno.as_ref()?, &dir.join("deno.mjs"), port),
+            Runtime::Deno => {
+                crate::server::deno_serve(tools.deno.as_ref()?, &dir.join("deno.mjs"), port)
+            }
             Runtime::Bun => {
                 let mut c = Command::new(tools.bun.as_ref()?);
                 c.arg(dir.join("bun.mjs")).env("PORT", port.to_string());

@@ -75,7 +75,7 @@ fn the_examples_and_the_init_template_type_check() {
     let root = repo_root();
     let (ok, out) = check(&[&root.join("examples/hello-ts/index.ts")], false);
     assert!(ok, "{out}");
-    let js: Vec<PathBuf> = ["hello", "echo", "sse-chat"]
+    let js: Vec<PathBuf> = ["hello", "echo", "sse-chat", "chat"]
         .iter()
         .map(|e| root.join("examples").join(e).join("index.js"))
         .collect();
@@ -154,6 +154,8 @@ export default {
       D1PreparedStatement: names(env.DB.prepare("SELECT 1")),
       ExecutionContext: names(ctx),
       CacheStorage: names(caches),
+      WebSocket: names(new WebSocketPair()[1]),
+      Response: names(new Response(null)),
     });
   },
 };
@@ -168,6 +170,8 @@ export default {
         "D1PreparedStatement",
         "ExecutionContext",
         "CacheStorage",
+        "WebSocket",
+        "Response",
     ] {
         let runtime: Vec<String> = serde_json::from_value(shapes[interface].clone()).unwrap();
         for member in declared(interface) {

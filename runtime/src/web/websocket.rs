@@ -111,7 +111,7 @@ impl WsHandle {
     pub fn send<'js>(&self, ctx: Ctx<'js>, data: Value<'js>) -> Result<()> {
         let message = if let Some(s) = data.as_string() {
             Message::Text(s.to_string()?)
-        } else if let Some(blob) = Class::<Blob>::from_value(&data).ok() {
+        } else if let Ok(blob) = Class::<Blob>::from_value(&data) {
             Message::Binary(blob.borrow().data.clone())
         } else if let Some(bytes) = super::util::buffer_source_bytes(&data) {
             Message::Binary(bytes)

@@ -161,10 +161,7 @@ pub async fn run<IO, S>(
         let close_deadline = closing.unwrap_or_else(|| Instant::now() + idle);
         tokio::select! {
             read = read_some(&mut conn.io, &mut buf) => {
-                let n = match read {
-                    Ok(n) => n,
-                    Err(_) => 0,
-                };
+                let n: usize = read.unwrap_or_default();
                 if n == 0 {
                     break 'conn abnormal();
                 }
