@@ -3,45 +3,16 @@
 //! app keeps answering, and `fetch()` obeys each app's allow list and the private-address
 //! rules (with a real local HTTP server as the target).
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use common::{app, app_dir, runtime};
 use edge_isolates::{
-    AppRequest, AppSpec, Body, DispatchError, Host, HostError, HostOptions, HostRule, Limit,
-    Limits, WorkerPool,
+    AppRequest, Body, DispatchError, Host, HostError, HostOptions, HostRule, Limit, WorkerPool,
 };
-
-/// A fresh directory for one test's apps.
-fn app_dir(test: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("edge-tenancy-{}-{test}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// Writes `source` as app `name` (in a directory of its own) and returns its spec.
-fn app(dir: &Path, name: &str, source: &str) -> AppSpec {
-    let root = dir.join(name);
-    std::fs::create_dir_all(&root).unwrap();
-    let entry = root.join("app.js");
-    std::fs::write(&entry, source).unwrap();
-    AppSpec {
-        entry,
-        root,
-        env: Vec::new(),
-        allowed_hosts: Vec::new(),
-        limits: Limits::default(),
-        ..AppSpec::default()
-    }
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-}
 
 /// A host on two workers whose warm pools are full, so that apps start on isolates made
 /// ahead of time and configured for them.

@@ -4,38 +4,22 @@
 //! the app recovers on a fresh isolate), and a new version leaves the sockets open on the old
 //! one to it.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
+use common::{app_dir, runtime};
 use edge_isolates::websocket::{Command, Event, Message, Session};
 use edge_isolates::{AppRequest, AppSpec, Body, Host, HostError, HostOptions, Limits, WorkerPool};
 
-fn app_dir(test: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("edge-ws-{}-{test}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
+/// App `name` with these limits.
 fn app(dir: &Path, name: &str, source: &str, limits: Limits) -> AppSpec {
-    let root = dir.join(name);
-    std::fs::create_dir_all(&root).unwrap();
-    let entry = root.join("app.js");
-    std::fs::write(&entry, source).unwrap();
     AppSpec {
-        entry,
-        root,
         limits,
-        ..AppSpec::default()
+        ..common::app(dir, name, source)
     }
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
 }
 
 fn host() -> Arc<Host> {

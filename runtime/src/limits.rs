@@ -188,16 +188,27 @@ impl Meter {
     /// Charges `bytes` of a new native buffer; `None` (and the isolate terminated) if that
     /// passes the memory limit. The charge is released when the returned value drops.
     pub fn charge_native(self: &Arc<Self>, bytes: usize) -> Option<NativeCharge> {
+        self.charge_native_bytes(bytes).then(|| NativeCharge {
+            meter: self.clone(),
+            bytes,
+        })
+    }
+
+    /// Charges `bytes` held natively until [`Meter::release_native_bytes`]; false (and the
+    /// isolate terminated) if that passes the memory limit.
+    pub fn charge_native_bytes(&self, bytes: usize) -> bool {
         let held = self.native_bytes.fetch_add(bytes, Ordering::Relaxed) + bytes;
         if held > self.memory_limit.load(Ordering::Relaxed) {
             self.native_bytes.fetch_sub(bytes, Ordering::Relaxed);
             self.trip(Limit::Memory);
-            return None;
+            return false;
         }
-        Some(NativeCharge {
-            meter: self.clone(),
-            bytes,
-        })
+        true
+    }
+
+    /// Releases bytes charged with [`Meter::charge_native_bytes`].
+    pub fn release_native_bytes(&self, bytes: usize) {
+        self.native_bytes.fetch_sub(bytes, Ordering::Relaxed);
     }
 
     /// Counts a subrequest; `Err(limit)` if the budget has none left.
@@ -242,9 +253,7 @@ pub struct NativeCharge {
 
 impl Drop for NativeCharge {
     fn drop(&mut self) {
-        self.meter
-            .native_bytes
-            .fetch_sub(self.bytes, Ordering::Relaxed);
+        self.meter.release_native_bytes(self.bytes);
     }
 }
 

@@ -137,8 +137,23 @@ impl WsHandle {
                 "WebSocket.send: too much data is waiting to be sent; wait for bufferedAmount to go down",
             ));
         }
-        if self.commands.send(Command::Send(message)).is_ok() {
-            self.buffered.fetch_add(len, Ordering::Relaxed);
+        // Bytes waiting to be sent count against the isolate's memory limit until written.
+        let meter = ctx.userdata::<MeterRef>().map(|m| m.0.clone());
+        if let Some(meter) = &meter {
+            if !meter.charge_native_bytes(len) {
+                return Err(Exception::throw_range(
+                    &ctx,
+                    "WebSocket.send: the data waiting to be sent passes the app's memory limit",
+                ));
+            }
+        }
+        self.buffered.fetch_add(len, Ordering::Relaxed);
+        if self.commands.send(Command::Send(message)).is_err() {
+            // The connection is gone: nothing will be written.
+            self.buffered.fetch_sub(len, Ordering::Relaxed);
+            if let Some(meter) = &meter {
+                meter.release_native_bytes(len);
+            }
         }
         Ok(())
     }
@@ -210,6 +225,12 @@ async fn deliver<'js>(
     drop(guard);
 }
 
+/// Releases sent bytes from the isolate's memory charge.
+fn release(ctx: &Ctx<'_>) -> Option<websocket::session::Release> {
+    let meter = ctx.userdata::<MeterRef>()?.0.clone();
+    Some(Arc::new(move |bytes| meter.release_native_bytes(bytes)))
+}
+
 /// A new server session for a `Response` carrying a `webSocket`: the session for the front,
 /// and the handle the app's server socket is bound to.
 pub(crate) fn server_session<'js>(
@@ -217,7 +238,7 @@ pub(crate) fn server_session<'js>(
     protocol: Option<String>,
 ) -> Result<(Session, Class<'js, WsHandle>)> {
     let state = state(ctx);
-    let (ends, app) = websocket::pair(state.limits);
+    let (ends, app) = websocket::pair(state.limits, release(ctx));
     let handle = Class::instance(
         ctx.clone(),
         WsHandle {
@@ -261,7 +282,7 @@ pub fn connect<'js>(
         ));
     }
     let state = state(&ctx);
-    let (ends, app) = websocket::pair(state.limits);
+    let (ends, app) = websocket::pair(state.limits, release(&ctx));
     let guard = OpenGuard::new(&state.open);
     let commands = app.commands.clone();
     let handle = Class::instance(

@@ -10,7 +10,7 @@ mod decoder;
 mod deflate;
 mod frame;
 mod handshake;
-mod session;
+pub(crate) mod session;
 
 pub use connection::{run, Role};
 pub use deflate::DeflateConfig;

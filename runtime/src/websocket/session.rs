@@ -91,7 +91,12 @@ pub struct SessionEnds {
     pub limits: Limits,
     /// Kept until the connection ends (the embedder's counts of open sockets).
     guards: Vec<Box<dyn Any + Send>>,
+    /// Told of bytes leaving the send buffer (the isolate charges them to its memory limit).
+    released: Option<Release>,
 }
+
+/// What is told of bytes leaving a send buffer.
+pub(crate) type Release = Arc<dyn Fn(usize) + Send + Sync>;
 
 impl SessionEnds {
     /// Keeps `guard` alive for as long as the connection runs.
@@ -102,6 +107,21 @@ impl SessionEnds {
     /// Notes that a message of `len` bytes left the send buffer.
     pub(crate) fn sent(&self, len: usize) {
         self.buffered.fetch_sub(len, Ordering::Relaxed);
+        if let Some(release) = &self.released {
+            release(len);
+        }
+    }
+}
+
+impl Drop for SessionEnds {
+    /// Messages never sent leave the buffer too.
+    fn drop(&mut self) {
+        self.commands.close();
+        while let Ok(command) = self.commands.try_recv() {
+            if let Command::Send(message) = command {
+                self.sent(message.len());
+            }
+        }
     }
 }
 
@@ -129,8 +149,8 @@ pub(crate) struct AppEnds {
     pub buffered: Arc<AtomicUsize>,
 }
 
-/// A connected pair of session ends.
-pub(crate) fn pair(limits: Limits) -> (SessionEnds, AppEnds) {
+/// A connected pair of session ends; `released` is told of sent bytes.
+pub(crate) fn pair(limits: Limits, released: Option<Release>) -> (SessionEnds, AppEnds) {
     let (events_tx, events_rx) = mpsc::channel(EVENT_DEPTH);
     let (commands_tx, commands_rx) = mpsc::unbounded_channel();
     let buffered = Arc::new(AtomicUsize::new(0));
@@ -141,6 +161,7 @@ pub(crate) fn pair(limits: Limits) -> (SessionEnds, AppEnds) {
             buffered: buffered.clone(),
             limits,
             guards: Vec::new(),
+            released,
         },
         AppEnds {
             events: events_rx,
