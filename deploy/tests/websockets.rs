@@ -60,6 +60,7 @@ fn the_ws_package_talks_to_an_echo_app() {
         "pong are you there",
         "close 1000 done",
         "server close 4000 asked",
+        "server close 1005 ",
         "16 MiB 1009 message too big",
         "invalid utf-8 1007 invalid UTF-8 in a text message",
         "hono hono: hi",

@@ -714,6 +714,15 @@ fn hold_websocket(tenant: &Tenant, mut response: AppResponse) -> Result<AppRespo
     let limit = tenant.limits.websockets;
     if open.fetch_add(1, Ordering::AcqRel) >= limit {
         open.fetch_sub(1, Ordering::AcqRel);
+        // The app's socket learns it is gone.
+        let _ = session
+            .ends
+            .events
+            .try_send(edge_runtime::websocket::Event::Close {
+                code: edge_runtime::websocket::close_code::ABNORMAL,
+                reason: String::new(),
+                clean: false,
+            });
         return Err(HostError::TooManyWebSockets(limit));
     }
     session.ends.hold(OpenWebSocket(open.clone()));

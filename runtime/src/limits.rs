@@ -206,6 +206,17 @@ impl Meter {
         true
     }
 
+    /// Charges `bytes` like [`Meter::charge_native_bytes`] if they fit under the memory
+    /// limit; false, with nothing charged and the isolate left running, if not.
+    pub fn try_charge_native_bytes(&self, bytes: usize) -> bool {
+        let held = self.native_bytes.fetch_add(bytes, Ordering::Relaxed) + bytes;
+        if held > self.memory_limit.load(Ordering::Relaxed) {
+            self.native_bytes.fetch_sub(bytes, Ordering::Relaxed);
+            return false;
+        }
+        true
+    }
+
     /// Releases bytes charged with [`Meter::charge_native_bytes`].
     pub fn release_native_bytes(&self, bytes: usize) {
         self.native_bytes.fetch_sub(bytes, Ordering::Relaxed);

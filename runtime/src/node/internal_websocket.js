@@ -207,9 +207,14 @@ class WebSocket extends EventTarget {
     if (s.kind === "pair" && !s.handle && !s.accepted && !s.transferred) {
       throw invalidState("WebSocket.close: call accept() first");
     }
+    // A reason without a code goes with 1000.
+    if (code === undefined && reason) code = 1000;
+    // Closing while connecting fails the connection: an error event, then close (1006).
+    if (s.state === CONNECTING) s.failed = true;
     s.state = CLOSING;
     if (s.handle) {
-      s.handle.close(code, reason ?? "");
+      if (code === undefined) s.handle.close();
+      else s.handle.close(code, reason ?? "");
       return;
     }
     s.closeArgs = [code, reason ?? ""];
@@ -292,12 +297,17 @@ function onNativeEvent(ws, kind, a, b, c) {
       ws.dispatchEvent(new MessageEvent("message", { data: messageData(s, a), origin: originOf(s) }));
       return;
     case "error":
+      // The connection could not be opened (a "close" with 1006 follows).
       s.state = CLOSED;
+      s.errored = true;
       ws.dispatchEvent(new ErrorEvent("error", { message: a }));
       return;
     case "close":
-      if (!c && s.kind === "client" && a !== 1006) ws.dispatchEvent(new Event("error"));
-      finish(ws, a, b, c);
+      // A connection that failed (no close frame received, or closed while connecting) fires
+      // "error" first.
+      if (!s.errored && (s.failed || (!c && s.kind === "client"))) ws.dispatchEvent(new Event("error"));
+      if (s.failed) finish(ws, 1006, "", false);
+      else finish(ws, a, b, c);
       return;
   }
 }
@@ -374,7 +384,11 @@ function bind(ws, handle) {
   s.state = CLOSED;
   ss.handle = handle;
   for (const payload of ss.pending.splice(0)) handle.send(payload);
-  if (ss.state === CLOSING) handle.close(...ss.closeArgs);
+  if (ss.state === CLOSING) {
+    const [code, reason] = ss.closeArgs;
+    if (code === undefined) handle.close();
+    else handle.close(code, reason);
+  }
   if (ss.accepted) handle.start((kind, a, b, c) => onNativeEvent(server, kind, a, b, c));
   return true;
 }

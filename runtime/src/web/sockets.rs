@@ -49,12 +49,13 @@ fn open_sockets(ctx: &Ctx<'_>) -> OpenSockets {
     open
 }
 
-/// One socket's place in the isolate's count, from `connect()` until its task ends.
-struct Slot(OpenSockets);
+/// One socket's place in the isolate's count, from `connect()` (or `new WebSocket()`) until
+/// its task ends.
+pub(crate) struct Slot(OpenSockets);
 
 impl Slot {
     /// Takes a place, or says why there is none.
-    fn take(ctx: &Ctx<'_>) -> Result<Slot> {
+    pub(crate) fn take(ctx: &Ctx<'_>) -> Result<Slot> {
         let open = open_sockets(ctx);
         if open.0.get() >= MAX_OPEN_SOCKETS {
             return Err(Exception::throw_type(

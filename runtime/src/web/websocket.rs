@@ -140,7 +140,7 @@ impl WsHandle {
         // Bytes waiting to be sent count against the isolate's memory limit until written.
         let meter = ctx.userdata::<MeterRef>().map(|m| m.0.clone());
         if let Some(meter) = &meter {
-            if !meter.charge_native_bytes(len) {
+            if !meter.try_charge_native_bytes(len) {
                 return Err(Exception::throw_range(
                     &ctx,
                     "WebSocket.send: the data waiting to be sent passes the app's memory limit",
@@ -158,12 +158,14 @@ impl WsHandle {
         Ok(())
     }
 
-    /// Starts the close handshake.
-    pub fn close(&self, code: Opt<u16>, reason: Opt<String>) {
-        let _ = self.commands.send(Command::Close {
-            code: code.0,
-            reason: reason.0.unwrap_or_default(),
-        });
+    /// Starts the close handshake (`undefined` arguments count as absent).
+    pub fn close<'js>(&self, code: Opt<Value<'js>>, reason: Opt<Value<'js>>) {
+        let code = code.0.and_then(|c| c.as_number()).map(|c| c as u16);
+        let reason = reason
+            .0
+            .and_then(|r| r.as_string().and_then(|s| s.to_string().ok()))
+            .unwrap_or_default();
+        let _ = self.commands.send(Command::Close { code, reason });
     }
 
     /// Bytes queued and not yet written to the connection.
@@ -281,6 +283,8 @@ pub fn connect<'js>(
             &format!("Too many subrequests: a request may open {limit} connections"),
         ));
     }
+    // A client is one of the isolate's open sockets, as `connect()`'s are.
+    let slot = super::sockets::Slot::take(&ctx)?;
     let state = state(&ctx);
     let (ends, app) = websocket::pair(state.limits, release(&ctx));
     let guard = OpenGuard::new(&state.open);
@@ -342,6 +346,7 @@ pub fn connect<'js>(
                 );
                 let events = deliver(ctx2, app.events, commands, callback, Some(guard));
                 tokio::join!(connection, events);
+                drop(slot);
             }
         }
     });

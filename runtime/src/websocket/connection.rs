@@ -35,6 +35,12 @@ pub enum Role {
 /// connection) once this end has sent its own.
 const CLOSE_WAIT: Duration = Duration::from_secs(5);
 
+/// How long one frame may take to write (the peer reading nothing meanwhile).
+const WRITE_LIMIT: Duration = Duration::from_secs(30);
+
+/// How long a received message may wait for the app to take it (the app's queue full).
+const APP_LIMIT: Duration = Duration::from_secs(60);
+
 /// Bytes read from the socket at a time.
 const SCRATCH: usize = 16 * 1024;
 
@@ -84,8 +90,21 @@ impl<IO: AsyncWrite + Unpin> Conn<IO> {
         let key = self.mask_key();
         self.out.clear();
         write_frame(&mut self.out, opcode, rsv1, payload, key);
-        self.io.write_all(&self.out).await?;
-        self.io.flush().await?;
+        // A peer that stops reading fails the connection instead of holding it forever.
+        let written = tokio::time::timeout(WRITE_LIMIT, async {
+            self.io.write_all(&self.out).await?;
+            self.io.flush().await
+        })
+        .await;
+        match written {
+            Ok(result) => result?,
+            Err(_) => {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    "the peer stopped reading",
+                ))
+            }
+        }
         // A large message's buffer is not kept for the connection's life.
         if self.out.capacity() > 64 * 1024 {
             self.out = BytesMut::new();
@@ -173,13 +192,29 @@ pub async fn run<IO, S>(
                             if closing.is_some() || app_gone {
                                 continue;
                             }
-                            if session.events.send(Event::Message(message)).await.is_err() {
-                                // Nobody listens any more.
-                                app_gone = true;
-                                if conn.send_close(Some(close_code::GOING_AWAY), "").await.is_err() {
+                            let taken = tokio::time::timeout(
+                                APP_LIMIT,
+                                session.events.send(Event::Message(message)),
+                            )
+                            .await;
+                            match taken {
+                                Ok(Ok(())) => {}
+                                Ok(Err(_)) => {
+                                    // Nobody listens any more.
+                                    app_gone = true;
+                                    if conn.send_close(Some(close_code::GOING_AWAY), "").await.is_err() {
+                                        break 'conn abnormal();
+                                    }
+                                    closing = Some(Instant::now() + CLOSE_WAIT);
+                                }
+                                Err(_) => {
+                                    // The app takes no messages (it never accepted the socket,
+                                    // or is stuck): the connection fails.
+                                    let _ = conn
+                                        .send_close(Some(close_code::INTERNAL), "the app is not taking messages")
+                                        .await;
                                     break 'conn abnormal();
                                 }
-                                closing = Some(Instant::now() + CLOSE_WAIT);
                             }
                         }
                         Ok(Some(Incoming::Ping(payload))) => {
@@ -213,7 +248,9 @@ pub async fn run<IO, S>(
                                 skip_to_close(&mut conn.io, &mut buf, role == Role::Client),
                             )
                             .await;
-                            break 'conn Event::Close { code, reason: reason.to_owned(), clean: false };
+                            // The app sees 1006: no close frame was received (RFC 6455 §7.1.5).
+                            tracing::debug!(code, reason, "WebSocket connection failed");
+                            break 'conn abnormal();
                         }
                     }
                 }
@@ -264,9 +301,9 @@ pub async fn run<IO, S>(
             }
         }
     };
-    let _ = conn.io.shutdown().await;
+    let _ = tokio::time::timeout(CLOSE_WAIT, conn.io.shutdown()).await;
     if !app_gone {
-        let _ = session.events.send(end).await;
+        let _ = tokio::time::timeout(CLOSE_WAIT, session.events.send(end)).await;
     }
 }
 
@@ -307,7 +344,7 @@ async fn skip_to_close<IO: AsyncRead + Unpin>(io: &mut IO, buf: &mut BytesMut, t
             buf.advance(h.len);
             skip = h.payload_len;
         }
-        buf.clear();
+        // What is left is the start of a header: kept for the next read.
         match read_some(io, buf).await {
             Ok(0) | Err(_) => return,
             Ok(_) => {}

@@ -36,6 +36,9 @@ struct Partial {
     text: bool,
     compressed: bool,
     data: BytesMut,
+    /// How much of `data` is known to be valid UTF-8 (text messages): each fragment's bytes
+    /// are checked once, not the whole message again.
+    valid: usize,
 }
 
 /// The receiving half of a connection.
@@ -124,7 +127,7 @@ impl Decoder {
                     _ => Err(fail(close_code::PROTOCOL_ERROR, "unknown opcode")),
                 };
             }
-            let partial = match self.partial.take() {
+            let mut partial = match self.partial.take() {
                 Some(mut p) => {
                     p.data.extend_from_slice(&payload);
                     p
@@ -133,13 +136,19 @@ impl Decoder {
                     text: h.opcode == frame::TEXT,
                     compressed: h.rsv1,
                     data: payload,
+                    valid: 0,
                 },
             };
-            if partial.text && !partial.compressed && !could_be_utf8(&partial.data, h.fin) {
-                return Err(fail(
-                    close_code::INVALID_DATA,
-                    "invalid UTF-8 in a text message",
-                ));
+            if partial.text && !partial.compressed {
+                match utf8_checked(&partial.data, partial.valid, h.fin) {
+                    Some(valid) => partial.valid = valid,
+                    None => {
+                        return Err(fail(
+                            close_code::INVALID_DATA,
+                            "invalid UTF-8 in a text message",
+                        ))
+                    }
+                }
             }
             if !h.fin {
                 self.partial = Some(partial);
@@ -177,11 +186,14 @@ impl Decoder {
     }
 }
 
-/// Whether `data` is valid UTF-8, or (unless `whole`) the start of valid UTF-8 cut short.
-fn could_be_utf8(data: &[u8], whole: bool) -> bool {
-    match std::str::from_utf8(data) {
-        Ok(_) => true,
-        Err(e) => !whole && e.error_len().is_none(),
+/// Checks `data` from `valid` on (what came before is known to be valid UTF-8): the new
+/// length of the valid prefix, or `None` if the bytes cannot be UTF-8 (a character cut short
+/// at the end is fine unless the message is `whole`).
+fn utf8_checked(data: &[u8], valid: usize, whole: bool) -> Option<usize> {
+    match std::str::from_utf8(&data[valid..]) {
+        Ok(_) => Some(data.len()),
+        Err(e) if !whole && e.error_len().is_none() => Some(valid + e.valid_up_to()),
+        Err(_) => None,
     }
 }
 
@@ -312,6 +324,21 @@ mod tests {
                 .code,
             1009
         );
+    }
+
+    #[test]
+    fn a_long_run_of_empty_fragments_is_one_message() {
+        let mut d = Decoder::new(true, 2 << 20, None);
+        let mut buf = frame(0x01, "é".repeat(300_000).as_bytes());
+        for _ in 0..10_000 {
+            buf.extend_from_slice(&frame(0x00, b""));
+        }
+        buf.extend_from_slice(&frame(0x80, b"!"));
+        let got = decode_all(&mut d, buf);
+        let Ok(Incoming::Message(Message::Text(text))) = &got[0] else {
+            panic!("{:?}", got.first().map(|r| r.as_ref().map(|_| ())));
+        };
+        assert_eq!(text.len(), 600_001);
     }
 
     #[test]

@@ -89,14 +89,20 @@ impl Deflate {
                     if out.len() > limit {
                         return Err(InflateError::TooBig);
                     }
-                    out.reserve(out.capacity().max(1024));
+                    // Grow, but never much past the limit.
+                    let room = out.capacity().max(1024).min(limit + 1 - out.len());
+                    out.reserve_exact(room.max(1));
                 }
                 let before = (d.total_in(), d.total_out());
                 match d.decompress_vec(&input[consumed..], &mut out, FlushDecompress::Sync) {
                     Ok(Status::StreamEnd) => {
-                        // A final block: the stream starts over for the next message.
+                        // The peer ended the message with a final block (RFC 7692 §7.2.3.3):
+                        // the stream starts over for the next message, and no tail follows.
                         d.reset(false);
-                        break;
+                        if out.len() > limit {
+                            return Err(InflateError::TooBig);
+                        }
+                        return Ok(out);
                     }
                     Ok(_) => {}
                     Err(_) => return Err(InflateError::Invalid),
@@ -155,6 +161,19 @@ mod tests {
             c.inflate(&[0xff, 0xff, 0xff, 0xff, 0x00], 1 << 20),
             Err(InflateError::Invalid)
         );
+    }
+
+    #[test]
+    fn a_message_ending_in_a_final_block_leaves_the_next_one_intact() {
+        use flate2::write::DeflateEncoder;
+        use std::io::Write;
+        let mut d = Deflate::new(DeflateConfig::default());
+        for text in ["first message, finished with BFINAL", "second one"] {
+            let mut enc = DeflateEncoder::new(Vec::new(), Compression::default());
+            enc.write_all(text.as_bytes()).unwrap();
+            let wire = enc.finish().unwrap();
+            assert_eq!(d.inflate(&wire, 1 << 20).unwrap(), text.as_bytes());
+        }
     }
 
     #[test]

@@ -16,7 +16,7 @@ use tokio::sync::mpsc;
 pub const DEFAULT_MAX_MESSAGE: usize = 1 << 20;
 
 /// How many received messages may wait for the app before the connection stops reading.
-const EVENT_DEPTH: usize = 16;
+const EVENT_DEPTH: usize = 4;
 
 /// One message.
 #[derive(Debug, Clone, PartialEq, Eq)]
