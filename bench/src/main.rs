@@ -232,14 +232,25 @@ fn main() -> Result<()> {
         println!("{}", table?);
         return Ok(());
     }
-    if args.express || args.wasm || args.websockets {
+    if args.websockets {
+        let tools = peers::ensure(&args.peers, true)?;
+        let table = websocket::run(
+            &std::fs::canonicalize(&edge)?,
+            &args.peers,
+            &tools,
+            args.duration,
+            args.runs,
+            &args.runtimes,
+        )?;
+        println!("{table}");
+        return Ok(());
+    }
+    if args.express || args.wasm {
         let tools = peers::ensure(&args.peers, true)?;
         let run = if args.express {
             express::run
-        } else if args.wasm {
-            wasm::run
         } else {
-            websocket::run
+            wasm::run
         };
         let table = run(
             &std::fs::canonicalize(&edge)?,

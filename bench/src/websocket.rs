@@ -187,8 +187,15 @@ fn median(values: &mut [f64]) -> f64 {
     values.get(values.len() / 2).copied().unwrap_or(0.0)
 }
 
-/// Measures Edge, Deno and Bun; a markdown report.
-pub fn run(edge: &Path, peers: &Path, tools: &Tools, seconds: u64, runs: usize) -> Result<String> {
+/// Measures Edge, Deno and Bun (those of `only`, if given); a markdown report.
+pub fn run(
+    edge: &Path,
+    peers: &Path,
+    tools: &Tools,
+    seconds: u64,
+    runs: usize,
+    only: &[String],
+) -> Result<String> {
     raise_fd_limit();
     let peers = std::fs::canonicalize(peers)?;
     let dir = peers.join("websocket-bench");
@@ -218,6 +225,9 @@ pub fn run(edge: &Path, peers: &Path, tools: &Tools, seconds: u64, runs: usize) 
         .build()?;
     let mut rows = Vec::new();
     for runtime in [Runtime::Edge, Runtime::Deno, Runtime::Bun] {
+        if !only.is_empty() && !only.iter().any(|n| n == runtime.name()) {
+            continue;
+        }
         let port = free_port();
         let Some(cmd) = command(runtime, port) else {
             eprintln!("bench: {} is not installed", runtime.name());

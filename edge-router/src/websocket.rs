@@ -184,7 +184,7 @@ pub(crate) fn attach(
             }
             Err(e) => {
                 tracing::debug!("WebSocket upgrade failed: {e}");
-                let _ = ends.events.try_send(gone());
+                ends.try_send_event(gone());
             }
         }
     });
@@ -206,7 +206,7 @@ fn gone() -> Event {
 
 /// Answers a request whose WebSocket cannot be opened; the app's socket sees it closed.
 fn refuse(session: Session, status: StatusCode, text: &str) -> AppResponse {
-    let _ = session.ends.events.try_send(gone());
+    session.ends.try_send_event(gone());
     let mut headers = HeaderMap::new();
     headers.insert(
         header::CONTENT_TYPE,

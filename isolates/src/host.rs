@@ -715,10 +715,9 @@ fn hold_websocket(tenant: &Tenant, mut response: AppResponse) -> Result<AppRespo
     if open.fetch_add(1, Ordering::AcqRel) >= limit {
         open.fetch_sub(1, Ordering::AcqRel);
         // The app's socket learns it is gone.
-        let _ = session
+        session
             .ends
-            .events
-            .try_send(edge_runtime::websocket::Event::Close {
+            .try_send_event(edge_runtime::websocket::Event::Close {
                 code: edge_runtime::websocket::close_code::ABNORMAL,
                 reason: String::new(),
                 clean: false,

@@ -70,13 +70,14 @@ async fn open(host: &Host, app: &str) -> Result<Session, HostError> {
 
 /// Sends a text message as the peer and returns what the app sends back.
 async fn round_trip(session: &mut Session, text: &str) -> Command {
-    session
-        .ends
-        .events
-        .send(Event::Message(Message::Text(text.into())))
-        .await
-        .expect("the app listens");
-    tokio::time::timeout(Duration::from_secs(10), session.ends.commands.recv())
+    assert!(
+        session
+            .ends
+            .send_event(Event::Message(Message::Text(text.into())))
+            .await,
+        "the app listens"
+    );
+    tokio::time::timeout(Duration::from_secs(10), session.ends.next_command())
         .await
         .expect("an answer in time")
         .expect("the socket is open")

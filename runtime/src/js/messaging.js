@@ -3,6 +3,8 @@
 // detach) and delivered to the other port as a task of its own, once that port is started.
 
 const PORT = Symbol("port");
+// The ports of an event that carries none (a frozen array: one serves every such event).
+const NO_PORTS = Object.freeze([]);
 
 class MessageEvent extends Event {
   #init;
@@ -14,7 +16,7 @@ class MessageEvent extends Event {
       origin: opts.origin === undefined ? "" : String(opts.origin),
       lastEventId: opts.lastEventId === undefined ? "" : String(opts.lastEventId),
       source: opts.source ?? null,
-      ports: Object.freeze(opts.ports === undefined ? [] : Array.from(opts.ports)),
+      ports: opts.ports === undefined ? NO_PORTS : Object.freeze(Array.from(opts.ports)),
     };
   }
   get data() {

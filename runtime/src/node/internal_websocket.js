@@ -390,6 +390,9 @@ function bind(ws, handle) {
     else handle.close(code, reason);
   }
   if (ss.accepted) handle.start((kind, a, b, c) => onNativeEvent(server, kind, a, b, c));
+  // The ends part: the client end's work is done (and it is not kept alive by the server's).
+  s.peer = null;
+  ss.peer = null;
   return true;
 }
 

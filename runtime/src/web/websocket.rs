@@ -75,10 +75,10 @@ impl Drop for OpenGuard {
 #[rquickjs::class(rename = "WebSocketHandle")]
 pub struct WsHandle {
     #[qjs(skip_trace)]
-    commands: mpsc::UnboundedSender<Command>,
+    commands: mpsc::UnboundedSender<Box<Command>>,
     /// Taken by `start` (server sockets; a client's task delivers its own).
     #[qjs(skip_trace)]
-    events: RefCell<Option<mpsc::Receiver<Event>>>,
+    events: RefCell<Option<mpsc::Receiver<Box<Event>>>>,
     #[qjs(skip_trace)]
     buffered: Arc<AtomicUsize>,
     #[qjs(skip_trace)]
@@ -148,7 +148,11 @@ impl WsHandle {
             }
         }
         self.buffered.fetch_add(len, Ordering::Relaxed);
-        if self.commands.send(Command::Send(message)).is_err() {
+        if self
+            .commands
+            .send(Box::new(Command::Send(message)))
+            .is_err()
+        {
             // The connection is gone: nothing will be written.
             self.buffered.fetch_sub(len, Ordering::Relaxed);
             if let Some(meter) = &meter {
@@ -165,7 +169,9 @@ impl WsHandle {
             .0
             .and_then(|r| r.as_string().and_then(|s| s.to_string().ok()))
             .unwrap_or_default();
-        let _ = self.commands.send(Command::Close { code, reason });
+        let _ = self
+            .commands
+            .send(Box::new(Command::Close { code, reason }));
     }
 
     /// Bytes queued and not yet written to the connection.
@@ -180,18 +186,18 @@ impl WsHandle {
 /// elsewhere) the connection is closed with 1011.
 async fn deliver<'js>(
     ctx: Ctx<'js>,
-    mut events: mpsc::Receiver<Event>,
-    commands: mpsc::UnboundedSender<Command>,
+    mut events: mpsc::Receiver<Box<Event>>,
+    commands: mpsc::UnboundedSender<Box<Command>>,
     callback: Function<'js>,
     guard: Option<OpenGuard>,
 ) {
     let limit_hit = |ctx: &Ctx<'js>| {
         let hit = ctx.userdata::<MeterRef>().and_then(|m| m.0.hit());
         if let Some(limit) = hit {
-            let _ = commands.send(Command::Close {
+            let _ = commands.send(Box::new(Command::Close {
                 code: Some(websocket::close_code::INTERNAL),
                 reason: limit.to_string(),
-            });
+            }));
         }
         hit.is_some()
     };
@@ -202,8 +208,8 @@ async fn deliver<'js>(
         if let Some(meter) = ctx.userdata::<MeterRef>() {
             meter.0.renew();
         }
-        let last = matches!(event, Event::Close { .. });
-        let outcome = match event {
+        let last = matches!(*event, Event::Close { .. });
+        let outcome = match *event {
             Event::Message(Message::Text(text)) => callback.call::<_, ()>(("message", text)),
             Event::Message(Message::Binary(bytes)) => ArrayBuffer::new(ctx.clone(), bytes.to_vec())
                 .and_then(|buffer| callback.call::<_, ()>(("message", buffer))),

@@ -194,12 +194,12 @@ pub async fn run<IO, S>(
                             }
                             let taken = tokio::time::timeout(
                                 APP_LIMIT,
-                                session.events.send(Event::Message(message)),
+                                session.send_event(Event::Message(message)),
                             )
                             .await;
                             match taken {
-                                Ok(Ok(())) => {}
-                                Ok(Err(_)) => {
+                                Ok(true) => {}
+                                Ok(false) => {
                                     // Nobody listens any more.
                                     app_gone = true;
                                     if conn.send_close(Some(close_code::GOING_AWAY), "").await.is_err() {
@@ -259,7 +259,7 @@ pub async fn run<IO, S>(
                     buf = BytesMut::new();
                 }
             }
-            command = session.commands.recv(), if closing.is_none() => {
+            command = session.next_command(), if closing.is_none() => {
                 idle_timer.as_mut().reset(Instant::now() + idle);
                 let sent = match command {
                     Some(Command::Send(message)) => {
@@ -303,7 +303,7 @@ pub async fn run<IO, S>(
     };
     let _ = tokio::time::timeout(CLOSE_WAIT, conn.io.shutdown()).await;
     if !app_gone {
-        let _ = tokio::time::timeout(CLOSE_WAIT, session.events.send(end)).await;
+        let _ = tokio::time::timeout(CLOSE_WAIT, session.send_event(end)).await;
     }
 }
 

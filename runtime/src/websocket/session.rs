@@ -82,10 +82,11 @@ impl Default for Limits {
 }
 
 /// The connection's side of a session: where received messages go and where the app's
-/// commands come from.
+/// commands come from. (Both channels carry boxes: a channel allocates 32 slots at once, and
+/// an idle connection should hold little.)
 pub struct SessionEnds {
-    pub events: mpsc::Sender<Event>,
-    pub commands: mpsc::UnboundedReceiver<Command>,
+    events: mpsc::Sender<Box<Event>>,
+    commands: mpsc::UnboundedReceiver<Box<Command>>,
     /// Bytes of messages sent by the app and not yet written.
     pub buffered: Arc<AtomicUsize>,
     pub limits: Limits,
@@ -99,6 +100,22 @@ pub struct SessionEnds {
 pub(crate) type Release = Arc<dyn Fn(usize) + Send + Sync>;
 
 impl SessionEnds {
+    /// Hands an event to the app, waiting while its queue is full; false if the app's side is
+    /// gone.
+    pub async fn send_event(&self, event: Event) -> bool {
+        self.events.send(Box::new(event)).await.is_ok()
+    }
+
+    /// Hands an event to the app if its queue has room.
+    pub fn try_send_event(&self, event: Event) {
+        let _ = self.events.try_send(Box::new(event));
+    }
+
+    /// The app's next command; `None` once its side is gone.
+    pub async fn next_command(&mut self) -> Option<Command> {
+        self.commands.recv().await.map(|c| *c)
+    }
+
     /// Keeps `guard` alive for as long as the connection runs.
     pub fn hold(&mut self, guard: impl Any + Send) {
         self.guards.push(Box::new(guard));
@@ -118,7 +135,7 @@ impl Drop for SessionEnds {
     fn drop(&mut self) {
         self.commands.close();
         while let Ok(command) = self.commands.try_recv() {
-            if let Command::Send(message) = command {
+            if let Command::Send(message) = *command {
                 self.sent(message.len());
             }
         }
@@ -144,8 +161,8 @@ pub struct Session {
 
 /// The app's side of a session.
 pub(crate) struct AppEnds {
-    pub events: mpsc::Receiver<Event>,
-    pub commands: mpsc::UnboundedSender<Command>,
+    pub events: mpsc::Receiver<Box<Event>>,
+    pub commands: mpsc::UnboundedSender<Box<Command>>,
     pub buffered: Arc<AtomicUsize>,
 }
 
