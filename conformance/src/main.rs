@@ -5,12 +5,15 @@
 //! directories and prints subtest pass counts per directory (and per file with `--json`).
 //! `edge-conformance node --root <node checkout> [module ...]` runs Node's `test/parallel`
 //! files for those built-in modules and prints pass counts per module.
+//! `edge-conformance test262 --root <test262 checkout> [path ...]` runs test262 files and
+//! prints pass counts per directory.
 
 mod expectations;
 mod harness;
 mod meta;
 mod node;
 mod peer;
+mod test262;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -44,6 +47,18 @@ enum Suite {
         root: PathBuf,
         #[arg(long)]
         file: String,
+        #[arg(long)]
+        timeout: u64,
+    },
+    /// tc39/test262: the files under the given paths of a test262 checkout.
+    Test262(test262::Test262Args),
+    /// Runs one test262 file in each of its modes and prints the outcome as JSON.
+    #[command(hide = true)]
+    Test262File {
+        #[arg(long)]
+        root: PathBuf,
+        #[arg(long)]
+        file: PathBuf,
         #[arg(long)]
         timeout: u64,
     },
@@ -107,6 +122,12 @@ fn main() -> ExitCode {
             timeout,
         } => run_one(&root, &file, &variant, timeout),
         Suite::Node(args) => node::run(args),
+        Suite::Test262(args) => test262::run(args),
+        Suite::Test262File {
+            root,
+            file,
+            timeout,
+        } => test262::run_file(&root, &file, timeout),
         Suite::NodeFile {
             root,
             file,

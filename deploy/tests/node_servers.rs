@@ -484,11 +484,8 @@ export default {
     let exited = server.get("/exit");
     assert!(exited.status >= 500, "{}", exited.text());
     assert!(!exited.text().contains("caught") && !exited.text().contains("still"));
-    assert!(
-        server.output().contains("process.exit(7) called"),
-        "{}",
-        server.output()
-    );
+    let output = server.output_with("process.exit(7) called");
+    assert!(output.contains("process.exit(7) called"), "{output}");
     // A fresh isolate: the module's state starts again.
     assert_eq!(server.get("/").text(), "served 1");
 }

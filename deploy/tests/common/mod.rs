@@ -156,6 +156,20 @@ impl DevServer {
         self.output.lock().unwrap().clone()
     }
 
+    /// The output once it contains `text` (the server's log lines are read by a thread of
+    /// their own, so one written just before a response may arrive after it); the output as
+    /// it is if `text` never comes.
+    pub fn output_with(&self, text: &str) -> String {
+        let deadline = std::time::Instant::now() + IO_TIMEOUT;
+        loop {
+            let out = self.output();
+            if out.contains(text) || std::time::Instant::now() > deadline {
+                return out;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
     pub fn connect(&self) -> TcpStream {
         let s = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
         s.set_read_timeout(Some(IO_TIMEOUT)).unwrap();
