@@ -100,6 +100,59 @@ pub fn compare(file: &str, expected: Option<&Known>, actual: &Known) -> Vec<Stri
     out
 }
 
+/// Takes a file's result in: with `update` as its known failures, else compared with them
+/// (the differences added to `differences`).
+pub fn record(
+    exp: &mut DirExpectations,
+    id: String,
+    result: &FileResult,
+    update: bool,
+    differences: &mut Vec<String>,
+) {
+    let actual = known_of(result);
+    if update {
+        exp.insert(id, actual);
+    } else {
+        differences.extend(compare(&id, exp.get(&id), &actual));
+    }
+}
+
+/// Ends a run: with `update`, writes each directory's known failures; for a peer's run, says
+/// that nothing was compared; otherwise prints the differences and fails if there are any.
+pub fn conclude<'a>(
+    dir: &Path,
+    update: bool,
+    peer: Option<&Path>,
+    saved: impl Iterator<Item = (&'a String, &'a DirExpectations)>,
+    differences: &[String],
+) -> Result<std::process::ExitCode> {
+    use std::process::ExitCode;
+    if update {
+        for (top, exp) in saved {
+            save(&dir.join(format!("{top}.json")), exp)?;
+        }
+        println!("expectations updated in {}", dir.display());
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(bin) = peer {
+        println!("(run in {}; expectations not compared)", bin.display());
+        return Ok(ExitCode::SUCCESS);
+    }
+    for d in differences {
+        println!("{d}");
+    }
+    if differences.is_empty() {
+        println!("matches the expectations");
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!(
+            "{} difference(s) from the expectations (run with --update to accept)",
+            differences.len()
+        );
+        Ok(ExitCode::FAILURE)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

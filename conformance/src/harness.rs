@@ -263,6 +263,53 @@ pub fn wait_or_kill(child: &mut std::process::Child, deadline: Instant) -> std::
     }
 }
 
+/// Runs this program again as a child (its arguments set by `args`: one file) that prints one
+/// JSON report, killed if it is still running at `deadline`; its report, or the reason there
+/// is none.
+pub fn report_of_child(
+    args: impl FnOnce(&mut std::process::Command),
+    deadline: Instant,
+) -> FileResult {
+    let failed = |error: String| FileResult {
+        subtests: Vec::new(),
+        error: Some(error),
+    };
+    let exe = match std::env::current_exe() {
+        Ok(e) => e,
+        Err(e) => return failed(e.to_string()),
+    };
+    let mut cmd = std::process::Command::new(exe);
+    args(&mut cmd);
+    let mut child = match cmd
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+    {
+        Ok(c) => c,
+        Err(e) => return failed(e.to_string()),
+    };
+    // Drain stdout while the child runs: a large report would otherwise fill the pipe and
+    // block the child forever.
+    let reader = child.stdout.take().map(|mut stdout| {
+        std::thread::spawn(move || {
+            use std::io::Read;
+            let mut out = String::new();
+            let _ = stdout.read_to_string(&mut out);
+            out
+        })
+    });
+    match wait_or_kill(&mut child, deadline) {
+        Ok(true) => {}
+        Ok(false) => return failed("killed after its time ran out (hang or endless loop)".into()),
+        Err(e) => return failed(e.to_string()),
+    }
+    let out = reader.and_then(|r| r.join().ok()).unwrap_or_default();
+    match serde_json::from_str::<serde_json::Value>(out.trim()) {
+        Ok(value) => parse_report(&value),
+        Err(_) => failed("the test process crashed or printed no result".into()),
+    }
+}
+
 /// Reads a child's report: `{"subtests": [[name, passed, message], ...], "error": ...}`.
 pub fn parse_report(value: &serde_json::Value) -> FileResult {
     let subtests = value["subtests"]

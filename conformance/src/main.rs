@@ -87,19 +87,27 @@ struct WptArgs {
     /// Only files whose path contains this text.
     #[arg(long)]
     filter: Option<String>,
-    /// Write per-file results as JSON here.
-    #[arg(long)]
-    json: Option<PathBuf>,
     /// Where the known failures live.
     #[arg(long, default_value = "conformance/expectations/wpt")]
     expectations: PathBuf,
+    #[command(flatten)]
+    run: RunArgs,
+}
+
+/// What the WPT and test262 runs take alike.
+#[derive(clap::Args)]
+pub struct RunArgs {
+    /// Write per-file results as JSON here.
+    #[arg(long)]
+    json: Option<PathBuf>,
     /// Rewrite the known failures from this run instead of comparing.
     #[arg(long)]
     update: bool,
-    /// Seconds a test file may run (`timeout=long` files get three times as long).
+    /// Seconds a test file may run (a WPT file with `timeout=long` three times as long; a
+    /// test262 file this long per mode).
     #[arg(long, default_value_t = 10)]
     timeout: u64,
-    /// Print every failing subtest.
+    /// Print every failure.
     #[arg(long)]
     verbose: bool,
     /// Run the tests in this runtime instead of Edge's, for a side-by-side table (expectations
@@ -109,6 +117,15 @@ struct WptArgs {
     /// The peer's binary (default: its name, looked up on PATH).
     #[arg(long)]
     engine_bin: Option<PathBuf>,
+}
+
+impl RunArgs {
+    /// The peer's binary, for a run in a peer.
+    fn engine_bin(&self) -> PathBuf {
+        self.engine_bin
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(format!("{:?}", self.engine).to_lowercase()))
+    }
 }
 
 fn main() -> ExitCode {
@@ -169,58 +186,18 @@ fn run_one(root: &Path, file: &Path, variant: &str, timeout: u64) -> Result<Exit
 
 /// The parent's side: run one file in a child process, killed if it overstays.
 fn run_child(root: &Path, file: &Path, variant: &str, timeout: Duration) -> harness::FileResult {
-    let failed = |error: String| harness::FileResult {
-        subtests: Vec::new(),
-        error: Some(error),
-    };
-    let exe = match std::env::current_exe() {
-        Ok(e) => e,
-        Err(e) => return failed(e.to_string()),
-    };
-    let mut child = match std::process::Command::new(exe)
-        .args(["wpt-file", "--root"])
-        .arg(root)
-        .arg("--file")
-        .arg(file)
-        .args([
-            "--variant",
-            variant,
-            "--timeout",
-            &timeout.as_secs().to_string(),
-        ])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-    {
-        Ok(c) => c,
-        Err(e) => return failed(e.to_string()),
-    };
-    // Drain stdout while the child runs: a large report would otherwise fill the pipe and
-    // block the child forever.
-    let reader = child.stdout.take().map(|mut stdout| {
-        std::thread::spawn(move || {
-            use std::io::Read;
-            let mut out = String::new();
-            let _ = stdout.read_to_string(&mut out);
-            out
-        })
-    });
     let deadline = std::time::Instant::now() + timeout + Duration::from_secs(5);
-    match harness::wait_or_kill(&mut child, deadline) {
-        Ok(true) => {}
-        Ok(false) => {
-            return failed(format!(
-                "killed after {} s (hang or endless loop)",
-                timeout.as_secs() + 5
-            ))
-        }
-        Err(e) => return failed(e.to_string()),
-    }
-    let out = reader.and_then(|r| r.join().ok()).unwrap_or_default();
-    let Ok(value) = serde_json::from_str::<serde_json::Value>(out.trim()) else {
-        return failed("the test process crashed or printed no result".into());
-    };
-    harness::parse_report(&value)
+    harness::report_of_child(
+        |cmd| {
+            cmd.args(["wpt-file", "--root"])
+                .arg(root)
+                .arg("--file")
+                .arg(file)
+                .args(["--variant", variant])
+                .args(["--timeout", &timeout.as_secs().to_string()]);
+        },
+        deadline,
+    )
 }
 
 fn collect(dir: &Path, root: &Path, out: &mut Vec<PathBuf>) {
@@ -257,14 +234,11 @@ fn run_wpt(args: WptArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let root = std::fs::canonicalize(&args.root)?;
-    let peer_run = args.engine != peer::Engine::Edge;
-    if peer_run && args.update {
+    let peer_run = args.run.engine != peer::Engine::Edge;
+    if peer_run && args.run.update {
         anyhow::bail!("--update records Edge's known failures; it cannot be used with --engine");
     }
-    let engine_bin = args.engine_bin.clone().unwrap_or_else(|| {
-        let name = format!("{:?}", args.engine).to_lowercase();
-        PathBuf::from(name)
-    });
+    let engine_bin = args.run.engine_bin();
     let dirs: Vec<String> = if args.dirs.is_empty() {
         let mut all: Vec<String> = std::fs::read_dir(&root)?
             .flatten()
@@ -303,10 +277,10 @@ fn run_wpt(args: WptArgs) -> Result<ExitCode> {
             } else {
                 meta.variants.clone()
             };
-            let timeout = Duration::from_secs(args.timeout * if meta.long { 3 } else { 1 });
+            let timeout = Duration::from_secs(args.run.timeout * if meta.long { 3 } else { 1 });
             for variant in variants {
                 let id = format!("{rel}{variant}");
-                let result = match args.engine {
+                let result = match args.run.engine {
                     peer::Engine::Edge => run_child(&root, &file, &variant, timeout),
                     engine => {
                         peer::run(engine, &engine_bin, &root, &file, &meta, &variant, timeout)
@@ -327,7 +301,7 @@ fn run_wpt(args: WptArgs) -> Result<ExitCode> {
                 t.passed += passed;
                 t.total += result.subtests.len();
                 t.file_errors += usize::from(result.error.is_some());
-                if args.verbose {
+                if args.run.verbose {
                     for s in result.subtests.iter().filter(|s| !s.passed) {
                         println!(
                             "FAIL {id}: {} ({})",
@@ -358,12 +332,7 @@ fn run_wpt(args: WptArgs) -> Result<ExitCode> {
                 if peer_run {
                     continue;
                 }
-                let actual = expectations::known_of(&result);
-                if args.update {
-                    exp.insert(id, actual);
-                } else {
-                    differences.extend(expectations::compare(&id, exp.get(&id), &actual));
-                }
+                expectations::record(exp, id, &result, args.run.update, &mut differences);
             }
         }
     }
@@ -380,37 +349,17 @@ fn run_wpt(args: WptArgs) -> Result<ExitCode> {
             t.files, t.file_errors, t.passed, t.total
         );
     }
-    if let Some(path) = &args.json {
+    if let Some(path) = &args.run.json {
         std::fs::write(
             path,
             serde_json::to_string_pretty(&serde_json::Value::Object(per_file))?,
         )?;
     }
-    if args.update {
-        for (top, exp) in &by_top {
-            expectations::save(&args.expectations.join(format!("{top}.json")), exp)?;
-        }
-        println!("expectations updated in {}", args.expectations.display());
-        return Ok(ExitCode::SUCCESS);
-    }
-    if peer_run {
-        println!(
-            "(run in {}; expectations not compared)",
-            engine_bin.display()
-        );
-        return Ok(ExitCode::SUCCESS);
-    }
-    for d in &differences {
-        println!("{d}");
-    }
-    if differences.is_empty() {
-        println!("matches the expectations");
-        Ok(ExitCode::SUCCESS)
-    } else {
-        println!(
-            "{} difference(s) from the expectations (run with --update to accept)",
-            differences.len()
-        );
-        Ok(ExitCode::FAILURE)
-    }
+    expectations::conclude(
+        &args.expectations,
+        args.run.update,
+        peer_run.then_some(engine_bin.as_path()),
+        by_top.iter(),
+        &differences,
+    )
 }

@@ -64,27 +64,11 @@ pub struct Test262Args {
     /// Only files whose path contains this text.
     #[arg(long)]
     filter: Option<String>,
-    /// Write per-file results as JSON here.
-    #[arg(long)]
-    json: Option<PathBuf>,
     /// Where the known failures live (one file per top directory under `test/`).
     #[arg(long, default_value = "conformance/expectations/test262")]
     expectations: PathBuf,
-    /// Rewrite the known failures from this run instead of comparing.
-    #[arg(long)]
-    update: bool,
-    /// Seconds a file may run, per mode.
-    #[arg(long, default_value_t = 10)]
-    timeout: u64,
-    /// Print every failing file.
-    #[arg(long)]
-    verbose: bool,
-    /// Run the files in this runtime instead of Edge's (expectations are not compared).
-    #[arg(long, value_enum, default_value = "edge")]
-    engine: crate::peer::Engine,
-    /// The peer's binary (default: its name, looked up on PATH).
-    #[arg(long)]
-    engine_bin: Option<PathBuf>,
+    #[command(flatten)]
+    run: crate::RunArgs,
 }
 
 /// The child's side: runs one file in each of its modes and prints the result as JSON.
@@ -121,46 +105,17 @@ pub fn run_file(root: &Path, file: &Path, timeout: u64) -> Result<ExitCode> {
 
 /// The parent's side: one file in a child process, killed if it overstays.
 fn run_child(root: &Path, file: &Path, timeout: Duration, modes: usize) -> FileResult {
-    let failed = |error: String| FileResult {
-        subtests: Vec::new(),
-        error: Some(error),
-    };
-    let exe = match std::env::current_exe() {
-        Ok(e) => e,
-        Err(e) => return failed(e.to_string()),
-    };
-    let output = std::process::Command::new(exe)
-        .args(["test262-file", "--root"])
-        .arg(root)
-        .arg("--file")
-        .arg(file)
-        .args(["--timeout", &timeout.as_secs().to_string()])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn();
-    let mut child = match output {
-        Ok(c) => c,
-        Err(e) => return failed(e.to_string()),
-    };
-    let reader = child.stdout.take().map(|mut stdout| {
-        std::thread::spawn(move || {
-            use std::io::Read;
-            let mut out = String::new();
-            let _ = stdout.read_to_string(&mut out);
-            out
-        })
-    });
     let deadline = std::time::Instant::now() + timeout * modes as u32 + Duration::from_secs(5);
-    match crate::harness::wait_or_kill(&mut child, deadline) {
-        Ok(true) => {}
-        Ok(false) => return failed("killed (hang or endless loop)".into()),
-        Err(e) => return failed(e.to_string()),
-    }
-    let out = reader.and_then(|r| r.join().ok()).unwrap_or_default();
-    match serde_json::from_str::<serde_json::Value>(out.trim()) {
-        Ok(value) => crate::harness::parse_report(&value),
-        Err(_) => failed("the test process crashed or printed no result".into()),
-    }
+    crate::harness::report_of_child(
+        |cmd| {
+            cmd.args(["test262-file", "--root"])
+                .arg(root)
+                .arg("--file")
+                .arg(file)
+                .args(["--timeout", &timeout.as_secs().to_string()]);
+        },
+        deadline,
+    )
 }
 
 /// Test files under `dir` (fixtures, which other tests import, are not tests).
@@ -212,14 +167,11 @@ pub fn run(args: Test262Args) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let root = std::fs::canonicalize(&args.root)?;
-    let peer_run = args.engine != crate::peer::Engine::Edge;
-    if peer_run && args.update {
+    let peer_run = args.run.engine != crate::peer::Engine::Edge;
+    if peer_run && args.run.update {
         anyhow::bail!("--update records Edge's known failures; it cannot be used with --engine");
     }
-    let engine_bin = args
-        .engine_bin
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(format!("{:?}", args.engine).to_lowercase()));
+    let engine_bin = args.run.engine_bin();
     let paths = if args.paths.is_empty() {
         vec!["test".to_string()]
     } else {
@@ -229,7 +181,7 @@ pub fn run(args: Test262Args) -> Result<ExitCode> {
     for p in &paths {
         collect(&root.join(p), &root, &mut files);
     }
-    let timeout = Duration::from_secs(args.timeout);
+    let timeout = Duration::from_secs(args.run.timeout);
     let mut totals: BTreeMap<String, Totals> = BTreeMap::new();
     let mut per_file = serde_json::Map::new();
     let mut differences = Vec::new();
@@ -249,8 +201,15 @@ pub fn run(args: Test262Args) -> Result<ExitCode> {
         let result = if peer_run {
             let mut result = FileResult::default();
             for mode in modes(&fm) {
-                let (passed, message) =
-                    peer::run(args.engine, &engine_bin, &root, &file, &fm, mode, timeout);
+                let (passed, message) = peer::run(
+                    args.run.engine,
+                    &engine_bin,
+                    &root,
+                    &file,
+                    &fm,
+                    mode,
+                    timeout,
+                );
                 result.subtests.push(Subtest {
                     name: mode.name().to_string(),
                     passed,
@@ -268,7 +227,7 @@ pub fn run(args: Test262Args) -> Result<ExitCode> {
         let t = totals.entry(group).or_default();
         t.files += 1;
         t.passed += usize::from(passed);
-        if args.verbose && !passed {
+        if args.run.verbose && !passed {
             let why: Vec<String> = result
                 .subtests
                 .iter()
@@ -285,17 +244,12 @@ pub fn run(args: Test262Args) -> Result<ExitCode> {
         let top = rel.split('/').nth(1).unwrap_or_default().to_string();
         let exp = by_top.entry(top.clone()).or_insert_with(|| {
             let path = args.expectations.join(format!("{top}.json"));
-            (args.update || path.exists())
+            (args.run.update || path.exists())
                 .then(|| expectations::load(&path).ok())
                 .flatten()
         });
         if let Some(exp) = exp {
-            let actual = expectations::known_of(&result);
-            if args.update {
-                exp.insert(rel, actual);
-            } else {
-                differences.extend(expectations::compare(&rel, exp.get(&rel), &actual));
-            }
+            expectations::record(exp, rel, &result, args.run.update, &mut differences);
         }
     }
     println!("| directory | files | passed | % |");
@@ -309,41 +263,21 @@ pub fn run(args: Test262Args) -> Result<ExitCode> {
     }
     let pct = 100.0 * all_passed as f64 / all_files.max(1) as f64;
     println!("| all | {all_files} | {all_passed} | {pct:.1} |");
-    if let Some(path) = &args.json {
+    if let Some(path) = &args.run.json {
         std::fs::write(
             path,
             serde_json::to_string_pretty(&serde_json::Value::Object(per_file))?,
         )?;
     }
-    if args.update {
-        for (top, exp) in &by_top {
-            if let Some(exp) = exp {
-                expectations::save(&args.expectations.join(format!("{top}.json")), exp)?;
-            }
-        }
-        println!("expectations updated in {}", args.expectations.display());
-        return Ok(ExitCode::SUCCESS);
-    }
-    if peer_run {
-        println!(
-            "(run in {}; expectations not compared)",
-            engine_bin.display()
-        );
-        return Ok(ExitCode::SUCCESS);
-    }
-    for d in &differences {
-        println!("{d}");
-    }
-    if differences.is_empty() {
-        println!("matches the expectations (where kept)");
-        Ok(ExitCode::SUCCESS)
-    } else {
-        println!(
-            "{} difference(s) from the expectations (run with --update to accept)",
-            differences.len()
-        );
-        Ok(ExitCode::FAILURE)
-    }
+    expectations::conclude(
+        &args.expectations,
+        args.run.update,
+        peer_run.then_some(engine_bin.as_path()),
+        by_top
+            .iter()
+            .filter_map(|(top, exp)| exp.as_ref().map(|e| (top, e))),
+        &differences,
+    )
 }
 
 #[cfg(test)]
