@@ -116,7 +116,31 @@ async fn workers_on_a_node_run_beside_requests_within_the_apps_limits() {
     assert_eq!(outside[0], outside[1], "{outside:?}");
     assert!(outside[0].contains("no module of the app"), "{outside:?}");
 
-    // Two workers at most; a third is refused until one is gone.
+    // Two workers at most; a third is refused until one is gone. The workers held are state of
+    // one isolate, so this runs on a copy of the app that was never busy: the fib app may have
+    // gained an isolate per worker thread (scale-out), and `/release` must reach the isolate
+    // that `/hold` did.
+    admin.serve("holder", &source, &["holder.localhost"]).await;
+    let (status, body) = admin
+        .json(
+            "PUT",
+            "/v1/apps/holder",
+            serde_json::json!({ "cpu_ms": 1000, "workers": 2 }),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let client = reqwest::Client::builder()
+        .resolve("holder.localhost", node.http)
+        .build()
+        .unwrap();
+    let get = |path: &str| {
+        let client = client.clone();
+        let url = format!("http://holder.localhost:{}{path}", node.http.port());
+        async move {
+            let res = client.get(url).send().await.unwrap();
+            (res.status().as_u16(), res.text().await.unwrap())
+        }
+    };
     assert_eq!(get("/hold").await, (200, "holding 1".to_string()));
     assert_eq!(get("/hold").await, (200, "holding 2".to_string()));
     let (status, refused) = get("/hold").await;
