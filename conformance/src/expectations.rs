@@ -117,6 +117,17 @@ pub fn record(
     }
 }
 
+/// Writes the per-file results as JSON, if a path was given.
+pub fn write_json(path: Option<&Path>, per_file: serde_json::Map<String, Value>) -> Result<()> {
+    if let Some(path) = path {
+        std::fs::write(
+            path,
+            serde_json::to_string_pretty(&Value::Object(per_file))?,
+        )?;
+    }
+    Ok(())
+}
+
 /// Ends a run: with `update`, writes each directory's known failures; for a peer's run, says
 /// that nothing was compared; otherwise prints the differences and fails if there are any.
 pub fn conclude<'a>(

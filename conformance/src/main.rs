@@ -349,12 +349,7 @@ fn run_wpt(args: WptArgs) -> Result<ExitCode> {
             t.files, t.file_errors, t.passed, t.total
         );
     }
-    if let Some(path) = &args.run.json {
-        std::fs::write(
-            path,
-            serde_json::to_string_pretty(&serde_json::Value::Object(per_file))?,
-        )?;
-    }
+    expectations::write_json(args.run.json.as_deref(), per_file)?;
     expectations::conclude(
         &args.expectations,
         args.run.update,

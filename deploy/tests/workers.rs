@@ -45,6 +45,46 @@ fn web_workers_answer_messages_and_report_errors() {
     );
 }
 
+/// The fib app deployed on a node as `name` (1 s of CPU, two workers), and a client for it.
+#[derive(Clone)]
+struct App {
+    client: reqwest::Client,
+    base: String,
+}
+
+impl App {
+    async fn deploy(node: &nodekit::NodeProc, name: &str, source: &str) -> App {
+        let admin = node.admin();
+        let host = format!("{name}.localhost");
+        admin.serve(name, source, &[host.as_str()]).await;
+        let (status, body) = admin
+            .json(
+                "PUT",
+                &format!("/v1/apps/{name}"),
+                serde_json::json!({ "cpu_ms": 1000, "workers": 2 }),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        App {
+            client: reqwest::Client::builder()
+                .resolve(&host, node.http)
+                .build()
+                .unwrap(),
+            base: format!("http://{host}:{}", node.http.port()),
+        }
+    }
+
+    async fn get(&self, path: &str) -> (u16, String) {
+        let res = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap();
+        (res.status().as_u16(), res.text().await.unwrap())
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn workers_on_a_node_run_beside_requests_within_the_apps_limits() {
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -52,40 +92,23 @@ async fn workers_on_a_node_run_beside_requests_within_the_apps_limits() {
     let node = nodekit::NodeProc::start(&nodekit::write_config(dir.path(), ""));
     let admin = node.admin();
     let source = std::fs::read_to_string(fixture("fib-app.mjs")).unwrap();
-    admin.serve("fib", &source, &["fib.localhost"]).await;
-    let (status, body) = admin
-        .json(
-            "PUT",
-            "/v1/apps/fib",
-            serde_json::json!({ "cpu_ms": 1000, "workers": 2 }),
-        )
-        .await;
-    assert_eq!(status, 200, "{body}");
-    let client = reqwest::Client::builder()
-        .resolve("fib.localhost", node.http)
-        .build()
-        .unwrap();
-    let get = |path: &str| {
-        let client = client.clone();
-        let url = format!("http://fib.localhost:{}{path}", node.http.port());
-        async move {
-            let res = client.get(url).send().await.unwrap();
-            (res.status().as_u16(), res.text().await.unwrap())
-        }
-    };
+    let fib_app = App::deploy(&node, "fib", &source).await;
 
     // fib(32) in a worker; the main isolate answers other requests meanwhile.
-    let fib = tokio::spawn(get("/fib?n=32"));
+    let fib = {
+        let app = fib_app.clone();
+        tokio::spawn(async move { app.get("/fib?n=32").await })
+    };
     let mut answered_meanwhile = 0;
     while !fib.is_finished() {
-        assert_eq!(get("/").await, (200, "pong".to_string()));
+        assert_eq!(fib_app.get("/").await, (200, "pong".to_string()));
         answered_meanwhile += 1;
     }
     assert_eq!(fib.await.unwrap(), (200, "2178309".to_string()));
     assert!(answered_meanwhile > 0);
 
     // A worker that loops forever is stopped by the CPU limit; its time is the app's.
-    let (status, body) = get("/spin").await;
+    let (status, body) = fib_app.get("/spin").await;
     assert_eq!(status, 200);
     let spin: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(spin["code"], 1, "{body}");
@@ -110,7 +133,7 @@ async fn workers_on_a_node_run_beside_requests_within_the_apps_limits() {
     );
 
     // A worker runs a file of the app only: outside its directory is refused as missing is.
-    let (status, outside) = get("/outside").await;
+    let (status, outside) = fib_app.get("/outside").await;
     assert_eq!(status, 200);
     let outside: Vec<String> = serde_json::from_str(&outside).unwrap();
     assert_eq!(outside[0], outside[1], "{outside:?}");
@@ -120,42 +143,22 @@ async fn workers_on_a_node_run_beside_requests_within_the_apps_limits() {
     // one isolate, so this runs on a copy of the app that was never busy: the fib app may have
     // gained an isolate per worker thread (scale-out), and `/release` must reach the isolate
     // that `/hold` did.
-    admin.serve("holder", &source, &["holder.localhost"]).await;
-    let (status, body) = admin
-        .json(
-            "PUT",
-            "/v1/apps/holder",
-            serde_json::json!({ "cpu_ms": 1000, "workers": 2 }),
-        )
-        .await;
-    assert_eq!(status, 200, "{body}");
-    let client = reqwest::Client::builder()
-        .resolve("holder.localhost", node.http)
-        .build()
-        .unwrap();
-    let get = |path: &str| {
-        let client = client.clone();
-        let url = format!("http://holder.localhost:{}{path}", node.http.port());
-        async move {
-            let res = client.get(url).send().await.unwrap();
-            (res.status().as_u16(), res.text().await.unwrap())
-        }
-    };
-    assert_eq!(get("/hold").await, (200, "holding 1".to_string()));
-    assert_eq!(get("/hold").await, (200, "holding 2".to_string()));
-    let (status, refused) = get("/hold").await;
+    let holder = App::deploy(&node, "holder", &source).await;
+    assert_eq!(holder.get("/hold").await, (200, "holding 1".to_string()));
+    assert_eq!(holder.get("/hold").await, (200, "holding 2".to_string()));
+    let (status, refused) = holder.get("/hold").await;
     assert_eq!(status, 429);
     assert!(refused.contains("at most 2 workers"), "{refused}");
-    assert_eq!(get("/release").await, (200, "[1,1]".to_string()));
-    let mut again = get("/hold").await;
+    assert_eq!(holder.get("/release").await, (200, "[1,1]".to_string()));
+    let mut again = holder.get("/hold").await;
     for _ in 0..100 {
         if again.0 == 200 {
             break;
         }
         // The released workers' threads are still winding down.
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-        again = get("/hold").await;
+        again = holder.get("/hold").await;
     }
     assert_eq!(again, (200, "holding 1".to_string()));
-    assert_eq!(get("/release").await, (200, "[1]".to_string()));
+    assert_eq!(holder.get("/release").await, (200, "[1]".to_string()));
 }

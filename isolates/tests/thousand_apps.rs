@@ -3,10 +3,13 @@
 //! faster than the warm pool refills), and the same with a warm isolate ready; run with
 //! `--release --nocapture` for the figures.
 
+mod common;
+
 use std::sync::Arc;
 use std::time::Instant;
 
-use edge_isolates::{AppRequest, AppSpec, Body, Host, HostOptions, Limits, WorkerPool};
+use common::{app, app_dir, runtime};
+use edge_isolates::{AppRequest, Body, Host, HostOptions, WorkerPool};
 
 const APPS: usize = 1000;
 
@@ -18,35 +21,17 @@ fn rss_bytes() -> usize {
 
 #[test]
 fn a_thousand_apps_each_answer_with_their_own_code() {
-    let dir = std::env::temp_dir().join(format!("edge-thousand-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = app_dir("thousand");
     let host = Arc::new(Host::new(
         Arc::new(WorkerPool::new(2).unwrap()),
         HostOptions::default(),
     ));
     for i in 0..APPS {
-        let root = dir.join(format!("app{i}"));
-        std::fs::create_dir_all(&root).unwrap();
-        let entry = root.join("app.js");
-        std::fs::write(
-            &entry,
-            format!("export default {{ fetch() {{ return new Response('app {i}'); }} }};"),
-        )
-        .unwrap();
-        let spec = AppSpec {
-            entry,
-            root,
-            env: Vec::new(),
-            allowed_hosts: Vec::new(),
-            limits: Limits::default(),
-            ..AppSpec::default()
-        };
-        host.deploy(&format!("app{i}"), spec).unwrap();
+        let name = format!("app{i}");
+        let source = format!("export default {{ fetch() {{ return new Response('app {i}'); }} }};");
+        host.deploy(&name, app(&dir, &name, &source)).unwrap();
     }
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = runtime();
     let before = rss_bytes();
     let mut cold = Vec::with_capacity(APPS);
     rt.block_on(async {

@@ -263,12 +263,10 @@ pub fn run(args: Test262Args) -> Result<ExitCode> {
     }
     let pct = 100.0 * all_passed as f64 / all_files.max(1) as f64;
     println!("| all | {all_files} | {all_passed} | {pct:.1} |");
-    if let Some(path) = &args.run.json {
-        std::fs::write(
-            path,
-            serde_json::to_string_pretty(&serde_json::Value::Object(per_file))?,
-        )?;
+    if peer_run {
+        peer::remove_scratch();
     }
+    expectations::write_json(args.run.json.as_deref(), per_file)?;
     expectations::conclude(
         &args.expectations,
         args.run.update,

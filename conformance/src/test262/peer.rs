@@ -11,7 +11,8 @@ use super::prelude::{harness_files, is_expected_error, PRELUDE};
 use super::Mode;
 use crate::peer::Engine;
 
-fn runner(parts: &str, test: &str, mode: Mode, is_async: bool) -> String {
+fn runner(parts: &str, test: &str, mode: Mode, is_async: bool, timeout: Duration) -> String {
+    let timeout_ms = timeout.as_millis();
     let module = mode == Mode::Module;
     let strict = mode == Mode::Strict;
     format!(
@@ -45,12 +46,22 @@ const started = Date.now();
 const poll = () => {{
   const line = __t262.out.find((l) => l.startsWith("Test262:AsyncTest"));
   if (line) report(line.startsWith("Test262:AsyncTestComplete"), line);
-  else if (Date.now() - started > 10000) report(false, "the async test never called $DONE");
+  else if (Date.now() - started > {timeout_ms}) report(false, "the async test never called $DONE");
   else setTimeout(poll, 2);
 }};
 poll();
 "#
     )
+}
+
+/// Where the runner module is written (one per run of the suite; see [`remove_scratch`]).
+fn scratch_dir() -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("edge-t262-{}", std::process::id()))
+}
+
+/// Removes the runner's scratch directory at the end of a peer's run.
+pub fn remove_scratch() {
+    let _ = std::fs::remove_dir_all(scratch_dir());
 }
 
 /// Whether the run passed, and why not.
@@ -77,8 +88,9 @@ pub fn run(
         &serde_json::to_string(&test.to_string_lossy()).unwrap_or_default(),
         mode,
         fm.has("async"),
+        timeout,
     );
-    let dir = std::env::temp_dir().join(format!("edge-t262-{}", std::process::id()));
+    let dir = scratch_dir();
     let _ = std::fs::create_dir_all(&dir);
     let path = dir.join("runner.mjs");
     if let Err(e) = std::fs::write(&path, script) {

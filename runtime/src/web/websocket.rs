@@ -211,8 +211,10 @@ async fn deliver<'js>(
         let last = matches!(*event, Event::Close { .. });
         let outcome = match *event {
             Event::Message(Message::Text(text)) => callback.call::<_, ()>(("message", text)),
-            Event::Message(Message::Binary(bytes)) => ArrayBuffer::new(ctx.clone(), bytes.to_vec())
-                .and_then(|buffer| callback.call::<_, ()>(("message", buffer))),
+            Event::Message(Message::Binary(bytes)) => {
+                ArrayBuffer::new(ctx.clone(), Vec::from(bytes))
+                    .and_then(|buffer| callback.call::<_, ()>(("message", buffer)))
+            }
             Event::Close {
                 code,
                 reason,
