@@ -250,7 +250,11 @@ impl AppHost {
         };
         match local {
             Some(isolate) => {
-                let served = AssertUnwindSafe(work.start(&isolate)).catch_unwind().await;
+                // Boxed: the request's future is large, and every future that awaits this
+                // one would otherwise hold (and copy per request) its bytes.
+                let served = AssertUnwindSafe(Box::pin(work.start(&isolate)))
+                    .catch_unwind()
+                    .await;
                 if served.is_err() {
                     tracing::error!("an isolate failed while serving; it is dropped");
                     LOCAL.with(|l| l.borrow_mut().remove(&instance.id));

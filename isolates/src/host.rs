@@ -8,10 +8,13 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::fmt::Write as _;
+use std::future::Future;
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::task::Poll;
 use std::time::{Duration, Instant};
 
 use arc_swap::ArcSwap;
@@ -740,18 +743,49 @@ impl Drop for OpenWebSocket {
 /// Runs a dispatch under the wall-time limit. Most handlers answer on the first poll (a
 /// synchronous handler on a local isolate): only one that does not gets a timer, so the
 /// common request costs no timer registration.
-async fn within_wall_time<F>(limit: Duration, dispatch: F) -> Result<AppResponse, HostError>
+fn within_wall_time<F>(limit: Duration, dispatch: F) -> WithinWallTime<F>
 where
-    F: std::future::Future<Output = Result<AppResponse, HostError>>,
+    F: Future<Output = Result<AppResponse, HostError>>,
 {
-    let mut dispatch = std::pin::pin!(dispatch);
-    let first = std::future::poll_fn(|cx| std::task::Poll::Ready(dispatch.as_mut().poll(cx))).await;
-    if let std::task::Poll::Ready(result) = first {
-        return result;
+    WithinWallTime {
+        dispatch,
+        limit,
+        deadline: None,
     }
-    match tokio::time::timeout(limit, dispatch).await {
-        Ok(result) => result,
-        Err(_) => Err(HostError::WallTimeExceeded),
+}
+
+pin_project_lite::pin_project! {
+    /// A dispatch bounded by the app's wall-clock limit. The timer starts only if the first
+    /// poll does not answer, so a handler that answers at once costs no clock read or timer;
+    /// the future stores the dispatch once (an `async fn` around `timeout` held it twice,
+    /// and every request copied the extra bytes).
+    struct WithinWallTime<F> {
+        #[pin]
+        dispatch: F,
+        limit: Duration,
+        deadline: Option<Pin<Box<tokio::time::Sleep>>>,
+    }
+}
+
+impl<F> Future for WithinWallTime<F>
+where
+    F: Future<Output = Result<AppResponse, HostError>>,
+{
+    type Output = Result<AppResponse, HostError>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        if let Poll::Ready(result) = this.dispatch.poll(cx) {
+            return Poll::Ready(result);
+        }
+        let limit = *this.limit;
+        let deadline = this
+            .deadline
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(limit)));
+        match deadline.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Err(HostError::WallTimeExceeded)),
+            Poll::Pending => Poll::Pending,
+        }
     }
 }
 

@@ -58,21 +58,47 @@ impl Default for BodySlot<'_> {
     }
 }
 
+/// The content type a body implies: a constant for the common kinds, so that the header
+/// value needs no parsing or allocation per request.
+pub type ImpliedType = Option<std::borrow::Cow<'static, str>>;
+
+/// `content-type` for an implied type, unless the headers already have one.
+pub fn set_implied_type(
+    ctx: &Ctx<'_>,
+    headers: &mut http::HeaderMap,
+    implied: ImpliedType,
+) -> Result<()> {
+    let Some(ct) = implied else { return Ok(()) };
+    if headers.contains_key(http::header::CONTENT_TYPE) {
+        return Ok(());
+    }
+    let value = match ct {
+        std::borrow::Cow::Borrowed(s) => http::HeaderValue::from_static(s),
+        std::borrow::Cow::Owned(s) => super::headers::header_value(ctx, &s)?,
+    };
+    headers.insert(http::header::CONTENT_TYPE, value);
+    Ok(())
+}
+
+const TEXT_PLAIN: &str = "text/plain;charset=UTF-8";
+
 /// What `Response`/`Request` constructors accept as a body, with the implied content type.
-pub fn extract<'js>(ctx: &Ctx<'js>, value: Value<'js>) -> Result<(BodyInner<'js>, Option<String>)> {
+pub fn extract<'js>(ctx: &Ctx<'js>, value: Value<'js>) -> Result<(BodyInner<'js>, ImpliedType)> {
     if value.is_undefined() || value.is_null() {
         return Ok((BodyInner::Null, None));
     }
     if let Some(s) = value.as_string() {
         return Ok((
             BodyInner::Bytes(Bytes::from(super::util::usv_string(ctx, s.clone())?)),
-            Some("text/plain;charset=UTF-8".into()),
+            Some(TEXT_PLAIN.into()),
         ));
     }
     if let Some(obj) = value.as_object() {
         if let Ok(blob) = Class::<Blob>::from_value(&value) {
             let blob = blob.borrow();
-            let mime = Some(blob.mime.clone()).filter(|m| !m.is_empty());
+            let mime = Some(blob.mime.clone())
+                .filter(|m| !m.is_empty())
+                .map(Into::into);
             return Ok((BodyInner::Bytes(blob.data.clone()), mime));
         }
         if let Some(bytes) = buffer_source_bytes(&value) {
@@ -108,14 +134,14 @@ pub fn extract<'js>(ctx: &Ctx<'js>, value: Value<'js>) -> Result<(BodyInner<'js>
             let body = multipart::encode(&form_entries(ctx, list)?, &boundary);
             return Ok((
                 BodyInner::Bytes(body),
-                Some(format!("multipart/form-data; boundary={boundary}")),
+                Some(format!("multipart/form-data; boundary={boundary}").into()),
             ));
         }
     }
     let text: Coerced<String> = value.get()?;
     Ok((
         BodyInner::Bytes(Bytes::from(text.0)),
-        Some("text/plain;charset=UTF-8".into()),
+        Some(TEXT_PLAIN.into()),
     ))
 }
 

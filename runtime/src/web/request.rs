@@ -8,7 +8,7 @@ use rquickjs::prelude::Coerced;
 use rquickjs::{Class, Ctx, Exception, JsLifetime, Object, Promise, Result, Value};
 
 use super::body_mixin::{extract, BodyInner, BodySlot, Consume};
-use super::headers::{header_value, Guard, Headers, LazyHeaders};
+use super::headers::{Guard, Headers, LazyHeaders};
 use super::util::UsvString;
 
 #[derive(Trace, JsLifetime)]
@@ -161,11 +161,7 @@ impl<'js> Request<'js> {
                 "Request with GET/HEAD method cannot have a body",
             ));
         }
-        if let Some(ct) = content_type {
-            if !headers.contains_key(http::header::CONTENT_TYPE) {
-                headers.insert(http::header::CONTENT_TYPE, header_value(&ctx, &ct)?);
-            }
-        }
+        super::body_mixin::set_implied_type(&ctx, &mut headers, content_type)?;
         Ok(Request {
             method,
             url,

@@ -41,7 +41,7 @@ fn is_redirect_status(status: u16) -> bool {
 /// Reads `ResponseInit` and builds a response around an extracted body.
 fn build<'js>(
     ctx: &Ctx<'js>,
-    body: Option<(BodyInner<'js>, Option<String>)>,
+    body: Option<(BodyInner<'js>, super::body_mixin::ImpliedType)>,
     init: Option<Value<'js>>,
 ) -> Result<Response<'js>> {
     let mut status = 200u16;
@@ -101,11 +101,7 @@ fn build<'js>(
                     &format!("Response with status {status} cannot have a body"),
                 ));
             }
-            if let Some(ct) = content_type {
-                if !map.contains_key(http::header::CONTENT_TYPE) {
-                    map.insert(http::header::CONTENT_TYPE, header_value(ctx, &ct)?);
-                }
-            }
+            super::body_mixin::set_implied_type(ctx, &mut map, content_type)?;
         }
         slot = BodySlot::new(inner);
     }
