@@ -23,8 +23,9 @@ const FILES: [&str; 13] = [
 
 /// The Node built-in modules, each `src/node/<name>.js` (`/` spelled `_`), imported as
 /// `node:<name>`; a module comes after those it imports.
-const NODE_MODULES: [&str; 50] = [
+const NODE_MODULES: [&str; 51] = [
     "internal/errors",
+    "internal/intl",
     "internal/sockets",
     "internal/bindings",
     "internal/wasm",

@@ -36,6 +36,11 @@ fn globals_presence() {
 }
 
 #[test]
+fn intl() {
+    run_script("intl.js");
+}
+
+#[test]
 fn webassembly() {
     run_script("webassembly.js");
 }

@@ -12,6 +12,7 @@ pub mod bindings;
 mod body;
 pub mod bundling;
 mod error;
+mod intl;
 mod isolate;
 mod limits;
 mod loader;

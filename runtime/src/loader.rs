@@ -150,6 +150,10 @@ impl Resolver for FileResolver {
         if name == "edge:wasm" {
             return Ok("node:internal/wasm".to_string());
         }
+        // The JS half of Intl, which the bootstrap loads on first use.
+        if name == "edge:intl" {
+            return Ok("node:internal/intl".to_string());
+        }
         // The JS half of WebSockets, which the bootstrap loads on first use.
         if name == "edge:websocket" {
             return Ok("node:internal/websocket".to_string());

@@ -161,6 +161,7 @@ export default function install(native) {
   socketConnect = native.connect;
   wasmNative = native.wasm;
   websocketNative = native.websocket;
+  intlNatives = native.intl;
   nativeBlobBytes = native.blobBytes;
   const console = makeConsole(native.print);
   Object.defineProperty(console, Symbol.toStringTag, { value: "console", configurable: true });
@@ -259,6 +260,40 @@ export default function install(native) {
   // WebAssembly, made on first use.
   lazyGlobal("WebAssembly", () => cjs.requireModule("edge:wasm").WebAssembly);
 
+  // Intl, made on first use; `localeCompare` takes locales and options through it.
+  lazyGlobal("Intl", () => cjs.requireModule("edge:intl").Intl);
+  const intl = () => cjs.requireModule("edge:intl");
+  Object.defineProperty(String.prototype, "localeCompare", {
+    value: {
+      localeCompare(that, locales = undefined, options = undefined) {
+        if (this === undefined || this === null) {
+          throw new TypeError("String.prototype.localeCompare called on null or undefined");
+        }
+        return intl().localeCompare(String(this), String(that), locales, options);
+      },
+    }.localeCompare,
+    writable: true,
+    enumerable: false,
+    configurable: true,
+  });
+  const caseMethods = {
+    toLocaleLowerCase(locales = undefined) {
+      if (this === undefined || this === null) {
+        throw new TypeError("String.prototype.toLocaleLowerCase called on null or undefined");
+      }
+      return intl().changeCase(String(this), locales, false);
+    },
+    toLocaleUpperCase(locales = undefined) {
+      if (this === undefined || this === null) {
+        throw new TypeError("String.prototype.toLocaleUpperCase called on null or undefined");
+      }
+      return intl().changeCase(String(this), locales, true);
+    },
+  };
+  for (const name of ["toLocaleLowerCase", "toLocaleUpperCase"]) {
+    Object.defineProperty(String.prototype, name, { value: caseMethods[name], writable: true, enumerable: false, configurable: true });
+  }
+
   // WebSockets, made on first use.
   for (const name of ["WebSocket", "WebSocketPair", "CloseEvent"]) {
     lazyGlobal(name, () => cjs.requireModule("edge:websocket")[name]);
@@ -327,6 +362,7 @@ let vmRealm;
 let socketConnect;
 let wasmNative;
 let websocketNative;
+let intlNatives;
 // The WebSocket module's `{ bind, transfer }`, set when it loads (see `bindWebSocket`).
 let webSocketBinder;
 function setWebSocketBinder(binder) {
@@ -373,4 +409,4 @@ function unavailableOnEdge(module, name, missing) {
   };
 }
 
-export { eventTargetListeners, kResistStopPropagation, inspectNodeStyle as inspectValue, formatArgsNodeStyle as formatArgs, hashSync, unavailableOnEdge, asyncContext, cjs, processEnv, ticks, workers, clientAddress, cacheStore, knownBodyLength, serializeValue, deserializeValue, globalListenerCount, setProcessErrorHooks, nodeCrypto, nativeCodec, vmRealm, socketConnect, wasmNative, websocketNative, setWebSocketBinder };
+export { eventTargetListeners, kResistStopPropagation, inspectNodeStyle as inspectValue, formatArgsNodeStyle as formatArgs, hashSync, unavailableOnEdge, asyncContext, cjs, processEnv, ticks, workers, clientAddress, cacheStore, knownBodyLength, serializeValue, deserializeValue, globalListenerCount, setProcessErrorHooks, nodeCrypto, nativeCodec, vmRealm, socketConnect, wasmNative, websocketNative, setWebSocketBinder, intlNatives };

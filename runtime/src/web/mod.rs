@@ -166,6 +166,8 @@ pub fn install(
     let ws = Object::new(ctx.clone())?;
     ws.set("connect", Func::from(websocket::connect))?;
     native.set("websocket", ws)?;
+    // Made when the JS half of Intl first loads, not per isolate.
+    native.set("intl", Func::from(crate::intl::natives))?;
     let hooks: Object = install.call((native,))?;
     let _ = ctx.store_userdata(Intrinsics::from_object(&hooks)?);
     Ok(())

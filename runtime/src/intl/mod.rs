@@ -1,0 +1,42 @@
+//! `Intl`'s native half, on ICU4X with its compiled data (shared read-only by every isolate of
+//! the process, nothing loaded per request): language tags, collation, plural rules and
+//! segmentation. The JS half (`node/internal_intl.js`, loaded the first time an app touches
+//! `Intl` or a locale-sensitive method) does ECMA-402's option processing and builds the objects;
+//! it reaches these functions through [`natives`], made on its first use.
+
+mod case;
+mod collator;
+mod locale;
+mod plurals;
+mod segmenter;
+
+use rquickjs::{Class, Ctx, Function, Object, Result};
+
+/// The object of native functions the JS half is given.
+pub fn natives<'js>(ctx: Ctx<'js>) -> Result<Object<'js>> {
+    let natives = Object::new(ctx.clone())?;
+    natives.set(
+        "canonicalize",
+        Function::new(ctx.clone(), locale::canonicalize)?,
+    )?;
+    natives.set("maximize", Function::new(ctx.clone(), locale::maximize)?)?;
+    natives.set("minimize", Function::new(ctx.clone(), locale::minimize)?)?;
+    natives.set(
+        "isSupported",
+        Function::new(ctx.clone(), locale::is_supported)?,
+    )?;
+    natives.set("pluralSelect", Function::new(ctx.clone(), plurals::select)?)?;
+    natives.set(
+        "pluralCategories",
+        Function::new(ctx.clone(), plurals::categories)?,
+    )?;
+    natives.set("segment", Function::new(ctx.clone(), segmenter::segment)?)?;
+    natives.set("defaultLocale", locale::default_locale())?;
+    natives.set("changeCase", Function::new(ctx.clone(), case::change_case)?)?;
+    natives.set(
+        "isRightToLeft",
+        Function::new(ctx.clone(), case::is_right_to_left)?,
+    )?;
+    Class::<collator::Collation>::define(&natives)?;
+    Ok(natives)
+}

@@ -1,0 +1,94 @@
+// Intl on ICU4X: the expected values are what Node 20 (V8 with full ICU) answers for the same
+// calls, so Edge and Node sort, pluralize, segment and case-map alike.
+import { test, run, assert, assertEquals, assertDeepEquals, assertThrows } from "./harness.js";
+
+test("language tags are canonicalized, and invalid ones refused", () => {
+  assertDeepEquals(
+    Intl.getCanonicalLocales(["EN-us", "zh-hant-tw", "de-de-u-co-phonebk", "iw", "sgn-GR", "en-US"]),
+    ["en-US", "zh-Hant-TW", "de-DE-u-co-phonebk", "he", "gss"],
+  );
+  assertThrows(() => Intl.getCanonicalLocales("en_US"), RangeError);
+  assertThrows(() => Intl.getCanonicalLocales("x-private"), RangeError);
+  assertThrows(() => Intl.getCanonicalLocales(["de", 5]), TypeError);
+  assertDeepEquals(Intl.Collator.supportedLocalesOf(["de", "zxx", "sv-SE", "ja"]), ["de", "sv-SE", "ja"]);
+});
+
+test("Collator sorts German and Swedish words as CLDR says", () => {
+  assertDeepEquals(
+    ["Äpfel", "Zebra", "apfel", "Ähre", "Bär", "Ofen", "Öl"].sort(new Intl.Collator("de").compare),
+    ["Ähre", "apfel", "Äpfel", "Bär", "Ofen", "Öl", "Zebra"],
+  );
+  // In Swedish, å, ä and ö are letters after z.
+  assertDeepEquals(["ä", "z", "a", "o", "ö", "å"].sort(new Intl.Collator("sv").compare), ["a", "o", "z", "å", "ä", "ö"]);
+  assertDeepEquals(
+    ["a10", "a9", "a100", "a1"].sort(new Intl.Collator("en", { numeric: true }).compare),
+    ["a1", "a9", "a10", "a100"],
+  );
+  assertEquals("résumé".localeCompare("RESUME", "en", { sensitivity: "base" }), 0);
+  assertEquals("résumé".localeCompare("resume", "en", { sensitivity: "accent" }), 1);
+  const options = new Intl.Collator("de-u-kn-co-phonebk").resolvedOptions();
+  assertEquals(options.locale, "de-u-co-phonebk-kn");
+  assertEquals(options.numeric, true);
+  assertEquals(options.collation, "phonebk");
+  assertThrows(() => new Intl.Collator("en", { sensitivity: "loud" }), RangeError);
+});
+
+test("PluralRules picks CLDR's categories", () => {
+  const ru = new Intl.PluralRules("ru");
+  assertDeepEquals([0, 1, 2, 5, 11, 21, 22, 1.5].map((n) => ru.select(n)), ["many", "one", "few", "many", "many", "one", "few", "other"]);
+  const ordinal = new Intl.PluralRules("en", { type: "ordinal" });
+  assertDeepEquals(
+    [1, 2, 3, 4, 11, 12, 13, 21, 22, 23].map((n) => ordinal.select(n)),
+    ["one", "two", "few", "other", "other", "other", "other", "one", "two", "few"],
+  );
+  assertDeepEquals(new Intl.PluralRules("ar").resolvedOptions().pluralCategories, ["zero", "one", "two", "few", "many", "other"]);
+  // One fraction digit shown makes "1.0" plural in English.
+  assertEquals(new Intl.PluralRules("en", { minimumFractionDigits: 1 }).select(1), "other");
+  assertThrows(() => Intl.PluralRules(), TypeError);
+});
+
+test("Segmenter splits Thai words, emoji graphemes and sentences", () => {
+  const thai = new Intl.Segmenter("th", { granularity: "word" });
+  assertDeepEquals([...thai.segment("สวัสดีครับ")].map((s) => s.segment), ["สวัสดี", "ครับ"]);
+  assertDeepEquals([...new Intl.Segmenter("en").segment("👨‍👩‍👧‍👦e\u0301🇸🇪")].map((s) => s.segment), ["👨‍👩‍👧‍👦", "e\u0301", "🇸🇪"]);
+  const sentences = new Intl.Segmenter("en", { granularity: "sentence" }).segment("Hi there. How are you? Fine!");
+  assertDeepEquals([...sentences].map((s) => s.segment), ["Hi there. ", "How are you? ", "Fine!"]);
+  const words = new Intl.Segmenter("en", { granularity: "word" }).segment("Hello, world!");
+  assertDeepEquals([...words].filter((s) => s.isWordLike).map((s) => s.segment), ["Hello", "world"]);
+  const hit = words.containing(8);
+  assertEquals(hit.segment, "world");
+  assertEquals(hit.index, 7);
+  assertEquals(words.containing(99), undefined);
+});
+
+test("Locale reads, edits, maximizes and minimizes tags", () => {
+  assertEquals(new Intl.Locale("en").maximize().toString(), "en-Latn-US");
+  assertEquals(new Intl.Locale("zh-Hant-TW").minimize().toString(), "zh-TW");
+  const l = new Intl.Locale("en-US", { hourCycle: "h23", calendar: "gregory" });
+  assertEquals(l.toString(), "en-US-u-ca-gregory-hc-h23");
+  assertEquals(l.hourCycle, "h23");
+  assertEquals(l.language, "en");
+  assertEquals(l.region, "US");
+  assertEquals(new Intl.Locale("ar").getTextInfo().direction, "rtl");
+  assertEquals(new Intl.Locale("en-US").getWeekInfo().firstDay, 7);
+  assertEquals(new Intl.Locale("de").getWeekInfo().firstDay, 1);
+  assertThrows(() => new Intl.Locale("en", { region: "USA!" }), RangeError);
+  assertEquals(Intl.getCanonicalLocales(new Intl.Locale("de-DE"))[0], "de-DE");
+});
+
+test("toLocaleUpperCase and toLocaleLowerCase follow Turkish rules", () => {
+  assertDeepEquals(["I".toLocaleLowerCase("tr"), "i".toLocaleUpperCase("tr"), "I".toLocaleLowerCase("en")], ["ı", "İ", "i"]);
+  assertEquals("istanbul".toLocaleUpperCase("tr-TR"), "İSTANBUL");
+  assertThrows(() => "a".toLocaleUpperCase("not a tag"), RangeError);
+});
+
+test("Intl is loaded on first use and can be replaced", () => {
+  assertEquals(Object.prototype.toString.call(Intl), "[object Intl]");
+  assert(typeof Intl.Collator === "function");
+  const saved = globalThis.Intl;
+  globalThis.Intl = 1;
+  assertEquals(globalThis.Intl, 1);
+  globalThis.Intl = saved;
+});
+
+await run();
