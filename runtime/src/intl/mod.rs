@@ -7,6 +7,7 @@
 mod case;
 mod collator;
 mod locale;
+mod number;
 mod plurals;
 mod segmenter;
 
@@ -31,6 +32,7 @@ pub fn natives<'js>(ctx: Ctx<'js>) -> Result<Object<'js>> {
         Function::new(ctx.clone(), plurals::categories)?,
     )?;
     natives.set("segment", Function::new(ctx.clone(), segmenter::segment)?)?;
+    natives.set("formatNumber", Function::new(ctx.clone(), number::format)?)?;
     natives.set("defaultLocale", locale::default_locale())?;
     natives.set("changeCase", Function::new(ctx.clone(), case::change_case)?)?;
     natives.set(

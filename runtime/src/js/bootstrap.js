@@ -290,6 +290,39 @@ export default function install(native) {
       return intl().changeCase(String(this), locales, true);
     },
   };
+  const numberMethods = {
+    toLocaleString(locales = undefined, options = undefined) {
+      // thisNumberValue: a Number or a Number object, nothing else.
+      const x = Number.prototype.valueOf.call(this);
+      return intl().numberToLocaleString(x, locales, options);
+    },
+  };
+  Object.defineProperty(Number.prototype, "toLocaleString", { value: numberMethods.toLocaleString, writable: true, enumerable: false, configurable: true });
+  const bigintMethods = {
+    toLocaleString(locales = undefined, options = undefined) {
+      const x = BigInt.prototype.valueOf.call(this);
+      return intl().numberToLocaleString(x, locales, options);
+    },
+  };
+  Object.defineProperty(BigInt.prototype, "toLocaleString", { value: bigintMethods.toLocaleString, writable: true, enumerable: false, configurable: true });
+  // ECMA-402's Array and TypedArray toLocaleString hand locales and options to each element.
+  const listMethods = {
+    toLocaleString(locales = undefined, options = undefined) {
+      return joinLocaleStrings(Object(this), locales, options);
+    },
+  };
+  Object.defineProperty(Array.prototype, "toLocaleString", { value: listMethods.toLocaleString, writable: true, enumerable: false, configurable: true });
+  const typedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype);
+  const typedLength = Object.getOwnPropertyDescriptor(typedArrayPrototype, "length").get;
+  const typedAt = typedArrayPrototype.at;
+  const typedMethods = {
+    toLocaleString(locales = undefined, options = undefined) {
+      // ValidateTypedArray: `at` throws for a detached or out-of-bounds array, or a non-array.
+      typedAt.call(this, 0);
+      return joinLocaleStrings(this, locales, options, typedLength.call(this));
+    },
+  };
+  Object.defineProperty(typedArrayPrototype, "toLocaleString", { value: typedMethods.toLocaleString, writable: true, enumerable: false, configurable: true });
   for (const name of ["toLocaleLowerCase", "toLocaleUpperCase"]) {
     Object.defineProperty(String.prototype, name, { value: caseMethods[name], writable: true, enumerable: false, configurable: true });
   }
@@ -382,6 +415,18 @@ const NODE_GLOBALS = [
 /** Removes Node's globals (for apps without `node_compat`). */
 function removeNodeGlobals() {
   for (const [name] of NODE_GLOBALS) delete globalThis[name];
+}
+
+/** Array.prototype.toLocaleString's loop: each element's toLocaleString, joined by commas. */
+function joinLocaleStrings(list, locales, options, knownLength = undefined) {
+  const length = knownLength ?? Math.min(Math.max(Math.trunc(Number(list.length)) || 0, 0), Number.MAX_SAFE_INTEGER);
+  let out = "";
+  for (let k = 0; k < length; k++) {
+    if (k > 0) out += ",";
+    const element = list[k];
+    if (element !== undefined && element !== null) out += String(element.toLocaleString(locales, options));
+  }
+  return out;
 }
 
 /** Defines global `name` as the value `make()` gives on first use (an app may replace it). */

@@ -505,38 +505,153 @@ function digitOptions(opts, minFractionDefault, maxFractionDefault, notation) {
   return out;
 }
 
-/** A finite number as the decimal string the digit options make of it (sign dropped). */
-function formatDigits(x, d) {
-  let text;
-  const abs = Math.abs(x);
-  if (d.roundingType === "significantDigits") {
-    text = abs.toPrecision(d.maximumSignificantDigits);
-    if (text.includes("e")) text = expandExponent(text);
-    if (text.includes(".")) {
-      const [int, frac] = text.split(".");
-      const minFrac = Math.max(0, d.minimumSignificantDigits - significantIntegerDigits(int));
-      let f = frac;
-      while (f.length > minFrac && f.endsWith("0")) f = f.slice(0, -1);
-      text = f.length > 0 ? `${int}.${f}` : int;
-    }
-  } else {
-    const max = d.maximumFractionDigits ?? 3;
-    const min = d.minimumFractionDigits ?? 0;
-    text = abs.toFixed(Math.min(max, 100));
-    if (text.includes("e")) text = expandExponent(text);
-    if (text.includes(".")) {
-      let [int, frac] = text.split(".");
-      while (frac.length > min && frac.endsWith("0")) frac = frac.slice(0, -1);
-      text = frac.length > 0 ? `${int}.${frac}` : int;
-    }
-  }
-  if (d.trailingZeroDisplay === "stripIfInteger" && /^\d+\.0+$/.test(text)) text = text.split(".")[0];
-  return text;
+/**
+ * A finite number as the decimal string the digit options make of it (sign dropped). The
+ * number's shortest decimal form is rounded, as ICU does ("1.005" to 2 places is "1.01").
+ */
+function formatDigits(x, d, negative = x < 0) {
+  let text = `${Math.abs(x)}`;
+  if (text.includes("e")) text = expandExponent(text);
+  return roundDecimal(text, d, negative);
 }
 
-function significantIntegerDigits(int) {
+/** `text` (a plain non-negative decimal) rounded by the digit options `d`. */
+function roundDecimal(text, d, negative) {
+  const [int, frac = ""] = text.split(".");
+  const all = int + frac;
+  const scale = frac.length;
+  let out;
+  const bySignificant = () => {
+    const lz = all.length - all.replace(/^0+/, "").length;
+    const magnitude = all.length - lz - 1 - scale;
+    const places = all.length === lz ? d.maximumSignificantDigits - 1 : d.maximumSignificantDigits - 1 - magnitude;
+    const rounded = roundAt(all, scale, places, d.roundingMode, negative, 1);
+    const minPlaces = all.length === lz ? d.minimumSignificantDigits - 1 : d.minimumSignificantDigits - 1 - magnitudeOf(rounded);
+    return trimFraction(rounded, Math.max(0, minPlaces));
+  };
+  const byFraction = () => {
+    const rounded = roundAt(all, scale, d.maximumFractionDigits, d.roundingMode, negative, d.roundingIncrement);
+    return trimFraction(rounded, d.minimumFractionDigits);
+  };
+  switch (d.roundingType) {
+    case "significantDigits":
+      out = bySignificant();
+      break;
+    case "morePrecision":
+    case "lessPrecision": {
+      const a = bySignificant();
+      const b = byFraction();
+      const fa = (a.split(".")[1] ?? "").length;
+      const fb = (b.split(".")[1] ?? "").length;
+      const more = fa >= fb ? a : b;
+      const less = fa >= fb ? b : a;
+      out = d.roundingType === "morePrecision" ? more : less;
+      break;
+    }
+    default:
+      out = byFraction();
+  }
+  if (d.trailingZeroDisplay === "stripIfInteger" && /^\d+\.0+$/.test(out)) out = out.split(".")[0];
+  return out;
+}
+
+function magnitudeOf(text) {
+  const [int, frac = ""] = text.split(".");
   const stripped = int.replace(/^0+/, "");
-  return stripped.length;
+  if (stripped.length > 0) return stripped.length - 1;
+  const lz = frac.length - frac.replace(/^0+/, "").length;
+  return -lz - 1;
+}
+
+/** `all × 10^-scale` rounded to `places` fraction digits (negative: tens, hundreds...). */
+function roundAt(all, scale, places, mode, negative, increment = 1) {
+  let digits = all;
+  let sc = scale;
+  if (sc <= places && increment === 1) {
+    return toDecimalText(digits + "0".repeat(places - sc), places);
+  }
+  if (sc < places) {
+    digits += "0".repeat(places - sc);
+    sc = places;
+  }
+  const cut = digits.length - (sc - places);
+  let keep = cut > 0 ? digits.slice(0, cut) : "0";
+  let rest = cut > 0 ? digits.slice(cut) : "0".repeat(-cut) + digits;
+  if (increment !== 1) {
+    // Round to a multiple of `increment` units of the last kept place.
+    const units = BigInt(keep);
+    const inc = BigInt(increment);
+    const low = (units / inc) * inc;
+    const remainder = Number(units - low) + Number(`0.${rest || "0"}`);
+    const half = increment / 2;
+    const up = decideUp(mode, negative, remainder === 0 ? 0 : remainder < half ? -1 : remainder > half ? 1 : 0.5, Number(low / inc) % 2 === 1, remainder !== 0);
+    keep = (up ? low + inc : low).toString();
+    return toDecimalText(keep, places);
+  }
+  const first = rest.length > 0 ? rest.charCodeAt(0) - 48 : 0;
+  const tail = rest.slice(1).replace(/0+$/, "");
+  const inexact = /[1-9]/.test(rest);
+  const half = first < 5 ? -1 : first > 5 ? 1 : tail.length > 0 ? 1 : 0.5;
+  const odd = (keep.charCodeAt(keep.length - 1) - 48) % 2 === 1;
+  if (inexact && decideUp(mode, negative, half, odd, inexact)) keep = increment_(keep);
+  if (places < 0) return keep + "0".repeat(-places);
+  return toDecimalText(keep, places);
+}
+
+/** Whether rounding goes away from zero: `half` is -1 below half, 0.5 at half, 1 above. */
+function decideUp(mode, negative, half, odd, inexact) {
+  if (!inexact) return false;
+  switch (mode) {
+    case "ceil":
+      return !negative;
+    case "floor":
+      return negative;
+    case "expand":
+      return true;
+    case "trunc":
+      return false;
+    case "halfCeil":
+      return half > 0.5 || (half === 0.5 && !negative);
+    case "halfFloor":
+      return half > 0.5 || (half === 0.5 && negative);
+    case "halfTrunc":
+      return half > 0.5;
+    case "halfEven":
+      return half > 0.5 || (half === 0.5 && odd);
+    default:
+      return half >= 0.5;
+  }
+}
+
+function increment_(digits) {
+  const chars = digits.split("");
+  let i = chars.length - 1;
+  while (i >= 0) {
+    if (chars[i] === "9") {
+      chars[i] = "0";
+      i--;
+    } else {
+      chars[i] = String.fromCharCode(chars[i].charCodeAt(0) + 1);
+      return chars.join("");
+    }
+  }
+  return "1" + chars.join("");
+}
+
+/** Digits with `places` of them after the point, as "12.30" (leading zeros trimmed). */
+function toDecimalText(digits, places) {
+  if (places <= 0) return digits.replace(/^0+(?=\d)/, "") + "0".repeat(Math.max(0, -places));
+  const padded = digits.padStart(places + 1, "0");
+  const int = padded.slice(0, padded.length - places).replace(/^0+(?=\d)/, "");
+  return `${int}.${padded.slice(padded.length - places)}`;
+}
+
+function trimFraction(text, minimum) {
+  if (!text.includes(".")) return minimum > 0 ? `${text}.${"0".repeat(minimum)}` : text;
+  let [int, frac] = text.split(".");
+  while (frac.length > minimum && frac.endsWith("0")) frac = frac.slice(0, -1);
+  if (frac.length < minimum) frac = frac.padEnd(minimum, "0");
+  return frac.length > 0 ? `${int}.${frac}` : int;
 }
 
 function expandExponent(text) {
@@ -731,6 +846,473 @@ function segmentData(s, i) {
   return data;
 }
 
+
+// ---------------------------------------------------------------------------------------------
+// Intl.NumberFormat (§15)
+
+/** ISO 4217 currencies whose minor unit is not 2 digits. */
+const CURRENCY_DIGITS = {
+  BHD: 3, BIF: 0, CLF: 4, CLP: 0, DJF: 0, GNF: 0, IQD: 3, ISK: 0, JOD: 3, JPY: 0, KMF: 0, KRW: 0,
+  KWD: 3, LYD: 3, OMR: 3, PYG: 0, RWF: 0, TND: 3, UGX: 0, UYI: 0, UYW: 4, VND: 0, VUV: 0, XAF: 0,
+  XOF: 0, XPF: 0,
+};
+
+/** Currency symbols in English (CLDR's en); the narrow symbol where it differs. */
+const CURRENCY_SYMBOLS = {
+  USD: ["$", "$"], EUR: ["€", "€"], GBP: ["£", "£"], JPY: ["¥", "¥"], CNY: ["CN¥", "¥"], INR: ["₹", "₹"],
+  CAD: ["CA$", "$"], AUD: ["A$", "$"], NZD: ["NZ$", "$"], HKD: ["HK$", "$"], MXN: ["MX$", "$"],
+  BRL: ["R$", "R$"], KRW: ["₩", "₩"], ILS: ["₪", "₪"], TWD: ["NT$", "$"], VND: ["₫", "₫"],
+  XAF: ["FCFA", "FCFA"], XOF: ["F\u202fCFA", "F\u202fCFA"], PHP: ["₱", "₱"], THB: ["THB", "฿"],
+  RUB: ["RUB", "₽"], CHF: ["CHF", "CHF"], SEK: ["SEK", "kr"], NOK: ["NOK", "kr"], DKK: ["DKK", "kr"],
+  PLN: ["PLN", "zł"], TRY: ["TRY", "₺"], UAH: ["UAH", "₴"], ZAR: ["ZAR", "R"], NGN: ["NGN", "₦"],
+};
+
+/** Where a locale puts a currency symbol and the percent sign (CLDR's patterns, simplified). */
+function numberPatterns(locale) {
+  const language = locale.split("-")[0];
+  const suffixSpace = ["de", "fr", "es", "it", "pt", "sv", "nb", "no", "nn", "da", "fi", "pl", "cs", "sk", "ru", "uk", "be", "bg", "hr", "sl", "sr", "hu", "ro", "el", "lt", "lv", "et", "ca", "is", "vi", "az", "kk"];
+  const percentSpace = ["de", "fr", "es", "sv", "nb", "no", "nn", "da", "fi", "pl", "cs", "sk", "ru", "uk", "be", "bg", "hr", "sl", "sr", "hu", "ro", "el", "lt", "lv", "et", "ca", "is", "kk", "az"];
+  const space = language === "fr" ? "\u202f" : "\u00a0";
+  const region = (locale.split("-").find((p, i) => i > 0 && REGION.test(p)) ?? "").toUpperCase();
+  const currencyAfter = indexOf(suffixSpace, language) !== -1 && !(language === "pt" && region === "BR") && !(language === "es" && ["MX", "US", "419", "AR", "CO", "CL"].includes(region)) && !(language === "de" && region === "CH") && !(language === "it" && region === "CH");
+  return {
+    currencyAfter,
+    currencySpace: currencyAfter ? "\u00a0" : language === "nl" || (language === "pt" && region === "BR") || (language === "de" && region === "CH") ? "\u00a0" : "",
+    percent: indexOf(percentSpace, language) !== -1 ? `${space}%` : language === "tr" ? "%" : "%",
+    percentBefore: language === "tr",
+  };
+}
+
+const UNIT_SHORT = {
+  percent: "%", kilometer: "km", meter: "m", centimeter: "cm", millimeter: "mm", mile: "mi", foot: "ft",
+  inch: "in", yard: "yd", kilogram: "kg", gram: "g", pound: "lb", ounce: "oz", liter: "L",
+  milliliter: "mL", gallon: "gal", second: "sec", minute: "min", hour: "hr", day: "day",
+  week: "wk", month: "mth", year: "yr", millisecond: "ms", microsecond: "μs", nanosecond: "ns",
+  byte: "byte", kilobyte: "kB", megabyte: "MB", gigabyte: "GB", terabyte: "TB", petabyte: "PB",
+  bit: "bit", kilobit: "kb", megabit: "Mb", gigabit: "Gb", terabit: "Tb", celsius: "°C",
+  fahrenheit: "°F", degree: "deg", acre: "ac", hectare: "ha", "fluid-ounce": "fl oz", stone: "st",
+  "mile-scandinavian": "smi",
+};
+
+
+
+function isWellFormedUnit(unit) {
+  if (indexOf(UNITS, unit) !== -1) return true;
+  const per = unit.indexOf("-per-");
+  if (per === -1) return false;
+  return indexOf(UNITS, unit.slice(0, per)) !== -1 && indexOf(UNITS, unit.slice(per + 5)) !== -1;
+}
+
+const CURRENCY_CODE = /^[a-z]{3}$/i;
+
+/** GetBooleanOrStringNumberFormatOption, for useGrouping. */
+function groupingOption(options, fallback) {
+  const value = options.useGrouping;
+  if (value === undefined) return fallback;
+  if (value === true) return "always";
+  if (!value) return false;
+  const text = `${value}`;
+  if (text === "true" || text === "false") return fallback;
+  if (text !== "min2" && text !== "auto" && text !== "always") throw new RangeError(`Intl.NumberFormat: invalid useGrouping ${text}`);
+  return text;
+}
+
+const numberFormats = new WeakMap();
+
+function NumberFormat(locales = undefined, options = undefined) {
+  const target = new.target === undefined ? NumberFormat : new.target;
+  const proto = Object(target.prototype) === target.prototype ? target.prototype : NumberFormatPrototype;
+  const nf = Object.create(proto);
+  const requested = canonicalizeLocaleList(locales);
+  const opts = coerceOptions(options);
+  const opt = Object.create(null);
+  getOption(opts, "localeMatcher", "string", ["lookup", "best fit"], "best fit");
+  const numberingSystem = getOption(opts, "numberingSystem", "string", undefined, undefined);
+  checkType(numberingSystem, "numberingSystem");
+  opt.nu = numberingSystem;
+  const r = resolveLocale(requested, opt, ["nu"], (_locale, _key) => ["latn", ...NUMBERING_SYSTEMS.filter((n) => n !== "latn")]);
+  const state = Object.create(null);
+  state.locale = r.locale;
+  state.dataLocale = r.dataLocale;
+  state.numberingSystem = r.nu;
+  // SetNumberFormatUnitOptions
+  const style = getOption(opts, "style", "string", ["decimal", "percent", "currency", "unit"], "decimal");
+  const currency = getOption(opts, "currency", "string", undefined, undefined);
+  if (currency === undefined) {
+    if (style === "currency") throw new TypeError("Intl.NumberFormat: currency is required with style currency");
+  } else if (!CURRENCY_CODE.test(currency)) {
+    throw new RangeError(`Intl.NumberFormat: invalid currency ${currency}`);
+  }
+  const currencyDisplay = getOption(opts, "currencyDisplay", "string", ["code", "symbol", "narrowSymbol", "name"], "symbol");
+  const currencySign = getOption(opts, "currencySign", "string", ["standard", "accounting"], "standard");
+  const unit = getOption(opts, "unit", "string", undefined, undefined);
+  if (unit === undefined) {
+    if (style === "unit") throw new TypeError("Intl.NumberFormat: unit is required with style unit");
+  } else if (!isWellFormedUnit(unit)) {
+    throw new RangeError(`Intl.NumberFormat: invalid unit ${unit}`);
+  }
+  const unitDisplay = getOption(opts, "unitDisplay", "string", ["short", "narrow", "long"], "short");
+  state.style = style;
+  if (style === "currency") {
+    state.currency = currency.toUpperCase();
+    state.currencyDisplay = currencyDisplay;
+    state.currencySign = currencySign;
+  }
+  if (style === "unit") {
+    state.unit = unit;
+    state.unitDisplay = unitDisplay;
+  }
+  const notation = getOption(opts, "notation", "string", ["standard", "scientific", "engineering", "compact"], "standard");
+  const currencyDigits = style === "currency" && notation === "standard";
+  const cDigits = currencyDigits ? CURRENCY_DIGITS[state.currency] ?? 2 : 0;
+  const digits = digitOptions(opts, cDigits, currencyDigits ? cDigits : style === "percent" ? 0 : 3, notation);
+  const compactDisplay = getOption(opts, "compactDisplay", "string", ["short", "long"], "short");
+  const useGrouping = groupingOption(opts, notation === "compact" ? "min2" : "auto");
+  const signDisplay = getOption(opts, "signDisplay", "string", ["auto", "never", "always", "exceptZero", "negative"], "auto");
+  state.digits = digits;
+  state.notation = notation;
+  state.compactDisplay = compactDisplay;
+  state.useGrouping = useGrouping;
+  state.signDisplay = signDisplay;
+  state.bound = undefined;
+  numberFormats.set(nf, state);
+  // ChainNumberFormat: called as a function on an object that inherits from the prototype.
+  if (new.target === undefined && this !== undefined && this !== null && Object(this) === this && NumberFormatPrototype.isPrototypeOf(this)) {
+    Object.defineProperty(this, FALLBACK_SYMBOL, { value: nf, writable: false, enumerable: false, configurable: false });
+    return this;
+  }
+  return nf;
+}
+
+/** Intl.FallbackSymbol: where a legacy `Intl.NumberFormat.call(obj)` keeps its format. */
+const FALLBACK_SYMBOL = Symbol("IntlLegacyConstructedSymbol");
+
+function numberFormatState(value, method) {
+  let state = typeof value === "object" && value !== null ? numberFormats.get(value) : undefined;
+  if (state === undefined && typeof value === "object" && value !== null && NumberFormatPrototype.isPrototypeOf(value)) {
+    const inner = value[FALLBACK_SYMBOL];
+    state = typeof inner === "object" && inner !== null ? numberFormats.get(inner) : undefined;
+  }
+  if (state === undefined) throw new TypeError(`Intl.NumberFormat.prototype.${method} called on an object that is not an Intl.NumberFormat`);
+  return state;
+}
+
+/** ToIntlMathematicalValue, as far as a Number or a BigInt carries it. */
+function toNumeric(value) {
+  const primitive = typeof value === "object" && value !== null ? toPrimitiveNumber(value) : value;
+  if (typeof primitive === "bigint") return primitive;
+  if (typeof primitive === "string") {
+    const trimmed = primitive.trim();
+    if (/^[+-]?\d+$/.test(trimmed) && trimmed.replace(/^[+-]/, "").length > 15) return BigInt(trimmed);
+  }
+  return +primitive;
+}
+
+function toPrimitiveNumber(value) {
+  const p = value[Symbol.toPrimitive];
+  if (p !== undefined && p !== null) return p.call(value, "number");
+  for (const name of ["valueOf", "toString"]) {
+    const f = value[name];
+    if (typeof f === "function") {
+      const r = f.call(value);
+      if (typeof r !== "object" || r === null) return r;
+    }
+  }
+  throw new TypeError("Cannot convert object to primitive value");
+}
+
+/** The parts of `x` formatted by `s` (PartitionNumberPattern). */
+function partitionNumber(s, x) {
+  const parts = [];
+  const push = (type, value) => {
+    parts[parts.length] = { type, value };
+  };
+  let magnitude = 0;
+  let digitsText;
+  const isBig = typeof x === "bigint";
+  const negative = isBig ? x < 0n : x < 0 || Object.is(x, -0);
+  let value = x;
+  if (!isBig && s.style === "percent") value = x * 100;
+  if (isBig && s.style === "percent") value = x * 100n;
+  const finite = isBig || Number.isFinite(value);
+  let exponent = 0;
+  if (finite && (s.notation === "scientific" || s.notation === "engineering")) {
+    const abs = isBig ? Number(value < 0n ? -value : value) : Math.abs(value);
+    if (abs !== 0) {
+      magnitude = Math.floor(Math.log10(abs));
+      exponent = s.notation === "engineering" ? Math.floor(magnitude / 3) * 3 : magnitude;
+      value = shiftDecimal(isBig ? Number(value) : value, -exponent);
+    }
+  }
+  if (finite) {
+    if (isBig && s.notation !== "scientific" && s.notation !== "engineering") {
+      digitsText = (value < 0n ? -value : value).toString();
+      const d = s.digits;
+      if (d.roundingType === "significantDigits" && digitsText.length > d.maximumSignificantDigits) {
+        digitsText = formatDigits(Number(digitsText), d);
+      } else if (d.minimumFractionDigits > 0 && d.roundingType !== "significantDigits") {
+        digitsText += `.${"0".repeat(d.minimumFractionDigits)}`;
+      }
+    } else {
+      digitsText = s.notation === "compact" ? compactDigits(Math.abs(value)) : formatDigits(value, s.digits);
+    }
+  }
+  const isZero = digitsText !== undefined && /^0(\.0*)?$/.test(digitsText);
+  let sign = "";
+  switch (s.signDisplay) {
+    case "auto":
+      sign = negative ? "-" : "";
+      break;
+    case "always":
+      sign = negative ? "-" : "+";
+      break;
+    case "exceptZero":
+      sign = isZero || digitsText === undefined ? "" : negative ? "-" : "+";
+      break;
+    case "negative":
+      sign = negative && !isZero ? "-" : "";
+      break;
+  }
+  const accounting = s.style === "currency" && s.currencySign === "accounting" && sign === "-" && !numberPatterns(s.dataLocale).currencyAfter;
+  if (accounting) sign = "";
+  const patterns = numberPatterns(s.dataLocale);
+  const locale = s.numberingSystem === "latn" || s.numberingSystem === undefined ? s.dataLocale : `${s.dataLocale}-u-nu-${s.numberingSystem}`;
+  let numberParts;
+  if (!isBig && Number.isNaN(x)) {
+    numberParts = [[sign === "-" ? "minusSign" : "plusSign", sign], ["nan", "NaN"]].filter((p) => p[1] !== "");
+  } else if (!finite) {
+    numberParts = [];
+    if (sign === "-") numberParts.push(["minusSign", "-"]);
+    else if (sign === "+") numberParts.push(["plusSign", "+"]);
+    numberParts.push(["infinity", "∞"]);
+  } else {
+    const grouping = s.useGrouping === false ? "false" : s.useGrouping;
+    numberParts = native.formatNumber(locale, `${sign}${digitsText}`, grouping, s.digits.minimumIntegerDigits, s.notation === "compact" ? s.compactDisplay : "");
+    if (s.notation === "compact") {
+      for (const part of numberParts) if (part[0] === "literal" && part[1].trim() !== "") part[0] = "compact";
+    }
+  }
+  const emitNumber = () => {
+    for (const [type, text] of numberParts) push(type, text);
+    if (exponent !== 0 || s.notation === "scientific" || s.notation === "engineering") {
+      if (finite) {
+        push("exponentSeparator", "E");
+        if (exponent < 0) push("exponentMinusSign", "-");
+        push("exponentInteger", `${Math.abs(exponent)}`);
+      }
+    }
+  };
+  // The sign stays where the locale's number pattern puts it: before the currency symbol in
+  // English ("-$1.00").
+  const signPart = numberParts.length > 0 && (numberParts[0][0] === "minusSign" || numberParts[0][0] === "plusSign") ? numberParts.shift() : undefined;
+  if (accounting) push("literal", "(");
+  if (s.style === "currency") {
+    const symbol = currencySymbol(s);
+    if (patterns.currencyAfter || s.currencyDisplay === "name") {
+      if (signPart) push(signPart[0], signPart[1]);
+      emitNumber();
+      push("literal", s.currencyDisplay === "name" ? " " : patterns.currencySpace || "\u00a0");
+      push("currency", symbol);
+    } else {
+      if (signPart) push(signPart[0], signPart[1]);
+      push("currency", symbol);
+      const space = s.currencyDisplay === "code" ? "\u00a0" : patterns.currencySpace;
+      if (space !== "") push("literal", space);
+      emitNumber();
+    }
+  } else if (s.style === "percent") {
+    if (signPart) push(signPart[0], signPart[1]);
+    if (patterns.percentBefore) push("percentSign", "%");
+    emitNumber();
+    if (!patterns.percentBefore) {
+      if (patterns.percent.length > 1) push("literal", patterns.percent[0]);
+      push("percentSign", "%");
+    }
+  } else if (s.style === "unit") {
+    if (signPart) push(signPart[0], signPart[1]);
+    emitNumber();
+    const short = unitLabel(s.unit, s.unitDisplay);
+    if (short === "%") push("unit", "%");
+    else {
+      push("literal", s.unitDisplay === "narrow" && short.length <= 2 ? "" : " ");
+      push("unit", short);
+    }
+  } else {
+    if (signPart) push(signPart[0], signPart[1]);
+    emitNumber();
+  }
+  if (accounting) push("literal", ")");
+  return parts;
+}
+
+/** `x × 10^shift` computed on its decimal digits, so 12345 / 10^4 is exactly 1.2345. */
+function shiftDecimal(x, shift) {
+  let text = `${Math.abs(x)}`;
+  if (text.includes("e")) text = expandExponent(text);
+  const [int, frac = ""] = text.split(".");
+  const all = int + frac;
+  let point = int.length + shift;
+  let digits = all;
+  if (point <= 0) {
+    digits = "0".repeat(1 - point) + digits;
+    point = 1;
+  }
+  if (point > digits.length) digits += "0".repeat(point - digits.length);
+  const shifted = Number(`${digits.slice(0, point)}.${digits.slice(point) || "0"}`);
+  return x < 0 ? -shifted : shifted;
+}
+
+const PER_UNITS = { "kilometer-per-hour": "km/h", "mile-per-hour": "mph", "meter-per-second": "m/s", "liter-per-kilometer": "L/km", "mile-per-gallon": "mpg" };
+
+function unitLabel(unit, display) {
+  if (display !== "long" && PER_UNITS[unit] !== undefined) return PER_UNITS[unit];
+  const per = unit.indexOf("-per-");
+  if (per !== -1) return `${unitLabel(unit.slice(0, per), display)}/${unitLabel(unit.slice(per + 5), display)}`;
+  if (display === "long") return unit === "percent" ? "percent" : `${unit}s`;
+  return UNIT_SHORT[unit] ?? unit;
+}
+
+function currencySymbol(s) {
+  if (s.currencyDisplay === "code") return s.currency;
+  const language = s.dataLocale.split("-")[0];
+  if (s.currency === "JPY" && language === "ja") return "￥";
+  if (s.currency === "USD" && (language === "ko" || language === "zh") && s.currencyDisplay === "symbol") return "US$";
+  if (s.currency === "CNY" && language === "zh") return "¥";
+  if (s.currencyDisplay === "name") return s.currency;
+  const known = CURRENCY_SYMBOLS[s.currency];
+  if (known === undefined) return s.currency;
+  return s.currencyDisplay === "narrowSymbol" ? known[1] : known[0];
+}
+
+/** A compact number's digits: ICU's compact formatter rounds, so pass the value itself. */
+function compactDigits(abs) {
+  if (abs >= 1e21) return abs.toFixed(0);
+  const text = `${abs}`;
+  return text.includes("e") ? expandExponent(text) : text;
+}
+
+/** ICU's range separator: spaced when either side has more than digits and separators. */
+function rangeSeparator(a, b) {
+  const plain = /^[\p{Nd}.,\u00a0\u202f'+\-]*$/u;
+  return plain.test(a) && plain.test(b) ? "–" : " – ";
+}
+
+function formatNumberToString(s, x) {
+  let out = "";
+  for (const part of partitionNumber(s, x)) out += part.value;
+  return out;
+}
+
+const NumberFormatPrototype = NumberFormat.prototype;
+Object.defineProperty(NumberFormat, "prototype", { writable: false, enumerable: false, configurable: false });
+supportedLocalesOf(NumberFormat);
+Object.defineProperty(NumberFormatPrototype, "format", {
+  get: Object.getOwnPropertyDescriptor(
+    {
+      get format() {
+        const state = numberFormatState(this, "format");
+        if (state.bound === undefined) state.bound = (value) => formatNumberToString(state, toNumeric(value));
+        return state.bound;
+      },
+    },
+    "format",
+  ).get,
+  enumerable: false,
+  configurable: true,
+});
+defineMethod(
+  NumberFormatPrototype,
+  "formatToParts",
+  method(function (value) {
+    const state = numberFormatState(this, "formatToParts");
+    return partitionNumber(state, toNumeric(value));
+  }),
+  1,
+);
+defineMethod(
+  NumberFormatPrototype,
+  "formatRange",
+  method(function (start, end) {
+    const state = numberFormatState(this, "formatRange");
+    if (start === undefined || end === undefined) throw new TypeError("Intl.NumberFormat.prototype.formatRange: start and end are required");
+    const x = toNumeric(start);
+    const y = toNumeric(end);
+    if (Number.isNaN(x) || Number.isNaN(y)) throw new RangeError("Intl.NumberFormat.prototype.formatRange: NaN");
+    const a = formatNumberToString(state, x);
+    const b = formatNumberToString(state, y);
+    return a === b ? `~${a}` : `${a}${rangeSeparator(a, b)}${b}`;
+  }),
+  2,
+);
+defineMethod(
+  NumberFormatPrototype,
+  "formatRangeToParts",
+  method(function (start, end) {
+    const state = numberFormatState(this, "formatRangeToParts");
+    if (start === undefined || end === undefined) throw new TypeError("Intl.NumberFormat.prototype.formatRangeToParts: start and end are required");
+    const x = toNumeric(start);
+    const y = toNumeric(end);
+    if (Number.isNaN(x) || Number.isNaN(y)) throw new RangeError("Intl.NumberFormat.prototype.formatRangeToParts: NaN");
+    const out = [];
+    for (const p of partitionNumber(state, x)) out.push({ ...p, source: "startRange" });
+    out.push({ type: "literal", value: rangeSeparator(formatNumberToString(state, x), formatNumberToString(state, y)), source: "shared" });
+    for (const p of partitionNumber(state, y)) out.push({ ...p, source: "endRange" });
+    return out;
+  }),
+  2,
+);
+defineMethod(
+  NumberFormatPrototype,
+  "resolvedOptions",
+  method(function () {
+    const s = numberFormatState(this, "resolvedOptions");
+    const d = s.digits;
+    const out = { locale: s.locale, numberingSystem: s.numberingSystem, style: s.style };
+    if (s.style === "currency") {
+      out.currency = s.currency;
+      out.currencyDisplay = s.currencyDisplay;
+      out.currencySign = s.currencySign;
+    }
+    if (s.style === "unit") {
+      out.unit = s.unit;
+      out.unitDisplay = s.unitDisplay;
+    }
+    out.minimumIntegerDigits = d.minimumIntegerDigits;
+    if (d.minimumFractionDigits !== undefined && d.roundingType !== "significantDigits") {
+      out.minimumFractionDigits = d.minimumFractionDigits;
+      out.maximumFractionDigits = d.maximumFractionDigits;
+    }
+    if (d.minimumSignificantDigits !== undefined && d.roundingType !== "fractionDigits") {
+      out.minimumSignificantDigits = d.minimumSignificantDigits;
+      out.maximumSignificantDigits = d.maximumSignificantDigits;
+    }
+    out.useGrouping = s.useGrouping;
+    out.notation = s.notation;
+    if (s.notation === "compact") out.compactDisplay = s.compactDisplay;
+    out.signDisplay = s.signDisplay;
+    out.roundingIncrement = d.roundingIncrement;
+    out.roundingMode = d.roundingMode;
+    out.roundingPriority = d.roundingPriority;
+    out.trailingZeroDisplay = d.trailingZeroDisplay;
+    return out;
+  }),
+  0,
+);
+defineTag(NumberFormatPrototype, "Intl.NumberFormat");
+
+let defaultNumberFormat;
+
+/** `Number.prototype.toLocaleString` and `BigInt.prototype.toLocaleString`. */
+function numberToLocaleString(x, locales, options) {
+  let nf;
+  if (locales === undefined && options === undefined) {
+    defaultNumberFormat ??= new NumberFormat();
+    nf = defaultNumberFormat;
+  } else {
+    nf = new NumberFormat(locales, options);
+  }
+  return formatNumberToString(numberFormats.get(nf), x);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Intl.Locale (§14) and the Intl Locale Info methods
@@ -1062,6 +1644,7 @@ const Intl = {};
 for (const [name, value] of [
   ["Collator", Collator],
   ["Locale", Locale],
+  ["NumberFormat", NumberFormat],
   ["PluralRules", PluralRules],
   ["Segmenter", Segmenter],
 ]) {
@@ -1123,4 +1706,4 @@ function changeCase(string, locales, upper) {
   return upper ? string.toUpperCase() : string.toLowerCase();
 }
 
-export { Intl, localeCompare, changeCase };
+export { Intl, localeCompare, changeCase, numberToLocaleString };

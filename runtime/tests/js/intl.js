@@ -82,6 +82,42 @@ test("toLocaleUpperCase and toLocaleLowerCase follow Turkish rules", () => {
   assertThrows(() => "a".toLocaleUpperCase("not a tag"), RangeError);
 });
 
+test("NumberFormat formats decimals, percents, currencies and compact numbers as Node does", () => {
+  const cases = [
+    [1234567.891, undefined, undefined, "1,234,567.891"],
+    [1234567.891, "de-DE", undefined, "1.234.567,891"],
+    [0.256, "en", { style: "percent" }, "26%"],
+    [0.256, "de", { style: "percent" }, "26\u00a0%"],
+    [1234.5, "en-US", { style: "currency", currency: "USD" }, "$1,234.50"],
+    [1234.5, "de-DE", { style: "currency", currency: "EUR" }, "1.234,50\u00a0€"],
+    [1234.5, "ja-JP", { style: "currency", currency: "JPY" }, "￥1,235"],
+    [1234.5, "en-IN", { style: "currency", currency: "INR" }, "₹1,234.50"],
+    [1234.5, "fr-FR", { style: "currency", currency: "EUR" }, "1\u202f234,50\u00a0€"],
+    [-5, "en-US", { style: "currency", currency: "USD", currencySign: "accounting" }, "($5.00)"],
+    [1234567, "en", { notation: "compact" }, "1.2M"],
+    [1234567, "en", { notation: "compact", compactDisplay: "long" }, "1.2 million"],
+    [12345678, "en-IN", undefined, "1,23,45,678"],
+    [42, "ar-EG", undefined, "٤٢"],
+    [1.005, "en", { maximumFractionDigits: 2 }, "1.01"],
+    [123456, "en", { maximumSignificantDigits: 2 }, "120,000"],
+    [5, "en", { signDisplay: "always" }, "+5"],
+    [12345, "en", { notation: "scientific" }, "1.235E4"],
+    [50, "en", { style: "unit", unit: "kilometer-per-hour" }, "50 km/h"],
+  ];
+  for (const [n, locale, options, expected] of cases) {
+    assertEquals(new Intl.NumberFormat(locale, options).format(n), expected, `${n} ${locale} ${JSON.stringify(options)}`);
+  }
+  assertEquals((1234.5).toLocaleString("de-DE"), "1.234,5");
+  assertEquals(123456789n.toLocaleString("en"), "123,456,789");
+  assertEquals([1234.5, 2].toLocaleString("de"), "1.234,5,2");
+  assertDeepEquals(
+    new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" }).formatToParts(-1234.5).map((p) => p.type),
+    ["minusSign", "currency", "integer", "group", "integer", "decimal", "fraction"],
+  );
+  assertThrows(() => new Intl.NumberFormat("en", { style: "currency" }), TypeError);
+  assertThrows(() => new Intl.NumberFormat("en", { maximumFractionDigits: 101 }), RangeError);
+});
+
 test("Intl is loaded on first use and can be replaced", () => {
   assertEquals(Object.prototype.toString.call(Intl), "[object Intl]");
   assert(typeof Intl.Collator === "function");
