@@ -188,3 +188,15 @@ fn popular_packages_run_in_a_handler_as_under_node() {
         assert_eq!(line, &format!("person{i},{}", i * 2));
     }
 }
+
+/// luxon, dayjs (utc and timezone plugins) and date-fns-tz convert and format instants on both
+/// sides of DST changes in America/New_York, Asia/Kolkata and Australia/Lord_Howe exactly as
+/// under Node; Intl.NumberFormat's currency and compact output, German and Swedish collation
+/// and Segmenter on emoji and Thai agree with Node too (intl-cases.mjs).
+#[test]
+fn date_libraries_and_intl_agree_with_node() {
+    let dir = fixtures();
+    let expected = common::node_json(&dir, "run-intl-cases-with-node.mjs", &[]);
+    let server = DevServer::start(&dir.join("intl-app.mjs"), &[]);
+    common::assert_cases_match_node(&server, &expected);
+}

@@ -6,8 +6,10 @@
 
 mod case;
 mod collator;
+mod datetime;
 mod locale;
 mod number;
+mod parts;
 mod plurals;
 mod segmenter;
 
@@ -34,11 +36,25 @@ pub fn natives<'js>(ctx: Ctx<'js>) -> Result<Object<'js>> {
     natives.set("segment", Function::new(ctx.clone(), segmenter::segment)?)?;
     natives.set("formatNumber", Function::new(ctx.clone(), number::format)?)?;
     natives.set("defaultLocale", locale::default_locale())?;
+    natives.set("defaultTimeZone", datetime::default_time_zone())?;
     natives.set("changeCase", Function::new(ctx.clone(), case::change_case)?)?;
     natives.set(
         "isRightToLeft",
         Function::new(ctx.clone(), case::is_right_to_left)?,
     )?;
+    natives.set(
+        "canonicalZone",
+        Function::new(ctx.clone(), datetime::canonical_zone)?,
+    )?;
+    natives.set(
+        "zoneOffset",
+        Function::new(ctx.clone(), datetime::zone_offset)?,
+    )?;
+    natives.set(
+        "zoneNames",
+        Function::new(ctx.clone(), datetime::zone_names)?,
+    )?;
     Class::<collator::Collation>::define(&natives)?;
+    Class::<datetime::DateTimePattern>::define(&natives)?;
     Ok(natives)
 }

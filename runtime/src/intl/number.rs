@@ -1,8 +1,6 @@
 //! `Intl.NumberFormat`'s digits: a decimal string (already rounded by the JS half) shown with
 //! the locale's digits, separators and grouping, or in compact notation, as ECMA-402 parts.
 
-use std::fmt;
-
 use fixed_decimal::{Decimal, Sign};
 use icu_decimal::options::{
     CompactDecimalFormatterOptions, DecimalFormatterOptions, GroupingStrategy,
@@ -10,58 +8,9 @@ use icu_decimal::options::{
 use icu_decimal::{CompactDecimalFormatter, DecimalFormatter, DecimalFormatterPreferences};
 use icu_locale::Locale;
 use rquickjs::{Array, Ctx, Exception, Result};
-use writeable::{Part, PartsWrite, Writeable};
+use writeable::Writeable;
 
-/// Collects what a formatter writes, with the innermost part each byte belongs to.
-#[derive(Default)]
-struct PartsSink {
-    text: String,
-    /// (start, end, part name), innermost first.
-    spans: Vec<(usize, usize, &'static str)>,
-}
-
-impl fmt::Write for PartsSink {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        self.text.push_str(s);
-        Ok(())
-    }
-}
-
-impl PartsWrite for PartsSink {
-    type SubPartsWrite = Self;
-
-    fn with_part(
-        &mut self,
-        part: Part,
-        mut f: impl FnMut(&mut Self::SubPartsWrite) -> fmt::Result,
-    ) -> fmt::Result {
-        let start = self.text.len();
-        f(self)?;
-        self.spans.push((start, self.text.len(), part.value));
-        Ok(())
-    }
-}
-
-impl PartsSink {
-    /// `[type, text]` pairs in order; text outside every part is a "literal".
-    fn into_parts(self) -> Vec<(&'static str, String)> {
-        let mut label: Vec<Option<&'static str>> = vec![None; self.text.len()];
-        for (start, end, name) in &self.spans {
-            for slot in &mut label[*start..*end] {
-                slot.get_or_insert(name);
-            }
-        }
-        let mut out: Vec<(&'static str, String)> = Vec::new();
-        for (i, c) in self.text.char_indices() {
-            let name = label[i].unwrap_or("literal");
-            match out.last_mut() {
-                Some((last, text)) if *last == name && name != "group" => text.push(c),
-                _ => out.push((name, c.to_string())),
-            }
-        }
-        out
-    }
-}
+use super::parts::PartsSink;
 
 fn grouping(name: &str) -> GroupingStrategy {
     match name {
@@ -114,12 +63,5 @@ pub fn format<'js>(
         written
     };
     written.map_err(|_| bad("formatting failed"))?;
-    let out = Array::new(ctx.clone())?;
-    for (i, (name, text)) in sink.into_parts().into_iter().enumerate() {
-        let pair = Array::new(ctx.clone())?;
-        pair.set(0, name)?;
-        pair.set(1, text)?;
-        out.set(i, pair)?;
-    }
-    Ok(out)
+    sink.into_array(&ctx)
 }

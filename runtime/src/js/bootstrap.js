@@ -305,6 +305,21 @@ export default function install(native) {
     },
   };
   Object.defineProperty(BigInt.prototype, "toLocaleString", { value: bigintMethods.toLocaleString, writable: true, enumerable: false, configurable: true });
+  const dateValue = Date.prototype.valueOf;
+  const dateMethods = {
+    toLocaleString(locales = undefined, options = undefined) {
+      return intl().dateToLocaleString(dateValue.call(this), locales, options, "any", "all");
+    },
+    toLocaleDateString(locales = undefined, options = undefined) {
+      return intl().dateToLocaleString(dateValue.call(this), locales, options, "date", "date");
+    },
+    toLocaleTimeString(locales = undefined, options = undefined) {
+      return intl().dateToLocaleString(dateValue.call(this), locales, options, "time", "time");
+    },
+  };
+  for (const name of ["toLocaleString", "toLocaleDateString", "toLocaleTimeString"]) {
+    Object.defineProperty(Date.prototype, name, { value: dateMethods[name], writable: true, enumerable: false, configurable: true });
+  }
   // ECMA-402's Array and TypedArray toLocaleString hand locales and options to each element.
   const listMethods = {
     toLocaleString(locales = undefined, options = undefined) {

@@ -1315,6 +1315,365 @@ function numberToLocaleString(x, locales, options) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Intl.DateTimeFormat (§11)
+
+const DATE_FIELDS = [
+  ["weekday", ["narrow", "short", "long"]],
+  ["era", ["narrow", "short", "long"]],
+  ["year", ["2-digit", "numeric"]],
+  ["month", ["2-digit", "numeric", "narrow", "short", "long"]],
+  ["day", ["2-digit", "numeric"]],
+  ["dayPeriod", ["narrow", "short", "long"]],
+  ["hour", ["2-digit", "numeric"]],
+  ["minute", ["2-digit", "numeric"]],
+  ["second", ["2-digit", "numeric"]],
+  ["fractionalSecondDigits", undefined],
+  ["timeZoneName", ["short", "long", "shortOffset", "longOffset", "shortGeneric", "longGeneric"]],
+];
+
+const OFFSET_ZONE = /^([+-])([01]\d|2[0-3])(?::?([0-5]\d))?$/;
+
+/** The time zone a string names, canonical ("UTC", "America/New_York", "+05:30"). */
+function canonicalTimeZone(name) {
+  const offset = OFFSET_ZONE.exec(name);
+  if (offset !== null) {
+    const minutes = offset[3] ?? "00";
+    if (name.length > 3 && !name.includes(":") && offset[3] === undefined) throw new RangeError(`Invalid time zone: ${name}`);
+    return `${offset[1]}${offset[2]}:${minutes}`;
+  }
+  if (!/^[A-Za-z0-9_+\-/]+$/.test(name)) throw new RangeError(`Invalid time zone specified: ${name}`);
+  const canonical = native.canonicalZone(name);
+  if (canonical === undefined) throw new RangeError(`Invalid time zone specified: ${name}`);
+  return canonical;
+}
+
+let defaultTimeZoneName;
+function defaultTimeZone() {
+  defaultTimeZoneName ??= native.defaultTimeZone;
+  return defaultTimeZoneName;
+}
+
+/** The zone's offset from UTC in seconds at `epochMs`. */
+function offsetSeconds(zone, epochMs) {
+  if (zone === "UTC") return 0;
+  const m = OFFSET_ZONE.exec(zone);
+  if (m !== null) return (m[1] === "-" ? -1 : 1) * (Number(m[2]) * 3600 + Number(m[3] ?? 0) * 60);
+  return native.zoneOffset(zone, epochMs);
+}
+
+const dateTimeFormats = new WeakMap();
+
+function DateTimeFormat(locales = undefined, options = undefined) {
+  const target = new.target === undefined ? DateTimeFormat : new.target;
+  const proto = Object(target.prototype) === target.prototype ? target.prototype : DateTimeFormatPrototype;
+  const dtf = Object.create(proto);
+  dateTimeFormats.set(dtf, createDateTimeFormat(locales, options, "any", "date"));
+  if (new.target === undefined && this !== undefined && this !== null && Object(this) === this && DateTimeFormatPrototype.isPrototypeOf(this)) {
+    Object.defineProperty(this, FALLBACK_SYMBOL, { value: dtf, writable: false, enumerable: false, configurable: false });
+    return this;
+  }
+  return dtf;
+}
+
+/** CreateDateTimeFormat: the resolved state; `required`/`defaults` as ECMA-402's table says. */
+function createDateTimeFormat(locales, options, required, defaults) {
+  const requested = canonicalizeLocaleList(locales);
+  const opts = coerceOptions(options);
+  const opt = Object.create(null);
+  getOption(opts, "localeMatcher", "string", ["lookup", "best fit"], "best fit");
+  const calendar = getOption(opts, "calendar", "string", undefined, undefined);
+  checkType(calendar, "calendar");
+  opt.ca = calendar;
+  const numberingSystem = getOption(opts, "numberingSystem", "string", undefined, undefined);
+  checkType(numberingSystem, "numberingSystem");
+  opt.nu = numberingSystem;
+  const hour12 = getOption(opts, "hour12", "boolean", undefined, undefined);
+  let hourCycle = getOption(opts, "hourCycle", "string", ["h11", "h12", "h23", "h24"], undefined);
+  if (hour12 !== undefined) hourCycle = null;
+  opt.hc = hourCycle;
+  const r = resolveLocale(requested, opt, ["ca", "hc", "nu"], (locale, key) => {
+    if (key === "ca") return ["gregory", ...CALENDARS.filter((c) => c !== "gregory")];
+    if (key === "nu") return ["latn", ...NUMBERING_SYSTEMS.filter((n) => n !== "latn")];
+    return [null, "h11", "h12", "h23", "h24"];
+  });
+  const state = Object.create(null);
+  state.locale = r.locale;
+  state.dataLocale = r.dataLocale;
+  state.calendar = r.ca;
+  state.numberingSystem = r.nu;
+  let timeZone = opts.timeZone;
+  timeZone = timeZone === undefined ? defaultTimeZone() : canonicalTimeZone(`${timeZone}`);
+  state.timeZone = timeZone;
+  const fields = Object.create(null);
+  let hasExplicit = false;
+  for (const [name, values] of DATE_FIELDS) {
+    let value;
+    if (name === "fractionalSecondDigits") value = getNumberOption(opts, name, 1, 3, undefined);
+    else value = getOption(opts, name, "string", values, undefined);
+    fields[name] = value;
+    if (value !== undefined) hasExplicit = true;
+  }
+  getOption(opts, "formatMatcher", "string", ["basic", "best fit"], "best fit");
+  const dateStyle = getOption(opts, "dateStyle", "string", ["full", "long", "medium", "short"], undefined);
+  const timeStyle = getOption(opts, "timeStyle", "string", ["full", "long", "medium", "short"], undefined);
+  state.dateStyle = dateStyle;
+  state.timeStyle = timeStyle;
+  if (dateStyle !== undefined || timeStyle !== undefined) {
+    if (hasExplicit) throw new TypeError("Intl.DateTimeFormat: dateStyle and timeStyle cannot be used with date and time fields");
+    if (required === "date" && timeStyle !== undefined && dateStyle === undefined) throw new TypeError("Intl.DateTimeFormat: timeStyle is not allowed here");
+    if (required === "time" && dateStyle !== undefined && timeStyle === undefined) throw new TypeError("Intl.DateTimeFormat: dateStyle is not allowed here");
+    styleFields(fields, dateStyle, timeStyle);
+  } else {
+    let needDefaults = true;
+    if (required === "date" || required === "any") {
+      for (const f of ["weekday", "year", "month", "day"]) if (fields[f] !== undefined) needDefaults = false;
+    }
+    if (required === "time" || required === "any") {
+      for (const f of ["dayPeriod", "hour", "minute", "second", "fractionalSecondDigits"]) if (fields[f] !== undefined) needDefaults = false;
+    }
+    if (needDefaults && (defaults === "date" || defaults === "all")) {
+      fields.year = "numeric";
+      fields.month = "numeric";
+      fields.day = "numeric";
+    }
+    if (needDefaults && (defaults === "time" || defaults === "all")) {
+      fields.hour = "numeric";
+      fields.minute = "numeric";
+      fields.second = "numeric";
+    }
+  }
+  state.fields = fields;
+  // The hour cycle: hour12 wins, then hourCycle (or -u-hc-), then the locale's.
+  if (fields.hour !== undefined) {
+    const localeCycle = localeHourCycle(r.dataLocale);
+    let hc;
+    if (hour12 !== undefined) hc = hour12 ? (localeCycle === "h11" || localeCycle === "h23" ? "h11" : "h12") : localeCycle === "h11" || localeCycle === "h23" ? "h23" : "h23";
+    else hc = r.hc ?? localeCycle;
+    if (hour12 === undefined && hourCycle === undefined && r.hc === null) hc = localeCycle;
+    state.hourCycle = hc;
+  }
+  if (hour12 !== undefined || hourCycle === null) {
+    // The -u-hc- keyword is not kept when hour12 decided.
+    state.locale = state.locale.replace(/-hc-h(11|12|23|24)/, "").replace(/-u$/, "");
+  }
+  state.bound = undefined;
+  state.pattern = undefined;
+  return state;
+}
+
+function localeHourCycle(locale) {
+  const language = locale.split("-")[0];
+  const region = (locale.split("-").find((p, i) => i > 0 && REGION.test(p)) ?? "").toUpperCase();
+  if (language === "ja") return "h23";
+  if (["US", "CA", "AU", "NZ", "IN", "PH", "PK", "EG", "SA", "MX", "CO", "BD", "TW", "MY"].includes(region)) return "h12";
+  if (region === "" && ["en", "hi", "ar", "ko", "bn", "ur", "fil"].includes(language)) return "h12";
+  return "h23";
+}
+
+function styleFields(fields, dateStyle, timeStyle) {
+  switch (dateStyle) {
+    case "full":
+      Object.assign(fields, { weekday: "long", year: "numeric", month: "long", day: "numeric" });
+      break;
+    case "long":
+      Object.assign(fields, { year: "numeric", month: "long", day: "numeric" });
+      break;
+    case "medium":
+      Object.assign(fields, { year: "numeric", month: "short", day: "numeric" });
+      break;
+    case "short":
+      Object.assign(fields, { year: "2-digit", month: "numeric", day: "numeric" });
+      break;
+  }
+  switch (timeStyle) {
+    case "full":
+      Object.assign(fields, { hour: "numeric", minute: "2-digit", second: "2-digit", timeZoneName: "long" });
+      break;
+    case "long":
+      Object.assign(fields, { hour: "numeric", minute: "2-digit", second: "2-digit", timeZoneName: "short" });
+      break;
+    case "medium":
+      Object.assign(fields, { hour: "numeric", minute: "2-digit", second: "2-digit" });
+      break;
+    case "short":
+      Object.assign(fields, { hour: "numeric", minute: "2-digit" });
+      break;
+  }
+}
+
+/** The UTS 35 skeleton for the resolved fields. */
+function skeletonOf(state) {
+  const f = state.fields;
+  let out = "";
+  const widths = { narrow: 5, short: 1, long: 4 };
+  if (f.era !== undefined) out += "G".repeat(f.era === "long" ? 4 : f.era === "narrow" ? 5 : 1);
+  if (f.year !== undefined) out += f.year === "2-digit" ? "yy" : "y";
+  if (f.month !== undefined) out += { "2-digit": "MM", numeric: "M", short: "MMM", long: "MMMM", narrow: "MMMMM" }[f.month];
+  if (f.day !== undefined) out += f.day === "2-digit" ? "dd" : "d";
+  if (f.weekday !== undefined) out += "E".repeat(f.weekday === "long" ? 4 : widths[f.weekday] === 5 ? 5 : 1);
+  if (f.hour !== undefined) {
+    const letter = { h11: "K", h12: "h", h23: "H", h24: "k" }[state.hourCycle] ?? "j";
+    out += f.hour === "2-digit" ? letter + letter : letter;
+  }
+  if (f.minute !== undefined) out += f.minute === "2-digit" ? "mm" : "m";
+  if (f.second !== undefined) out += f.second === "2-digit" ? "ss" : "s";
+  if (f.fractionalSecondDigits !== undefined) out += "S".repeat(f.fractionalSecondDigits);
+  if (f.timeZoneName !== undefined) {
+    out += { short: "z", long: "zzzz", shortOffset: "O", longOffset: "OOOO", shortGeneric: "v", longGeneric: "vvvv" }[f.timeZoneName];
+  }
+  return out;
+}
+
+function dateTimeFormatState(value, method) {
+  let state = typeof value === "object" && value !== null ? dateTimeFormats.get(value) : undefined;
+  if (state === undefined && typeof value === "object" && value !== null && DateTimeFormatPrototype.isPrototypeOf(value)) {
+    const inner = value[FALLBACK_SYMBOL];
+    state = typeof inner === "object" && inner !== null ? dateTimeFormats.get(inner) : undefined;
+  }
+  if (state === undefined) throw new TypeError(`Intl.DateTimeFormat.prototype.${method} called on an object that is not an Intl.DateTimeFormat`);
+  return state;
+}
+
+/** TimeClip of the argument: now for undefined, a RangeError for an invalid date. */
+function timeValue(date) {
+  const x = date === undefined ? Date.now() : +date;
+  if (!Number.isFinite(x) || Math.abs(x) > 8.64e15) throw new RangeError("Invalid time value");
+  return Math.trunc(x) + 0;
+}
+
+/** FormatDateTimePattern as parts. */
+function partitionDateTime(state, x) {
+  if (state.pattern === undefined) {
+    let locale = state.dataLocale;
+    const keywords = [];
+    if (state.calendar !== undefined && state.calendar !== "gregory") keywords.push(`ca-${state.calendar}`);
+    if (state.hourCycle !== undefined) keywords.push(`hc-${state.hourCycle}`);
+    if (state.numberingSystem !== undefined && state.numberingSystem !== "latn") keywords.push(`nu-${state.numberingSystem}`);
+    if (keywords.length > 0) locale += `-u-${keywords.join("-")}`;
+    state.pattern = new native.DateTimePattern(locale, skeletonOf(state));
+  }
+  const offset = offsetSeconds(state.timeZone, x);
+  const local = new Date(x + offset * 1000);
+  const raw = state.pattern.format(
+    local.getUTCFullYear(),
+    local.getUTCMonth() + 1,
+    local.getUTCDate(),
+    local.getUTCHours(),
+    local.getUTCMinutes(),
+    local.getUTCSeconds(),
+    local.getUTCMilliseconds(),
+    offset,
+    OFFSET_ZONE.test(state.timeZone) ? "" : state.timeZone,
+    x,
+  );
+  const parts = [];
+  // V8 (Node, Deno, Chrome) writes an ordinary space where CLDR has U+202F ("6:59 AM"): apps
+  // parse that output, so Edge does the same.
+  for (const [type, value] of raw) parts[parts.length] = { type, value: type === "literal" ? value.replaceAll("\u202f", " ") : value };
+  return parts;
+}
+
+function formatDateTimeToString(state, x) {
+  let out = "";
+  for (const part of partitionDateTime(state, x)) out += part.value;
+  return out;
+}
+
+const DateTimeFormatPrototype = DateTimeFormat.prototype;
+Object.defineProperty(DateTimeFormat, "prototype", { writable: false, enumerable: false, configurable: false });
+supportedLocalesOf(DateTimeFormat);
+Object.defineProperty(DateTimeFormatPrototype, "format", {
+  get: Object.getOwnPropertyDescriptor(
+    {
+      get format() {
+        const state = dateTimeFormatState(this, "format");
+        if (state.bound === undefined) state.bound = (date) => formatDateTimeToString(state, timeValue(date));
+        return state.bound;
+      },
+    },
+    "format",
+  ).get,
+  enumerable: false,
+  configurable: true,
+});
+defineMethod(
+  DateTimeFormatPrototype,
+  "formatToParts",
+  method(function (date) {
+    const state = dateTimeFormatState(this, "formatToParts");
+    return partitionDateTime(state, timeValue(date));
+  }),
+  1,
+);
+defineMethod(
+  DateTimeFormatPrototype,
+  "formatRange",
+  method(function (start, end) {
+    const state = dateTimeFormatState(this, "formatRange");
+    if (start === undefined || end === undefined) throw new TypeError("Intl.DateTimeFormat.prototype.formatRange: start and end are required");
+    const a = formatDateTimeToString(state, timeValue(start));
+    const b = formatDateTimeToString(state, timeValue(end));
+    return a === b ? a : `${a} – ${b}`;
+  }),
+  2,
+);
+defineMethod(
+  DateTimeFormatPrototype,
+  "formatRangeToParts",
+  method(function (start, end) {
+    const state = dateTimeFormatState(this, "formatRangeToParts");
+    if (start === undefined || end === undefined) throw new TypeError("Intl.DateTimeFormat.prototype.formatRangeToParts: start and end are required");
+    const a = partitionDateTime(state, timeValue(start));
+    const b = partitionDateTime(state, timeValue(end));
+    const out = [];
+    for (const p of a) out.push({ ...p, source: "startRange" });
+    out.push({ type: "literal", value: " – ", source: "shared" });
+    for (const p of b) out.push({ ...p, source: "endRange" });
+    return out;
+  }),
+  2,
+);
+defineMethod(
+  DateTimeFormatPrototype,
+  "resolvedOptions",
+  method(function () {
+    const s = dateTimeFormatState(this, "resolvedOptions");
+    const out = { locale: s.locale, calendar: s.calendar, numberingSystem: s.numberingSystem, timeZone: s.timeZone };
+    if (s.hourCycle !== undefined) {
+      out.hourCycle = s.hourCycle;
+      out.hour12 = s.hourCycle === "h11" || s.hourCycle === "h12";
+    }
+    if (s.dateStyle === undefined && s.timeStyle === undefined) {
+      for (const [name] of DATE_FIELDS) if (s.fields[name] !== undefined) out[name] = s.fields[name];
+    }
+    if (s.dateStyle !== undefined) out.dateStyle = s.dateStyle;
+    if (s.timeStyle !== undefined) out.timeStyle = s.timeStyle;
+    return out;
+  }),
+  0,
+);
+defineTag(DateTimeFormatPrototype, "Intl.DateTimeFormat");
+
+const dateFormatCache = new Map();
+
+/** `Date.prototype.toLocaleString` and friends: `required`/`defaults` per ECMA-402. */
+function dateToLocaleString(x, locales, options, required, defaults) {
+  if (Number.isNaN(x)) return "Invalid Date";
+  let state;
+  if (locales === undefined && options === undefined) {
+    const key = `${required}/${defaults}`;
+    state = dateFormatCache.get(key);
+    if (state === undefined) {
+      state = createDateTimeFormat(undefined, undefined, required, defaults);
+      dateFormatCache.set(key, state);
+    }
+  } else {
+    state = createDateTimeFormat(locales, options, required, defaults);
+  }
+  return formatDateTimeToString(state, x);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Intl.Locale (§14) and the Intl Locale Info methods
 
 const LANGUAGE = /^(?:[a-z]{2,3}|[a-z]{5,8})$/i;
@@ -1645,6 +2004,7 @@ for (const [name, value] of [
   ["Collator", Collator],
   ["Locale", Locale],
   ["NumberFormat", NumberFormat],
+  ["DateTimeFormat", DateTimeFormat],
   ["PluralRules", PluralRules],
   ["Segmenter", Segmenter],
 ]) {
@@ -1672,9 +2032,10 @@ defineMethod(
         return [...NUMBERING_SYSTEMS];
       case "unit":
         return [...UNITS];
-      case "currency":
       case "timeZone":
-        return [];
+        return native.zoneNames().filter((z) => !z.startsWith("Etc/") || z === "Etc/UTC" || /^Etc\/GMT[+-]\d+$/.test(z)).filter((z) => z !== "Etc/UTC").concat(["UTC"]).sort();
+      case "currency":
+        return Object.keys(CURRENCY_SYMBOLS).sort();
     }
     throw new RangeError(`Intl.supportedValuesOf: unknown key ${k}`);
   }),
@@ -1706,4 +2067,4 @@ function changeCase(string, locales, upper) {
   return upper ? string.toUpperCase() : string.toLowerCase();
 }
 
-export { Intl, localeCompare, changeCase, numberToLocaleString };
+export { Intl, localeCompare, changeCase, numberToLocaleString, dateToLocaleString };

@@ -118,6 +118,31 @@ test("NumberFormat formats decimals, percents, currencies and compact numbers as
   assertThrows(() => new Intl.NumberFormat("en", { maximumFractionDigits: 101 }), RangeError);
 });
 
+test("DateTimeFormat converts across DST in IANA zones and formats as Node does", () => {
+  const before = new Date("2026-03-08T06:59:59Z");
+  const after = new Date("2026-03-08T07:00:00Z");
+  const ny = new Intl.DateTimeFormat("en-US", {
+    timeZone: "America/New_York", hour12: false, year: "numeric", month: "2-digit", day: "2-digit",
+    hour: "2-digit", minute: "2-digit", second: "2-digit",
+  });
+  assertEquals(ny.format(before), "03/08/2026, 01:59:59");
+  assertEquals(ny.format(after), "03/08/2026, 03:00:00");
+  assertDeepEquals(
+    ny.formatToParts(after).filter((p) => p.type !== "literal").map((p) => [p.type, p.value]),
+    [["month", "03"], ["day", "08"], ["year", "2026"], ["hour", "03"], ["minute", "00"], ["second", "00"]],
+  );
+  const howe = new Intl.DateTimeFormat("en-US", { timeZone: "Australia/Lord_Howe", hour: "numeric", minute: "numeric", timeZoneName: "shortOffset" });
+  // Lord Howe moves half an hour forward at 2:00 local time.
+  assertEquals(howe.format(new Date("2026-10-03T15:29:59Z")), "1:59 AM GMT+10:30");
+  assertEquals(howe.format(new Date("2026-10-03T15:30:00Z")), "2:30 AM GMT+11");
+  assertEquals(new Intl.DateTimeFormat("en-US", { timeZone: "Asia/Kolkata", timeStyle: "short" }).format(after), "12:30 PM");
+  assertEquals(after.toLocaleDateString("de-DE", { timeZone: "UTC", dateStyle: "long" }), "8. März 2026");
+  assertEquals(after.toLocaleString("en-US", { timeZone: "America/New_York", timeZoneName: "short" }), "3/8/2026, 3:00:00 AM EDT");
+  assertEquals(new Intl.DateTimeFormat("en", { timeZone: "asia/KOLKATA" }).resolvedOptions().timeZone, "Asia/Kolkata");
+  assertThrows(() => new Intl.DateTimeFormat("en", { timeZone: "Mars/Olympus" }), RangeError);
+  assertThrows(() => new Intl.DateTimeFormat("en").format(NaN), RangeError);
+});
+
 test("Intl is loaded on first use and can be replaced", () => {
   assertEquals(Object.prototype.toString.call(Intl), "[object Intl]");
   assert(typeof Intl.Collator === "function");

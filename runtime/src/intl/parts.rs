@@ -1,0 +1,80 @@
+//! A `writeable` sink that keeps which part (integer, group, month, hour...) each piece of the
+//! output belongs to, for the `formatToParts` methods.
+
+use std::fmt;
+
+use rquickjs::{Array, Ctx, Result};
+use writeable::{Part, PartsWrite};
+
+/// Collects what a formatter writes, with the innermost part each byte belongs to.
+#[derive(Default)]
+pub struct PartsSink {
+    text: String,
+    /// (start, end, part), innermost first.
+    spans: Vec<(usize, usize, Part)>,
+}
+
+impl fmt::Write for PartsSink {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.text.push_str(s);
+        Ok(())
+    }
+}
+
+impl PartsWrite for PartsSink {
+    type SubPartsWrite = Self;
+
+    fn with_part(
+        &mut self,
+        part: Part,
+        mut f: impl FnMut(&mut Self::SubPartsWrite) -> fmt::Result,
+    ) -> fmt::Result {
+        let start = self.text.len();
+        f(self)?;
+        self.spans.push((start, self.text.len(), part));
+        Ok(())
+    }
+}
+
+impl PartsSink {
+    /// `[type, text]` pairs in order; text outside every part is a "literal". The innermost
+    /// part names a piece, except that a date field (a month, an hour) is not split into the
+    /// number parts its digits were written with.
+    pub fn into_parts(self) -> Vec<(&'static str, String)> {
+        let mut label: Vec<Option<Part>> = vec![None; self.text.len()];
+        for (start, end, part) in &self.spans {
+            for slot in &mut label[*start..*end] {
+                match slot {
+                    None => *slot = Some(*part),
+                    Some(inner) if inner.category == "decimal" && part.category == "datetime" => {
+                        *slot = Some(*part)
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+        let label: Vec<Option<&'static str>> =
+            label.into_iter().map(|p| p.map(|p| p.value)).collect();
+        let mut out: Vec<(&'static str, String)> = Vec::new();
+        for (i, c) in self.text.char_indices() {
+            let name = label[i].unwrap_or("literal");
+            match out.last_mut() {
+                Some((last, text)) if *last == name && name != "group" => text.push(c),
+                _ => out.push((name, c.to_string())),
+            }
+        }
+        out
+    }
+
+    /// The parts as a JS array of `[type, text]` pairs.
+    pub fn into_array<'js>(self, ctx: &Ctx<'js>) -> Result<Array<'js>> {
+        let out = Array::new(ctx.clone())?;
+        for (i, (name, text)) in self.into_parts().into_iter().enumerate() {
+            let pair = Array::new(ctx.clone())?;
+            pair.set(0, name)?;
+            pair.set(1, text)?;
+            out.set(i, pair)?;
+        }
+        Ok(out)
+    }
+}
