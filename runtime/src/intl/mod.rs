@@ -7,6 +7,7 @@
 mod case;
 mod collator;
 mod datetime;
+mod list;
 mod locale;
 mod number;
 mod parts;
@@ -35,6 +36,7 @@ pub fn natives<'js>(ctx: Ctx<'js>) -> Result<Object<'js>> {
     )?;
     natives.set("segment", Function::new(ctx.clone(), segmenter::segment)?)?;
     natives.set("formatNumber", Function::new(ctx.clone(), number::format)?)?;
+    natives.set("formatList", Function::new(ctx.clone(), list::format)?)?;
     natives.set("defaultLocale", locale::default_locale())?;
     natives.set("defaultTimeZone", datetime::default_time_zone())?;
     natives.set("changeCase", Function::new(ctx.clone(), case::change_case)?)?;

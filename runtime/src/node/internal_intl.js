@@ -1674,6 +1674,68 @@ function dateToLocaleString(x, locales, options, required, defaults) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Intl.ListFormat (§13)
+
+/** StringListFromIterable: the strings of an iterable (anything else is a TypeError). */
+function stringList(iterable) {
+  if (iterable === undefined) return [];
+  const out = [];
+  const iterator = iterable[Symbol.iterator]();
+  for (;;) {
+    const next = iterator.next();
+    if (next.done) return out;
+    if (typeof next.value !== "string") {
+      if (typeof iterator.return === "function") iterator.return();
+      throw new TypeError("Intl.ListFormat: every element must be a string");
+    }
+    out[out.length] = next.value;
+  }
+}
+
+class ListFormat {
+  #locale;
+  #dataLocale;
+  #type;
+  #style;
+  constructor(locales = undefined, options = undefined) {
+    const requested = canonicalizeLocaleList(locales);
+    const opts = optionsObject(options);
+    getOption(opts, "localeMatcher", "string", ["lookup", "best fit"], "best fit");
+    const r = resolveLocale(requested, Object.create(null), [], () => [null]);
+    this.#locale = r.locale;
+    this.#dataLocale = r.dataLocale;
+    this.#type = getOption(opts, "type", "string", ["conjunction", "disjunction", "unit"], "conjunction");
+    this.#style = getOption(opts, "style", "string", ["long", "short", "narrow"], "long");
+  }
+  static #check(value, method) {
+    if (typeof value !== "object" || value === null || !(#locale in value)) {
+      throw new TypeError(`Intl.ListFormat.prototype.${method} called on an object that is not an Intl.ListFormat`);
+    }
+  }
+  #parts(list) {
+    return native.formatList(this.#dataLocale, this.#type, this.#style, stringList(list));
+  }
+  format(list) {
+    ListFormat.#check(this, "format");
+    let out = "";
+    for (const [, text] of this.#parts(list)) out += text;
+    return out;
+  }
+  formatToParts(list) {
+    ListFormat.#check(this, "formatToParts");
+    const out = [];
+    for (const [type, value] of this.#parts(list)) out[out.length] = { type, value };
+    return out;
+  }
+  resolvedOptions() {
+    ListFormat.#check(this, "resolvedOptions");
+    return { locale: this.#locale, type: this.#type, style: this.#style };
+  }
+}
+supportedLocalesOf(ListFormat);
+defineTag(ListFormat.prototype, "Intl.ListFormat");
+
+// ---------------------------------------------------------------------------------------------
 // Intl.Locale (§14) and the Intl Locale Info methods
 
 const LANGUAGE = /^(?:[a-z]{2,3}|[a-z]{5,8})$/i;
@@ -2005,6 +2067,7 @@ for (const [name, value] of [
   ["Locale", Locale],
   ["NumberFormat", NumberFormat],
   ["DateTimeFormat", DateTimeFormat],
+  ["ListFormat", ListFormat],
   ["PluralRules", PluralRules],
   ["Segmenter", Segmenter],
 ]) {

@@ -143,6 +143,16 @@ test("DateTimeFormat converts across DST in IANA zones and formats as Node does"
   assertThrows(() => new Intl.DateTimeFormat("en").format(NaN), RangeError);
 });
 
+test("ListFormat joins lists by CLDR's patterns", () => {
+  assertEquals(new Intl.ListFormat("en").format(["a", "b", "c"]), "a, b, and c");
+  assertEquals(new Intl.ListFormat("de", { type: "disjunction" }).format(["a", "b", "c"]), "a, b oder c");
+  assertDeepEquals(
+    new Intl.ListFormat("en", { style: "short", type: "unit" }).formatToParts(["5 lb", "12 oz"]),
+    [{ type: "element", value: "5 lb" }, { type: "literal", value: ", " }, { type: "element", value: "12 oz" }],
+  );
+  assertThrows(() => new Intl.ListFormat("en").format(["a", 1]), TypeError);
+});
+
 test("Intl is loaded on first use and can be replaced", () => {
   assertEquals(Object.prototype.toString.call(Intl), "[object Intl]");
   assert(typeof Intl.Collator === "function");
