@@ -11,6 +11,7 @@ mod db;
 mod express;
 mod fleet;
 mod inprocess;
+mod intl;
 mod node;
 mod peers;
 mod postgres;
@@ -84,6 +85,9 @@ struct Args {
     /// (requests/s, latency, memory).
     #[arg(long)]
     express: bool,
+    /// Measure only Intl: formatting 100,000 numbers and dates, Edge against Deno
+    #[arg(long)]
+    intl: bool,
     /// Measure only WebAssembly: hash-wasm's argon2id and SHA-256 in a handler, Edge against
     /// Deno, and the compile time of sql.js's module (cold, cached in process, cached on disk).
     #[arg(long)]
@@ -243,6 +247,14 @@ fn main() -> Result<()> {
             &args.runtimes,
         )?;
         println!("{table}");
+        return Ok(());
+    }
+    if args.intl {
+        let tools = peers::ensure(&args.peers, true)?;
+        let work = std::env::temp_dir().join(format!("edge-bench-intl-{}", std::process::id()));
+        let table = intl::run(&std::fs::canonicalize(&edge)?, &work, &tools, args.runs);
+        let _ = std::fs::remove_dir_all(&work);
+        println!("{}", table?);
         return Ok(());
     }
     if args.express || args.wasm {

@@ -782,6 +782,11 @@ where
         let deadline = this
             .deadline
             .get_or_insert_with(|| Box::pin(tokio::time::sleep(limit)));
+        // Checked apart from `poll`: a dispatch that used up the task's cooperative budget
+        // would make the timer's `poll` answer Pending (and reschedule) for ever.
+        if deadline.is_elapsed() {
+            return Poll::Ready(Err(HostError::WallTimeExceeded));
+        }
         match deadline.as_mut().poll(cx) {
             Poll::Ready(()) => Poll::Ready(Err(HostError::WallTimeExceeded)),
             Poll::Pending => Poll::Pending,

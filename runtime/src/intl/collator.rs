@@ -66,12 +66,24 @@ impl Collation {
     }
 
     /// -1, 0 or 1, as `compare` answers.
-    pub fn compare(&self, a: String, b: String) -> i32 {
-        match self.inner.compare(&a, &b) {
+    pub fn compare<'js>(
+        &self,
+        ctx: rquickjs::Ctx<'js>,
+        a: rquickjs::String<'js>,
+        b: rquickjs::String<'js>,
+    ) -> Result<i32> {
+        // UTF-16 as JS holds it: lone surrogates become U+FFFD (a Rust string refuses them).
+        let a: Vec<u16> = crate::web::util::usv_string(&ctx, a)?
+            .encode_utf16()
+            .collect();
+        let b: Vec<u16> = crate::web::util::usv_string(&ctx, b)?
+            .encode_utf16()
+            .collect();
+        Ok(match self.inner.compare_utf16(&a, &b) {
             std::cmp::Ordering::Less => -1,
             std::cmp::Ordering::Equal => 0,
             std::cmp::Ordering::Greater => 1,
-        }
+        })
     }
 
     /// Whether the collation ignores punctuation by default in this locale (Thai does).

@@ -106,6 +106,9 @@ impl DateTimePattern {
     ) -> Result<Array<'js>> {
         let bad =
             |what: &str| Exception::throw_range(&ctx, &format!("Intl.DateTimeFormat: {what}"));
+        if millisecond > 999 || offset_seconds.abs() > 18 * 3600 {
+            return Err(bad("time out of range"));
+        }
         let iso = Date::try_new_iso(year, month, day).map_err(|_| bad("date out of range"))?;
         let date = iso.to_calendar(self.inner.calendar());
         let time = Time::try_new(hour, minute, second, millisecond * 1_000_000)

@@ -35,7 +35,6 @@ pub fn natives<'js>(ctx: Ctx<'js>) -> Result<Object<'js>> {
         Function::new(ctx.clone(), plurals::categories)?,
     )?;
     natives.set("segment", Function::new(ctx.clone(), segmenter::segment)?)?;
-    natives.set("formatNumber", Function::new(ctx.clone(), number::format)?)?;
     natives.set("formatList", Function::new(ctx.clone(), list::format)?)?;
     natives.set("defaultLocale", locale::default_locale())?;
     natives.set("defaultTimeZone", datetime::default_time_zone())?;
@@ -58,5 +57,6 @@ pub fn natives<'js>(ctx: Ctx<'js>) -> Result<Object<'js>> {
     )?;
     Class::<collator::Collation>::define(&natives)?;
     Class::<datetime::DateTimePattern>::define(&natives)?;
+    Class::<number::NumberPattern>::define(&natives)?;
     Ok(natives)
 }

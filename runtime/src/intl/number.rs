@@ -21,47 +21,75 @@ fn grouping(name: &str) -> GroupingStrategy {
     }
 }
 
-/// `digits` ("-1234.50", "+3", "0012") in `locale` (its `-u-nu-` numbering system applies),
-/// as parts; `compact` is "", "short" or "long".
-pub fn format<'js>(
-    ctx: Ctx<'js>,
-    locale: String,
-    digits: String,
-    use_grouping: String,
-    min_integer: i32,
-    compact: String,
-) -> Result<Array<'js>> {
-    let bad = |what: &str| Exception::throw_range(&ctx, &format!("Intl.NumberFormat: {what}"));
-    let locale = Locale::try_from_str(&locale).map_err(|_| bad("bad locale"))?;
-    let prefs = DecimalFormatterPreferences::from(&locale);
-    let (sign, unsigned) = match digits.as_bytes().first() {
-        Some(b'-') => (Sign::Negative, &digits[1..]),
-        Some(b'+') => (Sign::Positive, &digits[1..]),
-        _ => (Sign::None, digits.as_str()),
-    };
-    let mut value = Decimal::try_from_str(unsigned).map_err(|_| bad("bad number"))?;
-    value.sign = sign;
-    value.absolute.pad_start(min_integer.clamp(1, 21) as i16);
-    let mut sink = PartsSink::default();
-    let written = if compact.is_empty() {
-        let mut options = DecimalFormatterOptions::default();
-        options.grouping_strategy = Some(grouping(&use_grouping));
-        let formatter =
-            DecimalFormatter::try_new(prefs, options).map_err(|e| bad(&e.to_string()))?;
-        let written = formatter.format(&value).write_to_parts(&mut sink);
-        written
-    } else {
-        let mut options = CompactDecimalFormatterOptions::default();
-        options.grouping_strategy = Some(grouping(&use_grouping));
-        let made = if compact == "long" {
-            CompactDecimalFormatter::try_new_long((&locale).into(), options)
+enum Formatter {
+    Decimal(DecimalFormatter),
+    Compact(CompactDecimalFormatter),
+}
+
+/// The formatter of one `Intl.NumberFormat`: made once (loading its locale's data), then used
+/// for every number.
+#[derive(rquickjs::class::Trace, rquickjs::JsLifetime)]
+#[rquickjs::class(rename = "NumberPattern")]
+pub struct NumberPattern {
+    #[qjs(skip_trace)]
+    inner: Formatter,
+}
+
+#[rquickjs::methods]
+impl NumberPattern {
+    /// `locale` carries the numbering system as `-u-nu-`; `use_grouping` is auto, always,
+    /// min2 or false; `compact` is "", "short" or "long".
+    #[qjs(constructor)]
+    pub fn new(
+        ctx: Ctx<'_>,
+        locale: String,
+        use_grouping: String,
+        compact: String,
+    ) -> Result<Self> {
+        let bad = |what: &str| Exception::throw_range(&ctx, &format!("Intl.NumberFormat: {what}"));
+        let locale = Locale::try_from_str(&locale).map_err(|_| bad("bad locale"))?;
+        let inner = if compact.is_empty() {
+            let mut options = DecimalFormatterOptions::default();
+            options.grouping_strategy = Some(grouping(&use_grouping));
+            let prefs = DecimalFormatterPreferences::from(&locale);
+            Formatter::Decimal(
+                DecimalFormatter::try_new(prefs, options).map_err(|e| bad(&e.to_string()))?,
+            )
         } else {
-            CompactDecimalFormatter::try_new_short((&locale).into(), options)
+            let mut options = CompactDecimalFormatterOptions::default();
+            options.grouping_strategy = Some(grouping(&use_grouping));
+            let made = if compact == "long" {
+                CompactDecimalFormatter::try_new_long((&locale).into(), options)
+            } else {
+                CompactDecimalFormatter::try_new_short((&locale).into(), options)
+            };
+            Formatter::Compact(made.map_err(|e| bad(&e.to_string()))?)
         };
-        let formatter = made.map_err(|e| bad(&e.to_string()))?;
-        let written = formatter.format(&value).write_to_parts(&mut sink);
-        written
-    };
-    written.map_err(|_| bad("formatting failed"))?;
-    sink.into_array(&ctx)
+        Ok(NumberPattern { inner })
+    }
+
+    /// `digits` ("-1234.50", "+3") with at least `min_integer` integer digits, as parts.
+    pub fn format<'js>(
+        &self,
+        ctx: Ctx<'js>,
+        digits: String,
+        min_integer: i32,
+    ) -> Result<Array<'js>> {
+        let bad = |what: &str| Exception::throw_range(&ctx, &format!("Intl.NumberFormat: {what}"));
+        let (sign, unsigned) = match digits.as_bytes().first() {
+            Some(b'-') => (Sign::Negative, &digits[1..]),
+            Some(b'+') => (Sign::Positive, &digits[1..]),
+            _ => (Sign::None, digits.as_str()),
+        };
+        let mut value = Decimal::try_from_str(unsigned).map_err(|_| bad("bad number"))?;
+        value.sign = sign;
+        value.absolute.pad_start(min_integer.clamp(1, 21) as i16);
+        let mut sink = PartsSink::default();
+        let written = match &self.inner {
+            Formatter::Decimal(f) => f.format(&value).write_to_parts(&mut sink),
+            Formatter::Compact(f) => f.format(&value).write_to_parts(&mut sink),
+        };
+        written.map_err(|_| bad("formatting failed"))?;
+        sink.into_array(&ctx)
+    }
 }

@@ -41,23 +41,29 @@ impl PartsSink {
     /// part names a piece, except that a date field (a month, an hour) is not split into the
     /// number parts its digits were written with.
     pub fn into_parts(self) -> Vec<(&'static str, String)> {
-        let mut label: Vec<Option<Part>> = vec![None; self.text.len()];
-        for (start, end, part) in &self.spans {
+        // One byte per output byte: the index of the span that names it (u8::MAX for none).
+        const NONE: u8 = u8::MAX;
+        let mut label = vec![NONE; self.text.len()];
+        for (index, (start, end, part)) in self.spans.iter().enumerate().take(NONE as usize) {
             for slot in &mut label[*start..*end] {
-                match slot {
-                    None => *slot = Some(*part),
-                    Some(inner) if inner.category == "decimal" && part.category == "datetime" => {
-                        *slot = Some(*part)
+                let replace = match *slot {
+                    NONE => true,
+                    inner => {
+                        self.spans[inner as usize].2.category == "decimal"
+                            && part.category == "datetime"
                     }
-                    Some(_) => {}
+                };
+                if replace {
+                    *slot = index as u8;
                 }
             }
         }
-        let label: Vec<Option<&'static str>> =
-            label.into_iter().map(|p| p.map(|p| p.value)).collect();
         let mut out: Vec<(&'static str, String)> = Vec::new();
         for (i, c) in self.text.char_indices() {
-            let name = label[i].unwrap_or("literal");
+            let name = match label[i] {
+                NONE => "literal",
+                index => self.spans[index as usize].2.value,
+            };
             match out.last_mut() {
                 Some((last, text)) if *last == name && name != "group" => text.push(c),
                 _ => out.push((name, c.to_string())),

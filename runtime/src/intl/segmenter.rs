@@ -5,6 +5,10 @@ use icu_segmenter::options::{SentenceBreakInvariantOptions, WordBreakInvariantOp
 use icu_segmenter::{GraphemeClusterSegmenter, SentenceSegmenter, WordSegmenter};
 use rquickjs::{Ctx, Exception, Result};
 
+/// The longest string segmented at once (its boundaries cost the host up to 6 bytes per code
+/// unit, outside the isolate's heap).
+const MAX_UNITS: usize = 16 << 20;
+
 /// The boundaries of `text` as UTF-16 offsets (from 0 to its length), and for word
 /// granularity whether each segment is word-like: `[breaks, wordLike]`.
 pub fn segment<'js>(
@@ -16,6 +20,12 @@ pub fn segment<'js>(
     let units: Vec<u16> = crate::web::util::usv_string(&ctx, text)?
         .encode_utf16()
         .collect();
+    if units.len() > MAX_UNITS {
+        return Err(Exception::throw_range(
+            &ctx,
+            "Intl.Segmenter: the string is too long to segment at once",
+        ));
+    }
     let mut breaks = Vec::new();
     let mut word_like = Vec::new();
     match granularity.as_str() {

@@ -453,6 +453,7 @@ function digitOptions(opts, minFractionDefault, maxFractionDefault, notation) {
   );
   const roundingPriority = getOption(opts, "roundingPriority", "string", ["auto", "morePrecision", "lessPrecision"], "auto");
   const trailingZeroDisplay = getOption(opts, "trailingZeroDisplay", "string", ["auto", "stripIfInteger"], "auto");
+  if (roundingIncrement !== 1) maxFractionDefault = minFractionDefault;
   const out = { minimumIntegerDigits, roundingIncrement, roundingMode, roundingPriority, trailingZeroDisplay };
   const hasSd = mnsd !== undefined || mxsd !== undefined;
   const hasFd = mnfd !== undefined || mxfd !== undefined;
@@ -1032,7 +1033,7 @@ function partitionNumber(s, x) {
   const isBig = typeof x === "bigint";
   const negative = isBig ? x < 0n : x < 0 || Object.is(x, -0);
   let value = x;
-  if (!isBig && s.style === "percent") value = x * 100;
+  if (!isBig && s.style === "percent" && Number.isFinite(x)) value = shiftDecimal(x, 2);
   if (isBig && s.style === "percent") value = x * 100n;
   const finite = isBig || Number.isFinite(value);
   let exponent = 0;
@@ -1087,7 +1088,8 @@ function partitionNumber(s, x) {
     numberParts.push(["infinity", "∞"]);
   } else {
     const grouping = s.useGrouping === false ? "false" : s.useGrouping;
-    numberParts = native.formatNumber(locale, `${sign}${digitsText}`, grouping, s.digits.minimumIntegerDigits, s.notation === "compact" ? s.compactDisplay : "");
+    s.numberPattern ??= new native.NumberPattern(locale, grouping, s.notation === "compact" ? s.compactDisplay : "");
+    numberParts = s.numberPattern.format(`${sign}${digitsText}`, s.digits.minimumIntegerDigits);
     if (s.notation === "compact") {
       for (const part of numberParts) if (part[0] === "literal" && part[1].trim() !== "") part[0] = "compact";
     }
@@ -1186,7 +1188,6 @@ function currencySymbol(s) {
 
 /** A compact number's digits: ICU's compact formatter rounds, so pass the value itself. */
 function compactDigits(abs) {
-  if (abs >= 1e21) return abs.toFixed(0);
   const text = `${abs}`;
   return text.includes("e") ? expandExponent(text) : text;
 }
@@ -1301,6 +1302,7 @@ defineMethod(
 defineTag(NumberFormatPrototype, "Intl.NumberFormat");
 
 let defaultNumberFormat;
+const numberFormatsByLocale = new Map();
 
 /** `Number.prototype.toLocaleString` and `BigInt.prototype.toLocaleString`. */
 function numberToLocaleString(x, locales, options) {
@@ -1308,6 +1310,13 @@ function numberToLocaleString(x, locales, options) {
   if (locales === undefined && options === undefined) {
     defaultNumberFormat ??= new NumberFormat();
     nf = defaultNumberFormat;
+  } else if (typeof locales === "string" && options === undefined) {
+    // `n.toLocaleString("de-DE")` in a loop: one format per locale, not per call.
+    nf = numberFormatsByLocale.get(locales);
+    if (nf === undefined) {
+      nf = new NumberFormat(locales);
+      if (numberFormatsByLocale.size < 64) numberFormatsByLocale.set(locales, nf);
+    }
   } else {
     nf = new NumberFormat(locales, options);
   }
@@ -1447,7 +1456,8 @@ function createDateTimeFormat(locales, options, required, defaults) {
   if (fields.hour !== undefined) {
     const localeCycle = localeHourCycle(r.dataLocale);
     let hc;
-    if (hour12 !== undefined) hc = hour12 ? (localeCycle === "h11" || localeCycle === "h23" ? "h11" : "h12") : localeCycle === "h11" || localeCycle === "h23" ? "h23" : "h23";
+    // hour12: the locale's 12-hour cycle (h11 only in Japanese), or the 24-hour one.
+    if (hour12 !== undefined) hc = hour12 ? (r.dataLocale.split("-")[0] === "ja" ? "h11" : "h12") : "h23";
     else hc = r.hc ?? localeCycle;
     if (hour12 === undefined && hourCycle === undefined && r.hc === null) hc = localeCycle;
     state.hourCycle = hc;
@@ -1465,7 +1475,7 @@ function localeHourCycle(locale) {
   const language = locale.split("-")[0];
   const region = (locale.split("-").find((p, i) => i > 0 && REGION.test(p)) ?? "").toUpperCase();
   if (language === "ja") return "h23";
-  if (["US", "CA", "AU", "NZ", "IN", "PH", "PK", "EG", "SA", "MX", "CO", "BD", "TW", "MY"].includes(region)) return "h12";
+  if (["US", "CA", "AU", "NZ", "IN", "PH", "PK", "EG", "SA", "MX", "CO", "BD", "TW", "MY", "KR", "GR", "AE"].includes(region)) return "h12";
   if (region === "" && ["en", "hi", "ar", "ko", "bn", "ur", "fil"].includes(language)) return "h12";
   return "h23";
 }
@@ -2107,6 +2117,7 @@ defineMethod(
 defineTag(Intl, "Intl");
 
 let defaultCollator;
+const collatorsByLocale = new Map();
 
 /** `String.prototype.localeCompare` with locales and options (both strings converted). */
 function localeCompare(string, that, locales, options) {
@@ -2114,6 +2125,13 @@ function localeCompare(string, that, locales, options) {
   if (locales === undefined && options === undefined) {
     defaultCollator ??= new Collator();
     collator = defaultCollator;
+  } else if (typeof locales === "string" && options === undefined) {
+    // `a.localeCompare(b, "de")` in a sort comparator: one collator per locale, not per call.
+    collator = collatorsByLocale.get(locales);
+    if (collator === undefined) {
+      collator = new Collator(locales);
+      if (collatorsByLocale.size < 64) collatorsByLocale.set(locales, collator);
+    }
   } else {
     collator = new Collator(locales, options);
   }
