@@ -1074,9 +1074,11 @@ function partitionNumber(s, x) {
       sign = negative && !isZero ? "-" : "";
       break;
   }
-  const accounting = s.style === "currency" && s.currencySign === "accounting" && sign === "-" && !numberPatterns(s.dataLocale).currencyAfter;
+  // The locale's patterns, worked out once per format object.
+  s.patterns ??= numberPatterns(s.dataLocale);
+  const patterns = s.patterns;
+  const accounting = s.style === "currency" && s.currencySign === "accounting" && sign === "-" && !patterns.currencyAfter;
   if (accounting) sign = "";
-  const patterns = numberPatterns(s.dataLocale);
   const locale = s.numberingSystem === "latn" || s.numberingSystem === undefined ? s.dataLocale : `${s.dataLocale}-u-nu-${s.numberingSystem}`;
   let numberParts;
   if (!isBig && Number.isNaN(x)) {
