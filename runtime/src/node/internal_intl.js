@@ -300,6 +300,74 @@ function supportedLocalesOf(ctor) {
   );
 }
 
+/**
+ * `format` (a getter of a bound function), `formatToParts`, `formatRange` and
+ * `formatRangeToParts` of a formatter prototype: `convert` reads the argument, `partition`
+ * makes the parts; `range` says how a range is checked and joined.
+ */
+function defineFormatMethods(proto, name, stateOf, convert, partition, range) {
+  const join = (parts) => {
+    let out = "";
+    for (let i = 0; i < parts.length; i++) out += parts[i].value;
+    return out;
+  };
+  const ends = (state, method, start, end) => {
+    if (start === undefined || end === undefined) {
+      throw new TypeError(`Intl.${name}.prototype.${method}: start and end are required`);
+    }
+    const x = convert(start);
+    const y = convert(end);
+    range.checkRange(x, y);
+    return [partition(state, x), partition(state, y)];
+  };
+  Object.defineProperty(proto, "format", {
+    get: Object.getOwnPropertyDescriptor(
+      {
+        get format() {
+          const state = stateOf(this, "format");
+          if (state.bound === undefined) state.bound = (value) => join(partition(state, convert(value)));
+          return state.bound;
+        },
+      },
+      "format",
+    ).get,
+    enumerable: false,
+    configurable: true,
+  });
+  defineMethod(
+    proto,
+    "formatToParts",
+    method(function (value) {
+      return partition(stateOf(this, "formatToParts"), convert(value));
+    }),
+    1,
+  );
+  defineMethod(
+    proto,
+    "formatRange",
+    method(function (start, end) {
+      const [a, b] = ends(stateOf(this, "formatRange"), "formatRange", start, end);
+      const x = join(a);
+      const y = join(b);
+      return x === y ? range.same(x) : `${x}${range.separator(x, y)}${y}`;
+    }),
+    2,
+  );
+  defineMethod(
+    proto,
+    "formatRangeToParts",
+    method(function (start, end) {
+      const [a, b] = ends(stateOf(this, "formatRangeToParts"), "formatRangeToParts", start, end);
+      const out = [];
+      for (const p of a) out.push({ ...p, source: "startRange" });
+      out.push({ type: "literal", value: range.separator(join(a), join(b)), source: "shared" });
+      for (const p of b) out.push({ ...p, source: "endRange" });
+      return out;
+    }),
+    2,
+  );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Intl.Collator (§10)
 
@@ -1209,61 +1277,13 @@ function formatNumberToString(s, x) {
 const NumberFormatPrototype = NumberFormat.prototype;
 Object.defineProperty(NumberFormat, "prototype", { writable: false, enumerable: false, configurable: false });
 supportedLocalesOf(NumberFormat);
-Object.defineProperty(NumberFormatPrototype, "format", {
-  get: Object.getOwnPropertyDescriptor(
-    {
-      get format() {
-        const state = numberFormatState(this, "format");
-        if (state.bound === undefined) state.bound = (value) => formatNumberToString(state, toNumeric(value));
-        return state.bound;
-      },
-    },
-    "format",
-  ).get,
-  enumerable: false,
-  configurable: true,
-});
-defineMethod(
-  NumberFormatPrototype,
-  "formatToParts",
-  method(function (value) {
-    const state = numberFormatState(this, "formatToParts");
-    return partitionNumber(state, toNumeric(value));
-  }),
-  1,
-);
-defineMethod(
-  NumberFormatPrototype,
-  "formatRange",
-  method(function (start, end) {
-    const state = numberFormatState(this, "formatRange");
-    if (start === undefined || end === undefined) throw new TypeError("Intl.NumberFormat.prototype.formatRange: start and end are required");
-    const x = toNumeric(start);
-    const y = toNumeric(end);
+defineFormatMethods(NumberFormatPrototype, "NumberFormat", numberFormatState, toNumeric, partitionNumber, {
+  checkRange(x, y) {
     if (Number.isNaN(x) || Number.isNaN(y)) throw new RangeError("Intl.NumberFormat.prototype.formatRange: NaN");
-    const a = formatNumberToString(state, x);
-    const b = formatNumberToString(state, y);
-    return a === b ? `~${a}` : `${a}${rangeSeparator(a, b)}${b}`;
-  }),
-  2,
-);
-defineMethod(
-  NumberFormatPrototype,
-  "formatRangeToParts",
-  method(function (start, end) {
-    const state = numberFormatState(this, "formatRangeToParts");
-    if (start === undefined || end === undefined) throw new TypeError("Intl.NumberFormat.prototype.formatRangeToParts: start and end are required");
-    const x = toNumeric(start);
-    const y = toNumeric(end);
-    if (Number.isNaN(x) || Number.isNaN(y)) throw new RangeError("Intl.NumberFormat.prototype.formatRangeToParts: NaN");
-    const out = [];
-    for (const p of partitionNumber(state, x)) out.push({ ...p, source: "startRange" });
-    out.push({ type: "literal", value: rangeSeparator(formatNumberToString(state, x), formatNumberToString(state, y)), source: "shared" });
-    for (const p of partitionNumber(state, y)) out.push({ ...p, source: "endRange" });
-    return out;
-  }),
-  2,
-);
+  },
+  same: (a) => `~${a}`,
+  separator: rangeSeparator,
+});
 defineMethod(
   NumberFormatPrototype,
   "resolvedOptions",
@@ -1594,57 +1614,11 @@ function formatDateTimeToString(state, x) {
 const DateTimeFormatPrototype = DateTimeFormat.prototype;
 Object.defineProperty(DateTimeFormat, "prototype", { writable: false, enumerable: false, configurable: false });
 supportedLocalesOf(DateTimeFormat);
-Object.defineProperty(DateTimeFormatPrototype, "format", {
-  get: Object.getOwnPropertyDescriptor(
-    {
-      get format() {
-        const state = dateTimeFormatState(this, "format");
-        if (state.bound === undefined) state.bound = (date) => formatDateTimeToString(state, timeValue(date));
-        return state.bound;
-      },
-    },
-    "format",
-  ).get,
-  enumerable: false,
-  configurable: true,
+defineFormatMethods(DateTimeFormatPrototype, "DateTimeFormat", dateTimeFormatState, timeValue, partitionDateTime, {
+  checkRange() {},
+  same: (a) => a,
+  separator: () => " – ",
 });
-defineMethod(
-  DateTimeFormatPrototype,
-  "formatToParts",
-  method(function (date) {
-    const state = dateTimeFormatState(this, "formatToParts");
-    return partitionDateTime(state, timeValue(date));
-  }),
-  1,
-);
-defineMethod(
-  DateTimeFormatPrototype,
-  "formatRange",
-  method(function (start, end) {
-    const state = dateTimeFormatState(this, "formatRange");
-    if (start === undefined || end === undefined) throw new TypeError("Intl.DateTimeFormat.prototype.formatRange: start and end are required");
-    const a = formatDateTimeToString(state, timeValue(start));
-    const b = formatDateTimeToString(state, timeValue(end));
-    return a === b ? a : `${a} – ${b}`;
-  }),
-  2,
-);
-defineMethod(
-  DateTimeFormatPrototype,
-  "formatRangeToParts",
-  method(function (start, end) {
-    const state = dateTimeFormatState(this, "formatRangeToParts");
-    if (start === undefined || end === undefined) throw new TypeError("Intl.DateTimeFormat.prototype.formatRangeToParts: start and end are required");
-    const a = partitionDateTime(state, timeValue(start));
-    const b = partitionDateTime(state, timeValue(end));
-    const out = [];
-    for (const p of a) out.push({ ...p, source: "startRange" });
-    out.push({ type: "literal", value: " – ", source: "shared" });
-    for (const p of b) out.push({ ...p, source: "endRange" });
-    return out;
-  }),
-  2,
-);
 defineMethod(
   DateTimeFormatPrototype,
   "resolvedOptions",
