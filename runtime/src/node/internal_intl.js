@@ -1323,25 +1323,26 @@ defineMethod(
 );
 defineTag(NumberFormatPrototype, "Intl.NumberFormat");
 
-let defaultNumberFormat;
-const numberFormatsByLocale = new Map();
+/**
+ * The formatter a `toLocaleString`-style call uses: made by `make(locales, options)`, and kept
+ * (up to 64 locales) when the call names at most a locale, as such calls come in loops.
+ */
+function cachedFormatter(cache, make, locales, options) {
+  if (options !== undefined || (locales !== undefined && typeof locales !== "string")) return make(locales, options);
+  const key = locales ?? "";
+  let made = cache.get(key);
+  if (made === undefined) {
+    made = make(locales, undefined);
+    if (cache.size < 64) cache.set(key, made);
+  }
+  return made;
+}
+
+const numberFormatCache = new Map();
 
 /** `Number.prototype.toLocaleString` and `BigInt.prototype.toLocaleString`. */
 function numberToLocaleString(x, locales, options) {
-  let nf;
-  if (locales === undefined && options === undefined) {
-    defaultNumberFormat ??= new NumberFormat();
-    nf = defaultNumberFormat;
-  } else if (typeof locales === "string" && options === undefined) {
-    // `n.toLocaleString("de-DE")` in a loop: one format per locale, not per call.
-    nf = numberFormatsByLocale.get(locales);
-    if (nf === undefined) {
-      nf = new NumberFormat(locales);
-      if (numberFormatsByLocale.size < 64) numberFormatsByLocale.set(locales, nf);
-    }
-  } else {
-    nf = new NumberFormat(locales, options);
-  }
+  const nf = cachedFormatter(numberFormatCache, (l, o) => new NumberFormat(l, o), locales, options);
   return formatNumberToString(numberFormats.get(nf), x);
 }
 
@@ -2092,25 +2093,11 @@ defineMethod(
 );
 defineTag(Intl, "Intl");
 
-let defaultCollator;
-const collatorsByLocale = new Map();
+const collatorCache = new Map();
 
 /** `String.prototype.localeCompare` with locales and options (both strings converted). */
 function localeCompare(string, that, locales, options) {
-  let collator;
-  if (locales === undefined && options === undefined) {
-    defaultCollator ??= new Collator();
-    collator = defaultCollator;
-  } else if (typeof locales === "string" && options === undefined) {
-    // `a.localeCompare(b, "de")` in a sort comparator: one collator per locale, not per call.
-    collator = collatorsByLocale.get(locales);
-    if (collator === undefined) {
-      collator = new Collator(locales);
-      if (collatorsByLocale.size < 64) collatorsByLocale.set(locales, collator);
-    }
-  } else {
-    collator = new Collator(locales, options);
-  }
+  const collator = cachedFormatter(collatorCache, (l, o) => new Collator(l, o), locales, options);
   return collatorState(collator, "compare").engine.compare(string, that);
 }
 
