@@ -1115,15 +1115,19 @@ function partitionNumber(s, x) {
   }
   if (finite) {
     if (isBig && s.notation !== "scientific" && s.notation !== "engineering") {
-      digitsText = (value < 0n ? -value : value).toString();
-      const d = s.digits;
-      if (d.roundingType === "significantDigits" && digitsText.length > d.maximumSignificantDigits) {
-        digitsText = formatDigits(Number(digitsText), d);
-      } else if (d.minimumFractionDigits > 0 && d.roundingType !== "significantDigits") {
-        digitsText += `.${"0".repeat(d.minimumFractionDigits)}`;
-      }
+      // The BigInt's exact digits, rounded as text (never through a Number).
+      digitsText = roundDecimal((value < 0n ? -value : value).toString(), s.digits, negative);
     } else {
       digitsText = s.notation === "compact" ? compactDigits(Math.abs(value)) : formatDigits(value, s.digits);
+      // Rounding can carry the mantissa to 10 (or 1000): 9.9999 is 1E1, not 10E0.
+      const limit = s.notation === "engineering" ? 3 : 1;
+      if (exponent !== 0 || s.notation === "scientific" || s.notation === "engineering") {
+        if (s.notation !== "compact" && s.notation !== "standard" && digitsText.split(".")[0].length > limit) {
+          exponent += limit;
+          value = shiftDecimal(value, -limit);
+          digitsText = formatDigits(value, s.digits);
+        }
+      }
     }
   }
   const isZero = digitsText !== undefined && /^0(\.0*)?$/.test(digitsText);

@@ -107,6 +107,10 @@ test("NumberFormat formats decimals, percents, currencies and compact numbers as
   for (const [n, locale, options, expected] of cases) {
     assertEquals(new Intl.NumberFormat(locale, options).format(n), expected, `${n} ${locale} ${JSON.stringify(options)}`);
   }
+  assertEquals(new Intl.NumberFormat("en", { notation: "scientific" }).format(9.9999), "1E1");
+  assertEquals(new Intl.NumberFormat("en", { notation: "engineering" }).format(999999.9), "1E6");
+  assertEquals((10n ** 40n).toLocaleString("en", { maximumSignificantDigits: 3 }), "10,000,000,000,000,000,000,000,000,000,000,000,000,000");
+  assertEquals(123456789012345678901234567890n.toLocaleString("en"), "123,456,789,012,345,678,901,234,567,890");
   assertEquals((1234.5).toLocaleString("de-DE"), "1.234,5");
   assertEquals(123456789n.toLocaleString("en"), "123,456,789");
   assertEquals([1234.5, 2].toLocaleString("de"), "1.234,5,2");
