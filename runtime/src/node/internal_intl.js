@@ -1045,25 +1045,37 @@ function NumberFormat(locales = undefined, options = undefined) {
   state.signDisplay = signDisplay;
   state.bound = undefined;
   numberFormats.set(nf, state);
-  // ChainNumberFormat: called as a function on an object that inherits from the prototype.
-  if (new.target === undefined && this !== undefined && this !== null && Object(this) === this && NumberFormatPrototype.isPrototypeOf(this)) {
-    Object.defineProperty(this, FALLBACK_SYMBOL, { value: nf, writable: false, enumerable: false, configurable: false });
-    return this;
-  }
-  return nf;
+  return new.target === undefined ? chainLegacy(this, NumberFormatPrototype, nf) : nf;
 }
 
 /** Intl.FallbackSymbol: where a legacy `Intl.NumberFormat.call(obj)` keeps its format. */
 const FALLBACK_SYMBOL = Symbol("IntlLegacyConstructedSymbol");
 
-function numberFormatState(value, method) {
-  let state = typeof value === "object" && value !== null ? numberFormats.get(value) : undefined;
-  if (state === undefined && typeof value === "object" && value !== null && NumberFormatPrototype.isPrototypeOf(value)) {
-    const inner = value[FALLBACK_SYMBOL];
-    state = typeof inner === "object" && inner !== null ? numberFormats.get(inner) : undefined;
+/**
+ * ChainNumberFormat / ChainDateTimeFormat: a legacy call as a function on an object that
+ * inherits from the prototype keeps the new format on that object, under FALLBACK_SYMBOL.
+ */
+function chainLegacy(receiver, proto, made) {
+  if (receiver === undefined || receiver === null || Object(receiver) !== receiver || !proto.isPrototypeOf(receiver)) {
+    return made;
   }
-  if (state === undefined) throw new TypeError(`Intl.NumberFormat.prototype.${method} called on an object that is not an Intl.NumberFormat`);
+  Object.defineProperty(receiver, FALLBACK_SYMBOL, { value: made, writable: false, enumerable: false, configurable: false });
+  return receiver;
+}
+
+/** The state of a format object (or of the one a legacy-chained object carries). */
+function formatState(states, proto, name, value, method) {
+  let state = typeof value === "object" && value !== null ? states.get(value) : undefined;
+  if (state === undefined && typeof value === "object" && value !== null && proto.isPrototypeOf(value)) {
+    const inner = value[FALLBACK_SYMBOL];
+    state = typeof inner === "object" && inner !== null ? states.get(inner) : undefined;
+  }
+  if (state === undefined) throw new TypeError(`Intl.${name}.prototype.${method} called on an object that is not an Intl.${name}`);
   return state;
+}
+
+function numberFormatState(value, method) {
+  return formatState(numberFormats, NumberFormatPrototype, "NumberFormat", value, method);
 }
 
 /** ToIntlMathematicalValue, as far as a Number or a BigInt carries it. */
@@ -1404,11 +1416,7 @@ function DateTimeFormat(locales = undefined, options = undefined) {
   const proto = Object(target.prototype) === target.prototype ? target.prototype : DateTimeFormatPrototype;
   const dtf = Object.create(proto);
   dateTimeFormats.set(dtf, createDateTimeFormat(locales, options, "any", "date"));
-  if (new.target === undefined && this !== undefined && this !== null && Object(this) === this && DateTimeFormatPrototype.isPrototypeOf(this)) {
-    Object.defineProperty(this, FALLBACK_SYMBOL, { value: dtf, writable: false, enumerable: false, configurable: false });
-    return this;
-  }
-  return dtf;
+  return new.target === undefined ? chainLegacy(this, DateTimeFormatPrototype, dtf) : dtf;
 }
 
 /** CreateDateTimeFormat: the resolved state; `required`/`defaults` as ECMA-402's table says. */
@@ -1562,13 +1570,7 @@ function skeletonOf(state) {
 }
 
 function dateTimeFormatState(value, method) {
-  let state = typeof value === "object" && value !== null ? dateTimeFormats.get(value) : undefined;
-  if (state === undefined && typeof value === "object" && value !== null && DateTimeFormatPrototype.isPrototypeOf(value)) {
-    const inner = value[FALLBACK_SYMBOL];
-    state = typeof inner === "object" && inner !== null ? dateTimeFormats.get(inner) : undefined;
-  }
-  if (state === undefined) throw new TypeError(`Intl.DateTimeFormat.prototype.${method} called on an object that is not an Intl.DateTimeFormat`);
-  return state;
+  return formatState(dateTimeFormats, DateTimeFormatPrototype, "DateTimeFormat", value, method);
 }
 
 /** TimeClip of the argument: now for undefined, a RangeError for an invalid date. */
