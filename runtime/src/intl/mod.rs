@@ -7,12 +7,15 @@
 mod case;
 mod collator;
 mod datetime;
+mod display_names;
 mod list;
 mod locale;
 mod number;
 mod parts;
 mod plurals;
+mod relative;
 mod segmenter;
+mod units;
 
 use rquickjs::{Class, Ctx, Function, Object, Result};
 
@@ -36,6 +39,20 @@ pub fn natives<'js>(ctx: Ctx<'js>) -> Result<Object<'js>> {
     )?;
     natives.set("segment", Function::new(ctx.clone(), segmenter::segment)?)?;
     natives.set("formatList", Function::new(ctx.clone(), list::format)?)?;
+    natives.set("unitPattern", Function::new(ctx.clone(), units::pattern)?)?;
+    natives.set("digitalFormat", Function::new(ctx.clone(), units::digital)?)?;
+    natives.set(
+        "relativeNames",
+        Function::new(ctx.clone(), relative::names)?,
+    )?;
+    natives.set(
+        "relativePattern",
+        Function::new(ctx.clone(), relative::pattern)?,
+    )?;
+    natives.set(
+        "displayName",
+        Function::new(ctx.clone(), display_names::name)?,
+    )?;
     natives.set("defaultLocale", locale::default_locale())?;
     natives.set("defaultTimeZone", datetime::default_time_zone())?;
     natives.set("changeCase", Function::new(ctx.clone(), case::change_case)?)?;

@@ -522,7 +522,13 @@ function digitOptions(opts, minFractionDefault, maxFractionDefault, notation) {
   const roundingPriority = getOption(opts, "roundingPriority", "string", ["auto", "morePrecision", "lessPrecision"], "auto");
   const trailingZeroDisplay = getOption(opts, "trailingZeroDisplay", "string", ["auto", "stripIfInteger"], "auto");
   if (roundingIncrement !== 1) maxFractionDefault = minFractionDefault;
-  const out = { minimumIntegerDigits, roundingIncrement, roundingMode, roundingPriority, trailingZeroDisplay };
+  // Null-prototype: the app's accessors on Object.prototype must not see these writes.
+  const out = Object.create(null);
+  out.minimumIntegerDigits = minimumIntegerDigits;
+  out.roundingIncrement = roundingIncrement;
+  out.roundingMode = roundingMode;
+  out.roundingPriority = roundingPriority;
+  out.trailingZeroDisplay = trailingZeroDisplay;
   const hasSd = mnsd !== undefined || mxsd !== undefined;
   const hasFd = mnfd !== undefined || mxfd !== undefined;
   let needSd = true;
@@ -1085,8 +1091,27 @@ function toNumeric(value) {
   if (typeof primitive === "string") {
     const trimmed = primitive.trim();
     if (/^[+-]?\d+$/.test(trimmed) && trimmed.replace(/^[+-]/, "").length > 15) return BigInt(trimmed);
+    // More digits than a Number holds: kept exact, as text.
+    const exact = exactDecimal(trimmed);
+    if (exact !== undefined && exact.replace(/^-?0*\.?0*/, "").replace(".", "").length > 15) return exact;
   }
   return +primitive;
+}
+
+const DECIMAL_LITERAL = /^([+-]?)(\d+\.?\d*|\.\d+)(?:e([+-]?\d+))?$/i;
+
+/** A decimal StringNumericLiteral as plain text ("-1234.5"), or undefined. */
+function exactDecimal(text) {
+  const m = DECIMAL_LITERAL.exec(text);
+  if (m === null) return undefined;
+  const exponent = m[3] === undefined ? 0 : Number(m[3]);
+  if (Math.abs(exponent) > 1000) return undefined;
+  let plain = exponent === 0 ? m[2] : expandExponent(`${m[2]}e${exponent}`);
+  if (plain[0] === ".") plain = `0${plain}`;
+  let [int, frac = ""] = plain.split(".");
+  int = int.replace(/^0+(?=\d)/, "");
+  frac = frac.replace(/0+$/, "");
+  return `${m[1] === "-" ? "-" : ""}${int}${frac === "" ? "" : `.${frac}`}`;
 }
 
 function toPrimitiveNumber(value) {
@@ -1102,7 +1127,10 @@ function toPrimitiveNumber(value) {
   throw new TypeError("Cannot convert object to primitive value");
 }
 
-/** The parts of `x` formatted by `s` (PartitionNumberPattern). */
+/**
+ * The parts of `x` formatted by `s` (PartitionNumberPattern). `x` is a Number, a BigInt, or
+ * (from DurationFormat, in standard notation only) an exact decimal as text.
+ */
 function partitionNumber(s, x) {
   const parts = [];
   const push = (type, value) => {
@@ -1111,6 +1139,12 @@ function partitionNumber(s, x) {
   let magnitude = 0;
   let digitsText;
   const isBig = typeof x === "bigint";
+  if (typeof x === "string" && (s.notation !== "standard" || s.style === "percent")) x = +x;
+  if (typeof x === "string") {
+    const negativeText = x[0] === "-";
+    digitsText = roundDecimal(negativeText ? x.slice(1) : x, s.digits, negativeText);
+    return partitionDigits(s, parts, push, negativeText, digitsText);
+  }
   const negative = isBig ? x < 0n : x < 0 || Object.is(x, -0);
   let value = x;
   if (!isBig && s.style === "percent" && Number.isFinite(x)) value = shiftDecimal(x, 2);
@@ -1142,6 +1176,12 @@ function partitionNumber(s, x) {
       }
     }
   }
+  return partitionDigits(s, parts, push, negative, digitsText, x, finite, exponent);
+}
+
+/** The rest of PartitionNumberPattern, once the digits are rounded: sign, pattern, affixes. */
+function partitionDigits(s, parts, push, negative, digitsText, x = 0, finite = true, exponent = 0) {
+  const isBig = typeof x === "bigint";
   const isZero = digitsText !== undefined && /^0(\.0*)?$/.test(digitsText);
   let sign = "";
   switch (s.signDisplay) {
@@ -1217,6 +1257,22 @@ function partitionNumber(s, x) {
       push("percentSign", "%");
     }
   } else if (s.style === "unit") {
+    // CLDR's pattern for the unit, plural and width ("{0} hours", "{0} Std."), where it has one.
+    const pattern = s.unit.indexOf("-per-") === -1 && s.notation !== "compact" ? native.unitPattern(s.dataLocale, s.unit, s.unitDisplay, digitsText ?? "0") : undefined;
+    if (pattern !== undefined) {
+      const at = pattern.indexOf("{0}");
+      if (at > 0) push("literal", pattern.slice(0, at));
+      if (signPart) push(signPart[0], signPart[1]);
+      emitNumber();
+      if (at + 3 < pattern.length) {
+        // "{0} hours": the literal space, then the unit.
+        const rest = pattern.slice(at + 3);
+        const text = rest.trimStart();
+        if (text.length < rest.length) push("literal", rest.slice(0, rest.length - text.length));
+        if (text !== "") push("unit", text);
+      }
+      return finishUnit(parts, accounting, push);
+    }
     if (signPart) push(signPart[0], signPart[1]);
     emitNumber();
     const short = unitLabel(s.unit, s.unitDisplay);
@@ -1229,6 +1285,11 @@ function partitionNumber(s, x) {
     if (signPart) push(signPart[0], signPart[1]);
     emitNumber();
   }
+  if (accounting) push("literal", ")");
+  return parts;
+}
+
+function finishUnit(parts, accounting, push) {
   if (accounting) push("literal", ")");
   return parts;
 }
@@ -2031,6 +2092,525 @@ function weekData(region) {
 defineTag(Locale.prototype, "Intl.Locale");
 
 // ---------------------------------------------------------------------------------------------
+// Intl.RelativeTimeFormat (§17)
+
+const RELATIVE_UNITS = ["second", "minute", "hour", "day", "week", "month", "quarter", "year"];
+
+/** SingularRelativeTimeUnit: "days" is "day"; anything else is a RangeError. */
+function singularUnit(unit) {
+  const singular = unit.length > 1 && unit[unit.length - 1] === "s" ? unit.slice(0, -1) : unit;
+  if (indexOf(RELATIVE_UNITS, singular) === -1) throw new RangeError(`Intl.RelativeTimeFormat: invalid unit ${unit}`);
+  return singular;
+}
+
+class RelativeTimeFormat {
+  #locale;
+  #dataLocale;
+  #style;
+  #numeric;
+  #numberingSystem;
+  #numberFormat;
+  constructor(locales = undefined, options = undefined) {
+    const requested = canonicalizeLocaleList(locales);
+    const opts = coerceOptions(options);
+    const opt = Object.create(null);
+    getOption(opts, "localeMatcher", "string", ["lookup", "best fit"], "best fit");
+    const numberingSystem = getOption(opts, "numberingSystem", "string", undefined, undefined);
+    checkType(numberingSystem, "numberingSystem");
+    opt.nu = numberingSystem;
+    const r = resolveLocale(requested, opt, ["nu"], () => ["latn", ...NUMBERING_SYSTEMS.filter((n) => n !== "latn")]);
+    this.#locale = r.locale;
+    this.#dataLocale = r.dataLocale;
+    this.#numberingSystem = r.nu;
+    this.#style = getOption(opts, "style", "string", ["long", "short", "narrow"], "long");
+    this.#numeric = getOption(opts, "numeric", "string", ["always", "auto"], "always");
+    const nfOptions = Object.create(null);
+    nfOptions.numberingSystem = r.nu;
+    this.#numberFormat = numberFormats.get(new NumberFormat(r.locale, nfOptions));
+  }
+  static #check(value, method) {
+    if (typeof value !== "object" || value === null || !(#locale in value)) {
+      throw new TypeError(`Intl.RelativeTimeFormat.prototype.${method} called on an object that is not an Intl.RelativeTimeFormat`);
+    }
+  }
+  /** PartitionRelativeTimePattern: parts with `unit` on the number's parts. */
+  #parts(value, unit) {
+    const x = +value;
+    const u = singularUnit(`${unit}`);
+    if (!Number.isFinite(x)) throw new RangeError("Intl.RelativeTimeFormat: the value must be finite");
+    if (this.#numeric === "auto") {
+      const named = native.relativeNames(this.#dataLocale, u, this.#style)[`${x}`];
+      if (named !== undefined) return [{ type: "literal", value: named }];
+    }
+    const past = x < 0 || Object.is(x, -0);
+    const abs = past ? -x : x;
+    const pattern = native.relativePattern(this.#dataLocale, u, this.#style, past, formatDigits(abs, this.#numberFormat.digits));
+    const number = partitionNumber(this.#numberFormat, abs);
+    const out = [];
+    const at = pattern.indexOf("{0}");
+    if (at > 0) out[out.length] = { type: "literal", value: pattern.slice(0, at) };
+    for (let i = 0; i < number.length; i++) out[out.length] = { type: number[i].type, value: number[i].value, unit: u };
+    if (at + 3 < pattern.length) out[out.length] = { type: "literal", value: pattern.slice(at + 3) };
+    return out;
+  }
+  format(value, unit) {
+    RelativeTimeFormat.#check(this, "format");
+    let out = "";
+    for (const part of this.#parts(value, unit)) out += part.value;
+    return out;
+  }
+  formatToParts(value, unit) {
+    RelativeTimeFormat.#check(this, "formatToParts");
+    return this.#parts(value, unit);
+  }
+  resolvedOptions() {
+    RelativeTimeFormat.#check(this, "resolvedOptions");
+    return { locale: this.#locale, style: this.#style, numeric: this.#numeric, numberingSystem: this.#numberingSystem };
+  }
+}
+supportedLocalesOf(RelativeTimeFormat);
+defineTag(RelativeTimeFormat.prototype, "Intl.RelativeTimeFormat");
+
+// ---------------------------------------------------------------------------------------------
+// Intl.DisplayNames (§12)
+
+const DATE_TIME_FIELDS = {
+  era: "era",
+  year: "year",
+  quarter: "quarter",
+  month: "month",
+  weekOfYear: "week",
+  weekday: "day of the week",
+  day: "day",
+  dayPeriod: "AM/PM",
+  hour: "hour",
+  minute: "minute",
+  second: "second",
+  timeZoneName: "time zone",
+};
+const CALENDAR_NAMES = {
+  buddhist: "Buddhist Calendar",
+  chinese: "Chinese Calendar",
+  coptic: "Coptic Calendar",
+  dangi: "Dangi Calendar",
+  ethioaa: "Ethiopic Amete Alem Calendar",
+  ethiopic: "Ethiopic Calendar",
+  gregory: "Gregorian Calendar",
+  hebrew: "Hebrew Calendar",
+  indian: "Indian National Calendar",
+  islamic: "Hijri Calendar",
+  "islamic-civil": "Hijri Calendar (tabular, civil epoch)",
+  "islamic-tbla": "Hijri Calendar (tabular, astronomical epoch)",
+  "islamic-umalqura": "Hijri Calendar (Umm al-Qura)",
+  iso8601: "ISO-8601 Calendar",
+  japanese: "Japanese Calendar",
+  persian: "Persian Calendar",
+  roc: "Minguo Calendar",
+};
+/** unicode_language_id without extensions: language, script, region, variants. */
+const LANGUAGE_ID = /^(?:[a-z]{2,3}|[a-z]{5,8})(?:-[a-z]{4})?(?:-(?:[a-z]{2}|[0-9]{3}))?((?:-(?:[a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*)$/i;
+
+/** CanonicalCodeForDisplayNames: the code checked and in canonical form. */
+function canonicalCode(type, code) {
+  switch (type) {
+    case "language": {
+      const match = LANGUAGE_ID.exec(code);
+      if (match === null) throw new RangeError(`Intl.DisplayNames: invalid language code ${code}`);
+      const variants = match[1].toLowerCase().split("-").slice(1);
+      for (let i = 0; i < variants.length; i++) {
+        if (variants.indexOf(variants[i]) !== i) throw new RangeError(`Intl.DisplayNames: duplicate variant in ${code}`);
+      }
+      try {
+        return canonicalizeKeywords(native.canonicalize(code));
+      } catch {
+        // A 5-8 letter language, which the engine's tags cannot hold: case-folded as is.
+        return code
+          .split("-")
+          .map((s, i) => (i === 0 ? s.toLowerCase() : s.length === 4 && /^[a-z]/i.test(s) ? s[0].toUpperCase() + s.slice(1).toLowerCase() : s.length < 4 ? s.toUpperCase() : s.toLowerCase()))
+          .join("-");
+      }
+    }
+    case "region":
+      if (!REGION.test(code)) throw new RangeError(`Intl.DisplayNames: invalid region code ${code}`);
+      return code.toUpperCase();
+    case "script":
+      if (!SCRIPT.test(code)) throw new RangeError(`Intl.DisplayNames: invalid script code ${code}`);
+      return code[0].toUpperCase() + code.slice(1).toLowerCase();
+    case "calendar":
+      if (!TYPE_PATTERN.test(code)) throw new RangeError(`Intl.DisplayNames: invalid calendar code ${code}`);
+      return code.toLowerCase();
+    case "dateTimeField":
+      if (!Object.prototype.hasOwnProperty.call(DATE_TIME_FIELDS, code)) throw new RangeError(`Intl.DisplayNames: invalid dateTimeField code ${code}`);
+      return code;
+    default:
+      if (!CURRENCY_CODE.test(code)) throw new RangeError(`Intl.DisplayNames: invalid currency code ${code}`);
+      return code.toUpperCase();
+  }
+}
+
+class DisplayNames {
+  #locale;
+  #dataLocale;
+  #style;
+  #type;
+  #fallback;
+  #languageDisplay;
+  constructor(locales, options) {
+    if (new.target === undefined) throw new TypeError("Intl.DisplayNames must be called with new");
+    const requested = canonicalizeLocaleList(locales);
+    if (options === undefined) throw new TypeError("Intl.DisplayNames: options with a type are required");
+    const opts = optionsObject(options);
+    getOption(opts, "localeMatcher", "string", ["lookup", "best fit"], "best fit");
+    const r = resolveLocale(requested, Object.create(null), [], () => [null]);
+    this.#style = getOption(opts, "style", "string", ["narrow", "short", "long"], "long");
+    const type = getOption(opts, "type", "string", ["language", "region", "script", "currency", "calendar", "dateTimeField"], undefined);
+    if (type === undefined) throw new TypeError("Intl.DisplayNames: the type option is required");
+    this.#type = type;
+    this.#fallback = getOption(opts, "fallback", "string", ["code", "none"], "code");
+    this.#locale = r.locale;
+    this.#dataLocale = r.dataLocale;
+    const languageDisplay = getOption(opts, "languageDisplay", "string", ["dialect", "standard"], "dialect");
+    if (type === "language") this.#languageDisplay = languageDisplay;
+  }
+  static #check(value, method) {
+    if (typeof value !== "object" || value === null || !(#locale in value)) {
+      throw new TypeError(`Intl.DisplayNames.prototype.${method} called on an object that is not an Intl.DisplayNames`);
+    }
+  }
+  of(code) {
+    DisplayNames.#check(this, "of");
+    const canonical = canonicalCode(this.#type, `${code}`);
+    let name;
+    const english = this.#dataLocale === "en" || this.#dataLocale.startsWith("en-");
+    if (this.#type === "dateTimeField") {
+      if (english) name = DATE_TIME_FIELDS[canonical];
+    } else if (this.#type === "calendar") {
+      if (english && Object.prototype.hasOwnProperty.call(CALENDAR_NAMES, canonical)) name = CALENDAR_NAMES[canonical];
+    } else {
+      name = native.displayName(this.#dataLocale, this.#type, canonical, this.#style, this.#languageDisplay !== "standard");
+    }
+    if (name !== undefined) return name;
+    return this.#fallback === "code" ? canonical : undefined;
+  }
+  resolvedOptions() {
+    DisplayNames.#check(this, "resolvedOptions");
+    const out = { locale: this.#locale, style: this.#style, type: this.#type, fallback: this.#fallback };
+    if (this.#type === "language") out.languageDisplay = this.#languageDisplay;
+    return out;
+  }
+}
+supportedLocalesOf(DisplayNames);
+defineTag(DisplayNames.prototype, "Intl.DisplayNames");
+
+// ---------------------------------------------------------------------------------------------
+// Intl.DurationFormat (§13 of ECMA-402 2025)
+
+const DURATION_UNITS = ["years", "months", "weeks", "days", "hours", "minutes", "seconds", "milliseconds", "microseconds", "nanoseconds"];
+/** The fields of a duration-like object, in the (alphabetical) order they are read. */
+const DURATION_FIELDS_READ = ["days", "hours", "microseconds", "milliseconds", "minutes", "months", "nanoseconds", "seconds", "weeks", "years"];
+const DATE_STYLES = ["long", "short", "narrow"];
+const TIME_STYLES = ["long", "short", "narrow", "numeric", "2-digit"];
+const SUBSECOND_STYLES = ["long", "short", "narrow", "numeric"];
+/** ISO 8601 durations, as Temporal reads them: fractions only on the last (time) unit. */
+const DURATION_TEXT = /^([+\u2212-])?P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)(?:[.,](\d{1,9}))?H)?(?:(\d+)(?:[.,](\d{1,9}))?M)?(?:(\d+)(?:[.,](\d{1,9}))?S)?)?$/i;
+
+/** GetDurationUnitOptions: the style and display of one unit, checked against the previous. */
+function durationUnitOptions(unit, options, baseStyle, styles, digitalBase, prevStyle, twoDigitHours) {
+  let style = getOption(options, unit, "string", styles, undefined);
+  let displayDefault = "always";
+  if (style === undefined) {
+    if (baseStyle === "digital") {
+      style = digitalBase;
+      if (unit !== "hours" && unit !== "minutes" && unit !== "seconds") displayDefault = "auto";
+    } else if (prevStyle === "fractional" || prevStyle === "numeric" || prevStyle === "2-digit") {
+      style = "numeric";
+      if (unit !== "minutes" && unit !== "seconds") displayDefault = "auto";
+    } else {
+      style = baseStyle;
+      displayDefault = "auto";
+    }
+  }
+  const subsecond = unit === "milliseconds" || unit === "microseconds" || unit === "nanoseconds";
+  if (style === "numeric" && subsecond) {
+    style = "fractional";
+    displayDefault = "auto";
+  }
+  const display = getOption(options, `${unit}Display`, "string", ["auto", "always"], displayDefault);
+  if (display === "always" && style === "fractional") {
+    throw new RangeError(`Intl.DurationFormat: ${unit}Display "always" needs a non-numeric ${unit} style`);
+  }
+  if (prevStyle === "fractional" && style !== "fractional") {
+    throw new RangeError(`Intl.DurationFormat: ${unit} must be numeric after a numeric smaller unit`);
+  }
+  if (prevStyle === "numeric" || prevStyle === "2-digit") {
+    if (style !== "fractional" && style !== "numeric" && style !== "2-digit") {
+      throw new RangeError(`Intl.DurationFormat: ${unit} must be numeric after a numeric larger unit`);
+    }
+    if (unit === "minutes" || unit === "seconds") style = "2-digit";
+  }
+  if (unit === "hours" && twoDigitHours) style = "2-digit";
+  return { style, display };
+}
+
+/** ToIntegerIfIntegral. */
+function integralField(value, field) {
+  const n = +value;
+  if (!Number.isInteger(n)) throw new RangeError(`Intl.DurationFormat: ${field} must be an integer`);
+  return n;
+}
+
+/** ParseTemporalDurationString, enough for a duration record. */
+function parseDurationText(text) {
+  const m = DURATION_TEXT.exec(text);
+  const bad = () => new RangeError(`Intl.DurationFormat: invalid duration ${text}`);
+  if (m === null) throw bad();
+  const [, signText, y, mo, w, d, h, hf, mi, mif, sec, sf] = m;
+  if ([y, mo, w, d, h, mi, sec].every((v) => v === undefined)) throw bad();
+  if (/T$/i.test(text)) throw bad();
+  if ((hf !== undefined && (mi !== undefined || sec !== undefined)) || (mif !== undefined && sec !== undefined)) throw bad();
+  const sign = signText === "-" || signText === "\u2212" ? -1 : 1;
+  const num = (v) => (v === undefined ? 0 : +v);
+  // The fraction of the last time unit, as nanoseconds of it.
+  const fraction = hf ?? mif ?? sf;
+  const fractionNs = fraction === undefined ? 0n : BigInt(fraction.padEnd(9, "0"));
+  const perUnitNs = hf !== undefined ? 3600n * 1000000000n : mif !== undefined ? 60n * 1000000000n : 1000000000n;
+  let extraNs = (fractionNs * perUnitNs) / 1000000000n;
+  const record = {
+    years: num(y), months: num(mo), weeks: num(w), days: num(d), hours: num(h), minutes: num(mi), seconds: num(sec),
+    milliseconds: 0, microseconds: 0, nanoseconds: 0,
+  };
+  if (hf !== undefined) {
+    record.minutes = Number(extraNs / 60000000000n);
+    extraNs %= 60000000000n;
+  }
+  if (hf !== undefined || mif !== undefined) {
+    record.seconds += Number(extraNs / 1000000000n);
+    extraNs %= 1000000000n;
+  }
+  record.milliseconds = Number((extraNs / 1000000n) % 1000n);
+  record.microseconds = Number((extraNs / 1000n) % 1000n);
+  record.nanoseconds = Number(extraNs % 1000n);
+  for (const unit of DURATION_UNITS) record[unit] = record[unit] * sign + 0;
+  return record;
+}
+
+/** ToDurationRecord: the duration's ten fields, checked. */
+function toDurationRecord(input) {
+  let record;
+  if (typeof input !== "object" || input === null) {
+    if (typeof input === "string") record = parseDurationText(input);
+    else throw new TypeError("Intl.DurationFormat: the duration must be an object");
+  } else {
+    record = Object.create(null);
+    let any = false;
+    for (const field of DURATION_FIELDS_READ) {
+      const value = input[field];
+      if (value === undefined) {
+        record[field] = 0;
+      } else {
+        any = true;
+        record[field] = integralField(value, field) + 0; // -0 is 0
+      }
+    }
+    if (!any) throw new TypeError("Intl.DurationFormat: the duration has none of its fields");
+  }
+  if (!validDuration(record)) throw new RangeError("Intl.DurationFormat: the duration is out of range");
+  return record;
+}
+
+/** IsValidDuration: one sign, finite, calendar units under 2^32, the rest under 2^53 seconds. */
+function validDuration(r) {
+  let sign = 0;
+  for (const unit of DURATION_UNITS) {
+    const v = r[unit];
+    if (!Number.isFinite(v)) return false;
+    if (v < 0) {
+      if (sign > 0) return false;
+      sign = -1;
+    } else if (v > 0) {
+      if (sign < 0) return false;
+      sign = 1;
+    }
+  }
+  const limit = 2 ** 32;
+  if (Math.abs(r.years) >= limit || Math.abs(r.months) >= limit || Math.abs(r.weeks) >= limit) return false;
+  const ns = totalNanoseconds(r, "days");
+  const max = BigInt(2 ** 53) * 1000000000n;
+  return (ns < 0n ? -ns : ns) < max;
+}
+
+/** The exact nanoseconds of the fields from `from` (days, or seconds) down. */
+function totalNanoseconds(r, from) {
+  const scale = { days: 86400000000000n, hours: 3600000000000n, minutes: 60000000000n, seconds: 1000000000n, milliseconds: 1000000n, microseconds: 1000n, nanoseconds: 1n };
+  let total = 0n;
+  let on = false;
+  for (const unit of ["days", "hours", "minutes", "seconds", "milliseconds", "microseconds", "nanoseconds"]) {
+    if (unit === from) on = true;
+    if (on) total += BigInt(r[unit]) * scale[unit];
+  }
+  return total;
+}
+
+/** A unit and its smaller units as one exact decimal of that unit (as text), for "1.5 s". */
+function fractionalValue(r, unit) {
+  const exponent = unit === "seconds" ? 9 : unit === "milliseconds" ? 6 : 3;
+  const ns = totalNanoseconds(r, unit);
+  const scale = 10n ** BigInt(exponent);
+  const negative = ns < 0n;
+  const abs = negative ? -ns : ns;
+  const text = `${abs / scale}.${(abs % scale).toString().padStart(exponent, "0")}`;
+  return negative ? `-${text}` : text;
+}
+
+const durationFormats = new WeakMap();
+
+class DurationFormat {
+  #state;
+  constructor(locales = undefined, options = undefined) {
+    if (new.target === undefined) throw new TypeError("Intl.DurationFormat must be called with new");
+    const requested = canonicalizeLocaleList(locales);
+    const opts = optionsObject(options);
+    const opt = Object.create(null);
+    getOption(opts, "localeMatcher", "string", ["lookup", "best fit"], "best fit");
+    const numberingSystem = getOption(opts, "numberingSystem", "string", undefined, undefined);
+    checkType(numberingSystem, "numberingSystem");
+    opt.nu = numberingSystem;
+    const r = resolveLocale(requested, opt, ["nu"], () => ["latn", ...NUMBERING_SYSTEMS.filter((n) => n !== "latn")]);
+    const state = Object.create(null);
+    state.locale = r.locale;
+    state.dataLocale = r.dataLocale;
+    state.numberingSystem = r.nu;
+    const digital = native.digitalFormat(r.dataLocale);
+    state.separator = digital.separator;
+    state.style = getOption(opts, "style", "string", ["long", "short", "narrow", "digital"], "short");
+    let prevStyle = "";
+    for (const unit of DURATION_UNITS) {
+      const date = unit === "years" || unit === "months" || unit === "weeks" || unit === "days";
+      const subsecond = unit === "milliseconds" || unit === "microseconds" || unit === "nanoseconds";
+      const styles = date ? DATE_STYLES : subsecond ? SUBSECOND_STYLES : TIME_STYLES;
+      const base = date ? "short" : "numeric";
+      const options = durationUnitOptions(unit, opts, state.style, styles, base, prevStyle, digital.twoDigitHours);
+      state[unit] = options.style;
+      state[`${unit}Display`] = options.display;
+      if (!date) prevStyle = options.style;
+    }
+    state.fractionalDigits = getNumberOption(opts, "fractionalDigits", 0, 9, undefined);
+    this.#state = state;
+  }
+  static #check(value, method) {
+    if (typeof value !== "object" || value === null || !(#state in value)) {
+      throw new TypeError(`Intl.DurationFormat.prototype.${method} called on an object that is not an Intl.DurationFormat`);
+    }
+    return value.#state;
+  }
+  format(duration) {
+    const state = DurationFormat.#check(this, "format");
+    let out = "";
+    for (const part of partitionDuration(state, toDurationRecord(duration))) out += part.value;
+    return out;
+  }
+  formatToParts(duration) {
+    const state = DurationFormat.#check(this, "formatToParts");
+    return partitionDuration(state, toDurationRecord(duration));
+  }
+  resolvedOptions() {
+    const s = DurationFormat.#check(this, "resolvedOptions");
+    const out = { locale: s.locale, numberingSystem: s.numberingSystem, style: s.style };
+    for (const unit of DURATION_UNITS) {
+      out[unit] = s[unit] === "fractional" ? "numeric" : s[unit];
+      out[`${unit}Display`] = s[`${unit}Display`];
+    }
+    if (s.fractionalDigits !== undefined) out.fractionalDigits = s.fractionalDigits;
+    return out;
+  }
+}
+supportedLocalesOf(DurationFormat);
+defineTag(DurationFormat.prototype, "Intl.DurationFormat");
+
+/** PartitionDurationFormatPattern: each shown unit formatted, numeric ones joined by the
+ * locale's separator, the groups joined as a unit list. */
+function partitionDuration(s, r) {
+  const groups = [];
+  let numericGroup;
+  let signShown = false;
+  const negative = DURATION_UNITS.some((unit) => r[unit] < 0);
+  for (let i = 0; i < DURATION_UNITS.length; i++) {
+    const unit = DURATION_UNITS[i];
+    const style = s[unit];
+    const display = s[`${unit}Display`];
+    let value = r[unit];
+    const nfOptions = Object.create(null);
+    let last = false;
+    const next = DURATION_UNITS[i + 1];
+    if ((unit === "seconds" || unit === "milliseconds" || unit === "microseconds") && s[next] === "fractional") {
+      value = fractionalValue(r, unit);
+      nfOptions.maximumFractionDigits = s.fractionalDigits ?? 9;
+      nfOptions.minimumFractionDigits = s.fractionalDigits ?? 0;
+      nfOptions.roundingMode = "trunc";
+      last = true;
+    }
+    // Zero numeric minutes still show between shown hours and seconds.
+    let required = false;
+    if (unit === "minutes" && numericGroup !== undefined) {
+      required = s.secondsDisplay === "always" || r.seconds !== 0 || r.milliseconds !== 0 || r.microseconds !== 0 || r.nanoseconds !== 0;
+    }
+    const isZero = typeof value === "string" ? /^-?0(\.0*)?$/.test(value) : value === 0;
+    if (!isZero || display !== "auto" || required) {
+      // Only the first shown unit carries the sign (as -0 when it is zero).
+      if (!signShown) {
+        signShown = true;
+        if (isZero && negative) value = typeof value === "string" ? (value[0] === "-" ? value : `-${value}`) : -0;
+      } else {
+        nfOptions.signDisplay = "never";
+      }
+      nfOptions.numberingSystem = s.numberingSystem;
+      if (style === "2-digit") nfOptions.minimumIntegerDigits = 2;
+      const numeric = style === "numeric" || style === "2-digit";
+      const singular = unit.slice(0, -1);
+      if (!numeric) {
+        nfOptions.style = "unit";
+        nfOptions.unit = singular;
+        nfOptions.unitDisplay = style;
+      } else {
+        nfOptions.useGrouping = false;
+      }
+      const nf = numberFormats.get(new NumberFormat(s.locale, nfOptions));
+      const parts = partitionNumber(nf, value);
+      let list;
+      if (numericGroup !== undefined) {
+        list = numericGroup;
+        list[list.length] = { type: "literal", value: s.separator };
+      } else {
+        list = [];
+      }
+      for (const part of parts) list[list.length] = { type: part.type, value: part.value, unit: singular };
+      if (numericGroup === undefined) {
+        if (numeric) numericGroup = list;
+        groups[groups.length] = list;
+      }
+    }
+    if (last) break;
+  }
+  const strings = [];
+  for (const group of groups) {
+    let text = "";
+    for (const part of group) text += part.value;
+    strings[strings.length] = text;
+  }
+  const listStyle = s.style === "digital" ? "short" : s.style;
+  const out = [];
+  let next = 0;
+  for (const [type, value] of native.formatList(s.dataLocale, "unit", listStyle, strings)) {
+    if (type === "element") {
+      for (const part of groups[next++]) out[out.length] = part;
+    } else {
+      out[out.length] = { type, value };
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
 // The Intl object
 
 const CALENDARS = [
@@ -2063,6 +2643,9 @@ for (const [name, value] of [
   ["ListFormat", ListFormat],
   ["PluralRules", PluralRules],
   ["Segmenter", Segmenter],
+  ["RelativeTimeFormat", RelativeTimeFormat],
+  ["DisplayNames", DisplayNames],
+  ["DurationFormat", DurationFormat],
 ]) {
   Object.defineProperty(Intl, name, { value, writable: true, enumerable: false, configurable: true });
 }
