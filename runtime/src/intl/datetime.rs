@@ -16,13 +16,10 @@ use writeable::TryWriteable;
 
 use super::parts::PartsSink;
 
-/// The IANA name a time zone identifier stands for, in the database's spelling; `None` if
-/// the database has no such zone.
+/// A time zone identifier in the database's spelling (`etc/gmt` is `Etc/GMT`; links stay the
+/// names they are, as ECMA-402 now says); `None` if the database has no such zone.
 pub fn canonical_zone(name: String) -> Option<String> {
-    if name.eq_ignore_ascii_case("utc")
-        || name.eq_ignore_ascii_case("etc/utc")
-        || name.eq_ignore_ascii_case("etc/gmt")
-    {
+    if name.eq_ignore_ascii_case("utc") {
         return Some("UTC".to_string());
     }
     let zone = jiff::tz::db().get(&name).ok()?;
@@ -41,10 +38,19 @@ pub fn default_time_zone() -> String {
         let at = text.find("zoneinfo/")?;
         Some(text[at + "zoneinfo/".len()..].to_string())
     };
-    from_env
+    let zone = from_env
         .or_else(from_link)
         .and_then(canonical_zone)
-        .unwrap_or_else(|| "UTC".to_string())
+        .unwrap_or_else(|| "UTC".to_string());
+    // The host's UTC, whatever the link is called (`Etc/UTC`, `Etc/Universal`), is "UTC".
+    let utc = jiff::tz::TimeZone::UTC;
+    match jiff::tz::db().get(&zone) {
+        Ok(tz) if tz.iana_name() != Some("UTC") && tz == utc => "UTC".to_string(),
+        _ if zone.eq_ignore_ascii_case("etc/utc") || zone.eq_ignore_ascii_case("etc/gmt") => {
+            "UTC".to_string()
+        }
+        _ => zone,
+    }
 }
 
 /// The zone's offset from UTC, in seconds, at `epoch_ms`.

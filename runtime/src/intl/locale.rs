@@ -72,6 +72,11 @@ pub fn maximize(ctx: Ctx<'_>, tag: String) -> Result<String> {
     let mut locale = parse(&ctx, &tag)?;
     undetermined_is_english(&mut locale);
     EXPANDER.maximize(&mut locale.id);
+    if locale.id.language.is_unknown() {
+        // A region or script ICU4X has no language for (`und-150`): CLDR's root is English.
+        locale.id.language = icu_locale::subtags::language!("en");
+        EXPANDER.maximize(&mut locale.id);
+    }
     Ok(locale.to_string())
 }
 
@@ -79,13 +84,21 @@ pub fn maximize(ctx: Ctx<'_>, tag: String) -> Result<String> {
 pub fn minimize(ctx: Ctx<'_>, tag: String) -> Result<String> {
     let mut locale = parse(&ctx, &tag)?;
     undetermined_is_english(&mut locale);
+    if locale.id.language.is_unknown() {
+        let mut probe = locale.id.clone();
+        EXPANDER.maximize(&mut probe);
+        if probe.language.is_unknown() {
+            locale.id.language = icu_locale::subtags::language!("en");
+        }
+    }
     EXPANDER.minimize(&mut locale.id);
     Ok(locale.to_string())
 }
 
-/// CLDR's likely subtags give `und` the language English: ICU4X leaves a bare `und` alone.
+/// CLDR's likely subtags give a bare `und` the language English: ICU4X leaves it alone (with
+/// a script or region, as `und-Thai`, ICU4X finds the language itself).
 fn undetermined_is_english(locale: &mut Locale) {
-    if locale.id.language.is_unknown() {
+    if locale.id.language.is_unknown() && locale.id.script.is_none() && locale.id.region.is_none() {
         locale.id.language = icu_locale::subtags::language!("en");
     }
 }

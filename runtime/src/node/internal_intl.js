@@ -1179,8 +1179,110 @@ function partitionNumber(s, x) {
   return partitionDigits(s, parts, push, negative, digitsText, x, finite, exponent);
 }
 
-/** The rest of PartitionNumberPattern, once the digits are rounded: sign, pattern, affixes. */
+/**
+ * The engine's compact output is one run of text ("-9.9K", "988 Mio."): split into the sign,
+ * the number's integer, group, decimal and fraction parts, and the compact affixes.
+ */
+function splitCompact(s, locale, parts) {
+  s.decimalSeparator ??= new native.NumberPattern(locale, "false", "").format("1.5", 1).find((p) => p[0] === "decimal")?.[1] ?? ".";
+  const out = [];
+  const affix = (text) => {
+    const trimmed = text.trim();
+    if (trimmed === "") {
+      if (text !== "") out[out.length] = ["literal", text];
+      return;
+    }
+    const lead = text.slice(0, text.indexOf(trimmed));
+    const trail = text.slice(lead.length + trimmed.length);
+    if (lead !== "") out[out.length] = ["literal", lead];
+    out[out.length] = ["compact", trimmed];
+    if (trail !== "") out[out.length] = ["literal", trail];
+  };
+  for (const [type, text] of parts) {
+    if (type !== "literal") {
+      out[out.length] = [type, text];
+      continue;
+    }
+    const first = text.search(/\p{Nd}/u);
+    if (first === -1) {
+      affix(text);
+      continue;
+    }
+    let last = first;
+    for (let i = first; i < text.length; i++) if (/\p{Nd}/u.test(text[i])) last = i;
+    let prefix = text.slice(0, first);
+    const sign = /[-+\u2212]$/.exec(prefix);
+    if (sign !== null) prefix = prefix.slice(0, -1);
+    affix(prefix);
+    if (sign !== null) out[out.length] = [sign[0] === "+" ? "plusSign" : "minusSign", sign[0]];
+    const number = text.slice(first, last + 1);
+    const point = number.indexOf(s.decimalSeparator);
+    const integer = point === -1 ? number : number.slice(0, point);
+    let run = "";
+    for (const ch of integer) {
+      if (/\p{Nd}/u.test(ch)) run += ch;
+      else {
+        if (run !== "") out[out.length] = ["integer", run];
+        out[out.length] = ["group", ch];
+        run = "";
+      }
+    }
+    if (run !== "") out[out.length] = ["integer", run];
+    if (point !== -1) {
+      out[out.length] = ["decimal", s.decimalSeparator];
+      out[out.length] = ["fraction", number.slice(point + s.decimalSeparator.length)];
+    }
+    affix(text.slice(last + 1));
+  }
+  return out;
+}
+
+/** The digit zero of each numbering system whose digits are ten consecutive code points. */
+const DIGIT_ZERO = {
+  adlm: 0x1e950, ahom: 0x11730, arab: 0x660, arabext: 0x6f0, bali: 0x1b50, beng: 0x9e6,
+  bhks: 0x11c50, brah: 0x11066, cakm: 0x11136, cham: 0xaa50, deva: 0x966, diak: 0x11950,
+  fullwide: 0xff10, gara: 0x10d40, gong: 0x11da0, gonm: 0x11d50, gujr: 0xae6, gukh: 0x16130,
+  guru: 0xa66, hmng: 0x16b50, hmnp: 0x1e140, java: 0xa9d0, kali: 0xa900, kawi: 0x11f50,
+  khmr: 0x17e0, knda: 0xce6, krai: 0x16d70, lana: 0x1a80, lanatham: 0x1a90, laoo: 0xed0,
+  lepc: 0x1c40, limb: 0x1946, mathbold: 0x1d7ce, mathdbl: 0x1d7d8, mathmono: 0x1d7f6,
+  mathsanb: 0x1d7ec, mathsans: 0x1d7e2, mlym: 0xd66, modi: 0x11650, mong: 0x1810, mroo: 0x16a60,
+  mtei: 0xabf0, mymr: 0x1040, mymrepka: 0x116da, mymrpao: 0x116d0, mymrshan: 0x1090,
+  mymrtlng: 0xa9f0, nagm: 0x1e4f0, newa: 0x11450, nkoo: 0x7c0, olck: 0x1c50, onao: 0x1e5f1,
+  orya: 0xb66, osma: 0x104a0, outlined: 0x1ccf0, rohg: 0x10d30, saur: 0xa8d0, segment: 0x1fbf0,
+  shrd: 0x111d0, sind: 0x112f0, sinh: 0xde6, sora: 0x110f0, sund: 0x1bb0, sunu: 0x11bf0,
+  takr: 0x116c0, talu: 0x19d0, tamldec: 0xbe6, telu: 0xc66, thai: 0xe50, tibt: 0xf20,
+  tirh: 0x114d0, tnsa: 0x16ac0, tols: 0x11de0, vaii: 0xa620, wara: 0x118e0, wcho: 0x1e2f0,
+};
+
+const HANIDEC = "〇一二三四五六七八九";
+
+/** `text`'s ASCII digits in numbering system `nu`. */
+function localDigits(text, nu) {
+  if (nu === "hanidec") return text.replace(/[0-9]/g, (d) => HANIDEC[d]);
+  const zero = DIGIT_ZERO[nu];
+  if (zero === undefined) return text;
+  return text.replace(/[0-9]/g, (d) => String.fromCodePoint(zero + (d.charCodeAt(0) - 48)));
+}
+
+/** CLDR's NaN symbol: "NaN" but in Traditional Chinese. */
+function nanSymbol(locale) {
+  return /^zh-(?:Hant|TW|HK|MO)\b/.test(locale) ? "非數值" : "NaN";
+}
+
+/** The rest of PartitionNumberPattern, once the digits are rounded, in the format's digits. */
 function partitionDigits(s, parts, push, negative, digitsText, x = 0, finite = true, exponent = 0) {
+  partitionLatnDigits(s, parts, push, negative, digitsText, x, finite, exponent);
+  const nu = s.numberingSystem;
+  if (nu !== undefined && nu !== "latn") {
+    for (const part of parts) {
+      if (part.type === "integer" || part.type === "fraction" || part.type === "exponentInteger") part.value = localDigits(part.value, nu);
+    }
+  }
+  return parts;
+}
+
+/** Sign, pattern and affixes, with ASCII digits where the engine has no data for the system. */
+function partitionLatnDigits(s, parts, push, negative, digitsText, x, finite, exponent) {
   const isBig = typeof x === "bigint";
   const isZero = digitsText !== undefined && /^0(\.0*)?$/.test(digitsText);
   let sign = "";
@@ -1192,10 +1294,11 @@ function partitionDigits(s, parts, push, negative, digitsText, x = 0, finite = t
       sign = negative ? "-" : "+";
       break;
     case "exceptZero":
-      sign = isZero || digitsText === undefined ? "" : negative ? "-" : "+";
+      // Infinities are not zero; NaN has no sign.
+      sign = isZero || (digitsText === undefined && Number.isNaN(x)) ? "" : negative ? "-" : "+";
       break;
     case "negative":
-      sign = negative && !isZero ? "-" : "";
+      sign = negative && !isZero && !(digitsText === undefined && Number.isNaN(x)) ? "-" : "";
       break;
   }
   // The locale's patterns, worked out once per format object.
@@ -1206,7 +1309,7 @@ function partitionDigits(s, parts, push, negative, digitsText, x = 0, finite = t
   const locale = s.numberingSystem === "latn" || s.numberingSystem === undefined ? s.dataLocale : `${s.dataLocale}-u-nu-${s.numberingSystem}`;
   let numberParts;
   if (!isBig && Number.isNaN(x)) {
-    numberParts = [[sign === "-" ? "minusSign" : "plusSign", sign], ["nan", "NaN"]].filter((p) => p[1] !== "");
+    numberParts = [[sign === "-" ? "minusSign" : "plusSign", sign], ["nan", nanSymbol(s.dataLocale)]].filter((p) => p[1] !== "");
   } else if (!finite) {
     numberParts = [];
     if (sign === "-") numberParts.push(["minusSign", "-"]);
@@ -1216,8 +1319,14 @@ function partitionDigits(s, parts, push, negative, digitsText, x = 0, finite = t
     const grouping = s.useGrouping === false ? "false" : s.useGrouping;
     s.numberPattern ??= new native.NumberPattern(locale, grouping, s.notation === "compact" ? s.compactDisplay : "");
     numberParts = s.numberPattern.format(`${sign}${digitsText}`, s.digits.minimumIntegerDigits);
-    if (s.notation === "compact") {
-      for (const part of numberParts) if (part[0] === "literal" && part[1].trim() !== "") part[0] = "compact";
+    if (s.notation === "compact") numberParts = splitCompact(s, locale, numberParts);
+    // A sign with its bidi mark ("\u200e-"): the mark is a literal of its own.
+    for (let i = 0; i < numberParts.length; i++) {
+      const [type, text] = numberParts[i];
+      if ((type === "minusSign" || type === "plusSign") && text.length > 1 && /^[\u200e\u200f\u061c]/.test(text)) {
+        numberParts.splice(i, 1, ["literal", text[0]], [type, text.slice(1)]);
+        i++;
+      }
     }
   }
   const emitNumber = () => {
@@ -1448,7 +1557,8 @@ function canonicalTimeZone(name) {
   if (offset !== null) {
     const minutes = offset[3] ?? "00";
     if (name.length > 3 && !name.includes(":") && offset[3] === undefined) throw new RangeError(`Invalid time zone: ${name}`);
-    return `${offset[1]}${offset[2]}:${minutes}`;
+    const sign = offset[2] === "00" && minutes === "00" ? "+" : offset[1];
+    return `${sign}${offset[2]}:${minutes}`;
   }
   if (!/^[A-Za-z0-9_+\-/]+$/.test(name)) throw new RangeError(`Invalid time zone specified: ${name}`);
   const canonical = native.canonicalZone(name);
@@ -1486,8 +1596,12 @@ function createDateTimeFormat(locales, options, required, defaults) {
   const opts = coerceOptions(options);
   const opt = Object.create(null);
   getOption(opts, "localeMatcher", "string", ["lookup", "best fit"], "best fit");
-  const calendar = getOption(opts, "calendar", "string", undefined, undefined);
+  let calendar = getOption(opts, "calendar", "string", undefined, undefined);
   checkType(calendar, "calendar");
+  if (calendar !== undefined) {
+    calendar = calendar.toLowerCase();
+    calendar = KEYWORD_ALIASES.ca[calendar] ?? calendar;
+  }
   opt.ca = calendar;
   const numberingSystem = getOption(opts, "numberingSystem", "string", undefined, undefined);
   checkType(numberingSystem, "numberingSystem");
@@ -1621,7 +1735,11 @@ function skeletonOf(state) {
     const letter = { h11: "K", h12: "h", h23: "H", h24: "k" }[state.hourCycle] ?? "j";
     out += f.hour === "2-digit" ? letter + letter : letter;
   }
+  // The engine formats no minutes or seconds without hours: they are asked for, then dropped.
+  const hourless = f.hour === undefined && (f.minute !== undefined || f.second !== undefined);
+  if (hourless) out += "H";
   if (f.minute !== undefined) out += f.minute === "2-digit" ? "mm" : "m";
+  else if (hourless) out += "m";
   if (f.second !== undefined) out += f.second === "2-digit" ? "ss" : "s";
   if (f.fractionalSecondDigits !== undefined) out += "S".repeat(f.fractionalSecondDigits);
   if (f.timeZoneName !== undefined) {
@@ -1670,6 +1788,42 @@ function partitionDateTime(state, x) {
   // V8 (Node, Deno, Chrome) writes an ordinary space where CLDR has U+202F ("6:59 AM"): apps
   // parse that output, so Edge does the same.
   for (const [type, value] of raw) parts[parts.length] = { type, value: type === "literal" ? value.replaceAll("\u202f", " ") : value };
+  const f = state.fields;
+  if (f.fractionalSecondDigits !== undefined) splitFractionalSecond(parts);
+  if (f.hour === undefined && (f.minute !== undefined || f.second !== undefined)) return dropHelperFields(parts, f);
+  return parts;
+}
+
+/** The engine's "03.56" second: the second, the separator and the fractionalSecond. */
+function splitFractionalSecond(parts) {
+  const at = parts.findIndex((p) => p.type === "second");
+  if (at === -1) return;
+  const m = /^(\p{Nd}+)(\P{Nd}+)(\p{Nd}+)$/u.exec(parts[at].value);
+  if (m === null) return;
+  parts.splice(at, 1, { type: "second", value: m[1] }, { type: "literal", value: m[2] }, { type: "fractionalSecond", value: m[3] });
+}
+
+/** Without the hour (and minute) fields the skeleton added: "02:03", or a lone "3". */
+function dropHelperFields(parts, f) {
+  const drop = (type) => {
+    const at = parts.findIndex((p) => p.type === type);
+    if (at === -1) return;
+    const next = parts[at + 1];
+    parts.splice(at, next !== undefined && next.type === "literal" ? 2 : 1);
+  };
+  drop("hour");
+  if (f.minute === undefined) drop("minute");
+  if (f.dayPeriod === undefined) {
+    const at = parts.findIndex((p) => p.type === "dayPeriod");
+    if (at !== -1) {
+      const before = parts[at - 1];
+      parts.splice(before !== undefined && before.type === "literal" ? at - 1 : at, before !== undefined && before.type === "literal" ? 2 : 1);
+    }
+  }
+  const kept = parts.filter((p) => p.type === "minute" || p.type === "second");
+  if (kept.length === 1 && f[kept[0].type] === "numeric" && f.fractionalSecondDigits === undefined) {
+    kept[0].value = kept[0].value.replace(/^0(?=\d)/, "");
+  }
   return parts;
 }
 
@@ -2618,13 +2772,14 @@ const CALENDARS = [
   "islamic-civil", "islamic-tbla", "islamic-umalqura", "iso8601", "japanese", "persian", "roc",
 ];
 const NUMBERING_SYSTEMS = [
-  "adlm", "ahom", "arab", "arabext", "bali", "beng", "bhks", "brah", "cakm", "cham", "deva", "diak",
-  "fullwide", "gong", "gonm", "gujr", "guru", "hanidec", "hmng", "hmnp", "java", "kali", "kawi",
-  "khmr", "knda", "lana", "lanatham", "laoo", "latn", "lepc", "limb", "mathbold", "mathdbl",
-  "mathmono", "mathsanb", "mathsans", "mlym", "modi", "mong", "mroo", "mtei", "mymr", "mymrshan",
-  "mymrtlng", "nagm", "newa", "nkoo", "olck", "orya", "osma", "rohg", "saur", "segment", "shrd",
-  "sind", "sinh", "sora", "sund", "takr", "talu", "tamldec", "telu", "thai", "tibt", "tirh", "tnsa",
-  "vaii", "wara", "wcho",
+  "adlm", "ahom", "arab", "arabext", "bali", "beng", "bhks", "brah", "cakm", "cham", "deva",
+  "diak", "fullwide", "gara", "gong", "gonm", "gujr", "gukh", "guru", "hanidec", "hmng", "hmnp",
+  "java", "kali", "kawi", "khmr", "knda", "krai", "lana", "lanatham", "laoo", "latn", "lepc",
+  "limb", "mathbold", "mathdbl", "mathmono", "mathsanb", "mathsans", "mlym", "modi", "mong",
+  "mroo", "mtei", "mymr", "mymrepka", "mymrpao", "mymrshan", "mymrtlng", "nagm", "newa", "nkoo",
+  "olck", "onao", "orya", "osma", "outlined", "rohg", "saur", "segment", "shrd", "sind", "sinh",
+  "sora", "sund", "sunu", "takr", "talu", "tamldec", "telu", "thai", "tibt", "tirh", "tnsa",
+  "tols", "vaii", "wara", "wcho",
 ];
 const UNITS = [
   "acre", "bit", "byte", "celsius", "centimeter", "day", "degree", "fahrenheit", "fluid-ounce", "foot",
@@ -2663,8 +2818,12 @@ defineMethod(
   method(function (key) {
     const k = `${key}`;
     switch (k) {
-      case "collation":
-        return ["compat", "dict", "emoji", "eor", "phonebk", "phonetic", "pinyin", "searchjl", "stroke", "trad", "unihan", "zhuyin"];
+      case "collation": {
+        // What Collator accepts for some locale.
+        const all = new Set();
+        for (const language of ["de", "es", "zh", "ja", "ko", "sv", "hi", "en"]) for (const c of collationsOf(language)) all.add(c);
+        return [...all].sort();
+      }
       case "calendar":
         return [...CALENDARS];
       case "numberingSystem":
@@ -2672,7 +2831,7 @@ defineMethod(
       case "unit":
         return [...UNITS];
       case "timeZone":
-        return native.zoneNames().filter((z) => !z.startsWith("Etc/") || z === "Etc/UTC" || /^Etc\/GMT[+-]\d+$/.test(z)).filter((z) => z !== "Etc/UTC").concat(["UTC"]).sort();
+        return [...new Set(native.zoneNames().filter((z) => !z.startsWith("Etc/") || /^Etc\/GMT[+-]\d+$/.test(z)).concat(["UTC"]))].sort();
       case "currency":
         return Object.keys(CURRENCY_SYMBOLS).sort();
     }

@@ -157,6 +157,70 @@ test("ListFormat joins lists by CLDR's patterns", () => {
   assertThrows(() => new Intl.ListFormat("en").format(["a", 1]), TypeError);
 });
 
+test("RelativeTimeFormat says 'yesterday' and 'in 3 days' by CLDR's patterns and plurals", () => {
+  const auto = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
+  assertEquals(auto.format(-1, "day"), "yesterday");
+  assertEquals(auto.format(-0, "year"), "this year");
+  assertEquals(auto.format(2, "days"), "in 2 days");
+  assertEquals(new Intl.RelativeTimeFormat("en").format(-1000.5, "hour"), "1,000.5 hours ago");
+  assertEquals(new Intl.RelativeTimeFormat("de", { style: "short" }).format(-3, "month"), "vor 3\u00a0Monaten");
+  assertEquals(new Intl.RelativeTimeFormat("pl").format(5, "year"), "za 5 lat");
+  assertDeepEquals(new Intl.RelativeTimeFormat("en").formatToParts(1234.5, "minute"), [
+    { type: "literal", value: "in " },
+    { type: "integer", value: "1", unit: "minute" },
+    { type: "group", value: ",", unit: "minute" },
+    { type: "integer", value: "234", unit: "minute" },
+    { type: "decimal", value: ".", unit: "minute" },
+    { type: "fraction", value: "5", unit: "minute" },
+    { type: "literal", value: " minutes" },
+  ]);
+  assertThrows(() => auto.format(1, "fortnight"), RangeError);
+  assertThrows(() => auto.format(Infinity, "day"), RangeError);
+});
+
+test("DisplayNames names languages, regions, scripts and currencies", () => {
+  const languages = new Intl.DisplayNames("en", { type: "language" });
+  assertEquals(languages.of("en-GB"), "British English");
+  assertEquals(languages.of("de-AT"), "Austrian German");
+  assertEquals(new Intl.DisplayNames("en", { type: "language", languageDisplay: "standard" }).of("en-GB"), "English (United Kingdom)");
+  assertEquals(new Intl.DisplayNames("de", { type: "region" }).of("us"), "Vereinigte Staaten");
+  assertEquals(new Intl.DisplayNames("en", { type: "currency" }).of("eur"), "Euro");
+  assertEquals(new Intl.DisplayNames("ja", { type: "currency" }).of("USD"), "米ドル");
+  assertEquals(new Intl.DisplayNames("en", { type: "region", fallback: "none" }).of("XY"), undefined);
+  assertEquals(new Intl.DisplayNames("en", { type: "region" }).of("XY"), "XY");
+  assertThrows(() => languages.of("en-u-ca"), RangeError);
+  assertThrows(() => new Intl.DisplayNames("en"), TypeError);
+});
+
+// Node 20 has no DurationFormat: these are what Deno (V8 with ICU) answers.
+test("DurationFormat formats durations in every style", () => {
+  const duration = { hours: 1, minutes: 46, seconds: 40, milliseconds: 250 };
+  assertEquals(new Intl.DurationFormat("en").format(duration), "1 hr, 46 min, 40 sec, 250 ms");
+  assertEquals(new Intl.DurationFormat("en", { style: "long" }).format(duration), "1 hour, 46 minutes, 40 seconds, 250 milliseconds");
+  assertEquals(new Intl.DurationFormat("en", { style: "digital" }).format(duration), "1:46:40.25");
+  assertEquals(new Intl.DurationFormat("en", { style: "narrow" }).format({ days: -2, hours: -3 }), "-2d 3h");
+  assertEquals(new Intl.DurationFormat("de", { style: "long" }).format({ years: 2, days: 1 }), "2 Jahre, 1 Tag");
+  assertEquals(new Intl.DurationFormat("en").format("PT1H30M"), "1 hr, 30 min");
+  assertThrows(() => new Intl.DurationFormat("en").format({ hours: 1, minutes: -1 }), RangeError);
+  assertThrows(() => new Intl.DurationFormat("en").format({}), TypeError);
+});
+
+test("NumberFormat units use CLDR's localized names", () => {
+  const unit = (locale, u, display, v) => new Intl.NumberFormat(locale, { style: "unit", unit: u, unitDisplay: display }).format(v);
+  assertEquals(unit("en", "hour", "long", 1), "1 hour");
+  assertEquals(unit("en", "kilometer", "long", 2), "2 kilometers");
+  assertEquals(unit("de", "liter", "long", 2), "2 Liter");
+  assertEquals(unit("en", "day", "narrow", 3), "3d");
+  assertEquals(unit("fr", "foot", "short", 5), "5\u202fpi");
+  assertDeepEquals(new Intl.NumberFormat("de", { notation: "compact" }).formatToParts(987654321), [
+    { type: "integer", value: "988" },
+    { type: "literal", value: "\u00a0" },
+    { type: "compact", value: "Mio." },
+  ]);
+  assertEquals(new Intl.NumberFormat("en", { signDisplay: "exceptZero" }).format(-Infinity), "-∞");
+  assertEquals(new Intl.NumberFormat("en-u-nu-ahom").format(12), "𑜱𑜲");
+});
+
 test("Intl is loaded on first use and can be replaced", () => {
   assertEquals(Object.prototype.toString.call(Intl), "[object Intl]");
   assert(typeof Intl.Collator === "function");
