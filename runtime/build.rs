@@ -23,9 +23,10 @@ const FILES: [&str; 13] = [
 
 /// The Node built-in modules, each `src/node/<name>.js` (`/` spelled `_`), imported as
 /// `node:<name>`; a module comes after those it imports.
-const NODE_MODULES: [&str; 51] = [
+const NODE_MODULES: [&str; 52] = [
     "internal/errors",
     "internal/intl",
+    "internal/temporal",
     "internal/sockets",
     "internal/bindings",
     "internal/wasm",

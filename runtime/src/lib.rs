@@ -21,6 +21,7 @@ mod net;
 mod node;
 mod packages;
 mod source_maps;
+mod temporal;
 mod typescript;
 mod wasm;
 mod web;

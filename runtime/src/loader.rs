@@ -154,6 +154,10 @@ impl Resolver for FileResolver {
         if name == "edge:intl" {
             return Ok("node:internal/intl".to_string());
         }
+        // The JS half of Temporal, which the bootstrap loads on first use.
+        if name == "edge:temporal" {
+            return Ok("node:internal/temporal".to_string());
+        }
         // The JS half of WebSockets, which the bootstrap loads on first use.
         if name == "edge:websocket" {
             return Ok("node:internal/websocket".to_string());

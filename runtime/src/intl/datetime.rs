@@ -42,15 +42,30 @@ pub fn default_time_zone() -> String {
         .or_else(from_link)
         .and_then(canonical_zone)
         .unwrap_or_else(|| "UTC".to_string());
-    // The host's UTC, whatever the link is called (`Etc/UTC`, `Etc/Universal`), is "UTC".
-    let utc = jiff::tz::TimeZone::UTC;
-    match jiff::tz::db().get(&zone) {
-        Ok(tz) if tz.iana_name() != Some("UTC") && tz == utc => "UTC".to_string(),
-        _ if zone.eq_ignore_ascii_case("etc/utc") || zone.eq_ignore_ascii_case("etc/gmt") => {
-            "UTC".to_string()
-        }
-        _ => zone,
+    // The host's UTC, whatever the link is called (`Etc/UTC`, `Zulu`), is "UTC", as in V8.
+    const UTC_NAMES: &[&str] = &[
+        "Etc/UTC",
+        "Etc/GMT",
+        "GMT",
+        "Etc/Universal",
+        "Universal",
+        "Etc/Zulu",
+        "Zulu",
+        "UCT",
+        "Etc/UCT",
+        "Etc/GMT0",
+        "GMT0",
+        "Etc/GMT+0",
+        "Etc/GMT-0",
+        "GMT+0",
+        "GMT-0",
+        "Etc/Greenwich",
+        "Greenwich",
+    ];
+    if UTC_NAMES.iter().any(|n| n.eq_ignore_ascii_case(&zone)) {
+        return "UTC".to_string();
     }
+    zone
 }
 
 /// The zone's offset from UTC, in seconds, at `epoch_ms`.

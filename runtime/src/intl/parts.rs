@@ -59,15 +59,22 @@ impl PartsSink {
             }
         }
         let mut out: Vec<(&'static str, String)> = Vec::new();
+        let mut last_label = NONE;
         for (i, c) in self.text.char_indices() {
             let name = match label[i] {
                 NONE => "literal",
                 index => self.spans[index as usize].2.value,
             };
+            // Each grouping separator and each list element is a part of its own, even where
+            // two touch (Chinese lists have no separators): those merge only within one span.
+            let separate = name == "group" || name == "element";
             match out.last_mut() {
-                Some((last, text)) if *last == name && name != "group" => text.push(c),
+                Some((last, text)) if *last == name && (!separate || label[i] == last_label) => {
+                    text.push(c)
+                }
                 _ => out.push((name, c.to_string())),
             }
+            last_label = label[i];
         }
         out
     }

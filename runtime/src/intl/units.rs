@@ -15,8 +15,8 @@ use rquickjs::{Ctx, Exception, Result};
 type Payload = DataPayload<ErasedMarker<UnitsDisplayNames<'static>>>;
 
 /// The pattern for `number` (its digits, for the plural) of `unit` (a sanctioned simple unit
-/// such as `hour`) at `width` (long, short, narrow), with `{0}` for the number; `undefined` for
-/// a unit without data.
+/// such as `hour`) at `width` (long, short, narrow), with `{0}` for the number (an empty
+/// `number` asks for the "other" form); `undefined` for a unit without data.
 pub fn pattern(
     ctx: Ctx<'_>,
     locale: String,
@@ -40,13 +40,19 @@ pub fn pattern(
     let Some(payload) = load(category(&unit), id).map_err(|e| bad(&e.to_string()))? else {
         return Ok(None);
     };
-    let decimal = Decimal::try_from_str(&number).map_err(|_| bad("bad number"))?;
-    let rules = PluralRules::try_new_cardinal((&locale).into()).map_err(|e| bad(&e.to_string()))?;
-    let pattern = payload
-        .get()
-        .elements
-        .get(PluralOperands::from(&decimal), &rules)
-        .1;
+    let pattern = if number.is_empty() {
+        // NaN and the infinities: the "other" form.
+        payload.get().elements.get_default().1
+    } else {
+        let decimal = Decimal::try_from_str(&number).map_err(|_| bad("bad number"))?;
+        let rules =
+            PluralRules::try_new_cardinal((&locale).into()).map_err(|e| bad(&e.to_string()))?;
+        payload
+            .get()
+            .elements
+            .get(PluralOperands::from(&decimal), &rules)
+            .1
+    };
     Ok(Some(pattern.interpolate_to_string(("{0}",))))
 }
 

@@ -162,6 +162,7 @@ export default function install(native) {
   wasmNative = native.wasm;
   websocketNative = native.websocket;
   intlNatives = native.intl;
+  temporalNatives = native.temporal;
   nativeBlobBytes = native.blobBytes;
   const console = makeConsole(native.print);
   Object.defineProperty(console, Symbol.toStringTag, { value: "console", configurable: true });
@@ -262,6 +263,7 @@ export default function install(native) {
 
   // Intl, made on first use; `localeCompare` takes locales and options through it.
   lazyGlobal("Intl", () => cjs.requireModule("edge:intl").Intl);
+  lazyGlobal("Temporal", () => cjs.requireModule("edge:temporal").Temporal);
   const intl = () => cjs.requireModule("edge:intl");
   Object.defineProperty(String.prototype, "localeCompare", {
     value: {
@@ -320,6 +322,15 @@ export default function install(native) {
   for (const name of ["toLocaleString", "toLocaleDateString", "toLocaleTimeString"]) {
     Object.defineProperty(Date.prototype, name, { value: dateMethods[name], writable: true, enumerable: false, configurable: true });
   }
+  // Temporal's bridge from Date; Temporal itself loads on first use.
+  const temporalMethods = {
+    toTemporalInstant() {
+      const t = dateValue.call(this);
+      if (Number.isNaN(t)) throw new RangeError("Date.prototype.toTemporalInstant: invalid date");
+      return cjs.requireModule("edge:temporal").dateToInstant(t);
+    },
+  };
+  Object.defineProperty(Date.prototype, "toTemporalInstant", { value: temporalMethods.toTemporalInstant, writable: true, enumerable: false, configurable: true });
   // ECMA-402's Array and TypedArray toLocaleString hand locales and options to each element.
   const listMethods = {
     toLocaleString(locales = undefined, options = undefined) {
@@ -411,6 +422,7 @@ let socketConnect;
 let wasmNative;
 let websocketNative;
 let intlNatives;
+let temporalNatives;
 // The WebSocket module's `{ bind, transfer }`, set when it loads (see `bindWebSocket`).
 let webSocketBinder;
 function setWebSocketBinder(binder) {
@@ -469,4 +481,4 @@ function unavailableOnEdge(module, name, missing) {
   };
 }
 
-export { eventTargetListeners, kResistStopPropagation, inspectNodeStyle as inspectValue, formatArgsNodeStyle as formatArgs, hashSync, unavailableOnEdge, asyncContext, cjs, processEnv, ticks, workers, clientAddress, cacheStore, knownBodyLength, serializeValue, deserializeValue, globalListenerCount, setProcessErrorHooks, nodeCrypto, nativeCodec, vmRealm, socketConnect, wasmNative, websocketNative, setWebSocketBinder, intlNatives };
+export { eventTargetListeners, kResistStopPropagation, inspectNodeStyle as inspectValue, formatArgsNodeStyle as formatArgs, hashSync, unavailableOnEdge, asyncContext, cjs, processEnv, ticks, workers, clientAddress, cacheStore, knownBodyLength, serializeValue, deserializeValue, globalListenerCount, setProcessErrorHooks, nodeCrypto, nativeCodec, vmRealm, socketConnect, wasmNative, websocketNative, setWebSocketBinder, intlNatives, temporalNatives };

@@ -263,6 +263,11 @@ function supportedLocales(requested, options) {
   return out;
 }
 
+/** CreateDataProperty: an own property, whatever accessors the app put on Object.prototype. */
+function createData(target, key, value) {
+  Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+}
+
 /** Defines `fn` (a method, so not a constructor, as built-in functions are) on `target`. */
 function defineMethod(target, name, fn, length) {
   if (Object.prototype.hasOwnProperty.call(fn, "prototype")) throw new Error(`intl: ${String(name)} must be a method`);
@@ -1203,24 +1208,31 @@ function splitCompact(s, locale, parts) {
       out[out.length] = [type, text];
       continue;
     }
-    const first = text.search(/\p{Nd}/u);
+    // By code point: the digits of adlm or cakm are surrogate pairs; hanidec's are not Nd.
+    const chars = [...text];
+    let first = -1;
+    let last = -1;
+    for (let i = 0; i < chars.length; i++) {
+      if (isDigitChar(chars[i])) {
+        if (first === -1) first = i;
+        last = i;
+      }
+    }
     if (first === -1) {
       affix(text);
       continue;
     }
-    let last = first;
-    for (let i = first; i < text.length; i++) if (/\p{Nd}/u.test(text[i])) last = i;
-    let prefix = text.slice(0, first);
+    let prefix = chars.slice(0, first).join("");
     const sign = /[-+\u2212]$/.exec(prefix);
     if (sign !== null) prefix = prefix.slice(0, -1);
     affix(prefix);
     if (sign !== null) out[out.length] = [sign[0] === "+" ? "plusSign" : "minusSign", sign[0]];
-    const number = text.slice(first, last + 1);
+    const number = chars.slice(first, last + 1).join("");
     const point = number.indexOf(s.decimalSeparator);
     const integer = point === -1 ? number : number.slice(0, point);
     let run = "";
     for (const ch of integer) {
-      if (/\p{Nd}/u.test(ch)) run += ch;
+      if (isDigitChar(ch)) run += ch;
       else {
         if (run !== "") out[out.length] = ["integer", run];
         out[out.length] = ["group", ch];
@@ -1232,9 +1244,22 @@ function splitCompact(s, locale, parts) {
       out[out.length] = ["decimal", s.decimalSeparator];
       out[out.length] = ["fraction", number.slice(point + s.decimalSeparator.length)];
     }
-    affix(text.slice(last + 1));
+    affix(chars.slice(last + 1).join(""));
   }
   return out;
+}
+
+/** Whether `ch` (one code point) is a digit of some numbering system. */
+function isDigitChar(ch) {
+  return /\p{Nd}/u.test(ch) || HANIDEC.indexOf(ch) !== -1;
+}
+
+/** Whether `ch` is a zero digit (of any numbering system). */
+function isZeroDigit(ch) {
+  if (ch === "0" || ch === "〇") return true;
+  const code = ch.codePointAt(0);
+  for (const key in DIGIT_ZERO) if (DIGIT_ZERO[key] === code) return true;
+  return false;
 }
 
 /** The digit zero of each numbering system whose digits are ten consecutive code points. */
@@ -1367,10 +1392,23 @@ function partitionLatnDigits(s, parts, push, negative, digitsText, x, finite, ex
     }
   } else if (s.style === "unit") {
     // CLDR's pattern for the unit, plural and width ("{0} hours", "{0} Std."), where it has one.
-    const pattern = s.unit.indexOf("-per-") === -1 && s.notation !== "compact" ? native.unitPattern(s.dataLocale, s.unit, s.unitDisplay, digitsText ?? "0") : undefined;
+    // The plural is the whole value's (1E3 is "1E3 hours"); NaN and infinities take "other" ("").
+    const pluralText = digitsText === undefined ? "" : exponent !== 0 ? expandExponent(`${digitsText}e${exponent}`) : digitsText;
+    const pattern = s.unit.indexOf("-per-") === -1 && s.notation !== "compact" ? native.unitPattern(s.dataLocale, s.unit, s.unitDisplay, pluralText) : undefined;
     if (pattern !== undefined) {
       const at = pattern.indexOf("{0}");
-      if (at > 0) push("literal", pattern.slice(0, at));
+      if (at === -1) {
+        // A pattern with the number in words (Arabic "ساعة", one hour).
+        push("unit", pattern);
+        return finishUnit(parts, accounting, push);
+      }
+      if (at > 0) {
+        // "saa {0}": the unit, then the literal space.
+        const lead = pattern.slice(0, at);
+        const text = lead.trimEnd();
+        if (text !== "") push("unit", text);
+        if (text.length < lead.length) push("literal", lead.slice(text.length));
+      }
       if (signPart) push(signPart[0], signPart[1]);
       emitNumber();
       if (at + 3 < pattern.length) {
@@ -1821,8 +1859,10 @@ function dropHelperFields(parts, f) {
     }
   }
   const kept = parts.filter((p) => p.type === "minute" || p.type === "second");
-  if (kept.length === 1 && f[kept[0].type] === "numeric" && f.fractionalSecondDigits === undefined) {
-    kept[0].value = kept[0].value.replace(/^0(?=\d)/, "");
+  if (kept.length === 1 && f[kept[0].type] === "numeric") {
+    // "05" is "5" on its own, in any digits.
+    const chars = [...kept[0].value];
+    if (chars.length > 1 && isZeroDigit(chars[0]) && isDigitChar(chars[1])) kept[0].value = chars.slice(1).join("");
   }
   return parts;
 }
@@ -2293,8 +2333,9 @@ class RelativeTimeFormat {
     const u = singularUnit(`${unit}`);
     if (!Number.isFinite(x)) throw new RangeError("Intl.RelativeTimeFormat: the value must be finite");
     if (this.#numeric === "auto") {
-      const named = native.relativeNames(this.#dataLocale, u, this.#style)[`${x}`];
-      if (named !== undefined) return [{ type: "literal", value: named }];
+      const names = native.relativeNames(this.#dataLocale, u, this.#style);
+      const key = `${x}`;
+      if (Object.prototype.hasOwnProperty.call(names, key)) return [{ type: "literal", value: names[key] }];
     }
     const past = x < 0 || Object.is(x, -0);
     const abs = past ? -x : x;
@@ -2302,6 +2343,8 @@ class RelativeTimeFormat {
     const number = partitionNumber(this.#numberFormat, abs);
     const out = [];
     const at = pattern.indexOf("{0}");
+    // A pattern with the number in words (Arabic "خلال يوم واحد", in one day).
+    if (at === -1) return [{ type: "literal", value: pattern }];
     if (at > 0) out[out.length] = { type: "literal", value: pattern.slice(0, at) };
     for (let i = 0; i < number.length; i++) out[out.length] = { type: number[i].type, value: number[i].value, unit: u };
     if (at + 3 < pattern.length) out[out.length] = { type: "literal", value: pattern.slice(at + 3) };
@@ -2449,7 +2492,7 @@ class DisplayNames {
   resolvedOptions() {
     DisplayNames.#check(this, "resolvedOptions");
     const out = { locale: this.#locale, style: this.#style, type: this.#type, fallback: this.#fallback };
-    if (this.#type === "language") out.languageDisplay = this.#languageDisplay;
+    if (this.#type === "language") createData(out, "languageDisplay", this.#languageDisplay);
     return out;
   }
 }
@@ -2671,10 +2714,10 @@ class DurationFormat {
     const s = DurationFormat.#check(this, "resolvedOptions");
     const out = { locale: s.locale, numberingSystem: s.numberingSystem, style: s.style };
     for (const unit of DURATION_UNITS) {
-      out[unit] = s[unit] === "fractional" ? "numeric" : s[unit];
-      out[`${unit}Display`] = s[`${unit}Display`];
+      createData(out, unit, s[unit] === "fractional" ? "numeric" : s[unit]);
+      createData(out, `${unit}Display`, s[`${unit}Display`]);
     }
-    if (s.fractionalDigits !== undefined) out.fractionalDigits = s.fractionalDigits;
+    if (s.fractionalDigits !== undefined) createData(out, "fractionalDigits", s.fractionalDigits);
     return out;
   }
 }

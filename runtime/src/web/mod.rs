@@ -168,6 +168,8 @@ pub fn install(
     native.set("websocket", ws)?;
     // Made when the JS half of Intl first loads, not per isolate.
     native.set("intl", Func::from(crate::intl::natives))?;
+    // Likewise the native half of Temporal.
+    native.set("temporal", Func::from(crate::temporal::natives))?;
     let hooks: Object = install.call((native,))?;
     let _ = ctx.store_userdata(Intrinsics::from_object(&hooks)?);
     Ok(())

@@ -1,0 +1,1226 @@
+// Temporal's JS half: the classes, argument coercion and option reading in the order the
+// proposal specifies (property bags and options are read observably, so order matters). The
+// calendar and time arithmetic is native (`runtime/src/temporal/`, on temporal_rs): each
+// object keeps its native value in a private field. Loaded the first time an app touches
+// `Temporal`.
+import { temporalNatives } from "edge:bootstrap";
+
+const native = temporalNatives();
+const NativeDuration = native.Duration;
+const NativeTime = native.PlainTime;
+const NativeDate = native.PlainDate;
+const NativeDateTime = native.PlainDateTime;
+const NativeInstant = native.Instant;
+
+const ObjectCreate = Object.create;
+const defineProperty = Object.defineProperty;
+
+// ---------------------------------------------------------------------------------------------
+// Abstract operations shared by every type
+
+/** ToIntegerWithTruncation. */
+function toIntegerWithTruncation(value) {
+  const n = +value;
+  if (Number.isNaN(n) || n === Infinity || n === -Infinity) throw new RangeError(`Temporal: ${String(n)} is not a finite number`);
+  return Math.trunc(n) + 0;
+}
+
+/** ToIntegerIfIntegral. */
+function toIntegerIfIntegral(value) {
+  const n = +value;
+  if (!Number.isInteger(n)) throw new RangeError(`Temporal: ${String(n)} is not an integer`);
+  return n + 0;
+}
+
+/** ToPositiveIntegerWithTruncation. */
+function toPositiveIntegerWithTruncation(value) {
+  const n = toIntegerWithTruncation(value);
+  if (n <= 0) throw new RangeError(`Temporal: ${n} must be positive`);
+  return n;
+}
+
+/** GetOptionsObject. */
+function optionsObject(options) {
+  if (options === undefined) return ObjectCreate(null);
+  if ((typeof options === "object" && options !== null) || typeof options === "function") return options;
+  throw new TypeError("Temporal: options must be an object");
+}
+
+const REQUIRED = Symbol("required");
+
+/** GetOption, for string options. */
+function getOption(options, property, values, fallback) {
+  const value = options[property];
+  if (value === undefined) {
+    if (fallback === REQUIRED) throw new RangeError(`Temporal: ${property} is required`);
+    return fallback;
+  }
+  const text = `${value}`;
+  if (values !== undefined && values.indexOf(text) === -1) {
+    throw new RangeError(`Temporal: ${property} must be one of ${values.join(", ")}, not ${text}`);
+  }
+  return text;
+}
+
+function overflowOption(options) {
+  return getOption(options, "overflow", ["constrain", "reject"], "constrain");
+}
+
+const ROUNDING_MODES = ["ceil", "floor", "expand", "trunc", "halfCeil", "halfFloor", "halfExpand", "halfTrunc", "halfEven"];
+
+function roundingModeOption(options, fallback) {
+  return getOption(options, "roundingMode", ROUNDING_MODES, fallback);
+}
+
+/** GetRoundingIncrementOption. */
+function roundingIncrementOption(options) {
+  const value = options.roundingIncrement;
+  if (value === undefined) return 1;
+  const n = toIntegerWithTruncation(value);
+  if (n < 1 || n > 1e9) throw new RangeError(`Temporal: roundingIncrement ${n} is out of range`);
+  return n;
+}
+
+const DATE_UNITS = ["year", "month", "week", "day"];
+const TIME_UNITS = ["hour", "minute", "second", "millisecond", "microsecond", "nanosecond"];
+const PLURAL_UNITS = {
+  years: "year", months: "month", weeks: "week", days: "day", hours: "hour", minutes: "minute", seconds: "second",
+  milliseconds: "millisecond", microseconds: "microsecond", nanoseconds: "nanosecond",
+};
+
+/**
+ * GetTemporalUnitValuedOption then ValidateTemporalUnitValue: a unit (singular) of `group`
+ * ("date", "time" or "datetime"), `extra` names allowed too ("auto"), or `fallback`.
+ */
+function unitOption(options, key, group, fallback, extra = []) {
+  const value = options[key];
+  if (value === undefined) {
+    if (fallback === REQUIRED) throw new RangeError(`Temporal: ${key} is required`);
+    return fallback;
+  }
+  const text = `${value}`;
+  if (extra.indexOf(text) !== -1) return PLURAL_UNITS[text] ?? text;
+  const unit = PLURAL_UNITS[text] ?? text;
+  const allowed = group === "date" ? DATE_UNITS : group === "time" ? TIME_UNITS : [...DATE_UNITS, ...TIME_UNITS];
+  if (allowed.indexOf(unit) === -1) throw new RangeError(`Temporal: ${key} ${text} is not allowed here`);
+  return unit;
+}
+
+/** GetTemporalFractionalSecondDigitsOption: undefined for "auto", else 0-9. */
+function fractionalSecondDigitsOption(options) {
+  const value = options.fractionalSecondDigits;
+  if (value === undefined) return undefined;
+  if (typeof value !== "number") {
+    if (`${value}` !== "auto") throw new RangeError(`Temporal: fractionalSecondDigits ${String(value)} is not allowed`);
+    return undefined;
+  }
+  if (Number.isNaN(value) || value === Infinity || value === -Infinity) throw new RangeError("Temporal: fractionalSecondDigits must be finite");
+  const digits = Math.floor(value);
+  if (digits < 0 || digits > 9) throw new RangeError(`Temporal: fractionalSecondDigits ${digits} is out of range`);
+  return digits;
+}
+
+/** The toString options every type reads, in order: digits, roundingMode, smallestUnit. */
+function toStringOptions(options) {
+  const digits = fractionalSecondDigitsOption(options);
+  const mode = roundingModeOption(options, "trunc");
+  const smallest = unitOption(options, "smallestUnit", "time", undefined);
+  if (smallest === "hour") throw new RangeError("Temporal: smallestUnit cannot be hour here");
+  return { digits, mode, smallest };
+}
+
+/** The difference options (`until`/`since`), read in alphabetical order. */
+function differenceOptions(options, group, fallbackLargest, fallbackSmallest) {
+  const opts = optionsObject(options);
+  const largest = unitOption(opts, "largestUnit", group, "auto", ["auto"]);
+  const increment = roundingIncrementOption(opts);
+  const mode = roundingModeOption(opts, "trunc");
+  const smallest = unitOption(opts, "smallestUnit", group, fallbackSmallest);
+  return { largest: largest === "auto" ? undefined : largest, smallest, mode, increment, fallbackLargest };
+}
+
+/** Whether `value` is a primitive that is not a string (Temporal's usual TypeError). */
+function requireObjectOrString(value, what) {
+  if (typeof value !== "string" && (typeof value !== "object" || value === null) && typeof value !== "function") {
+    throw new TypeError(`Temporal: ${what} must be an object or a string`);
+  }
+}
+
+function defineTag(proto, tag) {
+  defineProperty(proto, Symbol.toStringTag, { value: tag, writable: false, enumerable: false, configurable: true });
+}
+
+/** Makes the named methods of a class's prototype and statics non-enumerable built-ins. */
+function finishClass(ctor, tag) {
+  defineTag(ctor.prototype, tag);
+  return ctor;
+}
+
+function noValueOf(type) {
+  throw new TypeError(`Temporal.${type}: use compare() or equals(), not < or >`);
+}
+
+/** ToTemporalCalendarIdentifier for a string: an identifier, or the calendar of an ISO string. */
+function calendarIdentifier(value) {
+  if (typeof value === "object" && value !== null) {
+    const slot = calendarOf(value);
+    if (slot !== undefined) return slot;
+  }
+  if (typeof value !== "string") throw new TypeError("Temporal: a calendar must be a string");
+  const id = value.toLowerCase();
+  try {
+    return new NativeDate(1972, 1, 1, id).info().calendarId;
+  } catch (e) {
+    // An ISO string carries its calendar (none is iso8601).
+    try {
+      return NativeDateTime.parse(value).date().info().calendarId;
+    } catch {
+      try {
+        return NativeTime.parse(value) && "iso8601";
+      } catch {
+        throw new RangeError(`Temporal: unknown calendar ${value}`);
+      }
+    }
+  }
+}
+
+/** The calendar of a Temporal object that has one. */
+function calendarOf(value) {
+  if (isPlainDate(value)) return dateSlot(value).info().calendarId;
+  if (isPlainDateTime(value)) return dateTimeSlot(value).date().info().calendarId;
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Temporal.Duration
+
+const DURATION_FIELDS = ["years", "months", "weeks", "days", "hours", "minutes", "seconds", "milliseconds", "microseconds", "nanoseconds"];
+const DURATION_FIELDS_SORTED = ["days", "hours", "microseconds", "milliseconds", "minutes", "months", "nanoseconds", "seconds", "weeks", "years"];
+
+/** ToTemporalPartialDurationRecord: the fields present, read in alphabetical order. */
+function partialDuration(item) {
+  if (typeof item !== "object" || item === null) throw new TypeError("Temporal: a duration-like must be an object");
+  const out = ObjectCreate(null);
+  let any = false;
+  for (const field of DURATION_FIELDS_SORTED) {
+    const value = item[field];
+    if (value !== undefined) {
+      any = true;
+      out[field] = toIntegerIfIntegral(value);
+    }
+  }
+  if (!any) throw new TypeError("Temporal: the duration-like has none of the duration fields");
+  return out;
+}
+
+/** ToTemporalDuration: a Duration's native value. */
+function toDuration(item) {
+  if (isDuration(item)) return durationSlot(item);
+  if (typeof item !== "object" || item === null) {
+    if (typeof item !== "string") throw new TypeError("Temporal: a duration must be a Duration, an object or a string");
+    return NativeDuration.parse(item);
+  }
+  const partial = partialDuration(item);
+  const fields = [];
+  for (const field of DURATION_FIELDS) fields[fields.length] = partial[field] ?? 0;
+  return new NativeDuration(fields);
+}
+
+/** GetTemporalRelativeToOption: a PlainDate's native value, or undefined. */
+function relativeToOption(options) {
+  const value = options.relativeTo;
+  if (value === undefined) return undefined;
+  if (typeof value === "object" && value !== null) {
+    if (isPlainDate(value)) return dateSlot(value);
+    if (isPlainDateTime(value)) return dateTimeSlot(value).date();
+    if (isZonedDateTime(value)) throw new RangeError("Temporal: relativeTo a ZonedDateTime is not supported yet");
+    const calendar = calendarFromBag(value);
+    const fields = dateFieldsFromBag(value, calendar, true);
+    if (fields.timeZone !== undefined) throw new RangeError("Temporal: relativeTo with a time zone is not supported yet");
+    return NativeDate.fromFields(calendar, fields, "constrain", undefined);
+  }
+  if (typeof value !== "string") throw new TypeError("Temporal: relativeTo must be an object or a string");
+  if (/\[(?!u-ca=|!u-ca=)[^\]]*\]/.test(value)) throw new RangeError("Temporal: relativeTo with a time zone is not supported yet");
+  return NativeDateTime.parse(value).date();
+}
+
+const durationSlots = new WeakMap();
+
+function isDuration(value) {
+  return typeof value === "object" && value !== null && durationSlots.has(value);
+}
+
+function durationSlot(value) {
+  return durationSlots.get(value);
+}
+
+function thisDuration(value, method) {
+  const slot = durationSlots.get(value);
+  if (slot === undefined) throw new TypeError(`Temporal.Duration.prototype.${method} called on an object that is not a Temporal.Duration`);
+  return slot;
+}
+
+function makeDuration(nativeValue, proto = Duration.prototype) {
+  const out = ObjectCreate(proto);
+  durationSlots.set(out, nativeValue);
+  return out;
+}
+
+class Duration {
+  constructor(years = undefined, months = undefined, weeks = undefined, days = undefined, hours = undefined, minutes = undefined, seconds = undefined, milliseconds = undefined, microseconds = undefined, nanoseconds = undefined) {
+    if (new.target === undefined) throw new TypeError("Temporal.Duration must be called with new");
+    const values = [years, months, weeks, days, hours, minutes, seconds, milliseconds, microseconds, nanoseconds];
+    const fields = [];
+    for (let i = 0; i < 10; i++) fields[i] = values[i] === undefined ? 0 : toIntegerIfIntegral(values[i]);
+    durationSlots.set(this, new NativeDuration(fields));
+  }
+  static from(item) {
+    return makeDuration(toDuration(item));
+  }
+  static compare(one, two, options = undefined) {
+    const a = toDuration(one);
+    const b = toDuration(two);
+    const opts = optionsObject(options);
+    const relative = relativeToOption(opts);
+    const fa = a.fields();
+    const fb = b.fields();
+    if (fa.every((v, i) => v === fb[i])) return 0;
+    return NativeDuration.compare(a, b, relative);
+  }
+  get years() { return thisDuration(this, "years").fields()[0]; }
+  get months() { return thisDuration(this, "months").fields()[1]; }
+  get weeks() { return thisDuration(this, "weeks").fields()[2]; }
+  get days() { return thisDuration(this, "days").fields()[3]; }
+  get hours() { return thisDuration(this, "hours").fields()[4]; }
+  get minutes() { return thisDuration(this, "minutes").fields()[5]; }
+  get seconds() { return thisDuration(this, "seconds").fields()[6]; }
+  get milliseconds() { return thisDuration(this, "milliseconds").fields()[7]; }
+  get microseconds() { return thisDuration(this, "microseconds").fields()[8]; }
+  get nanoseconds() { return thisDuration(this, "nanoseconds").fields()[9]; }
+  get sign() { return thisDuration(this, "sign").sign(); }
+  get blank() { return thisDuration(this, "blank").sign() === 0; }
+  with(temporalDurationLike) {
+    const d = thisDuration(this, "with");
+    const partial = partialDuration(temporalDurationLike);
+    const current = d.fields();
+    const fields = [];
+    for (let i = 0; i < 10; i++) fields[i] = partial[DURATION_FIELDS[i]] ?? current[i];
+    return makeDuration(new NativeDuration(fields));
+  }
+  negated() {
+    const fields = thisDuration(this, "negated").fields();
+    return makeDuration(new NativeDuration(fields.map((v) => -v + 0)));
+  }
+  abs() {
+    const fields = thisDuration(this, "abs").fields();
+    return makeDuration(new NativeDuration(fields.map((v) => Math.abs(v))));
+  }
+  add(other) {
+    const d = thisDuration(this, "add");
+    return makeDuration(d.add(toDuration(other)));
+  }
+  subtract(other) {
+    const d = thisDuration(this, "subtract");
+    const o = toDuration(other);
+    return makeDuration(d.add(new NativeDuration(o.fields().map((v) => -v + 0))));
+  }
+  round(roundTo) {
+    const d = thisDuration(this, "round");
+    if (roundTo === undefined) throw new TypeError("Temporal.Duration.prototype.round: roundTo is required");
+    let opts;
+    if (typeof roundTo === "string") {
+      opts = ObjectCreate(null);
+      opts.smallestUnit = roundTo;
+    } else {
+      opts = optionsObject(roundTo);
+    }
+    const largest = unitOption(opts, "largestUnit", "datetime", undefined, ["auto"]);
+    const relative = relativeToOption(opts);
+    const increment = roundingIncrementOption(opts);
+    const mode = roundingModeOption(opts, "halfExpand");
+    const smallest = unitOption(opts, "smallestUnit", "datetime", undefined);
+    if (largest === undefined && smallest === undefined) throw new RangeError("Temporal.Duration.prototype.round: smallestUnit or largestUnit is required");
+    return makeDuration(d.round(largest, smallest, mode, increment, relative));
+  }
+  total(totalOf) {
+    const d = thisDuration(this, "total");
+    if (totalOf === undefined) throw new TypeError("Temporal.Duration.prototype.total: a unit is required");
+    let opts;
+    if (typeof totalOf === "string") {
+      opts = ObjectCreate(null);
+      opts.unit = totalOf;
+    } else {
+      opts = optionsObject(totalOf);
+    }
+    const relative = relativeToOption(opts);
+    const unit = unitOption(opts, "unit", "datetime", REQUIRED);
+    return d.total(unit, relative);
+  }
+  toString(options = undefined) {
+    const d = thisDuration(this, "toString");
+    const o = toStringOptions(optionsObject(options));
+    if (o.smallest === "minute") throw new RangeError("Temporal.Duration.prototype.toString: smallestUnit cannot be minute");
+    return d.text(o.digits, o.smallest, o.mode);
+  }
+  toJSON() {
+    return thisDuration(this, "toJSON").text(undefined, undefined, undefined);
+  }
+  toLocaleString(locales = undefined, options = undefined) {
+    const d = thisDuration(this, "toLocaleString");
+    const fields = d.fields();
+    const record = {};
+    for (let i = 0; i < 10; i++) record[DURATION_FIELDS[i]] = fields[i];
+    return new globalThis.Intl.DurationFormat(locales, options).format(record);
+  }
+  valueOf() {
+    noValueOf("Duration");
+  }
+}
+finishClass(Duration, "Temporal.Duration");
+
+// ---------------------------------------------------------------------------------------------
+// Temporal.PlainTime
+
+const TIME_FIELDS = ["hour", "minute", "second", "millisecond", "microsecond", "nanosecond"];
+const TIME_FIELDS_SORTED = ["hour", "microsecond", "millisecond", "minute", "nanosecond", "second"];
+
+const timeSlots = new WeakMap();
+
+function isPlainTime(value) {
+  return typeof value === "object" && value !== null && timeSlots.has(value);
+}
+
+function timeSlot(value) {
+  return timeSlots.get(value);
+}
+
+function thisTime(value, method) {
+  const slot = timeSlots.get(value);
+  if (slot === undefined) throw new TypeError(`Temporal.PlainTime.prototype.${method} called on an object that is not a Temporal.PlainTime`);
+  return slot;
+}
+
+function makeTime(nativeValue) {
+  const out = ObjectCreate(PlainTime.prototype);
+  timeSlots.set(out, nativeValue);
+  return out;
+}
+
+/** ToTemporalTimeRecord: the time fields present (read in alphabetical order), in order. */
+function timeRecord(item, partial) {
+  const read = ObjectCreate(null);
+  let any = false;
+  for (const field of TIME_FIELDS_SORTED) {
+    const value = item[field];
+    if (value !== undefined) {
+      any = true;
+      read[field] = toIntegerWithTruncation(value);
+    }
+  }
+  if (!any) throw new TypeError("Temporal: the object has none of the time fields");
+  const out = [];
+  for (const field of TIME_FIELDS) out[out.length] = read[field] ?? (partial ? undefined : 0);
+  return out;
+}
+
+/** ToTemporalTime: a PlainTime's native value. */
+function toTime(item, options) {
+  if (typeof item === "object" && item !== null) {
+    if (isPlainTime(item)) {
+      overflowOption(optionsObject(options));
+      return timeSlot(item);
+    }
+    if (isPlainDateTime(item)) {
+      overflowOption(optionsObject(options));
+      return dateTimeSlot(item).time();
+    }
+    if (isZonedDateTime(item)) throw new RangeError("Temporal: ZonedDateTime is not supported yet");
+    const fields = timeRecord(item, false);
+    const overflow = overflowOption(optionsObject(options));
+    return NativeTime.fromFields(fields, overflow, undefined);
+  }
+  if (typeof item !== "string") throw new TypeError("Temporal: a time must be a PlainTime, an object or a string");
+  const parsed = NativeTime.parse(item);
+  overflowOption(optionsObject(options));
+  return parsed;
+}
+
+/** ToTemporalTimeOrMidnight-like: undefined stays undefined. */
+function toTimeOrUndefined(item) {
+  return item === undefined ? undefined : toTime(item, undefined);
+}
+
+function compareTimes(a, b) {
+  const x = a.fields();
+  const y = b.fields();
+  for (let i = 0; i < 6; i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
+  return 0;
+}
+
+class PlainTime {
+  constructor(hour = 0, minute = 0, second = 0, millisecond = 0, microsecond = 0, nanosecond = 0) {
+    if (new.target === undefined) throw new TypeError("Temporal.PlainTime must be called with new");
+    const values = [hour, minute, second, millisecond, microsecond, nanosecond];
+    const fields = [];
+    for (let i = 0; i < 6; i++) fields[i] = values[i] === undefined ? 0 : toIntegerWithTruncation(values[i]);
+    timeSlots.set(this, NativeTime.fromFields(fields, "reject", undefined));
+  }
+  static from(item, options = undefined) {
+    return makeTime(toTime(item, options));
+  }
+  static compare(one, two) {
+    return compareTimes(toTime(one), toTime(two));
+  }
+  get hour() { return thisTime(this, "hour").fields()[0]; }
+  get minute() { return thisTime(this, "minute").fields()[1]; }
+  get second() { return thisTime(this, "second").fields()[2]; }
+  get millisecond() { return thisTime(this, "millisecond").fields()[3]; }
+  get microsecond() { return thisTime(this, "microsecond").fields()[4]; }
+  get nanosecond() { return thisTime(this, "nanosecond").fields()[5]; }
+  add(duration) {
+    const t = thisTime(this, "add");
+    return makeTime(t.add(toDuration(duration)));
+  }
+  subtract(duration) {
+    const t = thisTime(this, "subtract");
+    const d = toDuration(duration);
+    return makeTime(t.add(new NativeDuration(d.fields().map((v) => -v + 0))));
+  }
+  with(temporalTimeLike, options = undefined) {
+    const t = thisTime(this, "with");
+    if (typeof temporalTimeLike !== "object" || temporalTimeLike === null) throw new TypeError("Temporal.PlainTime.prototype.with: an object is required");
+    rejectTemporalLike(temporalTimeLike);
+    const fields = timeRecord(temporalTimeLike, true);
+    const overflow = overflowOption(optionsObject(options));
+    return makeTime(NativeTime.fromFields(fields, overflow, t));
+  }
+  until(other, options = undefined) {
+    return difference(thisTime(this, "until"), toTime(other), false, options, "time", "hour", "nanosecond");
+  }
+  since(other, options = undefined) {
+    return difference(thisTime(this, "since"), toTime(other), true, options, "time", "hour", "nanosecond");
+  }
+  round(roundTo) {
+    const t = thisTime(this, "round");
+    const o = roundOptions(roundTo, false);
+    return makeTime(t.round(o.smallest, o.mode, o.increment));
+  }
+  equals(other) {
+    const t = thisTime(this, "equals");
+    return compareTimes(t, toTime(other)) === 0;
+  }
+  toString(options = undefined) {
+    const t = thisTime(this, "toString");
+    const o = toStringOptions(optionsObject(options));
+    return t.text(o.digits, o.smallest, o.mode);
+  }
+  toJSON() {
+    return thisTime(this, "toJSON").text(undefined, undefined, undefined);
+  }
+  toLocaleString(locales = undefined, options = undefined) {
+    const t = thisTime(this, "toLocaleString");
+    const [h, mi, s, ms] = t.fields();
+    const opts = ObjectCreate(null);
+    Object.assign(opts, options === undefined ? { hour: "numeric", minute: "numeric", second: "numeric" } : options);
+    opts.timeZone = "UTC";
+    return new globalThis.Intl.DateTimeFormat(locales, opts).format(Date.UTC(1970, 0, 1, h, mi, s, ms));
+  }
+  valueOf() {
+    noValueOf("PlainTime");
+  }
+}
+finishClass(PlainTime, "Temporal.PlainTime");
+
+/** A property bag that is itself a Temporal object, or has `calendar`/`timeZone`, is refused. */
+function rejectTemporalLike(item) {
+  if (isPlainDate(item) || isPlainDateTime(item) || isPlainTime(item) || isZonedDateTime(item)) {
+    throw new TypeError("Temporal: with() takes a property bag, not a Temporal object");
+  }
+  if (item.calendar !== undefined) throw new TypeError("Temporal: with() cannot change the calendar");
+  if (item.timeZone !== undefined) throw new TypeError("Temporal: with() cannot change the time zone");
+}
+
+/** `until`/`since` of two native values of one type. */
+function difference(a, b, since, options, group, fallbackLargest, fallbackSmallest) {
+  const o = differenceOptions(options, group, fallbackLargest, fallbackSmallest);
+  return makeDuration(a.difference(b, since, o.largest, o.smallest, o.mode, o.increment));
+}
+
+/**
+ * The `round` options of PlainTime, PlainDateTime and Instant, in alphabetical order; a
+ * PlainDateTime also rounds to the day.
+ */
+function roundOptions(roundTo, allowDay) {
+  if (roundTo === undefined) throw new TypeError("Temporal: round() needs a smallestUnit");
+  let opts;
+  if (typeof roundTo === "string") {
+    opts = ObjectCreate(null);
+    opts.smallestUnit = roundTo;
+  } else {
+    opts = optionsObject(roundTo);
+  }
+  const increment = roundingIncrementOption(opts);
+  const mode = roundingModeOption(opts, "halfExpand");
+  const smallest = unitOption(opts, "smallestUnit", "time", REQUIRED, allowDay ? ["day", "days"] : []);
+  return { increment, mode, smallest };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Temporal.PlainDate
+
+const dateSlots = new WeakMap();
+
+function isPlainDate(value) {
+  return typeof value === "object" && value !== null && dateSlots.has(value);
+}
+
+function dateSlot(value) {
+  return dateSlots.get(value);
+}
+
+function thisDate(value, method) {
+  const slot = dateSlots.get(value);
+  if (slot === undefined) throw new TypeError(`Temporal.PlainDate.prototype.${method} called on an object that is not a Temporal.PlainDate`);
+  return slot;
+}
+
+function makeDate(nativeValue) {
+  const out = ObjectCreate(PlainDate.prototype);
+  dateSlots.set(out, nativeValue);
+  return out;
+}
+
+/** GetTemporalCalendarIdentifierWithISODefault of a property bag. */
+function calendarFromBag(item) {
+  const value = item.calendar;
+  if (value === undefined) return "iso8601";
+  return calendarIdentifier(value);
+}
+
+/** Whether a calendar has eras (and so reads `era` and `eraYear`). */
+function hasEras(calendar) {
+  return calendar !== "iso8601" && calendar !== "chinese" && calendar !== "dangi";
+}
+
+/**
+ * PrepareCalendarFields for a date (with `time`, the time fields too, for relativeTo and
+ * PlainDateTime): read in alphabetical order, each converted as it is read.
+ */
+function dateFieldsFromBag(item, calendar, time, partial = false) {
+  const names = ["day", "month", "monthCode", "year"];
+  if (hasEras(calendar)) names.push("era", "eraYear");
+  if (time) names.push(...TIME_FIELDS, "offset", "timeZone");
+  names.sort();
+  const out = ObjectCreate(null);
+  const timeValues = ObjectCreate(null);
+  let any = false;
+  for (const name of names) {
+    const value = item[name];
+    if (value === undefined) continue;
+    any = true;
+    switch (name) {
+      case "year":
+      case "eraYear":
+        out[name] = toIntegerWithTruncation(value);
+        break;
+      case "month":
+      case "day":
+        out[name] = toPositiveIntegerWithTruncation(value);
+        break;
+      case "monthCode": {
+        const code = typeof value === "object" && value !== null ? toPrimitiveString(value) : value;
+        if (typeof code !== "string") throw new TypeError("Temporal: monthCode must be a string");
+        if (!/^M\d\dL?$/.test(code)) throw new RangeError(`Temporal: invalid monthCode ${code}`);
+        out.monthCode = code;
+        break;
+      }
+      case "era": {
+        const era = typeof value === "object" && value !== null ? toPrimitiveString(value) : value;
+        if (typeof era !== "string") throw new TypeError("Temporal: era must be a string");
+        out.era = era;
+        break;
+      }
+      case "offset": {
+        const offset = typeof value === "object" && value !== null ? toPrimitiveString(value) : value;
+        if (typeof offset !== "string") throw new TypeError("Temporal: offset must be a string");
+        out.offset = offset;
+        break;
+      }
+      case "timeZone":
+        out.timeZone = value;
+        break;
+      default:
+        timeValues[name] = toIntegerWithTruncation(value);
+    }
+  }
+  if (partial && !any) throw new TypeError("Temporal: the object has none of the date fields");
+  if (!partial) {
+    if (out.year === undefined && (out.era === undefined || out.eraYear === undefined)) throw new TypeError("Temporal: year is required");
+    if (out.day === undefined) throw new TypeError("Temporal: day is required");
+    if (out.month === undefined && out.monthCode === undefined) throw new TypeError("Temporal: month or monthCode is required");
+  }
+  if (time) {
+    out.time = [];
+    for (const name of TIME_FIELDS) out.time[out.time.length] = timeValues[name] ?? (partial ? undefined : 0);
+  }
+  return out;
+}
+
+function toPrimitiveString(value) {
+  const p = value[Symbol.toPrimitive];
+  if (p !== undefined && p !== null) {
+    const r = p.call(value, "string");
+    if (typeof r === "object" && r !== null) throw new TypeError("Temporal: cannot convert object to primitive");
+    return r;
+  }
+  for (const name of ["toString", "valueOf"]) {
+    const f = value[name];
+    if (typeof f === "function") {
+      const r = f.call(value);
+      if (typeof r !== "object" || r === null) return r;
+    }
+  }
+  throw new TypeError("Temporal: cannot convert object to primitive");
+}
+
+/** ToTemporalDate: a PlainDate's native value. */
+function toDate(item, options) {
+  if (typeof item === "object" && item !== null) {
+    if (isPlainDate(item)) {
+      overflowOption(optionsObject(options));
+      return dateSlot(item);
+    }
+    if (isPlainDateTime(item)) {
+      overflowOption(optionsObject(options));
+      return dateTimeSlot(item).date();
+    }
+    if (isZonedDateTime(item)) throw new RangeError("Temporal: ZonedDateTime is not supported yet");
+    const calendar = calendarFromBag(item);
+    const fields = dateFieldsFromBag(item, calendar, false);
+    const overflow = overflowOption(optionsObject(options));
+    return NativeDate.fromFields(calendar, fields, overflow, undefined);
+  }
+  if (typeof item !== "string") throw new TypeError("Temporal: a date must be a PlainDate, an object or a string");
+  const parsed = NativeDate.parse(item);
+  overflowOption(optionsObject(options));
+  return parsed;
+}
+
+function compareDates(a, b) {
+  return NativeDate.compare(a, b);
+}
+
+/** The calendar-dependent fields of a date, computed once per object. */
+const dateInfos = new WeakMap();
+function dateInfo(value, method) {
+  const slot = thisDate(value, method);
+  let info = dateInfos.get(slot);
+  if (info === undefined) {
+    info = slot.info();
+    dateInfos.set(slot, info);
+  }
+  return info;
+}
+
+class PlainDate {
+  constructor(isoYear, isoMonth, isoDay, calendar = "iso8601") {
+    if (new.target === undefined) throw new TypeError("Temporal.PlainDate must be called with new");
+    const y = toIntegerWithTruncation(isoYear);
+    const m = toIntegerWithTruncation(isoMonth);
+    const d = toIntegerWithTruncation(isoDay);
+    if (typeof calendar !== "string") throw new TypeError("Temporal.PlainDate: the calendar must be a string");
+    const id = canonicalCalendar(calendar);
+    dateSlots.set(this, new NativeDate(y, m, d, id));
+  }
+  static from(item, options = undefined) {
+    return makeDate(toDate(item, options));
+  }
+  static compare(one, two) {
+    return compareDates(toDate(one), toDate(two));
+  }
+  get calendarId() { return dateInfo(this, "calendarId").calendarId; }
+  get era() { return dateInfo(this, "era").era ?? undefined; }
+  get eraYear() { return dateInfo(this, "eraYear").eraYear ?? undefined; }
+  get year() { return dateInfo(this, "year").year; }
+  get month() { return dateInfo(this, "month").month; }
+  get monthCode() { return dateInfo(this, "monthCode").monthCode; }
+  get day() { return dateInfo(this, "day").day; }
+  get dayOfWeek() { return dateInfo(this, "dayOfWeek").dayOfWeek; }
+  get dayOfYear() { return dateInfo(this, "dayOfYear").dayOfYear; }
+  get weekOfYear() { return dateInfo(this, "weekOfYear").weekOfYear ?? undefined; }
+  get yearOfWeek() { return dateInfo(this, "yearOfWeek").yearOfWeek ?? undefined; }
+  get daysInWeek() { return dateInfo(this, "daysInWeek").daysInWeek; }
+  get daysInMonth() { return dateInfo(this, "daysInMonth").daysInMonth; }
+  get daysInYear() { return dateInfo(this, "daysInYear").daysInYear; }
+  get monthsInYear() { return dateInfo(this, "monthsInYear").monthsInYear; }
+  get inLeapYear() { return dateInfo(this, "inLeapYear").inLeapYear; }
+  with(temporalDateLike, options = undefined) {
+    const d = thisDate(this, "with");
+    if (typeof temporalDateLike !== "object" || temporalDateLike === null) throw new TypeError("Temporal.PlainDate.prototype.with: an object is required");
+    rejectTemporalLike(temporalDateLike);
+    const calendar = d.info().calendarId;
+    const fields = dateFieldsFromBag(temporalDateLike, calendar, false, true);
+    const overflow = overflowOption(optionsObject(options));
+    return makeDate(NativeDate.fromFields(calendar, fields, overflow, d));
+  }
+  withCalendar(calendar) {
+    const d = thisDate(this, "withCalendar");
+    if (calendar === undefined) throw new TypeError("Temporal.PlainDate.prototype.withCalendar: a calendar is required");
+    return makeDate(d.withCalendar(calendarIdentifier(calendar)));
+  }
+  add(duration, options = undefined) {
+    const d = thisDate(this, "add");
+    const dur = toDuration(duration);
+    const overflow = overflowOption(optionsObject(options));
+    return makeDate(d.add(dur, overflow));
+  }
+  subtract(duration, options = undefined) {
+    const d = thisDate(this, "subtract");
+    const dur = toDuration(duration);
+    const overflow = overflowOption(optionsObject(options));
+    return makeDate(d.add(new NativeDuration(dur.fields().map((v) => -v + 0)), overflow));
+  }
+  until(other, options = undefined) {
+    const d = thisDate(this, "until");
+    const o = toDate(other);
+    sameCalendar(d, o);
+    return difference(d, o, false, options, "date", "day", "day");
+  }
+  since(other, options = undefined) {
+    const d = thisDate(this, "since");
+    const o = toDate(other);
+    sameCalendar(d, o);
+    return difference(d, o, true, options, "date", "day", "day");
+  }
+  equals(other) {
+    const d = thisDate(this, "equals");
+    const o = toDate(other);
+    return compareDates(d, o) === 0 && d.info().calendarId === o.info().calendarId;
+  }
+  toPlainDateTime(temporalTime = undefined) {
+    const d = thisDate(this, "toPlainDateTime");
+    return makeDateTime(d.toDateTime(toTimeOrUndefined(temporalTime)));
+  }
+  toPlainYearMonth() {
+    thisDate(this, "toPlainYearMonth");
+    throw new TypeError("Temporal.PlainYearMonth is not supported yet");
+  }
+  toPlainMonthDay() {
+    thisDate(this, "toPlainMonthDay");
+    throw new TypeError("Temporal.PlainMonthDay is not supported yet");
+  }
+  toString(options = undefined) {
+    const d = thisDate(this, "toString");
+    const opts = optionsObject(options);
+    const calendarName = getOption(opts, "calendarName", ["auto", "always", "never", "critical"], "auto");
+    return d.text(calendarName);
+  }
+  toJSON() {
+    return thisDate(this, "toJSON").text("auto");
+  }
+  toLocaleString(locales = undefined, options = undefined) {
+    const d = thisDate(this, "toLocaleString");
+    const [y, m, day] = d.iso();
+    const opts = ObjectCreate(null);
+    Object.assign(opts, options === undefined ? { year: "numeric", month: "numeric", day: "numeric" } : options);
+    opts.timeZone = "UTC";
+    const time = new Date(0);
+    time.setUTCFullYear(y, m - 1, day);
+    return new globalThis.Intl.DateTimeFormat(locales, opts).format(time.getTime());
+  }
+  valueOf() {
+    noValueOf("PlainDate");
+  }
+}
+finishClass(PlainDate, "Temporal.PlainDate");
+
+/** A calendar identifier for a constructor: known, and in canonical form. */
+function canonicalCalendar(id) {
+  try {
+    return new NativeDate(1972, 1, 1, id.toLowerCase()).info().calendarId;
+  } catch {
+    throw new RangeError(`Temporal: unknown calendar ${id}`);
+  }
+}
+
+function sameCalendar(a, b) {
+  const x = (a.info ? a.info() : a.date().info()).calendarId;
+  const y = (b.info ? b.info() : b.date().info()).calendarId;
+  if (x !== y) throw new RangeError(`Temporal: cannot compare dates in the ${x} and ${y} calendars`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Temporal.PlainDateTime
+
+const dateTimeSlots = new WeakMap();
+
+function isPlainDateTime(value) {
+  return typeof value === "object" && value !== null && dateTimeSlots.has(value);
+}
+
+function dateTimeSlot(value) {
+  return dateTimeSlots.get(value);
+}
+
+function thisDateTime(value, method) {
+  const slot = dateTimeSlots.get(value);
+  if (slot === undefined) throw new TypeError(`Temporal.PlainDateTime.prototype.${method} called on an object that is not a Temporal.PlainDateTime`);
+  return slot;
+}
+
+function makeDateTime(nativeValue) {
+  const out = ObjectCreate(PlainDateTime.prototype);
+  dateTimeSlots.set(out, nativeValue);
+  return out;
+}
+
+/** ToTemporalDateTime: a PlainDateTime's native value. */
+function toDateTime(item, options) {
+  if (typeof item === "object" && item !== null) {
+    if (isPlainDateTime(item)) {
+      overflowOption(optionsObject(options));
+      return dateTimeSlot(item);
+    }
+    if (isPlainDate(item)) {
+      overflowOption(optionsObject(options));
+      return dateSlot(item).toDateTime(undefined);
+    }
+    if (isZonedDateTime(item)) throw new RangeError("Temporal: ZonedDateTime is not supported yet");
+    const calendar = calendarFromBag(item);
+    const fields = dateFieldsFromBag(item, calendar, true);
+    const overflow = overflowOption(optionsObject(options));
+    return NativeDateTime.fromFields(calendar, fields, fields.time, overflow, undefined);
+  }
+  if (typeof item !== "string") throw new TypeError("Temporal: a date-time must be a PlainDateTime, an object or a string");
+  const parsed = NativeDateTime.parse(item);
+  overflowOption(optionsObject(options));
+  return parsed;
+}
+
+const dateTimeInfos = new WeakMap();
+function dateTimeInfo(value, method) {
+  const slot = thisDateTime(value, method);
+  let info = dateTimeInfos.get(slot);
+  if (info === undefined) {
+    info = slot.date().info();
+    const iso = slot.iso();
+    info.hour = iso[3];
+    info.minute = iso[4];
+    info.second = iso[5];
+    info.millisecond = iso[6];
+    info.microsecond = iso[7];
+    info.nanosecond = iso[8];
+    dateTimeInfos.set(slot, info);
+  }
+  return info;
+}
+
+class PlainDateTime {
+  constructor(isoYear, isoMonth, isoDay, hour = 0, minute = 0, second = 0, millisecond = 0, microsecond = 0, nanosecond = 0, calendar = "iso8601") {
+    if (new.target === undefined) throw new TypeError("Temporal.PlainDateTime must be called with new");
+    const y = toIntegerWithTruncation(isoYear);
+    const m = toIntegerWithTruncation(isoMonth);
+    const d = toIntegerWithTruncation(isoDay);
+    const values = [hour, minute, second, millisecond, microsecond, nanosecond];
+    const time = [];
+    for (let i = 0; i < 6; i++) time[i] = values[i] === undefined ? 0 : toIntegerWithTruncation(values[i]);
+    if (typeof calendar !== "string") throw new TypeError("Temporal.PlainDateTime: the calendar must be a string");
+    const id = canonicalCalendar(calendar);
+    const date = new NativeDate(y, m, d, id);
+    const t = NativeTime.fromFields(time, "reject", undefined);
+    dateTimeSlots.set(this, new NativeDateTime(date, t));
+  }
+  static from(item, options = undefined) {
+    return makeDateTime(toDateTime(item, options));
+  }
+  static compare(one, two) {
+    return NativeDateTime.compare(toDateTime(one), toDateTime(two));
+  }
+  get calendarId() { return dateTimeInfo(this, "calendarId").calendarId; }
+  get era() { return dateTimeInfo(this, "era").era ?? undefined; }
+  get eraYear() { return dateTimeInfo(this, "eraYear").eraYear ?? undefined; }
+  get year() { return dateTimeInfo(this, "year").year; }
+  get month() { return dateTimeInfo(this, "month").month; }
+  get monthCode() { return dateTimeInfo(this, "monthCode").monthCode; }
+  get day() { return dateTimeInfo(this, "day").day; }
+  get hour() { return dateTimeInfo(this, "hour").hour; }
+  get minute() { return dateTimeInfo(this, "minute").minute; }
+  get second() { return dateTimeInfo(this, "second").second; }
+  get millisecond() { return dateTimeInfo(this, "millisecond").millisecond; }
+  get microsecond() { return dateTimeInfo(this, "microsecond").microsecond; }
+  get nanosecond() { return dateTimeInfo(this, "nanosecond").nanosecond; }
+  get dayOfWeek() { return dateTimeInfo(this, "dayOfWeek").dayOfWeek; }
+  get dayOfYear() { return dateTimeInfo(this, "dayOfYear").dayOfYear; }
+  get weekOfYear() { return dateTimeInfo(this, "weekOfYear").weekOfYear ?? undefined; }
+  get yearOfWeek() { return dateTimeInfo(this, "yearOfWeek").yearOfWeek ?? undefined; }
+  get daysInWeek() { return dateTimeInfo(this, "daysInWeek").daysInWeek; }
+  get daysInMonth() { return dateTimeInfo(this, "daysInMonth").daysInMonth; }
+  get daysInYear() { return dateTimeInfo(this, "daysInYear").daysInYear; }
+  get monthsInYear() { return dateTimeInfo(this, "monthsInYear").monthsInYear; }
+  get inLeapYear() { return dateTimeInfo(this, "inLeapYear").inLeapYear; }
+  with(temporalDateTimeLike, options = undefined) {
+    const dt = thisDateTime(this, "with");
+    if (typeof temporalDateTimeLike !== "object" || temporalDateTimeLike === null) throw new TypeError("Temporal.PlainDateTime.prototype.with: an object is required");
+    rejectTemporalLike(temporalDateTimeLike);
+    const calendar = dt.date().info().calendarId;
+    const fields = dateFieldsFromBag(temporalDateTimeLike, calendar, true, true);
+    const overflow = overflowOption(optionsObject(options));
+    return makeDateTime(NativeDateTime.fromFields(calendar, fields, fields.time, overflow, dt));
+  }
+  withPlainTime(plainTimeLike = undefined) {
+    const dt = thisDateTime(this, "withPlainTime");
+    return makeDateTime(dt.withTime(toTimeOrUndefined(plainTimeLike)));
+  }
+  withCalendar(calendar) {
+    const dt = thisDateTime(this, "withCalendar");
+    if (calendar === undefined) throw new TypeError("Temporal.PlainDateTime.prototype.withCalendar: a calendar is required");
+    return makeDateTime(dt.withCalendar(calendarIdentifier(calendar)));
+  }
+  add(duration, options = undefined) {
+    const dt = thisDateTime(this, "add");
+    const dur = toDuration(duration);
+    const overflow = overflowOption(optionsObject(options));
+    return makeDateTime(dt.add(dur, overflow));
+  }
+  subtract(duration, options = undefined) {
+    const dt = thisDateTime(this, "subtract");
+    const dur = toDuration(duration);
+    const overflow = overflowOption(optionsObject(options));
+    return makeDateTime(dt.add(new NativeDuration(dur.fields().map((v) => -v + 0)), overflow));
+  }
+  until(other, options = undefined) {
+    const dt = thisDateTime(this, "until");
+    const o = toDateTime(other);
+    sameCalendar(dt, o);
+    return difference(dt, o, false, options, "datetime", "day", "nanosecond");
+  }
+  since(other, options = undefined) {
+    const dt = thisDateTime(this, "since");
+    const o = toDateTime(other);
+    sameCalendar(dt, o);
+    return difference(dt, o, true, options, "datetime", "day", "nanosecond");
+  }
+  round(roundTo) {
+    const dt = thisDateTime(this, "round");
+    const o = roundOptions(roundTo, true);
+    return makeDateTime(dt.round(o.smallest, o.mode, o.increment));
+  }
+  equals(other) {
+    const dt = thisDateTime(this, "equals");
+    const o = toDateTime(other);
+    return NativeDateTime.compare(dt, o) === 0 && dt.date().info().calendarId === o.date().info().calendarId;
+  }
+  toPlainDate() {
+    return makeDate(thisDateTime(this, "toPlainDate").date());
+  }
+  toPlainTime() {
+    return makeTime(thisDateTime(this, "toPlainTime").time());
+  }
+  toString(options = undefined) {
+    const dt = thisDateTime(this, "toString");
+    const opts = optionsObject(options);
+    const calendarName = getOption(opts, "calendarName", ["auto", "always", "never", "critical"], "auto");
+    const o = toStringOptions(opts);
+    return dt.text(o.digits, o.smallest, o.mode, calendarName);
+  }
+  toJSON() {
+    return thisDateTime(this, "toJSON").text(undefined, undefined, undefined, "auto");
+  }
+  toLocaleString(locales = undefined, options = undefined) {
+    const dt = thisDateTime(this, "toLocaleString");
+    const [y, m, d, h, mi, s, ms] = dt.iso();
+    const opts = ObjectCreate(null);
+    Object.assign(opts, options === undefined ? { year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric" } : options);
+    opts.timeZone = "UTC";
+    const time = new Date(0);
+    time.setUTCFullYear(y, m - 1, d);
+    time.setUTCHours(h, mi, s, ms);
+    return new globalThis.Intl.DateTimeFormat(locales, opts).format(time.getTime());
+  }
+  valueOf() {
+    noValueOf("PlainDateTime");
+  }
+}
+finishClass(PlainDateTime, "Temporal.PlainDateTime");
+
+// ---------------------------------------------------------------------------------------------
+// Temporal.Instant
+
+const instantSlots = new WeakMap();
+
+function isInstant(value) {
+  return typeof value === "object" && value !== null && instantSlots.has(value);
+}
+
+function thisInstant(value, method) {
+  const slot = instantSlots.get(value);
+  if (slot === undefined) throw new TypeError(`Temporal.Instant.prototype.${method} called on an object that is not a Temporal.Instant`);
+  return slot;
+}
+
+function makeInstant(nativeValue) {
+  const out = ObjectCreate(Instant.prototype);
+  instantSlots.set(out, nativeValue);
+  return out;
+}
+
+/** ToTemporalInstant. */
+function toInstant(item) {
+  if (typeof item === "object" && item !== null) {
+    if (isInstant(item)) return instantSlots.get(item);
+    if (isZonedDateTime(item)) throw new RangeError("Temporal: ZonedDateTime is not supported yet");
+    item = toPrimitiveString(item);
+  }
+  if (typeof item !== "string") throw new TypeError("Temporal: an instant must be an Instant or a string");
+  return NativeInstant.parse(item);
+}
+
+function instantDifference(a, b, since, options) {
+  const o = differenceOptions(options, "time", "second", "nanosecond");
+  return makeDuration(a.difference(b, since, o.largest, o.smallest, o.mode, o.increment));
+}
+
+class Instant {
+  constructor(epochNanoseconds) {
+    if (new.target === undefined) throw new TypeError("Temporal.Instant must be called with new");
+    const ns = BigInt(epochNanoseconds);
+    instantSlots.set(this, new NativeInstant(`${ns}`));
+  }
+  static from(item) {
+    return makeInstant(toInstant(item));
+  }
+  static fromEpochMilliseconds(epochMilliseconds) {
+    const ms = +epochMilliseconds;
+    if (!Number.isInteger(ms)) throw new RangeError("Temporal.Instant.fromEpochMilliseconds: an integer is required");
+    return makeInstant(new NativeInstant(`${BigInt(ms) * 1000000n}`));
+  }
+  static fromEpochNanoseconds(epochNanoseconds) {
+    if (typeof epochNanoseconds !== "bigint") epochNanoseconds = BigInt(epochNanoseconds);
+    return makeInstant(new NativeInstant(`${epochNanoseconds}`));
+  }
+  static compare(one, two) {
+    const a = BigInt(toInstant(one).ns());
+    const b = BigInt(toInstant(two).ns());
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
+  get epochMilliseconds() {
+    const ns = BigInt(thisInstant(this, "epochMilliseconds").ns());
+    // Floor division: -1 ns is -1 ms.
+    const ms = ns / 1000000n - (ns % 1000000n < 0n ? 1n : 0n);
+    return Number(ms);
+  }
+  get epochNanoseconds() {
+    return BigInt(thisInstant(this, "epochNanoseconds").ns());
+  }
+  add(duration) {
+    const i = thisInstant(this, "add");
+    return makeInstant(i.add(toDuration(duration)));
+  }
+  subtract(duration) {
+    const i = thisInstant(this, "subtract");
+    const d = toDuration(duration);
+    return makeInstant(i.add(new NativeDuration(d.fields().map((v) => -v + 0))));
+  }
+  until(other, options = undefined) {
+    return instantDifference(thisInstant(this, "until"), toInstant(other), false, options);
+  }
+  since(other, options = undefined) {
+    return instantDifference(thisInstant(this, "since"), toInstant(other), true, options);
+  }
+  round(roundTo) {
+    const i = thisInstant(this, "round");
+    const o = roundOptions(roundTo, false);
+    return makeInstant(i.round(o.smallest, o.mode, o.increment));
+  }
+  equals(other) {
+    const i = thisInstant(this, "equals");
+    return i.ns() === toInstant(other).ns();
+  }
+  toString(options = undefined) {
+    const i = thisInstant(this, "toString");
+    const opts = optionsObject(options);
+    const o = toStringOptions(opts);
+    const zone = opts.timeZone;
+    return i.text(zone === undefined ? undefined : timeZoneIdentifier(zone), o.digits, o.smallest, o.mode);
+  }
+  toJSON() {
+    return thisInstant(this, "toJSON").text(undefined, undefined, undefined, undefined);
+  }
+  toLocaleString(locales = undefined, options = undefined) {
+    const ms = this.epochMilliseconds;
+    return new globalThis.Intl.DateTimeFormat(locales, options).format(ms);
+  }
+  toZonedDateTimeISO() {
+    thisInstant(this, "toZonedDateTimeISO");
+    throw new TypeError("Temporal.ZonedDateTime is not supported yet");
+  }
+  valueOf() {
+    noValueOf("Instant");
+  }
+}
+finishClass(Instant, "Temporal.Instant");
+
+/** ToTemporalTimeZoneIdentifier, for strings. */
+function timeZoneIdentifier(value) {
+  if (typeof value !== "string") throw new TypeError("Temporal: a time zone must be a string");
+  return value;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Temporal.ZonedDateTime, PlainYearMonth, PlainMonthDay: not yet
+
+function isZonedDateTime() {
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Temporal.Now
+
+function systemTimeZone() {
+  return new globalThis.Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
+
+function nowDateTime(timeZone) {
+  const zone = timeZone === undefined ? systemTimeZone() : timeZoneIdentifier(timeZone);
+  const instant = new NativeInstant(native.nowNs());
+  // The wall-clock time in the zone: the instant's ISO text there, read back as a date-time.
+  const text = instant.text(zone, undefined, undefined, undefined);
+  return NativeDateTime.parse(text.replace(/[+-]\d\d:\d\d(?::\d\d(?:\.\d+)?)?$|Z$/, ""));
+}
+
+const Now = {};
+for (const [name, fn, length] of [
+  ["instant", () => makeInstant(new NativeInstant(native.nowNs())), 0],
+  ["timeZoneId", () => systemTimeZone(), 0],
+  ["plainDateTimeISO", (timeZone = undefined) => makeDateTime(nowDateTime(timeZone)), 0],
+  ["plainDateISO", (timeZone = undefined) => makeDate(nowDateTime(timeZone).date()), 0],
+  ["plainTimeISO", (timeZone = undefined) => makeTime(nowDateTime(timeZone).time()), 0],
+]) {
+  const method = { [name](...args) { return fn(...args); } }[name];
+  defineProperty(method, "length", { value: length, configurable: true });
+  defineProperty(Now, name, { value: method, writable: true, enumerable: false, configurable: true });
+}
+defineTag(Now, "Temporal.Now");
+
+// ---------------------------------------------------------------------------------------------
+// The Temporal object
+
+const Temporal = {};
+for (const [name, value] of [
+  ["Duration", Duration],
+  ["Instant", Instant],
+  ["Now", Now],
+  ["PlainDate", PlainDate],
+  ["PlainDateTime", PlainDateTime],
+  ["PlainTime", PlainTime],
+]) {
+  defineProperty(Temporal, name, { value, writable: true, enumerable: false, configurable: true });
+}
+defineTag(Temporal, "Temporal");
+
+/** `Date.prototype.toTemporalInstant`. */
+function dateToInstant(ms) {
+  return makeInstant(new NativeInstant(`${BigInt(ms) * 1000000n}`));
+}
+
+export { Temporal, dateToInstant };

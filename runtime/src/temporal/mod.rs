@@ -1,0 +1,49 @@
+//! `Temporal`'s native half, on `temporal_rs` (the proposal's algorithms, with the IANA
+//! database bundled in the binary). Each Temporal value is a small native object the JS half
+//! (`node/internal_temporal.js`) keeps in a private field; the JS half does the argument
+//! coercion and option reading in the specification's observable order, and hands over
+//! values already checked: numbers, strings, and the option names the spec allows.
+
+mod date;
+mod date_time;
+mod duration;
+mod instant;
+mod options;
+mod time;
+
+use rquickjs::{Class, Ctx, Exception, Function, Object, Result};
+use temporal_rs::error::ErrorKind;
+use temporal_rs::TemporalError;
+
+/// The object of native classes and functions the JS half is given.
+pub fn natives<'js>(ctx: Ctx<'js>) -> Result<Object<'js>> {
+    let natives = Object::new(ctx.clone())?;
+    Class::<duration::TDuration>::define(&natives)?;
+    Class::<time::TTime>::define(&natives)?;
+    Class::<date::TDate>::define(&natives)?;
+    Class::<date_time::TDateTime>::define(&natives)?;
+    Class::<instant::TInstant>::define(&natives)?;
+    natives.set("nowNs", Function::new(ctx.clone(), instant::now_ns)?)?;
+    Ok(natives)
+}
+
+/// A `temporal_rs` error as the JS exception the specification names.
+pub(crate) fn throw(ctx: &Ctx<'_>, e: TemporalError) -> rquickjs::Error {
+    let message = format!("Temporal: {e}");
+    // A string that does not parse is a RangeError in the specification.
+    match e.kind() {
+        ErrorKind::Type => Exception::throw_type(ctx, &message),
+        _ => Exception::throw_range(ctx, &message),
+    }
+}
+
+/// `Result<T, TemporalError>` into the JS exception.
+pub(crate) trait OrThrow<T> {
+    fn or_throw(self, ctx: &Ctx<'_>) -> Result<T>;
+}
+
+impl<T> OrThrow<T> for std::result::Result<T, TemporalError> {
+    fn or_throw(self, ctx: &Ctx<'_>) -> Result<T> {
+        self.map_err(|e| throw(ctx, e))
+    }
+}
