@@ -188,6 +188,8 @@ function calendarIdentifier(value) {
 function calendarOf(value) {
   if (isPlainDate(value)) return dateSlot(value).info().calendarId;
   if (isPlainDateTime(value)) return dateTimeSlot(value).date().info().calendarId;
+  if (isPlainYearMonth(value)) return yearMonthSlots.get(value).info().calendarId;
+  if (isPlainMonthDay(value)) return monthDaySlots.get(value).info().calendarId;
   return undefined;
 }
 
@@ -606,9 +608,12 @@ function hasEras(calendar) {
  * PrepareCalendarFields for a date (with `time`, the time fields too, for relativeTo and
  * PlainDateTime): read in alphabetical order, each converted as it is read.
  */
-function dateFieldsFromBag(item, calendar, time, partial = false) {
-  const names = ["day", "month", "monthCode", "year"];
-  if (hasEras(calendar)) names.push("era", "eraYear");
+function dateFieldsFromBag(item, calendar, time, partial = false, kind = "date") {
+  // The calendar fields each type reads: a year-month has no day; `toPlainDate` reads only
+  // the missing half.
+  const names = { date: ["day", "month", "monthCode", "year"], monthDay: ["day", "month", "monthCode", "year"], yearMonth: ["month", "monthCode", "year"], day: ["day"], year: ["year"] }[kind];
+  if (hasEras(calendar) && kind !== "day") names.push("era", "eraYear");
+  names.sort();
   if (time) names.push(...TIME_FIELDS, "offset", "timeZone");
   names.sort();
   const out = ObjectCreate(null);
@@ -655,9 +660,12 @@ function dateFieldsFromBag(item, calendar, time, partial = false) {
   }
   if (partial && !any) throw new TypeError("Temporal: the object has none of the date fields");
   if (!partial) {
-    if (out.year === undefined && (out.era === undefined || out.eraYear === undefined)) throw new TypeError("Temporal: year is required");
-    if (out.day === undefined) throw new TypeError("Temporal: day is required");
-    if (out.month === undefined && out.monthCode === undefined) throw new TypeError("Temporal: month or monthCode is required");
+    const needYear = kind === "date" || kind === "yearMonth" || kind === "year";
+    const needDay = kind === "date" || kind === "day" || kind === "monthDay";
+    const needMonth = kind === "date" || kind === "yearMonth" || kind === "monthDay";
+    if (needYear && out.year === undefined && (out.era === undefined || out.eraYear === undefined)) throw new TypeError("Temporal: year is required");
+    if (needDay && out.day === undefined) throw new TypeError("Temporal: day is required");
+    if (needMonth && out.month === undefined && out.monthCode === undefined) throw new TypeError("Temporal: month or monthCode is required");
   }
   if (time) {
     out.time = [];
@@ -802,12 +810,10 @@ class PlainDate {
     return makeDateTime(d.toDateTime(toTimeOrUndefined(temporalTime)));
   }
   toPlainYearMonth() {
-    thisDate(this, "toPlainYearMonth");
-    throw new TypeError("Temporal.PlainYearMonth is not supported yet");
+    return makeYearMonth(thisDate(this, "toPlainYearMonth").toYearMonth());
   }
   toPlainMonthDay() {
-    thisDate(this, "toPlainMonthDay");
-    throw new TypeError("Temporal.PlainMonthDay is not supported yet");
+    return makeMonthDay(thisDate(this, "toPlainMonthDay").toMonthDay());
   }
   toString(options = undefined) {
     const d = thisDate(this, "toString");
@@ -1167,7 +1173,263 @@ function timeZoneIdentifier(value) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Temporal.ZonedDateTime, PlainYearMonth, PlainMonthDay: not yet
+// Temporal.PlainYearMonth
+
+const NativeYearMonth = native.PlainYearMonth;
+const NativeMonthDay = native.PlainMonthDay;
+const yearMonthSlots = new WeakMap();
+
+function isPlainYearMonth(value) {
+  return typeof value === "object" && value !== null && yearMonthSlots.has(value);
+}
+
+function thisYearMonth(value, method) {
+  const slot = yearMonthSlots.get(value);
+  if (slot === undefined) throw new TypeError(`Temporal.PlainYearMonth.prototype.${method} called on an object that is not a Temporal.PlainYearMonth`);
+  return slot;
+}
+
+function makeYearMonth(nativeValue) {
+  const out = ObjectCreate(PlainYearMonth.prototype);
+  yearMonthSlots.set(out, nativeValue);
+  return out;
+}
+
+const yearMonthInfos = new WeakMap();
+function yearMonthInfo(value, method) {
+  const slot = thisYearMonth(value, method);
+  let info = yearMonthInfos.get(slot);
+  if (info === undefined) {
+    info = slot.info();
+    yearMonthInfos.set(slot, info);
+  }
+  return info;
+}
+
+/** ToTemporalYearMonth. */
+function toYearMonth(item, options) {
+  if (typeof item === "object" && item !== null) {
+    if (isPlainYearMonth(item)) {
+      overflowOption(optionsObject(options));
+      return yearMonthSlots.get(item);
+    }
+    const calendar = calendarFromBag(item);
+    const fields = dateFieldsFromBag(item, calendar, false, false, "yearMonth");
+    const overflow = overflowOption(optionsObject(options));
+    return NativeYearMonth.fromFields(calendar, fields, overflow, undefined);
+  }
+  if (typeof item !== "string") throw new TypeError("Temporal: a year-month must be a PlainYearMonth, an object or a string");
+  const parsed = NativeYearMonth.parse(item);
+  overflowOption(optionsObject(options));
+  return parsed;
+}
+
+function yearMonthDifference(a, b, since, options) {
+  if (a.info().calendarId !== b.info().calendarId) throw new RangeError("Temporal: the year-months are in different calendars");
+  const opts = optionsObject(options);
+  const largest = unitOption(opts, "largestUnit", "date", "auto", ["auto"]);
+  const increment = roundingIncrementOption(opts);
+  const mode = roundingModeOption(opts, "trunc");
+  const smallest = unitOption(opts, "smallestUnit", "date", "month");
+  for (const unit of [largest, smallest]) {
+    if (unit === "week" || unit === "day") throw new RangeError(`Temporal.PlainYearMonth: ${unit} is not allowed here`);
+  }
+  return makeDuration(a.difference(b, since, largest === "auto" ? undefined : largest, smallest, mode, increment));
+}
+
+class PlainYearMonth {
+  constructor(isoYear, isoMonth, calendar = "iso8601", referenceISODay = 1) {
+    if (new.target === undefined) throw new TypeError("Temporal.PlainYearMonth must be called with new");
+    const y = toIntegerWithTruncation(isoYear);
+    const m = toIntegerWithTruncation(isoMonth);
+    if (typeof calendar !== "string") throw new TypeError("Temporal.PlainYearMonth: the calendar must be a string");
+    const id = canonicalCalendar(calendar);
+    const ref = referenceISODay === undefined ? 1 : toIntegerWithTruncation(referenceISODay);
+    yearMonthSlots.set(this, new NativeYearMonth(y, m, id, ref));
+  }
+  static from(item, options = undefined) {
+    return makeYearMonth(toYearMonth(item, options));
+  }
+  static compare(one, two) {
+    return NativeYearMonth.compare(toYearMonth(one), toYearMonth(two));
+  }
+  get calendarId() { return yearMonthInfo(this, "calendarId").calendarId; }
+  get era() { return yearMonthInfo(this, "era").era ?? undefined; }
+  get eraYear() { return yearMonthInfo(this, "eraYear").eraYear ?? undefined; }
+  get year() { return yearMonthInfo(this, "year").year; }
+  get month() { return yearMonthInfo(this, "month").month; }
+  get monthCode() { return yearMonthInfo(this, "monthCode").monthCode; }
+  get daysInYear() { return yearMonthInfo(this, "daysInYear").daysInYear; }
+  get daysInMonth() { return yearMonthInfo(this, "daysInMonth").daysInMonth; }
+  get monthsInYear() { return yearMonthInfo(this, "monthsInYear").monthsInYear; }
+  get inLeapYear() { return yearMonthInfo(this, "inLeapYear").inLeapYear; }
+  with(temporalYearMonthLike, options = undefined) {
+    const ym = thisYearMonth(this, "with");
+    if (typeof temporalYearMonthLike !== "object" || temporalYearMonthLike === null) throw new TypeError("Temporal.PlainYearMonth.prototype.with: an object is required");
+    rejectTemporalLike(temporalYearMonthLike);
+    const calendar = ym.info().calendarId;
+    const fields = dateFieldsFromBag(temporalYearMonthLike, calendar, false, true, "yearMonth");
+    const overflow = overflowOption(optionsObject(options));
+    return makeYearMonth(NativeYearMonth.fromFields(calendar, fields, overflow, ym));
+  }
+  add(duration, options = undefined) {
+    const ym = thisYearMonth(this, "add");
+    const dur = toDuration(duration);
+    const overflow = overflowOption(optionsObject(options));
+    return makeYearMonth(ym.add(dur, overflow));
+  }
+  subtract(duration, options = undefined) {
+    const ym = thisYearMonth(this, "subtract");
+    const dur = toDuration(duration);
+    const overflow = overflowOption(optionsObject(options));
+    return makeYearMonth(ym.add(new NativeDuration(dur.fields().map((v) => -v + 0)), overflow));
+  }
+  until(other, options = undefined) {
+    return yearMonthDifference(thisYearMonth(this, "until"), toYearMonth(other), false, options);
+  }
+  since(other, options = undefined) {
+    return yearMonthDifference(thisYearMonth(this, "since"), toYearMonth(other), true, options);
+  }
+  equals(other) {
+    const ym = thisYearMonth(this, "equals");
+    const o = toYearMonth(other);
+    return NativeYearMonth.compare(ym, o) === 0 && ym.info().calendarId === o.info().calendarId;
+  }
+  toPlainDate(item) {
+    const ym = thisYearMonth(this, "toPlainDate");
+    if (typeof item !== "object" || item === null) throw new TypeError("Temporal.PlainYearMonth.prototype.toPlainDate: an object with a day is required");
+    const calendar = ym.info().calendarId;
+    const fields = dateFieldsFromBag(item, calendar, false, false, "day");
+    return makeDate(ym.toDate(fields));
+  }
+  toString(options = undefined) {
+    const ym = thisYearMonth(this, "toString");
+    const opts = optionsObject(options);
+    return ym.text(getOption(opts, "calendarName", ["auto", "always", "never", "critical"], "auto"));
+  }
+  toJSON() {
+    return thisYearMonth(this, "toJSON").text("auto");
+  }
+  toLocaleString(locales = undefined, options = undefined) {
+    const ym = thisYearMonth(this, "toLocaleString");
+    const [y, m, d] = ym.iso();
+    const opts = ObjectCreate(null);
+    Object.assign(opts, options === undefined ? { year: "numeric", month: "numeric" } : options);
+    opts.timeZone = "UTC";
+    const time = new Date(0);
+    time.setUTCFullYear(y, m - 1, d);
+    return new globalThis.Intl.DateTimeFormat(locales, opts).format(time.getTime());
+  }
+  valueOf() {
+    noValueOf("PlainYearMonth");
+  }
+}
+finishClass(PlainYearMonth, "Temporal.PlainYearMonth");
+
+// ---------------------------------------------------------------------------------------------
+// Temporal.PlainMonthDay
+
+const monthDaySlots = new WeakMap();
+
+function isPlainMonthDay(value) {
+  return typeof value === "object" && value !== null && monthDaySlots.has(value);
+}
+
+function thisMonthDay(value, method) {
+  const slot = monthDaySlots.get(value);
+  if (slot === undefined) throw new TypeError(`Temporal.PlainMonthDay.prototype.${method} called on an object that is not a Temporal.PlainMonthDay`);
+  return slot;
+}
+
+function makeMonthDay(nativeValue) {
+  const out = ObjectCreate(PlainMonthDay.prototype);
+  monthDaySlots.set(out, nativeValue);
+  return out;
+}
+
+/** ToTemporalMonthDay. */
+function toMonthDay(item, options) {
+  if (typeof item === "object" && item !== null) {
+    if (isPlainMonthDay(item)) {
+      overflowOption(optionsObject(options));
+      return monthDaySlots.get(item);
+    }
+    const calendar = calendarFromBag(item);
+    const fields = dateFieldsFromBag(item, calendar, false, false, "monthDay");
+    const overflow = overflowOption(optionsObject(options));
+    return NativeMonthDay.fromFields(calendar, fields, overflow, undefined);
+  }
+  if (typeof item !== "string") throw new TypeError("Temporal: a month-day must be a PlainMonthDay, an object or a string");
+  const parsed = NativeMonthDay.parse(item);
+  overflowOption(optionsObject(options));
+  return parsed;
+}
+
+class PlainMonthDay {
+  constructor(isoMonth, isoDay, calendar = "iso8601", referenceISOYear = 1972) {
+    if (new.target === undefined) throw new TypeError("Temporal.PlainMonthDay must be called with new");
+    const m = toIntegerWithTruncation(isoMonth);
+    const d = toIntegerWithTruncation(isoDay);
+    if (typeof calendar !== "string") throw new TypeError("Temporal.PlainMonthDay: the calendar must be a string");
+    const id = canonicalCalendar(calendar);
+    const ref = referenceISOYear === undefined ? 1972 : toIntegerWithTruncation(referenceISOYear);
+    monthDaySlots.set(this, new NativeMonthDay(m, d, id, ref));
+  }
+  static from(item, options = undefined) {
+    return makeMonthDay(toMonthDay(item, options));
+  }
+  get calendarId() { return thisMonthDay(this, "calendarId").info().calendarId; }
+  get monthCode() { return thisMonthDay(this, "monthCode").info().monthCode; }
+  get day() { return thisMonthDay(this, "day").info().day; }
+  with(temporalMonthDayLike, options = undefined) {
+    const md = thisMonthDay(this, "with");
+    if (typeof temporalMonthDayLike !== "object" || temporalMonthDayLike === null) throw new TypeError("Temporal.PlainMonthDay.prototype.with: an object is required");
+    rejectTemporalLike(temporalMonthDayLike);
+    const calendar = md.info().calendarId;
+    const fields = dateFieldsFromBag(temporalMonthDayLike, calendar, false, true, "monthDay");
+    const overflow = overflowOption(optionsObject(options));
+    return makeMonthDay(NativeMonthDay.fromFields(calendar, fields, overflow, md));
+  }
+  equals(other) {
+    const md = thisMonthDay(this, "equals");
+    const o = toMonthDay(other);
+    const a = md.iso();
+    const b = o.iso();
+    return a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && md.info().calendarId === o.info().calendarId;
+  }
+  toPlainDate(item) {
+    const md = thisMonthDay(this, "toPlainDate");
+    if (typeof item !== "object" || item === null) throw new TypeError("Temporal.PlainMonthDay.prototype.toPlainDate: an object with a year is required");
+    const calendar = md.info().calendarId;
+    const fields = dateFieldsFromBag(item, calendar, false, false, "year");
+    return makeDate(md.toDate(fields));
+  }
+  toString(options = undefined) {
+    const md = thisMonthDay(this, "toString");
+    const opts = optionsObject(options);
+    return md.text(getOption(opts, "calendarName", ["auto", "always", "never", "critical"], "auto"));
+  }
+  toJSON() {
+    return thisMonthDay(this, "toJSON").text("auto");
+  }
+  toLocaleString(locales = undefined, options = undefined) {
+    const md = thisMonthDay(this, "toLocaleString");
+    const [y, m, d] = md.iso();
+    const opts = ObjectCreate(null);
+    Object.assign(opts, options === undefined ? { month: "numeric", day: "numeric" } : options);
+    opts.timeZone = "UTC";
+    const time = new Date(0);
+    time.setUTCFullYear(y, m - 1, d);
+    return new globalThis.Intl.DateTimeFormat(locales, opts).format(time.getTime());
+  }
+  valueOf() {
+    noValueOf("PlainMonthDay");
+  }
+}
+finishClass(PlainMonthDay, "Temporal.PlainMonthDay");
+
+// ---------------------------------------------------------------------------------------------
+// Temporal.ZonedDateTime: not yet
 
 function isZonedDateTime() {
   return false;
@@ -1213,6 +1475,8 @@ for (const [name, value] of [
   ["PlainDate", PlainDate],
   ["PlainDateTime", PlainDateTime],
   ["PlainTime", PlainTime],
+  ["PlainYearMonth", PlainYearMonth],
+  ["PlainMonthDay", PlainMonthDay],
 ]) {
   defineProperty(Temporal, name, { value, writable: true, enumerable: false, configurable: true });
 }

@@ -203,6 +203,16 @@ impl TDate {
         Ok(self.inner.to_ixdtf_string(display))
     }
 
+    pub fn to_year_month(&self, ctx: Ctx<'_>) -> Result<super::year_month::TYearMonth> {
+        let inner = self.inner.to_plain_year_month().or_throw(&ctx)?;
+        Ok(super::year_month::TYearMonth { inner })
+    }
+
+    pub fn to_month_day(&self, ctx: Ctx<'_>) -> Result<super::year_month::TMonthDay> {
+        let inner = self.inner.to_plain_month_day().or_throw(&ctx)?;
+        Ok(super::year_month::TMonthDay { inner })
+    }
+
     pub fn to_date_time(&self, ctx: Ctx<'_>, time: Option<Class<'_, TTime>>) -> Result<TDateTime> {
         let time = time.map(|t| t.borrow().inner);
         let inner = self.inner.to_plain_date_time(time).or_throw(&ctx)?;

@@ -10,6 +10,7 @@ mod duration;
 mod instant;
 mod options;
 mod time;
+mod year_month;
 
 use rquickjs::{Class, Ctx, Exception, Function, Object, Result};
 use temporal_rs::error::ErrorKind;
@@ -23,6 +24,8 @@ pub fn natives<'js>(ctx: Ctx<'js>) -> Result<Object<'js>> {
     Class::<date::TDate>::define(&natives)?;
     Class::<date_time::TDateTime>::define(&natives)?;
     Class::<instant::TInstant>::define(&natives)?;
+    Class::<year_month::TYearMonth>::define(&natives)?;
+    Class::<year_month::TMonthDay>::define(&natives)?;
     natives.set("nowNs", Function::new(ctx.clone(), instant::now_ns)?)?;
     Ok(natives)
 }
