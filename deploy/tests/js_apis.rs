@@ -41,6 +41,11 @@ fn intl() {
 }
 
 #[test]
+fn temporal() {
+    run_script("temporal.js");
+}
+
+#[test]
 fn webassembly() {
     run_script("webassembly.js");
 }

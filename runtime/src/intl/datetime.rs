@@ -130,7 +130,17 @@ impl DateTimePattern {
         if millisecond > 999 || offset_seconds.abs() > 18 * 3600 {
             return Err(bad("time out of range"));
         }
-        let iso = Date::try_new_iso(year, month, day).map_err(|_| bad("date out of range"))?;
+        let iso = match Date::try_new_iso(year, month, day) {
+            Ok(iso) => iso,
+            // Beyond ICU4X's ±9999 constructor range (Temporal and Date reach ±275760): by
+            // day number, which it takes much further.
+            Err(_) if (1..=12).contains(&month) && (1..=31).contains(&day) => {
+                let rd =
+                    icu_calendar::types::RataDie::new(days_from_civil(year, month, day) + 719_163);
+                Date::from_rata_die(rd, icu_calendar::Iso)
+            }
+            Err(_) => return Err(bad("date out of range")),
+        };
         let date = iso.to_calendar(self.inner.calendar());
         let time = Time::try_new(hour, minute, second, millisecond * 1_000_000)
             .map_err(|_| bad("time out of range"))?;
@@ -152,4 +162,16 @@ impl DateTimePattern {
             Err(_) => Err(bad("formatting failed")),
         }
     }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date.
+fn days_from_civil(year: i32, month: u8, day: u8) -> i64 {
+    let (month, day) = (i64::from(month), i64::from(day));
+    let year = i64::from(year) - i64::from(month <= 2);
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let month_index = (month + 9) % 12;
+    let day_of_year = (153 * month_index + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
 }

@@ -423,6 +423,8 @@ let wasmNative;
 let websocketNative;
 let intlNatives;
 let temporalNatives;
+/** What Temporal (when loaded) lends Intl: `record(x)`, a Temporal value's kind and fields. */
+const temporalHooks = {};
 // The WebSocket module's `{ bind, transfer }`, set when it loads (see `bindWebSocket`).
 let webSocketBinder;
 function setWebSocketBinder(binder) {
@@ -481,4 +483,4 @@ function unavailableOnEdge(module, name, missing) {
   };
 }
 
-export { eventTargetListeners, kResistStopPropagation, inspectNodeStyle as inspectValue, formatArgsNodeStyle as formatArgs, hashSync, unavailableOnEdge, asyncContext, cjs, processEnv, ticks, workers, clientAddress, cacheStore, knownBodyLength, serializeValue, deserializeValue, globalListenerCount, setProcessErrorHooks, nodeCrypto, nativeCodec, vmRealm, socketConnect, wasmNative, websocketNative, setWebSocketBinder, intlNatives, temporalNatives };
+export { eventTargetListeners, kResistStopPropagation, inspectNodeStyle as inspectValue, formatArgsNodeStyle as formatArgs, hashSync, unavailableOnEdge, asyncContext, cjs, processEnv, ticks, workers, clientAddress, cacheStore, knownBodyLength, serializeValue, deserializeValue, globalListenerCount, setProcessErrorHooks, nodeCrypto, nativeCodec, vmRealm, socketConnect, wasmNative, websocketNative, setWebSocketBinder, intlNatives, temporalNatives, temporalHooks };

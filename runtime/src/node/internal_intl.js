@@ -2,10 +2,7 @@
 // reads options (test262 observes it); the locale data and the algorithms are native, on
 // ICU4X (`src/intl/`). Loaded the first time an app touches `Intl` or `localeCompare`.
 //
-// So far: `getCanonicalLocales`, `supportedValuesOf` (collations), `Collator`, `PluralRules`,
-// `Segmenter`, and `String.prototype.localeCompare`.
-
-import { intlNatives } from "edge:bootstrap";
+import { intlNatives, temporalHooks } from "edge:bootstrap";
 
 const native = intlNatives();
 
@@ -364,6 +361,11 @@ function defineFormatMethods(proto, name, stateOf, convert, partition, range) {
     method(function (start, end) {
       const [a, b] = ends(stateOf(this, "formatRangeToParts"), "formatRangeToParts", start, end);
       const out = [];
+      // Ends that format alike are one date, shared.
+      if (join(a) === join(b)) {
+        for (const p of a) out.push({ ...p, source: "shared" });
+        return out;
+      }
       for (const p of a) out.push({ ...p, source: "startRange" });
       out.push({ type: "literal", value: range.separator(join(a), join(b)), source: "shared" });
       for (const p of b) out.push({ ...p, source: "endRange" });
@@ -1663,13 +1665,18 @@ function createDateTimeFormat(locales, options, required, defaults) {
   state.timeZone = timeZone;
   const fields = Object.create(null);
   let hasExplicit = false;
+  const explicit = [];
   for (const [name, values] of DATE_FIELDS) {
     let value;
     if (name === "fractionalSecondDigits") value = getNumberOption(opts, name, 1, 3, undefined);
     else value = getOption(opts, name, "string", values, undefined);
     fields[name] = value;
-    if (value !== undefined) hasExplicit = true;
+    if (value !== undefined) {
+      hasExplicit = true;
+      explicit[explicit.length] = name;
+    }
   }
+  state.explicit = explicit;
   getOption(opts, "formatMatcher", "string", ["basic", "best fit"], "best fit");
   const dateStyle = getOption(opts, "dateStyle", "string", ["full", "long", "medium", "short"], undefined);
   const timeStyle = getOption(opts, "timeStyle", "string", ["full", "long", "medium", "short"], undefined);
@@ -1792,13 +1799,120 @@ function dateTimeFormatState(value, method) {
 
 /** TimeClip of the argument: now for undefined, a RangeError for an invalid date. */
 function timeValue(date) {
-  const x = date === undefined ? Date.now() : +date;
+  // A Temporal value formats by its own fields (HandleDateTimeValue).
+  const record = typeof date === "object" && date !== null && temporalHooks.record !== undefined ? temporalHooks.record(date) : undefined;
+  if (record !== undefined) return record;
+  // TimeClip's RangeError comes when formatting, after a range's ends are both read.
+  return date === undefined ? Date.now() : +date;
+}
+
+/** TimeClip, or the RangeError. */
+function clipTime(x) {
   if (!Number.isFinite(x) || Math.abs(x) > 8.64e15) throw new RangeError("Invalid time value");
   return Math.trunc(x) + 0;
 }
 
+const TEMPORAL_DATE_FIELDS = ["weekday", "era", "year", "month", "day"];
+const TEMPORAL_TIME_FIELDS = ["dayPeriod", "hour", "minute", "second", "fractionalSecondDigits"];
+/** Per Temporal kind: the fields it can show, and those it shows by default. */
+const TEMPORAL_KINDS = {
+  plainDate: [TEMPORAL_DATE_FIELDS, ["year", "month", "day"]],
+  plainYearMonth: [["era", "year", "month"], ["year", "month"]],
+  plainMonthDay: [["month", "day"], ["month", "day"]],
+  plainTime: [TEMPORAL_TIME_FIELDS, ["hour", "minute", "second"]],
+  plainDateTime: [[...TEMPORAL_DATE_FIELDS, ...TEMPORAL_TIME_FIELDS], ["year", "month", "day", "hour", "minute", "second"]],
+  instant: [[...TEMPORAL_DATE_FIELDS, ...TEMPORAL_TIME_FIELDS, "timeZoneName"], ["year", "month", "day", "hour", "minute", "second"]],
+};
+
+/**
+ * The format a DateTimeFormat uses for one kind of Temporal value: its fields that the kind
+ * has (or the kind's defaults); a TypeError if it asked only for fields the kind lacks.
+ */
+function temporalState(state, record) {
+  const kind = record.kind;
+  if (kind === "zonedDateTime") throw new TypeError("Intl.DateTimeFormat: format a ZonedDateTime with its toLocaleString()");
+  const calendar = record.calendar;
+  if (kind === "plainYearMonth" || kind === "plainMonthDay") {
+    if (calendar !== state.calendar) throw new RangeError(`Intl.DateTimeFormat: a ${calendar} value in a ${state.calendar} format`);
+  } else if (calendar !== "iso8601" && calendar !== state.calendar) {
+    throw new RangeError(`Intl.DateTimeFormat: a ${calendar} value in a ${state.calendar} format`);
+  }
+  state.temporal ??= Object.create(null);
+  let sub = state.temporal[kind];
+  if (sub !== undefined) return sub;
+  const [relevant, defaults] = TEMPORAL_KINDS[kind];
+  const fields = Object.create(null);
+  if (state.dateStyle !== undefined || state.timeStyle !== undefined) {
+    const dateLike = kind !== "plainTime";
+    const timeLike = kind === "plainTime" || kind === "plainDateTime" || kind === "instant";
+    const dateStyle = dateLike ? state.dateStyle : undefined;
+    const timeStyle = timeLike ? state.timeStyle : undefined;
+    if (dateStyle === undefined && timeStyle === undefined) throw new TypeError(`Intl.DateTimeFormat: its style has nothing a ${kind} shows`);
+    const styled = Object.create(null);
+    styleFields(styled, dateStyle, timeStyle);
+    for (const name in styled) if (relevant.indexOf(name) !== -1 && styled[name] !== undefined) fields[name] = styled[name];
+  } else {
+    // The explicit component fields decide; era and timeZoneName come along where they fit.
+    const components = ["weekday", "year", "month", "day", "dayPeriod", "hour", "minute", "second", "fractionalSecondDigits"];
+    let asked = 0;
+    let any = false;
+    for (const name of state.explicit) {
+      if (components.indexOf(name) === -1) continue;
+      asked++;
+      if (relevant.indexOf(name) !== -1) {
+        fields[name] = state.fields[name];
+        any = true;
+      }
+    }
+    if (asked > 0 && !any) throw new TypeError(`Intl.DateTimeFormat: none of its fields is in a ${kind}`);
+    if (asked === 0) for (const name of defaults) fields[name] = "numeric";
+    for (const name of ["era", "timeZoneName"]) {
+      if (state.explicit.indexOf(name) !== -1 && relevant.indexOf(name) !== -1) fields[name] = state.fields[name];
+    }
+  }
+  sub = Object.create(null);
+  for (const key in state) sub[key] = state[key];
+  sub.fields = fields;
+  sub.pattern = undefined;
+  sub.temporal = undefined;
+  if (kind !== "instant") sub.timeZone = "UTC";
+  if (fields.hour !== undefined && sub.hourCycle === undefined) sub.hourCycle = localeHourCycle(state.dataLocale);
+  if (fields.hour === undefined) sub.hourCycle = undefined;
+  state.temporal[kind] = sub;
+  return sub;
+}
+
+/** The proleptic Gregorian fields of `ms` since the epoch (UTC), for any integer `ms`. */
+function civilFields(ms) {
+  const msPerDay = 86400000;
+  let days = Math.floor(ms / msPerDay);
+  let rest = ms - days * msPerDay;
+  const hour = Math.floor(rest / 3600000);
+  rest -= hour * 3600000;
+  const minute = Math.floor(rest / 60000);
+  rest -= minute * 60000;
+  const second = Math.floor(rest / 1000);
+  const millisecond = rest - second * 1000;
+  // Days to a civil date, in 400-year eras that start on March 1st.
+  days += 719468;
+  const era = Math.floor(days / 146097);
+  const dayOfEra = days - era * 146097;
+  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36524) - Math.floor(dayOfEra / 146096)) / 365);
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const monthIndex = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * monthIndex + 2) / 5) + 1;
+  const month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  return [year, month, day, hour, minute, second, millisecond];
+}
+
 /** FormatDateTimePattern as parts. */
-function partitionDateTime(state, x) {
+function partitionDateTime(state, x, clipped = false) {
+  if (typeof x === "object") {
+    const sub = temporalState(state, x);
+    return partitionDateTime(sub, x.ms, true);
+  }
+  if (!clipped) x = clipTime(x);
   if (state.pattern === undefined) {
     let locale = state.dataLocale;
     const keywords = [];
@@ -1809,15 +1923,16 @@ function partitionDateTime(state, x) {
     state.pattern = new native.DateTimePattern(locale, skeletonOf(state));
   }
   const offset = offsetSeconds(state.timeZone, x);
-  const local = new Date(x + offset * 1000);
+  // By arithmetic, not a Date: local time may lie just past Date's range (±8.64e15 ms).
+  const [year, month, day, hour, minute, second, millisecond] = civilFields(x + offset * 1000);
   const raw = state.pattern.format(
-    local.getUTCFullYear(),
-    local.getUTCMonth() + 1,
-    local.getUTCDate(),
-    local.getUTCHours(),
-    local.getUTCMinutes(),
-    local.getUTCSeconds(),
-    local.getUTCMilliseconds(),
+    year,
+    month,
+    day,
+    hour,
+    minute,
+    second,
+    millisecond,
     offset,
     OFFSET_ZONE.test(state.timeZone) ? "" : state.timeZone,
     x,
@@ -1877,7 +1992,10 @@ const DateTimeFormatPrototype = DateTimeFormat.prototype;
 Object.defineProperty(DateTimeFormat, "prototype", { writable: false, enumerable: false, configurable: false });
 supportedLocalesOf(DateTimeFormat);
 defineFormatMethods(DateTimeFormatPrototype, "DateTimeFormat", dateTimeFormatState, timeValue, partitionDateTime, {
-  checkRange() {},
+  checkRange(x, y) {
+    const kind = (v) => (typeof v === "object" ? v.kind : "number");
+    if (kind(x) !== kind(y)) throw new TypeError("Intl.DateTimeFormat: a range's ends must be of one kind");
+  },
   same: (a) => a,
   separator: () => " – ",
 });
@@ -1888,14 +2006,14 @@ defineMethod(
     const s = dateTimeFormatState(this, "resolvedOptions");
     const out = { locale: s.locale, calendar: s.calendar, numberingSystem: s.numberingSystem, timeZone: s.timeZone };
     if (s.hourCycle !== undefined) {
-      out.hourCycle = s.hourCycle;
-      out.hour12 = s.hourCycle === "h11" || s.hourCycle === "h12";
+      createData(out, "hourCycle", s.hourCycle);
+      createData(out, "hour12", s.hourCycle === "h11" || s.hourCycle === "h12");
     }
     if (s.dateStyle === undefined && s.timeStyle === undefined) {
-      for (const [name] of DATE_FIELDS) if (s.fields[name] !== undefined) out[name] = s.fields[name];
+      for (const [name] of DATE_FIELDS) if (s.fields[name] !== undefined) createData(out, name, s.fields[name]);
     }
-    if (s.dateStyle !== undefined) out.dateStyle = s.dateStyle;
-    if (s.timeStyle !== undefined) out.timeStyle = s.timeStyle;
+    if (s.dateStyle !== undefined) createData(out, "dateStyle", s.dateStyle);
+    if (s.timeStyle !== undefined) createData(out, "timeStyle", s.timeStyle);
     return out;
   }),
   0,

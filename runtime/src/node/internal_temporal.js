@@ -3,7 +3,7 @@
 // calendar and time arithmetic is native (`runtime/src/temporal/`, on temporal_rs): each
 // object keeps its native value in a private field. Loaded the first time an app touches
 // `Temporal`.
-import { temporalNatives } from "edge:bootstrap";
+import { temporalNatives, temporalHooks } from "edge:bootstrap";
 
 const native = temporalNatives();
 const NativeDuration = native.Duration;
@@ -190,6 +190,7 @@ function calendarOf(value) {
   if (isPlainDateTime(value)) return dateTimeSlot(value).date().info().calendarId;
   if (isPlainYearMonth(value)) return yearMonthSlots.get(value).info().calendarId;
   if (isPlainMonthDay(value)) return monthDaySlots.get(value).info().calendarId;
+  if (isZonedDateTime(value)) return zonedSlot(value).date().info().calendarId;
   return undefined;
 }
 
@@ -235,14 +236,17 @@ function relativeToOption(options) {
   if (typeof value === "object" && value !== null) {
     if (isPlainDate(value)) return dateSlot(value);
     if (isPlainDateTime(value)) return dateTimeSlot(value).date();
-    if (isZonedDateTime(value)) throw new RangeError("Temporal: relativeTo a ZonedDateTime is not supported yet");
+    if (isZonedDateTime(value)) return zonedSlot(value);
     const calendar = calendarFromBag(value);
-    const fields = dateFieldsFromBag(value, calendar, true);
-    if (fields.timeZone !== undefined) throw new RangeError("Temporal: relativeTo with a time zone is not supported yet");
+    const fields = zonedFieldsFromBag(value, calendar, false);
+    if (fields.timeZone !== undefined) {
+      return NativeZoned.fromFields(calendar, fields, fields.time, fields.offset, fields.timeZone, "constrain", "compatible", "reject", undefined);
+    }
     return NativeDate.fromFields(calendar, fields, "constrain", undefined);
   }
   if (typeof value !== "string") throw new TypeError("Temporal: relativeTo must be an object or a string");
-  if (/\[(?!u-ca=|!u-ca=)[^\]]*\]/.test(value)) throw new RangeError("Temporal: relativeTo with a time zone is not supported yet");
+  // A time zone annotation makes it a ZonedDateTime; else a date.
+  if (/\[!?(?!u-ca=)[^=\]]*\]/.test(value)) return NativeZoned.parse(value, "compatible", "reject");
   return NativeDateTime.parse(value).date();
 }
 
@@ -436,7 +440,10 @@ function toTime(item, options) {
       overflowOption(optionsObject(options));
       return dateTimeSlot(item).time();
     }
-    if (isZonedDateTime(item)) throw new RangeError("Temporal: ZonedDateTime is not supported yet");
+    if (isZonedDateTime(item)) {
+      overflowOption(optionsObject(options));
+      return zonedSlot(item).time();
+    }
     const fields = timeRecord(item, false);
     const overflow = overflowOption(optionsObject(options));
     return NativeTime.fromFields(fields, overflow, undefined);
@@ -520,13 +527,10 @@ class PlainTime {
     return thisTime(this, "toJSON").text(undefined, undefined, undefined);
   }
   toLocaleString(locales = undefined, options = undefined) {
-    const t = thisTime(this, "toLocaleString");
-    const [h, mi, s, ms] = t.fields();
-    const opts = ObjectCreate(null);
-    Object.assign(opts, options === undefined ? { hour: "numeric", minute: "numeric", second: "numeric" } : options);
-    opts.timeZone = "UTC";
-    return new globalThis.Intl.DateTimeFormat(locales, opts).format(Date.UTC(1970, 0, 1, h, mi, s, ms));
+    thisTime(this, "toLocaleString");
+    return new globalThis.Intl.DateTimeFormat(locales, options).format(this);
   }
+
   valueOf() {
     noValueOf("PlainTime");
   }
@@ -702,7 +706,10 @@ function toDate(item, options) {
       overflowOption(optionsObject(options));
       return dateTimeSlot(item).date();
     }
-    if (isZonedDateTime(item)) throw new RangeError("Temporal: ZonedDateTime is not supported yet");
+    if (isZonedDateTime(item)) {
+      overflowOption(optionsObject(options));
+      return zonedSlot(item).date();
+    }
     const calendar = calendarFromBag(item);
     const fields = dateFieldsFromBag(item, calendar, false);
     const overflow = overflowOption(optionsObject(options));
@@ -809,6 +816,23 @@ class PlainDate {
     const d = thisDate(this, "toPlainDateTime");
     return makeDateTime(d.toDateTime(toTimeOrUndefined(temporalTime)));
   }
+  toZonedDateTime(item) {
+    const d = thisDate(this, "toZonedDateTime");
+    let zone;
+    let time;
+    if (typeof item === "object" && item !== null && !isZonedDateTime(item)) {
+      const zoneLike = item.timeZone;
+      if (zoneLike === undefined) {
+        zone = toTimeZone(item);
+      } else {
+        zone = toTimeZone(zoneLike);
+        time = item.plainTime;
+      }
+    } else {
+      zone = toTimeZone(item);
+    }
+    return makeZoned(native.dateInZone(d, zone, toTimeOrUndefined(time)));
+  }
   toPlainYearMonth() {
     return makeYearMonth(thisDate(this, "toPlainYearMonth").toYearMonth());
   }
@@ -825,15 +849,10 @@ class PlainDate {
     return thisDate(this, "toJSON").text("auto");
   }
   toLocaleString(locales = undefined, options = undefined) {
-    const d = thisDate(this, "toLocaleString");
-    const [y, m, day] = d.iso();
-    const opts = ObjectCreate(null);
-    Object.assign(opts, options === undefined ? { year: "numeric", month: "numeric", day: "numeric" } : options);
-    opts.timeZone = "UTC";
-    const time = new Date(0);
-    time.setUTCFullYear(y, m - 1, day);
-    return new globalThis.Intl.DateTimeFormat(locales, opts).format(time.getTime());
+    thisDate(this, "toLocaleString");
+    return new globalThis.Intl.DateTimeFormat(locales, options).format(this);
   }
+
   valueOf() {
     noValueOf("PlainDate");
   }
@@ -891,7 +910,10 @@ function toDateTime(item, options) {
       overflowOption(optionsObject(options));
       return dateSlot(item).toDateTime(undefined);
     }
-    if (isZonedDateTime(item)) throw new RangeError("Temporal: ZonedDateTime is not supported yet");
+    if (isZonedDateTime(item)) {
+      overflowOption(optionsObject(options));
+      return zonedSlot(item).dateTime();
+    }
     const calendar = calendarFromBag(item);
     const fields = dateFieldsFromBag(item, calendar, true);
     const overflow = overflowOption(optionsObject(options));
@@ -1016,6 +1038,12 @@ class PlainDateTime {
     const o = toDateTime(other);
     return NativeDateTime.compare(dt, o) === 0 && dt.date().info().calendarId === o.date().info().calendarId;
   }
+  toZonedDateTime(temporalTimeZoneLike, options = undefined) {
+    const dt = thisDateTime(this, "toZonedDateTime");
+    const zone = toTimeZone(temporalTimeZoneLike);
+    const disambiguation = disambiguationOption(optionsObject(options));
+    return makeZoned(native.dateTimeInZone(dt, zone, disambiguation));
+  }
   toPlainDate() {
     return makeDate(thisDateTime(this, "toPlainDate").date());
   }
@@ -1033,16 +1061,10 @@ class PlainDateTime {
     return thisDateTime(this, "toJSON").text(undefined, undefined, undefined, "auto");
   }
   toLocaleString(locales = undefined, options = undefined) {
-    const dt = thisDateTime(this, "toLocaleString");
-    const [y, m, d, h, mi, s, ms] = dt.iso();
-    const opts = ObjectCreate(null);
-    Object.assign(opts, options === undefined ? { year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric" } : options);
-    opts.timeZone = "UTC";
-    const time = new Date(0);
-    time.setUTCFullYear(y, m - 1, d);
-    time.setUTCHours(h, mi, s, ms);
-    return new globalThis.Intl.DateTimeFormat(locales, opts).format(time.getTime());
+    thisDateTime(this, "toLocaleString");
+    return new globalThis.Intl.DateTimeFormat(locales, options).format(this);
   }
+
   valueOf() {
     noValueOf("PlainDateTime");
   }
@@ -1074,7 +1096,7 @@ function makeInstant(nativeValue) {
 function toInstant(item) {
   if (typeof item === "object" && item !== null) {
     if (isInstant(item)) return instantSlots.get(item);
-    if (isZonedDateTime(item)) throw new RangeError("Temporal: ZonedDateTime is not supported yet");
+    if (isZonedDateTime(item)) return zonedSlot(item).instant();
     item = toPrimitiveString(item);
   }
   if (typeof item !== "string") throw new TypeError("Temporal: an instant must be an Instant or a string");
@@ -1147,18 +1169,19 @@ class Instant {
     const opts = optionsObject(options);
     const o = toStringOptions(opts);
     const zone = opts.timeZone;
-    return i.text(zone === undefined ? undefined : timeZoneIdentifier(zone), o.digits, o.smallest, o.mode);
+    return i.text(zone === undefined ? undefined : toTimeZone(zone), o.digits, o.smallest, o.mode);
   }
   toJSON() {
     return thisInstant(this, "toJSON").text(undefined, undefined, undefined, undefined);
   }
   toLocaleString(locales = undefined, options = undefined) {
-    const ms = this.epochMilliseconds;
-    return new globalThis.Intl.DateTimeFormat(locales, options).format(ms);
+    thisInstant(this, "toLocaleString");
+    return new globalThis.Intl.DateTimeFormat(locales, options).format(this);
   }
-  toZonedDateTimeISO() {
-    thisInstant(this, "toZonedDateTimeISO");
-    throw new TypeError("Temporal.ZonedDateTime is not supported yet");
+
+  toZonedDateTimeISO(timeZone) {
+    const i = thisInstant(this, "toZonedDateTimeISO");
+    return makeZoned(native.instantInZone(i, toTimeZone(timeZone), "iso8601"));
   }
   valueOf() {
     noValueOf("Instant");
@@ -1311,15 +1334,10 @@ class PlainYearMonth {
     return thisYearMonth(this, "toJSON").text("auto");
   }
   toLocaleString(locales = undefined, options = undefined) {
-    const ym = thisYearMonth(this, "toLocaleString");
-    const [y, m, d] = ym.iso();
-    const opts = ObjectCreate(null);
-    Object.assign(opts, options === undefined ? { year: "numeric", month: "numeric" } : options);
-    opts.timeZone = "UTC";
-    const time = new Date(0);
-    time.setUTCFullYear(y, m - 1, d);
-    return new globalThis.Intl.DateTimeFormat(locales, opts).format(time.getTime());
+    thisYearMonth(this, "toLocaleString");
+    return new globalThis.Intl.DateTimeFormat(locales, options).format(this);
   }
+
   valueOf() {
     noValueOf("PlainYearMonth");
   }
@@ -1413,15 +1431,10 @@ class PlainMonthDay {
     return thisMonthDay(this, "toJSON").text("auto");
   }
   toLocaleString(locales = undefined, options = undefined) {
-    const md = thisMonthDay(this, "toLocaleString");
-    const [y, m, d] = md.iso();
-    const opts = ObjectCreate(null);
-    Object.assign(opts, options === undefined ? { month: "numeric", day: "numeric" } : options);
-    opts.timeZone = "UTC";
-    const time = new Date(0);
-    time.setUTCFullYear(y, m - 1, d);
-    return new globalThis.Intl.DateTimeFormat(locales, opts).format(time.getTime());
+    thisMonthDay(this, "toLocaleString");
+    return new globalThis.Intl.DateTimeFormat(locales, options).format(this);
   }
+
   valueOf() {
     noValueOf("PlainMonthDay");
   }
@@ -1429,11 +1442,272 @@ class PlainMonthDay {
 finishClass(PlainMonthDay, "Temporal.PlainMonthDay");
 
 // ---------------------------------------------------------------------------------------------
-// Temporal.ZonedDateTime: not yet
+// Temporal.ZonedDateTime
 
-function isZonedDateTime() {
-  return false;
+const NativeZoned = native.ZonedDateTime;
+const zonedSlots = new WeakMap();
+
+function isZonedDateTime(value) {
+  return typeof value === "object" && value !== null && zonedSlots.has(value);
 }
+
+function zonedSlot(value) {
+  return zonedSlots.get(value);
+}
+
+function thisZoned(value, method) {
+  const slot = zonedSlots.get(value);
+  if (slot === undefined) throw new TypeError(`Temporal.ZonedDateTime.prototype.${method} called on an object that is not a Temporal.ZonedDateTime`);
+  return slot;
+}
+
+function makeZoned(nativeValue) {
+  const out = ObjectCreate(ZonedDateTime.prototype);
+  zonedSlots.set(out, nativeValue);
+  return out;
+}
+
+/** ToTemporalTimeZoneIdentifier: a ZonedDateTime's zone, an identifier, or an ISO string's. */
+function toTimeZone(value) {
+  if (isZonedDateTime(value)) return zonedSlot(value).zone();
+  if (typeof value !== "string") throw new TypeError("Temporal: a time zone must be a string");
+  return native.zoneId(value, false);
+}
+
+function disambiguationOption(options) {
+  return getOption(options, "disambiguation", ["compatible", "earlier", "later", "reject"], "compatible");
+}
+
+function offsetOption(options, fallback) {
+  return getOption(options, "offset", ["prefer", "use", "ignore", "reject"], fallback);
+}
+
+/** The zoned fields of a property bag (PrepareCalendarFields with time, offset, timeZone). */
+function zonedFieldsFromBag(item, calendar, partial) {
+  const fields = dateFieldsFromBag(item, calendar, true, partial);
+  if (fields.timeZone !== undefined) fields.timeZone = toTimeZone(fields.timeZone);
+  return fields;
+}
+
+/** ToTemporalZonedDateTime. */
+function toZoned(item, options) {
+  if (typeof item === "object" && item !== null) {
+    if (isZonedDateTime(item)) {
+      const opts = optionsObject(options);
+      disambiguationOption(opts);
+      offsetOption(opts, "reject");
+      overflowOption(opts);
+      return zonedSlot(item);
+    }
+    const calendar = calendarFromBag(item);
+    const fields = zonedFieldsFromBag(item, calendar, false);
+    if (fields.timeZone === undefined) throw new TypeError("Temporal: timeZone is required");
+    const opts = optionsObject(options);
+    const disambiguation = disambiguationOption(opts);
+    const offset = offsetOption(opts, "reject");
+    const overflow = overflowOption(opts);
+    return NativeZoned.fromFields(calendar, fields, fields.time, fields.offset, fields.timeZone, overflow, disambiguation, offset, undefined);
+  }
+  if (typeof item !== "string") throw new TypeError("Temporal: a zoned date-time must be a ZonedDateTime, an object or a string");
+  // The string's syntax is checked before the options are read.
+  let parsed;
+  try {
+    parsed = NativeZoned.parse(item, "compatible", "use");
+  } catch (e) {
+    if (!(e instanceof RangeError) || !/offset/i.test(e.message)) throw e;
+  }
+  const opts = optionsObject(options);
+  const disambiguation = disambiguationOption(opts);
+  const offset = offsetOption(opts, "reject");
+  overflowOption(opts);
+  if (parsed !== undefined && disambiguation === "compatible" && offset === "use") return parsed;
+  return NativeZoned.parse(item, disambiguation, offset);
+}
+
+const zonedInfos = new WeakMap();
+function zonedInfo(value, method) {
+  const slot = thisZoned(value, method);
+  let info = zonedInfos.get(slot);
+  if (info === undefined) {
+    const dt = slot.dateTime();
+    info = dt.date().info();
+    const iso = dt.iso();
+    info.hour = iso[3];
+    info.minute = iso[4];
+    info.second = iso[5];
+    info.millisecond = iso[6];
+    info.microsecond = iso[7];
+    info.nanosecond = iso[8];
+    zonedInfos.set(slot, info);
+  }
+  return info;
+}
+
+class ZonedDateTime {
+  constructor(epochNanoseconds, timeZone, calendar = "iso8601") {
+    if (new.target === undefined) throw new TypeError("Temporal.ZonedDateTime must be called with new");
+    const ns = BigInt(epochNanoseconds);
+    if (typeof timeZone !== "string") throw new TypeError("Temporal.ZonedDateTime: the time zone must be a string");
+    const zone = native.zoneId(timeZone, true);
+    if (typeof calendar !== "string") throw new TypeError("Temporal.ZonedDateTime: the calendar must be a string");
+    const id = canonicalCalendar(calendar);
+    zonedSlots.set(this, new NativeZoned(`${ns}`, zone, id));
+  }
+  static from(item, options = undefined) {
+    return makeZoned(toZoned(item, options));
+  }
+  static compare(one, two) {
+    const a = BigInt(toZoned(one).ns());
+    const b = BigInt(toZoned(two).ns());
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
+  get calendarId() { return zonedInfo(this, "calendarId").calendarId; }
+  get timeZoneId() { return thisZoned(this, "timeZoneId").zone(); }
+  get era() { return zonedInfo(this, "era").era ?? undefined; }
+  get eraYear() { return zonedInfo(this, "eraYear").eraYear ?? undefined; }
+  get year() { return zonedInfo(this, "year").year; }
+  get month() { return zonedInfo(this, "month").month; }
+  get monthCode() { return zonedInfo(this, "monthCode").monthCode; }
+  get day() { return zonedInfo(this, "day").day; }
+  get hour() { return zonedInfo(this, "hour").hour; }
+  get minute() { return zonedInfo(this, "minute").minute; }
+  get second() { return zonedInfo(this, "second").second; }
+  get millisecond() { return zonedInfo(this, "millisecond").millisecond; }
+  get microsecond() { return zonedInfo(this, "microsecond").microsecond; }
+  get nanosecond() { return zonedInfo(this, "nanosecond").nanosecond; }
+  get epochMilliseconds() {
+    const ns = BigInt(thisZoned(this, "epochMilliseconds").ns());
+    return Number(ns / 1000000n - (ns % 1000000n < 0n ? 1n : 0n));
+  }
+  get epochNanoseconds() { return BigInt(thisZoned(this, "epochNanoseconds").ns()); }
+  get dayOfWeek() { return zonedInfo(this, "dayOfWeek").dayOfWeek; }
+  get dayOfYear() { return zonedInfo(this, "dayOfYear").dayOfYear; }
+  get weekOfYear() { return zonedInfo(this, "weekOfYear").weekOfYear ?? undefined; }
+  get yearOfWeek() { return zonedInfo(this, "yearOfWeek").yearOfWeek ?? undefined; }
+  get hoursInDay() { return thisZoned(this, "hoursInDay").hoursInDay(); }
+  get daysInWeek() { return zonedInfo(this, "daysInWeek").daysInWeek; }
+  get daysInMonth() { return zonedInfo(this, "daysInMonth").daysInMonth; }
+  get daysInYear() { return zonedInfo(this, "daysInYear").daysInYear; }
+  get monthsInYear() { return zonedInfo(this, "monthsInYear").monthsInYear; }
+  get inLeapYear() { return zonedInfo(this, "inLeapYear").inLeapYear; }
+  get offsetNanoseconds() { return thisZoned(this, "offsetNanoseconds").offsetNanoseconds(); }
+  get offset() { return thisZoned(this, "offset").offset(); }
+  with(temporalZonedDateTimeLike, options = undefined) {
+    const z = thisZoned(this, "with");
+    if (typeof temporalZonedDateTimeLike !== "object" || temporalZonedDateTimeLike === null) throw new TypeError("Temporal.ZonedDateTime.prototype.with: an object is required");
+    rejectTemporalLike(temporalZonedDateTimeLike);
+    const calendar = z.date().info().calendarId;
+    const fields = dateFieldsFromBag(temporalZonedDateTimeLike, calendar, true, true);
+    const opts = optionsObject(options);
+    const disambiguation = disambiguationOption(opts);
+    const offset = offsetOption(opts, "prefer");
+    const overflow = overflowOption(opts);
+    return makeZoned(NativeZoned.fromFields(calendar, fields, fields.time, fields.offset, undefined, overflow, disambiguation, offset, z));
+  }
+  withPlainTime(plainTimeLike = undefined) {
+    const z = thisZoned(this, "withPlainTime");
+    return makeZoned(z.withTime(toTimeOrUndefined(plainTimeLike)));
+  }
+  withTimeZone(timeZoneLike) {
+    const z = thisZoned(this, "withTimeZone");
+    return makeZoned(z.withZone(toTimeZone(timeZoneLike)));
+  }
+  withCalendar(calendar) {
+    const z = thisZoned(this, "withCalendar");
+    if (calendar === undefined) throw new TypeError("Temporal.ZonedDateTime.prototype.withCalendar: a calendar is required");
+    return makeZoned(z.withCalendar(calendarIdentifier(calendar)));
+  }
+  add(duration, options = undefined) {
+    const z = thisZoned(this, "add");
+    const dur = toDuration(duration);
+    const overflow = overflowOption(optionsObject(options));
+    return makeZoned(z.add(dur, overflow));
+  }
+  subtract(duration, options = undefined) {
+    const z = thisZoned(this, "subtract");
+    const dur = toDuration(duration);
+    const overflow = overflowOption(optionsObject(options));
+    return makeZoned(z.add(new NativeDuration(dur.fields().map((v) => -v + 0)), overflow));
+  }
+  until(other, options = undefined) {
+    const z = thisZoned(this, "until");
+    const o = toZoned(other);
+    sameCalendar(z.date(), o.date());
+    return difference(z, o, false, options, "datetime", "hour", "nanosecond");
+  }
+  since(other, options = undefined) {
+    const z = thisZoned(this, "since");
+    const o = toZoned(other);
+    sameCalendar(z.date(), o.date());
+    return difference(z, o, true, options, "datetime", "hour", "nanosecond");
+  }
+  round(roundTo) {
+    const z = thisZoned(this, "round");
+    const o = roundOptions(roundTo, true);
+    return makeZoned(z.round(o.smallest, o.mode, o.increment));
+  }
+  equals(other) {
+    const z = thisZoned(this, "equals");
+    return z.equals(toZoned(other));
+  }
+  toString(options = undefined) {
+    const z = thisZoned(this, "toString");
+    const opts = optionsObject(options);
+    const calendarName = getOption(opts, "calendarName", ["auto", "always", "never", "critical"], "auto");
+    const digits = fractionalSecondDigitsOption(opts);
+    const offset = getOption(opts, "offset", ["auto", "never"], "auto");
+    const mode = roundingModeOption(opts, "trunc");
+    const smallest = unitOption(opts, "smallestUnit", "time", undefined);
+    if (smallest === "hour") throw new RangeError("Temporal: smallestUnit cannot be hour here");
+    const zoneName = getOption(opts, "timeZoneName", ["auto", "never", "critical"], "auto");
+    return z.text(digits, smallest, mode, calendarName, offset, zoneName);
+  }
+  toJSON() {
+    return thisZoned(this, "toJSON").text(undefined, undefined, undefined, "auto", "auto", "auto");
+  }
+  toLocaleString(locales = undefined, options = undefined) {
+    const z = thisZoned(this, "toLocaleString");
+    const opts = ObjectCreate(null);
+    if (options !== undefined) Object.assign(opts, options);
+    if (opts.timeZone !== undefined) throw new TypeError("Temporal.ZonedDateTime.prototype.toLocaleString: the time zone is the object's own");
+    opts.timeZone = z.zone();
+    if (options === undefined) Object.assign(opts, { year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric", timeZoneName: "short" });
+    return new globalThis.Intl.DateTimeFormat(locales, opts).format(this.epochMilliseconds);
+  }
+  valueOf() {
+    noValueOf("ZonedDateTime");
+  }
+  startOfDay() {
+    return makeZoned(thisZoned(this, "startOfDay").startOfDay());
+  }
+  getTimeZoneTransition(directionParam) {
+    const z = thisZoned(this, "getTimeZoneTransition");
+    if (directionParam === undefined) throw new TypeError("Temporal.ZonedDateTime.prototype.getTimeZoneTransition: a direction is required");
+    let opts;
+    if (typeof directionParam === "string") {
+      opts = ObjectCreate(null);
+      opts.direction = directionParam;
+    } else {
+      opts = optionsObject(directionParam);
+    }
+    const direction = getOption(opts, "direction", ["next", "previous"], REQUIRED);
+    const found = z.transition(direction === "next");
+    return found === undefined || found === null ? null : makeZoned(found);
+  }
+  toInstant() {
+    return makeInstant(thisZoned(this, "toInstant").instant());
+  }
+  toPlainDate() {
+    return makeDate(thisZoned(this, "toPlainDate").date());
+  }
+  toPlainTime() {
+    return makeTime(thisZoned(this, "toPlainTime").time());
+  }
+  toPlainDateTime() {
+    return makeDateTime(thisZoned(this, "toPlainDateTime").dateTime());
+  }
+}
+finishClass(ZonedDateTime, "Temporal.ZonedDateTime");
 
 // ---------------------------------------------------------------------------------------------
 // Temporal.Now
@@ -1443,7 +1717,7 @@ function systemTimeZone() {
 }
 
 function nowDateTime(timeZone) {
-  const zone = timeZone === undefined ? systemTimeZone() : timeZoneIdentifier(timeZone);
+  const zone = timeZone === undefined ? systemTimeZone() : toTimeZone(timeZone);
   const instant = new NativeInstant(native.nowNs());
   // The wall-clock time in the zone: the instant's ISO text there, read back as a date-time.
   const text = instant.text(zone, undefined, undefined, undefined);
@@ -1457,6 +1731,7 @@ for (const [name, fn, length] of [
   ["plainDateTimeISO", (timeZone = undefined) => makeDateTime(nowDateTime(timeZone)), 0],
   ["plainDateISO", (timeZone = undefined) => makeDate(nowDateTime(timeZone).date()), 0],
   ["plainTimeISO", (timeZone = undefined) => makeTime(nowDateTime(timeZone).time()), 0],
+  ["zonedDateTimeISO", (timeZone = undefined) => makeZoned(native.instantInZone(new NativeInstant(native.nowNs()), timeZone === undefined ? systemTimeZone() : toTimeZone(timeZone), "iso8601")), 0],
 ]) {
   const method = { [name](...args) { return fn(...args); } }[name];
   defineProperty(method, "length", { value: length, configurable: true });
@@ -1477,10 +1752,53 @@ for (const [name, value] of [
   ["PlainTime", PlainTime],
   ["PlainYearMonth", PlainYearMonth],
   ["PlainMonthDay", PlainMonthDay],
+  ["ZonedDateTime", ZonedDateTime],
 ]) {
   defineProperty(Temporal, name, { value, writable: true, enumerable: false, configurable: true });
 }
 defineTag(Temporal, "Temporal");
+
+/** Milliseconds since the epoch of ISO fields read as UTC (years 0-99 included). */
+function utcMs(y, m, d, h = 0, mi = 0, sec = 0, ms = 0) {
+  const t = new Date(0);
+  t.setUTCFullYear(y, m - 1, d);
+  t.setUTCHours(h, mi, sec, ms);
+  return t.getTime();
+}
+
+/** For Intl.DateTimeFormat: a Temporal value's kind, calendar and time as epoch ms. */
+temporalHooks.record = (x) => {
+  if (isPlainDate(x)) {
+    const d = dateSlot(x);
+    const [y, m, day] = d.iso();
+    return { kind: "plainDate", calendar: d.info().calendarId, ms: utcMs(y, m, day, 12) };
+  }
+  if (isPlainDateTime(x)) {
+    const dt = dateTimeSlot(x);
+    const [y, m, d, h, mi, s, ms] = dt.iso();
+    return { kind: "plainDateTime", calendar: dt.date().info().calendarId, ms: utcMs(y, m, d, h, mi, s, ms) };
+  }
+  if (isPlainTime(x)) {
+    const [h, mi, s, ms] = timeSlot(x).fields();
+    return { kind: "plainTime", calendar: "iso8601", ms: utcMs(1970, 1, 1, h, mi, s, ms) };
+  }
+  if (isPlainYearMonth(x)) {
+    const ym = yearMonthSlots.get(x);
+    const [y, m, d] = ym.iso();
+    return { kind: "plainYearMonth", calendar: ym.info().calendarId, ms: utcMs(y, m, d, 12) };
+  }
+  if (isPlainMonthDay(x)) {
+    const md = monthDaySlots.get(x);
+    const [y, m, d] = md.iso();
+    return { kind: "plainMonthDay", calendar: md.info().calendarId, ms: utcMs(y, m, d, 12) };
+  }
+  if (isInstant(x)) {
+    const ns = BigInt(instantSlots.get(x).ns());
+    return { kind: "instant", calendar: "iso8601", ms: Number(ns / 1000000n - (ns % 1000000n < 0n ? 1n : 0n)) };
+  }
+  if (isZonedDateTime(x)) return { kind: "zonedDateTime", calendar: "iso8601", ms: 0 };
+  return undefined;
+};
 
 /** `Date.prototype.toTemporalInstant`. */
 function dateToInstant(ms) {

@@ -34,6 +34,10 @@ fn whole<T: TryFrom<i128>>(ctx: &Ctx<'_>, v: f64) -> Result<T> {
 
 /// The date a duration is relative to (`relativeTo`), if any.
 pub(crate) fn relative_to(value: &Value<'_>) -> Option<RelativeTo> {
+    if let Ok(zoned) = Class::<super::zoned::TZoned>::from_value(value) {
+        let inner = zoned.borrow().inner.clone();
+        return Some(RelativeTo::ZonedDateTime(inner));
+    }
     let date = Class::<TDate>::from_value(value).ok()?;
     let inner = date.borrow().inner.clone();
     Some(RelativeTo::PlainDate(inner))

@@ -11,6 +11,7 @@ mod instant;
 mod options;
 mod time;
 mod year_month;
+mod zoned;
 
 use rquickjs::{Class, Ctx, Exception, Function, Object, Result};
 use temporal_rs::error::ErrorKind;
@@ -26,7 +27,25 @@ pub fn natives<'js>(ctx: Ctx<'js>) -> Result<Object<'js>> {
     Class::<instant::TInstant>::define(&natives)?;
     Class::<year_month::TYearMonth>::define(&natives)?;
     Class::<year_month::TMonthDay>::define(&natives)?;
+    Class::<zoned::TZoned>::define(&natives)?;
     natives.set("nowNs", Function::new(ctx.clone(), instant::now_ns)?)?;
+    natives.set("zoneId", Function::new(ctx.clone(), zoned::zone_id)?)?;
+    natives.set(
+        "zonesEqual",
+        Function::new(ctx.clone(), zoned::zones_equal)?,
+    )?;
+    natives.set(
+        "dateInZone",
+        Function::new(ctx.clone(), zoned::date_in_zone)?,
+    )?;
+    natives.set(
+        "dateTimeInZone",
+        Function::new(ctx.clone(), zoned::date_time_in_zone)?,
+    )?;
+    natives.set(
+        "instantInZone",
+        Function::new(ctx.clone(), zoned::instant_in_zone)?,
+    )?;
     Ok(natives)
 }
 
