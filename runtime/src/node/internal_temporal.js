@@ -13,6 +13,13 @@ const NativeDateTime = native.PlainDateTime;
 const NativeInstant = native.Instant;
 
 const ObjectCreate = Object.create;
+const BigIntValue = BigInt;
+
+/** ToBigInt: a Number is a TypeError (not converted), as in the specification. */
+function toBigInt(value) {
+  if (typeof value === "number") throw new TypeError("Temporal: epoch nanoseconds must be a BigInt");
+  return BigIntValue(value);
+}
 const defineProperty = Object.defineProperty;
 
 // ---------------------------------------------------------------------------------------------
@@ -539,7 +546,7 @@ finishClass(PlainTime, "Temporal.PlainTime");
 
 /** A property bag that is itself a Temporal object, or has `calendar`/`timeZone`, is refused. */
 function rejectTemporalLike(item) {
-  if (isPlainDate(item) || isPlainDateTime(item) || isPlainTime(item) || isZonedDateTime(item)) {
+  if (isPlainDate(item) || isPlainDateTime(item) || isPlainTime(item) || isZonedDateTime(item) || isPlainYearMonth(item) || isPlainMonthDay(item)) {
     throw new TypeError("Temporal: with() takes a property bag, not a Temporal object");
   }
   if (item.calendar !== undefined) throw new TypeError("Temporal: with() cannot change the calendar");
@@ -598,6 +605,8 @@ function makeDate(nativeValue) {
 
 /** GetTemporalCalendarIdentifierWithISODefault of a property bag. */
 function calendarFromBag(item) {
+  const own = calendarOf(item);
+  if (own !== undefined) return own;
   const value = item.calendar;
   if (value === undefined) return "iso8601";
   return calendarIdentifier(value);
@@ -618,7 +627,8 @@ function dateFieldsFromBag(item, calendar, time, partial = false, kind = "date")
   const names = { date: ["day", "month", "monthCode", "year"], monthDay: ["day", "month", "monthCode", "year"], yearMonth: ["month", "monthCode", "year"], day: ["day"], year: ["year"] }[kind];
   if (hasEras(calendar) && kind !== "day") names.push("era", "eraYear");
   names.sort();
-  if (time) names.push(...TIME_FIELDS, "offset", "timeZone");
+  if (time) names.push(...TIME_FIELDS);
+  if (time === "zoned") names.push("offset", "timeZone");
   names.sort();
   const out = ObjectCreate(null);
   const timeValues = ObjectCreate(null);
@@ -1111,7 +1121,7 @@ function instantDifference(a, b, since, options) {
 class Instant {
   constructor(epochNanoseconds) {
     if (new.target === undefined) throw new TypeError("Temporal.Instant must be called with new");
-    const ns = BigInt(epochNanoseconds);
+    const ns = toBigInt(epochNanoseconds);
     instantSlots.set(this, new NativeInstant(`${ns}`));
   }
   static from(item) {
@@ -1120,25 +1130,25 @@ class Instant {
   static fromEpochMilliseconds(epochMilliseconds) {
     const ms = +epochMilliseconds;
     if (!Number.isInteger(ms)) throw new RangeError("Temporal.Instant.fromEpochMilliseconds: an integer is required");
-    return makeInstant(new NativeInstant(`${BigInt(ms) * 1000000n}`));
+    return makeInstant(new NativeInstant(`${BigIntValue(ms) * 1000000n}`));
   }
   static fromEpochNanoseconds(epochNanoseconds) {
-    if (typeof epochNanoseconds !== "bigint") epochNanoseconds = BigInt(epochNanoseconds);
+    if (typeof epochNanoseconds !== "bigint") epochNanoseconds = toBigInt(epochNanoseconds);
     return makeInstant(new NativeInstant(`${epochNanoseconds}`));
   }
   static compare(one, two) {
-    const a = BigInt(toInstant(one).ns());
-    const b = BigInt(toInstant(two).ns());
+    const a = BigIntValue(toInstant(one).ns());
+    const b = BigIntValue(toInstant(two).ns());
     return a < b ? -1 : a > b ? 1 : 0;
   }
   get epochMilliseconds() {
-    const ns = BigInt(thisInstant(this, "epochMilliseconds").ns());
+    const ns = BigIntValue(thisInstant(this, "epochMilliseconds").ns());
     // Floor division: -1 ns is -1 ms.
     const ms = ns / 1000000n - (ns % 1000000n < 0n ? 1n : 0n);
     return Number(ms);
   }
   get epochNanoseconds() {
-    return BigInt(thisInstant(this, "epochNanoseconds").ns());
+    return BigIntValue(thisInstant(this, "epochNanoseconds").ns());
   }
   add(duration) {
     const i = thisInstant(this, "add");
@@ -1484,7 +1494,7 @@ function offsetOption(options, fallback) {
 
 /** The zoned fields of a property bag (PrepareCalendarFields with time, offset, timeZone). */
 function zonedFieldsFromBag(item, calendar, partial) {
-  const fields = dateFieldsFromBag(item, calendar, true, partial);
+  const fields = dateFieldsFromBag(item, calendar, "zoned", partial);
   if (fields.timeZone !== undefined) fields.timeZone = toTimeZone(fields.timeZone);
   return fields;
 }
@@ -1546,7 +1556,7 @@ function zonedInfo(value, method) {
 class ZonedDateTime {
   constructor(epochNanoseconds, timeZone, calendar = "iso8601") {
     if (new.target === undefined) throw new TypeError("Temporal.ZonedDateTime must be called with new");
-    const ns = BigInt(epochNanoseconds);
+    const ns = toBigInt(epochNanoseconds);
     if (typeof timeZone !== "string") throw new TypeError("Temporal.ZonedDateTime: the time zone must be a string");
     const zone = native.zoneId(timeZone, true);
     if (typeof calendar !== "string") throw new TypeError("Temporal.ZonedDateTime: the calendar must be a string");
@@ -1557,8 +1567,8 @@ class ZonedDateTime {
     return makeZoned(toZoned(item, options));
   }
   static compare(one, two) {
-    const a = BigInt(toZoned(one).ns());
-    const b = BigInt(toZoned(two).ns());
+    const a = BigIntValue(toZoned(one).ns());
+    const b = BigIntValue(toZoned(two).ns());
     return a < b ? -1 : a > b ? 1 : 0;
   }
   get calendarId() { return zonedInfo(this, "calendarId").calendarId; }
@@ -1576,10 +1586,10 @@ class ZonedDateTime {
   get microsecond() { return zonedInfo(this, "microsecond").microsecond; }
   get nanosecond() { return zonedInfo(this, "nanosecond").nanosecond; }
   get epochMilliseconds() {
-    const ns = BigInt(thisZoned(this, "epochMilliseconds").ns());
+    const ns = BigIntValue(thisZoned(this, "epochMilliseconds").ns());
     return Number(ns / 1000000n - (ns % 1000000n < 0n ? 1n : 0n));
   }
-  get epochNanoseconds() { return BigInt(thisZoned(this, "epochNanoseconds").ns()); }
+  get epochNanoseconds() { return BigIntValue(thisZoned(this, "epochNanoseconds").ns()); }
   get dayOfWeek() { return zonedInfo(this, "dayOfWeek").dayOfWeek; }
   get dayOfYear() { return zonedInfo(this, "dayOfYear").dayOfYear; }
   get weekOfYear() { return zonedInfo(this, "weekOfYear").weekOfYear ?? undefined; }
@@ -1597,7 +1607,7 @@ class ZonedDateTime {
     if (typeof temporalZonedDateTimeLike !== "object" || temporalZonedDateTimeLike === null) throw new TypeError("Temporal.ZonedDateTime.prototype.with: an object is required");
     rejectTemporalLike(temporalZonedDateTimeLike);
     const calendar = z.date().info().calendarId;
-    const fields = dateFieldsFromBag(temporalZonedDateTimeLike, calendar, true, true);
+    const fields = dateFieldsFromBag(temporalZonedDateTimeLike, calendar, "zoned", true);
     const opts = optionsObject(options);
     const disambiguation = disambiguationOption(opts);
     const offset = offsetOption(opts, "prefer");
@@ -1667,13 +1677,28 @@ class ZonedDateTime {
   }
   toLocaleString(locales = undefined, options = undefined) {
     const z = thisZoned(this, "toLocaleString");
+    // The format's time zone is the object's own; the defaults show date, time and zone.
     const opts = ObjectCreate(null);
-    if (options !== undefined) Object.assign(opts, options);
-    if (opts.timeZone !== undefined) throw new TypeError("Temporal.ZonedDateTime.prototype.toLocaleString: the time zone is the object's own");
+    if (options !== undefined) {
+      if (options !== null && options.timeZone !== undefined) throw new TypeError("Temporal.ZonedDateTime.prototype.toLocaleString: the time zone is the object's own");
+      for (const key in Object(options)) opts[key] = options[key];
+    }
     opts.timeZone = z.zone();
-    if (options === undefined) Object.assign(opts, { year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric", timeZoneName: "short" });
+    const FIELDS = ["weekday", "era", "year", "month", "day", "dayPeriod", "hour", "minute", "second", "fractionalSecondDigits", "dateStyle", "timeStyle"];
+    let any = false;
+    for (let i = 0; i < FIELDS.length; i++) if (opts[FIELDS[i]] !== undefined) any = true;
+    if (!any) {
+      opts.year = "numeric";
+      opts.month = "numeric";
+      opts.day = "numeric";
+      opts.hour = "numeric";
+      opts.minute = "numeric";
+      opts.second = "numeric";
+      if (opts.timeZoneName === undefined) opts.timeZoneName = "short";
+    }
     return new globalThis.Intl.DateTimeFormat(locales, opts).format(this.epochMilliseconds);
   }
+
   valueOf() {
     noValueOf("ZonedDateTime");
   }
@@ -1758,12 +1783,15 @@ for (const [name, value] of [
 }
 defineTag(Temporal, "Temporal");
 
-/** Milliseconds since the epoch of ISO fields read as UTC (years 0-99 included). */
+/** Milliseconds since the epoch of ISO fields read as UTC, by arithmetic (any year). */
 function utcMs(y, m, d, h = 0, mi = 0, sec = 0, ms = 0) {
-  const t = new Date(0);
-  t.setUTCFullYear(y, m - 1, d);
-  t.setUTCHours(h, mi, sec, ms);
-  return t.getTime();
+  const year = m <= 2 ? y - 1 : y;
+  const era = Math.floor(year / 400);
+  const yearOfEra = year - era * 400;
+  const dayOfYear = Math.floor((153 * ((m + 9) % 12) + 2) / 5) + d - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  const days = era * 146097 + dayOfEra - 719468;
+  return days * 86400000 + h * 3600000 + mi * 60000 + sec * 1000 + ms;
 }
 
 /** For Intl.DateTimeFormat: a Temporal value's kind, calendar and time as epoch ms. */
@@ -1793,7 +1821,7 @@ temporalHooks.record = (x) => {
     return { kind: "plainMonthDay", calendar: md.info().calendarId, ms: utcMs(y, m, d, 12) };
   }
   if (isInstant(x)) {
-    const ns = BigInt(instantSlots.get(x).ns());
+    const ns = BigIntValue(instantSlots.get(x).ns());
     return { kind: "instant", calendar: "iso8601", ms: Number(ns / 1000000n - (ns % 1000000n < 0n ? 1n : 0n)) };
   }
   if (isZonedDateTime(x)) return { kind: "zonedDateTime", calendar: "iso8601", ms: 0 };
@@ -1802,7 +1830,7 @@ temporalHooks.record = (x) => {
 
 /** `Date.prototype.toTemporalInstant`. */
 function dateToInstant(ms) {
-  return makeInstant(new NativeInstant(`${BigInt(ms) * 1000000n}`));
+  return makeInstant(new NativeInstant(`${BigIntValue(ms) * 1000000n}`));
 }
 
 export { Temporal, dateToInstant };

@@ -27,35 +27,29 @@ pub(crate) fn partial(ctx: &Ctx<'_>, fields: &[Option<f64>]) -> Result<PartialTi
                 ctx,
                 "Temporal: time field out of range",
             )),
-            // Constrained later (a huge hour constrains to 23; negative ones are refused).
-            Some(v) => Ok(Some(v.min(max))),
+            // Constrained later (a huge hour constrains to 23, a negative one to 0); `reject`
+            // has refused both already.
+            Some(v) => Ok(Some(v.clamp(0.0, max))),
         }
     };
-    let mut p = PartialTime::default();
-    let negative = (0..6).any(|i| get(i).is_some_and(|v| v < 0.0));
-    if negative {
-        return Err(Exception::throw_range(
-            ctx,
-            "Temporal: time fields cannot be negative",
-        ));
-    }
-    p.hour = clamp(get(0), 255.0)?.map(|v| v as u8);
-    p.minute = clamp(get(1), 255.0)?.map(|v| v as u8);
-    p.second = clamp(get(2), 255.0)?.map(|v| v as u8);
-    p.millisecond = clamp(get(3), 65535.0)?.map(|v| v as u16);
-    p.microsecond = clamp(get(4), 65535.0)?.map(|v| v as u16);
-    p.nanosecond = clamp(get(5), 65535.0)?.map(|v| v as u16);
-    Ok(p)
+    Ok(PartialTime {
+        hour: clamp(get(0), 255.0)?.map(|v| v as u8),
+        minute: clamp(get(1), 255.0)?.map(|v| v as u8),
+        second: clamp(get(2), 255.0)?.map(|v| v as u8),
+        millisecond: clamp(get(3), 65535.0)?.map(|v| v as u16),
+        microsecond: clamp(get(4), 65535.0)?.map(|v| v as u16),
+        nanosecond: clamp(get(5), 65535.0)?.map(|v| v as u16),
+    })
 }
 
-/// Whether a partial time's clamped fields are exact (a field beyond its type's range is
-/// never a valid time, so `reject` refuses it).
+/// Whether a partial time's fields survive clamping unchanged (a negative field, or one beyond
+/// its type's range, is never a valid time, so `reject` refuses it).
 pub(crate) fn exact(fields: &[Option<f64>]) -> bool {
     let limits = [255.0, 255.0, 255.0, 65535.0, 65535.0, 65535.0];
     fields
         .iter()
         .zip(limits)
-        .all(|(v, max)| v.is_none_or(|v| v <= max))
+        .all(|(v, max)| v.is_none_or(|v| (0.0..=max).contains(&v)))
 }
 
 #[rquickjs::methods(rename_all = "camelCase")]
