@@ -153,6 +153,22 @@ function requireObjectOrString(value, what) {
   }
 }
 
+/**
+ * Defines the calendar getters (`year`, `monthCode`, ...) of a prototype: each reads the
+ * object's fields (computed once by `info`), `undefined` where the calendar has none.
+ */
+function defineInfoGetters(proto, info, names) {
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i];
+    const holder = {
+      get [name]() {
+        return info(this, name)[name] ?? undefined;
+      },
+    };
+    defineProperty(proto, name, { get: Object.getOwnPropertyDescriptor(holder, name).get, enumerable: false, configurable: true });
+  }
+}
+
 function defineTag(proto, tag) {
   defineProperty(proto, Symbol.toStringTag, { value: tag, writable: false, enumerable: false, configurable: true });
 }
@@ -763,22 +779,6 @@ class PlainDate {
   static compare(one, two) {
     return compareDates(toDate(one), toDate(two));
   }
-  get calendarId() { return dateInfo(this, "calendarId").calendarId; }
-  get era() { return dateInfo(this, "era").era ?? undefined; }
-  get eraYear() { return dateInfo(this, "eraYear").eraYear ?? undefined; }
-  get year() { return dateInfo(this, "year").year; }
-  get month() { return dateInfo(this, "month").month; }
-  get monthCode() { return dateInfo(this, "monthCode").monthCode; }
-  get day() { return dateInfo(this, "day").day; }
-  get dayOfWeek() { return dateInfo(this, "dayOfWeek").dayOfWeek; }
-  get dayOfYear() { return dateInfo(this, "dayOfYear").dayOfYear; }
-  get weekOfYear() { return dateInfo(this, "weekOfYear").weekOfYear ?? undefined; }
-  get yearOfWeek() { return dateInfo(this, "yearOfWeek").yearOfWeek ?? undefined; }
-  get daysInWeek() { return dateInfo(this, "daysInWeek").daysInWeek; }
-  get daysInMonth() { return dateInfo(this, "daysInMonth").daysInMonth; }
-  get daysInYear() { return dateInfo(this, "daysInYear").daysInYear; }
-  get monthsInYear() { return dateInfo(this, "monthsInYear").monthsInYear; }
-  get inLeapYear() { return dateInfo(this, "inLeapYear").inLeapYear; }
   with(temporalDateLike, options = undefined) {
     const d = thisDate(this, "with");
     if (typeof temporalDateLike !== "object" || temporalDateLike === null) throw new TypeError("Temporal.PlainDate.prototype.with: an object is required");
@@ -868,6 +868,7 @@ class PlainDate {
   }
 }
 finishClass(PlainDate, "Temporal.PlainDate");
+defineInfoGetters(PlainDate.prototype, dateInfo, ["calendarId", "era", "eraYear", "year", "month", "monthCode", "day", "dayOfWeek", "dayOfYear", "weekOfYear", "yearOfWeek", "daysInWeek", "daysInMonth", "daysInYear", "monthsInYear", "inLeapYear"]);
 
 /** A calendar identifier for a constructor: known, and in canonical form. */
 function canonicalCalendar(id) {
@@ -974,28 +975,6 @@ class PlainDateTime {
   static compare(one, two) {
     return NativeDateTime.compare(toDateTime(one), toDateTime(two));
   }
-  get calendarId() { return dateTimeInfo(this, "calendarId").calendarId; }
-  get era() { return dateTimeInfo(this, "era").era ?? undefined; }
-  get eraYear() { return dateTimeInfo(this, "eraYear").eraYear ?? undefined; }
-  get year() { return dateTimeInfo(this, "year").year; }
-  get month() { return dateTimeInfo(this, "month").month; }
-  get monthCode() { return dateTimeInfo(this, "monthCode").monthCode; }
-  get day() { return dateTimeInfo(this, "day").day; }
-  get hour() { return dateTimeInfo(this, "hour").hour; }
-  get minute() { return dateTimeInfo(this, "minute").minute; }
-  get second() { return dateTimeInfo(this, "second").second; }
-  get millisecond() { return dateTimeInfo(this, "millisecond").millisecond; }
-  get microsecond() { return dateTimeInfo(this, "microsecond").microsecond; }
-  get nanosecond() { return dateTimeInfo(this, "nanosecond").nanosecond; }
-  get dayOfWeek() { return dateTimeInfo(this, "dayOfWeek").dayOfWeek; }
-  get dayOfYear() { return dateTimeInfo(this, "dayOfYear").dayOfYear; }
-  get weekOfYear() { return dateTimeInfo(this, "weekOfYear").weekOfYear ?? undefined; }
-  get yearOfWeek() { return dateTimeInfo(this, "yearOfWeek").yearOfWeek ?? undefined; }
-  get daysInWeek() { return dateTimeInfo(this, "daysInWeek").daysInWeek; }
-  get daysInMonth() { return dateTimeInfo(this, "daysInMonth").daysInMonth; }
-  get daysInYear() { return dateTimeInfo(this, "daysInYear").daysInYear; }
-  get monthsInYear() { return dateTimeInfo(this, "monthsInYear").monthsInYear; }
-  get inLeapYear() { return dateTimeInfo(this, "inLeapYear").inLeapYear; }
   with(temporalDateTimeLike, options = undefined) {
     const dt = thisDateTime(this, "with");
     if (typeof temporalDateTimeLike !== "object" || temporalDateTimeLike === null) throw new TypeError("Temporal.PlainDateTime.prototype.with: an object is required");
@@ -1080,6 +1059,7 @@ class PlainDateTime {
   }
 }
 finishClass(PlainDateTime, "Temporal.PlainDateTime");
+defineInfoGetters(PlainDateTime.prototype, dateTimeInfo, ["calendarId", "era", "eraYear", "year", "month", "monthCode", "day", "hour", "minute", "second", "millisecond", "microsecond", "nanosecond", "dayOfWeek", "dayOfYear", "weekOfYear", "yearOfWeek", "daysInWeek", "daysInMonth", "daysInYear", "monthsInYear", "inLeapYear"]);
 
 // ---------------------------------------------------------------------------------------------
 // Temporal.Instant
@@ -1286,16 +1266,6 @@ class PlainYearMonth {
   static compare(one, two) {
     return NativeYearMonth.compare(toYearMonth(one), toYearMonth(two));
   }
-  get calendarId() { return yearMonthInfo(this, "calendarId").calendarId; }
-  get era() { return yearMonthInfo(this, "era").era ?? undefined; }
-  get eraYear() { return yearMonthInfo(this, "eraYear").eraYear ?? undefined; }
-  get year() { return yearMonthInfo(this, "year").year; }
-  get month() { return yearMonthInfo(this, "month").month; }
-  get monthCode() { return yearMonthInfo(this, "monthCode").monthCode; }
-  get daysInYear() { return yearMonthInfo(this, "daysInYear").daysInYear; }
-  get daysInMonth() { return yearMonthInfo(this, "daysInMonth").daysInMonth; }
-  get monthsInYear() { return yearMonthInfo(this, "monthsInYear").monthsInYear; }
-  get inLeapYear() { return yearMonthInfo(this, "inLeapYear").inLeapYear; }
   with(temporalYearMonthLike, options = undefined) {
     const ym = thisYearMonth(this, "with");
     if (typeof temporalYearMonthLike !== "object" || temporalYearMonthLike === null) throw new TypeError("Temporal.PlainYearMonth.prototype.with: an object is required");
@@ -1353,6 +1323,7 @@ class PlainYearMonth {
   }
 }
 finishClass(PlainYearMonth, "Temporal.PlainYearMonth");
+defineInfoGetters(PlainYearMonth.prototype, yearMonthInfo, ["calendarId", "era", "eraYear", "year", "month", "monthCode", "daysInYear", "daysInMonth", "monthsInYear", "inLeapYear"]);
 
 // ---------------------------------------------------------------------------------------------
 // Temporal.PlainMonthDay
@@ -1571,35 +1542,13 @@ class ZonedDateTime {
     const b = BigIntValue(toZoned(two).ns());
     return a < b ? -1 : a > b ? 1 : 0;
   }
-  get calendarId() { return zonedInfo(this, "calendarId").calendarId; }
   get timeZoneId() { return thisZoned(this, "timeZoneId").zone(); }
-  get era() { return zonedInfo(this, "era").era ?? undefined; }
-  get eraYear() { return zonedInfo(this, "eraYear").eraYear ?? undefined; }
-  get year() { return zonedInfo(this, "year").year; }
-  get month() { return zonedInfo(this, "month").month; }
-  get monthCode() { return zonedInfo(this, "monthCode").monthCode; }
-  get day() { return zonedInfo(this, "day").day; }
-  get hour() { return zonedInfo(this, "hour").hour; }
-  get minute() { return zonedInfo(this, "minute").minute; }
-  get second() { return zonedInfo(this, "second").second; }
-  get millisecond() { return zonedInfo(this, "millisecond").millisecond; }
-  get microsecond() { return zonedInfo(this, "microsecond").microsecond; }
-  get nanosecond() { return zonedInfo(this, "nanosecond").nanosecond; }
   get epochMilliseconds() {
     const ns = BigIntValue(thisZoned(this, "epochMilliseconds").ns());
     return Number(ns / 1000000n - (ns % 1000000n < 0n ? 1n : 0n));
   }
   get epochNanoseconds() { return BigIntValue(thisZoned(this, "epochNanoseconds").ns()); }
-  get dayOfWeek() { return zonedInfo(this, "dayOfWeek").dayOfWeek; }
-  get dayOfYear() { return zonedInfo(this, "dayOfYear").dayOfYear; }
-  get weekOfYear() { return zonedInfo(this, "weekOfYear").weekOfYear ?? undefined; }
-  get yearOfWeek() { return zonedInfo(this, "yearOfWeek").yearOfWeek ?? undefined; }
   get hoursInDay() { return thisZoned(this, "hoursInDay").hoursInDay(); }
-  get daysInWeek() { return zonedInfo(this, "daysInWeek").daysInWeek; }
-  get daysInMonth() { return zonedInfo(this, "daysInMonth").daysInMonth; }
-  get daysInYear() { return zonedInfo(this, "daysInYear").daysInYear; }
-  get monthsInYear() { return zonedInfo(this, "monthsInYear").monthsInYear; }
-  get inLeapYear() { return zonedInfo(this, "inLeapYear").inLeapYear; }
   get offsetNanoseconds() { return thisZoned(this, "offsetNanoseconds").offsetNanoseconds(); }
   get offset() { return thisZoned(this, "offset").offset(); }
   with(temporalZonedDateTimeLike, options = undefined) {
@@ -1733,6 +1682,7 @@ class ZonedDateTime {
   }
 }
 finishClass(ZonedDateTime, "Temporal.ZonedDateTime");
+defineInfoGetters(ZonedDateTime.prototype, zonedInfo, ["calendarId", "era", "eraYear", "year", "month", "monthCode", "day", "hour", "minute", "second", "millisecond", "microsecond", "nanosecond", "dayOfWeek", "dayOfYear", "weekOfYear", "yearOfWeek", "daysInWeek", "daysInMonth", "daysInYear", "monthsInYear", "inLeapYear"]);
 
 // ---------------------------------------------------------------------------------------------
 // Temporal.Now

@@ -122,15 +122,7 @@ impl TDateTime {
         mode: Option<String>,
         increment: Option<f64>,
     ) -> Result<TDuration> {
-        let settings = options::difference(&ctx, largest, smallest, mode, increment)?;
-        let other = &other.borrow().inner;
-        let d = if since {
-            self.inner.since(other, settings)
-        } else {
-            self.inner.until(other, settings)
-        }
-        .or_throw(&ctx)?;
-        Ok(TDuration::wrap(d))
+        difference_body!(ctx, self, other, since, largest, smallest, mode, increment)
     }
 
     pub fn round(
@@ -140,10 +132,7 @@ impl TDateTime {
         mode: Option<String>,
         increment: Option<f64>,
     ) -> Result<Self> {
-        let mut options = options::rounding(&ctx, None, smallest, mode, increment)?;
-        options.largest_unit = None;
-        let inner = self.inner.round(options).or_throw(&ctx)?;
-        Ok(TDateTime { inner })
+        round_body!(ctx, self, smallest, mode, increment)
     }
 
     #[qjs(static)]

@@ -67,15 +67,7 @@ impl TInstant {
         mode: Option<String>,
         increment: Option<f64>,
     ) -> Result<TDuration> {
-        let settings = options::difference(&ctx, largest, smallest, mode, increment)?;
-        let other = &other.borrow().inner;
-        let d = if since {
-            self.inner.since(other, settings)
-        } else {
-            self.inner.until(other, settings)
-        }
-        .or_throw(&ctx)?;
-        Ok(TDuration::wrap(d))
+        difference_body!(ctx, self, other, since, largest, smallest, mode, increment)
     }
 
     pub fn round(
@@ -85,10 +77,7 @@ impl TInstant {
         mode: Option<String>,
         increment: Option<f64>,
     ) -> Result<Self> {
-        let mut options = options::rounding(&ctx, None, smallest, mode, increment)?;
-        options.largest_unit = None;
-        let inner = self.inner.round(options).or_throw(&ctx)?;
-        Ok(TInstant { inner })
+        round_body!(ctx, self, smallest, mode, increment)
     }
 
     /// The ISO text in UTC (`Z`), or in `time_zone`'s local time with its offset.

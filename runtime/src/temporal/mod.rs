@@ -4,6 +4,33 @@
 //! coercion and option reading in the specification's observable order, and hands over
 //! values already checked: numbers, strings, and the option names the spec allows.
 
+/// The body of every type's `difference` (`until`/`since`): the settings, then the native
+/// difference of two values of the type.
+macro_rules! difference_body {
+    ($ctx:expr, $this:expr, $other:expr, $since:expr, $largest:expr, $smallest:expr, $mode:expr, $increment:expr) => {{
+        let settings = super::options::difference(&$ctx, $largest, $smallest, $mode, $increment)?;
+        let other = &$other.borrow().inner;
+        let d = if $since {
+            $this.inner.since(other, settings)
+        } else {
+            $this.inner.until(other, settings)
+        }
+        .or_throw(&$ctx)?;
+        Ok(super::duration::TDuration::wrap(d))
+    }};
+}
+
+/// The body of `round` for the types rounded to a smallest unit only.
+macro_rules! round_body {
+    ($ctx:expr, $this:expr, $smallest:expr, $mode:expr, $increment:expr) => {{
+        let mut options = super::options::rounding(&$ctx, None, $smallest, $mode, $increment)?;
+        options.largest_unit = None;
+        Ok(Self {
+            inner: $this.inner.round(options).or_throw(&$ctx)?,
+        })
+    }};
+}
+
 mod date;
 mod date_time;
 mod duration;

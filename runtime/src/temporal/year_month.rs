@@ -157,15 +157,7 @@ impl TYearMonth {
         mode: Option<String>,
         increment: Option<f64>,
     ) -> Result<TDuration> {
-        let settings = options::difference(&ctx, largest, smallest, mode, increment)?;
-        let other = &other.borrow().inner;
-        let d = if since {
-            self.inner.since(other, settings)
-        } else {
-            self.inner.until(other, settings)
-        }
-        .or_throw(&ctx)?;
-        Ok(TDuration::wrap(d))
+        difference_body!(ctx, self, other, since, largest, smallest, mode, increment)
     }
 
     #[qjs(static)]
