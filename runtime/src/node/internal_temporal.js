@@ -137,20 +137,13 @@ function toStringOptions(options) {
 }
 
 /** The difference options (`until`/`since`), read in alphabetical order. */
-function differenceOptions(options, group, fallbackLargest, fallbackSmallest) {
+function differenceOptions(options, group, fallbackSmallest) {
   const opts = optionsObject(options);
   const largest = unitOption(opts, "largestUnit", group, "auto", ["auto"]);
   const increment = roundingIncrementOption(opts);
   const mode = roundingModeOption(opts, "trunc");
   const smallest = unitOption(opts, "smallestUnit", group, fallbackSmallest);
-  return { largest: largest === "auto" ? undefined : largest, smallest, mode, increment, fallbackLargest };
-}
-
-/** Whether `value` is a primitive that is not a string (Temporal's usual TypeError). */
-function requireObjectOrString(value, what) {
-  if (typeof value !== "string" && (typeof value !== "object" || value === null) && typeof value !== "function") {
-    throw new TypeError(`Temporal: ${what} must be an object or a string`);
-  }
+  return { largest: largest === "auto" ? undefined : largest, smallest, mode, increment };
 }
 
 /**
@@ -527,10 +520,10 @@ class PlainTime {
     return makeTime(NativeTime.fromFields(fields, overflow, t));
   }
   until(other, options = undefined) {
-    return difference(thisTime(this, "until"), toTime(other), false, options, "time", "hour", "nanosecond");
+    return difference(thisTime(this, "until"), toTime(other), false, options, "time", "nanosecond");
   }
   since(other, options = undefined) {
-    return difference(thisTime(this, "since"), toTime(other), true, options, "time", "hour", "nanosecond");
+    return difference(thisTime(this, "since"), toTime(other), true, options, "time", "nanosecond");
   }
   round(roundTo) {
     const t = thisTime(this, "round");
@@ -570,8 +563,8 @@ function rejectTemporalLike(item) {
 }
 
 /** `until`/`since` of two native values of one type. */
-function difference(a, b, since, options, group, fallbackLargest, fallbackSmallest) {
-  const o = differenceOptions(options, group, fallbackLargest, fallbackSmallest);
+function difference(a, b, since, options, group, fallbackSmallest) {
+  const o = differenceOptions(options, group, fallbackSmallest);
   return makeDuration(a.difference(b, since, o.largest, o.smallest, o.mode, o.increment));
 }
 
@@ -642,7 +635,6 @@ function dateFieldsFromBag(item, calendar, time, partial = false, kind = "date")
   // the missing half.
   const names = { date: ["day", "month", "monthCode", "year"], monthDay: ["day", "month", "monthCode", "year"], yearMonth: ["month", "monthCode", "year"], day: ["day"], year: ["year"] }[kind];
   if (hasEras(calendar) && kind !== "day") names.push("era", "eraYear");
-  names.sort();
   if (time) names.push(...TIME_FIELDS);
   if (time === "zoned") names.push("offset", "timeZone");
   names.sort();
@@ -809,13 +801,13 @@ class PlainDate {
     const d = thisDate(this, "until");
     const o = toDate(other);
     sameCalendar(d, o);
-    return difference(d, o, false, options, "date", "day", "day");
+    return difference(d, o, false, options, "date", "day");
   }
   since(other, options = undefined) {
     const d = thisDate(this, "since");
     const o = toDate(other);
     sameCalendar(d, o);
-    return difference(d, o, true, options, "date", "day", "day");
+    return difference(d, o, true, options, "date", "day");
   }
   equals(other) {
     const d = thisDate(this, "equals");
@@ -1009,13 +1001,13 @@ class PlainDateTime {
     const dt = thisDateTime(this, "until");
     const o = toDateTime(other);
     sameCalendar(dt, o);
-    return difference(dt, o, false, options, "datetime", "day", "nanosecond");
+    return difference(dt, o, false, options, "datetime", "nanosecond");
   }
   since(other, options = undefined) {
     const dt = thisDateTime(this, "since");
     const o = toDateTime(other);
     sameCalendar(dt, o);
-    return difference(dt, o, true, options, "datetime", "day", "nanosecond");
+    return difference(dt, o, true, options, "datetime", "nanosecond");
   }
   round(roundTo) {
     const dt = thisDateTime(this, "round");
@@ -1094,7 +1086,7 @@ function toInstant(item) {
 }
 
 function instantDifference(a, b, since, options) {
-  const o = differenceOptions(options, "time", "second", "nanosecond");
+  const o = differenceOptions(options, "time", "nanosecond");
   return makeDuration(a.difference(b, since, o.largest, o.smallest, o.mode, o.increment));
 }
 
@@ -1178,12 +1170,6 @@ class Instant {
   }
 }
 finishClass(Instant, "Temporal.Instant");
-
-/** ToTemporalTimeZoneIdentifier, for strings. */
-function timeZoneIdentifier(value) {
-  if (typeof value !== "string") throw new TypeError("Temporal: a time zone must be a string");
-  return value;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Temporal.PlainYearMonth
@@ -1592,13 +1578,13 @@ class ZonedDateTime {
     const z = thisZoned(this, "until");
     const o = toZoned(other);
     sameCalendar(z.date(), o.date());
-    return difference(z, o, false, options, "datetime", "hour", "nanosecond");
+    return difference(z, o, false, options, "datetime", "nanosecond");
   }
   since(other, options = undefined) {
     const z = thisZoned(this, "since");
     const o = toZoned(other);
     sameCalendar(z.date(), o.date());
-    return difference(z, o, true, options, "datetime", "hour", "nanosecond");
+    return difference(z, o, true, options, "datetime", "nanosecond");
   }
   round(roundTo) {
     const z = thisZoned(this, "round");
@@ -1693,10 +1679,7 @@ function systemTimeZone() {
 
 function nowDateTime(timeZone) {
   const zone = timeZone === undefined ? systemTimeZone() : toTimeZone(timeZone);
-  const instant = new NativeInstant(native.nowNs());
-  // The wall-clock time in the zone: the instant's ISO text there, read back as a date-time.
-  const text = instant.text(zone, undefined, undefined, undefined);
-  return NativeDateTime.parse(text.replace(/[+-]\d\d:\d\d(?::\d\d(?:\.\d+)?)?$|Z$/, ""));
+  return native.instantInZone(new NativeInstant(native.nowNs()), zone, "iso8601").dateTime();
 }
 
 const Now = {};
