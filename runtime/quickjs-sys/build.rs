@@ -393,7 +393,9 @@ where
         .allowlist_var("JS.*")
         .opaque_type("FILE")
         .blocklist_type("FILE")
-        .blocklist_function("JS_DumpMemoryUsage");
+        .blocklist_function("JS_DumpMemoryUsage")
+        // Edge patch: defined in `lib.rs` without the throw (see PATCHED.md).
+        .blocklist_function("JS_GetOpaque2");
 
     if env::var("CARGO_CFG_TARGET_OS").unwrap() == "wasi" {
         builder = builder.clang_arg("-fvisibility=default");

@@ -59449,6 +59449,14 @@ bool JS_IsArrayBuffer(JSValueConst obj) {
     return JS_GetClassID(obj) == JS_CLASS_ARRAY_BUFFER;
 }
 
+/* Edge patch: whether obj is an ArrayBuffer, a SharedArrayBuffer, a typed array or a
+   DataView, by its class alone: no property read and no exception (JS_GetArrayBuffer throws
+   on anything else). The classes from ARRAY_BUFFER to DATAVIEW are exactly these. */
+bool JS_IsBufferSource(JSValueConst obj) {
+    JSClassID id = JS_GetClassID(obj);
+    return id >= JS_CLASS_ARRAY_BUFFER && id <= JS_CLASS_DATAVIEW;
+}
+
 /* create a new ArrayBuffer of length 'len' and copy 'buf' to it */
 JSValue JS_NewArrayBufferCopy(JSContext *ctx, const uint8_t *buf, size_t len)
 {

@@ -1090,6 +1090,8 @@ JS_EXTERN JSValue JS_NewArrayBufferCopy(JSContext *ctx, const uint8_t *buf, size
 JS_EXTERN void JS_DetachArrayBuffer(JSContext *ctx, JSValueConst obj);
 JS_EXTERN uint8_t *JS_GetArrayBuffer(JSContext *ctx, size_t *psize, JSValueConst obj);
 JS_EXTERN bool JS_IsArrayBuffer(JSValueConst obj);
+/* Edge patch: an ArrayBuffer, SharedArrayBuffer, typed array or DataView (no exception). */
+JS_EXTERN bool JS_IsBufferSource(JSValueConst obj);
 // returns true or false if obj is an ArrayBuffer, -1 otherwise
 JS_EXTERN int JS_IsImmutableArrayBuffer(JSValueConst obj);
 // returns 0 if obj is an ArrayBuffer, -1 otherwise

@@ -1811,72 +1811,88 @@ function readAll(stream) {
 // is the stream's only reader, so it serves its read requests itself, without a promise per
 // chunk: a chunk the app enqueues while the pump waits goes to the sink synchronously. The
 // sink's `write` returns a promise only when the pump must wait (backpressure, first chunk).
-function pumpToSink(stream, sink) {
-  const reader = new ReadableStreamDefaultReader(stream);
-  const requests = reader[S].readRequests;
-  let finished = false;
-  const request = {
-    chunk(value) {
-      // Called from inside the app's enqueue(): never throw back into it.
-      if (write(value)) requests.push(request);
-    },
-    close() {
-      finish();
-    },
-    error(e) {
-      fail(e);
-    },
-  };
+// The pump is also the read request it queues, and its steps are methods: a streamed response
+// costs no closures (QuickJS builds each closure as an object with its own properties).
+class SinkPump {
+  constructor(stream, sink) {
+    this.stream = stream;
+    this.sink = sink;
+    this.reader = new ReadableStreamDefaultReader(stream);
+    this.finished = false;
+  }
+
+  // The read request's steps, called from inside the app's enqueue(), close() or error():
+  // never throw back into it.
+  chunk(value) {
+    if (this.write(value)) this.reader[S].readRequests.push(this);
+  }
+
+  close() {
+    this.finish();
+  }
+
+  error(e) {
+    this.fail(e);
+  }
 
   // Writes one chunk; true when the pump may go on at once.
-  function write(value) {
+  write(value) {
     let wait;
     try {
-      wait = sink.write(value);
+      wait = this.sink.write(value);
     } catch (e) {
       // The sink refuses (the client went away, a chunk that is not bytes): cancel the stream
       // from a fresh job, not from inside the app's call.
-      resolved(undefined).then(() => fail(e));
+      resolved(undefined).then(() => this.fail(e));
       return false;
     }
     if (wait === undefined) return true;
-    wait.then(next, fail);
+    wait.then(
+      () => this.next(),
+      (e) => this.fail(e),
+    );
     return false;
   }
 
   // Drains what is queued, then waits for the next chunk with a read request.
-  function next() {
-    if (finished) return;
+  next() {
+    if (this.finished) return;
+    const stream = this.stream;
     const st = stream[S];
     for (;;) {
-      if (st.state === "closed") return finish();
-      if (st.state === "errored") return fail(st.storedError);
+      if (st.state === "closed") return this.finish();
+      if (st.state === "errored") return this.fail(st.storedError);
       const c = st.controller;
       if (queueLength(c) === 0) {
-        requests.push(request);
+        this.reader[S].readRequests.push(this);
         callPullIfNeeded(c);
         return;
       }
       st.disturbed = true;
-      if (!write(takeQueued(stream))) return;
+      if (!this.write(takeQueued(stream))) return;
     }
   }
 
-  function finish() {
-    if (finished) return;
-    finished = true;
-    sink.close();
+  finish() {
+    if (this.finished) return;
+    this.finished = true;
+    this.sink.close();
   }
 
-  function fail(e) {
-    if (finished) return;
-    finished = true;
-    sink.abort(e);
-    reader.cancel(e).then(undefined, () => {});
+  fail(e) {
+    if (this.finished) return;
+    this.finished = true;
+    this.sink.abort(e);
+    this.reader.cancel(e).then(undefined, ignore);
   }
+}
 
+function ignore() {}
+
+function pumpToSink(stream, sink) {
+  const pump = new SinkPump(stream, sink);
   stream[S].disturbed = true;
-  next();
+  pump.next();
 }
 
 const streams = {

@@ -3,7 +3,7 @@
 
 use bytes::Bytes;
 use rquickjs::atom::PredefinedAtom;
-use rquickjs::{Array, ArrayBuffer, Ctx, Error, Function, Result, TypedArray, Value};
+use rquickjs::{Array, ArrayBuffer, Ctx, Error, Function, Object, Result, TypedArray, Value};
 
 use crate::error::JsError;
 
@@ -14,40 +14,60 @@ pub fn array_iterator<'js>(_ctx: &Ctx<'js>, array: Array<'js>) -> Result<Value<'
 }
 
 /// Copies the bytes of an ArrayBuffer or ArrayBufferView (none for a detached one, as WebIDL
-/// says); `None` for anything else.
+/// says); `None` for anything else. Every value is told apart by its class first, so nothing
+/// here throws (the engine's buffer accessors do, on a mismatch or a detached buffer) and no
+/// property of an unrelated object is read.
 pub fn buffer_source_bytes(value: &Value<'_>) -> Option<Bytes> {
     let obj = value.as_object()?;
+    let raw = obj.as_raw();
+    // SAFETY: the value is alive for the calls; the engine only reads its class id.
+    let (source, view) = unsafe {
+        (
+            rquickjs::qjs::JS_IsBufferSource(raw),
+            rquickjs::qjs::JS_GetTypedArrayType(raw) >= 0 || rquickjs::qjs::JS_IsDataView(raw),
+        )
+    };
+    if !source {
+        return None;
+    }
     if let Ok(u8s) = TypedArray::<u8>::from_object(obj.clone()) {
         let Some(raw) = u8s.as_raw() else {
+            clear_exception(obj.ctx());
             return Some(Bytes::new());
         };
         // SAFETY: the slice is copied at once, before any JavaScript can run.
         return Some(Bytes::copy_from_slice(unsafe { raw.as_ref() }));
     }
-    if let Some(buffer) = ArrayBuffer::from_object(obj.clone()) {
-        // SAFETY: copied at once, no JavaScript runs while the slice lives.
-        let bytes = unsafe { buffer.as_bytes() };
-        return Some(bytes.map(Bytes::copy_from_slice).unwrap_or_default());
+    if !view {
+        // An ArrayBuffer or a SharedArrayBuffer.
+        return Some(array_buffer_window(obj, 0, usize::MAX).unwrap_or_default());
     }
-    // A detached ArrayBuffer no longer reads as one: it holds no bytes.
-    let array_buffer: Option<Value> = obj.ctx().globals().get("ArrayBuffer").ok();
-    if array_buffer.is_some_and(|ctor| obj.is_instance_of(&ctor))
-        && obj.get::<_, Option<bool>>("detached").ok().flatten() == Some(true)
-    {
-        return Some(Bytes::new());
-    }
-    let buffer: ArrayBuffer = obj
-        .get::<_, Value>("buffer")
-        .ok()
-        .and_then(|v| v.as_object().cloned().and_then(ArrayBuffer::from_object))?;
+    // Another view: its window of its buffer.
+    let buffer: Object = obj.get("buffer").ok()?;
     let offset: usize = obj.get("byteOffset").ok()?;
     let len: usize = obj.get("byteLength").ok()?;
-    // SAFETY: copied at once, no JavaScript runs while the slice lives.
-    let Some(all) = (unsafe { buffer.as_bytes() }) else {
-        return Some(Bytes::new());
+    Some(array_buffer_window(&buffer, offset, len).unwrap_or_default())
+}
+
+/// `len` bytes from `offset` of an ArrayBuffer (clamped to it), copied; `None` for a detached
+/// buffer, whose exception is cleared.
+fn array_buffer_window(buffer: &Object<'_>, offset: usize, len: usize) -> Option<Bytes> {
+    let Some(buffer) = ArrayBuffer::from_object(buffer.clone()) else {
+        clear_exception(buffer.ctx());
+        return None;
     };
-    let end = offset.checked_add(len)?.min(all.len());
+    // SAFETY: copied at once, no JavaScript runs while the slice lives.
+    let all = unsafe { buffer.as_bytes() }?;
+    let end = offset.saturating_add(len).min(all.len());
     Some(Bytes::copy_from_slice(all.get(offset.min(end)..end)?))
+}
+
+/// Drops the exception an engine accessor left pending for an expected outcome.
+fn clear_exception(ctx: &Ctx<'_>) {
+    // SAFETY: the context is alive for the call.
+    if unsafe { rquickjs::qjs::JS_HasException(ctx.as_raw().as_ptr()) } {
+        let _ = ctx.catch();
+    }
 }
 
 /// Creates a `DOMException` (defined by the JS bootstrap) and returns it as a thrown error.
@@ -163,4 +183,86 @@ pub fn thrown_value<'js>(ctx: &Ctx<'js>, err: Error) -> Value<'js> {
         let _ = rquickjs::Exception::throw_type(ctx, &err.to_string());
     }
     ctx.catch()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rquickjs::qjs;
+
+    fn has_exception(ctx: &Ctx<'_>) -> bool {
+        // SAFETY: the context is alive for the call.
+        unsafe { qjs::JS_HasException(ctx.as_raw().as_ptr()) }
+    }
+
+    /// Buffers and views are copied; anything else is refused by its class, without reading its
+    /// properties and without leaving an exception behind.
+    #[test]
+    fn buffer_sources_are_told_apart_without_exceptions() {
+        let rt = rquickjs::Runtime::new().unwrap();
+        let ctx = rquickjs::Context::full(&rt).unwrap();
+        ctx.with(|ctx| {
+            let values: Array = ctx
+                .eval(
+                    r#"[
+                        new Uint8Array([1, 2]),
+                        new ArrayBuffer(3),
+                        new DataView(new ArrayBuffer(4), 1, 2),
+                        new Int16Array(2),
+                        new SharedArrayBuffer(5),
+                        { buffer: new ArrayBuffer(8), byteOffset: 0, byteLength: 8 },
+                        new Map(),
+                        { get buffer() { throw new Error("read"); } },
+                        (() => { const b = new ArrayBuffer(6); b.transfer(); return b; })(),
+                        (() => { const b = new ArrayBuffer(6); const v = new Int16Array(b); b.transfer(); return v; })(),
+                        (() => { const b = new ArrayBuffer(6); const v = new Uint8Array(b); b.transfer(); return v; })(),
+                        new Float32Array(new ArrayBuffer(16), 4, 2),
+                    ]"#,
+                )
+                .unwrap();
+            let lengths: Vec<Option<usize>> = values
+                .iter::<Value>()
+                .map(|v| buffer_source_bytes(&v.unwrap()).map(|b| b.len()))
+                .collect();
+            assert_eq!(
+                lengths,
+                [
+                    Some(2),
+                    Some(3),
+                    Some(2),
+                    Some(4),
+                    Some(5),
+                    None,
+                    None,
+                    None,
+                    Some(0),
+                    Some(0),
+                    Some(0),
+                    Some(8)
+                ]
+            );
+            assert!(!has_exception(&ctx));
+        });
+    }
+
+    /// rquickjs's class tests go through `JS_GetOpaque2`: a mismatch answers null and throws
+    /// nothing (the engine's own version builds a TypeError for it).
+    #[test]
+    fn class_mismatch_throws_nothing() {
+        let rt = rquickjs::Runtime::new().unwrap();
+        let ctx = rquickjs::Context::full(&rt).unwrap();
+        ctx.with(|ctx| {
+            let map: Value = ctx.eval("new Map()").unwrap();
+            let array: Value = ctx.eval("[]").unwrap();
+            // SAFETY: both values are alive for the calls.
+            let (class, opaque) = unsafe {
+                let class = qjs::JS_GetClassID(map.as_raw());
+                let opaque = qjs::JS_GetOpaque2(ctx.as_raw().as_ptr(), array.as_raw(), class);
+                (class, opaque)
+            };
+            assert_ne!(class, 0);
+            assert!(opaque.is_null());
+            assert!(!has_exception(&ctx));
+        });
+    }
 }

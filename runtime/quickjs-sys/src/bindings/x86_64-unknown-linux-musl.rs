@@ -1312,13 +1312,7 @@ unsafe extern "C" {
 unsafe extern "C" {
     pub fn JS_GetOpaque(obj: JSValue, class_id: JSClassID) -> *mut ::core::ffi::c_void;
 }
-unsafe extern "C" {
-    pub fn JS_GetOpaque2(
-        ctx: *mut JSContext,
-        obj: JSValue,
-        class_id: JSClassID,
-    ) -> *mut ::core::ffi::c_void;
-}
+// Edge patch: `JS_GetOpaque2` is defined in `lib.rs` (it does not throw).
 unsafe extern "C" {
     pub fn JS_GetAnyOpaque(obj: JSValue, class_id: *mut JSClassID) -> *mut ::core::ffi::c_void;
 }
