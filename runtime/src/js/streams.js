@@ -1883,11 +1883,9 @@ class SinkPump {
     if (this.finished) return;
     this.finished = true;
     this.sink.abort(e);
-    this.reader.cancel(e).then(undefined, ignore);
+    markHandled(this.reader.cancel(e));
   }
 }
-
-function ignore() {}
 
 function pumpToSink(stream, sink) {
   const pump = new SinkPump(stream, sink);
